@@ -1,0 +1,18 @@
+//! shouhu's domain: the registry's types and the law's rules.
+//!
+//! No I/O lives here: no SQL, no HTTP, no clock reads. Time comes in through [`clock::Clock`].
+//! Each rule of the law is one function whose doc comment cites its source; the tags are
+//! those of `docs/domain.md` ([S] the Tianjin draft, [13] 国发〔2016〕13号, [UPL] the Minors
+//! Protection Law, [M16] the 2016 census notice, [CC] the Civil Code …).
+
+pub mod age;
+pub mod child;
+pub mod clock;
+pub mod codes;
+pub mod error;
+pub mod id_number;
+pub mod msg;
+pub mod region;
+pub mod role;
+pub mod rules;
+pub mod validate;

@@ -1,0 +1,394 @@
+//! Checks and normalises a child's file before it is stored. Every problem is reported with
+//! the field it belongs to, and all problems are reported at once.
+
+use crate::age::{self, AgeRule};
+use crate::child::{ChildFile, EntrustedGuardian, Grandparent, Parent};
+use crate::codes::{Health, Sex};
+use crate::error::FieldErrors;
+use crate::id_number::{self, IdNumberError};
+use crate::msg;
+use chrono::NaiveDate;
+
+/// Longest free text in a short field, in characters.
+pub const SHORT_TEXT: usize = 100;
+/// Longest notes field, in characters.
+pub const LONG_TEXT: usize = 2000;
+
+/// The Chinese message for an ID-number error.
+pub fn id_error_message(e: &IdNumberError) -> String {
+    match e {
+        IdNumberError::Empty => msg::ID_EMPTY.into(),
+        IdNumberError::Length { .. } => msg::ID_LENGTH.into(),
+        IdNumberError::Characters => msg::ID_CHARACTERS.into(),
+        IdNumberError::Province => msg::ID_PROVINCE.into(),
+        IdNumberError::BirthDate => msg::ID_BIRTH_DATE.into(),
+        IdNumberError::FutureBirthDate => msg::ID_FUTURE.into(),
+        IdNumberError::CheckCharacter { .. } => {
+            "身份证号码校验位不正确，请逐位核对（最后一位可能是X）".into()
+        }
+    }
+}
+
+/// Trims a text and checks its length and characters; empty becomes `None`.
+fn text(errs: &mut FieldErrors, field: &str, v: &mut Option<String>, max: usize) {
+    if let Some(s) = v.take() {
+        let t = s.trim();
+        if t.is_empty() {
+            return;
+        }
+        if t.chars().count() > max {
+            errs.add(field, msg::too_long(max));
+        } else if t
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            errs.add(field, msg::CONTROL_CHARS);
+        }
+        *v = Some(t.to_string());
+    }
+}
+
+/// A required text: trimmed, non-empty, bounded.
+fn required_text(errs: &mut FieldErrors, field: &str, v: &mut String, max: usize) {
+    let mut o = Some(std::mem::take(v));
+    text(errs, field, &mut o, max);
+    match o {
+        Some(s) => *v = s,
+        None => errs.add(field, msg::REQUIRED),
+    }
+}
+
+fn past_date(errs: &mut FieldErrors, field: &str, v: Option<NaiveDate>, today: NaiveDate) {
+    if v.is_some_and(|d| d > today) {
+        errs.add(field, msg::DATE_IN_FUTURE);
+    }
+}
+
+fn id(
+    errs: &mut FieldErrors,
+    field: &str,
+    v: &mut Option<String>,
+    today: NaiveDate,
+) -> Option<id_number::IdNumber> {
+    text(errs, field, v, 30);
+    let raw = v.as_deref()?;
+    match id_number::parse(raw, today) {
+        Ok(parsed) => {
+            *v = Some(parsed.as_str().to_string());
+            Some(parsed)
+        }
+        Err(e) => {
+            errs.add(field, id_error_message(&e));
+            None
+        }
+    }
+}
+
+fn phone(errs: &mut FieldErrors, field: &str, v: &mut Option<String>) {
+    text(errs, field, v, 30);
+    if let Some(raw) = v.as_deref() {
+        match id_number::normalise_phone(raw) {
+            Some(p) => *v = Some(p),
+            None => errs.add(field, msg::PHONE_INVALID),
+        }
+    }
+}
+
+fn parent(
+    errs: &mut FieldErrors,
+    prefix: &str,
+    p: &mut Parent,
+    child_birth: Option<NaiveDate>,
+    today: NaiveDate,
+) {
+    let f = |name: &str| format!("{prefix}.{name}");
+    let mut name = Some(std::mem::take(&mut p.name));
+    text(errs, &f("name"), &mut name, SHORT_TEXT);
+    p.name = name.unwrap_or_default();
+    past_date(errs, &f("birth_date"), p.birth_date, today);
+    if let (Some(pb), Some(cb)) = (p.birth_date, child_birth) {
+        if pb >= cb {
+            errs.add(f("birth_date"), msg::PARENT_BIRTH_AFTER_CHILD);
+        }
+    }
+    if let Some(parsed) = id(errs, &f("id_number"), &mut p.id_number, today) {
+        if p.birth_date.is_some_and(|b| b != parsed.birth_date()) {
+            errs.add(f("birth_date"), msg::ID_BIRTH_MISMATCH);
+        }
+    }
+    text(errs, &f("work_province"), &mut p.work_province, SHORT_TEXT);
+    text(
+        errs,
+        &f("work_prefecture"),
+        &mut p.work_prefecture,
+        SHORT_TEXT,
+    );
+    phone(errs, &f("phone"), &mut p.phone);
+}
+
+fn grandparent(errs: &mut FieldErrors, prefix: &str, g: &mut Grandparent, today: NaiveDate) {
+    let mut name = Some(std::mem::take(&mut g.name));
+    text(errs, &format!("{prefix}.name"), &mut name, SHORT_TEXT);
+    g.name = name.unwrap_or_default();
+    past_date(errs, &format!("{prefix}.birth_date"), g.birth_date, today);
+}
+
+fn guardian(errs: &mut FieldErrors, g: &mut EntrustedGuardian, today: NaiveDate) {
+    required_text(errs, "entrusted_guardian.name", &mut g.name, SHORT_TEXT);
+    id(
+        errs,
+        "entrusted_guardian.id_number",
+        &mut g.id_number,
+        today,
+    );
+    phone(errs, "entrusted_guardian.phone", &mut g.phone);
+    text(
+        errs,
+        "entrusted_guardian.address",
+        &mut g.address,
+        SHORT_TEXT * 2,
+    );
+    past_date(
+        errs,
+        "entrusted_guardian.confirmed_on",
+        g.confirmed_on,
+        today,
+    );
+}
+
+/// Checks a child's file and returns it normalised (trimmed texts, 18-digit upper-case ID
+/// numbers, bare phone numbers), or every field that is wrong.
+///
+/// The ID number must agree with the birth date and sex typed on the form (GB 11643-1999:
+/// digits 7–14 are the birth date, digit 17 is odd for a man), so that a slip in either is
+/// caught where it was made. Whether the village exists and lies in the user's scope is
+/// checked by the store, which knows the regions.
+pub fn child_file(
+    mut f: ChildFile,
+    today: NaiveDate,
+    rule: AgeRule,
+) -> Result<ChildFile, FieldErrors> {
+    let mut errs = FieldErrors::default();
+    required_text(&mut errs, "name", &mut f.name, 50);
+    if f.sex.is_none() {
+        errs.add("sex", msg::REQUIRED);
+    }
+    let mut ethnicity = Some(std::mem::take(&mut f.ethnicity));
+    text(&mut errs, "ethnicity", &mut ethnicity, 20);
+    f.ethnicity = ethnicity.unwrap_or_default();
+    match f.birth_date {
+        None => errs.add("birth_date", msg::REQUIRED),
+        Some(b) if b > today => errs.add("birth_date", msg::DATE_IN_FUTURE),
+        Some(b) => {
+            if age::full_years(b, today, rule).is_some_and(|a| age::is_minor(a).eq(&false)) {
+                errs.add("birth_date", msg::NOT_A_MINOR);
+            }
+        }
+    }
+    if let Some(parsed) = id(&mut errs, "id_number", &mut f.id_number, today) {
+        if f.birth_date.is_some_and(|b| b != parsed.birth_date()) {
+            errs.add("birth_date", msg::ID_BIRTH_MISMATCH);
+        }
+        if f.sex.is_some_and(|s: Sex| s != parsed.sex()) {
+            errs.add("sex", msg::ID_SEX_MISMATCH);
+        }
+    }
+    text(&mut errs, "hukou_place", &mut f.hukou_place, SHORT_TEXT * 2);
+    required_text(&mut errs, "address", &mut f.address, SHORT_TEXT * 2);
+    f.village_code = f.village_code.trim().to_string();
+    if f.village_code.is_empty() {
+        errs.add("village_code", msg::REQUIRED);
+    } else if !crate::region::is_village_code(&f.village_code) {
+        errs.add("village_code", msg::VILLAGE_CODE_FORMAT);
+    }
+    text(
+        &mut errs,
+        "disability_category",
+        &mut f.disability_category,
+        SHORT_TEXT,
+    );
+    text(
+        &mut errs,
+        "disability_grade",
+        &mut f.disability_grade,
+        SHORT_TEXT,
+    );
+    text(&mut errs, "illness", &mut f.illness, SHORT_TEXT);
+    match f.health {
+        Some(Health::Disabled) if f.disability_category.is_none() => {
+            errs.add("disability_category", msg::DISABILITY_REQUIRED)
+        }
+        Some(Health::Ill) if f.illness.is_none() => errs.add("illness", msg::ILLNESS_REQUIRED),
+        _ => {}
+    }
+    text(&mut errs, "school_name", &mut f.school_name, SHORT_TEXT);
+    parent(&mut errs, "father", &mut f.father, f.birth_date, today);
+    parent(&mut errs, "mother", &mut f.mother, f.birth_date, today);
+    grandparent(
+        &mut errs,
+        "paternal_grandfather",
+        &mut f.paternal_grandfather,
+        today,
+    );
+    grandparent(
+        &mut errs,
+        "paternal_grandmother",
+        &mut f.paternal_grandmother,
+        today,
+    );
+    grandparent(
+        &mut errs,
+        "maternal_grandfather",
+        &mut f.maternal_grandfather,
+        today,
+    );
+    grandparent(
+        &mut errs,
+        "maternal_grandmother",
+        &mut f.maternal_grandmother,
+        today,
+    );
+    if let Some(g) = f.entrusted_guardian.as_mut() {
+        guardian(&mut errs, g, today);
+    }
+    f.income_sources.sort_by_key(|s| s.code());
+    f.income_sources.dedup();
+    f.assistance.sort_by_key(|s| s.code());
+    f.assistance.dedup();
+    text(&mut errs, "notes", &mut f.notes, LONG_TEXT);
+    errs.into_result(f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+    }
+
+    fn today() -> NaiveDate {
+        d(2026, 11, 29)
+    }
+
+    /// A valid file for a boy born 2015-03-08 with a matching ID number.
+    fn valid() -> ChildFile {
+        let first17 = "12011420150308001";
+        let check = id_number::check_character(first17).expect("17 digits");
+        ChildFile {
+            name: " 张小明 ".into(),
+            sex: Some(Sex::Male),
+            birth_date: Some(d(2015, 3, 8)),
+            id_number: Some(format!("{first17}{check}").to_lowercase()),
+            address: "武清区某村".into(),
+            village_code: "120114001001".into(),
+            ..ChildFile::default()
+        }
+    }
+
+    #[test]
+    fn valid_file_is_normalised() {
+        let f = child_file(valid(), today(), AgeRule::default()).expect("valid");
+        assert_eq!(f.name, "张小明");
+    }
+
+    #[test]
+    fn missing_required_fields_are_all_named() {
+        let errs =
+            child_file(ChildFile::default(), today(), AgeRule::default()).expect_err("invalid");
+        for field in ["name", "sex", "birth_date", "address", "village_code"] {
+            assert_eq!(errs.get(field), Some(msg::REQUIRED), "{field}");
+        }
+    }
+
+    #[test]
+    fn birth_date_must_agree_with_id_number() {
+        let f = ChildFile {
+            birth_date: Some(d(2015, 3, 9)),
+            ..valid()
+        };
+        let errs = child_file(f, today(), AgeRule::default()).expect_err("mismatch");
+        assert_eq!(errs.get("birth_date"), Some(msg::ID_BIRTH_MISMATCH));
+    }
+
+    #[test]
+    fn sex_must_agree_with_id_number() {
+        let f = ChildFile {
+            sex: Some(Sex::Female),
+            ..valid()
+        };
+        let errs = child_file(f, today(), AgeRule::default()).expect_err("mismatch");
+        assert_eq!(errs.get("sex"), Some(msg::ID_SEX_MISMATCH));
+    }
+
+    #[test]
+    fn future_birth_date_is_refused() {
+        let f = ChildFile {
+            birth_date: Some(d(2027, 1, 1)),
+            id_number: None,
+            ..valid()
+        };
+        let errs = child_file(f, today(), AgeRule::default()).expect_err("future");
+        assert_eq!(errs.get("birth_date"), Some(msg::DATE_IN_FUTURE));
+    }
+
+    #[test]
+    fn adults_are_refused() {
+        let f = ChildFile {
+            birth_date: Some(d(2000, 1, 1)),
+            id_number: None,
+            ..valid()
+        };
+        let errs = child_file(f, today(), AgeRule::default()).expect_err("adult");
+        assert_eq!(errs.get("birth_date"), Some(msg::NOT_A_MINOR));
+    }
+
+    #[test]
+    fn long_and_control_texts_are_refused() {
+        let f = ChildFile {
+            name: "张".repeat(51),
+            address: "a\u{0}b".into(),
+            ..valid()
+        };
+        let errs = child_file(f, today(), AgeRule::default()).expect_err("bad text");
+        assert_eq!(errs.get("name"), Some(msg::too_long(50).as_str()));
+        assert_eq!(errs.get("address"), Some(msg::CONTROL_CHARS));
+    }
+
+    #[test]
+    fn quotes_and_sql_metacharacters_are_ordinary_text() {
+        let f = ChildFile {
+            name: "O'Brien\"; DROP TABLE children;--".into(),
+            ..valid()
+        };
+        let got = child_file(f, today(), AgeRule::default()).expect("quotes are fine");
+        assert_eq!(got.name, "O'Brien\"; DROP TABLE children;--");
+    }
+
+    #[test]
+    fn errors_in_nested_sections_name_their_path() {
+        let mut f = valid();
+        f.father.phone = Some("12345".into());
+        f.entrusted_guardian = Some(EntrustedGuardian {
+            id_number: Some("110105194912310021".into()),
+            ..Default::default()
+        });
+        let errs = child_file(f, today(), AgeRule::default()).expect_err("bad");
+        assert_eq!(errs.get("father.phone"), Some(msg::PHONE_INVALID));
+        assert_eq!(errs.get("entrusted_guardian.name"), Some(msg::REQUIRED));
+        assert!(errs.get("entrusted_guardian.id_number").is_some());
+    }
+
+    #[test]
+    fn disability_needs_its_category() {
+        let f = ChildFile {
+            health: Some(Health::Disabled),
+            ..valid()
+        };
+        let errs = child_file(f, today(), AgeRule::default()).expect_err("bad");
+        assert_eq!(
+            errs.get("disability_category"),
+            Some(msg::DISABILITY_REQUIRED)
+        );
+    }
+}

@@ -1,0 +1,753 @@
+//! Children's files: create, read, change, close, reopen, list and search, always inside
+//! the caller's scope, with every change kept in the file's history.
+
+use crate::audit::{self, Action};
+use crate::db::{Conn, Row, Sql};
+use crate::error::StoreError;
+use crate::history::{self, HistoryEntry};
+use crate::search_terms::{self, Query};
+use crate::{Actor, Store};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use shouhu_domain::age::AgeBand;
+use shouhu_domain::child::{ChildFile, ChildRecord, FileStatus, Warning};
+use shouhu_domain::codes::{Category, CloseReason, GuardianshipType, Schooling, Sex};
+use shouhu_domain::error::FieldErrors;
+use shouhu_domain::id_number;
+use shouhu_domain::region::{self, Level};
+use shouhu_domain::role::{OrgType, Scope};
+use shouhu_domain::{msg, rules, validate};
+
+/// Where a change came from, kept in the history ("web", "api", "import:FILE", "demo").
+pub type Source<'a> = &'a str;
+
+const RECORD_COLUMNS: &str = "c.id, c.district_code, c.version, c.closed, c.close_reason, c.close_note, c.closed_at, c.data, c.created_at, c.updated_at";
+
+/// Appends the caller's scope to a WHERE clause on `children c`.
+pub fn push_scope(sql: &mut Sql, scope: &Scope) {
+    push_scope_on(sql, scope, "c.");
+}
+
+/// The one place where scope becomes SQL; `prefix` qualifies the columns ("c." or "").
+pub fn push_scope_on(sql: &mut Sql, scope: &Scope, prefix: &str) {
+    match scope {
+        Scope::Region(region) => {
+            sql.push(&format!(" AND {prefix}village_code >= "))
+                .bind(region.as_str());
+            sql.push(&format!(" AND {prefix}village_code < "))
+                .bind(region::prefix_upper_bound(region));
+        }
+        Scope::School(org) => {
+            sql.push(&format!(" AND {prefix}school_org_id = "))
+                .bind(*org);
+        }
+        Scope::Nothing => {
+            sql.push(" AND 1 = 0");
+        }
+    }
+}
+
+/// Which files the ledger lists.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatusFilter {
+    #[default]
+    Open,
+    Closed,
+    All,
+}
+
+/// The ledger's filters; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerFilter {
+    pub region: Option<String>,
+    pub category: Option<Category>,
+    pub age_band: Option<AgeBand>,
+    pub guardianship_type: Option<GuardianshipType>,
+    pub schooling: Option<Schooling>,
+    pub warning: Option<Warning>,
+    pub status: StatusFilter,
+}
+
+/// One line of the ledger or of search results. ID numbers are masked.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LedgerRow {
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+    pub sex: Option<Sex>,
+    pub birth_date: Option<NaiveDate>,
+    pub age: Option<u32>,
+    pub village_code: String,
+    pub village_name: String,
+    pub category: Category,
+    pub guardianship_type: Option<GuardianshipType>,
+    pub schooling: Option<Schooling>,
+    pub warnings: Vec<Warning>,
+    pub id_number_masked: Option<String>,
+    pub closed: bool,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct LedgerPage {
+    pub rows: Vec<LedgerRow>,
+    pub page: u32,
+    pub per_page: u32,
+    /// Number of matching files, counted up to `COUNT_CAP`.
+    pub total: i64,
+    /// True when there are more than `total` files (the count stopped at the cap).
+    pub total_capped: bool,
+}
+
+/// Counting stops here: a ledger page must stay fast at a million files.
+pub const COUNT_CAP: i64 = 10_000;
+
+const LEDGER_COLUMNS: &str = "c.id, c.version, c.name, c.sex, c.birth_date, c.village_code, c.category, \
+     c.guardianship_type, c.schooling, c.warnings, c.id_number, c.closed";
+
+impl Store {
+    fn ledger_row(&self, r: &dyn Row) -> Result<LedgerRow, StoreError> {
+        let birth_date = r.opt_date(4)?;
+        let village_code = r.text(5)?;
+        Ok(LedgerRow {
+            id: r.i64(0)?,
+            version: r.i64(1)?,
+            name: r.text(2)?,
+            sex: r.opt_text(3)?.and_then(|s| Sex::parse(&s)),
+            birth_date,
+            age: birth_date
+                .and_then(|b| shouhu_domain::age::full_years(b, self.today(), self.age_rule)),
+            village_name: self.regions.name(&village_code).to_string(),
+            village_code,
+            category: Category::parse(&r.text(6)?).unwrap_or(Category::NotLeftBehind),
+            guardianship_type: r.opt_text(7)?.and_then(|s| GuardianshipType::parse(&s)),
+            schooling: r.opt_text(8)?.and_then(|s| Schooling::parse(&s)),
+            warnings: Warning::from_bits(r.i64(9)?),
+            id_number_masked: r.opt_text(10)?.map(|s| id_number::mask_id(&s)),
+            closed: r.bool(11)?,
+        })
+    }
+
+    fn record_from_row(&self, r: &dyn Row) -> Result<ChildRecord, StoreError> {
+        let file: ChildFile = serde_json::from_str(&r.text(7)?)?;
+        let status = if r.bool(3)? {
+            FileStatus::Closed {
+                reason: r
+                    .opt_text(4)?
+                    .and_then(|s| CloseReason::parse(&s))
+                    .unwrap_or(CloseReason::Other),
+                note: r.opt_text(5)?,
+                closed_at: r.opt_ts(6)?.unwrap_or_default(),
+            }
+        } else {
+            FileStatus::Open
+        };
+        let derived = rules::derive(&file, self.today(), self.age_rule);
+        Ok(ChildRecord {
+            id: r.i64(0)?,
+            district_code: r.text(1)?,
+            version: r.i64(2)?,
+            status,
+            file,
+            derived,
+            created_at: r.ts(8)?,
+            updated_at: r.ts(9)?,
+        })
+    }
+
+    fn load(
+        &self,
+        c: &mut Conn<'_, '_>,
+        scope: &Scope,
+        id: i64,
+    ) -> Result<ChildRecord, StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {RECORD_COLUMNS} FROM children c WHERE c.id = "
+        ));
+        sql.bind(id);
+        push_scope(&mut sql, scope);
+        c.query_opt(&sql.text, &sql.params, |r| self.record_from_row(r))?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A child's file, if it exists inside `scope`.
+    pub fn get_child(&self, scope: &Scope, id: i64) -> Result<ChildRecord, StoreError> {
+        self.pool.read(|c| self.load(c, scope, id))
+    }
+
+    /// A child's file, with the view recorded in the audit log.
+    pub fn view_child(&self, actor: &Actor, id: i64) -> Result<ChildRecord, StoreError> {
+        let now = self.now();
+        self.pool.write(|c| {
+            let rec = self.load(c, &actor.scope, id)?;
+            audit::record(
+                c,
+                now,
+                actor,
+                Action::ViewChild,
+                Some((rec.id, &rec.district_code)),
+                "",
+            )?;
+            Ok(rec)
+        })
+    }
+
+    /// Checks the file, and that its village exists and lies in the actor's scope.
+    fn check_file(
+        &self,
+        c: &mut Conn<'_, '_>,
+        actor: &Actor,
+        file: ChildFile,
+    ) -> Result<ChildFile, StoreError> {
+        if !actor.role.may_write_children() {
+            return Err(StoreError::Forbidden);
+        }
+        let file =
+            validate::child_file(file, self.today(), self.age_rule).map_err(StoreError::Invalid)?;
+        let mut errs = FieldErrors::default();
+        let village_ok = self
+            .regions
+            .get(&file.village_code)
+            .is_some_and(|r| r.level == Level::Village)
+            && actor.scope.covers(&file.village_code, file.school_org_id);
+        if !village_ok {
+            errs.add("village_code", msg::VILLAGE_UNKNOWN);
+        }
+        if let Some(org) = file.school_org_id {
+            let t = c.query_opt(
+                "SELECT org_type FROM organisations WHERE id = $1",
+                &[org.into()],
+                |r| r.text(0),
+            )?;
+            if !t
+                .and_then(|t| OrgType::parse(&t))
+                .is_some_and(OrgType::scoped_by_enrolment)
+            {
+                errs.add("school_org_id", msg::SCHOOL_ORG_UNKNOWN);
+            }
+        }
+        errs.into_result(file).map_err(StoreError::Invalid)
+    }
+
+    /// Refuses a second file for the same ID number, naming the first when the actor may see it.
+    fn check_id_unique(
+        &self,
+        c: &mut Conn<'_, '_>,
+        actor: &Actor,
+        file: &ChildFile,
+        except: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let Some(idn) = file.id_number.as_deref() else {
+            return Ok(());
+        };
+        let found = c.query_opt(
+            "SELECT id, village_code, school_org_id FROM children WHERE id_number = $1",
+            &[idn.into()],
+            |r| Ok((r.i64(0)?, r.text(1)?, r.opt_i64(2)?)),
+        )?;
+        match found {
+            Some((id, _, _)) if Some(id) == except => Ok(()),
+            Some((id, village, school)) => {
+                let visible = actor.scope.covers(&village, school);
+                Err(StoreError::Duplicate {
+                    field: "id_number",
+                    message: if visible {
+                        msg::DUPLICATE_ID.to_string()
+                    } else {
+                        "该身份证号码已在其他地区建档，请联系上级民政部门核实".to_string()
+                    },
+                    existing: visible.then_some(id),
+                })
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn write_terms(
+        &self,
+        c: &mut Conn<'_, '_>,
+        id: i64,
+        district: &str,
+        file: &ChildFile,
+    ) -> Result<(), StoreError> {
+        c.exec("DELETE FROM child_search WHERE child_id = $1", &[id.into()])?;
+        for t in search_terms::terms(&file.name, file.id_number.as_deref()) {
+            c.exec(
+                "INSERT INTO child_search (term, child_id, district_code) VALUES ($1, $2, $3)",
+                &[t.into(), id.into(), district.into()],
+            )?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn write_history(
+        &self,
+        c: &mut Conn<'_, '_>,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        source: Source<'_>,
+        id: i64,
+        district: &str,
+        version: i64,
+        changes: &[(String, Option<String>, Option<String>)],
+    ) -> Result<(), StoreError> {
+        for (seq, (field, old, new)) in changes.iter().enumerate() {
+            c.exec(
+                "INSERT INTO child_history (district_code, child_id, version, seq, changed_at, user_id, user_name, source, field, old_value, new_value) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                &[
+                    district.into(),
+                    id.into(),
+                    version.into(),
+                    (seq as i64).into(),
+                    now.into(),
+                    actor.user_id.into(),
+                    actor.user_name.as_str().into(),
+                    source.into(),
+                    field.as_str().into(),
+                    old.clone().into(),
+                    new.clone().into(),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Inserts a checked file inside the caller's transaction.
+    fn insert_checked(
+        &self,
+        c: &mut Conn<'_, '_>,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        source: Source<'_>,
+        file: &ChildFile,
+    ) -> Result<(i64, String), StoreError> {
+        self.check_id_unique(c, actor, file, None)?;
+        let derived = rules::derive(file, self.today(), self.age_rule);
+        let district = region::district_of(&file.village_code).to_string();
+        let data = serde_json::to_string(file)?;
+        let id = new_child_id();
+        c.exec(
+            "INSERT INTO children (district_code, id, version, village_code, name, sex, birth_date, id_number, category, \
+             guardianship_type, schooling, health, warnings, school_org_id, closed, close_reason, close_note, closed_at, data, created_at, updated_at) \
+             VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, NULL, $15, $16, $16)",
+            &[
+                district.as_str().into(),
+                id.into(),
+                file.village_code.as_str().into(),
+                file.name.as_str().into(),
+                file.sex.map(|s| s.code()).into(),
+                file.birth_date.into(),
+                file.id_number.clone().into(),
+                derived.category.code().into(),
+                file.guardianship_type.map(|g| g.code()).into(),
+                file.schooling.map(|s| s.code()).into(),
+                file.health.map(|h| h.code()).into(),
+                Warning::to_bits(&derived.warnings).into(),
+                file.school_org_id.into(),
+                false.into(),
+                data.into(),
+                now.into(),
+            ],
+        )?;
+        self.write_terms(c, id, &district, file)?;
+        self.write_history(
+            c,
+            now,
+            actor,
+            source,
+            id,
+            &district,
+            1,
+            &[("*".into(), None, Some("建档".into()))],
+        )?;
+        Ok((id, district))
+    }
+
+    /// Creates a file. The same ID number twice names the existing file instead.
+    pub fn create_child(
+        &self,
+        actor: &Actor,
+        file: ChildFile,
+        source: Source<'_>,
+    ) -> Result<ChildRecord, StoreError> {
+        let now = self.now();
+        let res = self.pool.write(|c| {
+            let file = self.check_file(c, actor, file)?;
+            let (id, district) = self.insert_checked(c, now, actor, source, &file)?;
+            audit::record(
+                c,
+                now,
+                actor,
+                Action::CreateChild,
+                Some((id, &district)),
+                source,
+            )?;
+            self.load(c, &actor.scope, id)
+        });
+        self.unique_race(res, actor)
+    }
+
+    /// Creates many files in one transaction: all of them, or none.
+    pub fn create_children(
+        &self,
+        actor: &Actor,
+        files: Vec<ChildFile>,
+        source: Source<'_>,
+    ) -> Result<Vec<i64>, StoreError> {
+        let now = self.now();
+        let res = self.pool.write(|c| {
+            let mut ids = Vec::with_capacity(files.len());
+            for file in files {
+                let file = self.check_file(c, actor, file)?;
+                ids.push(self.insert_checked(c, now, actor, source, &file)?.0);
+            }
+            audit::record(
+                c,
+                now,
+                actor,
+                Action::CreateChild,
+                None,
+                &format!("{source}: {} files", ids.len()),
+            )?;
+            Ok(ids)
+        });
+        self.unique_race(res, actor)
+    }
+
+    /// A unique index refused a row that our check inside the transaction did not see (a
+    /// concurrent writer on PostgreSQL): report it as the duplicate it is.
+    fn unique_race<T>(&self, res: Result<T, StoreError>, _actor: &Actor) -> Result<T, StoreError> {
+        match res {
+            Err(StoreError::UniqueViolation) => Err(StoreError::Duplicate {
+                field: "id_number",
+                message: msg::DUPLICATE_ID.to_string(),
+                existing: None,
+            }),
+            other => other,
+        }
+    }
+
+    /// Changes a file. `expected_version` is the version the user started from; if someone
+    /// saved in between, nothing is written and `Stale` says so.
+    pub fn update_child(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        file: ChildFile,
+        source: Source<'_>,
+    ) -> Result<ChildRecord, StoreError> {
+        let now = self.now();
+        let res = self.pool.write(|c| {
+            let current = self.load(c, &actor.scope, id)?;
+            let file = self.check_file(c, actor, file)?;
+            if current.version != expected_version {
+                return Err(StoreError::Stale {
+                    current: current.version,
+                });
+            }
+            if matches!(current.status, FileStatus::Closed { .. }) {
+                return Err(StoreError::State(msg::ALREADY_CLOSED));
+            }
+            let changes = history::diff(
+                &history::flatten(&serde_json::to_value(&current.file)?),
+                &history::flatten(&serde_json::to_value(&file)?),
+            );
+            if changes.is_empty() {
+                return Ok(current);
+            }
+            self.check_id_unique(c, actor, &file, Some(id))?;
+            let derived = rules::derive(&file, self.today(), self.age_rule);
+            let district = region::district_of(&file.village_code).to_string();
+            let mut sql = Sql::new("UPDATE children SET version = version + 1, district_code = ");
+            sql.bind(district.as_str());
+            sql.push(", village_code = ")
+                .bind(file.village_code.as_str());
+            sql.push(", name = ").bind(file.name.as_str());
+            sql.push(", sex = ").bind(file.sex.map(|s| s.code()));
+            sql.push(", birth_date = ").bind(file.birth_date);
+            sql.push(", id_number = ").bind(file.id_number.clone());
+            sql.push(", category = ").bind(derived.category.code());
+            sql.push(", guardianship_type = ")
+                .bind(file.guardianship_type.map(|g| g.code()));
+            sql.push(", schooling = ")
+                .bind(file.schooling.map(|s| s.code()));
+            sql.push(", health = ").bind(file.health.map(|h| h.code()));
+            sql.push(", warnings = ")
+                .bind(Warning::to_bits(&derived.warnings));
+            sql.push(", school_org_id = ").bind(file.school_org_id);
+            sql.push(", data = ").bind(serde_json::to_string(&file)?);
+            sql.push(", updated_at = ").bind(now);
+            sql.push(" WHERE id = ").bind(id);
+            sql.push(" AND version = ").bind(expected_version);
+            // The scope again, in the statement that writes.
+            push_scope_on(&mut sql, &actor.scope, "");
+            if c.exec(&sql.text, &sql.params)? == 0 {
+                return Err(StoreError::Stale {
+                    current: current.version,
+                });
+            }
+            self.write_terms(c, id, &district, &file)?;
+            self.write_history(
+                c,
+                now,
+                actor,
+                source,
+                id,
+                &district,
+                expected_version + 1,
+                &changes,
+            )?;
+            audit::record(
+                c,
+                now,
+                actor,
+                Action::UpdateChild,
+                Some((id, &district)),
+                &format!("{source}: {} fields", changes.len()),
+            )?;
+            self.load(c, &actor.scope, id)
+        });
+        self.unique_race(res, actor)
+    }
+
+    /// Closes a file with a reason (§2.1); it stays in the registry and can be reopened.
+    pub fn close_child(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        reason: CloseReason,
+        note: Option<String>,
+    ) -> Result<ChildRecord, StoreError> {
+        let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        if reason == CloseReason::Other && note.is_none() {
+            let mut errs = FieldErrors::default();
+            errs.add("note", msg::CLOSE_NOTE_REQUIRED);
+            return Err(StoreError::Invalid(errs));
+        }
+        if note
+            .as_ref()
+            .is_some_and(|n| n.chars().count() > validate::SHORT_TEXT * 2)
+        {
+            let mut errs = FieldErrors::default();
+            errs.add("note", msg::too_long(validate::SHORT_TEXT * 2));
+            return Err(StoreError::Invalid(errs));
+        }
+        self.set_closed(actor, id, expected_version, Some((reason, note)))
+    }
+
+    /// Reopens a closed file.
+    pub fn reopen_child(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+    ) -> Result<ChildRecord, StoreError> {
+        self.set_closed(actor, id, expected_version, None)
+    }
+
+    fn set_closed(
+        &self,
+        actor: &Actor,
+        id: i64,
+        expected_version: i64,
+        close: Option<(CloseReason, Option<String>)>,
+    ) -> Result<ChildRecord, StoreError> {
+        let now = self.now();
+        self.pool.write(|c| {
+            let current = self.load(c, &actor.scope, id)?;
+            if !actor.role.may_close_files() {
+                return Err(StoreError::Forbidden);
+            }
+            if current.version != expected_version {
+                return Err(StoreError::Stale { current: current.version });
+            }
+            let was_closed = matches!(current.status, FileStatus::Closed { .. });
+            match (&close, was_closed) {
+                (Some(_), true) => return Err(StoreError::State(msg::ALREADY_CLOSED)),
+                (None, false) => return Err(StoreError::State(msg::NOT_CLOSED)),
+                _ => {}
+            }
+            let (reason, note) = match &close {
+                Some((r, n)) => (Some(r.code()), n.clone()),
+                None => (None, None),
+            };
+            let closed_at = close.as_ref().map(|_| now);
+            c.exec(
+                "UPDATE children SET version = version + 1, closed = $1, close_reason = $2, close_note = $3, closed_at = $4, updated_at = $5 \
+                 WHERE id = $6 AND version = $7",
+                &[close.is_some().into(), reason.into(), note.clone().into(), closed_at.into(), now.into(), id.into(), expected_version.into()],
+            )?;
+            let (old, new) = match &close {
+                Some((r, n)) => ("在档".to_string(), format!("销档：{}{}", r.label(), n.as_ref().map(|n| format!("（{n}）")).unwrap_or_default())),
+                None => ("销档".to_string(), "恢复在档".to_string()),
+            };
+            let district = current.district_code.clone();
+            self.write_history(c, now, actor, "web", id, &district, expected_version + 1, &[("status".into(), Some(old), Some(new))])?;
+            let action = if close.is_some() { Action::CloseChild } else { Action::ReopenChild };
+            audit::record(c, now, actor, action, Some((id, &district)), reason.unwrap_or(""))?;
+            self.load(c, &actor.scope, id)
+        })
+    }
+
+    /// The file's history, newest change first, if the file is inside `scope`.
+    pub fn child_history(&self, actor: &Actor, id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+        let now = self.now();
+        self.pool.write(|c| {
+            let rec = self.load(c, &actor.scope, id)?;
+            let mut sql = Sql::new(
+                "SELECT h.version, h.changed_at, h.user_name, h.source, h.field, h.old_value, h.new_value \
+                 FROM child_history h WHERE h.child_id = ",
+            );
+            sql.bind(id);
+            sql.push(" AND EXISTS (SELECT 1 FROM children c WHERE c.id = h.child_id");
+            push_scope(&mut sql, &actor.scope);
+            sql.push(") ORDER BY h.version DESC, h.seq");
+            let rows = c.query(&sql.text, &sql.params, |r| {
+                Ok(HistoryEntry {
+                    version: r.i64(0)?,
+                    changed_at: r.ts(1)?,
+                    user_name: r.text(2)?,
+                    source: r.text(3)?,
+                    field: r.text(4)?,
+                    old_value: r.opt_text(5)?,
+                    new_value: r.opt_text(6)?,
+                })
+            })?;
+            audit::record(c, now, actor, Action::ViewHistory, Some((rec.id, &rec.district_code)), "")?;
+            Ok(rows)
+        })
+    }
+
+    /// One page of the ledger (台账) of the caller's scope.
+    pub fn ledger(
+        &self,
+        scope: &Scope,
+        f: &LedgerFilter,
+        page: u32,
+        per_page: u32,
+    ) -> Result<LedgerPage, StoreError> {
+        let page = page.max(1);
+        let per_page = per_page.clamp(1, 100);
+        let mut wh = Sql::new(" WHERE 1 = 1");
+        push_scope(&mut wh, scope);
+        match f.status {
+            StatusFilter::Open => {
+                wh.push(" AND c.closed = ").bind(false);
+            }
+            StatusFilter::Closed => {
+                wh.push(" AND c.closed = ").bind(true);
+            }
+            StatusFilter::All => {
+                // Keeps the ledger index usable: closed is its first column.
+                wh.push(" AND c.closed IN (")
+                    .bind(false)
+                    .push(", ")
+                    .bind(true)
+                    .push(")");
+            }
+        }
+        if let Some(r) = f.region.as_deref().filter(|r| !r.is_empty()) {
+            wh.push(" AND c.village_code >= ").bind(r);
+            wh.push(" AND c.village_code < ")
+                .bind(region::prefix_upper_bound(r));
+        }
+        if let Some(cat) = f.category {
+            wh.push(" AND c.category = ").bind(cat.code());
+        }
+        if let Some(band) = f.age_band {
+            let (lo, hi) = band.birth_range(self.today(), self.age_rule);
+            wh.push(" AND c.birth_date >= ")
+                .bind(lo)
+                .push(" AND c.birth_date <= ")
+                .bind(hi);
+        }
+        if let Some(g) = f.guardianship_type {
+            wh.push(" AND c.guardianship_type = ").bind(g.code());
+        }
+        if let Some(s) = f.schooling {
+            wh.push(" AND c.schooling = ").bind(s.code());
+        }
+        if let Some(w) = f.warning {
+            wh.push(" AND (c.warnings & ").bind(w.bit()).push(") <> 0");
+        }
+        self.pool.read(|c| {
+            let mut q = Sql {
+                text: format!("SELECT {LEDGER_COLUMNS} FROM children c{}", wh.text),
+                params: wh.params.clone(),
+            };
+            q.push(" ORDER BY c.village_code, c.id LIMIT ")
+                .bind(i64::from(per_page));
+            q.push(" OFFSET ").bind(i64::from((page - 1) * per_page));
+            let rows = c.query(&q.text, &q.params, |r| self.ledger_row(r))?;
+            let mut cnt = Sql {
+                text: format!("SELECT count(*) FROM (SELECT 1 FROM children c{}", wh.text),
+                params: wh.params.clone(),
+            };
+            cnt.push(" LIMIT ").bind(COUNT_CAP + 1).push(") AS capped");
+            let n = c
+                .query_opt(&cnt.text, &cnt.params, |r| r.i64(0))?
+                .unwrap_or(0);
+            Ok(LedgerPage {
+                rows,
+                page,
+                per_page,
+                total: n.min(COUNT_CAP),
+                total_capped: n > COUNT_CAP,
+            })
+        })
+    }
+
+    /// The search box: a name or part of it, pinyin or initials, an ID number or its last
+    /// digits. Open and closed files alike, inside `scope`, at most `limit`.
+    pub fn search(&self, scope: &Scope, q: &str, limit: u32) -> Result<Vec<LedgerRow>, StoreError> {
+        let Some(query) = search_terms::parse_query(q) else {
+            return Ok(Vec::new());
+        };
+        let limit = i64::from(limit.clamp(1, 100));
+        let mut sql;
+        match &query {
+            Query::IdNumber(raw) => {
+                // A 15-digit number is stored upgraded to 18.
+                let normalised = id_number::parse(raw, self.today())
+                    .map(|i| i.as_str().to_string())
+                    .unwrap_or_else(|_| raw.clone());
+                sql = Sql::new(&format!(
+                    "SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id_number = "
+                ));
+                sql.bind(normalised);
+            }
+            Query::Exact(term) => {
+                sql = Sql::new(&format!(
+                    "SELECT {LEDGER_COLUMNS} FROM child_search s JOIN children c ON c.id = s.child_id WHERE s.term = "
+                ));
+                sql.bind(term.as_str());
+            }
+            Query::Prefix(term) => {
+                // DISTINCT: a child matches by several terms with the same prefix.
+                sql = Sql::new(&format!(
+                    "SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id IN (SELECT s.child_id FROM child_search s WHERE s.term >= "
+                ));
+                sql.bind(term.as_str())
+                    .push(" AND s.term < ")
+                    .bind(format!("{term}~"))
+                    .push(")");
+            }
+        }
+        push_scope(&mut sql, scope);
+        sql.push(" ORDER BY c.closed, c.name, c.id LIMIT ")
+            .bind(limit);
+        self.pool
+            .read(|c| c.query(&sql.text, &sql.params, |r| self.ledger_row(r)))
+    }
+}
+
+/// A new child id: random below 2^53, so that it is exact in JavaScript and says nothing
+/// about how many files exist or in which order they were made.
+fn new_child_id() -> i64 {
+    use rand::Rng;
+    rand::rng().random_range(1..(1_i64 << 53))
+}

@@ -1,0 +1,475 @@
+//! One way to run SQL on either backend.
+//!
+//! Queries are written once, in PostgreSQL's dialect with `$1` placeholders; for SQLite the
+//! placeholders become `?1` (SQLite's numbered parameters), which is the only rewrite. Values
+//! cross the boundary as [`Val`] and come back through [`Row`], so that dates and timestamps
+//! are native types in PostgreSQL and ISO-8601 text in SQLite. Both drivers are synchronous
+//! and call their database directly; the web layer runs them on tokio's blocking pool.
+
+use crate::error::StoreError;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use postgres::types::{IsNull, ToSql as PgToSql, Type, to_sql_checked};
+use rusqlite::types::{ToSqlOutput, Value as SqliteValue, ValueRef};
+use std::borrow::Cow;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// A value bound to a query parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Val {
+    Null,
+    I64(i64),
+    Text(String),
+    Bool(bool),
+    Date(NaiveDate),
+    Ts(DateTime<Utc>),
+}
+
+impl From<i64> for Val {
+    fn from(v: i64) -> Self {
+        Val::I64(v)
+    }
+}
+impl From<&str> for Val {
+    fn from(v: &str) -> Self {
+        Val::Text(v.to_string())
+    }
+}
+impl From<String> for Val {
+    fn from(v: String) -> Self {
+        Val::Text(v)
+    }
+}
+impl From<&String> for Val {
+    fn from(v: &String) -> Self {
+        Val::Text(v.clone())
+    }
+}
+impl From<bool> for Val {
+    fn from(v: bool) -> Self {
+        Val::Bool(v)
+    }
+}
+impl From<NaiveDate> for Val {
+    fn from(v: NaiveDate) -> Self {
+        Val::Date(v)
+    }
+}
+impl From<DateTime<Utc>> for Val {
+    fn from(v: DateTime<Utc>) -> Self {
+        Val::Ts(v)
+    }
+}
+impl<T: Into<Val>> From<Option<T>> for Val {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Val::Null, Into::into)
+    }
+}
+
+/// Timestamps in SQLite: fixed-width UTC text, so that text order is time order.
+pub fn ts_text(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+impl rusqlite::ToSql for Val {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match self {
+            Val::Null => ToSqlOutput::Owned(SqliteValue::Null),
+            Val::I64(v) => ToSqlOutput::Owned(SqliteValue::Integer(*v)),
+            Val::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Val::Bool(b) => ToSqlOutput::Owned(SqliteValue::Integer(i64::from(*b))),
+            Val::Date(d) => ToSqlOutput::Owned(SqliteValue::Text(d.format("%Y-%m-%d").to_string())),
+            Val::Ts(t) => ToSqlOutput::Owned(SqliteValue::Text(ts_text(t))),
+        })
+    }
+}
+
+impl PgToSql for Val {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Val::Null => Ok(IsNull::Yes),
+            Val::I64(v) => v.to_sql(ty, out),
+            Val::Text(s) => s.to_sql(ty, out),
+            Val::Bool(b) => b.to_sql(ty, out),
+            Val::Date(d) => d.to_sql(ty, out),
+            Val::Ts(t) => t.to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_ty: &Type) -> bool {
+        // Each variant's own `to_sql` checks the type it is given.
+        true
+    }
+
+    to_sql_checked!();
+}
+
+/// Typed access to a result row, the same on both backends.
+pub trait Row {
+    fn i64(&self, i: usize) -> Result<i64, StoreError>;
+    fn opt_i64(&self, i: usize) -> Result<Option<i64>, StoreError>;
+    fn text(&self, i: usize) -> Result<String, StoreError>;
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError>;
+    fn bool(&self, i: usize) -> Result<bool, StoreError>;
+    fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError>;
+    fn ts(&self, i: usize) -> Result<DateTime<Utc>, StoreError>;
+    fn opt_ts(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError>;
+}
+
+impl Row for rusqlite::Row<'_> {
+    fn i64(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn opt_i64(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn text(&self, i: usize) -> Result<String, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.get(i)?)
+    }
+    fn bool(&self, i: usize) -> Result<bool, StoreError> {
+        Ok(self.get::<_, i64>(i)? != 0)
+    }
+    fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError> {
+        self.get::<_, Option<String>>(i)?
+            .map(|s| {
+                NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                    .map_err(|e| StoreError::Backend(format!("bad date in column {i}: {e}")))
+            })
+            .transpose()
+    }
+    fn ts(&self, i: usize) -> Result<DateTime<Utc>, StoreError> {
+        self.opt_ts(i)?
+            .ok_or_else(|| StoreError::Backend(format!("null timestamp in column {i}")))
+    }
+    fn opt_ts(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
+        self.get::<_, Option<String>>(i)?
+            .map(|s| {
+                DateTime::parse_from_rfc3339(&s)
+                    .map(|t| t.with_timezone(&Utc))
+                    .map_err(|e| StoreError::Backend(format!("bad timestamp in column {i}: {e}")))
+            })
+            .transpose()
+    }
+}
+
+impl Row for postgres::Row {
+    fn i64(&self, i: usize) -> Result<i64, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_i64(&self, i: usize) -> Result<Option<i64>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn text(&self, i: usize) -> Result<String, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn bool(&self, i: usize) -> Result<bool, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn ts(&self, i: usize) -> Result<DateTime<Utc>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_ts(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+}
+
+/// Rewrites `$N` placeholders to SQLite's `?N`. Our SQL never has `$` inside literals.
+pub fn sqlite_sql(sql: &str) -> Cow<'_, str> {
+    if sql.contains('$') {
+        Cow::Owned(sql.replace('$', "?"))
+    } else {
+        Cow::Borrowed(sql)
+    }
+}
+
+/// A connection (inside a transaction, or not) on either backend.
+pub enum Conn<'a, 't> {
+    Sqlite(&'a rusqlite::Connection),
+    Pg(&'a mut postgres::Transaction<'t>),
+    PgClient(&'a mut postgres::Client),
+}
+
+impl Conn<'_, '_> {
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Conn::Sqlite(_))
+    }
+
+    /// Runs a statement and returns the number of rows it changed.
+    pub fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64, StoreError> {
+        match self {
+            Conn::Sqlite(c) => {
+                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
+                Ok(st.execute(rusqlite::params_from_iter(params.iter()))? as u64)
+            }
+            Conn::Pg(t) => Ok(t.execute(sql, &pg_params(params))?),
+            Conn::PgClient(c) => Ok(c.execute(sql, &pg_params(params))?),
+        }
+    }
+
+    /// Runs a query and maps every row.
+    pub fn query<T>(
+        &mut self,
+        sql: &str,
+        params: &[Val],
+        mut f: impl FnMut(&dyn Row) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        match self {
+            Conn::Sqlite(c) => {
+                let mut st = c.prepare_cached(&sqlite_sql(sql))?;
+                let mut rows = st.query(rusqlite::params_from_iter(params.iter()))?;
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(f(r)?);
+                }
+                Ok(out)
+            }
+            Conn::Pg(t) => t
+                .query(sql, &pg_params(params))?
+                .iter()
+                .map(|r| f(r))
+                .collect(),
+            Conn::PgClient(c) => c
+                .query(sql, &pg_params(params))?
+                .iter()
+                .map(|r| f(r))
+                .collect(),
+        }
+    }
+
+    /// Runs a query expected to return at most one row.
+    pub fn query_opt<T>(
+        &mut self,
+        sql: &str,
+        params: &[Val],
+        f: impl FnMut(&dyn Row) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(self.query(sql, params, f)?.into_iter().next())
+    }
+
+    /// Runs a batch of statements without parameters (migrations).
+    pub fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        match self {
+            Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Conn::Pg(t) => Ok(t.batch_execute(sql)?),
+            Conn::PgClient(c) => Ok(c.batch_execute(sql)?),
+        }
+    }
+}
+
+fn pg_params(params: &[Val]) -> Vec<&(dyn PgToSql + Sync)> {
+    params.iter().map(|v| v as &(dyn PgToSql + Sync)).collect()
+}
+
+/// Builds SQL with a growing parameter list: `bind` appends `$n` and remembers the value.
+#[derive(Debug, Default)]
+pub struct Sql {
+    pub text: String,
+    pub params: Vec<Val>,
+}
+
+impl Sql {
+    pub fn new(text: &str) -> Self {
+        Sql {
+            text: text.to_string(),
+            params: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, s: &str) -> &mut Self {
+        self.text.push_str(s);
+        self
+    }
+
+    pub fn bind(&mut self, v: impl Into<Val>) -> &mut Self {
+        self.params.push(v.into());
+        self.text.push('$');
+        self.text.push_str(&self.params.len().to_string());
+        self
+    }
+}
+
+/// Where the database is.
+#[derive(Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    Sqlite(PathBuf),
+    /// `sqlite::memory:` is not offered: a registry must never silently keep data in memory.
+    Postgres(String),
+}
+
+impl std::fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DbUrl::Sqlite(p) => write!(f, "sqlite://{}", p.display()),
+            // The URL may carry a password.
+            DbUrl::Postgres(_) => f.write_str("postgres://…"),
+        }
+    }
+}
+
+impl DbUrl {
+    /// Parses `sqlite://PATH`, `postgres://…` or `postgresql://…`; any other scheme is an
+    /// error, never a new empty database somewhere unexpected.
+    pub fn parse(url: &str) -> Result<DbUrl, StoreError> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(StoreError::Config("sqlite:// needs a file path".into()));
+            }
+            Ok(DbUrl::Sqlite(PathBuf::from(path)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DbUrl::Postgres(url.to_string()))
+        } else {
+            Err(StoreError::Config(
+                "unknown database URL scheme: use sqlite://PATH or postgres://…".into(),
+            ))
+        }
+    }
+}
+
+/// Opens SQLite connections with the settings every connection needs.
+#[derive(Debug)]
+pub struct SqliteManager {
+    pub path: PathBuf,
+}
+
+/// WAL with `synchronous=NORMAL`: a commit is atomic and consistent, and survives a crash of
+/// the process; only a power loss may lose the last commits. See docs/decisions.md.
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+     PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; \
+     PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;";
+
+impl r2d2::ManageConnection for SqliteManager {
+    type Connection = rusqlite::Connection;
+    type Error = rusqlite::Error;
+
+    fn connect(&self) -> Result<Self::Connection, Self::Error> {
+        let c = rusqlite::Connection::open(&self.path)?;
+        c.execute_batch(SQLITE_PRAGMAS)?;
+        c.set_prepared_statement_cache_capacity(128);
+        Ok(c)
+    }
+
+    fn is_valid(&self, conn: &mut Self::Connection) -> Result<(), Self::Error> {
+        conn.execute_batch("")
+    }
+
+    fn has_broken(&self, _conn: &mut Self::Connection) -> bool {
+        false
+    }
+}
+
+/// Opens PostgreSQL connections (pure Rust driver; no libpq).
+pub struct PgManager {
+    pub config: postgres::Config,
+}
+
+impl r2d2::ManageConnection for PgManager {
+    type Connection = postgres::Client;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<Self::Connection, Self::Error> {
+        self.config.connect(postgres::NoTls)
+    }
+
+    fn is_valid(&self, conn: &mut Self::Connection) -> Result<(), Self::Error> {
+        conn.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut Self::Connection) -> bool {
+        conn.is_closed()
+    }
+}
+
+/// The connection pools of one database.
+#[derive(Clone)]
+pub enum Pool {
+    Sqlite(r2d2::Pool<SqliteManager>),
+    Postgres(r2d2::Pool<PgManager>),
+}
+
+impl Pool {
+    pub fn open(url: &DbUrl, size: u32) -> Result<Pool, StoreError> {
+        match url {
+            DbUrl::Sqlite(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| {
+                        StoreError::Config(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+                let pool = r2d2::Pool::builder()
+                    .max_size(size)
+                    .connection_timeout(Duration::from_secs(10))
+                    .build(SqliteManager { path: path.clone() })?;
+                Ok(Pool::Sqlite(pool))
+            }
+            DbUrl::Postgres(url) => {
+                let config: postgres::Config = url
+                    .parse()
+                    .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
+                let pool = r2d2::Pool::builder()
+                    .max_size(size)
+                    .connection_timeout(Duration::from_secs(10))
+                    .build(PgManager { config })?;
+                Ok(Pool::Postgres(pool))
+            }
+        }
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, Pool::Sqlite(_))
+    }
+
+    /// Runs `f` on a connection outside any explicit transaction (single reads).
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match self {
+            Pool::Sqlite(p) => {
+                let c = p.get()?;
+                f(&mut Conn::Sqlite(&c))
+            }
+            Pool::Postgres(p) => {
+                let mut c = p.get()?;
+                f(&mut Conn::PgClient(&mut c))
+            }
+        }
+    }
+
+    /// Runs `f` in one transaction: all of it is committed, or none of it.
+    /// SQLite takes the write lock at BEGIN (IMMEDIATE), so writers queue instead of failing
+    /// on a lock upgrade.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match self {
+            Pool::Sqlite(p) => {
+                let mut c = p.get()?;
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let out = f(&mut Conn::Sqlite(&tx))?;
+                tx.commit()?;
+                Ok(out)
+            }
+            Pool::Postgres(p) => {
+                let mut c = p.get()?;
+                let mut tx = c.transaction()?;
+                let out = f(&mut Conn::Pg(&mut tx))?;
+                tx.commit()?;
+                Ok(out)
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! What can go wrong in the store. `Invalid`, `NotFound`, `Stale`, `Duplicate` and `State`
+//! are the user's to fix and carry what to tell them; `Backend` and `Config` are ours.
+
+use shouhu_domain::error::FieldErrors;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Missing, or outside the caller's scope: the two must look the same.
+    #[error("not found")]
+    NotFound,
+    /// The caller's role does not allow this.
+    #[error("forbidden")]
+    Forbidden,
+    /// The fields that are wrong, with messages for the user.
+    #[error("invalid input")]
+    Invalid(FieldErrors),
+    /// Someone else changed the record since the caller read it.
+    #[error("stale version: record is at version {current}")]
+    Stale { current: i64 },
+    /// A unique value is taken; `existing` is the record that holds it when the caller may see it.
+    #[error("duplicate {field}")]
+    Duplicate {
+        field: &'static str,
+        message: String,
+        existing: Option<i64>,
+    },
+    /// The record is not in a state that allows this (a Chinese message for the user).
+    #[error("state: {0}")]
+    State(&'static str),
+    /// The backend refused a row for a unique key: a race lost to another writer, which our
+    /// own check inside the transaction could not see.
+    #[error("unique violation")]
+    UniqueViolation,
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("database: {0}")]
+    Backend(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                StoreError::UniqueViolation
+            }
+            _ => StoreError::Backend(e.to_string()),
+        }
+    }
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> Self {
+        if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
+            StoreError::UniqueViolation
+        } else {
+            StoreError::Backend(e.to_string())
+        }
+    }
+}
+
+impl From<r2d2::Error> for StoreError {
+    fn from(e: r2d2::Error) -> Self {
+        StoreError::Backend(format!("connection pool: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError::Backend(format!("stored JSON: {e}"))
+    }
+}

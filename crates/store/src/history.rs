@@ -1,0 +1,109 @@
+//! A file's history: one row per changed field, with who, when, old and new value.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HistoryEntry {
+    pub version: i64,
+    pub changed_at: chrono::DateTime<chrono::Utc>,
+    pub user_name: String,
+    /// Where the change came from: "web", "api", "import:…", "system".
+    pub source: String,
+    /// Dotted field path (`father.phone`), or `*` for the creation of the file.
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// Flattens a JSON value into dotted paths and display strings; lists become comma-joined
+/// codes. Empty strings and nulls are absent, so that "" → null is not a change.
+pub fn flatten(v: &serde_json::Value) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    walk("", v, &mut out);
+    out
+}
+
+fn walk(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, String>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                walk(&p, v, out);
+            }
+        }
+        Value::Null => {}
+        Value::String(s) if s.is_empty() => {}
+        Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+        }
+        Value::Array(items) => {
+            let joined: Vec<String> = items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            if !joined.is_empty() {
+                out.insert(prefix.to_string(), joined.join(","));
+            }
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
+}
+
+/// The fields that differ between two flattened files: (field, old, new), in field order.
+pub fn diff(
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> Vec<(String, Option<String>, Option<String>)> {
+    let mut keys: Vec<&String> = old.keys().chain(new.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    keys.into_iter()
+        .filter_map(|k| {
+            let (o, n) = (old.get(k), new.get(k));
+            (o != n).then(|| (k.clone(), o.cloned(), n.cloned()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_names_changed_nested_fields_only() {
+        let a = flatten(
+            &json!({"name": "张三", "father": {"phone": "13800000000", "name": "张大"}, "tags": ["a"]}),
+        );
+        let b = flatten(
+            &json!({"name": "张三", "father": {"phone": "13900000000", "name": "张大"}, "tags": ["a", "b"]}),
+        );
+        assert_eq!(
+            diff(&a, &b),
+            vec![
+                (
+                    "father.phone".into(),
+                    Some("13800000000".into()),
+                    Some("13900000000".into())
+                ),
+                ("tags".into(), Some("a".into()), Some("a,b".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_string_and_null_are_the_same() {
+        assert!(diff(&flatten(&json!({"x": ""})), &flatten(&json!({"x": null}))).is_empty());
+    }
+}

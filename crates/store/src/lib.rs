@@ -1,0 +1,67 @@
+//! shouhu's storage: the registry on SQLite (embedded, the default) or PostgreSQL.
+//!
+//! Every read and write of a child's data takes the caller's [`Scope`] and puts it into the
+//! query's WHERE clause, so that a child outside the scope is exactly as absent as a child
+//! that does not exist.
+
+pub mod audit;
+pub mod children;
+pub mod db;
+pub mod error;
+pub mod history;
+pub mod migrate;
+pub mod regions;
+pub mod search_terms;
+pub mod sessions;
+pub mod users;
+
+pub use db::{DbUrl, Pool};
+pub use error::StoreError;
+pub use shouhu_domain::role::Scope;
+
+use shouhu_domain::age::AgeRule;
+use shouhu_domain::clock::Clock;
+use std::sync::Arc;
+
+/// Who is acting: stamped on history and audit rows, and the scope their queries run in.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub user_name: String,
+    pub role: shouhu_domain::role::Role,
+    pub scope: Scope,
+}
+
+/// The database, the region tree, the clock and the rules' settings.
+#[derive(Clone)]
+pub struct Store {
+    pub pool: Pool,
+    pub clock: Arc<dyn Clock>,
+    pub regions: Arc<regions::RegionIndex>,
+    pub age_rule: AgeRule,
+}
+
+impl Store {
+    /// Opens the database, applies pending migrations and loads the region tree (seeding it
+    /// from the bundled Tianjin division codes on first start).
+    pub fn open(url: &DbUrl, pool_size: u32, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+        let pool = Pool::open(url, pool_size)?;
+        migrate::run(&pool)?;
+        regions::seed(&pool, regions::TIANJIN_CSV)?;
+        let regions = Arc::new(regions::RegionIndex::load(&pool)?);
+        Ok(Store {
+            pool,
+            clock,
+            regions,
+            age_rule: AgeRule::default(),
+        })
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.clock.today()
+    }
+}

@@ -1,0 +1,116 @@
+//! Server-side sessions, API tokens and login throttling. Tokens are stored hashed: a copy
+//! of the database does not let anyone sign in.
+
+use crate::Store;
+use crate::db::Val;
+use crate::error::StoreError;
+use crate::users::{PRINCIPAL_COLUMNS, Principal, principal_from_row};
+use chrono::{DateTime, Utc};
+
+impl Store {
+    pub fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        csrf_token: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        self.pool.write(|c| {
+            // Expired sessions go whenever a new one starts, so the table stays small.
+            c.exec("DELETE FROM sessions WHERE expires_at < $1", &[now.into()])?;
+            c.exec(
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                &[token_hash.into(), user_id.into(), csrf_token.into(), now.into(), expires_at.into()],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The user and CSRF token of a live session of an active user.
+    pub fn session(&self, token_hash: &str) -> Result<Option<(Principal, String)>, StoreError> {
+        let now = self.now();
+        self.pool.read(|c| {
+            c.query_opt(
+                &format!(
+                    "SELECT {PRINCIPAL_COLUMNS}, s.csrf_token FROM sessions s \
+                     JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = $3"
+                ),
+                &[token_hash.into(), now.into(), true.into()],
+                |r| Ok((principal_from_row(r)?, r.text(8)?)),
+            )
+        })
+    }
+
+    pub fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
+        self.pool.write(|c| {
+            c.exec(
+                "DELETE FROM sessions WHERE token_hash = $1",
+                &[token_hash.into()],
+            )
+            .map(|_| ())
+        })
+    }
+
+    pub fn create_api_token(
+        &self,
+        token_hash: &str,
+        user_id: i64,
+        name: &str,
+    ) -> Result<(), StoreError> {
+        let now = self.now();
+        self.pool.write(|c| {
+            c.exec(
+                "INSERT INTO api_tokens (token_hash, user_id, name, created_at, revoked) VALUES ($1, $2, $3, $4, $5)",
+                &[token_hash.into(), user_id.into(), name.into(), now.into(), false.into()],
+            )
+            .map(|_| ())
+        })
+    }
+
+    pub fn api_token(&self, token_hash: &str) -> Result<Option<Principal>, StoreError> {
+        self.pool.read(|c| {
+            c.query_opt(
+                &format!(
+                    "SELECT {PRINCIPAL_COLUMNS} FROM api_tokens t \
+                     JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.org_id \
+                     WHERE t.token_hash = $1 AND t.revoked = $2 AND u.active = $3"
+                ),
+                &[token_hash.into(), false.into(), true.into()],
+                principal_from_row,
+            )
+        })
+    }
+
+    /// Records a failed sign-in under `key` (a username or an address).
+    pub fn record_login_failure(&self, key: &str) -> Result<(), StoreError> {
+        let now = self.now();
+        self.pool.write(|c| {
+            c.exec(
+                "INSERT INTO login_failures (key, at) VALUES ($1, $2)",
+                &[key.into(), now.into()],
+            )
+            .map(|_| ())
+        })
+    }
+
+    /// Failed sign-ins under `key` since `since`.
+    pub fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64, StoreError> {
+        self.pool.read(|c| {
+            Ok(c.query_opt(
+                "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2",
+                &[key.into(), Val::Ts(since)],
+                |r| r.i64(0),
+            )?
+            .unwrap_or(0))
+        })
+    }
+
+    pub fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
+        self.pool.write(|c| {
+            c.exec("DELETE FROM login_failures WHERE key = $1", &[key.into()])
+                .map(|_| ())
+        })
+    }
+}
