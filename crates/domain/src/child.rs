@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A father or mother, as the census form records them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields, default)]
 pub struct Parent {
     pub name: String,
     pub birth_date: Option<NaiveDate>,
@@ -27,9 +27,25 @@ pub struct Parent {
     pub capable: bool,
 }
 
+impl Default for Parent {
+    /// A parent is capable of guardianship unless the file says otherwise.
+    fn default() -> Self {
+        Parent {
+            name: String::new(),
+            birth_date: None,
+            id_number: None,
+            work_province: None,
+            work_prefecture: None,
+            phone: None,
+            away_for_work: false,
+            capable: true,
+        }
+    }
+}
+
 /// A grandparent: the census form asks for name and birth date only.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct Grandparent {
     pub name: String,
     pub birth_date: Option<NaiveDate>,
@@ -37,7 +53,7 @@ pub struct Grandparent {
 
 /// The entrusted guardian (受委托监护人; 被委托人 in the 2020 law) [UPL] 22, [M19].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct EntrustedGuardian {
     pub name: String,
     pub id_number: Option<String>,
@@ -52,7 +68,7 @@ pub struct EntrustedGuardian {
 
 /// Everything a user types into a child's file. Derived facts are not here.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct ChildFile {
     pub name: String,
     pub sex: Option<Sex>,

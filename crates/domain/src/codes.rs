@@ -4,6 +4,26 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+/// A closed list with stable codes and Chinese labels.
+pub trait CodeList: Sized + Copy + 'static {
+    fn all() -> &'static [Self];
+    fn code(self) -> &'static str;
+    fn label(self) -> &'static str;
+
+    /// The label of a code, if the code is on the list.
+    fn label_of(code: &str) -> Option<&'static str> {
+        Self::all()
+            .iter()
+            .find(|v| v.code() == code)
+            .map(|v| v.label())
+    }
+
+    /// (code, label) of every entry, for a select box.
+    fn options() -> Vec<(&'static str, &'static str)> {
+        Self::all().iter().map(|v| (v.code(), v.label())).collect()
+    }
+}
+
 /// Declares an enum whose variants carry a stable snake_case code and a Chinese label.
 macro_rules! code_list {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
@@ -30,6 +50,12 @@ macro_rules! code_list {
                 let s = s.trim();
                 Self::ALL.iter().copied().find(|v| v.code() == s || v.label() == s)
             }
+        }
+
+        impl CodeList for $name {
+            fn all() -> &'static [Self] { Self::ALL }
+            fn code(self) -> &'static str { $name::code(self) }
+            fn label(self) -> &'static str { $name::label(self) }
         }
 
         impl std::fmt::Display for $name {

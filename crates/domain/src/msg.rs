@@ -53,3 +53,157 @@ pub const PASSWORD_TOO_SHORT: &str = "密码至少需要10个字符";
 pub const PASSWORDS_DIFFER: &str = "两次输入的密码不一致";
 pub const SETUP_DONE: &str = "系统已有管理员，无法再次初始化";
 pub const SETUP_TOKEN: &str = "初始化口令不正确，请查看服务器启动时输出的口令";
+
+// Page texts.
+pub const APP_NAME: &str = "守护";
+pub const APP_SUBTITLE: &str = "农村留守儿童关爱保护信息系统";
+pub const LOGIN: &str = "登录";
+pub const LOGOUT: &str = "退出";
+pub const USERNAME: &str = "用户名";
+pub const PASSWORD: &str = "密码";
+pub const PASSWORD_AGAIN: &str = "再次输入密码";
+pub const DEMO_ACCOUNTS: &str = "演示账号（仅演示数据，密码均相同）";
+pub const LEDGER: &str = "留守儿童台账";
+pub const NEW_CHILD: &str = "新建档案";
+pub const EDIT_CHILD: &str = "修改档案";
+pub const SEARCH_PLACEHOLDER: &str = "姓名、拼音或首字母（如 zxm）、身份证号或其后几位";
+pub const SEARCH: &str = "查找";
+pub const FILTER: &str = "筛选";
+pub const CLEAR: &str = "清除";
+pub const ALL: &str = "全部";
+pub const REGION: &str = "地区";
+pub const CATEGORY: &str = "留守类型";
+pub const AGE_BAND: &str = "年龄段";
+pub const WARNING: &str = "预警";
+pub const STATUS: &str = "档案状态";
+pub const STATUS_OPEN: &str = "在档";
+pub const STATUS_CLOSED: &str = "已销档";
+pub const AGE: &str = "年龄";
+pub const YEARS_SUFFIX: &str = "周岁";
+pub const NO_RESULTS: &str = "没有符合条件的档案";
+pub const TOTAL_PREFIX: &str = "共";
+pub const TOTAL_SUFFIX: &str = "份档案";
+pub const MORE_THAN: &str = "超过";
+pub const PREV_PAGE: &str = "上一页";
+pub const NEXT_PAGE: &str = "下一页";
+pub const PAGE: &str = "页";
+pub const SAVE: &str = "保存";
+pub const SAVED: &str = "已保存";
+pub const CANCEL: &str = "取消";
+pub const HISTORY: &str = "变更记录";
+pub const BACK_TO_FILE: &str = "返回档案";
+pub const BACK_TO_LEDGER: &str = "返回台账";
+pub const CLOSE_FILE: &str = "销档";
+pub const CLOSE_REASON: &str = "销档原因";
+pub const CLOSE_NOTE: &str = "说明";
+pub const REOPEN_FILE: &str = "恢复在档";
+pub const CHANGED_AT: &str = "时间";
+pub const CHANGED_BY: &str = "修改人";
+pub const FIELD: &str = "项目";
+pub const OLD_VALUE: &str = "原内容";
+pub const NEW_VALUE: &str = "新内容";
+pub const SOURCE: &str = "来源";
+pub const DERIVED: &str = "系统自动判定";
+pub const WARNINGS: &str = "违法情形预警";
+pub const NONE: &str = "无";
+pub const YES: &str = "是";
+pub const NO: &str = "否";
+pub const REQUIRED_MARK: &str = "（必填）";
+pub const CHOOSE: &str = "请选择";
+pub const ADMIN: &str = "系统管理";
+pub const USERS: &str = "用户";
+pub const ORGS: &str = "单位";
+pub const AUDIT_LOG: &str = "审计日志";
+pub const DISPLAY_NAME: &str = "姓名";
+pub const ROLE: &str = "角色";
+pub const ORG: &str = "所属单位";
+pub const ORG_NAME: &str = "单位名称";
+pub const ORG_TYPE: &str = "单位类型";
+pub const REGION_CODE: &str = "所辖区划代码";
+pub const ACTIVE: &str = "启用";
+pub const DISABLE: &str = "停用";
+pub const ENABLE: &str = "启用";
+pub const CREATE: &str = "创建";
+pub const ACTION: &str = "操作";
+pub const DETAIL: &str = "详情";
+pub const CHILD_ID: &str = "档案编号";
+pub const NEW_API_TOKEN: &str = "生成接口令牌";
+pub const API_TOKEN_SHOWN_ONCE: &str = "接口令牌只显示这一次，请妥善保存：";
+pub const SETUP_TITLE: &str = "初始化：创建第一个管理员";
+pub const SETUP_TOKEN_LABEL: &str = "初始化口令（见服务器启动时的输出）";
+pub const SETUP_ORG_NAME: &str = "天津市民政局";
+pub const ERROR_TITLE: &str = "出错了";
+pub const REQUEST_ID_LABEL: &str = "请求编号";
+pub const SECTION_CHILD: &str = "儿童基本信息";
+pub const SECTION_FATHER: &str = "父亲";
+pub const SECTION_MOTHER: &str = "母亲";
+pub const SECTION_GRANDPARENTS: &str = "祖父母、外祖父母";
+pub const SECTION_GUARDIAN: &str = "受委托监护人（如有）";
+pub const SECTION_FAMILY: &str = "监护与家庭情况";
+pub const VILLAGE_CODE_HINT: &str = "12位村（居）代码";
+pub const FILE_CREATED: &str = "建档";
+
+/// The Chinese label of a field of the child's file, by its dotted path.
+pub fn field_label(path: &str) -> &'static str {
+    let (head, tail) = path.split_once('.').unwrap_or(("", path));
+    match (head, tail) {
+        ("", "*") => "档案",
+        ("", "status") => "档案状态",
+        ("", "name") => "姓名",
+        ("", "sex") => "性别",
+        ("", "ethnicity") => "民族",
+        ("", "birth_date") => "出生日期",
+        ("", "id_number") => "身份证号码",
+        ("", "hukou_registered") => "已登记户口",
+        ("", "hukou_place") => "户籍所在地",
+        ("", "rural_hukou") => "农村户籍",
+        ("", "address") => "现居住地址",
+        ("", "village_code") => "所在村（居）",
+        ("", "health") => "健康状况",
+        ("", "disability_category") => "残疾类别",
+        ("", "disability_grade") => "残疾等级",
+        ("", "illness") => "所患疾病",
+        ("", "boarding") => "寄宿",
+        ("", "schooling") => "就学情况",
+        ("", "school_name") => "就读学校",
+        ("", "school_org_id") => "就读学校（系统内单位）",
+        ("", "guardianship_type") => "监护类型",
+        ("", "lives_alone") => "单独居住生活",
+        ("", "unattended") => "无人照料",
+        ("", "income_sources") => "家庭收入来源",
+        ("", "assistance") => "享受救助情况",
+        ("", "notes") => "备注",
+        (_, "name") => "姓名",
+        (_, "birth_date") => "出生日期",
+        (_, "id_number") => "身份证号码",
+        (_, "work_province") => "务工地（省）",
+        (_, "work_prefecture") => "务工地（市）",
+        (_, "phone") => "联系电话",
+        (_, "away_for_work") => "外出务工",
+        (_, "capable") => "具有监护能力",
+        (_, "relation") => "与儿童关系",
+        (_, "address") => "住址",
+        (_, "confirmed_on") => "签订委托监护确认书日期",
+        (_, "disqualified") => "有法律规定不得担任被委托人的情形",
+        _ => "其他",
+    }
+}
+
+/// "父亲 联系电话": the section and the field, for history lists and error summaries.
+pub fn field_full_label(path: &str) -> String {
+    let section = match path.split_once('.').map(|(h, _)| h) {
+        Some("father") => "父亲",
+        Some("mother") => "母亲",
+        Some("paternal_grandfather") => "祖父",
+        Some("paternal_grandmother") => "祖母",
+        Some("maternal_grandfather") => "外祖父",
+        Some("maternal_grandmother") => "外祖母",
+        Some("entrusted_guardian") => "受委托监护人",
+        _ => "",
+    };
+    if section.is_empty() {
+        field_label(path).to_string()
+    } else {
+        format!("{section} {}", field_label(path))
+    }
+}

@@ -1,1 +1,112 @@
+//! shouhu's web server: HTML pages in Chinese (server-rendered, usable without JavaScript)
+//! and the JSON API under `/api/v1`, over one [`Store`].
 
+pub mod api;
+pub mod auth;
+pub mod body;
+pub mod error;
+pub mod forms;
+pub mod middleware;
+pub mod pages;
+pub mod statics;
+
+use axum::Router;
+use shouhu_store::Store;
+use std::sync::Arc;
+
+/// Settings of the web server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Mark cookies `Secure` (behind HTTPS).
+    pub secure_cookies: bool,
+    pub session_ttl: chrono::Duration,
+    /// Demo accounts to list on the sign-in page (only with `--demo`).
+    pub demo_logins: Vec<DemoLogin>,
+    /// The one-time token that lets the first administrator be created; `None` once one exists.
+    pub setup_token: Option<String>,
+    /// Largest request body, in bytes.
+    pub body_limit: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            secure_cookies: false,
+            session_ttl: chrono::Duration::hours(8),
+            demo_logins: Vec::new(),
+            setup_token: None,
+            body_limit: 256 * 1024,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub username: String,
+    pub password: String,
+    pub role: String,
+    pub org: String,
+}
+
+/// What every handler gets.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<Config>,
+    /// The setup token while no administrator exists (cleared when one is created).
+    pub setup_token: Arc<std::sync::Mutex<Option<String>>>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: Config) -> AppState {
+        let setup_token = Arc::new(std::sync::Mutex::new(config.setup_token.clone()));
+        AppState {
+            store,
+            config: Arc::new(config),
+            setup_token,
+        }
+    }
+
+    /// Runs blocking store work off the async threads.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, shouhu_store::StoreError> + Send + 'static,
+    ) -> Result<T, error::AppError> {
+        let store = self.store.clone();
+        Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
+    }
+}
+
+/// The whole application: pages, API, static files, and the layers around them.
+pub fn app(state: AppState) -> Router {
+    let (api_router, _openapi) = api::router();
+    let router = Router::new()
+        .merge(pages::router())
+        .merge(api_router)
+        .merge(statics::router())
+        .fallback(not_found)
+        .with_state(state.clone());
+    middleware::apply(router, state.config.body_limit)
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Unknown paths: JSON under `/api/`, a Chinese page elsewhere.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        error::AppError::NotFound.into_response()
+    } else {
+        pages::PageError(error::AppError::NotFound).into_response()
+    }
+}

@@ -1,0 +1,180 @@
+//! Command-line interface.
+
+use crate::{seed, server};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use shouhu_domain::clock::{Clock, SystemClock};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser, Debug)]
+#[command(name = "shouhu", version, about = "守护：农村留守儿童关爱保护信息系统")]
+pub struct Cli {
+    /// Database: sqlite://PATH or postgres://USER@HOST/DB. Default: sqlite://{data-dir}/shouhu.db
+    #[arg(long, env = "SHOUHU_DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Folder for the embedded SQLite database.
+    #[arg(long, env = "SHOUHU_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: String,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web server.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "SHOUHU_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load demo organisations, one account per role and synthetic children (first start only),
+        /// and show the demo logins on the sign-in page.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (when served over HTTPS).
+        #[arg(long, env = "SHOUHU_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Demo and synthetic data.
+    Demo {
+        #[command(subcommand)]
+        command: DemoCommand,
+    },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DemoCommand {
+    /// Load the demo organisations, accounts and children (once).
+    Seed,
+    /// Add N synthetic children spread over all of Tianjin's villages, with valid ID numbers.
+    Children {
+        #[arg(long)]
+        children: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create an administrator. The password is read from SHOUHU_ADMIN_PASSWORD or standard input.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+    },
+}
+
+pub fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误 / error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn database_url(cli: &Cli) -> String {
+    cli.database_url
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}/shouhu.db", cli.data_dir.trim_end_matches('/')))
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let url = database_url(&cli);
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    match cli.command {
+        Command::Serve {
+            bind,
+            demo,
+            secure_cookies,
+        } => {
+            let store = server::open_store(&url, clock).context("opening the database")?;
+            let mut config = shouhu_web::Config {
+                secure_cookies,
+                ..Default::default()
+            };
+            if demo {
+                seed::demo(&store)?;
+                config.demo_logins = seed::demo_logins();
+            }
+            if store.count_admins()? == 0 {
+                let token = shouhu_web::auth::random_token()[..16].to_string();
+                eprintln!(
+                    "\n尚无管理员。请在浏览器打开 http://{bind}/setup 并输入初始化口令：{token}\n\
+                     No administrator yet: open http://{bind}/setup and enter the setup token above,\n\
+                     or run `shouhu user create-admin`.\n"
+                );
+                config.setup_token = Some(token);
+            }
+            rt.block_on(async move {
+                let running = server::start(&bind, store, config).await?;
+                tracing::info!(addr = %running.addr, "shouhu is listening");
+                eprintln!("shouhu: http://{}", running.addr);
+                tokio::signal::ctrl_c().await?;
+                let _ = running.stop.send(());
+                running.done.await??;
+                anyhow::Ok(())
+            })
+        }
+        Command::Demo {
+            command: DemoCommand::Seed,
+        } => {
+            let store = server::open_store(&url, clock)?;
+            seed::demo(&store)
+        }
+        Command::Demo {
+            command: DemoCommand::Children { children, seed: s },
+        } => {
+            let store = server::open_store(&url, clock)?;
+            let started = std::time::Instant::now();
+            let n = seed::synthetic_children(&store, children, s, |done| {
+                eprint!("\r{done}/{children}");
+            })?;
+            eprintln!("\n{n} children in {:.1} s", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::CreateAdmin {
+                    username,
+                    display_name,
+                },
+        } => {
+            let store = server::open_store(&url, clock)?;
+            let password = match std::env::var("SHOUHU_ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    eprintln!("密码 / password (at least 10 characters):");
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_string()
+                }
+            };
+            anyhow::ensure!(
+                password.chars().count() >= 10,
+                "password must have at least 10 characters"
+            );
+            seed::create_admin(&store, &username, &display_name, &password)?;
+            eprintln!("administrator {username} created");
+            Ok(())
+        }
+    }
+}

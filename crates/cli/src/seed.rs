@@ -1,0 +1,200 @@
+//! Demo data: organisations in a few townships, one account per role, synthetic children.
+
+use crate::demo::{self, Generator};
+use shouhu_domain::role::{OrgType, Role, Scope};
+use shouhu_store::{Actor, Store};
+use shouhu_web::DemoLogin;
+
+/// The password of every demo account (shown on the sign-in page with `--demo`).
+pub const DEMO_PASSWORD: &str = "shouhu-demo-2026";
+
+/// Townships whose villages get demo children: 武清区梅厂镇 and 大碱厂镇, 宝坻区口东街道.
+pub const DEMO_TOWNSHIPS: &[&str] = &["120114101", "120114102", "120115004"];
+/// The demo village (郭罗庄村委会, 梅厂镇).
+pub const DEMO_VILLAGE: &str = "120114101204";
+
+/// (username, display name, role, organisation name, organisation type, region)
+pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, OrgType, &str)] = &[
+    (
+        "admin",
+        "系统管理员",
+        Role::Admin,
+        "天津市民政局",
+        OrgType::CityCivilAffairs,
+        "12",
+    ),
+    (
+        "city",
+        "市民政王科长",
+        Role::CityOfficer,
+        "天津市民政局",
+        OrgType::CityCivilAffairs,
+        "12",
+    ),
+    (
+        "district",
+        "区民政李科员",
+        Role::DistrictOfficer,
+        "武清区民政局",
+        OrgType::DistrictCivilAffairs,
+        "120114",
+    ),
+    (
+        "township",
+        "梅厂镇张干事",
+        Role::TownshipStaff,
+        "梅厂镇人民政府",
+        OrgType::TownshipGovernment,
+        "120114101",
+    ),
+    (
+        "director",
+        "郭罗庄村儿童主任刘芳",
+        Role::ChildDirector,
+        "郭罗庄村民委员会",
+        OrgType::VillageCommittee,
+        DEMO_VILLAGE,
+    ),
+    (
+        "teacher",
+        "梅厂镇中心小学赵老师",
+        Role::Teacher,
+        "梅厂镇中心小学",
+        OrgType::School,
+        "120114101",
+    ),
+    (
+        "doctor",
+        "梅厂镇卫生院陈医生",
+        Role::Doctor,
+        "梅厂镇卫生院",
+        OrgType::Hospital,
+        "120114101",
+    ),
+    (
+        "police",
+        "梅厂派出所值班民警",
+        Role::Police,
+        "梅厂派出所",
+        OrgType::PoliceStation,
+        "120114101",
+    ),
+    (
+        "socialworker",
+        "春晖社工服务中心孙社工",
+        Role::SocialWorker,
+        "春晖社会工作服务中心",
+        OrgType::SocialWorkAgency,
+        "120114",
+    ),
+];
+
+pub fn demo_logins() -> Vec<DemoLogin> {
+    DEMO_ACCOUNTS
+        .iter()
+        .map(|(u, _, role, org, _, _)| DemoLogin {
+            username: (*u).into(),
+            password: DEMO_PASSWORD.into(),
+            role: role.label().into(),
+            org: (*org).into(),
+        })
+        .collect()
+}
+
+/// The actor that writes demo and synthetic data: the system, city-wide.
+pub fn system_actor() -> Actor {
+    Actor {
+        user_id: None,
+        user_name: "系统（演示数据）".into(),
+        role: Role::CityOfficer,
+        scope: Scope::Region("12".into()),
+    }
+}
+
+/// Loads the demo organisations, accounts and children, once: nothing if any user exists.
+pub fn demo(store: &Store) -> anyhow::Result<()> {
+    if store.count_users()? > 0 {
+        return Ok(());
+    }
+    let hash =
+        shouhu_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let mut orgs: Vec<(&str, i64)> = Vec::new();
+    let mut school = None;
+    for (username, display, role, org, org_type, region) in DEMO_ACCOUNTS {
+        let org_id = match orgs.iter().find(|(n, _)| n == org) {
+            Some((_, id)) => *id,
+            None => {
+                let id = store.create_org(org, *org_type, region)?;
+                orgs.push((org, id));
+                id
+            }
+        };
+        if *org_type == OrgType::School {
+            school = Some(org_id);
+        }
+        store.create_user(username, display, &hash, org_id, *role)?;
+    }
+    let villages = demo::villages_of(&store.regions, DEMO_TOWNSHIPS);
+    let mut g = Generator::new(2016, villages, store.today());
+    let mut files = Vec::new();
+    for i in 0..240 {
+        let mut f = g.child();
+        if i < 4 {
+            // Make sure the demo village director has children to look after.
+            f.village_code = DEMO_VILLAGE.into();
+        }
+        // Pupils in 梅厂镇 attend the demo school, so the teacher sees them.
+        if f.village_code.starts_with("120114101")
+            && f.schooling == Some(shouhu_domain::codes::Schooling::Primary)
+        {
+            f.school_org_id = school;
+            f.school_name = Some("梅厂镇中心小学".into());
+        }
+        files.push(f);
+    }
+    store.create_children(&system_actor(), files, "demo")?;
+    Ok(())
+}
+
+/// Adds `n` synthetic children over all of Tianjin's villages, in batches of one transaction each.
+pub fn synthetic_children(
+    store: &Store,
+    n: u64,
+    seed: u64,
+    mut progress: impl FnMut(u64),
+) -> anyhow::Result<u64> {
+    let mut g = Generator::new(seed, demo::all_villages(&store.regions), store.today());
+    let actor = system_actor();
+    let mut done = 0;
+    while done < n {
+        let batch = (n - done).min(10_000);
+        let files = (0..batch).map(|_| g.child()).collect();
+        store.create_children(&actor, files, "synthetic")?;
+        done += batch;
+        progress(done);
+    }
+    Ok(done)
+}
+
+/// Creates an administrator in the city civil-affairs organisation (created if missing).
+pub fn create_admin(
+    store: &Store,
+    username: &str,
+    display_name: &str,
+    password: &str,
+) -> anyhow::Result<i64> {
+    let hash = shouhu_web::auth::hash_password(password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let org = match store
+        .list_orgs()?
+        .into_iter()
+        .find(|o| o.org_type == OrgType::CityCivilAffairs && o.region_code == "12")
+    {
+        Some(o) => o.id,
+        None => store.create_org(
+            shouhu_domain::msg::SETUP_ORG_NAME,
+            OrgType::CityCivilAffairs,
+            "12",
+        )?,
+    };
+    Ok(store.create_user(username, display_name, &hash, org, Role::Admin)?)
+}

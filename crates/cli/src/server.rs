@@ -1,0 +1,36 @@
+//! Assembling and starting the server: store, settings, listener.
+
+use shouhu_domain::clock::Clock;
+use shouhu_store::{DbUrl, Store};
+use shouhu_web::{AppState, Config};
+use std::sync::Arc;
+
+/// Opens the database (migrating it) and returns the store.
+pub fn open_store(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Store> {
+    let url = DbUrl::parse(url)?;
+    let pool_size = match url {
+        // SQLite has one writer; more connections only help readers.
+        DbUrl::Sqlite(_) => 8,
+        DbUrl::Postgres(_) => 16,
+    };
+    Ok(Store::open(&url, pool_size, clock)?)
+}
+
+/// A running server: its address and the handle that stops it.
+pub struct Running {
+    pub addr: std::net::SocketAddr,
+    pub stop: tokio::sync::oneshot::Sender<()>,
+    pub done: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds `bind` (port 0 for any free port) and serves in the background.
+pub async fn start(bind: &str, store: Store, config: Config) -> anyhow::Result<Running> {
+    let listener = tokio::net::TcpListener::bind(bind).await?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let state = AppState::new(store, config);
+    let done = tokio::spawn(shouhu_web::serve(listener, state, async move {
+        let _ = stopped.await;
+    }));
+    Ok(Running { addr, stop, done })
+}

@@ -1,0 +1,244 @@
+//! Children's files over JSON.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::body::ApiJson;
+use crate::error::{ApiErrorBody, ApiResult, AppError};
+use crate::pages::children::LedgerQuery;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use shouhu_domain::child::{ChildFile, ChildRecord};
+use shouhu_domain::codes::CloseReason;
+use shouhu_domain::region::Region;
+use shouhu_store::audit::Action;
+use shouhu_store::children::{LedgerPage, LedgerRow};
+use shouhu_store::history::HistoryEntry;
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListParams {
+    /// Search box: a name or part of it, pinyin or initials, an ID number or its last digits.
+    /// When given, the filters are ignored.
+    #[serde(default)]
+    pub q: String,
+    /// Region code prefix (district 6, township 9, village 12 digits).
+    #[serde(default)]
+    pub region: String,
+    /// both_away, one_away_other_incapable, not_left_behind
+    #[serde(default)]
+    pub category: String,
+    /// 0_5, 6_13, 14_16
+    #[serde(default)]
+    pub age_band: String,
+    #[serde(default)]
+    pub guardianship_type: String,
+    #[serde(default)]
+    pub schooling: String,
+    #[serde(default)]
+    pub warning: String,
+    /// open (default), closed, all
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub page: Option<u32>,
+    /// 1–100, default 20
+    #[serde(default)]
+    pub per_page: Option<u32>,
+}
+
+/// The ledger of the caller's scope, one page; or search results when `q` is given.
+#[utoipa::path(get, path = "/api/v1/children", params(ListParams),
+    responses((status = 200, body = LedgerPage), (status = 401, body = ApiErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(p): Query<ListParams>,
+) -> ApiResult<Json<LedgerPage>> {
+    let scope = user.principal.scope();
+    let actor = user.principal.actor();
+    let lq = LedgerQuery {
+        q: String::new(),
+        region: p.region,
+        category: p.category,
+        age_band: p.age_band,
+        guardianship_type: p.guardianship_type,
+        schooling: p.schooling,
+        warning: p.warning,
+        status: p.status,
+        page: p.page,
+    };
+    let filter = lq.filter();
+    let page = p.page.unwrap_or(1);
+    let per_page = p.per_page.unwrap_or(20);
+    let q = p.q.trim().to_string();
+    let out = state
+        .run(move |s| {
+            if q.is_empty() {
+                let pg = s.ledger(&scope, &filter, page, per_page)?;
+                s.audit(
+                    &actor,
+                    Action::ViewLedger,
+                    None,
+                    &format!("api page {page}"),
+                )?;
+                Ok(pg)
+            } else {
+                let rows: Vec<LedgerRow> = s.search(&scope, &q, per_page)?;
+                s.audit(
+                    &actor,
+                    Action::Search,
+                    None,
+                    &shouhu_domain::id_number::mask_id(&q),
+                )?;
+                let n = rows.len() as i64;
+                Ok(LedgerPage {
+                    rows,
+                    page: 1,
+                    per_page: per_page.clamp(1, 100),
+                    total: n,
+                    total_capped: false,
+                })
+            }
+        })
+        .await?;
+    Ok(Json(out))
+}
+
+/// Creates a child's file. An ID number that already has a file answers 409 `duplicate`
+/// with `existing_id` when the caller may see that file.
+#[utoipa::path(post, path = "/api/v1/children", request_body = ChildFile,
+    responses((status = 201, body = ChildRecord), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(file): ApiJson<ChildFile>,
+) -> ApiResult<(StatusCode, Json<ChildRecord>)> {
+    let actor = user.principal.actor();
+    let rec = state
+        .run(move |s| s.create_child(&actor, file, "api"))
+        .await?;
+    Ok((StatusCode::CREATED, Json(rec)))
+}
+
+/// A child's file (recorded in the audit log). Outside the caller's scope: 404.
+#[utoipa::path(get, path = "/api/v1/children/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = ChildRecord), (status = 404, body = ApiErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ChildRecord>> {
+    let actor = user.principal.actor();
+    Ok(Json(state.run(move |s| s.view_child(&actor, id)).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateRequest {
+    /// The version the change starts from; a different stored version answers 409 `stale`.
+    pub version: i64,
+    pub file: ChildFile,
+}
+
+/// Replaces a child's file; every changed field goes into its history.
+#[utoipa::path(put, path = "/api/v1/children/{id}", params(("id" = i64, Path)), request_body = UpdateRequest,
+    responses((status = 200, body = ChildRecord), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn update(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<UpdateRequest>,
+) -> ApiResult<Json<ChildRecord>> {
+    let actor = user.principal.actor();
+    Ok(Json(
+        state
+            .run(move |s| s.update_child(&actor, id, req.version, req.file, "api"))
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CloseRequest {
+    pub version: i64,
+    pub reason: CloseReason,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Closes a file with a reason; it is kept and can be reopened.
+#[utoipa::path(post, path = "/api/v1/children/{id}/close", params(("id" = i64, Path)), request_body = CloseRequest,
+    responses((status = 200, body = ChildRecord), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn close(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<CloseRequest>,
+) -> ApiResult<Json<ChildRecord>> {
+    let actor = user.principal.actor();
+    Ok(Json(
+        state
+            .run(move |s| s.close_child(&actor, id, req.version, req.reason, req.note))
+            .await?,
+    ))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRequest {
+    pub version: i64,
+}
+
+/// Reopens a closed file.
+#[utoipa::path(post, path = "/api/v1/children/{id}/reopen", params(("id" = i64, Path)), request_body = VersionRequest,
+    responses((status = 200, body = ChildRecord), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn reopen(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    ApiJson(req): ApiJson<VersionRequest>,
+) -> ApiResult<Json<ChildRecord>> {
+    let actor = user.principal.actor();
+    Ok(Json(
+        state
+            .run(move |s| s.reopen_child(&actor, id, req.version))
+            .await?,
+    ))
+}
+
+/// Every change to a file: who, when, which field, old and new value; newest first.
+#[utoipa::path(get, path = "/api/v1/children/{id}/history", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = ApiErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<HistoryEntry>>> {
+    let actor = user.principal.actor();
+    Ok(Json(state.run(move |s| s.child_history(&actor, id)).await?))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegionList {
+    pub region: Region,
+    pub children: Vec<Region>,
+}
+
+/// A region and the regions directly under it (`12` is the city).
+#[utoipa::path(get, path = "/api/v1/regions/{code}", params(("code" = String, Path)),
+    responses((status = 200, body = RegionList), (status = 404, body = ApiErrorBody)))]
+pub async fn regions(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(code): Path<String>,
+) -> ApiResult<Json<RegionList>> {
+    let idx = &state.store.regions;
+    let region = idx.get(&code).cloned().ok_or(AppError::NotFound)?;
+    Ok(Json(RegionList {
+        region,
+        children: idx.children(&code).cloned().collect(),
+    }))
+}

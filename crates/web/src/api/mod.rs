@@ -1,0 +1,126 @@
+//! The JSON API under `/api/v1`. Routes and the OpenAPI document come from one list, so
+//! the document cannot drift from what is served.
+//!
+//! Authentication: `Authorization: Bearer <token>` (integrations), or the browser session
+//! cookie with the session's CSRF token in `X-CSRF-Token` on writes.
+
+pub mod admin;
+pub mod children;
+
+use crate::AppState;
+use crate::auth::{self, LoginOutcome};
+use crate::body::ApiJson;
+use crate::error::{ApiErrorBody, ApiResult, AppError};
+use axum::extract::{ConnectInfo, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use shouhu_store::audit::Action;
+use shouhu_store::users::Principal;
+use std::net::SocketAddr;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "shouhu API", description = "农村留守儿童关爱保护信息系统 · 一人一档", version = "1"),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(ApiErrorBody))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(c) = openapi.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+/// The API's routes and its OpenAPI document.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(create_token))
+        .routes(routes!(me))
+        .routes(routes!(children::list, children::create))
+        .routes(routes!(children::get, children::update))
+        .routes(routes!(children::close))
+        .routes(routes!(children::reopen))
+        .routes(routes!(children::history))
+        .routes(routes!(children::regions))
+        .routes(routes!(admin::list_orgs, admin::create_org))
+        .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::audit))
+        .split_for_parts();
+    let doc = api.clone();
+    let router = router.route(
+        "/api/v1/openapi.json",
+        get(move || async move { Json(doc) }),
+    );
+    (router, api)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    pub username: String,
+    pub password: String,
+    /// What the token is for, e.g. the name of the integration.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <token>`. Shown once; stored only as a hash.
+    pub token: String,
+}
+
+/// Exchanges a username and password for an API token (throttled like the sign-in page).
+#[utoipa::path(post, path = "/api/v1/tokens", request_body = TokenRequest, security(()),
+    responses((status = 201, body = TokenResponse), (status = 401, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+async fn create_token(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ApiJson(req): ApiJson<TokenRequest>,
+) -> ApiResult<(axum::http::StatusCode, Json<TokenResponse>)> {
+    match auth::check_login(&state, &req.username, &req.password, &addr.ip().to_string()).await? {
+        LoginOutcome::Ok(p) => {
+            let token = auth::random_token();
+            let h = auth::token_hash(&token);
+            let name = req
+                .name
+                .unwrap_or_else(|| "api".into())
+                .chars()
+                .take(100)
+                .collect::<String>();
+            let actor = p.actor();
+            state
+                .run(move |s| {
+                    s.create_api_token(&h, p.user_id, &name)?;
+                    s.audit(&actor, Action::Login, None, "api token")
+                })
+                .await?;
+            Ok((
+                axum::http::StatusCode::CREATED,
+                Json(TokenResponse { token }),
+            ))
+        }
+        LoginOutcome::BadCredentials => Err(AppError::BadCredentials),
+        LoginOutcome::Throttled => Err(AppError::Throttled),
+    }
+}
+
+/// The signed-in user, their organisation and role.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = Principal), (status = 401, body = ApiErrorBody)))]
+async fn me(user: auth::CurrentUser) -> Json<Principal> {
+    Json(user.principal)
+}

@@ -1,0 +1,299 @@
+//! Sign-in, sessions, API tokens, CSRF and login throttling.
+
+use crate::AppState;
+use crate::error::AppError;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method};
+use chrono::Duration;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use shouhu_store::users::Principal;
+
+pub const SESSION_COOKIE: &str = "shouhu_session";
+/// Carries the CSRF token of the sign-in form, before any session exists (double submit).
+pub const LOGIN_CSRF_COOKIE: &str = "shouhu_login_csrf";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Failed sign-ins allowed per username, and per address, within the window.
+pub const MAX_FAILURES_PER_USER: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const FAILURE_WINDOW_MINUTES: i64 = 15;
+
+/// A random token, hex-encoded (32 bytes of entropy).
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+/// Tokens are stored as their SHA-256: enough for random 256-bit secrets.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// argon2id with the crate's defaults (OWASP's minimum: 19 MiB, 2 passes). Slow on purpose:
+/// run it on the blocking pool.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let mut salt = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| AppError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// A fixed hash to verify against when the username does not exist, so that the answer
+/// takes as long as for a real user and does not reveal which usernames exist.
+pub fn dummy_hash() -> &'static str {
+    "$argon2id$v=19$m=19456,t=2,p=1$c2hvdWh1ZHVtbXlzYWx0$2+SNp4j5HrGeOd0Bpc0M5q6vl6wQtoNBcQh6x4N9qbo"
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+pub fn session_cookie(state: &AppState, token: &str, max_age: Duration) -> String {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        max_age.num_seconds()
+    )
+}
+
+pub fn clear_session_cookie() -> String {
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// How a request was authenticated: a browser session (which needs CSRF on writes) or an
+/// API token (which cannot be sent by another site, so needs none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    Session { token_hash: String, csrf: String },
+    Token,
+}
+
+/// The signed-in user of a request. Extracting it fails with 401 when nobody is signed in.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub principal: Principal,
+    pub via: Via,
+}
+
+impl CurrentUser {
+    pub fn csrf(&self) -> &str {
+        match &self.via {
+            Via::Session { csrf, .. } => csrf,
+            Via::Token => "",
+        }
+    }
+
+    /// Checks a form's or header's CSRF token against the session's.
+    pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), AppError> {
+        match &self.via {
+            Via::Token => Ok(()),
+            Via::Session { csrf, .. } => match sent {
+                Some(s) if constant_time_eq(s, csrf) => Ok(()),
+                _ => Err(AppError::Csrf),
+            },
+        }
+    }
+}
+
+/// Finds the user of a request from its session cookie or `Authorization: Bearer` token.
+pub async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<CurrentUser>, AppError> {
+    if let Some(bearer) = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        let h = token_hash(bearer.trim());
+        let store = state.store.clone();
+        let p = tokio::task::spawn_blocking(move || store.api_token(&h)).await??;
+        // A wrong token is a failed sign-in, not an anonymous request.
+        return p
+            .map(|principal| {
+                Some(CurrentUser {
+                    principal,
+                    via: Via::Token,
+                })
+            })
+            .ok_or(AppError::Unauthenticated);
+    }
+    let Some(token) = cookie(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let h = token_hash(token);
+    let store = state.store.clone();
+    let h2 = h.clone();
+    let found = tokio::task::spawn_blocking(move || store.session(&h2)).await??;
+    Ok(found.map(|(principal, csrf)| CurrentUser {
+        principal,
+        via: Via::Session {
+            token_hash: h,
+            csrf,
+        },
+    }))
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = authenticate(state, &parts.headers)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        // API writes from a browser session carry the token in a header.
+        if parts.uri.path().starts_with("/api/")
+            && !matches!(parts.method, Method::GET | Method::HEAD)
+        {
+            user.check_csrf(parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))?;
+        }
+        Ok(user)
+    }
+}
+
+/// The user, if anyone is signed in (for pages that show a sign-in link otherwise).
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(MaybeUser(authenticate(state, &parts.headers).await?))
+    }
+}
+
+/// Outcome of a sign-in attempt.
+pub enum LoginOutcome {
+    Ok(Principal),
+    BadCredentials,
+    Throttled,
+}
+
+/// Checks a username and password, with throttling per username and per address.
+pub async fn check_login(
+    state: &AppState,
+    username: &str,
+    password: &str,
+    address: &str,
+) -> Result<LoginOutcome, AppError> {
+    let store = state.store.clone();
+    let (user, pass, addr) = (
+        username.trim().to_string(),
+        password.to_string(),
+        address.to_string(),
+    );
+    tokio::task::spawn_blocking(move || -> Result<LoginOutcome, shouhu_store::StoreError> {
+        let since = store.now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+        let user_key = format!("user:{user}");
+        let addr_key = format!("addr:{addr}");
+        if store.login_failures_since(&user_key, since)? >= MAX_FAILURES_PER_USER
+            || store.login_failures_since(&addr_key, since)? >= MAX_FAILURES_PER_ADDRESS
+        {
+            return Ok(LoginOutcome::Throttled);
+        }
+        let found = store.user_for_login(&user)?;
+        let hash = found.as_ref().map_or(dummy_hash(), |(_, h)| h.as_str());
+        let ok = verify_password(&pass, hash);
+        match found {
+            Some((p, _)) if ok => {
+                store.clear_login_failures(&user_key)?;
+                Ok(LoginOutcome::Ok(p))
+            }
+            _ => {
+                store.record_login_failure(&user_key)?;
+                store.record_login_failure(&addr_key)?;
+                Ok(LoginOutcome::BadCredentials)
+            }
+        }
+    })
+    .await?
+    .map_err(AppError::from)
+}
+
+/// Starts a session; returns the cookie to set.
+pub async fn start_session(state: &AppState, user_id: i64) -> Result<String, AppError> {
+    let token = random_token();
+    let csrf = random_token();
+    let ttl = state.config.session_ttl;
+    let store = state.store.clone();
+    let h = token_hash(&token);
+    tokio::task::spawn_blocking(move || {
+        let expires = store.now() + ttl;
+        store.create_session(&h, user_id, &csrf, expires)
+    })
+    .await??;
+    Ok(session_cookie(state, &token, ttl))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_and_wrong_ones_do_not() {
+        let h = hash_password("correct horse battery").expect("hash");
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong", &h));
+        assert!(h.starts_with("$argon2id$"));
+    }
+
+    #[test]
+    fn dummy_hash_parses() {
+        assert!(PasswordHash::new(dummy_hash()).is_ok());
+        assert!(!verify_password("anything", dummy_hash()));
+    }
+
+    #[test]
+    fn cookies_are_found_among_others() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            COOKIE,
+            "a=1; shouhu_session=abc; b=2".parse().expect("header"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "c"), None);
+    }
+}

@@ -1,0 +1,109 @@
+//! HTML pages: server-rendered, in Chinese, usable without JavaScript on a 360-px phone.
+
+pub mod admin;
+pub mod children;
+pub mod login;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::AppError;
+use askama::Template;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use shouhu_domain::msg;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/",
+            axum::routing::get(|| async { Redirect::to("/children") }),
+        )
+        .merge(login::router())
+        .merge(children::router())
+        .merge(admin::router())
+}
+
+/// What the frame of every page shows: who is signed in, and the form token.
+pub struct Layout {
+    pub title: String,
+    pub user: Option<LayoutUser>,
+    pub csrf: String,
+}
+
+pub struct LayoutUser {
+    pub name: String,
+    pub org: String,
+    pub role: &'static str,
+    pub is_admin: bool,
+    pub can_write: bool,
+}
+
+impl Layout {
+    pub fn new(title: impl Into<String>, user: Option<&CurrentUser>) -> Layout {
+        Layout {
+            title: title.into(),
+            csrf: user.map(|u| u.csrf().to_string()).unwrap_or_default(),
+            user: user.map(|u| LayoutUser {
+                name: u.principal.display_name.clone(),
+                org: u.principal.org_name.clone(),
+                role: u.principal.role.label(),
+                is_admin: u.principal.role.is_admin(),
+                can_write: u.principal.role.may_write_children(),
+            }),
+        }
+    }
+}
+
+/// Renders a template, or the error page if rendering fails.
+pub fn render(t: &impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => PageError(AppError::Internal(format!("template: {e}"))).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub layout: Layout,
+    pub message: String,
+}
+
+/// An error on a page: sign-in for the anonymous, a Chinese message page otherwise.
+pub struct PageError(pub AppError);
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError(e)
+    }
+}
+
+impl From<shouhu_store::StoreError> for PageError {
+    fn from(e: shouhu_store::StoreError) -> Self {
+        PageError(e.into())
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        if matches!(self.0, AppError::Unauthenticated) {
+            return Redirect::to("/login").into_response();
+        }
+        self.0.log();
+        let status = self.0.status();
+        let page = ErrorPage {
+            layout: Layout::new(msg::ERROR_TITLE, None),
+            message: self.0.message(),
+        };
+        let mut res = render(&page);
+        *res.status_mut() = if res.status() == StatusCode::OK {
+            status
+        } else {
+            res.status()
+        };
+        res
+    }
+}
+
+pub type PageResult = Result<Response, PageError>;
