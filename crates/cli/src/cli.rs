@@ -128,7 +128,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 let running = server::start(&bind, store, config).await?;
                 tracing::info!(addr = %running.addr, "shouhu is listening");
                 eprintln!("shouhu: http://{}", running.addr);
-                tokio::signal::ctrl_c().await?;
+                shutdown_signal().await?;
                 let _ = running.stop.send(());
                 running.done.await??;
                 anyhow::Ok(())
@@ -176,5 +176,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("administrator {username} created");
             Ok(())
         }
+    }
+}
+
+/// Ctrl-C or SIGTERM (what service managers send): stop taking requests, finish the open ones.
+async fn shutdown_signal() -> std::io::Result<()> {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r,
+        _ = term.recv() => Ok(()),
     }
 }

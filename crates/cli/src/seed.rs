@@ -8,8 +8,8 @@ use shouhu_web::DemoLogin;
 /// The password of every demo account (shown on the sign-in page with `--demo`).
 pub const DEMO_PASSWORD: &str = "shouhu-demo-2026";
 
-/// Townships whose villages get demo children: 武清区梅厂镇 and 大碱厂镇, 宝坻区口东街道.
-pub const DEMO_TOWNSHIPS: &[&str] = &["120114101", "120114102", "120115004"];
+/// Townships whose villages get demo children: 武清区梅厂镇 and 大碱厂镇, 宝坻区大口屯镇.
+pub const DEMO_TOWNSHIPS: &[&str] = &["120114101", "120114102", "120115101"];
 /// The demo village (郭罗庄村委会, 梅厂镇).
 pub const DEMO_VILLAGE: &str = "120114101204";
 

@@ -375,12 +375,48 @@ pub struct PgManager {
     pub config: postgres::Config,
 }
 
+/// A PostgreSQL client that may be dropped anywhere. The synchronous driver closes its
+/// connection by blocking on its own runtime, which panics on an async thread; there, the
+/// client is handed to a plain thread to close.
+pub struct PgConn(Option<postgres::Client>);
+
+impl std::ops::Deref for PgConn {
+    type Target = postgres::Client;
+    fn deref(&self) -> &postgres::Client {
+        self.0
+            .as_ref()
+            .unwrap_or_else(|| unreachable!("only taken in drop"))
+    }
+}
+
+impl std::ops::DerefMut for PgConn {
+    fn deref_mut(&mut self) -> &mut postgres::Client {
+        self.0
+            .as_mut()
+            .unwrap_or_else(|| unreachable!("only taken in drop"))
+    }
+}
+
+impl Drop for PgConn {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                let _ = std::thread::Builder::new()
+                    .name("pg-close".into())
+                    .spawn(move || drop(c));
+            }
+        }
+    }
+}
+
 impl r2d2::ManageConnection for PgManager {
-    type Connection = postgres::Client;
+    type Connection = PgConn;
     type Error = postgres::Error;
 
     fn connect(&self) -> Result<Self::Connection, Self::Error> {
-        self.config.connect(postgres::NoTls)
+        self.config
+            .connect(postgres::NoTls)
+            .map(|c| PgConn(Some(c)))
     }
 
     fn is_valid(&self, conn: &mut Self::Connection) -> Result<(), Self::Error> {

@@ -172,22 +172,33 @@ pub async fn authenticate(
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = AppError;
+    /// JSON for the API; for pages, the sign-in page or a page with the message.
+    type Rejection = axum::response::Response;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let user = authenticate(state, &parts.headers)
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
-        // API writes from a browser session carry the token in a header.
-        if parts.uri.path().starts_with("/api/")
-            && !matches!(parts.method, Method::GET | Method::HEAD)
-        {
-            user.check_csrf(parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))?;
+        use axum::response::IntoResponse;
+        let is_api = parts.uri.path().starts_with("/api/");
+        let result = async {
+            let user = authenticate(state, &parts.headers)
+                .await?
+                .ok_or(AppError::Unauthenticated)?;
+            // API writes from a browser session carry the token in a header.
+            if is_api && !matches!(parts.method, Method::GET | Method::HEAD) {
+                user.check_csrf(parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))?;
+            }
+            Ok::<_, AppError>(user)
         }
-        Ok(user)
+        .await;
+        result.map_err(|e| {
+            if is_api {
+                e.into_response()
+            } else {
+                crate::pages::PageError(e).into_response()
+            }
+        })
     }
 }
 

@@ -11,7 +11,7 @@ use shouhu_domain::msg;
 pub async fn bytes(req: Request, state: &crate::AppState) -> Result<Bytes, AppError> {
     Bytes::from_request(req, state).await.map_err(|e| {
         if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::BadRequest(msg::BODY_TOO_LARGE.into(), Vec::new())
+            AppError::TooLarge
         } else {
             AppError::BadRequest(msg::BAD_REQUEST.into(), Vec::new())
         }
@@ -63,17 +63,6 @@ pub fn parse_json<T: DeserializeOwned>(b: &[u8]) -> Result<T, AppError> {
             "类型或格式不正确".to_string()
         };
         let field = if field == "." { String::new() } else { field };
-        // Name the unknown field itself, not just its parent.
-        let field = match inner.split('`').nth(1) {
-            Some(name) if inner.starts_with("unknown field") => {
-                if field.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{field}.{name}")
-                }
-            }
-            _ => field,
-        };
         let fields = vec![FieldError {
             field: field.clone(),
             message: message.clone(),

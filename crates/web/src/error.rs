@@ -46,6 +46,7 @@ pub enum AppError {
     },
     State(&'static str),
     Throttled,
+    TooLarge,
     Internal(String),
 }
 
@@ -90,6 +91,7 @@ impl AppError {
                 StatusCode::CONFLICT
             }
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -107,6 +109,7 @@ impl AppError {
             AppError::Duplicate { .. } => "duplicate",
             AppError::State(_) => "state",
             AppError::Throttled => "throttled",
+            AppError::TooLarge => "too_large",
             AppError::Internal(_) => "internal",
         }
     }
@@ -125,6 +128,7 @@ impl AppError {
             AppError::Duplicate { message, .. } => message.clone(),
             AppError::State(m) => (*m).into(),
             AppError::Throttled => msg::THROTTLED.into(),
+            AppError::TooLarge => msg::BODY_TOO_LARGE.into(),
             AppError::Internal(_) => msg::INTERNAL.into(),
         }
     }

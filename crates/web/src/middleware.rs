@@ -26,6 +26,9 @@ pub fn apply(router: Router, body_limit: usize) -> Router {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
     router
+        .layer(axum::middleware::from_fn(move |req, next| {
+            refuse_large(body_limit, req, next)
+        }))
         .layer(axum::middleware::from_fn(request_log))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
@@ -47,6 +50,30 @@ pub fn apply(router: Router, body_limit: usize) -> Router {
 
 fn on_panic(_err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
     AppError::Internal("handler panicked".into()).into_response()
+}
+
+/// Answers 413 at once when the declared length is over the limit, instead of reading (or
+/// waiting for) a body that will be refused anyway. Bodies without a length are still capped
+/// while they are read.
+async fn refuse_large(limit: usize, req: Request<Body>, next: Next) -> Response<Body> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        let e = AppError::TooLarge;
+        let mut res = if req.uri().path().starts_with("/api/") {
+            e.into_response()
+        } else {
+            crate::pages::PageError(e).into_response()
+        };
+        // The rest of the body is not read: the connection cannot be reused.
+        res.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return res;
+    }
+    next.run(req).await
 }
 
 /// Logs method, path (never the query), status and time, under a request id that is also

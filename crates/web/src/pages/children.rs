@@ -159,6 +159,9 @@ pub struct LedgerView {
     pub layout: Layout,
     pub q: String,
     pub searching: bool,
+    /// A filter is set: the filter panel stays open (closed by default, to leave the phone's
+    /// first screen to the list).
+    pub filtering: bool,
     pub rows: Vec<RowView>,
     pub total_text: String,
     pub page: u32,
@@ -256,6 +259,17 @@ async fn ledger(
         layout: Layout::new(msg::LEDGER, Some(&user)),
         q: query_text,
         searching,
+        filtering: [
+            &q.region,
+            &q.category,
+            &q.age_band,
+            &q.guardianship_type,
+            &q.schooling,
+            &q.warning,
+            &q.status,
+        ]
+        .iter()
+        .any(|v| !v.is_empty()),
         rows: rows.iter().map(RowView::of).collect(),
         total_text,
         page: page_no,

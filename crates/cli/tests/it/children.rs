@@ -1,0 +1,425 @@
+//! Creating, changing, closing and reading children's files over the API.
+
+use crate::harness::*;
+use serde_json::{Value, json};
+use shouhu_domain::role::{OrgType, Role};
+
+async fn township_app() -> (TestApp, User) {
+    let app = TestApp::new().await;
+    let u = app
+        .user(
+            "zhen",
+            Role::TownshipStaff,
+            OrgType::TownshipGovernment,
+            TOWNSHIP_A,
+        )
+        .await;
+    (app, u)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_created_file_derives_age_category_and_keeps_a_creation_entry() {
+    let (app, u) = township_app().await;
+    let rec = app.create_child(&u, &child("张小明", VILLAGE_A, 1)).await;
+    assert_eq!(rec["version"], 1);
+    assert_eq!(rec["district_code"], "120114");
+    assert_eq!(rec["derived"]["age"], 10);
+    assert_eq!(rec["derived"]["age_band"], "6_13");
+    assert_eq!(rec["derived"]["category"], "both_away");
+    let id = rec["id"].as_i64().expect("id");
+    let (status, hist) = app.get(&u, &format!("/api/v1/children/{id}/history")).await;
+    assert_eq!(status, 200);
+    assert_eq!(hist[0]["field"], "*");
+    assert_eq!(hist[0]["version"], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_id_number_twice_names_the_existing_file() {
+    let (app, u) = township_app().await;
+    let first = app.create_child(&u, &child("王一", VILLAGE_A, 7)).await;
+    let mut again = child("王一二", VILLAGE_A2, 7);
+    again["id_number"] = json!(
+        first["file"]["id_number"]
+            .as_str()
+            .expect("id")
+            .to_lowercase()
+    );
+    let (status, body) = app.post(&u, "/api/v1/children", &again).await;
+    assert_eq!(status, 409, "{body}");
+    assert_eq!(body["code"], "duplicate");
+    assert_eq!(body["existing_id"], first["id"]);
+    assert_eq!(body["fields"][0]["field"], "id_number");
+    assert_eq!(app.count_children().await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_records_who_changed_which_field_from_what_to_what() {
+    let (app, u) = township_app().await;
+    let rec = app.create_child(&u, &child("李四", VILLAGE_A, 2)).await;
+    let id = rec["id"].as_i64().expect("id");
+    let mut file = rec["file"].clone();
+    file["address"] = json!("五组3号");
+    file["father"]["phone"] = json!("139 0000 1111");
+    let (status, updated) = app
+        .put(
+            &u,
+            &format!("/api/v1/children/{id}"),
+            &json!({"version": 1, "file": file}),
+        )
+        .await;
+    assert_eq!(status, 200, "{updated}");
+    assert_eq!(updated["version"], 2);
+    assert_eq!(updated["file"]["father"]["phone"], "13900001111");
+    let (_, hist) = app.get(&u, &format!("/api/v1/children/{id}/history")).await;
+    let changes: Vec<(String, String, String)> = hist
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|h| h["version"] == 2)
+        .map(|h| {
+            (
+                h["field"].as_str().unwrap_or("").to_string(),
+                h["old_value"].as_str().unwrap_or("").to_string(),
+                h["new_value"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changes,
+        vec![
+            ("address".into(), "三组12号".into(), "五组3号".into()),
+            (
+                "father.phone".into(),
+                "13812345678".into(),
+                "13900001111".into()
+            ),
+        ]
+    );
+    assert!(
+        hist[0]["user_name"]
+            .as_str()
+            .expect("user")
+            .contains("zhen")
+    );
+    assert_eq!(hist[0]["source"], "api");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_save_from_a_stale_version_is_refused_and_changes_nothing() {
+    let (app, u) = township_app().await;
+    let rec = app.create_child(&u, &child("赵五", VILLAGE_A, 3)).await;
+    let id = rec["id"].as_i64().expect("id");
+    let mut first = rec["file"].clone();
+    first["address"] = json!("第一人的修改");
+    let mut second = rec["file"].clone();
+    second["address"] = json!("第二人的修改");
+    let (s1, _) = app
+        .put(
+            &u,
+            &format!("/api/v1/children/{id}"),
+            &json!({"version": 1, "file": first}),
+        )
+        .await;
+    assert_eq!(s1, 200);
+    let (s2, body) = app
+        .put(
+            &u,
+            &format!("/api/v1/children/{id}"),
+            &json!({"version": 1, "file": second}),
+        )
+        .await;
+    assert_eq!(s2, 409);
+    assert_eq!(body["code"], "stale");
+    assert_eq!(body["current_version"], 2);
+    assert!(
+        body["message"]
+            .as_str()
+            .expect("message")
+            .contains("已被他人修改")
+    );
+    let (_, now) = app.get(&u, &format!("/api/v1/children/{id}")).await;
+    assert_eq!(now["file"]["address"], "第一人的修改");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_closed_file_is_kept_cannot_be_edited_and_can_be_reopened() {
+    let (app, u) = township_app().await;
+    let rec = app.create_child(&u, &child("钱六", VILLAGE_A, 4)).await;
+    let id = rec["id"].as_i64().expect("id");
+    let (s, body) = app
+        .post(
+            &u,
+            &format!("/api/v1/children/{id}/close"),
+            &json!({"version": 1, "reason": "other"}),
+        )
+        .await;
+    assert_eq!(s, 422, "other needs a note: {body}");
+    assert_eq!(body["fields"][0]["field"], "note");
+    let (s, closed) = app
+        .post(
+            &u,
+            &format!("/api/v1/children/{id}/close"),
+            &json!({"version": 1, "reason": "moved_out"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{closed}");
+    assert_eq!(closed["status"]["state"], "closed");
+    assert_eq!(closed["status"]["reason"], "moved_out");
+    let (s, _) = app
+        .put(
+            &u,
+            &format!("/api/v1/children/{id}"),
+            &json!({"version": 2, "file": rec["file"]}),
+        )
+        .await;
+    assert_eq!(s, 409);
+    let (_, ledger) = app.get(&u, "/api/v1/children").await;
+    assert_eq!(ledger["total"], 0, "closed files leave the open ledger");
+    let (_, ledger) = app.get(&u, "/api/v1/children?status=closed").await;
+    assert_eq!(ledger["total"], 1);
+    let (s, reopened) = app
+        .post(
+            &u,
+            &format!("/api/v1/children/{id}/reopen"),
+            &json!({"version": 2}),
+        )
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(reopened["status"]["state"], "open");
+    let (_, hist) = app.get(&u, &format!("/api/v1/children/{id}/history")).await;
+    assert_eq!(
+        hist.as_array()
+            .expect("array")
+            .iter()
+            .filter(|h| h["field"] == "status")
+            .count(),
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_names_the_field_and_changes_nothing() {
+    let (app, u) = township_app().await;
+    let cases: Vec<(Value, u16, &str)> = vec![
+        // Wrong check character.
+        (
+            {
+                let mut c = child("甲", VILLAGE_A, 5);
+                c["id_number"] = json!("120114201605040110");
+                c
+            },
+            422,
+            "id_number",
+        ),
+        // A birth date in the future.
+        (
+            {
+                let mut c = child("乙", VILLAGE_A, 5);
+                c["birth_date"] = json!("2027-01-01");
+                c["id_number"] = Value::Null;
+                c
+            },
+            422,
+            "birth_date",
+        ),
+        // An impossible date.
+        (
+            {
+                let mut c = child("丙", VILLAGE_A, 5);
+                c["birth_date"] = json!("2016-02-30");
+                c
+            },
+            400,
+            "birth_date",
+        ),
+        // A village that does not exist.
+        (
+            {
+                let mut c = child("丁", VILLAGE_A, 5);
+                c["village_code"] = json!("120114101999");
+                c
+            },
+            422,
+            "village_code",
+        ),
+        // A village outside the user's township.
+        (
+            {
+                let mut c = child("戊", VILLAGE_B, 5);
+                c["village_code"] = json!(VILLAGE_B);
+                c
+            },
+            422,
+            "village_code",
+        ),
+        // Unknown fields are refused, and named.
+        (
+            {
+                let mut c = child("己", VILLAGE_A, 5);
+                c["father"]["salary"] = json!(1);
+                c
+            },
+            400,
+            "father.salary",
+        ),
+        // Birth date disagrees with the ID number.
+        (
+            {
+                let mut c = child("庚", VILLAGE_A, 5);
+                c["birth_date"] = json!("2016-05-05");
+                c
+            },
+            422,
+            "birth_date",
+        ),
+        // An option that is not on the list.
+        (
+            {
+                let mut c = child("辛", VILLAGE_A, 5);
+                c["schooling"] = json!("university");
+                c
+            },
+            400,
+            "schooling",
+        ),
+    ];
+    for (body, want_status, want_field) in cases {
+        let (status, err) = app.post(&u, "/api/v1/children", &body).await;
+        assert_eq!(status, want_status, "{want_field}: {err}");
+        let fields: Vec<&str> = err["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .filter_map(|f| f["field"].as_str())
+            .collect();
+        assert!(
+            fields.contains(&want_field),
+            "{want_field} not in {fields:?}: {err}"
+        );
+        assert!(!err["message"].as_str().unwrap_or("").is_empty());
+    }
+    assert_eq!(app.count_children().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ten_megabyte_body_is_refused_without_a_server_error() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (app, u) = township_app().await;
+    // Raw HTTP: the server answers as soon as it sees the length, before the body arrives.
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let mut s = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /api/v1/children HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        u.token,
+        10 * 1024 * 1024
+    );
+    s.write_all(head.as_bytes()).await.expect("write head");
+    let _ = s.write_all(&[b' '; 65536]).await;
+    let mut buf = Vec::new();
+    let _ = s.read_to_end(&mut buf).await;
+    let text = String::from_utf8_lossy(&buf);
+    assert!(
+        text.starts_with("HTTP/1.1 413") || text.starts_with("HTTP/1.1 400"),
+        "{text}"
+    );
+    assert!(text.contains("过大"), "{text}");
+    assert_eq!(app.count_children().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_overlong_field_is_named() {
+    let (app, u) = township_app().await;
+    let mut c = child("长", VILLAGE_A, 6);
+    c["notes"] = json!("字".repeat(50_000));
+    let (status, body) = app.post(&u, "/api/v1/children", &c).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["fields"][0]["field"], "notes");
+    assert_eq!(body["fields"][0]["message"], "不能超过2000个字");
+    assert_eq!(app.count_children().await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quotes_and_sql_metacharacters_are_stored_as_typed() {
+    let (app, u) = township_app().await;
+    let mut c = child("O'Brien\"; DROP TABLE children;--", VILLAGE_A, 8);
+    c["address"] = json!("'); DELETE FROM users; -- <script>alert(1)</script>");
+    let rec = app.create_child(&u, &c).await;
+    let id = rec["id"].as_i64().expect("id");
+    let (_, got) = app.get(&u, &format!("/api/v1/children/{id}")).await;
+    assert_eq!(got["file"]["name"], "O'Brien\"; DROP TABLE children;--");
+    assert_eq!(
+        got["file"]["address"],
+        "'); DELETE FROM users; -- <script>alert(1)</script>"
+    );
+    assert_eq!(app.count_children().await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warnings_follow_the_law_and_filter_the_ledger() {
+    let (app, u) = township_app().await;
+    // Born 2021-03-01: five years old, living alone and unattended.
+    let mut small = child("小孤", VILLAGE_A, 9);
+    small["birth_date"] = json!("2021-03-01");
+    small["id_number"] = json!(id_for("120114", "2021-03-01", true, 9));
+    small["lives_alone"] = json!(true);
+    small["unattended"] = json!(true);
+    // An entrusted guardian of 17.
+    let mut teen = child("小青", VILLAGE_A, 10);
+    teen["entrusted_guardian"] = json!({"name": "表哥", "id_number": id_for("120114", "2009-06-01", true, 3), "relation": "other_relative"});
+    let rec = app.create_child(&u, &small).await;
+    let ws: Vec<&str> = rec["derived"]["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter_map(|w| w.as_str())
+        .collect();
+    assert_eq!(ws, vec!["under16_living_alone", "under8_unattended"]);
+    assert_eq!(rec["derived"]["age_band"], "0_5");
+    let rec = app.create_child(&u, &teen).await;
+    assert_eq!(
+        rec["derived"]["warnings"],
+        json!(["entrusted_guardian_minor"])
+    );
+    app.create_child(&u, &child("平安", VILLAGE_A, 11)).await;
+
+    let (_, p) = app
+        .get(&u, "/api/v1/children?warning=under8_unattended")
+        .await;
+    assert_eq!(p["total"], 1);
+    assert_eq!(p["rows"][0]["name"], "小孤");
+    let (_, p) = app.get(&u, "/api/v1/children?age_band=0_5").await;
+    assert_eq!(p["total"], 1);
+    let (_, p) = app.get(&u, "/api/v1/children?age_band=6_13").await;
+    assert_eq!(p["total"], 2);
+    let (_, p) = app
+        .get(&u, "/api/v1/children?category=both_away&per_page=2")
+        .await;
+    assert_eq!(p["total"], 3);
+    assert_eq!(p["rows"].as_array().expect("rows").len(), 2);
+    let (_, p2) = app
+        .get(&u, "/api/v1/children?category=both_away&per_page=2&page=2")
+        .await;
+    assert_eq!(p2["rows"].as_array().expect("rows").len(), 1);
+    // ID numbers are masked in lists.
+    let masked = p["rows"][0]["id_number_masked"].as_str().expect("masked");
+    assert!(masked.contains("***********"), "{masked}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_describes_the_routes() {
+    let (app, u) = township_app().await;
+    let (status, doc) = app.get(&u, "/api/v1/openapi.json").await;
+    assert_eq!(status, 200);
+    for path in [
+        "/api/v1/children",
+        "/api/v1/children/{id}",
+        "/api/v1/children/{id}/history",
+        "/api/v1/tokens",
+    ] {
+        assert!(doc["paths"][path].is_object(), "{path} missing");
+    }
+    assert!(doc["components"]["schemas"]["ChildFile"].is_object());
+    assert!(doc["components"]["schemas"]["ApiErrorBody"].is_object());
+}

@@ -1,0 +1,271 @@
+//! Boots the real application on 127.0.0.1:0 against a fresh database and talks HTTP to it.
+//!
+//! The backend is SQLite (a new file per test) unless `SHOUHU_TEST_PG_URL` is set, in which
+//! case every test gets a new PostgreSQL database on that server. There is no fallback: if
+//! the variable is set and the server cannot be reached, the tests fail.
+
+use chrono::{TimeZone, Utc};
+use serde_json::{Value, json};
+use shouhu::server;
+use shouhu_domain::clock::FixedClock;
+use shouhu_domain::id_number;
+use shouhu_domain::role::{OrgType, Role};
+use shouhu_store::Store;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "correct-horse-battery";
+
+/// Which backend this test run uses.
+pub fn pg_url() -> Option<String> {
+    std::env::var("SHOUHU_TEST_PG_URL")
+        .ok()
+        .filter(|s| !s.is_empty())
+}
+
+enum Db {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    pub clock: Arc<FixedClock>,
+    running: Option<server::Running>,
+    db: Db,
+}
+
+/// A user created for a test, with an API token.
+#[derive(Clone)]
+pub struct User {
+    pub id: i64,
+    pub token: String,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        TestApp::with_config(shouhu_web::Config::default()).await
+    }
+
+    pub async fn with_config(config: shouhu_web::Config) -> TestApp {
+        // Noon in China on 2026-11-29.
+        let clock = Arc::new(FixedClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 29, 4, 0, 0)
+                .single()
+                .expect("valid"),
+        ));
+        let (url, db) = match pg_url() {
+            Some(admin) => {
+                let name = format!(
+                    "shouhu_it_{}",
+                    shouhu_web::auth::random_token()[..12].to_string()
+                );
+                let (a, n) = (admin.clone(), name.clone());
+                blocking(move || {
+                    let mut c = postgres::Client::connect(&a, postgres::NoTls)
+                        .expect("SHOUHU_TEST_PG_URL must reach PostgreSQL");
+                    c.batch_execute(&format!("CREATE DATABASE {n}"))
+                        .expect("create test database");
+                })
+                .await;
+                (
+                    with_database(&admin, &name),
+                    Db::Postgres {
+                        admin_url: admin,
+                        name,
+                    },
+                )
+            }
+            None => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/shouhu.db", dir.path().display());
+                (url, Db::Sqlite(dir))
+            }
+        };
+        let c2: Arc<dyn shouhu_domain::clock::Clock> = clock.clone();
+        let store = blocking(move || server::open_store(&url, c2).expect("open store")).await;
+        let running = server::start("127.0.0.1:0", store.clone(), config)
+            .await
+            .expect("start server");
+        TestApp {
+            base: format!("http://{}", running.addr),
+            store,
+            clock,
+            running: Some(running),
+            db,
+        }
+    }
+
+    /// Runs store code off the async threads (the PostgreSQL driver blocks).
+    pub async fn store<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> T + Send + 'static,
+    ) -> T {
+        let s = self.store.clone();
+        blocking(move || f(&s)).await
+    }
+
+    pub async fn org(&self, name: &str, t: OrgType, region: &str) -> i64 {
+        let (name, region) = (name.to_string(), region.to_string());
+        self.store(move |s| s.create_org(&name, t, &region).expect("create org"))
+            .await
+    }
+
+    /// Creates a user in a new organisation and signs them in over the API.
+    pub async fn user(&self, username: &str, role: Role, org_type: OrgType, region: &str) -> User {
+        let org = self
+            .org(&format!("{username}的单位"), org_type, region)
+            .await;
+        self.user_in(username, role, org).await
+    }
+
+    pub async fn user_in(&self, username: &str, role: Role, org: i64) -> User {
+        let hash = blocking(|| shouhu_web::auth::hash_password(PASSWORD).expect("hash")).await;
+        let u = username.to_string();
+        let id = self
+            .store(move |s| {
+                s.create_user(&u, "测试用户", &hash, org, role)
+                    .expect("create user")
+            })
+            .await;
+        let res = reqwest::Client::new()
+            .post(format!("{}/api/v1/tokens", self.base))
+            .json(&json!({"username": username, "password": PASSWORD}))
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(res.status(), 201, "token for {username}");
+        let token = res.json::<Value>().await.expect("json")["token"]
+            .as_str()
+            .expect("token")
+            .to_string();
+        User { id, token }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, user: &User, path: &str) -> (u16, Value) {
+        let res = reqwest::Client::new()
+            .get(self.url(path))
+            .bearer_auth(&user.token)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn send(
+        &self,
+        user: &User,
+        method: reqwest::Method,
+        path: &str,
+        body: &Value,
+    ) -> (u16, Value) {
+        let res = reqwest::Client::new()
+            .request(method, self.url(path))
+            .bearer_auth(&user.token)
+            .json(body)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post(&self, user: &User, path: &str, body: &Value) -> (u16, Value) {
+        self.send(user, reqwest::Method::POST, path, body).await
+    }
+
+    pub async fn put(&self, user: &User, path: &str, body: &Value) -> (u16, Value) {
+        self.send(user, reqwest::Method::PUT, path, body).await
+    }
+
+    /// Creates a child through the API and returns the stored record.
+    pub async fn create_child(&self, user: &User, file: &Value) -> Value {
+        let (status, body) = self.post(user, "/api/v1/children", file).await;
+        assert_eq!(status, 201, "create child: {body}");
+        body
+    }
+
+    pub async fn count_children(&self) -> i64 {
+        self.store(|s| {
+            s.pool
+                .read(|c| c.query_opt("SELECT count(*) FROM children", &[], |r| r.i64(0)))
+                .expect("count")
+                .unwrap_or(0)
+        })
+        .await
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(r) = self.running.take() {
+            let _ = r.stop.send(());
+            r.done.abort();
+        }
+        if let Db::Postgres { admin_url, name } = &self.db {
+            let (a, n) = (admin_url.clone(), name.clone());
+            // Outside the async runtime's threads: the driver blocks.
+            let _ = std::thread::spawn(move || {
+                if let Ok(mut c) = postgres::Client::connect(&a, postgres::NoTls) {
+                    let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)"));
+                }
+            })
+            .join();
+        }
+    }
+}
+
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(f).await.expect("blocking task")
+}
+
+/// The admin URL with another database name.
+fn with_database(url: &str, db: &str) -> String {
+    match url.rsplit_once('/') {
+        Some((head, tail))
+            if !tail.contains('@') && head.contains("://") && head.len() > "postgres://".len() =>
+        {
+            let params = tail
+                .split_once('?')
+                .map(|(_, p)| format!("?{p}"))
+                .unwrap_or_default();
+            format!("{head}/{db}{params}")
+        }
+        _ => format!("{}/{db}", url.trim_end_matches('/')),
+    }
+}
+
+/// A valid 18-digit ID number for a birth date, sex and district, with sequence `seq`.
+pub fn id_for(district: &str, birth: &str, male: bool, seq: u32) -> String {
+    let seq = seq % 500 * 2 + u32::from(male);
+    let first17 = format!("{district}{}{:03}", birth.replace('-', ""), seq);
+    let c = id_number::check_character(&first17).expect("17 digits");
+    format!("{first17}{c}")
+}
+
+/// A minimal valid file: a boy born 2016-05-04 in `village`, both parents away for work.
+pub fn child(name: &str, village: &str, seq: u32) -> Value {
+    json!({
+        "name": name,
+        "sex": "male",
+        "birth_date": "2016-05-04",
+        "id_number": id_for(&village[..6], "2016-05-04", true, seq),
+        "address": "三组12号",
+        "village_code": village,
+        "father": {"name": "父亲", "away_for_work": true, "capable": true, "phone": "13812345678"},
+        "mother": {"name": "母亲", "away_for_work": true, "capable": true},
+        "guardianship_type": "good"
+    })
+}
+
+/// Villages used by the tests: two in 梅厂镇 (武清区), one in 大碱厂镇, one in 宝坻区.
+pub const VILLAGE_A: &str = "120114101204";
+pub const VILLAGE_A2: &str = "120114101001";
+pub const VILLAGE_B: &str = "120114102201";
+pub const TOWNSHIP_A: &str = "120114101";
+pub const TOWNSHIP_B: &str = "120114102";

@@ -1,0 +1,10 @@
+//! The integration suite: one test binary (linking several costs minutes on two cores).
+//! Runs on SQLite, and on PostgreSQL when `SHOUHU_TEST_PG_URL` is set.
+
+mod harness;
+
+mod auth;
+mod children;
+mod pages;
+mod scope;
+mod search;

@@ -1,0 +1,236 @@
+// Shared pieces of the browser tests: the server's address, the browser, the two viewports,
+// test data (names, GB 11643 ID numbers) and small assertions on top of Playwright's
+// auto-waiting locators (playwright-core has no `expect`, so waiting is done by
+// `locator.waitFor` and `page.waitForFunction`, never by sleeping).
+
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const E2E_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ARTIFACTS = path.join(E2E_DIR, 'artifacts');
+
+/** The running server, e.g. http://127.0.0.1:38123 (set by run.sh). */
+export const BASE_URL = (() => {
+  const u = process.env.SHOUHU_URL;
+  if (!u) {
+    throw new Error('SHOUHU_URL is not set: start the tests with e2e/run.sh, or set it to a running `shouhu serve --demo`');
+  }
+  return u.replace(/\/+$/, '');
+})();
+
+/** Every demo account has this password (crates/cli/src/seed.rs). */
+export const DEMO_PASSWORD = 'shouhu-demo-2026';
+/** The director's village, 郭罗庄村委会 (梅厂镇, 武清区, 天津市). */
+export const DEMO_VILLAGE = '120114101204';
+
+/** How long one Playwright action or wait may take before the test fails. */
+export const ACTION_TIMEOUT_MS = Number(process.env.E2E_ACTION_TIMEOUT_MS || 15000);
+
+export const VIEWPORTS = [
+  {
+    name: 'desktop',
+    options: { viewport: { width: 1280, height: 800 } },
+  },
+  {
+    name: 'phone',
+    options: {
+      viewport: { width: 360, height: 740 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+    },
+  },
+];
+
+/** Debian's Chromium, never a browser downloaded by Playwright. */
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+export async function newContext(browser, viewport) {
+  const context = await browser.newContext({
+    ...viewport.options,
+    baseURL: BASE_URL,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(ACTION_TIMEOUT_MS);
+  return context;
+}
+
+// ------------------------------------------------------------------ test data
+
+const NAME_CHARS = '明华丽强军芳静敏燕玲桂英秀兰霞平刚杰涛超勇艳娟磊洋峰鑫宇浩晨欣怡梓涵子轩雨萱佳琪思远博文';
+const usedNames = new Set();
+
+function pick(s) {
+  const chars = [...s];
+  return chars[Math.floor(Math.random() * chars.length)];
+}
+
+/** "测试" and three random given-name characters, different from every name made before. */
+export function uniqueName() {
+  for (;;) {
+    const name = `测试${pick(NAME_CHARS)}${pick(NAME_CHARS)}${pick(NAME_CHARS)}`;
+    if (!usedNames.has(name)) {
+      usedNames.add(name);
+      return name;
+    }
+  }
+}
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const CHECK_CHARS = '10X98765432';
+
+/** The check character of the first 17 digits of an ID number, GB 11643-1999 §7. */
+export function checkCharacter(first17) {
+  assert.match(first17, /^\d{17}$/);
+  const s = [...first17].reduce((sum, d, i) => sum + Number(d) * WEIGHTS[i], 0);
+  return CHECK_CHARS[s % 11];
+}
+
+/**
+ * An 18-character ID number of 武清区 (120114) for a birth date (YYYY-MM-DD) and sex:
+ * a random 3-digit sequence whose last digit is odd for a boy and even for a girl,
+ * and a correct check character.
+ */
+export function idNumber(birthDate, sex) {
+  const date = birthDate.replaceAll('-', '');
+  assert.match(date, /^\d{8}$/);
+  const tens = Math.floor(Math.random() * 100);
+  const odd = [1, 3, 5, 7, 9];
+  const even = [0, 2, 4, 6, 8];
+  const last = (sex === 'male' ? odd : even)[Math.floor(Math.random() * 5)];
+  const seq = String(tens * 10 + last).padStart(3, '0');
+  const first17 = `120114${date}${seq}`;
+  return first17 + checkCharacter(first17);
+}
+
+/** The same number with a wrong check character (always a digit, never X). */
+export function withWrongCheckCharacter(id) {
+  const right = id[17];
+  const wrong = [...'0123456789'].find((c) => c !== right);
+  return id.slice(0, 17) + wrong;
+}
+
+/** A house number, so that old and new addresses differ on every run. */
+export function houseNumber() {
+  return 1 + Math.floor(Math.random() * 98);
+}
+
+// ------------------------------------------------------------------ assertions
+
+/** `[id="f-father.name"]`: the form's ids contain dots, which a `#id` selector cannot hold. */
+export function field(p) {
+  return `[id="f-${p}"]`;
+}
+
+/** Waits (auto-retrying) until the locator is visible; fails with `what` in the message. */
+export async function expectVisible(locator, what) {
+  try {
+    await locator.first().waitFor({ state: 'visible' });
+  } catch (e) {
+    throw new Error(`expected ${what} to be visible: ${e.message.split('\n')[0]}`);
+  }
+}
+
+/** Waits until the locator's text contains `text`. */
+export async function expectText(locator, text, what) {
+  await expectVisible(locator.filter({ hasText: text }), `${what} containing "${text}"`);
+}
+
+/** Waits until the page's path (and query) matches `re`. */
+export async function expectPath(page, re) {
+  try {
+    await page.waitForURL((u) => re.test(u.pathname + u.search));
+  } catch (e) {
+    throw new Error(`expected the address to match ${re}, it is ${page.url()}: ${e.message.split('\n')[0]}`);
+  }
+}
+
+/** What the page measures across: for the layout report and the no-scroll assertion. */
+export async function measureWidth(page) {
+  return page.evaluate(() => {
+    const vw = window.innerWidth;
+    const wide = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && (r.right > vw + 1 || r.left < -1)) {
+        const id = el.id ? `#${el.id}` : '';
+        const cls = typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : '';
+        wide.push(`${el.tagName.toLowerCase()}${id}${cls} [${Math.round(r.left)}–${Math.round(r.right)}px]`);
+      }
+    }
+    return {
+      path: location.pathname + location.search,
+      innerWidth: vw,
+      scrollWidth: document.documentElement.scrollWidth,
+      overflowing: wide.slice(0, 15),
+    };
+  });
+}
+
+const layoutLog = [];
+
+/** Records the page's width (written to artifacts/layout.json at the end of the run). */
+export async function recordLayout(page, viewport, label) {
+  const m = await measureWidth(page);
+  layoutLog.push({ viewport: viewport.name, page: label, ...m });
+  return m;
+}
+
+export async function writeLayoutLog() {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await writeFile(path.join(ARTIFACTS, 'layout.json'), JSON.stringify(layoutLog, null, 2) + '\n');
+}
+
+/** The page must not scroll sideways: scrollWidth ≤ innerWidth + 1. */
+export async function expectNoHorizontalScroll(page, viewport, label) {
+  const m = await recordLayout(page, viewport, label);
+  assert.ok(
+    m.scrollWidth <= m.innerWidth + 1,
+    `${label} (${m.path}) scrolls horizontally at ${viewport.name}: scrollWidth ${m.scrollWidth} > innerWidth ${m.innerWidth}; ` +
+      `wider elements: ${m.overflowing.join(', ') || '(none found)'}`,
+  );
+}
+
+// ------------------------------------------------------------------ screenshots
+
+export function slug(s) {
+  return s
+    .normalize('NFKD')
+    .replace(/[^A-Za-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .toLowerCase()
+    .slice(0, 80);
+}
+
+/** A full-page screenshot into e2e/artifacts/NAME.png; never fails the test itself. */
+export async function screenshot(page, name) {
+  if (!page || page.isClosed()) return null;
+  await mkdir(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  try {
+    await page.screenshot({ path: file, fullPage: true, timeout: ACTION_TIMEOUT_MS });
+    return file;
+  } catch (e) {
+    console.error(`screenshot ${file} failed: ${e.message}`);
+    return null;
+  }
+}
