@@ -104,3 +104,68 @@ impl FormPairs {
             .map(|(_, v)| v.as_str())
     }
 }
+
+/// Answers an extractor's failure the way the request expects: JSON under `/api/`, a Chinese
+/// page elsewhere.
+fn reject(path: &str, e: AppError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if path.starts_with("/api/") {
+        e.into_response()
+    } else {
+        crate::pages::PageError(e).into_response()
+    }
+}
+
+/// A record id from the path. A path that is not a number names nothing: 404, like a
+/// missing record, rather than a parser's message.
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(IdPath(id)),
+            Err(_) => Err(reject(parts.uri.path(), AppError::NotFound)),
+        }
+    }
+}
+
+/// Query parameters; a value of the wrong type names the parameter in a 400.
+pub struct QueryParams<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for QueryParams<T> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(q));
+        serde_path_to_error::deserialize(de)
+            .map(QueryParams)
+            .map_err(|e| {
+                let field = e.path().to_string();
+                let message = "参数格式不正确".to_string();
+                let fields = vec![FieldError {
+                    field: field.clone(),
+                    message: message.clone(),
+                }];
+                reject(
+                    parts.uri.path(),
+                    AppError::BadRequest(
+                        format!("{}：{field} {message}", msg::BAD_REQUEST),
+                        fields,
+                    ),
+                )
+            })
+    }
+}
+
+fn form_urlencoded_parse(q: &str) -> form_urlencoded::Parse<'_> {
+    form_urlencoded::parse(q.as_bytes())
+}

@@ -423,3 +423,36 @@ async fn the_openapi_document_describes_the_routes() {
     assert!(doc["components"]["schemas"]["ChildFile"].is_object());
     assert!(doc["components"]["schemas"]["ApiErrorBody"].is_object());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn malformed_paths_queries_and_bodies_get_clear_answers() {
+    let (app, u) = township_app().await;
+    let (s, body) = app.get(&u, "/api/v1/children/not-a-number").await;
+    assert_eq!(s, 404);
+    assert_eq!(body["code"], "not_found");
+    let (s, body) = app.get(&u, "/api/v1/children?page=abc").await;
+    assert_eq!(s, 400);
+    assert_eq!(body["fields"][0]["field"], "page");
+    let (s, body) = app.get(&u, "/api/v1/nothing-here").await;
+    assert_eq!(s, 404);
+    assert_eq!(body["code"], "not_found");
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/children"))
+        .bearer_auth(&u.token)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 400);
+    let body: Value = res.json().await.expect("json");
+    assert_eq!(body["code"], "bad_request");
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/children"))
+        .bearer_auth(&u.token)
+        .body("name=x")
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(res.status(), 400, "not JSON");
+}

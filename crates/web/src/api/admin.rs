@@ -3,9 +3,10 @@
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::body::ApiJson;
+use crate::body::QueryParams;
 use crate::error::{ApiErrorBody, ApiResult, AppError};
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use shouhu_domain::error::FieldErrors;
@@ -143,7 +144,7 @@ pub struct AuditParams {
 pub async fn audit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<AuditParams>,
+    QueryParams(p): QueryParams<AuditParams>,
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
     require_admin(&user)?;
     let page = p.page.unwrap_or(1).max(1);

@@ -3,10 +3,11 @@
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::body::ApiJson;
+use crate::body::{IdPath, QueryParams};
 use crate::error::{ApiErrorBody, ApiResult, AppError};
 use crate::pages::children::LedgerQuery;
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use shouhu_domain::child::{ChildFile, ChildRecord};
@@ -55,7 +56,7 @@ pub struct ListParams {
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(p): Query<ListParams>,
+    QueryParams(p): QueryParams<ListParams>,
 ) -> ApiResult<Json<LedgerPage>> {
     let scope = user.principal.scope();
     let actor = user.principal.actor();
@@ -129,7 +130,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
 ) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.actor();
     Ok(Json(state.run(move |s| s.view_child(&actor, id)).await?))
@@ -149,7 +150,7 @@ pub struct UpdateRequest {
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     ApiJson(req): ApiJson<UpdateRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.actor();
@@ -175,7 +176,7 @@ pub struct CloseRequest {
 pub async fn close(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     ApiJson(req): ApiJson<CloseRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.actor();
@@ -198,7 +199,7 @@ pub struct VersionRequest {
 pub async fn reopen(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.actor();
@@ -215,7 +216,7 @@ pub async fn reopen(
 pub async fn history(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
     let actor = user.principal.actor();
     Ok(Json(state.run(move |s| s.child_history(&actor, id)).await?))

@@ -4,10 +4,11 @@ use super::{Layout, PageError, PageResult, render};
 use crate::AppState;
 use crate::auth::{self, CurrentUser};
 use crate::body::FormPairs;
+use crate::body::{IdPath, QueryParams};
 use crate::error::AppError;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -146,7 +147,7 @@ fn error_status(r: PageResult) -> PageResult {
 async fn set_active(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     form: FormPairs,
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
@@ -171,7 +172,7 @@ async fn set_active(
 async fn create_token(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     form: FormPairs,
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
@@ -317,7 +318,7 @@ pub struct AuditPage {
 async fn audit(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<AuditQuery>,
+    QueryParams(q): QueryParams<AuditQuery>,
 ) -> PageResult {
     require_admin(&user)?;
     let page = q.page.unwrap_or(1).max(1);

@@ -4,11 +4,12 @@ use super::{Layout, PageError, PageResult, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::body::FormPairs;
+use crate::body::{IdPath, QueryParams};
 use crate::error::AppError;
 use crate::forms::{self, FIELDS, Kind};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
@@ -213,7 +214,7 @@ pub fn region_options(store: &Store, scope: &Scope, current: &str) -> Vec<Opt> {
 async fn ledger(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(q): Query<LedgerQuery>,
+    QueryParams(q): QueryParams<LedgerQuery>,
 ) -> PageResult {
     let scope = user.principal.scope();
     let actor = user.principal.actor();
@@ -410,8 +411,8 @@ struct ViewQuery {
 async fn view(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
-    Query(vq): Query<ViewQuery>,
+    IdPath(id): IdPath,
+    QueryParams(vq): QueryParams<ViewQuery>,
 ) -> PageResult {
     let actor = user.principal.actor();
     let rec = state.run(move |s| s.view_child(&actor, id)).await?;
@@ -800,7 +801,7 @@ async fn create(State(state): State<AppState>, user: CurrentUser, form: FormPair
 async fn edit_form(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
 ) -> PageResult {
     require_writer(&user)?;
     let actor = user.principal.actor();
@@ -831,7 +832,7 @@ async fn edit_form(
 async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     form: FormPairs,
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
@@ -871,7 +872,7 @@ async fn update(
 async fn close(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     form: FormPairs,
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
@@ -903,7 +904,7 @@ async fn close(
 async fn reopen(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
     form: FormPairs,
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
@@ -962,7 +963,7 @@ fn history_row(store: &Store, e: HistoryEntry) -> HistoryRow {
 async fn history(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    IdPath(id): IdPath,
 ) -> PageResult {
     let actor = user.principal.actor();
     let scope = user.principal.scope();
