@@ -1,0 +1,130 @@
+//! `shouhu-bench`: measures shouhu against its performance requirements.
+//!
+//! - `store`: `Store::get_child` against a plain rusqlite point read of the same row
+//!   (requirement: the store costs at most 2× plain rusqlite).
+//! - `http`: the server in-process on 127.0.0.1, loaded by N kept-alive connections
+//!   (requirements at 1,000,000 children: search p99 < 10 ms, ledger first page p99 < 20 ms).
+//! - `generate`: demo accounts and N synthetic children, with the generation rate.
+//!
+//! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
+
+mod generate;
+mod http;
+mod report;
+mod stats;
+mod store;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "shouhu-bench", about = "shouhu's benchmarks (Markdown output)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Store::get_child against a direct rusqlite point read of the same row.
+    Store {
+        /// An existing SQLite database (e.g. DATA_DIR/shouhu.db after `shouhu demo children`).
+        #[arg(long)]
+        db: PathBuf,
+        /// Reads per method, split over the rounds.
+        #[arg(long, default_value_t = 100_000)]
+        reads: usize,
+        /// Random child ids to read (cycled).
+        #[arg(long, default_value_t = 1000)]
+        ids: usize,
+        /// Rounds; each round runs every method once, in turn.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        /// Exit non-zero when the 2× requirement is missed.
+        #[arg(long)]
+        check: bool,
+    },
+    /// HTTP load on the server started in-process on 127.0.0.1.
+    Http {
+        /// The data directory holding shouhu.db (made by `shouhu demo seed` + `demo children`).
+        #[arg(long)]
+        db_dir: PathBuf,
+        /// Concurrent workers, each with one kept-alive connection.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+        /// Measured time of each load.
+        #[arg(long, default_value_t = 10)]
+        duration_secs: u64,
+        /// Unmeasured time before each load.
+        #[arg(long, default_value_t = 2)]
+        warmup_secs: u64,
+        /// Upper bound on the measured requests of each load.
+        #[arg(long, default_value_t = 2_000_000)]
+        max_requests: u64,
+        /// Random children from the database whose names and ID numbers become search queries.
+        #[arg(long, default_value_t = 40)]
+        sample_children: usize,
+        /// Exit non-zero when a latency target is missed (non-2xx answers always fail).
+        #[arg(long)]
+        check: bool,
+    },
+    /// Demo accounts plus N synthetic children, with the rate.
+    Generate {
+        #[arg(long)]
+        db_dir: PathBuf,
+        #[arg(long)]
+        children: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let res = match cli.command {
+        Command::Store {
+            db,
+            reads,
+            ids,
+            rounds,
+            check,
+        } => store::run(&store::Opts {
+            db,
+            reads,
+            ids,
+            rounds,
+            check,
+        }),
+        Command::Http {
+            db_dir,
+            concurrency,
+            duration_secs,
+            warmup_secs,
+            max_requests,
+            sample_children,
+            check,
+        } => http::run(&http::Opts {
+            db_dir,
+            concurrency,
+            duration_secs,
+            warmup_secs,
+            max_requests,
+            sample_children,
+            check,
+        }),
+        Command::Generate {
+            db_dir,
+            children,
+            seed,
+        } => generate::run(&db_dir, children, seed),
+    };
+    match res {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(2),
+        Err(e) => {
+            eprintln!("shouhu-bench: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
