@@ -41,11 +41,11 @@ const LEDGER_P99_MS: f64 = 20.0;
 
 /// One request of a load: its path and the class it is reported under.
 #[derive(Clone)]
-struct Target {
-    path: String,
-    class: usize,
+pub(crate) struct Target {
+    pub path: String,
+    pub class: usize,
     /// What was typed, for the report.
-    shown: String,
+    pub shown: String,
 }
 
 struct Load {
@@ -96,7 +96,7 @@ fn encode(q: &str) -> String {
 
 /// Realistic search-box queries: common surnames, given names, pinyin initials and full pinyin,
 /// plus names and ID numbers of random children from the database.
-fn search_queries(
+pub(crate) fn search_queries(
     db: &std::path::Path,
     sample: usize,
 ) -> anyhow::Result<(Vec<Target>, Vec<String>)> {
@@ -246,7 +246,7 @@ async fn worker(
     };
     let mut idx = first;
     let mut sender: Option<SendRequest<Full<Bytes>>> = None;
-    let mut fail = |out: &mut WorkerOut, what: String| {
+    let fail = |out: &mut WorkerOut, what: String| {
         out.error_count += 1;
         if out.errors.len() < 5 {
             out.errors.push(what);
@@ -284,7 +284,7 @@ async fn worker(
         .await;
         let took = started.elapsed();
         match res {
-            Ok((status, body)) if status.is_success() => {
+            Ok((status, _)) if status.is_success() => {
                 out.all.push(took);
                 out.by_class[t.class].push(took);
             }

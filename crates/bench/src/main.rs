@@ -10,6 +10,7 @@
 
 mod generate;
 mod http;
+mod queries;
 mod report;
 mod stats;
 mod store;
@@ -69,6 +70,24 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Diagnostic: the store calls behind search and the ledger, one at a time, without HTTP.
+    Queries {
+        /// An existing SQLite database.
+        #[arg(long)]
+        db: PathBuf,
+        /// Repetitions of each search query (the ledger and the audit write get 20×).
+        #[arg(long, default_value_t = 5)]
+        reps: usize,
+        /// Random children from the database whose names and ID numbers become search queries.
+        #[arg(long, default_value_t = 40)]
+        sample_children: usize,
+        /// Threads for the concurrent part.
+        #[arg(long, default_value_t = 8)]
+        threads: usize,
+        /// Seconds of each concurrent variant.
+        #[arg(long, default_value_t = 5)]
+        secs: u64,
+    },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
         #[arg(long)]
@@ -82,6 +101,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    report::note_start();
     let res = match cli.command {
         Command::Store {
             db,
@@ -112,6 +132,19 @@ fn main() -> ExitCode {
             max_requests,
             sample_children,
             check,
+        }),
+        Command::Queries {
+            db,
+            reps,
+            sample_children,
+            threads,
+            secs,
+        } => queries::run(&queries::Opts {
+            db,
+            reps,
+            sample_children,
+            threads,
+            secs,
         }),
         Command::Generate {
             db_dir,

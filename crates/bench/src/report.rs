@@ -1,6 +1,17 @@
 //! The header every report starts with: command line, date, commit, machine.
 
 use std::process::Command;
+use std::sync::OnceLock;
+
+static START_LOAD: OnceLock<String> = OnceLock::new();
+
+/// Notes the machine's load average as the run starts (other work on a shared machine).
+pub fn note_start() {
+    if let Ok(l) = std::fs::read_to_string("/proc/loadavg") {
+        let f: Vec<&str> = l.split_whitespace().take(3).collect();
+        let _ = START_LOAD.set(f.join(" "));
+    }
+}
 
 /// `git rev-parse --short HEAD` (plus "-dirty" when the work tree has changes), if git is there.
 pub fn git_commit() -> String {
@@ -49,7 +60,11 @@ pub fn machine() -> String {
         })
         .map(|kb| format!(", {:.0} GiB memory", kb as f64 / 1024.0 / 1024.0))
         .unwrap_or_default();
-    format!("nproc = {cpus} ({model}){mem}")
+    let load = START_LOAD
+        .get()
+        .map(|l| format!("; load average (1/5/15 min) at start {l}"))
+        .unwrap_or_default();
+    format!("nproc = {cpus} ({model}){mem}, shared{load}")
 }
 
 /// The command line as typed, for the report.

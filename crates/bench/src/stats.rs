@@ -35,10 +35,6 @@ impl Samples {
         self.ns.extend_from_slice(&other.ns);
     }
 
-    pub fn len(&self) -> usize {
-        self.ns.len()
-    }
-
     pub fn summary(&mut self) -> Summary {
         self.ns.sort_unstable();
         let n = self.ns.len();

@@ -601,7 +601,7 @@ fn build_form(
     sections
 }
 
-/// Schools and kindergartens a user may enrol a child at: those inside their region.
+/// Schools and kindergartens a user may enrol a child at: inside their region, or serving it.
 fn schools_in_scope(store: &Store, scope: &Scope) -> Result<Vec<(i64, String)>, StoreError> {
     let Scope::Region(root) = scope else {
         return Ok(Vec::new());
@@ -609,7 +609,12 @@ fn schools_in_scope(store: &Store, scope: &Scope) -> Result<Vec<(i64, String)>, 
     Ok(store
         .list_orgs()?
         .into_iter()
-        .filter(|o| o.org_type.scoped_by_enrolment() && o.region_code.starts_with(root.as_str()))
+        // A village's children go to the schools of its township, and a district's to all of its own.
+        .filter(|o| {
+            o.org_type.scoped_by_enrolment()
+                && (o.region_code.starts_with(root.as_str())
+                    || root.starts_with(o.region_code.as_str()))
+        })
         .map(|o| (o.id, o.name))
         .collect())
 }
