@@ -1,9 +1,6 @@
 //! The census lists ([M16]) and our own: each a closed enum with a stable code (stored, sent
 //! in the API) and a Chinese label (shown, and matched on import).
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 /// A closed list with stable codes and Chinese labels.
 pub trait CodeList: Sized + Copy + 'static {
     fn all() -> &'static [Self];
@@ -28,7 +25,7 @@ pub trait CodeList: Sized + Copy + 'static {
 macro_rules! code_list {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant,)+ }
 
@@ -52,7 +49,7 @@ macro_rules! code_list {
             }
         }
 
-        impl CodeList for $name {
+        impl $crate::codes::CodeList for $name {
             fn all() -> &'static [Self] { Self::ALL }
             fn code(self) -> &'static str { $name::code(self) }
             fn label(self) -> &'static str { $name::label(self) }
@@ -65,6 +62,8 @@ macro_rules! code_list {
         }
     };
 }
+
+pub(crate) use code_list;
 
 code_list! {
     /// Sex, as recorded on the ID card.

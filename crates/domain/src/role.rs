@@ -2,28 +2,7 @@
 //! their organisation (or, for a school, the children enrolled there); what they may do is
 //! their role.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-macro_rules! labelled {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant,)+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
-            pub fn code(self) -> &'static str { match self { $($name::$variant => $code,)+ } }
-            pub fn label(self) -> &'static str { match self { $($name::$variant => $label,)+ } }
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.code() == s || v.label() == s)
-            }
-        }
-    };
-}
-
-labelled! {
+crate::codes::code_list! {
     /// Kinds of organisation ([S], [MR], docs/domain.md §2.2 and §3).
     OrgType {
         CityCivilAffairs = "city_civil_affairs", "市民政局";
@@ -42,7 +21,7 @@ labelled! {
     }
 }
 
-labelled! {
+crate::codes::code_list! {
     /// A user's role within their organisation.
     Role {
         Admin = "admin", "系统管理员";

@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod body;
 pub mod error;
+pub mod filters;
 pub mod forms;
 pub mod middleware;
 pub mod pages;

@@ -5,7 +5,7 @@ use crate::auth::CurrentUser;
 use crate::body::ApiJson;
 use crate::body::{IdPath, QueryParams};
 use crate::error::{ApiErrorBody, ApiResult, AppError};
-use crate::pages::children::LedgerQuery;
+use crate::filters::LedgerQuery;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -16,62 +16,19 @@ use shouhu_domain::region::Region;
 use shouhu_store::audit::Action;
 use shouhu_store::children::{LedgerPage, LedgerRow};
 use shouhu_store::history::HistoryEntry;
-use utoipa::{IntoParams, ToSchema};
-
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ListParams {
-    /// Search box: a name or part of it, pinyin or initials, an ID number or its last digits.
-    /// When given, the filters are ignored.
-    #[serde(default)]
-    pub q: String,
-    /// Region code prefix (district 6, township 9, village 12 digits).
-    #[serde(default)]
-    pub region: String,
-    /// both_away, one_away_other_incapable, not_left_behind
-    #[serde(default)]
-    pub category: String,
-    /// 0_5, 6_13, 14_16
-    #[serde(default)]
-    pub age_band: String,
-    #[serde(default)]
-    pub guardianship_type: String,
-    #[serde(default)]
-    pub schooling: String,
-    #[serde(default)]
-    pub warning: String,
-    /// open (default), closed, all
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub page: Option<u32>,
-    /// 1–100, default 20
-    #[serde(default)]
-    pub per_page: Option<u32>,
-}
+use utoipa::ToSchema;
 
 /// The ledger of the caller's scope, one page; or search results when `q` is given.
-#[utoipa::path(get, path = "/api/v1/children", params(ListParams),
+#[utoipa::path(get, path = "/api/v1/children", params(LedgerQuery),
     responses((status = 200, body = LedgerPage), (status = 401, body = ApiErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
-    QueryParams(p): QueryParams<ListParams>,
+    QueryParams(p): QueryParams<LedgerQuery>,
 ) -> ApiResult<Json<LedgerPage>> {
     let scope = user.principal.scope();
     let actor = user.principal.actor();
-    let lq = LedgerQuery {
-        q: String::new(),
-        region: p.region,
-        category: p.category,
-        age_band: p.age_band,
-        guardianship_type: p.guardianship_type,
-        schooling: p.schooling,
-        warning: p.warning,
-        status: p.status,
-        page: p.page,
-    };
-    let filter = lq.filter();
+    let filter = p.filter();
     let page = p.page.unwrap_or(1);
     let per_page = p.per_page.unwrap_or(20);
     let q = p.q.trim().to_string();

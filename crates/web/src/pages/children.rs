@@ -6,6 +6,7 @@ use crate::auth::CurrentUser;
 use crate::body::FormPairs;
 use crate::body::{IdPath, QueryParams};
 use crate::error::AppError;
+pub use crate::filters::LedgerQuery;
 use crate::forms::{self, FIELDS, Kind};
 use askama::Template;
 use axum::Router;
@@ -22,7 +23,7 @@ use shouhu_domain::msg;
 use shouhu_domain::region::Level;
 use shouhu_domain::role::Scope;
 use shouhu_store::audit::Action;
-use shouhu_store::children::{LedgerFilter, LedgerPage, LedgerRow, StatusFilter};
+use shouhu_store::children::{LedgerPage, LedgerRow};
 use shouhu_store::history::HistoryEntry;
 use shouhu_store::{Store, StoreError};
 use std::collections::HashMap;
@@ -56,68 +57,6 @@ fn opts(list: Vec<(&'static str, &'static str)>, current: &str) -> Vec<Opt> {
 }
 
 // ---------------------------------------------------------------- ledger
-
-#[derive(Debug, Default, Deserialize)]
-pub struct LedgerQuery {
-    #[serde(default)]
-    pub q: String,
-    #[serde(default)]
-    pub region: String,
-    #[serde(default)]
-    pub category: String,
-    #[serde(default)]
-    pub age_band: String,
-    #[serde(default)]
-    pub guardianship_type: String,
-    #[serde(default)]
-    pub schooling: String,
-    #[serde(default)]
-    pub warning: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub page: Option<u32>,
-}
-
-impl LedgerQuery {
-    /// Unknown filter values are ignored rather than refused: a stale bookmark still opens.
-    pub fn filter(&self) -> LedgerFilter {
-        LedgerFilter {
-            region: Some(self.region.trim().to_string())
-                .filter(|r| !r.is_empty() && r.bytes().all(|b| b.is_ascii_digit())),
-            category: Category::parse(&self.category),
-            age_band: AgeBand::parse(&self.age_band),
-            guardianship_type: GuardianshipType::parse(&self.guardianship_type),
-            schooling: Schooling::parse(&self.schooling),
-            warning: Warning::parse(&self.warning),
-            status: match self.status.as_str() {
-                "closed" => StatusFilter::Closed,
-                "all" => StatusFilter::All,
-                _ => StatusFilter::Open,
-            },
-        }
-    }
-
-    /// The query string of these filters with another page number.
-    fn with_page(&self, page: u32) -> String {
-        let pairs = [
-            ("region", &self.region),
-            ("category", &self.category),
-            ("age_band", &self.age_band),
-            ("guardianship_type", &self.guardianship_type),
-            ("schooling", &self.schooling),
-            ("warning", &self.warning),
-            ("status", &self.status),
-        ];
-        let mut s: Vec<(String, String)> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        s.push(("page".into(), page.to_string()));
-        serde_urlencoded::to_string(s).unwrap_or_default()
-    }
-}
 
 pub struct RowView {
     pub id: i64,
