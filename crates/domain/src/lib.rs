@@ -10,6 +10,7 @@ pub mod child;
 pub mod clock;
 pub mod codes;
 pub mod error;
+pub mod fields;
 pub mod id_number;
 pub mod msg;
 pub mod region;

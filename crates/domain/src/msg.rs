@@ -22,6 +22,7 @@ pub const VILLAGE_UNKNOWN: &str = "没有这个村（居）代码，或不在您
 pub const DISABILITY_REQUIRED: &str = "健康状况为残疾时，请填写残疾类别";
 pub const ILLNESS_REQUIRED: &str = "健康状况为患病时，请填写所患疾病";
 pub const UNKNOWN_OPTION: &str = "不是可选的选项之一";
+pub const YES_OR_NO: &str = "应填写“是”或“否”";
 pub const STALE_VERSION: &str =
     "该档案已被他人修改，您的修改未保存。请刷新页面，查看最新内容后重新修改";
 pub const DUPLICATE_ID: &str = "该身份证号码已有档案";

@@ -16,49 +16,7 @@ pub struct HistoryEntry {
     pub new_value: Option<String>,
 }
 
-/// Flattens a JSON value into dotted paths and display strings; lists become comma-joined
-/// codes. Empty strings and nulls are absent, so that "" → null is not a change.
-pub fn flatten(v: &serde_json::Value) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    walk("", v, &mut out);
-    out
-}
-
-fn walk(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, String>) {
-    use serde_json::Value;
-    match v {
-        Value::Object(m) => {
-            for (k, v) in m {
-                let p = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
-                walk(&p, v, out);
-            }
-        }
-        Value::Null => {}
-        Value::String(s) if s.is_empty() => {}
-        Value::String(s) => {
-            out.insert(prefix.to_string(), s.clone());
-        }
-        Value::Array(items) => {
-            let joined: Vec<String> = items
-                .iter()
-                .map(|i| match i {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect();
-            if !joined.is_empty() {
-                out.insert(prefix.to_string(), joined.join(","));
-            }
-        }
-        other => {
-            out.insert(prefix.to_string(), other.to_string());
-        }
-    }
-}
+pub use shouhu_domain::fields::flatten;
 
 /// The fields that differ between two flattened files: (field, old, new), in field order.
 pub fn diff(

@@ -6,7 +6,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod filters;
-pub mod forms;
+pub use shouhu_domain::fields as forms;
 pub mod middleware;
 pub mod pages;
 pub mod statics;

@@ -1,14 +1,15 @@
-//! The child's file as an HTML form: one list of fields, used to fill the form from a file
-//! and to read a file back from a submitted form, with a message for every unreadable field.
+//! The fields of a child's file as text: one list of fields, used to fill a form or a census
+//! row from a file and to read a file back from a submitted form or an imported row, with a
+//! message for every field that cannot be read.
 
-use chrono::NaiveDate;
-use serde_json::{Map, Value};
-use shouhu_domain::child::ChildFile;
-use shouhu_domain::codes::{
+use crate::child::ChildFile;
+use crate::codes::{
     Assistance, CodeList, GuardianshipType, Health, IncomeSource, Relation, Schooling, Sex,
 };
-use shouhu_domain::error::FieldErrors;
-use shouhu_domain::msg;
+use crate::error::FieldErrors;
+use crate::msg;
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
 /// How a form field is read.
@@ -132,13 +133,42 @@ pub const FIELDS: &[(&str, Kind)] = &[
 /// joined by commas for multi-selects).
 pub fn values_of(file: &ChildFile) -> HashMap<String, String> {
     let v = serde_json::to_value(file).unwrap_or(Value::Null);
-    shouhu_store::history::flatten(&v).into_iter().collect()
+    flatten(&v).into_iter().collect()
+}
+
+/// Where the text comes from, which decides what an empty field means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// An HTML form: an unticked box is not sent, so absent means no.
+    Form,
+    /// A census row: an empty cell means not stated, and the file's default holds (a parent
+    /// is capable of guardianship unless the row says otherwise).
+    Census,
 }
 
 /// Reads a submitted form into a file. Fields that cannot be read (a date that is not a date,
 /// an option not on the list) are reported; everything else is left to the domain's checks.
 /// Names that are not fields of the form (the CSRF token, the version) are ignored.
 pub fn read(pairs: &[(String, String)]) -> (ChildFile, FieldErrors) {
+    read_from(pairs, Source::Form)
+}
+
+/// The code of an option given by its code or its Chinese label.
+fn option_code(
+    options: fn() -> Vec<(&'static str, &'static str)>,
+    v: &str,
+) -> Option<&'static str> {
+    options()
+        .into_iter()
+        .find(|(c, l)| *c == v || *l == v)
+        .map(|(c, _)| c)
+}
+
+const YES: &[&str] = &["true", "on", "1", "yes", "y", "是", "√", "有"];
+const NO: &[&str] = &["false", "off", "0", "no", "n", "否", "×", "无"];
+
+/// Reads (path, text) pairs into a file; see [`read`].
+pub fn read_from(pairs: &[(String, String)], source: Source) -> (ChildFile, FieldErrors) {
     let mut errs = FieldErrors::default();
     let mut given: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (k, v) in pairs {
@@ -159,10 +189,22 @@ pub fn read(pairs: &[(String, String)]) -> (ChildFile, FieldErrors) {
                     continue;
                 }
             },
+            Kind::Bool if source == Source::Census && first.is_empty() => continue,
+            Kind::Bool if source == Source::Census => {
+                let v = first.to_lowercase();
+                if YES.contains(&v.as_str()) {
+                    Value::Bool(true)
+                } else if NO.contains(&v.as_str()) {
+                    Value::Bool(false)
+                } else {
+                    errs.add(*path, msg::YES_OR_NO);
+                    continue;
+                }
+            }
             Kind::Bool => Value::Bool(
                 values
                     .iter()
-                    .any(|v| matches!(*v, "true" | "on" | "1" | "yes")),
+                    .any(|v| YES.contains(&v.trim().to_lowercase().as_str())),
             ),
             Kind::Int if first.is_empty() => continue,
             Kind::Int => match first.parse::<i64>() {
@@ -173,24 +215,28 @@ pub fn read(pairs: &[(String, String)]) -> (ChildFile, FieldErrors) {
                 }
             },
             Kind::Enum(..) if first.is_empty() => continue,
-            Kind::Enum(label, _) if label(first).is_some() => Value::String(first.to_string()),
-            Kind::Enum(..) => {
-                errs.add(*path, msg::UNKNOWN_OPTION);
-                continue;
-            }
-            Kind::Multi(label, _) => {
+            Kind::Enum(_, options) => match option_code(*options, first) {
+                Some(code) => Value::String(code.to_string()),
+                None => {
+                    errs.add(*path, msg::UNKNOWN_OPTION);
+                    continue;
+                }
+            },
+            Kind::Multi(_, options) => {
                 let mut items = Vec::new();
                 for v in values
                     .iter()
-                    .flat_map(|v| v.split(','))
+                    .flat_map(|v| v.split([',', '，', '、', ';', '；', '/']))
                     .map(str::trim)
                     .filter(|v| !v.is_empty())
                 {
-                    if label(v).is_some() {
-                        items.push(Value::String(v.to_string()));
-                    } else {
-                        errs.add(*path, msg::UNKNOWN_OPTION);
+                    match option_code(*options, v) {
+                        Some(code) => items.push(Value::String(code.to_string())),
+                        None => errs.add(*path, msg::UNKNOWN_OPTION),
                     }
+                }
+                if items.is_empty() && source == Source::Census {
+                    continue;
                 }
                 Value::Array(items)
             }
@@ -207,6 +253,50 @@ pub fn read(pairs: &[(String, String)]) -> (ChildFile, FieldErrors) {
     // Codes were checked above, so this only fails on a bug; never lose the submission.
     let file = serde_json::from_value(Value::Object(root)).unwrap_or_default();
     (file, errs)
+}
+
+/// Flattens a JSON value into dotted paths and display strings; lists become comma-joined
+/// codes. Empty strings and nulls are absent, so that "" → null is not a change.
+pub fn flatten(v: &serde_json::Value) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    walk("", v, &mut out);
+    out
+}
+
+fn walk(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, String>) {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                walk(&p, v, out);
+            }
+        }
+        Value::Null => {}
+        Value::String(s) if s.is_empty() => {}
+        Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+        }
+        Value::Array(items) => {
+            let joined: Vec<String> = items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            if !joined.is_empty() {
+                out.insert(prefix.to_string(), joined.join(","));
+            }
+        }
+        other => {
+            out.insert(prefix.to_string(), other.to_string());
+        }
+    }
 }
 
 /// Accepts 2015-03-08, 2015/3/8, 2015.3.8 and 20150308, which people type.
@@ -328,5 +418,37 @@ pub fn display(path: &str, raw: &str) -> String {
             .collect::<Vec<_>>()
             .join("、"),
         _ => raw.to_string(),
+    }
+
+    #[test]
+    fn census_rows_use_labels_and_leave_empty_cells_to_the_defaults() {
+        let (f, errs) = read_from(
+            &pairs(&[
+                ("sex", "女"),
+                ("schooling", "小学"),
+                ("father.away_for_work", "是"),
+                ("father.capable", ""),
+                ("mother.away_for_work", "否"),
+                ("income_sources", "务工收入、种植养殖"),
+                ("assistance", ""),
+            ]),
+            Source::Census,
+        );
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(f.sex, Some(Sex::Female));
+        assert_eq!(f.schooling, Some(Schooling::Primary));
+        assert!(f.father.away_for_work);
+        assert!(f.father.capable, "an empty cell keeps the default: capable");
+        assert!(!f.mother.away_for_work);
+        assert_eq!(
+            f.income_sources,
+            vec![IncomeSource::Wages, IncomeSource::Farming]
+        );
+    }
+
+    #[test]
+    fn census_rows_name_unreadable_ticks() {
+        let (_, errs) = read_from(&pairs(&[("boarding", "也许")]), Source::Census);
+        assert_eq!(errs.get("boarding"), Some(msg::YES_OR_NO));
     }
 }
