@@ -335,6 +335,21 @@ fn insert_path(root: &mut Map<String, Value>, path: &str, value: Value) {
     }
 }
 
+/// How a stored value reads to a person: labels for codes, 是/否 for ticks.
+pub fn display(path: &str, raw: &str) -> String {
+    let kind = FIELDS.iter().find(|(p, _)| *p == path).map(|(_, k)| *k);
+    match kind {
+        Some(Kind::Bool) => if raw == "true" { msg::YES } else { msg::NO }.to_string(),
+        Some(Kind::Enum(label, _)) => label(raw).unwrap_or(raw).to_string(),
+        Some(Kind::Multi(label, _)) => raw
+            .split(',')
+            .map(|c| label(c).unwrap_or(c))
+            .collect::<Vec<_>>()
+            .join("、"),
+        _ => raw.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -403,21 +418,6 @@ mod tests {
         let (g, errs) = read(&back);
         assert!(errs.is_empty());
         assert_eq!(f, g);
-    }
-}
-
-/// How a stored value reads to a person: labels for codes, 是/否 for ticks.
-pub fn display(path: &str, raw: &str) -> String {
-    let kind = FIELDS.iter().find(|(p, _)| *p == path).map(|(_, k)| *k);
-    match kind {
-        Some(Kind::Bool) => if raw == "true" { msg::YES } else { msg::NO }.to_string(),
-        Some(Kind::Enum(label, _)) => label(raw).unwrap_or(raw).to_string(),
-        Some(Kind::Multi(label, _)) => raw
-            .split(',')
-            .map(|c| label(c).unwrap_or(c))
-            .collect::<Vec<_>>()
-            .join("、"),
-        _ => raw.to_string(),
     }
 
     #[test]
