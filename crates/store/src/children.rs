@@ -701,6 +701,28 @@ impl Store {
         })
     }
 
+    /// One batch of the files in `scope` (open and closed), in ledger order, after the key
+    /// `after` = (village code, id) of the previous batch's last file. Exports read the whole
+    /// scope this way in constant memory.
+    pub fn children_batch(
+        &self,
+        scope: &Scope,
+        after: Option<(&str, i64)>,
+        limit: u32,
+    ) -> Result<Vec<ChildRecord>, StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {RECORD_COLUMNS}, c.village_code FROM children c WHERE c.closed IN ("
+        ));
+        sql.bind(false).push(", ").bind(true).push(")");
+        push_scope(&mut sql, scope);
+        if let Some((village, id)) = after {
+            sql.push(" AND (c.village_code > ").bind(village);
+            sql.push(" OR (c.village_code = ").bind(village).push(" AND c.id > ").bind(id).push("))");
+        }
+        sql.push(" ORDER BY c.village_code, c.id LIMIT ").bind(i64::from(limit.clamp(1, 10_000)));
+        self.pool.read(|c| c.query(&sql.text, &sql.params, |r| self.record_from_row(r)))
+    }
+
     /// The search box: a name or part of it, pinyin or initials, an ID number or its last
     /// digits. Open and closed files alike, inside `scope`, at most `limit`.
     pub fn search(&self, scope: &Scope, q: &str, limit: u32) -> Result<Vec<LedgerRow>, StoreError> {
