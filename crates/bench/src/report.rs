@@ -13,8 +13,13 @@ pub fn note_start() {
     }
 }
 
-/// `git rev-parse --short HEAD` (plus "-dirty" when the work tree has changes), if git is there.
+/// `git rev-parse --short HEAD` at run time (noting uncommitted changes), if git is there;
+/// `SHOUHU_BENCH_COMMIT` overrides it.
 pub fn git_commit() -> String {
+    // Set when the binary was built outside a git work tree (e.g. from `git archive`).
+    if let Ok(c) = std::env::var("SHOUHU_BENCH_COMMIT") {
+        return c;
+    }
     let out = Command::new("git")
         .args(["rev-parse", "--short", "HEAD"])
         .output();

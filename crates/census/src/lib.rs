@@ -5,4 +5,9 @@
 //! child's file; the checks and the import itself build on the store.
 
 pub mod columns;
+pub mod export;
+pub mod import;
+pub mod read;
+pub mod report;
+pub mod summary;
 pub mod table;

@@ -45,6 +45,29 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Check a census file (.xlsx or .csv) and import it in a user's name and scope.
+    Import {
+        file: std::path::PathBuf,
+        /// The user in whose name and scope the files are written.
+        #[arg(long = "as")]
+        user: String,
+        /// Write rows over existing files with the same ID number (default: skip them).
+        #[arg(long)]
+        update: bool,
+        /// Import the good rows even when some rows are wrong.
+        #[arg(long)]
+        only_good_rows: bool,
+        /// Where to write the file with the errors marked, if there are errors.
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+    },
+    /// Export the ledger of a user's scope to .xlsx.
+    Export {
+        #[arg(long = "as")]
+        user: String,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -57,6 +80,18 @@ pub enum DemoCommand {
         children: u64,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Write a census file (CSV, the census form's columns) of N synthetic children.
+    Generate {
+        #[arg(long)]
+        children: u64,
+        /// Only villages of these regions (district, township or village codes); default: all of Tianjin.
+        #[arg(long = "region")]
+        regions: Vec<String>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
 }
 
@@ -150,6 +185,54 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             })?;
             eprintln!("\n{n} children in {:.1} s", started.elapsed().as_secs_f64());
             Ok(())
+        }
+        Command::Demo {
+            command:
+                DemoCommand::Generate {
+                    children,
+                    regions,
+                    seed: s,
+                    out,
+                },
+        } => {
+            let store = server::open_store(&url, clock)?;
+            let villages = if regions.is_empty() {
+                crate::demo::all_villages(&store.regions)
+            } else {
+                let r: Vec<&str> = regions.iter().map(String::as_str).collect();
+                crate::demo::villages_of(&store.regions, &r)
+            };
+            anyhow::ensure!(!villages.is_empty(), "no village in the regions given");
+            let mut g = crate::demo::Generator::new(s, villages, store.today());
+            let started = std::time::Instant::now();
+            crate::census_files::write_csv(&mut g, children, &out)?;
+            eprintln!(
+                "{children} rows written to {} in {:.1} s",
+                out.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Import {
+            file,
+            user,
+            update,
+            only_good_rows,
+            report,
+        } => {
+            let store = server::open_store(&url, clock)?;
+            crate::census_cli::import(
+                &store,
+                &file,
+                &user,
+                update,
+                only_good_rows,
+                report.as_deref(),
+            )
+        }
+        Command::Export { user, out } => {
+            let store = server::open_store(&url, clock)?;
+            crate::census_cli::export(&store, &user, &out)
         }
         Command::User {
             command:

@@ -208,3 +208,37 @@ pub fn field_full_label(path: &str) -> String {
         format!("{section} {}", field_label(path))
     }
 }
+
+// Census import and ledger export.
+pub const IMPORTS: &str = "导入摸底排查表";
+pub const IMPORT_FILE: &str = "摸底排查登记表（.xlsx 或 .csv）";
+pub const IMPORT_HINT: &str = "请使用 2016 年摸底排查登记表的格式；列的顺序可以不同。系统会逐行检查，全部正确才导入；有错误时可下载标注了错误的原表格。";
+pub const IMPORT_TEMPLATE: &str = "下载空白登记表";
+pub const ON_EXISTING: &str = "身份证号码已有档案时";
+pub const ON_EXISTING_UPDATE: &str = "用表中内容更新档案（变更记入档案变更记录）";
+pub const ON_EXISTING_SKIP: &str = "跳过，不改动已有档案";
+pub const ONLY_GOOD_ROWS: &str = "表中有错误时，仍导入正确的行";
+pub const START_IMPORT: &str = "上传并检查";
+pub const IMPORT_RUNNING: &str = "正在检查和导入，可以关闭本页面，导入不会中断";
+pub const IMPORT_CHECKED: &str = "已检查";
+pub const IMPORT_WRITTEN: &str = "已导入";
+pub const ROWS: &str = "行";
+pub const IMPORT_DONE: &str = "导入完成";
+pub const IMPORT_NOTHING_WRITTEN: &str =
+    "表中有错误，未导入任何档案。请下载标注了错误的表格，改正后重新上传";
+pub const IMPORT_FAILED: &str = "导入失败，档案未作任何改动";
+pub const DOWNLOAD_REPORT: &str = "下载标注错误的表格";
+pub const CREATED: &str = "新建";
+pub const UPDATED: &str = "更新";
+pub const UNCHANGED: &str = "无变化";
+pub const SKIPPED: &str = "跳过已有档案";
+pub const ERROR_ROWS: &str = "有错误的行";
+pub const BLANK_ROWS: &str = "空行";
+pub const UNKNOWN_COLUMNS: &str = "未识别的列（已忽略）";
+pub const EXPORT_LEDGER: &str = "导出台账（Excel）";
+pub const FILE_REQUIRED: &str = "请选择要上传的文件";
+pub const STATE_RUNNING: &str = "进行中";
+pub const STATE_DONE: &str = "已完成";
+pub const STATE_FAILED: &str = "失败";
+pub const STARTED_AT: &str = "开始时间";
+pub const FILE_NAME: &str = "文件";

@@ -34,6 +34,8 @@ pub enum Action {
     CreateUser,
     ChangeUser,
     CreateOrg,
+    Import,
+    Export,
 }
 
 impl Action {
@@ -52,6 +54,8 @@ impl Action {
             Action::CreateUser => "create_user",
             Action::ChangeUser => "change_user",
             Action::CreateOrg => "create_org",
+            Action::Import => "import",
+            Action::Export => "export",
         }
     }
 }

@@ -155,7 +155,7 @@ impl Store {
         })
     }
 
-    fn load(
+    pub(crate) fn load(
         &self,
         c: &mut Conn<'_, '_>,
         scope: &Scope,
@@ -193,7 +193,7 @@ impl Store {
     }
 
     /// Checks the file, and that its village exists and lies in the actor's scope.
-    fn check_file(
+    pub(crate) fn check_file(
         &self,
         c: &mut Conn<'_, '_>,
         actor: &Actor,
@@ -315,7 +315,7 @@ impl Store {
     }
 
     /// Inserts a checked file inside the caller's transaction.
-    fn insert_checked(
+    pub(crate) fn insert_checked(
         &self,
         c: &mut Conn<'_, '_>,
         now: DateTime<Utc>,
@@ -451,66 +451,85 @@ impl Store {
             if matches!(current.status, FileStatus::Closed { .. }) {
                 return Err(StoreError::State(msg::ALREADY_CLOSED));
             }
-            let changes = history::diff(
-                &history::flatten(&serde_json::to_value(&current.file)?),
-                &history::flatten(&serde_json::to_value(&file)?),
-            );
-            if changes.is_empty() {
+            let Some(changes) = self.update_in(c, now, actor, &current, &file, source)? else {
                 return Ok(current);
-            }
-            self.check_id_unique(c, actor, &file, Some(id))?;
-            let derived = rules::derive(&file, self.today(), self.age_rule);
+            };
             let district = region::district_of(&file.village_code).to_string();
-            let mut sql = Sql::new("UPDATE children SET version = version + 1, district_code = ");
-            sql.bind(district.as_str());
-            sql.push(", village_code = ")
-                .bind(file.village_code.as_str());
-            sql.push(", name = ").bind(file.name.as_str());
-            sql.push(", sex = ").bind(file.sex.map(|s| s.code()));
-            sql.push(", birth_date = ").bind(file.birth_date);
-            sql.push(", id_number = ").bind(file.id_number.clone());
-            sql.push(", category = ").bind(derived.category.code());
-            sql.push(", guardianship_type = ")
-                .bind(file.guardianship_type.map(|g| g.code()));
-            sql.push(", schooling = ")
-                .bind(file.schooling.map(|s| s.code()));
-            sql.push(", health = ").bind(file.health.map(|h| h.code()));
-            sql.push(", warnings = ")
-                .bind(Warning::to_bits(&derived.warnings));
-            sql.push(", school_org_id = ").bind(file.school_org_id);
-            sql.push(", data = ").bind(serde_json::to_string(&file)?);
-            sql.push(", updated_at = ").bind(now);
-            sql.push(" WHERE id = ").bind(id);
-            sql.push(" AND version = ").bind(expected_version);
-            // The scope again, in the statement that writes.
-            push_scope_on(&mut sql, &actor.scope, "");
-            if c.exec(&sql.text, &sql.params)? == 0 {
-                return Err(StoreError::Stale {
-                    current: current.version,
-                });
-            }
-            self.write_terms(c, id, &district, &file)?;
-            self.write_history(
-                c,
-                now,
-                actor,
-                source,
-                id,
-                &district,
-                expected_version + 1,
-                &changes,
-            )?;
             audit::record(
                 c,
                 now,
                 actor,
                 Action::UpdateChild,
                 Some((id, &district)),
-                &format!("{source}: {} fields", changes.len()),
+                &format!("{source}: {changes} fields"),
             )?;
             self.load(c, &actor.scope, id)
         });
         self.unique_race(res, actor)
+    }
+
+    /// Writes a checked file over `current` inside the caller's transaction: the row, its
+    /// search terms and one history row per changed field. `None` when nothing changed.
+    pub(crate) fn update_in(
+        &self,
+        c: &mut Conn<'_, '_>,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        current: &ChildRecord,
+        file: &ChildFile,
+        source: Source<'_>,
+    ) -> Result<Option<usize>, StoreError> {
+        let id = current.id;
+        let changes = history::diff(
+            &history::flatten(&serde_json::to_value(&current.file)?),
+            &history::flatten(&serde_json::to_value(file)?),
+        );
+        if changes.is_empty() {
+            return Ok(None);
+        }
+        self.check_id_unique(c, actor, file, Some(id))?;
+        let derived = rules::derive(file, self.today(), self.age_rule);
+        let district = region::district_of(&file.village_code).to_string();
+        let mut sql = Sql::new("UPDATE children SET version = version + 1, district_code = ");
+        sql.bind(district.as_str());
+        sql.push(", village_code = ")
+            .bind(file.village_code.as_str());
+        sql.push(", name = ").bind(file.name.as_str());
+        sql.push(", sex = ").bind(file.sex.map(|s| s.code()));
+        sql.push(", birth_date = ").bind(file.birth_date);
+        sql.push(", id_number = ").bind(file.id_number.clone());
+        sql.push(", category = ").bind(derived.category.code());
+        sql.push(", guardianship_type = ")
+            .bind(file.guardianship_type.map(|g| g.code()));
+        sql.push(", schooling = ")
+            .bind(file.schooling.map(|s| s.code()));
+        sql.push(", health = ").bind(file.health.map(|h| h.code()));
+        sql.push(", warnings = ")
+            .bind(Warning::to_bits(&derived.warnings));
+        sql.push(", school_org_id = ").bind(file.school_org_id);
+        sql.push(", data = ").bind(serde_json::to_string(file)?);
+        sql.push(", updated_at = ").bind(now);
+        sql.push(" WHERE id = ").bind(id);
+        sql.push(" AND version = ").bind(current.version);
+        // The scope again, in the statement that writes.
+        push_scope_on(&mut sql, &actor.scope, "");
+        if c.exec(&sql.text, &sql.params)? == 0 {
+            return Err(StoreError::Stale {
+                current: current.version,
+            });
+        }
+        self.write_terms(c, id, &district, file)?;
+        self.write_history(
+            c,
+            now,
+            actor,
+            source,
+            id,
+            &district,
+            current.version + 1,
+            &changes,
+        )?;
+        Ok(Some(changes.len()))
     }
 
     /// Closes a file with a reason (§2.1); it stays in the registry and can be reopened.
@@ -717,10 +736,16 @@ impl Store {
         push_scope(&mut sql, scope);
         if let Some((village, id)) = after {
             sql.push(" AND (c.village_code > ").bind(village);
-            sql.push(" OR (c.village_code = ").bind(village).push(" AND c.id > ").bind(id).push("))");
+            sql.push(" OR (c.village_code = ")
+                .bind(village)
+                .push(" AND c.id > ")
+                .bind(id)
+                .push("))");
         }
-        sql.push(" ORDER BY c.village_code, c.id LIMIT ").bind(i64::from(limit.clamp(1, 10_000)));
-        self.pool.read(|c| c.query(&sql.text, &sql.params, |r| self.record_from_row(r)))
+        sql.push(" ORDER BY c.village_code, c.id LIMIT ")
+            .bind(i64::from(limit.clamp(1, 10_000)));
+        self.pool
+            .read(|c| c.query(&sql.text, &sql.params, |r| self.record_from_row(r)))
     }
 
     /// The search box: a name or part of it, pinyin or initials, an ID number or its last

@@ -9,6 +9,8 @@ pub mod children;
 pub mod db;
 pub mod error;
 pub mod history;
+pub mod import;
+pub mod jobs;
 pub mod migrate;
 pub mod regions;
 pub mod search_terms;

@@ -4,11 +4,18 @@ use crate::db::{Pool, Val};
 use crate::error::StoreError;
 
 /// (version, SQLite text, PostgreSQL text). Append only: never edit an applied migration.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("../migrations/sqlite/0001_registry.sql"),
-    include_str!("../migrations/postgres/0001_registry.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/sqlite/0001_registry.sql"),
+        include_str!("../migrations/postgres/0001_registry.sql"),
+    ),
+    (
+        2,
+        include_str!("../migrations/sqlite/0002_import_jobs.sql"),
+        include_str!("../migrations/postgres/0002_import_jobs.sql"),
+    ),
+];
 
 pub fn run(pool: &Pool) -> Result<(), StoreError> {
     pool.write(|c| {

@@ -199,6 +199,22 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// An active user by username: for command-line work done in a user's name and scope.
+    pub fn principal_by_username(&self, username: &str) -> Result<Principal, StoreError> {
+        self.pool
+            .read(|c| {
+                c.query_opt(
+                    &format!(
+                        "SELECT {PRINCIPAL_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id \
+                         WHERE u.username = $1 AND u.active = $2"
+                    ),
+                    &[username.into(), true.into()],
+                    principal_from_row,
+                )
+            })?
+            .ok_or(StoreError::NotFound)
+    }
+
     pub fn list_users(&self) -> Result<Vec<UserSummary>, StoreError> {
         self.pool.read(|c| {
             c.query(

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod body;
 pub mod error;
 pub mod filters;
+pub mod imports;
 pub use shouhu_domain::fields as forms;
 pub mod middleware;
 pub mod pages;
@@ -25,8 +26,10 @@ pub struct Config {
     pub demo_logins: Vec<DemoLogin>,
     /// The one-time token that lets the first administrator be created; `None` once one exists.
     pub setup_token: Option<String>,
-    /// Largest request body, in bytes.
+    /// Largest request body, in bytes (uploads have their own limit).
     pub body_limit: usize,
+    /// Folder for uploads being imported, error reports and exports being written.
+    pub work_dir: std::path::PathBuf,
 }
 
 impl Default for Config {
@@ -37,6 +40,7 @@ impl Default for Config {
             demo_logins: Vec::new(),
             setup_token: None,
             body_limit: 256 * 1024,
+            work_dir: std::env::temp_dir().join("shouhu-work"),
         }
     }
 }
@@ -56,15 +60,21 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The setup token while no administrator exists (cleared when one is created).
     pub setup_token: Arc<std::sync::Mutex<Option<String>>>,
+    /// Running imports' progress.
+    pub jobs: Arc<imports::Jobs>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: Config) -> AppState {
         let setup_token = Arc::new(std::sync::Mutex::new(config.setup_token.clone()));
+        if let Err(e) = std::fs::create_dir_all(&config.work_dir) {
+            tracing::error!(error = %e, "cannot create the work folder");
+        }
         AppState {
             store,
             config: Arc::new(config),
             setup_token,
+            jobs: Arc::default(),
         }
     }
 

@@ -61,6 +61,12 @@ async fn refuse_large(limit: usize, req: Request<Body>, next: Next) -> Response<
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
+    // Census uploads have a limit of their own, checked while they are spooled to disk.
+    let limit = if matches!(req.uri().path(), "/imports" | "/api/v1/imports") {
+        crate::imports::UPLOAD_LIMIT
+    } else {
+        limit
+    };
     if declared.is_some_and(|n| n > limit as u64) {
         let e = AppError::TooLarge;
         let mut res = if req.uri().path().starts_with("/api/") {

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod children;
+pub mod imports;
 pub mod login;
 
 use crate::AppState;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .merge(login::router())
         .merge(children::router())
         .merge(admin::router())
+        .merge(imports::router())
 }
 
 /// What the frame of every page shows: who is signed in, and the form token.

@@ -1,0 +1,120 @@
+//! `shouhu import` and `shouhu export`: the census file and the ledger from the command line.
+
+use indicatif::{ProgressBar, ProgressStyle};
+use shouhu_census::import::{self, FileSource, ImportOptions, OnExisting, Phase};
+use shouhu_store::Store;
+use std::path::Path;
+
+/// Checks and imports `file` as `username`; prints what was wrong, row by row.
+pub fn import(
+    store: &Store,
+    file: &Path,
+    username: &str,
+    update: bool,
+    only_good_rows: bool,
+    report: Option<&Path>,
+) -> anyhow::Result<()> {
+    let principal = store
+        .principal_by_username(username)
+        .map_err(|_| anyhow::anyhow!("no active user {username}"))?;
+    let actor = principal.actor();
+    let opts = ImportOptions {
+        on_existing: if update {
+            OnExisting::Update
+        } else {
+            OnExisting::Skip
+        },
+        only_good_rows,
+        file_name: file
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default(),
+    };
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let started = std::time::Instant::now();
+    let outcome = import::run(
+        store,
+        &actor,
+        &FileSource(file.to_path_buf()),
+        &opts,
+        &mut |p| {
+            bar.set_message(match p.phase {
+                Phase::Checking => format!("已检查 {} 行", p.checked),
+                Phase::Importing => format!("已检查 {} 行，已导入 {} 行", p.checked, p.imported),
+            });
+        },
+    )
+    .map_err(|e| anyhow::anyhow!(e.message()))?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    for (line, message) in outcome.errors.iter().take(100) {
+        eprintln!("第{line}行：{message}");
+    }
+    if outcome.errors.len() > 100 {
+        eprintln!("……另有 {} 行有错误", outcome.errors.len() - 100);
+    }
+    if !outcome.errors.is_empty() {
+        if let Some(out) = report {
+            let sheet =
+                shouhu_census::read::open(file).map_err(|e| anyhow::anyhow!(e.message()))?;
+            let (format, header_line) = (sheet.format, sheet.header_line);
+            drop(sheet);
+            shouhu_census::report::write_report(file, format, header_line, &outcome.errors, out)
+                .map_err(|e| anyhow::anyhow!(e.message()))?;
+            eprintln!("标注了错误的表格：{}", out.display());
+        }
+    }
+    match outcome.written {
+        Some(w) => eprintln!(
+            "{} 行，{:.1} 秒（{:.0} 行/秒）：新建 {}，更新 {}，无变化 {}，跳过已有 {}，错误 {}",
+            outcome.rows,
+            secs,
+            outcome.rows as f64 / secs.max(1e-9),
+            w.created,
+            w.updated,
+            w.unchanged,
+            outcome.skipped_existing,
+            outcome.errors.len()
+        ),
+        None => anyhow::bail!(
+            "{} 行中有 {} 行有错误，未导入任何档案",
+            outcome.rows,
+            outcome.errors.len()
+        ),
+    }
+    Ok(())
+}
+
+/// Exports the ledger of `username`'s scope.
+pub fn export(store: &Store, username: &str, out: &Path) -> anyhow::Result<()> {
+    let p = store
+        .principal_by_username(username)
+        .map_err(|_| anyhow::anyhow!("no active user {username}"))?;
+    let meta = shouhu_census::export::ExportMeta {
+        user: p.display_name.clone(),
+        org: p.org_name.clone(),
+        at: store.now(),
+        scope_name: p.org_name.clone(),
+    };
+    let started = std::time::Instant::now();
+    let stats = shouhu_census::export::export_ledger(store, &p.scope(), &meta, out)
+        .map_err(|e| anyhow::anyhow!(e.message()))?;
+    store.audit(
+        &p.actor(),
+        shouhu_store::audit::Action::Export,
+        None,
+        &format!("cli: {} files", stats.rows),
+    )?;
+    eprintln!(
+        "{} 份档案，{} 字节，{:.1} 秒",
+        stats.rows,
+        stats.bytes,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}

@@ -1,0 +1,217 @@
+//! Census imports as background jobs, and ledger exports.
+//!
+//! An upload is spooled to the work folder, then checked and imported on a blocking thread
+//! that does not depend on the request: closing the browser does not stop it. Progress is
+//! kept in memory (the import holds SQLite's write lock, so it cannot be written to the
+//! database while running); the outcome is stored with the job.
+
+use crate::AppState;
+use crate::error::AppError;
+use shouhu_census::import::{self, FileSource, ImportOptions, ImportOutcome, Progress};
+use shouhu_census::read::{self, Format};
+use shouhu_store::audit::Action;
+use shouhu_store::users::Principal;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Largest census file accepted, in bytes.
+pub const UPLOAD_LIMIT: usize = 200 * 1024 * 1024;
+
+/// Running imports' progress, by job id.
+#[derive(Debug, Default)]
+pub struct Jobs {
+    progress: Mutex<HashMap<i64, Progress>>,
+}
+
+impl Jobs {
+    pub fn progress(&self, id: i64) -> Option<Progress> {
+        self.progress.lock().ok().and_then(|m| m.get(&id).copied())
+    }
+
+    fn set(&self, id: i64, p: Progress) {
+        if let Ok(mut m) = self.progress.lock() {
+            m.insert(id, p);
+        }
+    }
+
+    fn done(&self, id: i64) {
+        if let Ok(mut m) = self.progress.lock() {
+            m.remove(&id);
+        }
+    }
+}
+
+/// Where a job's files live: the upload, and the error report.
+pub fn upload_path(work_dir: &Path, job: i64) -> PathBuf {
+    work_dir.join(format!("import-{job}.upload"))
+}
+
+pub fn report_path(work_dir: &Path, job: i64, format: Format) -> PathBuf {
+    let ext = match format {
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+    };
+    work_dir.join(format!("import-{job}-report.{ext}"))
+}
+
+/// The stored outcome of a job, with the report's format when there is one.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct JobOutcome {
+    pub rows: usize,
+    pub blank_rows: usize,
+    pub error_rows: usize,
+    /// The first errors, by sheet row number (all of them are in the report).
+    pub first_errors: Vec<(usize, String)>,
+    pub skipped_existing: usize,
+    pub unknown_headers: Vec<String>,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Whether anything was written.
+    pub written: bool,
+    /// "csv" or "xlsx" when an error report was written.
+    pub report: Option<String>,
+}
+
+impl JobOutcome {
+    fn of(o: &ImportOutcome, report: Option<Format>) -> JobOutcome {
+        let w = o.written.unwrap_or_default();
+        JobOutcome {
+            rows: o.rows,
+            blank_rows: o.blank_rows,
+            error_rows: o.errors.len(),
+            first_errors: o
+                .errors
+                .iter()
+                .take(50)
+                .map(|(k, v)| (*k, v.clone()))
+                .collect(),
+            skipped_existing: o.skipped_existing,
+            unknown_headers: o.unknown_headers.clone(),
+            created: w.created,
+            updated: w.updated,
+            unchanged: w.unchanged,
+            written: o.written.is_some(),
+            report: report.map(|f| {
+                if f == Format::Csv {
+                    "csv".into()
+                } else {
+                    "xlsx".into()
+                }
+            }),
+        }
+    }
+}
+
+/// Starts an import of the spooled file `upload` (already at `upload_path(job)`) in the
+/// background. Returns at once.
+pub fn spawn(state: &AppState, principal: Principal, job: i64, opts: ImportOptions) {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let store = &state.store;
+        let actor = principal.actor();
+        let upload = upload_path(&state.config.work_dir, job);
+        let jobs = state.jobs.clone();
+        let result = import::run(
+            store,
+            &actor,
+            &FileSource(upload.clone()),
+            &opts,
+            &mut |p| jobs.set(job, p),
+        );
+        let finished = match result {
+            Ok(outcome) => {
+                let report = if outcome.errors.is_empty() {
+                    None
+                } else {
+                    write_report(&state.config.work_dir, job, &upload, &outcome)
+                };
+                let o = JobOutcome::of(&outcome, report);
+                let json = serde_json::to_string(&o).unwrap_or_default();
+                let detail = format!(
+                    "job {job}: {} created, {} updated, {} rows wrong",
+                    o.created, o.updated, o.error_rows
+                );
+                let _ = store.audit(&actor, Action::Import, None, &detail);
+                store.finish_import_job(job, "done", Some(&json), None)
+            }
+            Err(e) => {
+                tracing::warn!(job, "import failed");
+                store.finish_import_job(job, "failed", None, Some(&e.message()))
+            }
+        };
+        if let Err(e) = finished {
+            tracing::error!(job, error = %e, "could not record the end of an import");
+        }
+        jobs.done(job);
+        let _ = std::fs::remove_file(&upload);
+    });
+}
+
+fn write_report(
+    work_dir: &Path,
+    job: i64,
+    upload: &Path,
+    outcome: &ImportOutcome,
+) -> Option<Format> {
+    let sheet = read::open(upload).ok()?;
+    let format = sheet.format;
+    let header_line = sheet.header_line;
+    drop(sheet);
+    let out = report_path(work_dir, job, format);
+    match shouhu_census::report::write_report(upload, format, header_line, &outcome.errors, &out) {
+        Ok(()) => Some(format),
+        Err(e) => {
+            tracing::error!(job, error = %e.message(), "could not write the error report");
+            None
+        }
+    }
+}
+
+/// Writes an upload to disk chunk by chunk, refusing more than the limit.
+pub struct Spool {
+    file: tokio::fs::File,
+    path: PathBuf,
+    total: u64,
+}
+
+impl Spool {
+    pub async fn create(path: PathBuf) -> Result<Spool, AppError> {
+        let file = tokio::fs::File::create(&path)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Spool {
+            file,
+            path,
+            total: 0,
+        })
+    }
+
+    pub async fn write(&mut self, chunk: &[u8]) -> Result<(), AppError> {
+        use tokio::io::AsyncWriteExt;
+        self.total += chunk.len() as u64;
+        if self.total > UPLOAD_LIMIT as u64 {
+            let _ = tokio::fs::remove_file(&self.path).await;
+            return Err(AppError::TooLarge);
+        }
+        self.file
+            .write_all(chunk)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    pub async fn finish(mut self) -> Result<u64, AppError> {
+        use tokio::io::AsyncWriteExt;
+        self.file
+            .flush()
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(self.total)
+    }
+
+    /// Removes a spooled file that will not be imported.
+    pub async fn discard(path: &Path) {
+        let _ = tokio::fs::remove_file(path).await;
+    }
+}

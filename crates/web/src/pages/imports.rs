@@ -1,0 +1,403 @@
+//! Pages for census imports and ledger exports.
+
+use super::{Layout, PageError, PageResult, render};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::body::IdPath;
+use crate::error::AppError;
+use crate::imports::{self, JobOutcome, Spool};
+use askama::Template;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use shouhu_census::import::{ImportOptions, OnExisting, Phase};
+use shouhu_domain::msg;
+use shouhu_store::jobs::ImportJob;
+use std::path::{Path, PathBuf};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/imports",
+            get(list)
+                .post(upload)
+                .layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
+        )
+        .route("/imports/template.xlsx", get(template))
+        .route("/imports/{id}", get(show))
+        .route("/imports/{id}/report", get(report))
+        .route("/export.xlsx", get(export))
+}
+
+pub struct JobRow {
+    pub id: i64,
+    pub file_name: String,
+    pub state: &'static str,
+    pub at: String,
+}
+
+fn china_time(t: chrono::DateTime<chrono::Utc>) -> String {
+    (t + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn state_label(s: &str) -> &'static str {
+    match s {
+        "done" => msg::STATE_DONE,
+        "failed" => msg::STATE_FAILED,
+        _ => msg::STATE_RUNNING,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "imports.html")]
+pub struct ImportsPage {
+    pub layout: Layout,
+    pub jobs: Vec<JobRow>,
+    pub error: String,
+}
+
+fn require_writer(user: &CurrentUser) -> Result<(), PageError> {
+    if user.principal.role.may_write_children() {
+        Ok(())
+    } else {
+        Err(PageError(AppError::Forbidden))
+    }
+}
+
+async fn imports_page(state: &AppState, user: &CurrentUser, error: &str) -> PageResult {
+    let uid = user.principal.user_id;
+    let jobs = state.run(move |s| s.import_jobs(uid, 20)).await?;
+    let mut res = render(&ImportsPage {
+        layout: Layout::new(msg::IMPORTS, Some(user)),
+        jobs: jobs
+            .into_iter()
+            .map(|j| JobRow {
+                id: j.id,
+                state: state_label(&j.state),
+                at: china_time(j.created_at),
+                file_name: j.file_name,
+            })
+            .collect(),
+        error: error.to_string(),
+    });
+    if !error.is_empty() {
+        *res.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(res)
+}
+
+async fn list(State(state): State<AppState>, user: CurrentUser) -> PageResult {
+    require_writer(&user)?;
+    imports_page(&state, &user, "").await
+}
+
+/// What an upload form or API call carried.
+pub struct Upload {
+    pub spooled: PathBuf,
+    pub file_name: String,
+    pub bytes: u64,
+    pub csrf: Option<String>,
+    pub options: ImportOptions,
+}
+
+/// Reads a multipart upload: the file goes to disk as it arrives; the other fields are small.
+pub async fn read_upload(state: &AppState, mut mp: Multipart) -> Result<Upload, AppError> {
+    let spooled = state.config.work_dir.join(format!(
+        "upload-{}.part",
+        &crate::auth::random_token()[..16]
+    ));
+    let mut up = Upload {
+        spooled: spooled.clone(),
+        file_name: String::new(),
+        bytes: 0,
+        csrf: None,
+        options: ImportOptions {
+            on_existing: OnExisting::Skip,
+            only_good_rows: false,
+            file_name: String::new(),
+        },
+    };
+    let bad = |_| AppError::BadRequest(msg::BAD_REQUEST.into(), Vec::new());
+    let mut got_file = false;
+    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
+        match field.name().unwrap_or("") {
+            "file" => {
+                up.file_name = field
+                    .file_name()
+                    .unwrap_or("upload")
+                    .chars()
+                    .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                    .take(100)
+                    .collect();
+                let mut spool = Spool::create(spooled.clone()).await?;
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    spool.write(&chunk).await?;
+                }
+                up.bytes = spool.finish().await?;
+                got_file = up.bytes > 0;
+            }
+            "csrf" => up.csrf = Some(field.text().await.map_err(bad)?),
+            "on_existing" => {
+                up.options.on_existing = if field.text().await.map_err(bad)? == "update" {
+                    OnExisting::Update
+                } else {
+                    OnExisting::Skip
+                }
+            }
+            "only_good_rows" => {
+                up.options.only_good_rows = matches!(
+                    field.text().await.map_err(bad)?.as_str(),
+                    "true" | "on" | "1"
+                )
+            }
+            _ => {}
+        }
+    }
+    if !got_file {
+        Spool::discard(&spooled).await;
+        let f = vec![shouhu_domain::error::FieldError {
+            field: "file".into(),
+            message: msg::FILE_REQUIRED.into(),
+        }];
+        return Err(AppError::BadRequest(msg::FILE_REQUIRED.into(), f));
+    }
+    up.options.file_name = up.file_name.clone();
+    Ok(up)
+}
+
+/// Registers the job, moves the upload into place and starts the import.
+pub async fn start(state: &AppState, user: &CurrentUser, up: Upload) -> Result<i64, AppError> {
+    let uid = user.principal.user_id;
+    let (name, opts_json) = (
+        up.file_name.clone(),
+        serde_json::json!({
+            "on_existing": up.options.on_existing,
+            "only_good_rows": up.options.only_good_rows,
+        })
+        .to_string(),
+    );
+    let job = state
+        .run(move |s| s.create_import_job(uid, &name, &opts_json))
+        .await?;
+    tokio::fs::rename(
+        &up.spooled,
+        imports::upload_path(&state.config.work_dir, job),
+    )
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?;
+    imports::spawn(state, user.principal.clone(), job, up.options);
+    Ok(job)
+}
+
+async fn upload(State(state): State<AppState>, user: CurrentUser, mp: Multipart) -> PageResult {
+    require_writer(&user)?;
+    let up = match read_upload(&state, mp).await {
+        Ok(up) => up,
+        Err(AppError::BadRequest(m, _)) => return imports_page(&state, &user, &m).await,
+        Err(e) => return Err(PageError(e)),
+    };
+    if let Err(e) = user.check_csrf(up.csrf.as_deref()) {
+        Spool::discard(&up.spooled).await;
+        return Err(PageError(e));
+    }
+    let job = start(&state, &user, up).await?;
+    Ok(Redirect::to(&format!("/imports/{job}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "import.html")]
+pub struct JobPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub file_name: String,
+    pub running: bool,
+    pub failed: bool,
+    pub message: String,
+    pub checked: usize,
+    pub imported: usize,
+    pub importing: bool,
+    pub outcome: Option<JobOutcome>,
+}
+
+async fn show(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> PageResult {
+    let uid = user.principal.user_id;
+    let job: ImportJob = state.run(move |s| s.import_job(uid, id)).await?;
+    let progress = state.jobs.progress(id);
+    let outcome: Option<JobOutcome> = job
+        .outcome
+        .as_deref()
+        .and_then(|o| serde_json::from_str(o).ok());
+    Ok(render(&JobPage {
+        layout: Layout::new(msg::IMPORTS, Some(&user)),
+        id,
+        file_name: job.file_name,
+        running: job.state == "running",
+        failed: job.state == "failed",
+        message: job.message.unwrap_or_default(),
+        checked: progress.map_or(0, |p| p.checked),
+        imported: progress.map_or(0, |p| p.imported),
+        importing: progress.is_some_and(|p| p.phase == Phase::Importing),
+        outcome,
+    }))
+}
+
+/// Sends a file as a download, streamed from disk.
+pub async fn download(
+    path: &Path,
+    name: &str,
+    content_type: &'static str,
+    delete_after_open: bool,
+) -> Result<Response, AppError> {
+    let file = tokio::fs::File::open(path)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    if delete_after_open {
+        // The open file stays readable; nothing is left behind once it is sent.
+        let _ = tokio::fs::remove_file(path).await;
+    }
+    let len = file.metadata().await.map(|m| m.len()).ok();
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    // RFC 5987: the Chinese file name, percent-encoded.
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let mut res = Response::new(body);
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(content_type),
+    );
+    if let Ok(v) = format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}").parse()
+    {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    if let Some(n) = len.and_then(|n| n.to_string().parse().ok()) {
+        h.insert(header::CONTENT_LENGTH, n);
+    }
+    Ok(res)
+}
+
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const CSV: &str = "text/csv; charset=utf-8";
+
+async fn report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> Result<Response, PageError> {
+    Ok(report_download(&state, &user, id).await?)
+}
+
+/// The error report of one of the user's own jobs.
+pub async fn report_download(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<Response, AppError> {
+    let uid = user.principal.user_id;
+    let job = state.run(move |s| s.import_job(uid, id)).await?;
+    let outcome: Option<JobOutcome> = job
+        .outcome
+        .as_deref()
+        .and_then(|o| serde_json::from_str(o).ok());
+    let Some(kind) = outcome.and_then(|o| o.report) else {
+        return Err(AppError::NotFound);
+    };
+    let (format, ct) = if kind == "csv" {
+        (shouhu_census::read::Format::Csv, CSV)
+    } else {
+        (shouhu_census::read::Format::Xlsx, XLSX)
+    };
+    let stem = job
+        .file_name
+        .rsplit_once('.')
+        .map_or(job.file_name.as_str(), |(s, _)| s)
+        .to_string();
+    download(
+        &imports::report_path(&state.config.work_dir, id, format),
+        &format!("{stem}-错误说明.{kind}"),
+        ct,
+        false,
+    )
+    .await
+}
+
+async fn template(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+) -> Result<Response, PageError> {
+    let out = state.config.work_dir.join(format!(
+        "template-{}.xlsx",
+        &crate::auth::random_token()[..12]
+    ));
+    let o = out.clone();
+    tokio::task::spawn_blocking(move || shouhu_census::report::write_template(&o))
+        .await
+        .map_err(AppError::from)?
+        .map_err(|e| AppError::Internal(e.message()))?;
+    Ok(download(&out, "农村留守儿童信息登记表.xlsx", XLSX, true).await?)
+}
+
+async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Response, PageError> {
+    Ok(export_download(&state, &user).await?)
+}
+
+/// The ledger of the user's scope as .xlsx, written to disk in constant memory, then streamed.
+pub async fn export_download(state: &AppState, user: &CurrentUser) -> Result<Response, AppError> {
+    if !user.principal.role.may_read_children() {
+        return Err(AppError::Forbidden);
+    }
+    let out = state.config.work_dir.join(format!(
+        "export-{}.xlsx",
+        &crate::auth::random_token()[..12]
+    ));
+    let p = user.principal.clone();
+    let o = out.clone();
+    let scope_name = match p.scope() {
+        shouhu_domain::role::Scope::Region(r) => {
+            let path = state.store.regions.path_name(&r);
+            if path.is_empty() {
+                "天津市".to_string()
+            } else {
+                path.replace(" / ", "")
+            }
+        }
+        _ => p.org_name.clone(),
+    };
+    let store = state.store.clone();
+    let stats = tokio::task::spawn_blocking(move || {
+        let meta = shouhu_census::export::ExportMeta {
+            user: p.display_name.clone(),
+            org: p.org_name.clone(),
+            at: store.now(),
+            scope_name,
+        };
+        let r = shouhu_census::export::export_ledger(&store, &p.scope(), &meta, &o);
+        if let Ok(s) = &r {
+            let _ = store.audit(
+                &p.actor(),
+                shouhu_store::audit::Action::Export,
+                None,
+                &format!("{} files", s.rows),
+            );
+        }
+        r
+    })
+    .await
+    .map_err(AppError::from)?
+    .map_err(|e| AppError::BadRequest(e.message(), Vec::new()))?;
+    tracing::info!(rows = stats.rows, "ledger exported");
+    let date = state.store.today();
+    download(&out, &format!("留守儿童台账-{date}.xlsx"), XLSX, true).await
+}
