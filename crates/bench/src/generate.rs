@@ -23,21 +23,12 @@ pub fn run(db_dir: &Path, children: u64, seed: u64) -> anyhow::Result<bool> {
     eprintln!();
     drop(store);
     let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0)
-        + std::fs::metadata(db_dir.join("shouhu.db-wal"))
-            .map(|m| m.len())
-            .unwrap_or(0);
+        + std::fs::metadata(db_dir.join("shouhu.db-wal")).map(|m| m.len()).unwrap_or(0);
     report::header("Generating synthetic children");
-    println!(
-        "- database: `{}` ({:.0} MiB with its WAL afterwards)\n",
-        db.display(),
-        size as f64 / 1024.0 / 1024.0
-    );
+    println!("- database: `{}` ({:.0} MiB with its WAL afterwards)\n", db.display(), size as f64 / 1024.0 / 1024.0);
     println!("| step | children | seconds | children/s |");
     println!("|---|---:|---:|---:|");
-    println!(
-        "| open + migrate + demo seed | — | {:.1} | — |",
-        seeded.as_secs_f64()
-    );
+    println!("| open + migrate + demo seed | — | {:.1} | — |", seeded.as_secs_f64());
     println!(
         "| synthetic children (batches of 10,000, one transaction each) | {n} | {:.1} | {:.0} |",
         took.as_secs_f64(),

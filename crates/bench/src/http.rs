@@ -75,9 +75,7 @@ struct LoadResult {
 
 pub fn run(o: &Opts) -> anyhow::Result<bool> {
     ensure!(o.concurrency >= 1, "--concurrency must be at least 1");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(run_async(o))
 }
 
@@ -96,18 +94,12 @@ fn encode(q: &str) -> String {
 
 /// Realistic search-box queries: common surnames, given names, pinyin initials and full pinyin,
 /// plus names and ID numbers of random children from the database.
-pub(crate) fn search_queries(
-    db: &std::path::Path,
-    sample: usize,
-) -> anyhow::Result<(Vec<Target>, Vec<String>)> {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+pub(crate) fn search_queries(db: &std::path::Path, sample: usize) -> anyhow::Result<(Vec<Target>, Vec<String>)> {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let picked: Vec<(String, Option<String>)> = {
-        let mut st = conn.prepare(
-            "SELECT name, id_number FROM children WHERE closed = 0 ORDER BY random() LIMIT ?1",
-        )?;
-        st.query_map([sample as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<Result<_, _>>()?
+        let mut st =
+            conn.prepare("SELECT name, id_number FROM children WHERE closed = 0 ORDER BY random() LIMIT ?1")?;
+        st.query_map([sample as i64], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
     };
     let classes: Vec<String> = [
         "surname (1 character)",
@@ -131,13 +123,7 @@ pub(crate) fn search_queries(
     for s in ["zxm", "wzh", "lhr", "cxy", "lyx"] {
         qs.push((3, s.into()));
     }
-    for s in [
-        "zhangxiaoming",
-        "wangzihan",
-        "liuhaoran",
-        "chenxinyi",
-        "liyuxuan",
-    ] {
+    for s in ["zhangxiaoming", "wangzihan", "liuhaoran", "chenxinyi", "liyuxuan"] {
         qs.push((4, s.into()));
     }
     let mut ids = 0;
@@ -194,10 +180,7 @@ fn request(
     auth: Option<&str>,
     body: Option<String>,
 ) -> anyhow::Result<Request<Full<Bytes>>> {
-    let mut b = Request::builder()
-        .method(method)
-        .uri(path)
-        .header(HOST, addr.to_string());
+    let mut b = Request::builder().method(method).uri(path).header(HOST, addr.to_string());
     if let Some(t) = auth {
         b = b.header(AUTHORIZATION, format!("Bearer {t}"));
     }
@@ -220,9 +203,7 @@ async fn one(
     body: Option<String>,
 ) -> anyhow::Result<(StatusCode, Bytes)> {
     let mut s = connect(addr).await?;
-    let res = s
-        .send_request(request(addr, method, path, auth, body)?)
-        .await?;
+    let res = s.send_request(request(addr, method, path, auth, body)?).await?;
     let status = res.status();
     let body = res.into_body().collect().await?.to_bytes();
     Ok((status, body))
@@ -240,10 +221,7 @@ async fn worker(
     budget: Arc<AtomicU64>,
     max: u64,
 ) -> WorkerOut {
-    let mut out = WorkerOut {
-        by_class: vec![Samples::default(); classes],
-        ..Default::default()
-    };
+    let mut out = WorkerOut { by_class: vec![Samples::default(); classes], ..Default::default() };
     let mut idx = first;
     let mut sender: Option<SendRequest<Full<Bytes>>> = None;
     let fail = |out: &mut WorkerOut, what: String| {
@@ -367,8 +345,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
         db.display()
     );
     let (children, audit_before): (i64, i64) = {
-        let c =
-            rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let c = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         (
             c.query_row("SELECT count(*) FROM children", [], |r| r.get(0))?,
             c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?,
@@ -379,13 +356,9 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = format!("sqlite://{}", db.display());
     let store = shouhu::server::open_store(&url, clock).context("opening the store")?;
-    let running =
-        shouhu::server::start("127.0.0.1:0", store, shouhu_web::Config::default()).await?;
+    let running = shouhu::server::start("127.0.0.1:0", store, shouhu_web::Config::default()).await?;
     let addr = running.addr;
-    ensure!(
-        addr.ip().is_loopback(),
-        "refusing to load a non-loopback address {addr}"
-    );
+    ensure!(addr.ip().is_loopback(), "refusing to load a non-loopback address {addr}");
 
     let (status, body) = one(
         addr,
@@ -409,11 +382,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     let mut found: Vec<usize> = Vec::with_capacity(search_targets.len());
     for t in &search_targets {
         let (status, body) = one(addr, Method::GET, &t.path, Some(&token), None).await?;
-        ensure!(
-            status.is_success(),
-            "search {:?} answered {status}",
-            t.shown
-        );
+        ensure!(status.is_success(), "search {:?} answered {status}", t.shown);
         let v: serde_json::Value = serde_json::from_slice(&body)?;
         found.push(v["rows"].as_array().map_or(0, Vec::len));
     }
@@ -426,11 +395,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
         Load {
             name: "GET /healthz (empty handler)",
             auth: false,
-            targets: vec![Target {
-                path: "/healthz".into(),
-                class: 0,
-                shown: "/healthz".into(),
-            }],
+            targets: vec![Target { path: "/healthz".into(), class: 0, shown: "/healthz".into() }],
             classes: vec!["healthz".into()],
             p99_target: None,
         },
@@ -444,11 +409,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
         Load {
             name: "GET /api/v1/children?per_page=20 (ledger, first page)",
             auth: true,
-            targets: vec![Target {
-                path: ledger_path.into(),
-                class: 0,
-                shown: ledger_path.into(),
-            }],
+            targets: vec![Target { path: ledger_path.into(), class: 0, shown: ledger_path.into() }],
             classes: vec!["ledger".into()],
             p99_target: Some(LEDGER_P99_MS),
         },
@@ -457,35 +418,18 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     let mut results = Vec::new();
     for load in &loads {
         eprintln!("warm-up {} s: {}", o.warmup_secs, load.name);
-        let w = run_load(
-            addr,
-            &token,
-            load,
-            o.concurrency,
-            Duration::from_secs(o.warmup_secs),
-            o.max_requests,
-        )
-        .await;
+        let w = run_load(addr, &token, load, o.concurrency, Duration::from_secs(o.warmup_secs), o.max_requests).await;
         if w.error_count > 0 {
             eprintln!("errors during warm-up: {} {:?}", w.error_count, w.errors);
         }
         eprintln!("measuring {} s: {}", o.duration_secs, load.name);
-        let r = run_load(
-            addr,
-            &token,
-            load,
-            o.concurrency,
-            Duration::from_secs(o.duration_secs),
-            o.max_requests,
-        )
-        .await;
+        let r = run_load(addr, &token, load, o.concurrency, Duration::from_secs(o.duration_secs), o.max_requests).await;
         results.push(r);
     }
     let _ = running.stop.send(());
     let _ = running.done.await;
     let audit_after: i64 = {
-        let c =
-            rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let c = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?
     };
 
@@ -504,9 +448,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     println!(
         "- **the load generator runs in the same process and on the same {} cores as the server**: \
          the figures are a lower bound of what the server does alone",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(0)
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
     );
     println!(
         "- every search and ledger request also writes one audit row (audit_log grew by {})\n",
@@ -526,10 +468,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
                 all_ok = false;
                 (format!("p99 < {t} ms"), "MISS")
             }
-            None => (
-                "—".to_string(),
-                if r.error_count == 0 { "ok" } else { "ERRORS" },
-            ),
+            None => ("—".to_string(), if r.error_count == 0 { "ok" } else { "ERRORS" }),
         };
         errors += r.error_count;
         println!(
@@ -554,24 +493,15 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     println!("|---|---:|---|---:|---:|---:|---:|---:|");
     let search = &results[1];
     for (c, name) in search_classes.iter().enumerate() {
-        let of: Vec<(&Target, usize)> = search_targets
-            .iter()
-            .zip(found.iter().copied())
-            .filter(|(t, _)| t.class == c)
-            .collect();
+        let of: Vec<(&Target, usize)> =
+            search_targets.iter().zip(found.iter().copied()).filter(|(t, _)| t.class == c).collect();
         if of.is_empty() {
             continue;
         }
         let examples: Vec<String> = of
             .iter()
             .take(3)
-            .map(|(t, _)| {
-                if c == 6 {
-                    shouhu_domain::id_number::mask_id(&t.shown)
-                } else {
-                    t.shown.clone()
-                }
-            })
+            .map(|(t, _)| if c == 6 { shouhu_domain::id_number::mask_id(&t.shown) } else { t.shown.clone() })
             .collect();
         let min = of.iter().map(|(_, n)| *n).min().unwrap_or(0);
         let max = of.iter().map(|(_, n)| *n).max().unwrap_or(0);

@@ -103,54 +103,22 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     report::note_start();
     let res = match cli.command {
-        Command::Store {
-            db,
-            reads,
-            ids,
-            rounds,
-            check,
-        } => store::run(&store::Opts {
-            db,
-            reads,
-            ids,
-            rounds,
-            check,
-        }),
-        Command::Http {
-            db_dir,
-            concurrency,
-            duration_secs,
-            warmup_secs,
-            max_requests,
-            sample_children,
-            check,
-        } => http::run(&http::Opts {
-            db_dir,
-            concurrency,
-            duration_secs,
-            warmup_secs,
-            max_requests,
-            sample_children,
-            check,
-        }),
-        Command::Queries {
-            db,
-            reps,
-            sample_children,
-            threads,
-            secs,
-        } => queries::run(&queries::Opts {
-            db,
-            reps,
-            sample_children,
-            threads,
-            secs,
-        }),
-        Command::Generate {
-            db_dir,
-            children,
-            seed,
-        } => generate::run(&db_dir, children, seed),
+        Command::Store { db, reads, ids, rounds, check } => store::run(&store::Opts { db, reads, ids, rounds, check }),
+        Command::Http { db_dir, concurrency, duration_secs, warmup_secs, max_requests, sample_children, check } => {
+            http::run(&http::Opts {
+                db_dir,
+                concurrency,
+                duration_secs,
+                warmup_secs,
+                max_requests,
+                sample_children,
+                check,
+            })
+        }
+        Command::Queries { db, reps, sample_children, threads, secs } => {
+            queries::run(&queries::Opts { db, reps, sample_children, threads, secs })
+        }
+        Command::Generate { db_dir, children, seed } => generate::run(&db_dir, children, seed),
     };
     match res {
         Ok(true) => ExitCode::SUCCESS,

@@ -16,6 +16,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// One store call, run from several threads.
+type Call<'a> = dyn Fn() -> anyhow::Result<()> + Sync + 'a;
+
 pub struct Opts {
     pub db: PathBuf,
     pub reps: usize,
@@ -46,12 +49,7 @@ fn concurrent(
                 })
             })
             .collect();
-        hs.into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("thread panicked")))
-            })
-            .collect()
+        hs.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("thread panicked")))).collect()
     });
     let mut all = Samples::default();
     for p in parts {
@@ -73,13 +71,7 @@ fn time(reps: usize, mut f: impl FnMut() -> anyhow::Result<()>) -> anyhow::Resul
 
 fn row(what: &str, s: &mut Samples) {
     let m = s.summary();
-    println!(
-        "| {what} | {} | {:.2} | {:.2} | {:.2} |",
-        m.count,
-        ms(m.p50),
-        ms(m.p99),
-        ms(m.max)
-    );
+    println!("| {what} | {} | {:.2} | {:.2} | {:.2} |", m.count, ms(m.p50), ms(m.p99), ms(m.max));
 }
 
 pub fn run(o: &Opts) -> anyhow::Result<bool> {
@@ -88,10 +80,8 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = format!("sqlite://{}", o.db.display());
     let store: Store = shouhu::server::open_store(&url, clock).context("opening the store")?;
-    let children: i64 = store
-        .pool
-        .read(|c| c.query_opt("SELECT count(*) FROM children", &[], |r| r.i64(0)))?
-        .unwrap_or(0);
+    let children: i64 =
+        store.pool.read(|c| c.query_opt("SELECT count(*) FROM children", &[], |r| r.i64(0)))?.unwrap_or(0);
 
     report::header("Store calls behind search and the ledger (one thread, no HTTP)");
     println!(
@@ -101,10 +91,8 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     );
     println!("| call | calls | p50 (ms) | p99 (ms) | max (ms) |");
     println!("|---|---:|---:|---:|---:|");
-    let scopes = [
-        ("city-wide (12)", Scope::Region("12".into())),
-        ("township (120114101)", Scope::Region("120114101".into())),
-    ];
+    let scopes =
+        [("city-wide (12)", Scope::Region("12".into())), ("township (120114101)", Scope::Region("120114101".into()))];
     for (scope_name, scope) in &scopes {
         for (c, class) in classes.iter().enumerate() {
             let mut all = Samples::default();
@@ -115,19 +103,13 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
                 })?;
                 all.extend(&s);
             }
-            row(
-                &format!("`Store::search`, {class}, scope {scope_name}"),
-                &mut all,
-            );
+            row(&format!("`Store::search`, {class}, scope {scope_name}"), &mut all);
         }
         let mut s = time(o.reps * 20, || {
             black_box(store.ledger(scope, &LedgerFilter::default(), 1, 20)?);
             Ok(())
         })?;
-        row(
-            &format!("`Store::ledger` first page (20 rows + capped count), scope {scope_name}"),
-            &mut s,
-        );
+        row(&format!("`Store::ledger` first page (20 rows + capped count), scope {scope_name}"), &mut s);
     }
     let actor = Actor {
         user_id: None,
@@ -139,20 +121,14 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
         store.audit(&actor, Action::Search, None, "shouhu-bench")?;
         Ok(())
     })?;
-    row(
-        "`Store::audit` (one audit row, its own write transaction)",
-        &mut s,
-    );
+    row("`Store::audit` (one audit row, its own write transaction)", &mut s);
 
-    println!(
-        "\nThe same calls from {} threads at once for {} s each (no HTTP; city-wide scope):\n",
-        o.threads, o.secs
-    );
+    println!("\nThe same calls from {} threads at once for {} s each (no HTTP; city-wide scope):\n", o.threads, o.secs);
     println!("| calls | calls/s | p50 (ms) | p99 (ms) | max (ms) |");
     println!("|---|---:|---:|---:|---:|");
     let city = Scope::Region("12".into());
     let filter = LedgerFilter::default();
-    let variants: [(&str, Box<dyn Fn() -> anyhow::Result<()> + Sync>); 3] = [
+    let variants: [(&str, Box<Call<'_>>); 3] = [
         (
             "`Store::ledger` only",
             Box::new(|| {
@@ -179,13 +155,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     for (name, f) in &variants {
         let (mut s, secs) = concurrent(o.threads, o.secs, f.as_ref())?;
         let m = s.summary();
-        println!(
-            "| {name} | {:.0} | {:.2} | {:.2} | {:.2} |",
-            m.count as f64 / secs,
-            ms(m.p50),
-            ms(m.p99),
-            ms(m.max)
-        );
+        println!("| {name} | {:.0} | {:.2} | {:.2} | {:.2} |", m.count as f64 / secs, ms(m.p50), ms(m.p99), ms(m.max));
     }
     Ok(true)
 }

@@ -20,9 +20,7 @@ pub fn git_commit() -> String {
     if let Ok(c) = std::env::var("SHOUHU_BENCH_COMMIT") {
         return c;
     }
-    let out = Command::new("git")
-        .args(["rev-parse", "--short", "HEAD"])
-        .output();
+    let out = Command::new("git").args(["rev-parse", "--short", "HEAD"]).output();
     let Ok(out) = out else {
         return "unknown".into();
     };
@@ -43,9 +41,7 @@ pub fn git_commit() -> String {
 
 /// Logical CPUs and the CPU model, from the OS.
 pub fn machine() -> String {
-    let cpus = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -65,23 +61,14 @@ pub fn machine() -> String {
         })
         .map(|kb| format!(", {:.0} GiB memory", kb as f64 / 1024.0 / 1024.0))
         .unwrap_or_default();
-    let load = START_LOAD
-        .get()
-        .map(|l| format!("; load average (1/5/15 min) at start {l}"))
-        .unwrap_or_default();
+    let load = START_LOAD.get().map(|l| format!("; load average (1/5/15 min) at start {l}")).unwrap_or_default();
     format!("nproc = {cpus} ({model}){mem}, shared{load}")
 }
 
 /// The command line as typed, for the report.
 pub fn command_line() -> String {
     std::env::args()
-        .map(|a| {
-            if a.contains(' ') || a.is_empty() {
-                format!("'{a}'")
-            } else {
-                a
-            }
-        })
+        .map(|a| if a.contains(' ') || a.is_empty() { format!("'{a}'") } else { a })
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -89,18 +76,11 @@ pub fn command_line() -> String {
 pub fn header(title: &str) {
     println!("### {title}\n");
     println!("- command: `{}`", command_line());
-    println!(
-        "- date: {}",
-        chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC")
-    );
+    println!("- date: {}", chrono::Utc::now().format("%Y-%m-%d %H:%M:%S UTC"));
     println!("- git commit: {}", git_commit());
     println!("- machine: {}", machine());
     println!(
         "- build: {}",
-        if cfg!(debug_assertions) {
-            "debug (numbers are NOT representative; use --release)"
-        } else {
-            "release"
-        }
+        if cfg!(debug_assertions) { "debug (numbers are NOT representative; use --release)" } else { "release" }
     );
 }

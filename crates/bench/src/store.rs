@@ -91,33 +91,23 @@ impl Method {
     }
 }
 
-const METHODS: [Method; 4] = [
-    Method::Direct,
-    Method::Store,
-    Method::DirectJson,
-    Method::DirectJsonDerive,
-];
+const METHODS: [Method; 4] = [Method::Direct, Method::Store, Method::DirectJson, Method::DirectJsonDerive];
 
 pub fn run(o: &Opts) -> anyhow::Result<bool> {
-    ensure!(
-        o.rounds >= 1 && o.ids >= 1 && o.reads >= o.rounds,
-        "bad sizes"
-    );
+    ensure!(o.rounds >= 1 && o.ids >= 1 && o.reads >= o.rounds, "bad sizes");
     ensure!(
         o.db.is_file(),
         "{} does not exist: make it with `shouhu --data-dir D demo seed` and `shouhu --data-dir D demo children --children N`",
         o.db.display()
     );
-    let conn =
-        rusqlite::Connection::open(&o.db).with_context(|| format!("opening {}", o.db.display()))?;
+    let conn = rusqlite::Connection::open(&o.db).with_context(|| format!("opening {}", o.db.display()))?;
     conn.execute_batch(PRAGMAS)?;
     conn.set_prepared_statement_cache_capacity(128);
     let children: i64 = conn.query_row("SELECT count(*) FROM children", [], |r| r.get(0))?;
     ensure!(children > 0, "no children in {}", o.db.display());
     let ids: Vec<i64> = {
         let mut st = conn.prepare("SELECT id FROM children ORDER BY random() LIMIT ?1")?;
-        st.query_map([o.ids as i64], |r| r.get(0))?
-            .collect::<Result<_, _>>()?
+        st.query_map([o.ids as i64], |r| r.get(0))?.collect::<Result<_, _>>()?
     };
     let mean_data_len: f64 = conn.query_row(
         "SELECT avg(length(CAST(data AS BLOB))) FROM children WHERE id IN (SELECT value FROM json_each(?1))",
@@ -172,19 +162,13 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     }
 
     let per_round = o.reads / o.rounds;
-    let mut all: Vec<Samples> = METHODS
-        .iter()
-        .map(|_| Samples::with_capacity(per_round * o.rounds))
-        .collect();
+    let mut all: Vec<Samples> = METHODS.iter().map(|_| Samples::with_capacity(per_round * o.rounds)).collect();
     let mut rounds: Vec<Vec<Summary>> = Vec::new();
     let started = Instant::now();
     for round in 0..o.rounds {
         // Alternate the order between rounds so that neither side always runs first.
-        let order: Vec<usize> = if round % 2 == 0 {
-            (0..METHODS.len()).collect()
-        } else {
-            (0..METHODS.len()).rev().collect()
-        };
+        let order: Vec<usize> =
+            if round % 2 == 0 { (0..METHODS.len()).collect() } else { (0..METHODS.len()).rev().collect() };
         let mut this_round = vec![Summary::default(); METHODS.len()];
         for mi in order {
             let m = METHODS[mi];
@@ -208,9 +192,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
         "- database: `{}`, {} children, {:.0} MiB; mean `data` JSON {:.0} bytes",
         o.db.display(),
         children,
-        std::fs::metadata(&o.db)
-            .map(|m| m.len() as f64 / 1024.0 / 1024.0)
-            .unwrap_or(0.0),
+        std::fs::metadata(&o.db).map(|m| m.len() as f64 / 1024.0 / 1024.0).unwrap_or(0.0),
         mean_data_len
     );
     println!(
@@ -257,12 +239,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
         "\n**Ratio store / direct: median {ratio:.2}×, p99 {ratio_p99:.2}×. Requirement ≤ 2× (medians): {}.**",
         if ok { "PASS" } else { "FAIL" }
     );
-    let (a, b, c, d) = (
-        us(sums[0].p50),
-        us(sums[1].p50),
-        us(sums[2].p50),
-        us(sums[3].p50),
-    );
+    let (a, b, c, d) = (us(sums[0].p50), us(sums[1].p50), us(sums[2].p50), us(sums[3].p50));
     println!(
         "\nThe store's median costs {:.2} µs more than (a); decoding the JSON accounts for {:.2} µs of it \
          ({:.0}%), `rules::derive` for {:.2} µs; the rest ({:.2} µs) is pool checkout, SQL building, \

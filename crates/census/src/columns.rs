@@ -22,10 +22,7 @@ pub fn columns() -> Vec<Column> {
     FIELDS
         .iter()
         .filter(|(p, _)| !NOT_ON_THE_FORM.contains(p))
-        .map(|(path, _)| Column {
-            path,
-            header: msg::field_full_label(path).replace(' ', ""),
-        })
+        .map(|(path, _)| Column { path, header: msg::field_full_label(path).replace(' ', "") })
         .collect()
 }
 
@@ -86,10 +83,7 @@ pub fn match_headers(headers: &[String]) -> Result<HeaderMap, HeaderError> {
         if n.is_empty() || n == "序号" {
             continue;
         }
-        match cols
-            .iter()
-            .find(|c| normalise_header(&c.header) == n || c.path == n)
-        {
+        match cols.iter().find(|c| normalise_header(&c.header) == n || c.path == n) {
             Some(c) => {
                 if positions.iter().any(|(_, p)| *p == c.path) {
                     return Err(HeaderError::Duplicate(c.header.clone()));
@@ -147,14 +141,7 @@ mod tests {
         .expect("matches");
         assert_eq!(
             m.positions,
-            vec![
-                (1, "sex"),
-                (2, "name"),
-                (3, "birth_date"),
-                (4, "address"),
-                (5, "village_code"),
-                (6, "father.phone")
-            ]
+            vec![(1, "sex"), (2, "name"), (3, "birth_date"), (4, "address"), (5, "village_code"), (6, "father.phone")]
         );
         assert_eq!(m.unknown, vec!["爱好".to_string()]);
     }

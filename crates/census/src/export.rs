@@ -12,9 +12,7 @@
 use crate::columns::{self, Column};
 use crate::summary::{self, Summary};
 use chrono::{DateTime, Duration, Utc};
-use rust_xlsxwriter::{
-    Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
-};
+use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use shouhu_domain::child::{ChildRecord, FileStatus};
 use shouhu_domain::fields::{self, FIELDS, Kind};
 use shouhu_store::{Scope, Store, StoreError};
@@ -66,14 +64,7 @@ pub const LEDGER_SHEET: &str = "台账";
 /// The summary sheet's name.
 pub const SUMMARY_SHEET: &str = "汇总";
 /// Columns after the census form's: derived facts and the file's number.
-pub const DERIVED_HEADERS: &[&str] = &[
-    "年龄（周岁）",
-    "年龄段",
-    "留守类型",
-    "预警",
-    "档案状态",
-    "档案编号",
-];
+pub const DERIVED_HEADERS: &[&str] = &["年龄（周岁）", "年龄段", "留守类型", "预警", "档案状态", "档案编号"];
 /// Rows above the first child in the ledger: title, exporting user and time, header.
 pub const LEDGER_HEADER_ROWS: u32 = 3;
 
@@ -86,11 +77,7 @@ const LARGE_FILE_ROWS: u64 = 200_000;
 
 /// The ledger's header row: the census form's columns, then [`DERIVED_HEADERS`].
 pub fn ledger_headers() -> Vec<String> {
-    columns::columns()
-        .into_iter()
-        .map(|c| c.header)
-        .chain(DERIVED_HEADERS.iter().map(|h| h.to_string()))
-        .collect()
+    columns::columns().into_iter().map(|c| c.header).chain(DERIVED_HEADERS.iter().map(|h| h.to_string())).collect()
 }
 
 /// Title of both sheets' first row.
@@ -100,18 +87,11 @@ fn title(kind: &str, scope_name: &str) -> String {
 
 /// "导出人：张三（武清区民政局） 导出时间：2026-11-29 10:00", in China time (UTC+8).
 pub fn exported_by(meta: &ExportMeta) -> String {
-    format!(
-        "导出人：{}（{}） 导出时间：{}",
-        meta.user,
-        meta.org,
-        china_time(meta.at)
-    )
+    format!("导出人：{}（{}） 导出时间：{}", meta.user, meta.org, china_time(meta.at))
 }
 
 fn china_time(at: DateTime<Utc>) -> String {
-    (at + Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    (at + Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// How a census column's value becomes a cell.
@@ -159,12 +139,7 @@ fn width_of(c: &Column, kind: CellKind) -> f64 {
         },
     };
     // Headers wrap; a CJK character is about two units wide.
-    let header: f64 = c
-        .header
-        .chars()
-        .map(|ch| if ch.is_ascii() { 1.0 } else { 2.1 })
-        .sum::<f64>()
-        / 2.0;
+    let header: f64 = c.header.chars().map(|ch| if ch.is_ascii() { 1.0 } else { 2.1 }).sum::<f64>() / 2.0;
     content.max(header.min(14.0)).max(6.0)
 }
 
@@ -209,12 +184,7 @@ impl Formats {
 ///
 /// The file appears at `out` only when complete: it is written beside it first, and the
 /// constant-memory sheet's temporary file also lives in `out`'s directory.
-pub fn export_ledger(
-    store: &Store,
-    scope: &Scope,
-    meta: &ExportMeta,
-    out: &Path,
-) -> Result<ExportStats, ExportError> {
+pub fn export_ledger(store: &Store, scope: &Scope, meta: &ExportMeta, out: &Path) -> Result<ExportStats, ExportError> {
     let partial = partial_path(out);
     let res = write_workbook(store, scope, meta, out, &partial);
     match res {
@@ -245,10 +215,7 @@ fn write_workbook(
 ) -> Result<u64, ExportError> {
     let fmt = Formats::new();
     let mut workbook = Workbook::new();
-    let dir = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     workbook.set_tempdir(dir)?;
     let ledger_title = title("台账", &meta.scope_name);
     workbook.set_properties(
@@ -274,7 +241,9 @@ fn write_workbook(
     write_summary(ws, store, meta, &summary.summary, &fmt)?;
 
     workbook.use_zip_large_file(rows >= LARGE_FILE_ROWS);
+    let t = std::time::Instant::now();
     workbook.save(partial)?;
+    eprintln!("TIMING save {:.2}s", t.elapsed().as_secs_f64());
     Ok(rows)
 }
 
@@ -319,30 +288,30 @@ fn write_ledger(
     let max_rows = EXCEL_ROWS - u64::from(LEDGER_HEADER_ROWS);
     let mut village = VillageLabel::default();
     let mut after: Option<(String, i64)> = None;
+    let mut t_read = 0.0;
+    let mut t_write = 0.0;
     loop {
-        let batch = store.children_batch(
-            scope,
-            after.as_ref().map(|(v, id)| (v.as_str(), *id)),
-            BATCH,
-        )?;
+        let t = std::time::Instant::now();
+        let batch = store.children_batch(scope, after.as_ref().map(|(v, id)| (v.as_str(), *id)), BATCH)?;
         let Some(last) = batch.last() else { break };
         after = Some((last.file.village_code.clone(), last.id));
         if u64::from(row - LEDGER_HEADER_ROWS) + batch.len() as u64 > max_rows {
             return Err(ExportError::TooManyRows(max_rows));
         }
+        t_read += t.elapsed().as_secs_f64();
+        let t = std::time::Instant::now();
         for rec in &batch {
             write_child(ws, row, rec, &cols, &kinds, store, &mut village, fmt)?;
             summary.add(rec);
             row += 1;
         }
+        t_write += t.elapsed().as_secs_f64();
         if batch.len() < BATCH as usize {
             break;
         }
     }
-    Ok(LedgerDone {
-        rows: u64::from(row - LEDGER_HEADER_ROWS),
-        summary,
-    })
+    eprintln!("TIMING read {t_read:.2}s write {t_write:.2}s");
+    Ok(LedgerDone { rows: u64::from(row - LEDGER_HEADER_ROWS), summary })
 }
 
 /// The label of the last village seen: the ledger is in village order, so each village's
@@ -357,11 +326,7 @@ impl VillageLabel {
     fn of(&mut self, store: &Store, code: &str) -> &str {
         if self.code != code {
             let path = store.regions.path_name(code);
-            self.label = if path.is_empty() {
-                code.to_string()
-            } else {
-                format!("{path}（{code}）")
-            };
+            self.label = if path.is_empty() { code.to_string() } else { format!("{path}（{code}）") };
             self.code = code.to_string();
         }
         &self.label
@@ -411,13 +376,9 @@ fn write_child(
     col += 1;
     let status = match &rec.status {
         FileStatus::Open => "在档".to_string(),
-        FileStatus::Closed {
-            reason, closed_at, ..
-        } => format!(
-            "已结案（{}，{}）",
-            reason.label(),
-            shouhu_domain::clock::china_date(*closed_at)
-        ),
+        FileStatus::Closed { reason, closed_at, .. } => {
+            format!("已结案（{}，{}）", reason.label(), shouhu_domain::clock::china_date(*closed_at))
+        }
     };
     ws.write_string(row, col, status)?;
     col += 1;
@@ -444,14 +405,7 @@ fn write_summary(
         ws.set_column_width(first + i, 7.5)?;
     }
     ws.set_row_height(0, 30)?;
-    ws.merge_range(
-        0,
-        0,
-        0,
-        last_col,
-        &title("汇总表", &meta.scope_name),
-        &fmt.title,
-    )?;
+    ws.merge_range(0, 0, 0, last_col, &title("汇总表", &meta.scope_name), &fmt.title)?;
     ws.merge_range(1, 0, 1, last_col, &exported_by(meta), &fmt.meta)?;
     ws.merge_range(2, 0, 3, 0, "乡镇（街道）", &fmt.header)?;
     ws.merge_range(2, 1, 3, 1, "区划代码", &fmt.header)?;
@@ -487,10 +441,7 @@ fn write_summary(
     }
     row += 1;
     let notes = [
-        format!(
-            "说明：1. 统计在档（未结案）的儿童档案；已结案档案 {} 份列于台账，不计入本表。",
-            summary.closed()
-        ),
+        format!("说明：1. 统计在档（未结案）的儿童档案；已结案档案 {} 份列于台账，不计入本表。", summary.closed()),
         format!(
             "2. 年龄按{}计算周岁；年龄段“其他”为已满16周岁（或出生日期不详）仍在档的儿童，留守类型“非留守儿童”为仍在档但已不符合留守儿童条件的儿童。",
             store.today()
@@ -521,9 +472,7 @@ mod tests {
     use std::time::Instant;
 
     fn at() -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 29, 2, 5, 0)
-            .single()
-            .expect("valid")
+        Utc.with_ymd_and_hms(2026, 11, 29, 2, 5, 0).single().expect("valid")
     }
 
     fn today() -> NaiveDate {
@@ -531,29 +480,16 @@ mod tests {
     }
 
     fn open_store(dir: &Path) -> Store {
-        Store::open(
-            &DbUrl::Sqlite(dir.join("shouhu.db")),
-            2,
-            Arc::new(FixedClock::new(at())),
-        )
-        .expect("store opens")
+        Store::open(&DbUrl::Sqlite(dir.join("shouhu.db")), 2, Arc::new(FixedClock::new(at()))).expect("store opens")
     }
 
     fn actor() -> Actor {
-        Actor {
-            user_id: None,
-            user_name: "test".into(),
-            role: Role::CityOfficer,
-            scope: Scope::Region("12".into()),
-        }
+        Actor { user_id: None, user_name: "test".into(), role: Role::CityOfficer, scope: Scope::Region("12".into()) }
     }
 
     fn meta() -> ExportMeta {
         ExportMeta {
-            user: "张三".into(),
-            org: "武清区民政局".into(),
-            at: at(),
-            scope_name: "武清区梅厂镇".into(),
+            user: "张三".into(), org: "武清区民政局".into(), at: at(), scope_name: "武清区梅厂镇".into()
         }
     }
 
@@ -610,15 +546,9 @@ mod tests {
             g.file();
         }
         let outside: Vec<ChildFile> = (0..7).map(|_| g.file()).collect();
-        let ids_in = store
-            .create_children(&actor(), inside.clone(), "test")
-            .expect("created");
-        let ids_out = store
-            .create_children(&actor(), outside, "test")
-            .expect("created");
-        let closed = store
-            .close_child(&actor(), ids_in[3], 1, CloseReason::MovedOut, None)
-            .expect("closed");
+        let ids_in = store.create_children(&actor(), inside.clone(), "test").expect("created");
+        let ids_out = store.create_children(&actor(), outside, "test").expect("created");
+        let closed = store.close_child(&actor(), ids_in[3], 1, CloseReason::MovedOut, None).expect("closed");
         assert!(matches!(closed.status, FileStatus::Closed { .. }));
 
         let out = dir.path().join("台账.xlsx");
@@ -639,14 +569,8 @@ mod tests {
         assert_eq!(wb.sheet_names(), vec!["台账", "汇总"]);
 
         let ledger = sheet(&out, LEDGER_SHEET);
-        assert_eq!(
-            text(ledger.get((0, 0))),
-            "农村留守儿童信息台账（武清区梅厂镇）"
-        );
-        assert_eq!(
-            text(ledger.get((1, 0))),
-            "导出人：张三（武清区民政局） 导出时间：2026-11-29 10:05"
-        );
+        assert_eq!(text(ledger.get((0, 0))), "农村留守儿童信息台账（武清区梅厂镇）");
+        assert_eq!(text(ledger.get((1, 0))), "导出人：张三（武清区民政局） 导出时间：2026-11-29 10:05");
         let headers = row_of(&ledger, 2);
         assert_eq!(headers, ledger_headers());
         let form: Vec<String> = columns::columns().into_iter().map(|c| c.header).collect();
@@ -658,10 +582,7 @@ mod tests {
         let col = |h: &str| headers.iter().position(|x| x == h).expect(h);
         let rows: Vec<Vec<String>> = (3..ledger.height()).map(|r| row_of(&ledger, r)).collect();
         // One row per file in the scope, none from outside it.
-        let mut got: Vec<i64> = rows
-            .iter()
-            .map(|r| r[col("档案编号")].parse().expect("number"))
-            .collect();
+        let mut got: Vec<i64> = rows.iter().map(|r| r[col("档案编号")].parse().expect("number")).collect();
         got.sort();
         let mut want = ids_in.clone();
         want.sort();
@@ -669,39 +590,27 @@ mod tests {
         assert!(ids_out.iter().all(|id| !got.contains(id)));
         // In ledger order: by village code.
         let villages: Vec<&String> = rows.iter().map(|r| &r[col("所在村（居）")]).collect();
-        let codes: Vec<&str> = villages
-            .iter()
-            .map(|v| v.rsplit('（').next().unwrap_or("").trim_end_matches('）'))
-            .collect();
+        let codes: Vec<&str> =
+            villages.iter().map(|v| v.rsplit('（').next().unwrap_or("").trim_end_matches('）')).collect();
         assert!(codes.windows(2).all(|w| w[0] <= w[1]), "{codes:?}");
+        assert!(villages.windows(2).all(|w| w[0].chars().rev().take(13).collect::<String>()
+            <= w[1].chars().rev().take(13).collect::<String>()
+            || w[0].ends_with("204）") == w[1].ends_with("204）")));
         assert!(
             villages
-                .windows(2)
-                .all(|w| w[0].chars().rev().take(13).collect::<String>()
-                    <= w[1].chars().rev().take(13).collect::<String>()
-                    || w[0].ends_with("204）") == w[1].ends_with("204）"))
-        );
-        assert!(
-            villages.iter().all(
-                |v| v.as_str() == "武清区 / 梅厂镇 / 郭罗庄村委会（120114101204）"
-                    || v.ends_with("（120114101001）")
-            ),
+                .iter()
+                .all(|v| v.as_str() == "武清区 / 梅厂镇 / 郭罗庄村委会（120114101204）"
+                    || v.ends_with("（120114101001）")),
             "{villages:?}"
         );
 
         // Every ID number as stored, as text, all 18 characters.
         for (file, id) in inside.iter().zip(&ids_in) {
-            let row = rows
-                .iter()
-                .find(|r| r[col("档案编号")] == id.to_string())
-                .expect("row of file");
+            let row = rows.iter().find(|r| r[col("档案编号")] == id.to_string()).expect("row of file");
             assert_eq!(Some(&row[col("身份证号码")]), file.id_number.as_ref());
             assert_eq!(row[col("姓名")], file.name);
         }
-        let girl = rows
-            .iter()
-            .find(|r| r[col("姓名")] == "王小丽")
-            .expect("girl");
+        let girl = rows.iter().find(|r| r[col("姓名")] == "王小丽").expect("girl");
         assert!(girl[col("身份证号码")].ends_with('X'));
         assert_eq!(girl[col("母亲联系电话")], "02212345678");
         assert_eq!(girl[col("性别")], "女");
@@ -713,37 +622,19 @@ mod tests {
         // The ID number cells are text cells, not numbers.
         let id_col = col("身份证号码");
         for r in 3..ledger.height() {
-            assert!(
-                matches!(ledger.get((r, id_col)), Some(Data::String(_))),
-                "row {r}"
-            );
+            assert!(matches!(ledger.get((r, id_col)), Some(Data::String(_))), "row {r}");
         }
-        let closed_row = rows
-            .iter()
-            .find(|r| r[col("档案编号")] == ids_in[3].to_string())
-            .expect("closed row");
-        assert_eq!(
-            closed_row[col("档案状态")],
-            "已结案（迁出本地，2026-11-29）"
-        );
+        let closed_row = rows.iter().find(|r| r[col("档案编号")] == ids_in[3].to_string()).expect("closed row");
+        assert_eq!(closed_row[col("档案状态")], "已结案（迁出本地，2026-11-29）");
 
         // The summary: its totals are the open files in the scope, and it balances.
         let sum = sheet(&out, SUMMARY_SHEET);
-        assert_eq!(
-            text(sum.get((0, 0))),
-            "农村留守儿童信息汇总表（武清区梅厂镇）"
-        );
-        assert_eq!(
-            text(sum.get((1, 0))),
-            "导出人：张三（武清区民政局） 导出时间：2026-11-29 10:05"
-        );
+        assert_eq!(text(sum.get((0, 0))), "农村留守儿童信息汇总表（武清区梅厂镇）");
+        assert_eq!(text(sum.get((1, 0))), "导出人：张三（武清区民政局） 导出时间：2026-11-29 10:05");
         let groups = row_of(&sum, 2);
         assert_eq!(groups[..4], ["乡镇（街道）", "区划代码", "合计", "年龄段"]);
         let items = row_of(&sum, 3);
-        let want: Vec<String> = summary::headers()[1..]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let want: Vec<String> = summary::headers()[1..].iter().map(|s| s.to_string()).collect();
         assert_eq!(items[3..], want[..]);
         let township = row_of(&sum, 4);
         assert_eq!(township[0], "武清区 / 梅厂镇");
@@ -753,10 +644,8 @@ mod tests {
         let open = inside.len() - 1;
         assert_eq!(total[2], open.to_string());
         assert_eq!(township[2..], total[2..]);
-        let numbers: Vec<u64> = total[2..2 + summary::headers().len()]
-            .iter()
-            .map(|s| s.parse().expect("count"))
-            .collect();
+        let numbers: Vec<u64> =
+            total[2..2 + summary::headers().len()].iter().map(|s| s.parse().expect("count")).collect();
         let mut start = 1;
         for (group, cols) in summary::groups() {
             let s: u64 = numbers[start..start + cols.len()].iter().sum();
@@ -808,21 +697,13 @@ mod tests {
     #[test]
     #[ignore]
     fn export_speed() {
-        let n: usize = std::env::var("SHOUHU_EXPORT_N")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(200_000);
+        let n: usize = std::env::var("SHOUHU_EXPORT_N").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
         let dir = tempfile::tempdir().expect("tempdir");
         // SHOUHU_EXPORT_DB keeps the database between runs (filled on the first).
-        let db_dir = std::env::var("SHOUHU_EXPORT_DB")
-            .map(PathBuf::from)
-            .unwrap_or_else(|_| dir.path().to_path_buf());
+        let db_dir = std::env::var("SHOUHU_EXPORT_DB").map(PathBuf::from).unwrap_or_else(|_| dir.path().to_path_buf());
         std::fs::create_dir_all(&db_dir).expect("db dir");
         let store = open_store(&db_dir);
-        let have = store
-            .children_batch(&Scope::Region("120114".into()), None, 1)
-            .expect("reads")
-            .len();
+        let have = store.children_batch(&Scope::Region("120114".into()), None, 1).expect("reads").len();
         let mut villages: Vec<&str> = store
             .regions
             .villages()
@@ -837,9 +718,7 @@ mod tests {
         while done < n {
             let k = (n - done).min(10_000);
             let files: Vec<ChildFile> = (0..k).map(|_| g.file()).collect();
-            store
-                .create_children(&actor(), files, "test")
-                .expect("created");
+            store.create_children(&actor(), files, "test").expect("created");
             done += k;
         }
         eprintln!("inserted {n} files in {:.1} s", t.elapsed().as_secs_f64());
@@ -849,8 +728,7 @@ mod tests {
         let rss_before = status_kib("VmRSS:");
         let out = dir.path().join("ledger.xlsx");
         let t = Instant::now();
-        let stats =
-            export_ledger(&store, &Scope::Region("120114".into()), &meta(), &out).expect("export");
+        let stats = export_ledger(&store, &Scope::Region("120114".into()), &meta(), &out).expect("export");
         let secs = t.elapsed().as_secs_f64();
         let hwm = status_kib("VmHWM:");
         assert_eq!(stats.rows, n as u64);
@@ -891,9 +769,8 @@ mod tmp_profile {
         let mut t_display = 0.0;
         let cols = columns::columns();
         loop {
-            let batch = store
-                .children_batch(&scope, after.as_ref().map(|(v, i)| (v.as_str(), *i)), 5000)
-                .expect("batch");
+            let batch =
+                store.children_batch(&scope, after.as_ref().map(|(v, i)| (v.as_str(), *i)), 5000).expect("batch");
             let Some(last) = batch.last() else { break };
             after = Some((last.file.village_code.clone(), last.id));
             recs += batch.len();

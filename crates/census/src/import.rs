@@ -22,35 +22,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 pub trait RowSource {
     /// The header row's cells and the data rows after it.
     #[allow(clippy::type_complexity)]
-    fn open(
-        &self,
-    ) -> Result<
-        (
-            Vec<String>,
-            Box<dyn Iterator<Item = Result<RawRow, String>> + '_>,
-        ),
-        String,
-    >;
+    fn open(&self) -> Result<(Vec<String>, Box<dyn Iterator<Item = Result<RawRow, String>> + '_>), String>;
 }
 
 /// A census file on disk (.xlsx or CSV), read by [`crate::read::open`].
 pub struct FileSource(pub std::path::PathBuf);
 
 impl RowSource for FileSource {
-    fn open(
-        &self,
-    ) -> Result<
-        (
-            Vec<String>,
-            Box<dyn Iterator<Item = Result<RawRow, String>> + '_>,
-        ),
-        String,
-    > {
+    fn open(&self) -> Result<(Vec<String>, Box<dyn Iterator<Item = Result<RawRow, String>> + '_>), String> {
         let sheet = crate::read::open(&self.0).map_err(|e| e.message())?;
-        Ok((
-            sheet.headers,
-            Box::new(sheet.rows.map(|r| r.map_err(|e| e.message()))),
-        ))
+        Ok((sheet.headers, Box::new(sheet.rows.map(|r| r.map_err(|e| e.message())))))
     }
 }
 
@@ -121,9 +102,7 @@ impl ImportError {
             ImportError::Unreadable(m) => m.clone(),
             ImportError::Forbidden => msg::FORBIDDEN.to_string(),
             ImportError::Store(StoreError::Duplicate { message, .. }) => {
-                format!(
-                    "{message}（导入期间另有人登记了同一身份证号码，本次导入未保存，请重新导入）"
-                )
+                format!("{message}（导入期间另有人登记了同一身份证号码，本次导入未保存，请重新导入）")
             }
             ImportError::Store(e) => format!("导入失败，档案未作任何改动：{e}"),
         }
@@ -155,15 +134,7 @@ pub fn check_row(
     let pairs: Vec<(String, String)> = map
         .positions
         .iter()
-        .map(|(i, path)| {
-            (
-                path.to_string(),
-                row.cells
-                    .get(*i)
-                    .map(|c| c.trim().to_string())
-                    .unwrap_or_default(),
-            )
-        })
+        .map(|(i, path)| (path.to_string(), row.cells.get(*i).map(|c| c.trim().to_string()).unwrap_or_default()))
         .collect();
     let (file, mut errs) = fields::read_from(&pairs, Source::Census);
     let checked = match validate::child_file(file, store.today(), store.age_rule) {
@@ -174,10 +145,7 @@ pub fn check_row(
         }
     };
     if let Some(f) = &checked {
-        let ok = store
-            .regions
-            .get(&f.village_code)
-            .is_some_and(|r| r.level == Level::Village)
+        let ok = store.regions.get(&f.village_code).is_some_and(|r| r.level == Level::Village)
             && actor.scope.covers(&f.village_code, f.school_org_id);
         if !ok {
             errs.add("village_code", msg::VILLAGE_UNKNOWN);
@@ -201,20 +169,15 @@ fn merge(into: &mut FieldErrors, more: FieldErrors) {
 fn describe(map: &HeaderMap, headers: &[String], errs: &FieldErrors) -> String {
     errs.0
         .iter()
-        .map(
-            |e| match map.positions.iter().find(|(_, p)| *p == e.field) {
-                Some((i, _)) => format!(
-                    "第{}列「{}」：{}",
-                    column_letter(*i),
-                    headers
-                        .get(*i)
-                        .map(|h| h.trim().to_string())
-                        .unwrap_or_else(|| columns::header_of(&e.field)),
-                    e.message
-                ),
-                None => format!("「{}」：{}", columns::header_of(&e.field), e.message),
-            },
-        )
+        .map(|e| match map.positions.iter().find(|(_, p)| *p == e.field) {
+            Some((i, _)) => format!(
+                "第{}列「{}」：{}",
+                column_letter(*i),
+                headers.get(*i).map(|h| h.trim().to_string()).unwrap_or_else(|| columns::header_of(&e.field)),
+                e.message
+            ),
+            None => format!("「{}」：{}", columns::header_of(&e.field), e.message),
+        })
         .collect::<Vec<_>>()
         .join("；")
 }
@@ -238,10 +201,7 @@ pub fn run(
     }
     let (headers, rows) = source.open().map_err(ImportError::Unreadable)?;
     let map = columns::match_headers(&headers).map_err(|e| ImportError::Unreadable(e.message()))?;
-    let mut out = ImportOutcome {
-        unknown_headers: map.unknown.clone(),
-        ..Default::default()
-    };
+    let mut out = ImportOutcome { unknown_headers: map.unknown.clone(), ..Default::default() };
 
     // Pass 1: check every row; keep messages and ID numbers only.
     let mut first_line_of: HashMap<String, usize> = HashMap::new();
@@ -263,53 +223,25 @@ pub fn run(
                 if let Some(idn) = file.id_number {
                     match first_line_of.get(&idn) {
                         Some(first) => {
-                            out.errors
-                                .insert(row.line, format!("身份证号码与第{first}行重复"));
+                            out.errors.insert(row.line, format!("身份证号码与第{first}行重复"));
                         }
                         None => {
                             first_line_of.insert(idn.clone(), row.line);
-                            pending.push(Pending {
-                                line: row.line,
-                                id_number: idn,
-                            });
+                            pending.push(Pending { line: row.line, id_number: idn });
                         }
                     }
                 }
             }
         }
         if pending.len() >= 1000 {
-            resolve_existing(
-                store,
-                actor,
-                opts,
-                &mut pending,
-                &mut out,
-                &mut updates,
-                &mut skips,
-            )?;
+            resolve_existing(store, actor, opts, &mut pending, &mut out, &mut updates, &mut skips)?;
         }
         if out.rows % 1000 == 0 {
-            progress(Progress {
-                phase: Phase::Checking,
-                checked: out.rows,
-                imported: 0,
-            });
+            progress(Progress { phase: Phase::Checking, checked: out.rows, imported: 0 });
         }
     }
-    resolve_existing(
-        store,
-        actor,
-        opts,
-        &mut pending,
-        &mut out,
-        &mut updates,
-        &mut skips,
-    )?;
-    progress(Progress {
-        phase: Phase::Checking,
-        checked: out.rows,
-        imported: 0,
-    });
+    resolve_existing(store, actor, opts, &mut pending, &mut out, &mut updates, &mut skips)?;
+    progress(Progress { phase: Phase::Checking, checked: out.rows, imported: 0 });
     drop(first_line_of);
     if !out.errors.is_empty() && !opts.only_good_rows {
         return Ok(out);
@@ -322,9 +254,7 @@ pub fn run(
         let row = match row {
             Ok(r) => r,
             Err(m) => {
-                return Some(Err(StoreError::Backend(format!(
-                    "re-reading the file: {m}"
-                ))));
+                return Some(Err(StoreError::Backend(format!("re-reading the file: {m}"))));
             }
         };
         if row.is_blank() || errors.contains_key(&row.line) || skips.contains(&row.line) {
@@ -332,10 +262,7 @@ pub fn run(
         }
         match check_row(store, actor, &map, &headers, &row) {
             // The file changed between the passes: stop rather than write something unchecked.
-            Err(m) => Some(Err(StoreError::Backend(format!(
-                "row {} changed while importing: {m}",
-                row.line
-            )))),
+            Err(m) => Some(Err(StoreError::Backend(format!("row {} changed while importing: {m}", row.line)))),
             Ok(file) => Some(Ok(match updates.get(&row.line) {
                 Some(id) => ImportItem::Update { id: *id, file },
                 None => ImportItem::New(file),
@@ -344,11 +271,7 @@ pub fn run(
     });
     let source_name = format!("import:{}", opts.file_name);
     let counts = store.import_files(actor, &source_name, items, |n| {
-        progress(Progress {
-            phase: Phase::Importing,
-            checked: out.rows,
-            imported: n,
-        })
+        progress(Progress { phase: Phase::Importing, checked: out.rows, imported: n })
     })?;
     progress(Progress {
         phase: Phase::Importing,
@@ -381,10 +304,7 @@ fn resolve_existing(
             continue;
         };
         if !actor.scope.covers(&e.village_code, e.school_org_id) {
-            out.errors.insert(
-                p.line,
-                "该身份证号码已在其他地区建档，请联系上级民政部门核实".to_string(),
-            );
+            out.errors.insert(p.line, "该身份证号码已在其他地区建档，请联系上级民政部门核实".to_string());
         } else if opts.on_existing == OnExisting::Skip {
             skips.insert(p.line);
             out.skipped_existing += 1;
@@ -419,36 +339,24 @@ mod tests {
     struct Rows(Vec<Vec<&'static str>>);
 
     impl RowSource for Rows {
-        fn open(
-            &self,
-        ) -> Result<
-            (
-                Vec<String>,
-                Box<dyn Iterator<Item = Result<RawRow, String>> + '_>,
-            ),
-            String,
-        > {
+        fn open(&self) -> Result<(Vec<String>, Box<dyn Iterator<Item = Result<RawRow, String>> + '_>), String> {
             let headers = self.0[0].iter().map(|s| s.to_string()).collect();
             Ok((
                 headers,
-                Box::new(self.0[1..].iter().enumerate().map(|(i, r)| {
-                    Ok(RawRow {
-                        line: i + 2,
-                        cells: r.iter().map(|s| s.to_string()).collect(),
-                    })
-                })),
+                Box::new(
+                    self.0[1..]
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| Ok(RawRow { line: i + 2, cells: r.iter().map(|s| s.to_string()).collect() })),
+                ),
             ))
         }
     }
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().expect("dir");
-        let clock = Arc::new(FixedClock::new(
-            chrono::Utc
-                .with_ymd_and_hms(2026, 11, 29, 4, 0, 0)
-                .single()
-                .expect("time"),
-        ));
+        let clock =
+            Arc::new(FixedClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 29, 4, 0, 0).single().expect("time")));
         let store = Store::open(&DbUrl::Sqlite(dir.path().join("t.db")), 2, clock).expect("store");
         (dir, store)
     }
@@ -468,23 +376,11 @@ mod tests {
         Box::leak(format!("{first17}{c}").into_boxed_str())
     }
 
-    const HEAD: &[&str] = &[
-        "姓名",
-        "性别",
-        "出生日期",
-        "身份证号码",
-        "现居住地址",
-        "所在村（居）",
-        "父亲外出务工",
-        "母亲外出务工",
-    ];
+    const HEAD: &[&str] =
+        &["姓名", "性别", "出生日期", "身份证号码", "现居住地址", "所在村（居）", "父亲外出务工", "母亲外出务工"];
 
     fn opts(on_existing: OnExisting, only_good_rows: bool) -> ImportOptions {
-        ImportOptions {
-            on_existing,
-            only_good_rows,
-            file_name: "登记表.csv".into(),
-        }
+        ImportOptions { on_existing, only_good_rows, file_name: "登记表.csv".into() }
     }
 
     fn count(store: &Store) -> i64 {
@@ -500,70 +396,19 @@ mod tests {
         let (_d, store) = store();
         let rows = Rows(vec![
             HEAD.to_vec(),
-            vec![
-                "张一",
-                "男",
-                "2016-05-04",
-                id("20160504", "001"),
-                "一组",
-                "120114101204",
-                "是",
-                "是",
-            ],
-            vec![
-                "张二",
-                "男",
-                "2016/5/4",
-                "120114201605040110",
-                "一组",
-                "120114101204",
-                "是",
-                "是",
-            ],
+            vec!["张一", "男", "2016-05-04", id("20160504", "001"), "一组", "120114101204", "是", "是"],
+            vec!["张二", "男", "2016/5/4", "120114201605040110", "一组", "120114101204", "是", "是"],
             vec!["", "", "", "", "", "", "", ""],
-            vec![
-                "张三",
-                "男",
-                "2016-05-04",
-                id("20160504", "001"),
-                "一组",
-                "120114101204",
-                "是",
-                "是",
-            ],
-            vec![
-                "李四",
-                "女",
-                "2015-01-01",
-                "",
-                "一组",
-                "120114102201",
-                "是",
-                "是",
-            ],
+            vec!["张三", "男", "2016-05-04", id("20160504", "001"), "一组", "120114101204", "是", "是"],
+            vec!["李四", "女", "2015-01-01", "", "一组", "120114102201", "是", "是"],
         ]);
-        let out = run(
-            &store,
-            &township(),
-            &rows,
-            &opts(OnExisting::Skip, false),
-            &mut |_| {},
-        )
-        .expect("checked");
+        let out = run(&store, &township(), &rows, &opts(OnExisting::Skip, false), &mut |_| {}).expect("checked");
         assert_eq!(out.rows, 4);
         assert_eq!(out.blank_rows, 1);
         assert!(out.written.is_none());
-        assert!(
-            out.errors[&3].starts_with("第D列「身份证号码」："),
-            "{}",
-            out.errors[&3]
-        );
+        assert!(out.errors[&3].starts_with("第D列「身份证号码」："), "{}", out.errors[&3]);
         assert_eq!(out.errors[&5], "身份证号码与第2行重复");
-        assert!(
-            out.errors[&6].contains("第F列「所在村（居）」"),
-            "{}",
-            out.errors[&6]
-        );
+        assert!(out.errors[&6].contains("第F列「所在村（居）」"), "{}", out.errors[&6]);
         assert_eq!(count(&store), 0);
     }
 
@@ -572,35 +417,10 @@ mod tests {
         let (_d, store) = store();
         let rows = Rows(vec![
             HEAD.to_vec(),
-            vec![
-                "王一",
-                "男",
-                "2016-05-04",
-                id("20160504", "003"),
-                "一组",
-                "120114101204",
-                "是",
-                "是",
-            ],
-            vec![
-                "王二",
-                "男",
-                "2016-05-04",
-                "bad",
-                "一组",
-                "120114101204",
-                "是",
-                "是",
-            ],
+            vec!["王一", "男", "2016-05-04", id("20160504", "003"), "一组", "120114101204", "是", "是"],
+            vec!["王二", "男", "2016-05-04", "bad", "一组", "120114101204", "是", "是"],
         ]);
-        let out = run(
-            &store,
-            &township(),
-            &rows,
-            &opts(OnExisting::Skip, true),
-            &mut |_| {},
-        )
-        .expect("imported");
+        let out = run(&store, &township(), &rows, &opts(OnExisting::Skip, true), &mut |_| {}).expect("imported");
         assert_eq!(out.written.map(|w| w.created), Some(1));
         assert_eq!(out.errors.len(), 1);
         assert_eq!(count(&store), 1);
@@ -608,42 +428,15 @@ mod tests {
         // Again, with a changed address: skipped, then updated with history from the import.
         let again = Rows(vec![
             HEAD.to_vec(),
-            vec![
-                "王一",
-                "男",
-                "2016-05-04",
-                id("20160504", "003"),
-                "二组",
-                "120114101204",
-                "是",
-                "是",
-            ],
+            vec!["王一", "男", "2016-05-04", id("20160504", "003"), "二组", "120114101204", "是", "是"],
         ]);
-        let out = run(
-            &store,
-            &township(),
-            &again,
-            &opts(OnExisting::Skip, false),
-            &mut |_| {},
-        )
-        .expect("skipped");
+        let out = run(&store, &township(), &again, &opts(OnExisting::Skip, false), &mut |_| {}).expect("skipped");
         assert_eq!(out.skipped_existing, 1);
         assert_eq!(out.written.map(|w| w.created + w.updated), Some(0));
-        let out = run(
-            &store,
-            &township(),
-            &again,
-            &opts(OnExisting::Update, false),
-            &mut |_| {},
-        )
-        .expect("updated");
+        let out = run(&store, &township(), &again, &opts(OnExisting::Update, false), &mut |_| {}).expect("updated");
         assert_eq!(out.written.map(|w| w.updated), Some(1));
-        let rows = store
-            .search(&Scope::Region("12".into()), "王一", 5)
-            .expect("search");
-        let hist = store
-            .child_history(&township(), rows[0].id)
-            .expect("history");
+        let rows = store.search(&Scope::Region("12".into()), "王一", 5).expect("search");
+        let hist = store.child_history(&township(), rows[0].id).expect("history");
         assert_eq!(hist[0].field, "address");
         assert_eq!(hist[0].source, "import:登记表.csv");
         assert_eq!(count(&store), 1);
@@ -653,14 +446,7 @@ mod tests {
     fn a_file_that_is_not_a_census_sheet_is_refused_by_name() {
         let (_d, store) = store();
         let rows = Rows(vec![vec!["品名", "数量"], vec!["苹果", "3"]]);
-        let e = run(
-            &store,
-            &township(),
-            &rows,
-            &opts(OnExisting::Skip, false),
-            &mut |_| {},
-        )
-        .expect_err("not census");
+        let e = run(&store, &township(), &rows, &opts(OnExisting::Skip, false), &mut |_| {}).expect_err("not census");
         assert!(e.message().contains("缺少以下列"), "{}", e.message());
     }
 }

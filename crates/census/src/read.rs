@@ -68,27 +68,15 @@ pub enum ReadError {
     #[error("part {part} inflates to {size} bytes, over the limit of {limit}")]
     PartTooLarge { part: String, size: u64, limit: u64 },
     #[error("zip bomb: part {part} inflates from {compressed} to {size} bytes")]
-    ZipBomb {
-        part: String,
-        size: u64,
-        compressed: u64,
-    },
+    ZipBomb { part: String, size: u64, compressed: u64 },
     #[error("sheet {sheet} has {rows} rows, over the limit of {limit}")]
-    TooManyRows {
-        sheet: String,
-        rows: usize,
-        limit: usize,
-    },
+    TooManyRows { sheet: String, rows: usize, limit: usize },
     #[error("the workbook has no worksheet")]
     NoSheet,
     #[error("not a census sheet: {0}")]
     NotCensus(HeaderError),
     #[error("row {line}, column {col}: not valid {encoding} text")]
-    Encoding {
-        line: usize,
-        col: usize,
-        encoding: &'static str,
-    },
+    Encoding { line: usize, col: usize, encoding: &'static str },
     #[error("row {line} is longer than {limit} bytes")]
     LineTooLong { line: usize, limit: usize },
     #[error("row {line}: the sheet cannot be read further: {detail}")]
@@ -107,15 +95,11 @@ impl ReadError {
         match self {
             ReadError::Io(_) => "无法读取上传的文件，请重新上传".into(),
             ReadError::Empty => "文件是空的，没有任何内容".into(),
-            ReadError::NotATable => {
-                "这不是 .xlsx 或 CSV 表格文件，请上传摸底排查登记表（.xlsx 或 .csv）".into()
-            }
+            ReadError::NotATable => "这不是 .xlsx 或 CSV 表格文件，请上传摸底排查登记表（.xlsx 或 .csv）".into(),
             ReadError::Xls => "这是旧版 Excel 文件（.xls），无法直接读取：请在 Excel 中打开，\
                  “另存为”Excel 工作簿（.xlsx）或 CSV 文件后再上传"
                 .into(),
-            ReadError::Encrypted => {
-                "工作簿设有打开密码，无法读取：请在 Excel 中取消密码并保存后再上传".into()
-            }
+            ReadError::Encrypted => "工作簿设有打开密码，无法读取：请在 Excel 中取消密码并保存后再上传".into(),
             ReadError::Corrupt(_) => "文件已损坏或不是 .xlsx 文件：请在 Excel 中打开，\
                  确认内容无误后重新保存为 .xlsx 再上传"
                 .into(),
@@ -151,10 +135,9 @@ impl ReadError {
                  或 .xlsx 后再上传",
                 column_letter(*col)
             ),
-            ReadError::LineTooLong { line, limit } => format!(
-                "第{line}行过长（超过 {} MiB），文件可能不是 CSV 表格",
-                limit / (1024 * 1024)
-            ),
+            ReadError::LineTooLong { line, limit } => {
+                format!("第{line}行过长（超过 {} MiB），文件可能不是 CSV 表格", limit / (1024 * 1024))
+            }
             ReadError::CorruptAt { line, .. } => {
                 format!("第{line}行：文件已损坏，无法继续读取。请在 Excel 中打开并重新保存后再上传")
             }
@@ -243,11 +226,7 @@ fn format_of_bytes(path: &Path, head: &[u8]) -> Result<Format, ReadError> {
         Ok(Format::Xlsx)
     } else if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
         // An OLE container: an .xls, or an .xlsx encrypted with a password.
-        Err(if is_encrypted_ooxml(path) {
-            ReadError::Encrypted
-        } else {
-            ReadError::Xls
-        })
+        Err(if is_encrypted_ooxml(path) { ReadError::Encrypted } else { ReadError::Xls })
     } else if head.starts_with(b"PK") {
         // An empty or spanned zip: not something Excel writes.
         Err(ReadError::Corrupt("not a zip that Excel writes".into()))
@@ -260,10 +239,7 @@ fn is_encrypted_ooxml(path: &Path) -> bool {
     let Ok(f) = File::open(path) else {
         return false;
     };
-    matches!(
-        Xlsx::<_>::new(BufReader::new(f)).map(|_| ()),
-        Err(XlsxError::Password)
-    )
+    matches!(Xlsx::<_>::new(BufReader::new(f)).map(|_| ()), Err(XlsxError::Password))
 }
 
 /// Opens a census sheet: the first worksheet of an .xlsx (or the first with a census header),
@@ -293,19 +269,12 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 
 /// How many cells of a row name a census column.
 fn matched_columns(cells: &[String], known: &[String]) -> usize {
-    cells
-        .iter()
-        .map(|c| columns::normalise_header(c))
-        .filter(|n| !n.is_empty() && known.iter().any(|k| k == n))
-        .count()
+    cells.iter().map(|c| columns::normalise_header(c)).filter(|n| !n.is_empty() && known.iter().any(|k| k == n)).count()
 }
 
 /// Normalised headers and paths of the census columns.
 fn known_headers() -> Vec<String> {
-    columns::columns()
-        .into_iter()
-        .flat_map(|c| [columns::normalise_header(&c.header), c.path.to_string()])
-        .collect()
+    columns::columns().into_iter().flat_map(|c| [columns::normalise_header(&c.header), c.path.to_string()]).collect()
 }
 
 enum Scan {
@@ -339,11 +308,7 @@ where
         }
         match columns::match_headers(&row.cells) {
             Ok(_) => {
-                return Ok(Scan::Found {
-                    headers: row.cells,
-                    line: row.line,
-                    preamble,
-                });
+                return Ok(Scan::Found { headers: row.cells, line: row.line, preamble });
             }
             Err(e) => {
                 let score = matched_columns(&row.cells, &known);
@@ -372,12 +337,7 @@ fn not_found(best: Option<(usize, HeaderError)>) -> ReadError {
 // The reading thread
 
 enum Msg {
-    Header {
-        sheet_name: Option<String>,
-        headers: Vec<String>,
-        line: usize,
-        preamble: Vec<RawRow>,
-    },
+    Header { sheet_name: Option<String>, headers: Vec<String>, line: usize, preamble: Vec<RawRow> },
     Rows(Vec<Result<RawRow, ReadError>>),
     Failed(ReadError),
     Done,
@@ -452,19 +412,11 @@ impl Iterator for ChannelRows {
 }
 
 fn channel_rows(rx: Receiver<Msg>) -> Rows {
-    Box::new(ChannelRows {
-        rx,
-        batch: Vec::new().into_iter(),
-        finished: false,
-    })
+    Box::new(ChannelRows { rx, batch: Vec::new().into_iter(), finished: false })
 }
 
 fn spawn(name: &str, f: impl FnOnce() + Send + 'static) -> Result<(), ReadError> {
-    std::thread::Builder::new()
-        .name(name.into())
-        .spawn(f)
-        .map(|_| ())
-        .map_err(ReadError::from)
+    std::thread::Builder::new().name(name.into()).spawn(f).map(|_| ()).map_err(ReadError::from)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -512,10 +464,7 @@ fn detect_encoding(sample: &[u8], whole_file: bool) -> Encoding {
 fn decode_sample(sample: &[u8], enc: Encoding) -> String {
     let text = match enc {
         Encoding::Utf8 { bom } => String::from_utf8_lossy(&sample[bom..]).into_owned(),
-        Encoding::Gb18030 => encoding_rs::GB18030
-            .decode_without_bom_handling(sample)
-            .0
-            .into_owned(),
+        Encoding::Gb18030 => encoding_rs::GB18030.decode_without_bom_handling(sample).0.into_owned(),
         Encoding::Utf16 => encoding_rs::Encoding::for_bom(sample)
             .map(|(e, n)| e.decode_without_bom_handling(&sample[n..]).0.into_owned())
             .unwrap_or_default(),
@@ -639,23 +588,11 @@ impl CsvRows {
                 Box::new(file)
             }
             Encoding::Gb18030 => Box::new(
-                encoding_rs_io::DecodeReaderBytesBuilder::new()
-                    .encoding(Some(encoding_rs::GB18030))
-                    .build(file),
+                encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::GB18030)).build(file),
             ),
-            Encoding::Utf16 => Box::new(
-                encoding_rs_io::DecodeReaderBytesBuilder::new()
-                    .bom_sniffing(true)
-                    .build(file),
-            ),
+            Encoding::Utf16 => Box::new(encoding_rs_io::DecodeReaderBytesBuilder::new().bom_sniffing(true).build(file)),
         };
-        let guard = Guard {
-            inner,
-            run: 0,
-            delivered: 0,
-            eof: false,
-            last_byte: 0,
-        };
+        let guard = Guard { inner, run: 0, delivered: 0, eof: false, last_byte: 0 };
         Ok(CsvRows {
             rdr: csv_builder(delim).from_reader(guard),
             rec: csv::StringRecord::new(),
@@ -671,22 +608,14 @@ impl CsvRows {
     fn error(&self, e: csv::Error) -> ReadError {
         let line = self.next_line + self.blanks;
         match e.kind() {
-            csv::ErrorKind::Utf8 { err, .. } => ReadError::Encoding {
-                line,
-                col: err.field(),
-                encoding: self.encoding.name(),
-            },
+            csv::ErrorKind::Utf8 { err, .. } => {
+                ReadError::Encoding { line, col: err.field(), encoding: self.encoding.name() }
+            }
             csv::ErrorKind::Io(io) if io.get_ref().is_some_and(|i| i.is::<LineTooLongMarker>()) => {
-                ReadError::LineTooLong {
-                    line,
-                    limit: MAX_CSV_LINE,
-                }
+                ReadError::LineTooLong { line, limit: MAX_CSV_LINE }
             }
             csv::ErrorKind::Io(io) => ReadError::Io(io.to_string()),
-            _ => ReadError::CorruptAt {
-                line,
-                detail: e.to_string(),
-            },
+            _ => ReadError::CorruptAt { line, detail: e.to_string() },
         }
     }
 
@@ -699,13 +628,7 @@ impl CsvRows {
         let lines_after = self.rdr.position().line();
         let covered = lines_after.saturating_sub(self.lines_before);
         self.lines_before = lines_after;
-        let inner_breaks = self
-            .rec
-            .as_byte_record()
-            .as_slice()
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64;
+        let inner_breaks = self.rec.as_byte_record().as_slice().iter().filter(|&&b| b == b'\n').count() as u64;
         let guard = self.rdr.get_ref();
         let at_end = guard.eof && self.rdr.position().byte() == guard.delivered;
         let own_break = u64::from(!at_end || guard.last_byte == b'\n');
@@ -754,10 +677,7 @@ impl Iterator for CsvRows {
         self.next_line += 1;
         if self.blanks > 0 {
             self.blanks -= 1;
-            return Some(Ok(RawRow {
-                line,
-                cells: Vec::new(),
-            }));
+            return Some(Ok(RawRow { line, cells: Vec::new() }));
         }
         self.pending.take().map(Ok)
     }
@@ -782,21 +702,14 @@ fn sniff_csv(path: &Path) -> Result<CsvKind, ReadError> {
         return Err(ReadError::NotATable);
     }
     let text = decode_sample(&sample, encoding);
-    Ok(CsvKind {
-        encoding,
-        delimiter: detect_delimiter(&text),
-    })
+    Ok(CsvKind { encoding, delimiter: detect_delimiter(&text) })
 }
 
 fn open_csv(path: &Path) -> Result<Sheet, ReadError> {
     let kind = sniff_csv(path)?;
     let mut rows = CsvRows::open(path, kind.encoding, kind.delimiter)?;
     match scan_header(&mut rows)? {
-        Scan::Found {
-            headers,
-            line,
-            preamble,
-        } => {
+        Scan::Found { headers, line, preamble } => {
             let (tx, rx) = sync_channel(BATCHES_IN_FLIGHT);
             spawn("census-csv", move || {
                 pump(rows, &tx);
@@ -821,38 +734,24 @@ fn open_csv(path: &Path) -> Result<Sheet, ReadError> {
 /// (a zip bomb), or a part loaded whole that is too large. The zip reader stops inflating
 /// a part at the size its directory gives, so these sizes bound what will be read.
 fn check_zip(path: &Path) -> Result<(), ReadError> {
-    let zip = zip::ZipArchive::new(BufReader::new(File::open(path)?))
-        .map_err(|e| ReadError::Corrupt(e.to_string()))?;
+    let zip = zip::ZipArchive::new(BufReader::new(File::open(path)?)).map_err(|e| ReadError::Corrupt(e.to_string()))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_data(i)
-            .map_err(|e| ReadError::Corrupt(e.to_string()))?;
+        let entry = zip.by_index_data(i).map_err(|e| ReadError::Corrupt(e.to_string()))?;
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         let size = entry.size();
         let compressed = entry.compressed_size().max(1);
         if size > BOMB_MIN_SIZE && size / compressed > BOMB_RATIO {
-            return Err(ReadError::ZipBomb {
-                part: name,
-                size,
-                compressed,
-            });
+            return Err(ReadError::ZipBomb { part: name, size, compressed });
         }
         let loaded_whole = !name.contains("worksheets/") && name.ends_with(".xml");
         if loaded_whole && size > MAX_XLSX_PART {
-            return Err(ReadError::PartTooLarge {
-                part: name,
-                size,
-                limit: MAX_XLSX_PART,
-            });
+            return Err(ReadError::PartTooLarge { part: name, size, limit: MAX_XLSX_PART });
         }
         total = total.saturating_add(size);
     }
     if total > MAX_XLSX_UNCOMPRESSED {
-        return Err(ReadError::TooLarge {
-            size: total,
-            limit: MAX_XLSX_UNCOMPRESSED,
-        });
+        return Err(ReadError::TooLarge { size: total, limit: MAX_XLSX_UNCOMPRESSED });
     }
     Ok(())
 }
@@ -863,19 +762,9 @@ fn open_xlsx(path: &Path) -> Result<Sheet, ReadError> {
     let path = path.to_path_buf();
     spawn("census-xlsx", move || xlsx_worker(path, &tx))?;
     match rx.recv() {
-        Ok(Msg::Header {
-            sheet_name,
-            headers,
-            line,
-            preamble,
-        }) => Ok(Sheet {
-            format: Format::Xlsx,
-            sheet_name,
-            headers,
-            header_line: line,
-            preamble,
-            rows: channel_rows(rx),
-        }),
+        Ok(Msg::Header { sheet_name, headers, line, preamble }) => {
+            Ok(Sheet { format: Format::Xlsx, sheet_name, headers, header_line: line, preamble, rows: channel_rows(rx) })
+        }
         Ok(Msg::Failed(e)) => Err(e),
         Ok(_) | Err(_) => Err(ReadError::Interrupted),
     }
@@ -901,12 +790,8 @@ fn xlsx_worker(path: PathBuf, tx: &SyncSender<Msg>) {
         Ok(wb) => wb,
         Err(e) => return failed(corrupt(e)),
     };
-    let names: Vec<String> = wb
-        .sheets_metadata()
-        .iter()
-        .filter(|s| s.typ == SheetType::WorkSheet)
-        .map(|s| s.name.clone())
-        .collect();
+    let names: Vec<String> =
+        wb.sheets_metadata().iter().filter(|s| s.typ == SheetType::WorkSheet).map(|s| s.name.clone()).collect();
     if names.is_empty() {
         return failed(ReadError::NoSheet);
     }
@@ -918,32 +803,13 @@ fn xlsx_worker(path: PathBuf, tx: &SyncSender<Msg>) {
         };
         let rows = reader.dimensions().end.0 as usize + 1;
         if rows > MAX_XLSX_ROWS {
-            return failed(ReadError::TooManyRows {
-                sheet: name,
-                rows,
-                limit: MAX_XLSX_ROWS,
-            });
+            return failed(ReadError::TooManyRows { sheet: name, rows, limit: MAX_XLSX_ROWS });
         }
-        let mut rows = XlsxRows {
-            reader: &mut reader,
-            sheet: &name,
-            pending: None,
-            failed: None,
-            done: false,
-        };
+        let mut rows = XlsxRows { reader: &mut reader, sheet: &name, pending: None, failed: None, done: false };
         match scan_header(&mut rows) {
             Err(e) => return failed(e),
-            Ok(Scan::Found {
-                headers,
-                line,
-                preamble,
-            }) => {
-                let header = Msg::Header {
-                    sheet_name: Some(name.clone()),
-                    headers,
-                    line,
-                    preamble,
-                };
+            Ok(Scan::Found { headers, line, preamble }) => {
+                let header = Msg::Header { sheet_name: Some(name.clone()), headers, line, preamble };
                 if tx.send(header).is_ok() {
                     pump(rows, tx);
                 }
@@ -975,11 +841,7 @@ struct XlsxRows<'a, 'b, RS: Read + Seek> {
 
 impl<RS: Read + Seek> XlsxRows<'_, '_, RS> {
     fn too_many(&self, r: u32) -> ReadError {
-        ReadError::TooManyRows {
-            sheet: self.sheet.to_string(),
-            rows: r as usize + 1,
-            limit: MAX_XLSX_ROWS,
-        }
+        ReadError::TooManyRows { sheet: self.sheet.to_string(), rows: r as usize + 1, limit: MAX_XLSX_ROWS }
     }
 }
 
@@ -1043,10 +905,7 @@ impl<RS: Read + Seek> Iterator for XlsxRows<'_, '_, RS> {
                     // The row read so far is given first, then the error.
                     self.done = true;
                     let line = row.map_or(1, |r| r as usize + 2);
-                    let err = ReadError::CorruptAt {
-                        line,
-                        detail: e.to_string(),
-                    };
+                    let err = ReadError::CorruptAt { line, detail: e.to_string() };
                     if row.is_none() {
                         return Some(Err(err));
                     }
@@ -1055,12 +914,7 @@ impl<RS: Read + Seek> Iterator for XlsxRows<'_, '_, RS> {
                 }
             }
         }
-        row.map(|r| {
-            Ok(RawRow {
-                line: r as usize + 1,
-                cells,
-            })
-        })
+        row.map(|r| Ok(RawRow { line: r as usize + 1, cells }))
     }
 }
 
@@ -1099,10 +953,7 @@ fn render_number(f: f64) -> String {
     }
     // Excel keeps 15 significant digits: 0.1 + 0.2 reads 0.3.
     let rounded = format!("{f:.14e}");
-    rounded
-        .parse::<f64>()
-        .map(|g| g.to_string())
-        .unwrap_or(rounded)
+    rounded.parse::<f64>().map(|g| g.to_string()).unwrap_or(rounded)
 }
 
 #[cfg(test)]
@@ -1112,23 +963,11 @@ mod tests {
     use std::io::Write;
 
     fn all_rows(sheet: Sheet) -> Vec<RawRow> {
-        sheet
-            .rows
-            .collect::<Result<Vec<_>, _>>()
-            .expect("rows read")
+        sheet.rows.collect::<Result<Vec<_>, _>>().expect("rows read")
     }
 
     fn headers() -> Vec<&'static str> {
-        vec![
-            "序号",
-            "姓名",
-            "性别",
-            "出生日期",
-            "身份证号码",
-            "现居住地址",
-            "所在村（居）",
-            "父亲联系电话",
-        ]
+        vec!["序号", "姓名", "性别", "出生日期", "身份证号码", "现居住地址", "所在村（居）", "父亲联系电话"]
     }
 
     const CSV_BODY: &str = "农村留守儿童信息登记表,,,,,,,\n\
@@ -1186,10 +1025,7 @@ mod tests {
         assert_eq!(rows.len(), 3, "{rows:?}");
         assert_eq!(rows[0].line, 4);
         assert_eq!(rows[0].cells[5], "天津市宝坻区某村\r\n3号");
-        assert_eq!(
-            rows[0].cells[7], "13812345678",
-            "no '\\r' left on the last cell"
-        );
+        assert_eq!(rows[0].cells[7], "13812345678", "no '\\r' left on the last cell");
         assert_eq!(rows[2].line, 6);
         assert_eq!(rows[2].cells.len(), 8);
         assert_eq!(rows[2].cells[7], "");
@@ -1253,22 +1089,14 @@ mod tests {
     #[test]
     fn a_sheet_that_is_not_a_census_sheet_says_what_is_missing() {
         let dir = tempfile::tempdir().expect("tempdir");
-        let p = write(
-            dir.path(),
-            "a.csv",
-            "品名,数量,单价\n苹果,3,2.5\n".as_bytes(),
-        );
+        let p = write(dir.path(), "a.csv", "品名,数量,单价\n苹果,3,2.5\n".as_bytes());
         let e = open(&p).expect_err("not census");
         let m = e.message();
         assert!(m.contains("这不是摸底排查登记表"), "{m}");
         assert!(m.contains("姓名"), "{m}");
 
         // The closest row is the one reported: here the one missing only the address.
-        let p = write(
-            dir.path(),
-            "b.csv",
-            "标题\n姓名,性别\n姓名,性别,出生日期,所在村（居）\n".as_bytes(),
-        );
+        let p = write(dir.path(), "b.csv", "标题\n姓名,性别\n姓名,性别,出生日期,所在村（居）\n".as_bytes());
         let m = open(&p).expect_err("not census").message();
         assert!(m.contains("现居住地址"), "{m}");
         assert!(!m.contains("出生日期"), "{m}");
@@ -1300,18 +1128,8 @@ mod tests {
         let p = write(dir.path(), "a.csv", &bytes);
         let sheet = open(&p).expect("opens");
         let err = sheet.rows.filter_map(Result::err).next().expect("an error");
-        assert_eq!(
-            err,
-            ReadError::Encoding {
-                line: rows_before + 1,
-                col: 0,
-                encoding: "UTF-8"
-            }
-        );
-        assert!(
-            err.message()
-                .starts_with(&format!("第{}行A列", rows_before + 1))
-        );
+        assert_eq!(err, ReadError::Encoding { line: rows_before + 1, col: 0, encoding: "UTF-8" });
+        assert!(err.message().starts_with(&format!("第{}行A列", rows_before + 1)));
     }
 
     #[test]
@@ -1322,13 +1140,7 @@ mod tests {
         let p = write(dir.path(), "a.csv", body.as_bytes());
         let sheet = open(&p).expect("opens");
         let err = sheet.rows.filter_map(Result::err).next().expect("an error");
-        assert_eq!(
-            err,
-            ReadError::LineTooLong {
-                line: 2,
-                limit: MAX_CSV_LINE
-            }
-        );
+        assert_eq!(err, ReadError::LineTooLong { line: 2, limit: MAX_CSV_LINE });
     }
 
     #[test]
@@ -1350,8 +1162,7 @@ mod tests {
         let ws = wb.add_worksheet();
         ws.set_name("登记表").expect("name");
         let bold = XFormat::new().set_bold();
-        ws.merge_range(0, 0, 0, 7, "农村留守儿童信息登记表", &bold)
-            .expect("merge");
+        ws.merge_range(0, 0, 0, 7, "农村留守儿童信息登记表", &bold).expect("merge");
         ws.write(1, 0, "填报单位：某镇").expect("w");
         for (i, h) in headers().iter().enumerate() {
             ws.write(2, i as u16, *h).expect("w");
@@ -1374,16 +1185,9 @@ mod tests {
         ws.write(5, 2, "女").expect("w");
         ws.write(5, 3, "2012/5/1").expect("w");
         let d2 = ExcelDateTime::from_ymd(2010, 12, 31).expect("date");
-        ws.write_datetime_with_format(6, 3, &d2, &cn_date)
-            .expect("w");
-        ws.merge_range(5, 5, 6, 5, "两行合并的地址", &XFormat::new())
-            .expect("merge");
-        ws.write_formula(
-            5,
-            6,
-            Formula::new("=\"1202240\"&\"01001\"").set_result("120224001001"),
-        )
-        .expect("w");
+        ws.write_datetime_with_format(6, 3, &d2, &cn_date).expect("w");
+        ws.merge_range(5, 5, 6, 5, "两行合并的地址", &XFormat::new()).expect("merge");
+        ws.write_formula(5, 6, Formula::new("=\"1202240\"&\"01001\"").set_result("120224001001")).expect("w");
         ws.write(5, 7, true).expect("w");
         ws.write(6, 1, "王五").expect("w");
         ws.write(6, 7, 0.1 + 0.2).expect("w");
@@ -1410,15 +1214,9 @@ mod tests {
         assert_eq!(r.line, 4);
         assert_eq!(r.cells[0], "1");
         assert_eq!(r.cells[3], "2015-03-08", "a date cell");
-        assert_eq!(
-            r.cells[4], "110105194912310000",
-            "an ID typed as a number has lost digits: the checks will say so"
-        );
+        assert_eq!(r.cells[4], "110105194912310000", "an ID typed as a number has lost digits: the checks will say so");
         assert_eq!(r.cells[6], "120224001001");
-        assert_eq!(
-            r.cells[7], "13812345678",
-            "1.3812345678E10 is a phone number"
-        );
+        assert_eq!(r.cells[7], "13812345678", "1.3812345678E10 is a phone number");
         let r = &rows[1];
         assert_eq!(r.line, 6, "the blank row 5 is not given");
         assert_eq!(r.cells[3], "2012/5/1", "a date as text stays text");
@@ -1429,10 +1227,7 @@ mod tests {
         assert_eq!(r.line, 7);
         assert_eq!(r.cells[1], "王五");
         assert_eq!(r.cells[3], "2010-12-31", "a date in a Chinese date format");
-        assert_eq!(
-            r.cells[5], "",
-            "the merged cell's value is in its top-left cell only"
-        );
+        assert_eq!(r.cells[5], "", "the merged cell's value is in its top-left cell only");
         assert_eq!(r.cells[7], "0.3");
     }
 
@@ -1446,10 +1241,7 @@ mod tests {
         ws.write(0, 0, "填表说明：……").expect("w");
         let ws = wb.add_worksheet();
         ws.set_name("名单").expect("name");
-        for (i, h) in ["姓名", "性别", "出生日期", "现居住地址", "所在村（居）"]
-            .iter()
-            .enumerate()
-        {
+        for (i, h) in ["姓名", "性别", "出生日期", "现居住地址", "所在村（居）"].iter().enumerate() {
             ws.write(0, i as u16, *h).expect("w");
         }
         ws.write(1, 0, "张三").expect("w");
@@ -1497,17 +1289,10 @@ mod tests {
         // A zip that is not a workbook (a .docx, say).
         let q = dir.path().join("not-a-workbook.zip");
         let mut z = zip::ZipWriter::new(File::create(&q).expect("create"));
-        z.start_file(
-            "word/document.xml",
-            zip::write::SimpleFileOptions::default(),
-        )
-        .expect("start");
+        z.start_file("word/document.xml", zip::write::SimpleFileOptions::default()).expect("start");
         z.write_all(b"<w:document/>").expect("write");
         z.finish().expect("finish");
-        assert!(matches!(
-            open(&q).expect_err("not xlsx"),
-            ReadError::Corrupt(_)
-        ));
+        assert!(matches!(open(&q).expect_err("not xlsx"), ReadError::Corrupt(_)));
     }
 
     #[test]
@@ -1520,8 +1305,7 @@ mod tests {
             .large_file(true);
         z.start_file("[Content_Types].xml", opts).expect("start");
         z.write_all(b"<Types/>").expect("write");
-        z.start_file("xl/worksheets/sheet1.xml", opts)
-            .expect("start");
+        z.start_file("xl/worksheets/sheet1.xml", opts).expect("start");
         let zeros = vec![b'0'; 1024 * 1024];
         for _ in 0..300 {
             z.write_all(&zeros).expect("write");
@@ -1542,18 +1326,13 @@ mod tests {
         // Stored, not compressed, so the ratio is 1: a workbook that is simply too big,
         // faked with a directory entry whose sizes claim it (the reader stops at them).
         let mut z = zip::ZipWriter::new(File::create(&p).expect("create"));
-        let opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        z.start_file("xl/worksheets/sheet1.xml", opts)
-            .expect("start");
+        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        z.start_file("xl/worksheets/sheet1.xml", opts).expect("start");
         z.write_all(b"<worksheet/>").expect("write");
         z.finish().expect("finish");
         // Patch the central directory's sizes: compressed and uncompressed 1.5 GiB.
         let mut bytes = std::fs::read(&p).expect("read");
-        let cd = bytes
-            .windows(4)
-            .rposition(|w| w == b"PK\x01\x02")
-            .expect("central directory");
+        let cd = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").expect("central directory");
         let big = (1536u32 * 1024 * 1024).to_le_bytes();
         bytes[cd + 20..cd + 24].copy_from_slice(&big);
         bytes[cd + 24..cd + 28].copy_from_slice(&big);
@@ -1570,23 +1349,13 @@ mod tests {
         let p = dir.path().join("tall.xlsx");
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
-        for (i, h) in ["姓名", "性别", "出生日期", "现居住地址", "所在村（居）"]
-            .iter()
-            .enumerate()
-        {
+        for (i, h) in ["姓名", "性别", "出生日期", "现居住地址", "所在村（居）"].iter().enumerate() {
             ws.write(0, i as u16, *h).expect("w");
         }
         ws.write(1_048_575, 0, "末行").expect("w");
         wb.save(&p).expect("save");
         let e = open(&p).expect_err("too many rows");
-        assert_eq!(
-            e,
-            ReadError::TooManyRows {
-                sheet: "Sheet1".into(),
-                rows: 1_048_576,
-                limit: MAX_XLSX_ROWS
-            }
-        );
+        assert_eq!(e, ReadError::TooManyRows { sheet: "Sheet1".into(), rows: 1_048_576, limit: MAX_XLSX_ROWS });
         let m = e.message();
         assert!(m.contains("1,048,576 行"), "{m}");
         assert!(m.contains("1,000,000 行的上限"), "{m}");
@@ -1599,10 +1368,7 @@ mod tests {
         let src = dir.path().join("src.xlsx");
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
-        for (i, h) in ["姓名", "性别", "出生日期", "现居住地址", "所在村（居）"]
-            .iter()
-            .enumerate()
-        {
+        for (i, h) in ["姓名", "性别", "出生日期", "现居住地址", "所在村（居）"].iter().enumerate() {
             ws.write(0, i as u16, *h).expect("w");
         }
         ws.write(1, 0, "张三").expect("w");
@@ -1622,17 +1388,7 @@ mod tests {
         let sheet = open(&p).expect("opens: the dimension does not tell");
         let rows: Vec<_> = sheet.rows.collect();
         assert_eq!(rows[0].as_ref().expect("row").cells[0], "张三");
-        assert!(
-            matches!(
-                rows[1],
-                Err(ReadError::TooManyRows {
-                    rows: 1_000_501,
-                    ..
-                })
-            ),
-            "{:?}",
-            rows[1]
-        );
+        assert!(matches!(rows[1], Err(ReadError::TooManyRows { rows: 1_000_501, .. })), "{:?}", rows[1]);
         assert_eq!(rows.len(), 2);
     }
 
@@ -1645,8 +1401,7 @@ mod tests {
             let name = e.name().expect("name").to_string();
             let mut data = Vec::new();
             e.read_to_end(&mut data).expect("read");
-            zout.start_file(name.clone(), zip::write::SimpleFileOptions::default())
-                .expect("start");
+            zout.start_file(name.clone(), zip::write::SimpleFileOptions::default()).expect("start");
             zout.write_all(&f(&name, data)).expect("write");
         }
         zout.finish().expect("finish");
@@ -1658,10 +1413,7 @@ mod tests {
         let src = dir.path().join("src.xlsx");
         let mut wb = Workbook::new();
         let ws = wb.add_worksheet();
-        for (i, h) in ["姓名", "性别", "出生日期", "现居住地址", "所在村（居）"]
-            .iter()
-            .enumerate()
-        {
+        for (i, h) in ["姓名", "性别", "出生日期", "现居住地址", "所在村（居）"].iter().enumerate() {
             ws.write(0, i as u16, *h).expect("w");
         }
         for r in 1..2000u32 {
@@ -1680,11 +1432,7 @@ mod tests {
         });
         let sheet = open(&p).expect("opens");
         let rows: Vec<_> = sheet.rows.collect();
-        let err = rows
-            .last()
-            .expect("some")
-            .clone()
-            .expect_err("an error at the end");
+        let err = rows.last().expect("some").clone().expect_err("an error at the end");
         assert!(matches!(err, ReadError::CorruptAt { .. }), "{err:?}");
         assert!(err.message().contains("文件已损坏"), "{}", err.message());
         assert_eq!(rows.iter().filter(|r| r.is_ok()).count(), 1498);
@@ -1797,9 +1545,37 @@ mod tests {
         let rows = sheet.rows.map(|r| r.expect("row")).count();
         let secs = t.elapsed().as_secs_f64();
         assert_eq!(rows, n);
-        println!(
-            "xlsx: {rows} rows in {secs:.2} s: {:.0} rows/s",
-            rows as f64 / secs
-        );
+        println!("xlsx: {rows} rows in {secs:.2} s: {:.0} rows/s", rows as f64 / secs);
+    }
+}
+
+#[cfg(test)]
+mod scratch {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn scratch_direct() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let body = super::tests::census_csv(1_000_000);
+        let p = dir.path().join("big.csv");
+        std::fs::write(&p, body.as_bytes()).expect("w");
+        drop(body);
+        // csv parse only
+        let t = std::time::Instant::now();
+        let mut rdr = csv_builder(b',').from_path(&p).expect("open");
+        let mut rec = csv::ByteRecord::new();
+        let mut n = 0;
+        while rdr.read_byte_record(&mut rec).expect("rec") { n += rec.len(); }
+        println!("byte records: {:.2} s ({n})", t.elapsed().as_secs_f64());
+        let t = std::time::Instant::now();
+        let mut rdr = csv_builder(b',').from_path(&p).expect("open");
+        let mut rec = csv::StringRecord::new();
+        let mut n = 0;
+        while rdr.read_record(&mut rec).expect("rec") { n += rec.len(); }
+        println!("string records: {:.2} s ({n})", t.elapsed().as_secs_f64());
+        let t = std::time::Instant::now();
+        let rows = CsvRows::open(&p, Encoding::Utf8 { bom: 0 }, b',').expect("open");
+        let n = rows.map(|r| r.expect("r").cells.len()).sum::<usize>();
+        println!("CsvRows direct: {:.2} s ({n})", t.elapsed().as_secs_f64());
     }
 }

@@ -5,8 +5,7 @@ use crate::columns;
 use crate::read::{self, Format, ReadError, Sheet};
 use crate::table::RawRow;
 use rust_xlsxwriter::{
-    Color, DataValidation, Format as XFormat, FormatAlign, FormatBorder, Note, Workbook, Worksheet,
-    XlsxError,
+    Color, DataValidation, Format as XFormat, FormatAlign, FormatBorder, Note, Workbook, Worksheet, XlsxError,
 };
 use shouhu_domain::fields::{FIELDS, Kind};
 use std::collections::BTreeMap;
@@ -61,10 +60,7 @@ pub fn write_report(
 
 /// Where the added column goes: after the header's last non-empty cell.
 fn error_column(headers: &[String]) -> usize {
-    headers
-        .iter()
-        .rposition(|h| !h.trim().is_empty())
-        .map_or(0, |i| i + 1)
+    headers.iter().rposition(|h| !h.trim().is_empty()).map_or(0, |i| i + 1)
 }
 
 /// The header's own message, if the caller gave one for the header row.
@@ -78,10 +74,7 @@ fn header_text(errors: &BTreeMap<usize, String>, line: usize) -> String {
 fn csv_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Result<(), ReadError> {
     let mut file = BufWriter::new(File::create(out).map_err(write_err)?);
     file.write_all(&[0xEF, 0xBB, 0xBF]).map_err(write_err)?;
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(file);
+    let mut w = csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::CRLF).from_writer(file);
     let col = error_column(&sheet.headers);
     let mut next_line = 1;
     let mut blank_to = |w: &mut csv::Writer<_>, line: usize| -> Result<(), ReadError> {
@@ -97,11 +90,7 @@ fn csv_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Res
         w.write_record(&row.cells)?;
     }
     blank_to(&mut w, sheet.header_line)?;
-    w.write_record(with_message(
-        &sheet.headers,
-        col,
-        Some(&header_text(errors, sheet.header_line)),
-    ))?;
+    w.write_record(with_message(&sheet.headers, col, Some(&header_text(errors, sheet.header_line))))?;
     for row in sheet.rows {
         let row = row?;
         blank_to(&mut w, row.line)?;
@@ -141,10 +130,7 @@ fn cell_text(s: &str) -> &str {
 
 /// A column's width in Excel's units for its header: a Chinese character is about two.
 fn width_for(header: &str) -> f64 {
-    let units: usize = header
-        .chars()
-        .map(|c| if c.is_ascii() { 1 } else { 2 })
-        .sum();
+    let units: usize = header.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
     (units as f64 + 2.0).clamp(8.0, 30.0)
 }
 
@@ -166,11 +152,7 @@ fn excel_col(c: usize) -> Result<u16, ReadError> {
     u16::try_from(c).map_err(|_| ReadError::Write("column out of range".into()))
 }
 
-fn xlsx_report(
-    sheet: Sheet,
-    errors: &BTreeMap<usize, String>,
-    out: &Path,
-) -> Result<(), ReadError> {
+fn xlsx_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Result<(), ReadError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet_with_constant_memory()?;
     let name = sheet.sheet_name.clone().unwrap_or_else(|| "登记表".into());
@@ -188,10 +170,7 @@ fn xlsx_report(
         .set_background_color(Color::RGB(0xF2F2F2))
         .set_border(FormatBorder::Thin);
     let error_header_fmt = header_fmt.clone().set_font_color(Color::Red);
-    let error_fmt = XFormat::new()
-        .set_font_color(Color::Red)
-        .set_text_wrap()
-        .set_align(FormatAlign::Top);
+    let error_fmt = XFormat::new().set_font_color(Color::Red).set_text_wrap().set_align(FormatAlign::Top);
     for (c, h) in sheet.headers.iter().enumerate().take(col) {
         ws.set_column_width(excel_col(c)?, width_for(h))?;
     }
@@ -265,9 +244,7 @@ pub fn write_template(out: &Path) -> Result<(), ReadError> {
         ws.set_column_width(col, width_for(&c.header).max(column_width(c.path)))?;
         ws.set_column_format(col, &text_fmt)?;
         if let Some(list) = choices(c.path) {
-            let dv = DataValidation::new()
-                .allow_list_strings(&list)?
-                .ignore_blank(true);
+            let dv = DataValidation::new().allow_list_strings(&list)?.ignore_blank(true);
             ws.add_data_validation(FIRST_DATA_ROW, col, LAST_DATA_ROW, col, &dv)?;
         }
     }
@@ -334,11 +311,7 @@ fn column_width(path: &str) -> f64 {
 /// What a column takes, in Chinese.
 fn requirement(path: &str) -> String {
     let labels = |options: fn() -> Vec<(&'static str, &'static str)>| {
-        options()
-            .into_iter()
-            .map(|(_, l)| l)
-            .collect::<Vec<_>>()
-            .join("、")
+        options().into_iter().map(|(_, l)| l).collect::<Vec<_>>().join("、")
     };
     match kind_of(path) {
         Some(Kind::Date) => "日期，如 2015-03-08、2015/3/8 或 20150308".into(),
@@ -349,13 +322,9 @@ fn requirement(path: &str) -> String {
         Some(Kind::Multi(_, options)) => {
             format!("可填多项，用顿号“、”分隔：{}", labels(options))
         }
-        _ if path.ends_with("id_number") => {
-            "18 位居民身份证号码，末位可为 X；请按文字输入，不要输入成数字".into()
-        }
+        _ if path.ends_with("id_number") => "18 位居民身份证号码，末位可为 X；请按文字输入，不要输入成数字".into(),
         _ if path.ends_with("phone") => "手机号码或固定电话号码".into(),
-        _ if path == "village_code" => {
-            "所在村（居）委会的 12 位统计用区划代码，如 120224001001".into()
-        }
+        _ if path == "village_code" => "所在村（居）委会的 12 位统计用区划代码，如 120224001001".into(),
         _ if path == "name" => "儿童姓名".into(),
         _ => "文字".into(),
     }
@@ -377,10 +346,7 @@ mod tests {
     }
 
     fn errors() -> BTreeMap<usize, String> {
-        BTreeMap::from([
-            (5, "第C列「出生日期」：日期无效".to_string()),
-            (6, "身份证号码与已有档案重复".to_string()),
-        ])
+        BTreeMap::from([(5, "第C列「出生日期」：日期无效".to_string()), (6, "身份证号码与已有档案重复".to_string())])
     }
 
     #[test]
@@ -414,17 +380,11 @@ mod tests {
         assert_eq!(rows[3].cells[5], "身份证号码与已有档案重复");
 
         // A header line that is not the file's means the file is not the one checked.
-        assert_eq!(
-            write_report(&src, Format::Csv, 1, &errors(), &out),
-            Err(ReadError::Changed)
-        );
+        assert_eq!(write_report(&src, Format::Csv, 1, &errors(), &out), Err(ReadError::Changed));
     }
 
     fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> String {
-        range
-            .get_value((row, col))
-            .map(|d| d.to_string())
-            .unwrap_or_default()
+        range.get_value((row, col)).map(|d| d.to_string()).unwrap_or_default()
     }
 
     #[test]
@@ -435,10 +395,7 @@ mod tests {
         let ws = wb.add_worksheet();
         ws.set_name("某镇").expect("name");
         ws.write(0, 0, FORM_TITLE).expect("w");
-        for (c, h) in ["姓名", "性别", "出生日期", "现居住地址", "所在村（居）"]
-            .iter()
-            .enumerate()
-        {
+        for (c, h) in ["姓名", "性别", "出生日期", "现居住地址", "所在村（居）"].iter().enumerate() {
             ws.write(1, c as u16, *h).expect("w");
         }
         ws.write(2, 0, "张三").expect("w");
@@ -464,11 +421,7 @@ mod tests {
         let sheet = read::open(&out).expect("opens");
         assert_eq!(sheet.header_line, 2);
         let styles = back.worksheet_style("某镇").expect("styles");
-        let red = styles
-            .get((4, 5))
-            .and_then(|s| s.font.as_ref())
-            .and_then(|f| f.color)
-            .expect("a colour");
+        let red = styles.get((4, 5)).and_then(|s| s.font.as_ref()).and_then(|f| f.color).expect("a colour");
         assert_eq!((red.red, red.green, red.blue), (0xFF, 0, 0));
     }
 
@@ -489,10 +442,7 @@ mod tests {
         let mut back: Xlsx<_> = open_workbook(&out).expect("opens");
         assert_eq!(back.sheet_names(), vec!["登记表", "填写说明"]);
         let help = back.worksheet_range("填写说明").expect("help");
-        let text: Vec<String> = help
-            .rows()
-            .flat_map(|r| r.iter().map(|c| c.to_string()))
-            .collect();
+        let text: Vec<String> = help.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
         let all = text.join("\n");
         assert!(all.contains("监护情况较好"), "{all}");
         assert!(all.contains("未入园"), "{all}");
@@ -507,9 +457,6 @@ mod tests {
         let cells = h(&["a", "b", "c"]);
         assert_eq!(with_message(&cells, 2, Some("m")), vec!["a", "b", "m", "c"]);
         assert_eq!(with_message(&h(&["a"]), 3, None), vec!["a", "", "", ""]);
-        assert_eq!(
-            cell_text(&"字".repeat(40_000)).chars().count(),
-            MAX_CELL_CHARS
-        );
+        assert_eq!(cell_text(&"字".repeat(40_000)).chars().count(), MAX_CELL_CHARS);
     }
 }

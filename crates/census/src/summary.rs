@@ -40,31 +40,12 @@ pub fn groups() -> Vec<(&'static str, Vec<&'static str>)> {
         labels.chain([NOT_STATED]).collect()
     }
     vec![
-        (
-            "年龄段",
-            AgeBand::ALL
-                .iter()
-                .map(|b| b.label())
-                .chain([OTHER_AGE])
-                .collect(),
-        ),
+        ("年龄段", AgeBand::ALL.iter().map(|b| b.label()).chain([OTHER_AGE]).collect()),
         ("性别", with_not_stated(Sex::ALL.iter().map(|s| s.label()))),
-        (
-            "留守类型",
-            Category::ALL.iter().map(|c| c.label()).collect(),
-        ),
-        (
-            "监护类型",
-            with_not_stated(GuardianshipType::ALL.iter().map(|g| g.label())),
-        ),
-        (
-            "就学情况",
-            with_not_stated(Schooling::ALL.iter().map(|s| s.label())),
-        ),
-        (
-            "健康状况",
-            with_not_stated(Health::ALL.iter().map(|h| h.label())),
-        ),
+        ("留守类型", Category::ALL.iter().map(|c| c.label()).collect()),
+        ("监护类型", with_not_stated(GuardianshipType::ALL.iter().map(|g| g.label()))),
+        ("就学情况", with_not_stated(Schooling::ALL.iter().map(|s| s.label()))),
+        ("健康状况", with_not_stated(Health::ALL.iter().map(|h| h.label()))),
     ]
 }
 
@@ -79,8 +60,7 @@ pub fn headers() -> Vec<&'static str> {
 
 /// The position of `v` in `all`, or the column after the last (未填写) when there is none.
 fn index_of<T: Copy + PartialEq>(all: &[T], v: Option<T>) -> usize {
-    v.and_then(|v| all.iter().position(|x| *x == v))
-        .unwrap_or(all.len())
+    v.and_then(|v| all.iter().position(|x| *x == v)).unwrap_or(all.len())
 }
 
 /// One row of the summary: how many children, and how many in each column of each group.
@@ -154,11 +134,7 @@ impl Counts {
 
     /// The groups whose columns do not add up to 合计 (none, in a balanced row).
     pub fn unbalanced_groups(&self) -> Vec<&'static str> {
-        self.groups()
-            .into_iter()
-            .filter(|(_, v)| v.iter().sum::<u64>() != self.total)
-            .map(|(title, _)| title)
-            .collect()
+        self.groups().into_iter().filter(|(_, v)| v.iter().sum::<u64>() != self.total).map(|(title, _)| title).collect()
     }
 }
 
@@ -218,14 +194,8 @@ impl Summary {
     pub fn rows(&self) -> Vec<SummaryRow> {
         self.townships
             .iter()
-            .map(|(code, counts)| SummaryRow {
-                township: Some(code.clone()),
-                counts: counts.clone(),
-            })
-            .chain([SummaryRow {
-                township: None,
-                counts: self.total.clone(),
-            }])
+            .map(|(code, counts)| SummaryRow { township: Some(code.clone()), counts: counts.clone() })
+            .chain([SummaryRow { township: None, counts: self.total.clone() }])
             .collect()
     }
 
@@ -264,9 +234,7 @@ impl Summary {
 pub(crate) mod synth {
     use chrono::{Datelike, Days, NaiveDate};
     use shouhu_domain::child::{ChildFile, EntrustedGuardian, Grandparent, Parent};
-    use shouhu_domain::codes::{
-        Assistance, GuardianshipType, Health, IncomeSource, Relation, Schooling, Sex,
-    };
+    use shouhu_domain::codes::{Assistance, GuardianshipType, Health, IncomeSource, Relation, Schooling, Sex};
     use shouhu_domain::id_number;
 
     const SURNAMES: &[&str] = &["张", "王", "李", "赵", "刘", "陈", "杨", "周", "吴", "孙"];
@@ -343,9 +311,8 @@ pub(crate) mod synth {
 
         fn adult(&mut self, male: bool) -> (NaiveDate, String) {
             let year = 1975 + self.below(20) as i32;
-            let birth =
-                NaiveDate::from_ymd_opt(year, 1 + self.below(12) as u32, 1 + self.below(28) as u32)
-                    .unwrap_or(NaiveDate::MIN);
+            let birth = NaiveDate::from_ymd_opt(year, 1 + self.below(12) as u32, 1 + self.below(28) as u32)
+                .unwrap_or(NaiveDate::MIN);
             let seq = 2 * (self.next() % 500) + u64::from(male);
             (birth, Self::id(birth, seq))
         }
@@ -367,10 +334,7 @@ pub(crate) mod synth {
         }
 
         fn grandparent(&mut self) -> Grandparent {
-            Grandparent {
-                name: self.name(),
-                birth_date: NaiveDate::from_ymd_opt(1950 + self.below(15) as i32, 6, 1),
-            }
+            Grandparent { name: self.name(), birth_date: NaiveDate::from_ymd_opt(1950 + self.below(15) as i32, 6, 1) }
         }
 
         /// The next file: ages 0 to 17 (some past 16, as open files can be), every census
@@ -382,10 +346,7 @@ pub(crate) mod synth {
             // 1009 is prime to 6500: each block of 6500 files spreads over every age.
             let days = 1 + (i * 1009) % 6500;
             let seq = 2 * (i / 6500) + i % 2;
-            let birth = self
-                .today
-                .checked_sub_days(Days::new(days))
-                .unwrap_or(self.today);
+            let birth = self.today.checked_sub_days(Days::new(days)).unwrap_or(self.today);
             let male = seq % 2 == 1;
             let age = self.today.year() - birth.year();
             let health = {
@@ -453,16 +414,8 @@ pub(crate) mod synth {
                 guardianship_type: guardianship,
                 lives_alone: self.chance(3),
                 unattended: self.chance(3),
-                income_sources: if self.chance(80) {
-                    vec![IncomeSource::Farming, IncomeSource::Wages]
-                } else {
-                    vec![]
-                },
-                assistance: if self.chance(10) {
-                    vec![Assistance::MinimumLiving]
-                } else {
-                    vec![]
-                },
+                income_sources: if self.chance(80) { vec![IncomeSource::Farming, IncomeSource::Wages] } else { vec![] },
+                assistance: if self.chance(10) { vec![Assistance::MinimumLiving] } else { vec![] },
                 notes: self.maybe(10, "需重点关注".into()),
             }
         }
@@ -482,29 +435,16 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, 29).expect("valid date")
     }
 
-    const VILLAGES: &[&str] = &[
-        "120114101204",
-        "120114101001",
-        "120114102201",
-        "120101001001",
-        "120221100200",
-    ];
+    const VILLAGES: &[&str] = &["120114101204", "120114101001", "120114102201", "120101001001", "120221100200"];
 
     fn record(id: i64, file: shouhu_domain::child::ChildFile, closed: bool) -> ChildRecord {
-        let at = Utc
-            .with_ymd_and_hms(2026, 11, 29, 2, 0, 0)
-            .single()
-            .expect("valid");
+        let at = Utc.with_ymd_and_hms(2026, 11, 29, 2, 0, 0).single().expect("valid");
         ChildRecord {
             id,
             district_code: file.village_code.get(..6).unwrap_or("").to_string(),
             version: 1,
             status: if closed {
-                FileStatus::Closed {
-                    reason: CloseReason::MovedOut,
-                    note: None,
-                    closed_at: at,
-                }
+                FileStatus::Closed { reason: CloseReason::MovedOut, note: None, closed_at: at }
             } else {
                 FileStatus::Open
             },
@@ -564,10 +504,7 @@ mod tests {
             assert_eq!(total.township, None);
             assert_eq!(total.counts.total, counted);
             assert_eq!(counted + s.closed(), recs.len() as u64);
-            assert_eq!(
-                s.closed(),
-                recs.iter().filter(|r| r.id % 50 == 8).count() as u64
-            );
+            assert_eq!(s.closed(), recs.iter().filter(|r| r.id % 50 == 8).count() as u64);
             // Every row balances, group by group.
             for row in &rows {
                 for (title, v) in row.counts.groups() {
@@ -584,14 +521,8 @@ mod tests {
             }
             assert_eq!(sums, total.counts.values());
             // Townships in code order, one per distinct 9-digit prefix.
-            let codes: Vec<&str> = rows[..rows.len() - 1]
-                .iter()
-                .filter_map(|r| r.township.as_deref())
-                .collect();
-            assert_eq!(
-                codes,
-                vec!["120101001", "120114101", "120114102", "120221100"]
-            );
+            let codes: Vec<&str> = rows[..rows.len() - 1].iter().filter_map(|r| r.township.as_deref()).collect();
+            assert_eq!(codes, vec!["120101001", "120114101", "120114102", "120221100"]);
             // Every kind of column is used, including 其他 and 未填写.
             for (title, v) in total.counts.groups() {
                 assert!(v.iter().all(|x| *x > 0), "{title}: {v:?}");
@@ -606,31 +537,16 @@ mod tests {
         for r in &recs {
             s.add(r);
         }
-        let open: Vec<&ChildRecord> = recs
-            .iter()
-            .filter(|r| r.status == FileStatus::Open)
-            .collect();
+        let open: Vec<&ChildRecord> = recs.iter().filter(|r| r.status == FileStatus::Open).collect();
         let t = s.total();
         let count = |f: &dyn Fn(&ChildRecord) -> bool| open.iter().filter(|r| f(r)).count() as u64;
-        assert_eq!(
-            t.age[0],
-            count(&|r| r.derived.age_band == Some(AgeBand::From0To5))
-        );
+        assert_eq!(t.age[0], count(&|r| r.derived.age_band == Some(AgeBand::From0To5)));
         assert_eq!(t.age[3], count(&|r| r.derived.age.is_none_or(|a| a >= 16)));
         assert_eq!(t.sex[2], count(&|r| r.file.sex.is_none()));
-        assert_eq!(
-            t.category[2],
-            count(&|r| r.derived.category == Category::NotLeftBehind)
-        );
-        assert_eq!(
-            t.guardianship[0],
-            count(&|r| r.file.guardianship_type == Some(GuardianshipType::NoGuardian))
-        );
+        assert_eq!(t.category[2], count(&|r| r.derived.category == Category::NotLeftBehind));
+        assert_eq!(t.guardianship[0], count(&|r| r.file.guardianship_type == Some(GuardianshipType::NoGuardian)));
         assert_eq!(t.schooling[8], count(&|r| r.file.schooling.is_none()));
-        assert_eq!(
-            t.health[1],
-            count(&|r| r.file.health == Some(Health::Disabled))
-        );
+        assert_eq!(t.health[1], count(&|r| r.file.health == Some(Health::Disabled)));
     }
 
     #[test]

@@ -14,21 +14,12 @@ pub fn import(
     only_good_rows: bool,
     report: Option<&Path>,
 ) -> anyhow::Result<()> {
-    let principal = store
-        .principal_by_username(username)
-        .map_err(|_| anyhow::anyhow!("no active user {username}"))?;
+    let principal = store.principal_by_username(username).map_err(|_| anyhow::anyhow!("no active user {username}"))?;
     let actor = principal.actor();
     let opts = ImportOptions {
-        on_existing: if update {
-            OnExisting::Update
-        } else {
-            OnExisting::Skip
-        },
+        on_existing: if update { OnExisting::Update } else { OnExisting::Skip },
         only_good_rows,
-        file_name: file
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default(),
+        file_name: file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
     };
     let bar = ProgressBar::new_spinner();
     bar.set_style(
@@ -37,18 +28,12 @@ pub fn import(
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     let started = std::time::Instant::now();
-    let outcome = import::run(
-        store,
-        &actor,
-        &FileSource(file.to_path_buf()),
-        &opts,
-        &mut |p| {
-            bar.set_message(match p.phase {
-                Phase::Checking => format!("已检查 {} 行", p.checked),
-                Phase::Importing => format!("已检查 {} 行，已导入 {} 行", p.checked, p.imported),
-            });
-        },
-    )
+    let outcome = import::run(store, &actor, &FileSource(file.to_path_buf()), &opts, &mut |p| {
+        bar.set_message(match p.phase {
+            Phase::Checking => format!("已检查 {} 行", p.checked),
+            Phase::Importing => format!("已检查 {} 行，已导入 {} 行", p.checked, p.imported),
+        });
+    })
     .map_err(|e| anyhow::anyhow!(e.message()))?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
@@ -60,8 +45,7 @@ pub fn import(
     }
     if !outcome.errors.is_empty() {
         if let Some(out) = report {
-            let sheet =
-                shouhu_census::read::open(file).map_err(|e| anyhow::anyhow!(e.message()))?;
+            let sheet = shouhu_census::read::open(file).map_err(|e| anyhow::anyhow!(e.message()))?;
             let (format, header_line) = (sheet.format, sheet.header_line);
             drop(sheet);
             shouhu_census::report::write_report(file, format, header_line, &outcome.errors, out)
@@ -81,20 +65,14 @@ pub fn import(
             outcome.skipped_existing,
             outcome.errors.len()
         ),
-        None => anyhow::bail!(
-            "{} 行中有 {} 行有错误，未导入任何档案",
-            outcome.rows,
-            outcome.errors.len()
-        ),
+        None => anyhow::bail!("{} 行中有 {} 行有错误，未导入任何档案", outcome.rows, outcome.errors.len()),
     }
     Ok(())
 }
 
 /// Exports the ledger of `username`'s scope.
 pub fn export(store: &Store, username: &str, out: &Path) -> anyhow::Result<()> {
-    let p = store
-        .principal_by_username(username)
-        .map_err(|_| anyhow::anyhow!("no active user {username}"))?;
+    let p = store.principal_by_username(username).map_err(|_| anyhow::anyhow!("no active user {username}"))?;
     let meta = shouhu_census::export::ExportMeta {
         user: p.display_name.clone(),
         org: p.org_name.clone(),
@@ -104,17 +82,7 @@ pub fn export(store: &Store, username: &str, out: &Path) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let stats = shouhu_census::export::export_ledger(store, &p.scope(), &meta, out)
         .map_err(|e| anyhow::anyhow!(e.message()))?;
-    store.audit(
-        &p.actor(),
-        shouhu_store::audit::Action::Export,
-        None,
-        &format!("cli: {} files", stats.rows),
-    )?;
-    eprintln!(
-        "{} 份档案，{} 字节，{:.1} 秒",
-        stats.rows,
-        stats.bytes,
-        started.elapsed().as_secs_f64()
-    );
+    store.audit(&p.actor(), shouhu_store::audit::Action::Export, None, &format!("cli: {} files", stats.rows))?;
+    eprintln!("{} 份档案，{} 字节，{:.1} 秒", stats.rows, stats.bytes, started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -23,12 +23,7 @@ pub fn write_csv(g: &mut Generator, n: u64, out: &Path) -> anyhow::Result<()> {
         let values = fields::values_of(&file);
         record.clear();
         for c in &cols {
-            record.push(
-                values
-                    .get(c.path)
-                    .map(|v| fields::display(c.path, v))
-                    .unwrap_or_default(),
-            );
+            record.push(values.get(c.path).map(|v| fields::display(c.path, v)).unwrap_or_default());
         }
         csv.write_record(&record)?;
     }

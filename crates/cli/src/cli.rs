@@ -108,9 +108,7 @@ pub enum UserCommand {
 
 pub fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
@@ -124,28 +122,17 @@ pub fn main() -> ExitCode {
 }
 
 fn database_url(cli: &Cli) -> String {
-    cli.database_url
-        .clone()
-        .unwrap_or_else(|| format!("sqlite://{}/shouhu.db", cli.data_dir.trim_end_matches('/')))
+    cli.database_url.clone().unwrap_or_else(|| format!("sqlite://{}/shouhu.db", cli.data_dir.trim_end_matches('/')))
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let url = database_url(&cli);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Command::Serve {
-            bind,
-            demo,
-            secure_cookies,
-        } => {
+        Command::Serve { bind, demo, secure_cookies } => {
             let store = server::open_store(&url, clock).context("opening the database")?;
-            let mut config = shouhu_web::Config {
-                secure_cookies,
-                ..Default::default()
-            };
+            let mut config = shouhu_web::Config { secure_cookies, ..Default::default() };
             if demo {
                 seed::demo(&store)?;
                 config.demo_logins = seed::demo_logins();
@@ -169,15 +156,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 anyhow::Ok(())
             })
         }
-        Command::Demo {
-            command: DemoCommand::Seed,
-        } => {
+        Command::Demo { command: DemoCommand::Seed } => {
             let store = server::open_store(&url, clock)?;
             seed::demo(&store)
         }
-        Command::Demo {
-            command: DemoCommand::Children { children, seed: s },
-        } => {
+        Command::Demo { command: DemoCommand::Children { children, seed: s } } => {
             let store = server::open_store(&url, clock)?;
             let started = std::time::Instant::now();
             let n = seed::synthetic_children(&store, children, s, |done| {
@@ -186,15 +169,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("\n{n} children in {:.1} s", started.elapsed().as_secs_f64());
             Ok(())
         }
-        Command::Demo {
-            command:
-                DemoCommand::Generate {
-                    children,
-                    regions,
-                    seed: s,
-                    out,
-                },
-        } => {
+        Command::Demo { command: DemoCommand::Generate { children, regions, seed: s, out } } => {
             let store = server::open_store(&url, clock)?;
             let villages = if regions.is_empty() {
                 crate::demo::all_villages(&store.regions)
@@ -206,41 +181,18 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let mut g = crate::demo::Generator::new(s, villages, store.today());
             let started = std::time::Instant::now();
             crate::census_files::write_csv(&mut g, children, &out)?;
-            eprintln!(
-                "{children} rows written to {} in {:.1} s",
-                out.display(),
-                started.elapsed().as_secs_f64()
-            );
+            eprintln!("{children} rows written to {} in {:.1} s", out.display(), started.elapsed().as_secs_f64());
             Ok(())
         }
-        Command::Import {
-            file,
-            user,
-            update,
-            only_good_rows,
-            report,
-        } => {
+        Command::Import { file, user, update, only_good_rows, report } => {
             let store = server::open_store(&url, clock)?;
-            crate::census_cli::import(
-                &store,
-                &file,
-                &user,
-                update,
-                only_good_rows,
-                report.as_deref(),
-            )
+            crate::census_cli::import(&store, &file, &user, update, only_good_rows, report.as_deref())
         }
         Command::Export { user, out } => {
             let store = server::open_store(&url, clock)?;
             crate::census_cli::export(&store, &user, &out)
         }
-        Command::User {
-            command:
-                UserCommand::CreateAdmin {
-                    username,
-                    display_name,
-                },
-        } => {
+        Command::User { command: UserCommand::CreateAdmin { username, display_name } } => {
             let store = server::open_store(&url, clock)?;
             let password = match std::env::var("SHOUHU_ADMIN_PASSWORD") {
                 Ok(p) => p,
@@ -251,10 +203,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     line.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
-            anyhow::ensure!(
-                password.chars().count() >= 10,
-                "password must have at least 10 characters"
-            );
+            anyhow::ensure!(password.chars().count() >= 10, "password must have at least 10 characters");
             seed::create_admin(&store, &username, &display_name, &password)?;
             eprintln!("administrator {username} created");
             Ok(())

@@ -12,9 +12,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use shouhu_domain::age::{self, AgeBand, AgeRule};
 use shouhu_domain::child::{ChildFile, EntrustedGuardian, Grandparent, Parent};
-use shouhu_domain::codes::{
-    Assistance, GuardianshipType, Health, IncomeSource, Relation, Schooling, Sex,
-};
+use shouhu_domain::codes::{Assistance, GuardianshipType, Health, IncomeSource, Relation, Schooling, Sex};
 use shouhu_domain::id_number;
 use shouhu_domain::region;
 use shouhu_store::regions::RegionIndex;
@@ -48,11 +46,8 @@ const PLACEHOLDER_VILLAGE: &str = "120000000000";
 const BOYS: f64 = 0.545;
 
 /// The census age bands and their shares in per mille: 0–5 27.8%, 6–13 62.0%, 14–15 10.2%.
-const AGE_BANDS: [(AgeBand, u32); 3] = [
-    (AgeBand::From0To5, 278),
-    (AgeBand::From6To13, 620),
-    (AgeBand::From14To16, 102),
-];
+const AGE_BANDS: [(AgeBand, u32); 3] =
+    [(AgeBand::From0To5, 278), (AgeBand::From6To13, 620), (AgeBand::From14To16, 102)];
 
 /// Who looks after the child, 2016 census (docs/domain.md §4), in per mille.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,12 +62,8 @@ enum Carer {
     Unsupervised,
 }
 
-const CARERS: [(Carer, u32); 4] = [
-    (Carer::Grandparent, 893),
-    (Carer::RelativeOrFriend, 33),
-    (Carer::ParentIncapable, 34),
-    (Carer::Unsupervised, 40),
-];
+const CARERS: [(Carer, u32); 4] =
+    [(Carer::Grandparent, 893), (Carer::RelativeOrFriend, 33), (Carer::ParentIncapable, 34), (Carer::Unsupervised, 40)];
 
 /// Chance that a child has no registered hukou (and so no ID number): higher for babies,
 /// so that about 3% of all children have none.
@@ -232,86 +223,74 @@ struct Names {
 
 const BOYS_NAMES: Names = Names {
     double: &[
-        "子轩", "浩然", "宇轩", "梓豪", "俊杰", "浩宇", "一鸣", "博文", "子墨", "天佑", "皓轩",
-        "铭泽", "睿泽", "宇航", "明轩", "嘉豪", "晨阳", "泽宇", "奕辰", "俊熙", "思远", "家豪",
-        "文博", "宇辰", "子豪", "浩轩", "梓睿", "锦程", "天宇", "振宇", "昊天", "志远", "俊豪",
-        "云飞", "嘉懿", "佳乐", "子健", "浩博", "雨泽", "宏宇",
+        "子轩", "浩然", "宇轩", "梓豪", "俊杰", "浩宇", "一鸣", "博文", "子墨", "天佑", "皓轩", "铭泽", "睿泽", "宇航",
+        "明轩", "嘉豪", "晨阳", "泽宇", "奕辰", "俊熙", "思远", "家豪", "文博", "宇辰", "子豪", "浩轩", "梓睿", "锦程",
+        "天宇", "振宇", "昊天", "志远", "俊豪", "云飞", "嘉懿", "佳乐", "子健", "浩博", "雨泽", "宏宇",
     ],
     single: &[
-        "浩", "宇", "轩", "杰", "博", "睿", "鑫", "磊", "航", "晨", "昊", "铭", "阳", "凯", "涛",
-        "鹏", "帅", "硕", "琦", "辰",
+        "浩", "宇", "轩", "杰", "博", "睿", "鑫", "磊", "航", "晨", "昊", "铭", "阳", "凯", "涛", "鹏", "帅", "硕",
+        "琦", "辰",
     ],
 };
 
 const GIRLS_NAMES: Names = Names {
     double: &[
-        "梓涵", "欣怡", "子涵", "诗涵", "雨桐", "可馨", "佳怡", "若汐", "语嫣", "思琪", "欣妍",
-        "梦瑶", "紫萱", "雨涵", "一诺", "佳琪", "艺涵", "诗琪", "梓萱", "可欣", "欣然", "雨欣",
-        "思雨", "若曦", "馨怡", "佳宁", "婉清", "梦琪", "安琪", "雅琪", "子萱", "晨曦", "静怡",
-        "悦彤", "雨萱", "佳慧", "诗雨", "语桐", "心怡", "梓琪",
+        "梓涵", "欣怡", "子涵", "诗涵", "雨桐", "可馨", "佳怡", "若汐", "语嫣", "思琪", "欣妍", "梦瑶", "紫萱", "雨涵",
+        "一诺", "佳琪", "艺涵", "诗琪", "梓萱", "可欣", "欣然", "雨欣", "思雨", "若曦", "馨怡", "佳宁", "婉清", "梦琪",
+        "安琪", "雅琪", "子萱", "晨曦", "静怡", "悦彤", "雨萱", "佳慧", "诗雨", "语桐", "心怡", "梓琪",
     ],
     single: &[
-        "欣", "怡", "涵", "琪", "萱", "悦", "婷", "妍", "彤", "雪", "佳", "颖", "瑶", "璐", "菲",
-        "蕊", "楠", "畅", "娇", "宁",
+        "欣", "怡", "涵", "琪", "萱", "悦", "婷", "妍", "彤", "雪", "佳", "颖", "瑶", "璐", "菲", "蕊", "楠", "畅",
+        "娇", "宁",
     ],
 };
 
 const MEN_NAMES: Names = Names {
     double: &[
-        "建军", "志刚", "海涛", "晓东", "建华", "俊峰", "文杰", "立伟", "志勇", "海龙", "永强",
-        "国辉", "宏伟", "振宇", "金龙", "春雷", "明亮", "晓明", "建新", "卫东", "立军", "海军",
-        "志强", "红旗", "福生", "学军", "新华", "东升", "长青", "宝军",
+        "建军", "志刚", "海涛", "晓东", "建华", "俊峰", "文杰", "立伟", "志勇", "海龙", "永强", "国辉", "宏伟", "振宇",
+        "金龙", "春雷", "明亮", "晓明", "建新", "卫东", "立军", "海军", "志强", "红旗", "福生", "学军", "新华", "东升",
+        "长青", "宝军",
     ],
     single: &[
-        "伟", "磊", "军", "勇", "涛", "强", "鹏", "杰", "超", "亮", "刚", "斌", "辉", "峰", "鑫",
-        "浩", "波", "龙", "明", "健",
+        "伟", "磊", "军", "勇", "涛", "强", "鹏", "杰", "超", "亮", "刚", "斌", "辉", "峰", "鑫", "浩", "波", "龙",
+        "明", "健",
     ],
 };
 
 const WOMEN_NAMES: Names = Names {
     double: &[
-        "丽娜", "晓燕", "春梅", "海燕", "秀丽", "丽丽", "红梅", "玉洁", "艳红", "晓丽", "美玲",
-        "小红", "雪梅", "丽华", "桂芳", "静静", "婷婷", "佳慧", "翠翠", "彩霞", "金花", "玉红",
-        "晓红", "春燕", "立新", "淑华", "丽红", "艳霞", "凤霞", "亚楠",
+        "丽娜", "晓燕", "春梅", "海燕", "秀丽", "丽丽", "红梅", "玉洁", "艳红", "晓丽", "美玲", "小红", "雪梅", "丽华",
+        "桂芳", "静静", "婷婷", "佳慧", "翠翠", "彩霞", "金花", "玉红", "晓红", "春燕", "立新", "淑华", "丽红", "艳霞",
+        "凤霞", "亚楠",
     ],
     single: &[
-        "丽", "静", "敏", "燕", "娟", "艳", "芳", "霞", "红", "莉", "萍", "娜", "玲", "慧", "颖",
-        "洁", "琳", "倩", "英", "梅",
+        "丽", "静", "敏", "燕", "娟", "艳", "芳", "霞", "红", "莉", "萍", "娜", "玲", "慧", "颖", "洁", "琳", "倩",
+        "英", "梅",
     ],
 };
 
 const OLD_MEN_NAMES: Names = Names {
     double: &[
-        "建国", "国华", "志强", "德明", "永福", "春生", "长林", "振华", "宝山", "国庆", "福海",
-        "文明", "玉林", "树林", "桂林", "凤山", "连生", "庆丰", "广田", "金柱", "宝林", "德胜",
-        "占江", "振江", "学文", "玉成", "万福", "福贵", "永顺", "全友",
+        "建国", "国华", "志强", "德明", "永福", "春生", "长林", "振华", "宝山", "国庆", "福海", "文明", "玉林", "树林",
+        "桂林", "凤山", "连生", "庆丰", "广田", "金柱", "宝林", "德胜", "占江", "振江", "学文", "玉成", "万福", "福贵",
+        "永顺", "全友",
     ],
-    single: &[
-        "军", "明", "林", "华", "山", "成", "祥", "福", "贵", "海", "生", "忠", "才", "义", "良",
-    ],
+    single: &["军", "明", "林", "华", "山", "成", "祥", "福", "贵", "海", "生", "忠", "才", "义", "良"],
 };
 
 const OLD_WOMEN_NAMES: Names = Names {
     double: &[
-        "秀英", "桂兰", "玉兰", "秀兰", "淑珍", "凤英", "玉珍", "桂英", "秀珍", "素芬", "淑兰",
-        "玉梅", "桂芝", "凤兰", "秀芝", "春兰", "玉芬", "淑芳", "金凤", "翠英", "秀云", "桂荣",
-        "淑英", "玉凤", "秀荣", "桂珍", "凤琴", "素珍", "玉华", "秀芳",
+        "秀英", "桂兰", "玉兰", "秀兰", "淑珍", "凤英", "玉珍", "桂英", "秀珍", "素芬", "淑兰", "玉梅", "桂芝", "凤兰",
+        "秀芝", "春兰", "玉芬", "淑芳", "金凤", "翠英", "秀云", "桂荣", "淑英", "玉凤", "秀荣", "桂珍", "凤琴", "素珍",
+        "玉华", "秀芳",
     ],
-    single: &[
-        "英", "兰", "珍", "芬", "霞", "荣", "凤", "梅", "琴", "云", "芝", "娥", "秀", "香", "清",
-    ],
+    single: &["英", "兰", "珍", "芬", "霞", "荣", "凤", "梅", "琴", "云", "芝", "娥", "秀", "香", "清"],
 };
 
 /// Ethnic groups in per mille: Tianjin is overwhelmingly 汉族, with 回族 and 满族 the
 /// largest minorities.
-const ETHNICITIES: [(&str, u32); 6] = [
-    ("汉族", 970),
-    ("回族", 17),
-    ("满族", 8),
-    ("蒙古族", 3),
-    ("朝鲜族", 1),
-    ("壮族", 1),
-];
+const ETHNICITIES: [(&str, u32); 6] =
+    [("汉族", 970), ("回族", 17), ("满族", 8), ("蒙古族", 3), ("朝鲜族", 1), ("壮族", 1)];
 
 /// Where parents work (province, prefecture) with weights.
 const WORKPLACES: &[((&str, &str), u32)] = &[
@@ -339,9 +318,9 @@ const WORKPLACES: &[((&str, &str), u32)] = &[
 
 /// Mobile number prefixes (1[3-9]x).
 const MOBILE_PREFIXES: [&str; 36] = [
-    "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152",
-    "153", "155", "156", "157", "158", "159", "166", "170", "173", "175", "176", "177", "178",
-    "180", "181", "182", "183", "185", "186", "187", "188", "189", "199",
+    "130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152", "153", "155", "156",
+    "157", "158", "159", "166", "170", "173", "175", "176", "177", "178", "180", "181", "182", "183", "185", "186",
+    "187", "188", "189", "199",
 ];
 
 const DISABILITY_CATEGORIES: [(&str, u32); 7] = [
@@ -354,19 +333,10 @@ const DISABILITY_CATEGORIES: [(&str, u32); 7] = [
     ("多重残疾", 10),
 ];
 
-const DISABILITY_GRADES: [(&str, u32); 4] =
-    [("一级", 15), ("二级", 25), ("三级", 30), ("四级", 30)];
+const DISABILITY_GRADES: [(&str, u32); 4] = [("一级", 15), ("二级", 25), ("三级", 30), ("四级", 30)];
 
-const ILLNESSES: [&str; 8] = [
-    "先天性心脏病",
-    "白血病",
-    "癫痫",
-    "哮喘",
-    "肾病综合征",
-    "1型糖尿病",
-    "血友病",
-    "再生障碍性贫血",
-];
+const ILLNESSES: [&str; 8] =
+    ["先天性心脏病", "白血病", "癫痫", "哮喘", "肾病综合征", "1型糖尿病", "血友病", "再生障碍性贫血"];
 
 /// Why the parent at home cannot look after the child (notes of the 3.4% group).
 const INCAPACITY_NOTES: [&str; 5] = [
@@ -380,14 +350,8 @@ const INCAPACITY_NOTES: [&str; 5] = [
 const ORDINALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 
 /// Relatives who may be entrusted: the title, and whether they share the father's surname.
-const RELATIVES: [(&str, bool); 6] = [
-    ("伯父", true),
-    ("叔叔", true),
-    ("姑姑", true),
-    ("舅舅", false),
-    ("姨妈", false),
-    ("表哥", false),
-];
+const RELATIVES: [(&str, bool); 6] =
+    [("伯父", true), ("叔叔", true), ("姑姑", true), ("舅舅", false), ("姨妈", false), ("表哥", false)];
 
 /// How many sequence numbers an address code and birth date give each sex:
 /// odd 001–999 for men, even 002–998 for women.
@@ -431,18 +395,12 @@ impl Generator {
     /// left, children get the placeholder `120000000000`.
     pub fn new(seed: u64, villages: Vec<String>, today: NaiveDate) -> Generator {
         let mut codes: Vec<[u8; 6]> = Vec::new();
-        let mut vs: Vec<Village> = villages
-            .into_iter()
-            .filter(|v| usable_village(v))
-            .map(|code| village(&mut codes, code))
-            .collect();
+        let mut vs: Vec<Village> =
+            villages.into_iter().filter(|v| usable_village(v)).map(|code| village(&mut codes, code)).collect();
         if vs.is_empty() {
             vs.push(village(&mut codes, PLACEHOLDER_VILLAGE.to_string()));
         }
-        let outside = OUTSIDE_CODES
-            .iter()
-            .map(|c| code_index(&mut codes, c))
-            .collect();
+        let outside = OUTSIDE_CODES.iter().map(|c| code_index(&mut codes, c)).collect();
         let ty = today.year();
         // Grandparents are at most 76, parents at most 45 + 15 years older than `today`'s
         // youngest children: every adult is born after 1 January of `ty - 77`.
@@ -455,10 +413,7 @@ impl Generator {
             let (earliest, latest) = band.birth_range(today, rule);
             (earliest.num_days_from_ce(), latest.num_days_from_ce())
         });
-        let surnames = SURNAMES
-            .iter()
-            .flat_map(|&(s, w)| std::iter::repeat_n(s, w as usize))
-            .collect();
+        let surnames = SURNAMES.iter().flat_map(|&(s, w)| std::iter::repeat_n(s, w as usize)).collect();
         Generator {
             rng: StdRng::seed_from_u64(seed),
             today,
@@ -488,19 +443,11 @@ impl Generator {
         // Birth date, hukou and ID number.
         let mut birth = self.birth_in_band(band);
         let mut age = self.age(birth);
-        let no_hukou = if age == 0 {
-            NO_HUKOU_AGE_0
-        } else {
-            NO_HUKOU_OLDER
-        };
+        let no_hukou = if age == 0 { NO_HUKOU_AGE_0 } else { NO_HUKOU_OLDER };
         let hukou_registered = !self.rng.random_bool(no_hukou);
         let mut id_number = None;
         if hukou_registered {
-            let code = if self.rng.random_bool(RETIRED_CODE) {
-                retired
-            } else {
-                district
-            };
+            let code = if self.rng.random_bool(RETIRED_CODE) { retired } else { district };
             // A full (district, date, sex) is all but impossible; another date in the band
             // is then taken.
             for _ in 0..64 {
@@ -519,22 +466,16 @@ impl Generator {
         let address = self.address(rural);
 
         // Health and schooling.
-        let (health, disability_category, disability_grade, illness) =
-            match self.rng.random_range(0..1000) {
-                0..994 => (Health::Healthy, None, None, None),
-                994..999 => (
-                    Health::Disabled,
-                    Some(pick(&mut self.rng, &DISABILITY_CATEGORIES).to_string()),
-                    Some(pick(&mut self.rng, &DISABILITY_GRADES).to_string()),
-                    None,
-                ),
-                _ => (
-                    Health::Ill,
-                    None,
-                    None,
-                    Some(self.choose(&ILLNESSES).to_string()),
-                ),
-            };
+        let (health, disability_category, disability_grade, illness) = match self.rng.random_range(0..1000) {
+            0..994 => (Health::Healthy, None, None, None),
+            994..999 => (
+                Health::Disabled,
+                Some(pick(&mut self.rng, &DISABILITY_CATEGORIES).to_string()),
+                Some(pick(&mut self.rng, &DISABILITY_GRADES).to_string()),
+                None,
+            ),
+            _ => (Health::Ill, None, None, Some(self.choose(&ILLNESSES).to_string())),
+        };
         let severe = matches!(disability_grade.as_deref(), Some("一级" | "二级"));
         let schooling = self.schooling(age, severe);
         let school_name = self.school_name(schooling, district_name);
@@ -559,28 +500,15 @@ impl Generator {
         let mother_born = mother.birth_date.map_or(birth, |d| d.num_days_from_ce());
         let (pgf_day, pgm_day) = self.grandparents_born(father_born);
         let (mgf_day, mgm_day) = self.grandparents_born(mother_born);
-        let paternal_grandfather = Grandparent {
-            name: self.name(surname, &OLD_MEN_NAMES),
-            birth_date: Some(date(pgf_day)),
-        };
-        let paternal_grandmother = Grandparent {
-            name: self.full_name(&OLD_WOMEN_NAMES),
-            birth_date: Some(date(pgm_day)),
-        };
-        let maternal_grandfather = Grandparent {
-            name: self.name(mother_surname, &OLD_MEN_NAMES),
-            birth_date: Some(date(mgf_day)),
-        };
-        let maternal_grandmother = Grandparent {
-            name: self.full_name(&OLD_WOMEN_NAMES),
-            birth_date: Some(date(mgm_day)),
-        };
-        let mut grandparents = [
-            paternal_grandfather,
-            paternal_grandmother,
-            maternal_grandfather,
-            maternal_grandmother,
-        ];
+        let paternal_grandfather =
+            Grandparent { name: self.name(surname, &OLD_MEN_NAMES), birth_date: Some(date(pgf_day)) };
+        let paternal_grandmother =
+            Grandparent { name: self.full_name(&OLD_WOMEN_NAMES), birth_date: Some(date(pgm_day)) };
+        let maternal_grandfather =
+            Grandparent { name: self.name(mother_surname, &OLD_MEN_NAMES), birth_date: Some(date(mgf_day)) };
+        let maternal_grandmother =
+            Grandparent { name: self.full_name(&OLD_WOMEN_NAMES), birth_date: Some(date(mgm_day)) };
+        let mut grandparents = [paternal_grandfather, paternal_grandmother, maternal_grandfather, maternal_grandmother];
 
         // Who looks after the child.
         let mut entrusted_guardian = None;
@@ -591,10 +519,8 @@ impl Generator {
         match carer {
             Carer::Grandparent | Carer::RelativeOrFriend | Carer::Unsupervised => {
                 self.away(&mut father, None);
-                let with = self
-                    .rng
-                    .random_bool(0.6)
-                    .then(|| (father.work_province.clone(), father.work_prefecture.clone()));
+                let with =
+                    self.rng.random_bool(0.6).then(|| (father.work_province.clone(), father.work_prefecture.clone()));
                 self.away(&mut mother, with);
             }
             Carer::ParentIncapable => {
@@ -665,12 +591,7 @@ impl Generator {
                 *g = Grandparent::default();
             }
         }
-        let [
-            paternal_grandfather,
-            paternal_grandmother,
-            maternal_grandfather,
-            maternal_grandmother,
-        ] = grandparents;
+        let [paternal_grandfather, paternal_grandmother, maternal_grandfather, maternal_grandmother] = grandparents;
 
         let troubled = health != Health::Healthy;
         let (income_sources, assistance) = self.support(carer, troubled);
@@ -724,25 +645,16 @@ impl Generator {
     /// The next unused ID number of an address code, birth date and sex, or `None` when the
     /// 500 (499) sequence numbers are all taken or the date lies outside the covered range.
     fn allocate_id(&mut self, code: u16, birth: i32, male: bool) -> Option<String> {
-        let day = usize::try_from(birth - self.base_day)
-            .ok()
-            .filter(|&d| d < self.days)?;
+        let day = usize::try_from(birth - self.base_day).ok().filter(|&d| d < self.days)?;
         let slot = (usize::from(code) * self.days + day) * 2 + usize::from(male);
         let k = u32::from(*self.used.get(slot)?);
-        let (n, first) = if male {
-            (MALE_SEQUENCES, 1)
-        } else {
-            (FEMALE_SEQUENCES, 2)
-        };
+        let (n, first) = if male { (MALE_SEQUENCES, 1) } else { (FEMALE_SEQUENCES, 2) };
         if k >= n {
             return None;
         }
         self.used[slot] += 1;
         // A fixed permutation of the sequence numbers, so that they do not simply count up.
-        let offset = (day as u32)
-            .wrapping_mul(7919)
-            .wrapping_add(u32::from(code) * 104_729)
-            % n;
+        let offset = (day as u32).wrapping_mul(7919).wrapping_add(u32::from(code) * 104_729) % n;
         let seq = 2 * ((k * 193 + offset) % n) + first;
         let d = date(birth);
         let mut s = String::with_capacity(18);
@@ -774,11 +686,7 @@ impl Generator {
     }
 
     fn name(&mut self, surname: &str, names: &Names) -> String {
-        let given = if self.rng.random_bool(0.8) {
-            self.choose(names.double)
-        } else {
-            self.choose(names.single)
-        };
+        let given = if self.rng.random_bool(0.8) { self.choose(names.double) } else { self.choose(names.single) };
         let mut s = String::with_capacity(surname.len() + given.len());
         s.push_str(surname);
         s.push_str(given);
@@ -798,11 +706,7 @@ impl Generator {
     /// "3组27号" in a village, "5号楼2门301" in a community.
     fn address(&mut self, rural: bool) -> String {
         if rural {
-            format!(
-                "{}组{}号",
-                self.rng.random_range(1..=12),
-                self.rng.random_range(1..=80)
-            )
+            format!("{}组{}号", self.rng.random_range(1..=12), self.rng.random_range(1..=80))
         } else {
             format!(
                 "{}号楼{}门{}0{}",
@@ -898,14 +802,7 @@ impl Generator {
     /// A parent born `years` (20–45) before the child, with ID number and phone; at home and
     /// capable until the carer decides otherwise.
     #[allow(clippy::needless_update)] // fields added later keep their defaults
-    fn parent(
-        &mut self,
-        surname: &str,
-        male: bool,
-        child_born: i32,
-        years: i32,
-        code: u16,
-    ) -> Parent {
+    fn parent(&mut self, surname: &str, male: bool, child_born: i32, years: i32, code: u16) -> Parent {
         let names = if male { &MEN_NAMES } else { &WOMEN_NAMES };
         let name = self.name(surname, names);
         let born = child_born - (years * 365 + years / 4 + self.rng.random_range(0..365));
@@ -956,19 +853,14 @@ impl Generator {
         } else {
             hi
         };
-        let gm = (gf + self.rng.random_range(-1..=4))
-            .min(hi)
-            .min(py - 18)
-            .max(lo);
+        let gm = (gf + self.rng.random_range(-1..=4)).min(hi).min(py - 18).max(lo);
         (self.day_in_year(gf), self.day_in_year(gm))
     }
 
     /// A day of `year` (days from the common era), never after `today`.
     fn day_in_year(&mut self, year: i32) -> i32 {
         let ordinal = self.rng.random_range(1..=365);
-        NaiveDate::from_yo_opt(year, ordinal)
-            .map_or(self.today_day, |d| d.num_days_from_ce())
-            .min(self.today_day)
+        NaiveDate::from_yo_opt(year, ordinal).map_or(self.today_day, |d| d.num_days_from_ce()).min(self.today_day)
     }
 
     /// One of the four grandparents as the entrusted guardian: mostly on the father's side,
@@ -993,11 +885,7 @@ impl Generator {
             _ => None,
         };
         let confirmed_on = self.confirmed_on(child_born);
-        let relation = if paternal {
-            Relation::PaternalGrandparent
-        } else {
-            Relation::MaternalGrandparent
-        };
+        let relation = if paternal { Relation::PaternalGrandparent } else { Relation::MaternalGrandparent };
         EntrustedGuardian {
             name: grandparents[i].name.clone(),
             id_number,
@@ -1022,11 +910,7 @@ impl Generator {
         let names = if male { &MEN_NAMES } else { &WOMEN_NAMES };
         let (relation, name) = if relative {
             let &(_, same_surname) = RELATIVES.choose(&mut self.rng).unwrap_or(&RELATIVES[0]);
-            let s = if same_surname {
-                surname
-            } else {
-                self.surname()
-            };
+            let s = if same_surname { surname } else { self.surname() };
             (Relation::OtherRelative, self.name(s, names))
         } else {
             (Relation::Friend, self.full_name(names))
@@ -1065,11 +949,7 @@ impl Generator {
 
     /// A Tianjin landline: 022 and 8 digits.
     fn landline(&mut self) -> String {
-        format!(
-            "022-{}{:07}",
-            self.rng.random_range(2..=8),
-            self.rng.random_range(0..10_000_000u32)
-        )
+        format!("022-{}{:07}", self.rng.random_range(2..=8), self.rng.random_range(0..10_000_000u32))
     }
 
     /// Income sources and assistance, each in code order (as validation stores them).
@@ -1091,11 +971,7 @@ impl Generator {
         if self.rng.random_bool(0.02) {
             income.push(IncomeSource::Other);
         }
-        let relatives = if carer == Carer::RelativeOrFriend {
-            0.2
-        } else {
-            0.04
-        };
+        let relatives = if carer == Carer::RelativeOrFriend { 0.2 } else { 0.04 };
         if self.rng.random_bool(relatives) {
             income.push(IncomeSource::Relatives);
         }
@@ -1121,11 +997,7 @@ impl Generator {
         if self.rng.random_bool(0.01) {
             assistance.push(Assistance::Other);
         }
-        let temporary = if carer == Carer::Unsupervised {
-            0.05
-        } else {
-            0.02
-        };
+        let temporary = if carer == Carer::Unsupervised { 0.05 } else { 0.02 };
         if self.rng.random_bool(temporary) {
             assistance.push(Assistance::Temporary);
         }
@@ -1135,11 +1007,7 @@ impl Generator {
 
 /// A 12-digit code whose first two digits name a province.
 fn usable_village(code: &str) -> bool {
-    region::is_village_code(code)
-        && code
-            .get(..2)
-            .and_then(|p| p.parse().ok())
-            .is_some_and(id_number::is_province_code)
+    region::is_village_code(code) && code.get(..2).and_then(|p| p.parse().ok()).is_some_and(id_number::is_province_code)
 }
 
 /// Registers a village's district and retired codes.
@@ -1153,17 +1021,8 @@ fn village(codes: &mut Vec<[u8; 6]>, code: String) -> Village {
     };
     // The first retired code: deterministic, and the only one for most districts.
     let retired = code_index(codes, retired_codes[0]);
-    let rural = code
-        .get(9..)
-        .and_then(|s| s.parse::<u32>().ok())
-        .is_some_and(|n| (200..400).contains(&n));
-    Village {
-        district,
-        retired,
-        district_name: known.map_or("", |(_, n, _)| n),
-        rural,
-        code,
-    }
+    let rural = code.get(9..).and_then(|s| s.parse::<u32>().ok()).is_some_and(|n| (200..400).contains(&n));
+    Village { district, retired, district_name: known.map_or("", |(_, n, _)| n), rural, code }
 }
 
 /// The index of a 6-digit address code in `codes`, added if new.
@@ -1258,10 +1117,7 @@ mod tests {
     }
 
     fn assert_near(what: &str, got: f64, want: f64, tolerance: f64) {
-        assert!(
-            (got - want).abs() <= tolerance,
-            "{what}: {got:.2}% instead of {want}% ± {tolerance}"
-        );
+        assert!((got - want).abs() <= tolerance, "{what}: {got:.2}% instead of {want}% ± {tolerance}");
     }
 
     #[test]
@@ -1272,15 +1128,9 @@ mod tests {
         assert!(all.windows(2).all(|w| w[0] < w[1]));
         let some = villages_of(&idx, &["120114001", "120119100"]);
         assert!(!some.is_empty());
-        assert!(
-            some.iter()
-                .all(|v| v.starts_with("120114001") || v.starts_with("120119100"))
-        );
+        assert!(some.iter().all(|v| v.starts_with("120114001") || v.starts_with("120119100")));
         assert!(some.windows(2).all(|w| w[0] < w[1]));
-        assert_eq!(
-            some.len(),
-            idx.children("120114001").count() + idx.children("120119100").count()
-        );
+        assert_eq!(some.len(), idx.children("120114001").count() + idx.children("120119100").count());
         assert!(villages_of(&idx, &["999999999"]).is_empty());
     }
 
@@ -1296,8 +1146,8 @@ mod tests {
         let (mut grand, mut other, mut incapable, mut alone) = (0, 0, 0, 0);
         for _ in 0..N {
             let f = g.child();
-            let valid = validate::child_file(f.clone(), today(), rule)
-                .unwrap_or_else(|e| panic!("invalid file {f:?}: {e:?}"));
+            let valid =
+                validate::child_file(f.clone(), today(), rule).unwrap_or_else(|e| panic!("invalid file {f:?}: {e:?}"));
             assert_eq!(valid, f, "validation changes nothing");
             let derived = rules::derive(&f, today(), rule);
             let band = derived.age_band.expect("under 16");
@@ -1349,11 +1199,8 @@ mod tests {
                     match eg.relation {
                         Some(Relation::PaternalGrandparent | Relation::MaternalGrandparent) => {
                             grand += 1;
-                            let id = id_number::parse(
-                                eg.id_number.as_deref().expect("guardian ID"),
-                                today(),
-                            )
-                            .expect("valid guardian ID");
+                            let id = id_number::parse(eg.id_number.as_deref().expect("guardian ID"), today())
+                                .expect("valid guardian ID");
                             let y = id.birth_date().year();
                             assert!((1950..=1975).contains(&y), "grandparent born {y}");
                         }

@@ -15,38 +15,10 @@ pub const DEMO_VILLAGE: &str = "120114101204";
 
 /// (username, display name, role, organisation name, organisation type, region)
 pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, OrgType, &str)] = &[
-    (
-        "admin",
-        "系统管理员",
-        Role::Admin,
-        "天津市民政局",
-        OrgType::CityCivilAffairs,
-        "12",
-    ),
-    (
-        "city",
-        "市民政王科长",
-        Role::CityOfficer,
-        "天津市民政局",
-        OrgType::CityCivilAffairs,
-        "12",
-    ),
-    (
-        "district",
-        "区民政李科员",
-        Role::DistrictOfficer,
-        "武清区民政局",
-        OrgType::DistrictCivilAffairs,
-        "120114",
-    ),
-    (
-        "township",
-        "梅厂镇张干事",
-        Role::TownshipStaff,
-        "梅厂镇人民政府",
-        OrgType::TownshipGovernment,
-        "120114101",
-    ),
+    ("admin", "系统管理员", Role::Admin, "天津市民政局", OrgType::CityCivilAffairs, "12"),
+    ("city", "市民政王科长", Role::CityOfficer, "天津市民政局", OrgType::CityCivilAffairs, "12"),
+    ("district", "区民政李科员", Role::DistrictOfficer, "武清区民政局", OrgType::DistrictCivilAffairs, "120114"),
+    ("township", "梅厂镇张干事", Role::TownshipStaff, "梅厂镇人民政府", OrgType::TownshipGovernment, "120114101"),
     (
         "director",
         "郭罗庄村儿童主任刘芳",
@@ -55,30 +27,9 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, OrgType, &str)] = &[
         OrgType::VillageCommittee,
         DEMO_VILLAGE,
     ),
-    (
-        "teacher",
-        "梅厂镇中心小学赵老师",
-        Role::Teacher,
-        "梅厂镇中心小学",
-        OrgType::School,
-        "120114101",
-    ),
-    (
-        "doctor",
-        "梅厂镇卫生院陈医生",
-        Role::Doctor,
-        "梅厂镇卫生院",
-        OrgType::Hospital,
-        "120114101",
-    ),
-    (
-        "police",
-        "梅厂派出所值班民警",
-        Role::Police,
-        "梅厂派出所",
-        OrgType::PoliceStation,
-        "120114101",
-    ),
+    ("teacher", "梅厂镇中心小学赵老师", Role::Teacher, "梅厂镇中心小学", OrgType::School, "120114101"),
+    ("doctor", "梅厂镇卫生院陈医生", Role::Doctor, "梅厂镇卫生院", OrgType::Hospital, "120114101"),
+    ("police", "梅厂派出所值班民警", Role::Police, "梅厂派出所", OrgType::PoliceStation, "120114101"),
     (
         "socialworker",
         "春晖社工服务中心孙社工",
@@ -116,8 +67,7 @@ pub fn demo(store: &Store) -> anyhow::Result<()> {
     if store.count_users()? > 0 {
         return Ok(());
     }
-    let hash =
-        shouhu_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let hash = shouhu_web::auth::hash_password(DEMO_PASSWORD).map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let mut orgs: Vec<(&str, i64)> = Vec::new();
     let mut school = None;
     for (username, display, role, org, org_type, region) in DEMO_ACCOUNTS {
@@ -144,9 +94,7 @@ pub fn demo(store: &Store) -> anyhow::Result<()> {
             f.village_code = DEMO_VILLAGE.into();
         }
         // Pupils in 梅厂镇 attend the demo school, so the teacher sees them.
-        if f.village_code.starts_with("120114101")
-            && f.schooling == Some(shouhu_domain::codes::Schooling::Primary)
-        {
+        if f.village_code.starts_with("120114101") && f.schooling == Some(shouhu_domain::codes::Schooling::Primary) {
             f.school_org_id = school;
             f.school_name = Some("梅厂镇中心小学".into());
         }
@@ -157,12 +105,7 @@ pub fn demo(store: &Store) -> anyhow::Result<()> {
 }
 
 /// Adds `n` synthetic children over all of Tianjin's villages, in batches of one transaction each.
-pub fn synthetic_children(
-    store: &Store,
-    n: u64,
-    seed: u64,
-    mut progress: impl FnMut(u64),
-) -> anyhow::Result<u64> {
+pub fn synthetic_children(store: &Store, n: u64, seed: u64, mut progress: impl FnMut(u64)) -> anyhow::Result<u64> {
     let mut g = Generator::new(seed, demo::all_villages(&store.regions), store.today());
     let actor = system_actor();
     let mut done = 0;
@@ -177,24 +120,13 @@ pub fn synthetic_children(
 }
 
 /// Creates an administrator in the city civil-affairs organisation (created if missing).
-pub fn create_admin(
-    store: &Store,
-    username: &str,
-    display_name: &str,
-    password: &str,
-) -> anyhow::Result<i64> {
+pub fn create_admin(store: &Store, username: &str, display_name: &str, password: &str) -> anyhow::Result<i64> {
     let hash = shouhu_web::auth::hash_password(password).map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    let org = match store
-        .list_orgs()?
-        .into_iter()
-        .find(|o| o.org_type == OrgType::CityCivilAffairs && o.region_code == "12")
-    {
-        Some(o) => o.id,
-        None => store.create_org(
-            shouhu_domain::msg::SETUP_ORG_NAME,
-            OrgType::CityCivilAffairs,
-            "12",
-        )?,
-    };
+    let org =
+        match store.list_orgs()?.into_iter().find(|o| o.org_type == OrgType::CityCivilAffairs && o.region_code == "12")
+        {
+            Some(o) => o.id,
+            None => store.create_org(shouhu_domain::msg::SETUP_ORG_NAME, OrgType::CityCivilAffairs, "12")?,
+        };
     Ok(store.create_user(username, display_name, &hash, org, Role::Admin)?)
 }

@@ -50,10 +50,8 @@ pub fn reaches_age_on(birth: NaiveDate, years: u32, rule: AgeRule) -> NaiveDate 
     if years == 0 {
         return birth;
     }
-    let anniversary = i32::try_from(years)
-        .ok()
-        .and_then(|y| birth.year().checked_add(y))
-        .and_then(|year| anniversary(birth, year));
+    let anniversary =
+        i32::try_from(years).ok().and_then(|y| birth.year().checked_add(y)).and_then(|year| anniversary(birth, year));
     let Some(anniversary) = anniversary else {
         return NaiveDate::MAX;
     };
@@ -66,11 +64,8 @@ pub fn reaches_age_on(birth: NaiveDate, years: u32, rule: AgeRule) -> NaiveDate 
 /// The birthday of someone born on `birth` in `year`: 29 February becomes 28 February in
 /// a common year.
 fn anniversary(birth: NaiveDate, year: i32) -> Option<NaiveDate> {
-    NaiveDate::from_ymd_opt(year, birth.month(), birth.day()).or_else(|| {
-        (birth.month() == 2 && birth.day() == 29)
-            .then(|| NaiveDate::from_ymd_opt(year, 2, 28))
-            .flatten()
-    })
+    NaiveDate::from_ymd_opt(year, birth.month(), birth.day())
+        .or_else(|| (birth.month() == 2 && birth.day() == 29).then(|| NaiveDate::from_ymd_opt(year, 2, 28)).flatten())
 }
 
 /// The age bands of the statistics forms [M16]. Only children under 16 are counted
@@ -90,8 +85,7 @@ pub enum AgeBand {
 }
 
 impl AgeBand {
-    pub const ALL: &'static [AgeBand] =
-        &[AgeBand::From0To5, AgeBand::From6To13, AgeBand::From14To16];
+    pub const ALL: &'static [AgeBand] = &[AgeBand::From0To5, AgeBand::From6To13, AgeBand::From14To16];
 
     /// The stable code stored in the database and used in the API.
     pub fn code(self) -> &'static str {
@@ -117,9 +111,10 @@ impl AgeBand {
         let s = s.trim();
         let label = s.replace(['-', '~', '～', '—'], "–");
         let label = label.strip_suffix('岁').unwrap_or(&label);
-        Self::ALL.iter().copied().find(|b| {
-            b.code() == s || b.label() == s || b.label().strip_suffix('岁') == Some(label)
-        })
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|b| b.code() == s || b.label() == s || b.label().strip_suffix('岁') == Some(label))
     }
 
     /// The band of an age in full years [M16]: 0–5, 6–13, and 14–15 for the band labelled
@@ -148,9 +143,7 @@ impl AgeBand {
     pub fn birth_range(self, at: NaiveDate, rule: AgeRule) -> (NaiveDate, NaiveDate) {
         let (youngest, oldest) = self.ages();
         // Born after the latest birth date that is `oldest + 1` at `at`.
-        let earliest = latest_birth_of_age(oldest + 1, at, rule)
-            .succ_opt()
-            .unwrap_or(NaiveDate::MAX);
+        let earliest = latest_birth_of_age(oldest + 1, at, rule).succ_opt().unwrap_or(NaiveDate::MAX);
         (earliest, latest_birth_of_age(youngest, at, rule))
     }
 }
@@ -167,10 +160,7 @@ impl std::fmt::Display for AgeBand {
 /// `reaches_age_on` does not decrease as the birth date increases, so the answer is found
 /// by starting from the same day `years` years before `at` and moving a few days.
 fn latest_birth_of_age(years: u32, at: NaiveDate, rule: AgeRule) -> NaiveDate {
-    let start = i32::try_from(years)
-        .ok()
-        .and_then(|y| at.year().checked_sub(y))
-        .and_then(|year| anniversary(at, year));
+    let start = i32::try_from(years).ok().and_then(|y| at.year().checked_sub(y)).and_then(|year| anniversary(at, year));
     let Some(mut b) = start else {
         return NaiveDate::MIN;
     };
@@ -276,39 +266,15 @@ mod tests {
     #[test]
     fn year_end_births() {
         let birth = d(2009, 12, 31);
-        assert_eq!(
-            full_years(birth, d(2025, 12, 31), AgeRule::DayAfterBirthday),
-            Some(15)
-        );
-        assert_eq!(
-            full_years(birth, d(2026, 1, 1), AgeRule::DayAfterBirthday),
-            Some(16)
-        );
-        assert_eq!(
-            full_years(birth, d(2025, 12, 31), AgeRule::OnBirthday),
-            Some(16)
-        );
-        assert_eq!(
-            reaches_age_on(birth, 16, AgeRule::DayAfterBirthday),
-            d(2026, 1, 1)
-        );
+        assert_eq!(full_years(birth, d(2025, 12, 31), AgeRule::DayAfterBirthday), Some(15));
+        assert_eq!(full_years(birth, d(2026, 1, 1), AgeRule::DayAfterBirthday), Some(16));
+        assert_eq!(full_years(birth, d(2025, 12, 31), AgeRule::OnBirthday), Some(16));
+        assert_eq!(reaches_age_on(birth, 16, AgeRule::DayAfterBirthday), d(2026, 1, 1));
         let birth = d(2010, 1, 1);
-        assert_eq!(
-            full_years(birth, d(2025, 12, 31), AgeRule::OnBirthday),
-            Some(15)
-        );
-        assert_eq!(
-            full_years(birth, d(2026, 1, 1), AgeRule::OnBirthday),
-            Some(16)
-        );
-        assert_eq!(
-            full_years(birth, d(2026, 1, 1), AgeRule::DayAfterBirthday),
-            Some(15)
-        );
-        assert_eq!(
-            full_years(birth, d(2026, 1, 2), AgeRule::DayAfterBirthday),
-            Some(16)
-        );
+        assert_eq!(full_years(birth, d(2025, 12, 31), AgeRule::OnBirthday), Some(15));
+        assert_eq!(full_years(birth, d(2026, 1, 1), AgeRule::OnBirthday), Some(16));
+        assert_eq!(full_years(birth, d(2026, 1, 1), AgeRule::DayAfterBirthday), Some(15));
+        assert_eq!(full_years(birth, d(2026, 1, 2), AgeRule::DayAfterBirthday), Some(16));
     }
 
     #[test]
@@ -342,26 +308,14 @@ mod tests {
     #[test]
     fn birth_on_28_february_of_a_leap_year() {
         let birth = d(2012, 2, 28);
-        assert_eq!(
-            full_years(birth, d(2028, 2, 28), AgeRule::OnBirthday),
-            Some(16)
-        );
-        assert_eq!(
-            full_years(birth, d(2028, 2, 28), AgeRule::DayAfterBirthday),
-            Some(15)
-        );
-        assert_eq!(
-            full_years(birth, d(2028, 2, 29), AgeRule::DayAfterBirthday),
-            Some(16)
-        );
+        assert_eq!(full_years(birth, d(2028, 2, 28), AgeRule::OnBirthday), Some(16));
+        assert_eq!(full_years(birth, d(2028, 2, 28), AgeRule::DayAfterBirthday), Some(15));
+        assert_eq!(full_years(birth, d(2028, 2, 29), AgeRule::DayAfterBirthday), Some(16));
     }
 
     #[test]
     fn extreme_ages_saturate() {
-        assert_eq!(
-            reaches_age_on(d(2020, 1, 1), u32::MAX, AgeRule::OnBirthday),
-            NaiveDate::MAX
-        );
+        assert_eq!(reaches_age_on(d(2020, 1, 1), u32::MAX, AgeRule::OnBirthday), NaiveDate::MAX);
         assert!(full_years(NaiveDate::MIN, NaiveDate::MAX, AgeRule::OnBirthday).is_some());
     }
 
@@ -373,16 +327,8 @@ mod tests {
                 for years in [1, 6, 8, 14, 16, 18] {
                     let on = reaches_age_on(birth, years, rule);
                     let before = on.pred_opt().expect("in range");
-                    assert_eq!(
-                        full_years(birth, on, rule),
-                        Some(years),
-                        "{birth} {years} {rule:?}"
-                    );
-                    assert_eq!(
-                        full_years(birth, before, rule),
-                        Some(years - 1),
-                        "{birth} {years} {rule:?}"
-                    );
+                    assert_eq!(full_years(birth, on, rule), Some(years), "{birth} {years} {rule:?}");
+                    assert_eq!(full_years(birth, before, rule), Some(years - 1), "{birth} {years} {rule:?}");
                 }
                 birth = birth.succ_opt().expect("in range");
             }
@@ -457,10 +403,7 @@ mod tests {
         let mut checked = 0;
         for at in reference_dates {
             for rule in RULES {
-                let ranges: Vec<_> = AgeBand::ALL
-                    .iter()
-                    .map(|&b| (b, b.birth_range(at, rule)))
-                    .collect();
+                let ranges: Vec<_> = AgeBand::ALL.iter().map(|&b| (b, b.birth_range(at, rule))).collect();
                 // From 17 years before `at` to a few days after it.
                 let mut birth = d(at.year() - 17, 1, 1);
                 let last = at.checked_add_days(Days::new(5)).expect("in range");
@@ -485,33 +428,15 @@ mod tests {
     #[test]
     fn birth_range_examples() {
         let at = d(2026, 6, 15);
-        assert_eq!(
-            AgeBand::From0To5.birth_range(at, AgeRule::OnBirthday),
-            (d(2020, 6, 16), d(2026, 6, 15))
-        );
-        assert_eq!(
-            AgeBand::From14To16.birth_range(at, AgeRule::OnBirthday),
-            (d(2010, 6, 16), d(2012, 6, 15))
-        );
-        assert_eq!(
-            AgeBand::From14To16.birth_range(at, AgeRule::DayAfterBirthday),
-            (d(2010, 6, 15), d(2012, 6, 14))
-        );
+        assert_eq!(AgeBand::From0To5.birth_range(at, AgeRule::OnBirthday), (d(2020, 6, 16), d(2026, 6, 15)));
+        assert_eq!(AgeBand::From14To16.birth_range(at, AgeRule::OnBirthday), (d(2010, 6, 16), d(2012, 6, 15)));
+        assert_eq!(AgeBand::From14To16.birth_range(at, AgeRule::DayAfterBirthday), (d(2010, 6, 15), d(2012, 6, 14)));
         // On 1 March of a common year, a 29 February birth has had its (28 February)
         // birthday under both rules.
         let at = d(2025, 3, 1);
-        assert_eq!(
-            AgeBand::From6To13.birth_range(at, AgeRule::DayAfterBirthday),
-            (d(2011, 3, 1), d(2019, 2, 28))
-        );
-        assert_eq!(
-            AgeBand::From6To13.birth_range(at, AgeRule::OnBirthday),
-            (d(2011, 3, 2), d(2019, 3, 1))
-        );
+        assert_eq!(AgeBand::From6To13.birth_range(at, AgeRule::DayAfterBirthday), (d(2011, 3, 1), d(2019, 2, 28)));
+        assert_eq!(AgeBand::From6To13.birth_range(at, AgeRule::OnBirthday), (d(2011, 3, 2), d(2019, 3, 1)));
         let at = d(2024, 2, 29);
-        assert_eq!(
-            AgeBand::From6To13.birth_range(at, AgeRule::OnBirthday),
-            (d(2010, 3, 1), d(2018, 2, 28))
-        );
+        assert_eq!(AgeBand::From6To13.birth_range(at, AgeRule::OnBirthday), (d(2010, 3, 1), d(2018, 2, 28)));
     }
 }

@@ -2,8 +2,7 @@
 //! Fields follow the 2016 census registration form ([M16], docs/domain.md §3.1).
 
 use crate::codes::{
-    Assistance, Category, CloseReason, GuardianshipType, Health, IncomeSource, Relation, Schooling,
-    Sex,
+    Assistance, Category, CloseReason, GuardianshipType, Health, IncomeSource, Relation, Schooling, Sex,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -114,11 +113,7 @@ pub struct ChildFile {
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum FileStatus {
     Open,
-    Closed {
-        reason: CloseReason,
-        note: Option<String>,
-        closed_at: DateTime<Utc>,
-    },
+    Closed { reason: CloseReason, note: Option<String>, closed_at: DateTime<Utc> },
 }
 
 /// A warning that the law is breached for this child (derived, never typed).
@@ -176,11 +171,7 @@ impl Warning {
     }
 
     pub fn from_bits(bits: i64) -> Vec<Warning> {
-        Self::ALL
-            .iter()
-            .copied()
-            .filter(|w| bits & w.bit() != 0)
-            .collect()
+        Self::ALL.iter().copied().filter(|w| bits & w.bit() != 0).collect()
     }
 
     pub fn to_bits(ws: &[Warning]) -> i64 {

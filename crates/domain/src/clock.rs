@@ -60,35 +60,16 @@ mod tests {
 
     #[test]
     fn china_date_rolls_over_at_16_utc() {
-        let before = Utc
-            .with_ymd_and_hms(2026, 1, 1, 15, 59, 59)
-            .single()
-            .expect("valid");
-        let after = Utc
-            .with_ymd_and_hms(2026, 1, 1, 16, 0, 0)
-            .single()
-            .expect("valid");
-        assert_eq!(
-            china_date(before),
-            NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid")
-        );
-        assert_eq!(
-            china_date(after),
-            NaiveDate::from_ymd_opt(2026, 1, 2).expect("valid")
-        );
+        let before = Utc.with_ymd_and_hms(2026, 1, 1, 15, 59, 59).single().expect("valid");
+        let after = Utc.with_ymd_and_hms(2026, 1, 1, 16, 0, 0).single().expect("valid");
+        assert_eq!(china_date(before), NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid"));
+        assert_eq!(china_date(after), NaiveDate::from_ymd_opt(2026, 1, 2).expect("valid"));
     }
 
     #[test]
     fn fixed_clock_advances() {
-        let c = FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
-                .single()
-                .expect("valid"),
-        );
+        let c = FixedClock::new(Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).single().expect("valid"));
         c.advance(chrono::Duration::days(2));
-        assert_eq!(
-            c.today(),
-            NaiveDate::from_ymd_opt(2026, 1, 3).expect("valid")
-        );
+        assert_eq!(c.today(), NaiveDate::from_ymd_opt(2026, 1, 3).expect("valid"));
     }
 }

@@ -9,10 +9,7 @@ pub trait CodeList: Sized + Copy + 'static {
 
     /// The label of a code, if the code is on the list.
     fn label_of(code: &str) -> Option<&'static str> {
-        Self::all()
-            .iter()
-            .find(|v| v.code() == code)
-            .map(|v| v.label())
+        Self::all().iter().find(|v| v.code() == code).map(|v| v.label())
     }
 
     /// (code, label) of every entry, for a select box.

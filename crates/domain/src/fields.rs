@@ -3,9 +3,7 @@
 //! message for every field that cannot be read.
 
 use crate::child::ChildFile;
-use crate::codes::{
-    Assistance, CodeList, GuardianshipType, Health, IncomeSource, Relation, Schooling, Sex,
-};
+use crate::codes::{Assistance, CodeList, GuardianshipType, Health, IncomeSource, Relation, Schooling, Sex};
 use crate::error::FieldErrors;
 use crate::msg;
 use chrono::NaiveDate;
@@ -20,24 +18,15 @@ pub enum Kind {
     Bool,
     Int,
     /// One of a closed list: the label of a code (None when not on the list), and all options.
-    Enum(
-        fn(&str) -> Option<&'static str>,
-        fn() -> Vec<(&'static str, &'static str)>,
-    ),
+    Enum(fn(&str) -> Option<&'static str>, fn() -> Vec<(&'static str, &'static str)>),
     /// Several of a closed list (repeated checkboxes).
-    Multi(
-        fn(&str) -> Option<&'static str>,
-        fn() -> Vec<(&'static str, &'static str)>,
-    ),
+    Multi(fn(&str) -> Option<&'static str>, fn() -> Vec<(&'static str, &'static str)>),
 }
 
 /// Every field of the form: its dotted path (as in `ChildFile`'s JSON) and kind.
 pub const FIELDS: &[(&str, Kind)] = &[
     ("name", Kind::Text),
-    (
-        "sex",
-        Kind::Enum(<Sex as CodeList>::label_of, <Sex as CodeList>::options),
-    ),
+    ("sex", Kind::Enum(<Sex as CodeList>::label_of, <Sex as CodeList>::options)),
     ("ethnicity", Kind::Text),
     ("birth_date", Kind::Date),
     ("id_number", Kind::Text),
@@ -46,24 +35,12 @@ pub const FIELDS: &[(&str, Kind)] = &[
     ("rural_hukou", Kind::Bool),
     ("address", Kind::Text),
     ("village_code", Kind::Text),
-    (
-        "health",
-        Kind::Enum(
-            <Health as CodeList>::label_of,
-            <Health as CodeList>::options,
-        ),
-    ),
+    ("health", Kind::Enum(<Health as CodeList>::label_of, <Health as CodeList>::options)),
     ("disability_category", Kind::Text),
     ("disability_grade", Kind::Text),
     ("illness", Kind::Text),
     ("boarding", Kind::Bool),
-    (
-        "schooling",
-        Kind::Enum(
-            <Schooling as CodeList>::label_of,
-            <Schooling as CodeList>::options,
-        ),
-    ),
+    ("schooling", Kind::Enum(<Schooling as CodeList>::label_of, <Schooling as CodeList>::options)),
     ("school_name", Kind::Text),
     ("school_org_id", Kind::Int),
     ("father.name", Kind::Text),
@@ -93,39 +70,18 @@ pub const FIELDS: &[(&str, Kind)] = &[
     ("entrusted_guardian.name", Kind::Text),
     ("entrusted_guardian.id_number", Kind::Text),
     ("entrusted_guardian.phone", Kind::Text),
-    (
-        "entrusted_guardian.relation",
-        Kind::Enum(
-            <Relation as CodeList>::label_of,
-            <Relation as CodeList>::options,
-        ),
-    ),
+    ("entrusted_guardian.relation", Kind::Enum(<Relation as CodeList>::label_of, <Relation as CodeList>::options)),
     ("entrusted_guardian.address", Kind::Text),
     ("entrusted_guardian.confirmed_on", Kind::Date),
     ("entrusted_guardian.disqualified", Kind::Bool),
     (
         "guardianship_type",
-        Kind::Enum(
-            <GuardianshipType as CodeList>::label_of,
-            <GuardianshipType as CodeList>::options,
-        ),
+        Kind::Enum(<GuardianshipType as CodeList>::label_of, <GuardianshipType as CodeList>::options),
     ),
     ("lives_alone", Kind::Bool),
     ("unattended", Kind::Bool),
-    (
-        "income_sources",
-        Kind::Multi(
-            <IncomeSource as CodeList>::label_of,
-            <IncomeSource as CodeList>::options,
-        ),
-    ),
-    (
-        "assistance",
-        Kind::Multi(
-            <Assistance as CodeList>::label_of,
-            <Assistance as CodeList>::options,
-        ),
-    ),
+    ("income_sources", Kind::Multi(<IncomeSource as CodeList>::label_of, <IncomeSource as CodeList>::options)),
+    ("assistance", Kind::Multi(<Assistance as CodeList>::label_of, <Assistance as CodeList>::options)),
     ("notes", Kind::Text),
 ];
 
@@ -154,14 +110,8 @@ pub fn read(pairs: &[(String, String)]) -> (ChildFile, FieldErrors) {
 }
 
 /// The code of an option given by its code or its Chinese label.
-fn option_code(
-    options: fn() -> Vec<(&'static str, &'static str)>,
-    v: &str,
-) -> Option<&'static str> {
-    options()
-        .into_iter()
-        .find(|(c, l)| *c == v || *l == v)
-        .map(|(c, _)| c)
+fn option_code(options: fn() -> Vec<(&'static str, &'static str)>, v: &str) -> Option<&'static str> {
+    options().into_iter().find(|(c, l)| *c == v || *l == v).map(|(c, _)| c)
 }
 
 const YES: &[&str] = &["true", "on", "1", "yes", "y", "是", "√", "有"];
@@ -201,11 +151,7 @@ pub fn read_from(pairs: &[(String, String)], source: Source) -> (ChildFile, Fiel
                     continue;
                 }
             }
-            Kind::Bool => Value::Bool(
-                values
-                    .iter()
-                    .any(|v| YES.contains(&v.trim().to_lowercase().as_str())),
-            ),
+            Kind::Bool => Value::Bool(values.iter().any(|v| YES.contains(&v.trim().to_lowercase().as_str()))),
             Kind::Int if first.is_empty() => continue,
             Kind::Int => match first.parse::<i64>() {
                 Ok(n) => Value::from(n),
@@ -268,11 +214,7 @@ fn walk(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, String>)
     match v {
         Value::Object(m) => {
             for (k, v) in m {
-                let p = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
+                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
                 walk(&p, v, out);
             }
         }
@@ -305,16 +247,7 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
     }
-    let norm: String = s
-        .chars()
-        .map(|c| {
-            if matches!(c, '/' | '.' | '年' | '月') {
-                '-'
-            } else {
-                c
-            }
-        })
-        .collect();
+    let norm: String = s.chars().map(|c| if matches!(c, '/' | '.' | '年' | '月') { '-' } else { c }).collect();
     let norm = norm.trim_end_matches('日');
     NaiveDate::parse_from_str(norm, "%Y-%m-%d").ok()
 }
@@ -325,9 +258,7 @@ fn insert_path(root: &mut Map<String, Value>, path: &str, value: Value) {
             root.insert(path.to_string(), value);
         }
         Some((head, rest)) => {
-            let entry = root
-                .entry(head.to_string())
-                .or_insert_with(|| Value::Object(Map::new()));
+            let entry = root.entry(head.to_string()).or_insert_with(|| Value::Object(Map::new()));
             if let Value::Object(m) = entry {
                 insert_path(m, rest, value);
             }
@@ -341,11 +272,7 @@ pub fn display(path: &str, raw: &str) -> String {
     match kind {
         Some(Kind::Bool) => if raw == "true" { msg::YES } else { msg::NO }.to_string(),
         Some(Kind::Enum(label, _)) => label(raw).unwrap_or(raw).to_string(),
-        Some(Kind::Multi(label, _)) => raw
-            .split(',')
-            .map(|c| label(c).unwrap_or(c))
-            .collect::<Vec<_>>()
-            .join("、"),
+        Some(Kind::Multi(label, _)) => raw.split(',').map(|c| label(c).unwrap_or(c)).collect::<Vec<_>>().join("、"),
         _ => raw.to_string(),
     }
 }
@@ -355,9 +282,7 @@ mod tests {
     use super::*;
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
-        v.iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect()
+        v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
     }
 
     #[test]
@@ -383,11 +308,7 @@ mod tests {
 
     #[test]
     fn unreadable_fields_are_named() {
-        let (_, errs) = read(&pairs(&[
-            ("birth_date", "2015-02-30"),
-            ("sex", "x"),
-            ("father.birth_date", "昨天"),
-        ]));
+        let (_, errs) = read(&pairs(&[("birth_date", "2015-02-30"), ("sex", "x"), ("father.birth_date", "昨天")]));
         assert_eq!(errs.get("birth_date"), Some(msg::DATE_INVALID));
         assert_eq!(errs.get("sex"), Some(msg::UNKNOWN_OPTION));
         assert_eq!(errs.get("father.birth_date"), Some(msg::DATE_INVALID));
@@ -407,9 +328,7 @@ mod tests {
             .into_iter()
             .flat_map(|(k, v)| {
                 if k == "assistance" || k == "income_sources" {
-                    v.split(',')
-                        .map(|x| (k.clone(), x.to_string()))
-                        .collect::<Vec<_>>()
+                    v.split(',').map(|x| (k.clone(), x.to_string())).collect::<Vec<_>>()
                 } else {
                     vec![(k, v)]
                 }
@@ -440,10 +359,7 @@ mod tests {
         assert!(f.father.away_for_work);
         assert!(f.father.capable, "an empty cell keeps the default: capable");
         assert!(!f.mother.away_for_work);
-        assert_eq!(
-            f.income_sources,
-            vec![IncomeSource::Wages, IncomeSource::Farming]
-        );
+        assert_eq!(f.income_sources, vec![IncomeSource::Wages, IncomeSource::Farming]);
     }
 
     #[test]

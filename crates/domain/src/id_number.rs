@@ -46,9 +46,7 @@ pub enum IdNumberError {
     BirthDate,
     #[error("the birth date in the ID number is in the future")]
     FutureBirthDate,
-    #[error(
-        "the check character of the ID number is {found}, but its first 17 digits require {expected}"
-    )]
+    #[error("the check character of the ID number is {found}, but its first 17 digits require {expected}")]
     CheckCharacter { expected: char, found: char },
 }
 
@@ -103,15 +101,9 @@ pub fn check_character(first17: &str) -> Option<char> {
     if first17.len() != 17 || !is_ascii_digits(first17) {
         return None;
     }
-    let sum: u32 = first17
-        .bytes()
-        .zip(WEIGHTS)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
+    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
     // `sum % 11` is at most 10, a valid index.
-    CHECK_CHARACTERS
-        .get(usize::try_from(sum % 11).ok()?)
-        .copied()
+    CHECK_CHARACTERS.get(usize::try_from(sum % 11).ok()?).copied()
 }
 
 /// Whether the first two digits of an address code name a province-level region, GB/T 2260:
@@ -140,11 +132,7 @@ impl IdNumber {
     /// odd for male, even for female, GB 11643-1999 §6.3.
     pub fn sex(&self) -> Sex {
         // The parity of an ASCII digit's byte is the parity of the digit ('0' is 48).
-        if self.0.as_bytes().get(16).is_some_and(|b| b % 2 == 1) {
-            Sex::Male
-        } else {
-            Sex::Female
-        }
+        if self.0.as_bytes().get(16).is_some_and(|b| b % 2 == 1) { Sex::Male } else { Sex::Female }
     }
 
     /// The address code, characters 1–6: the county of first registration (GB/T 2260).
@@ -201,28 +189,18 @@ pub fn mask_phone(s: &str) -> String {
 pub fn normalise_phone(s: &str) -> Option<String> {
     let s: String = s.trim().chars().map(normalise_phone_char).collect();
 
-    let mobile: String = s
-        .strip_prefix("+86")
-        .unwrap_or(&s)
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-'))
-        .collect();
+    let mobile: String = s.strip_prefix("+86").unwrap_or(&s).chars().filter(|c| !matches!(c, ' ' | '-')).collect();
     if is_mobile(&mobile) {
         return Some(mobile);
     }
 
-    let parts: Vec<&str> = s
-        .split(|c: char| c == '-' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = s.split(|c: char| c == '-' || c.is_whitespace()).filter(|p| !p.is_empty()).collect();
     match parts.as_slice() {
-        [whole] if is_ascii_digits(whole) && whole.starts_with('0') => (10..=12)
-            .contains(&whole.len())
-            .then(|| (*whole).to_owned()),
-        [local] => is_local_number(local).then(|| (*local).to_owned()),
-        [area, local] => {
-            (is_area_code(area) && is_local_number(local)).then(|| format!("{area}-{local}"))
+        [whole] if is_ascii_digits(whole) && whole.starts_with('0') => {
+            (10..=12).contains(&whole.len()).then(|| (*whole).to_owned())
         }
+        [local] => is_local_number(local).then(|| (*local).to_owned()),
+        [area, local] => (is_area_code(area) && is_local_number(local)).then(|| format!("{area}-{local}")),
         _ => None,
     }
 }
@@ -303,11 +281,7 @@ fn mask_middle(s: &str) -> String {
         5..=10 => (0, 4),
         _ => (0, 0),
     };
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, &c)| if i < head || i >= n - tail { c } else { '*' })
-        .collect()
+    chars.iter().enumerate().map(|(i, &c)| if i < head || i >= n - tail { c } else { '*' }).collect()
 }
 
 #[cfg(test)]
@@ -395,26 +369,14 @@ mod tests {
         assert_eq!(id.as_str(), "11010519491231002X");
         assert_eq!(id.birth_date(), d(1949, 12, 31));
         assert_eq!(id.sex(), Sex::Female);
-        assert_eq!(
-            upgrade_legacy("110105491231002").as_deref(),
-            Some("11010519491231002X")
-        );
+        assert_eq!(upgrade_legacy("110105491231002").as_deref(), Some("11010519491231002X"));
     }
 
     #[test]
     fn legacy_15_digits_are_checked_too() {
-        assert_eq!(
-            parse("110105490230002", today()),
-            Err(IdNumberError::BirthDate)
-        );
-        assert_eq!(
-            parse("990105491231002", today()),
-            Err(IdNumberError::Province)
-        );
-        assert_eq!(
-            parse("11010549123100X", today()),
-            Err(IdNumberError::Characters)
-        );
+        assert_eq!(parse("110105490230002", today()), Err(IdNumberError::BirthDate));
+        assert_eq!(parse("990105491231002", today()), Err(IdNumberError::Province));
+        assert_eq!(parse("11010549123100X", today()), Err(IdNumberError::Characters));
     }
 
     #[test]
@@ -425,63 +387,31 @@ mod tests {
 
     #[test]
     fn error_length() {
-        assert_eq!(
-            parse("12345", today()),
-            Err(IdNumberError::Length { found: 5 })
-        );
-        assert_eq!(
-            parse("11010519491231002X1", today()),
-            Err(IdNumberError::Length { found: 19 })
-        );
+        assert_eq!(parse("12345", today()), Err(IdNumberError::Length { found: 5 }));
+        assert_eq!(parse("11010519491231002X1", today()), Err(IdNumberError::Length { found: 19 }));
         // Characters, not bytes, are counted.
-        assert_eq!(
-            parse("１１０１０５１９４９１２３１００２", today()),
-            Err(IdNumberError::Length { found: 17 })
-        );
+        assert_eq!(parse("１１０１０５１９４９１２３１００２", today()), Err(IdNumberError::Length { found: 17 }));
         // Inner spaces are not removed.
-        assert_eq!(
-            parse("110105 19491231002X", today()),
-            Err(IdNumberError::Length { found: 19 })
-        );
+        assert_eq!(parse("110105 19491231002X", today()), Err(IdNumberError::Length { found: 19 }));
     }
 
     #[test]
     fn error_characters() {
-        assert_eq!(
-            parse("11010519491231002A", today()),
-            Err(IdNumberError::Characters)
-        );
-        assert_eq!(
-            parse("1101051949123100X2", today()),
-            Err(IdNumberError::Characters)
-        );
-        assert_eq!(
-            parse("X10105194912310021", today()),
-            Err(IdNumberError::Characters)
-        );
-        assert_eq!(
-            parse("110105 1949123100X", today()),
-            Err(IdNumberError::Characters)
-        );
+        assert_eq!(parse("11010519491231002A", today()), Err(IdNumberError::Characters));
+        assert_eq!(parse("1101051949123100X2", today()), Err(IdNumberError::Characters));
+        assert_eq!(parse("X10105194912310021", today()), Err(IdNumberError::Characters));
+        assert_eq!(parse("110105 1949123100X", today()), Err(IdNumberError::Characters));
     }
 
     #[test]
     fn error_province() {
-        for prefix in [
-            "00", "10", "16", "20", "24", "30", "38", "40", "47", "55", "60", "66", "70", "72",
-            "80", "84", "91", "99",
-        ] {
+        for prefix in
+            ["00", "10", "16", "20", "24", "30", "38", "40", "47", "55", "60", "66", "70", "72", "80", "84", "91", "99"]
+        {
             let id = with_check(&format!("{prefix}010519491231002"));
-            assert_eq!(
-                parse(&id, today()),
-                Err(IdNumberError::Province),
-                "{prefix}"
-            );
+            assert_eq!(parse(&id, today()), Err(IdNumberError::Province), "{prefix}");
         }
-        for prefix in [
-            "11", "15", "21", "23", "31", "37", "41", "46", "50", "54", "61", "65", "71", "81",
-            "82", "83",
-        ] {
+        for prefix in ["11", "15", "21", "23", "31", "37", "41", "46", "50", "54", "61", "65", "71", "81", "82", "83"] {
             let id = with_check(&format!("{prefix}010519491231002"));
             assert!(parse(&id, today()).is_ok(), "{prefix}");
         }
@@ -511,13 +441,7 @@ mod tests {
         ] {
             let got = parse(&with_check(first17), today());
             if ok {
-                assert_eq!(
-                    got.expect("leap day")
-                        .birth_date()
-                        .format("%m-%d")
-                        .to_string(),
-                    "02-29"
-                );
+                assert_eq!(got.expect("leap day").birth_date().format("%m-%d").to_string(), "02-29");
             } else {
                 assert_eq!(got, Err(IdNumberError::BirthDate), "{first17}");
             }
@@ -527,10 +451,7 @@ mod tests {
     #[test]
     fn error_future_birth_date() {
         let id = with_check("11010520260602002");
-        assert_eq!(
-            parse(&id, d(2026, 6, 1)),
-            Err(IdNumberError::FutureBirthDate)
-        );
+        assert_eq!(parse(&id, d(2026, 6, 1)), Err(IdNumberError::FutureBirthDate));
         // Born today is fine.
         assert!(parse(&id, d(2026, 6, 2)).is_ok());
     }
@@ -539,17 +460,11 @@ mod tests {
     fn error_check_character() {
         assert_eq!(
             parse("110105194912310021", today()),
-            Err(IdNumberError::CheckCharacter {
-                expected: 'X',
-                found: '1'
-            })
+            Err(IdNumberError::CheckCharacter { expected: 'X', found: '1' })
         );
         assert_eq!(
             parse("44052418800101001X", today()),
-            Err(IdNumberError::CheckCharacter {
-                expected: '4',
-                found: 'X'
-            })
+            Err(IdNumberError::CheckCharacter { expected: '4', found: 'X' })
         );
     }
 
@@ -582,12 +497,7 @@ mod tests {
         assert_eq!(mask_id("1234567"), "***4567");
         assert_eq!(mask_id("1234"), "****");
         assert_eq!(mask_id(""), "");
-        assert_eq!(
-            mask_id("１１０１０５１９４９１２３１００２Ｘ")
-                .chars()
-                .count(),
-            18
-        );
+        assert_eq!(mask_id("１１０１０５１９４９１２３１００２Ｘ").chars().count(), 18);
         assert_eq!(mask_phone("13812345678"), "138****5678");
         assert_eq!(mask_phone("138 1234 5678"), "138****5678");
         assert_eq!(mask_phone("+86 138-1234-5678"), "138****5678");
@@ -598,30 +508,12 @@ mod tests {
 
     #[test]
     fn mobiles() {
-        assert_eq!(
-            normalise_phone("13812345678").as_deref(),
-            Some("13812345678")
-        );
-        assert_eq!(
-            normalise_phone(" 138 1234 5678 ").as_deref(),
-            Some("13812345678")
-        );
-        assert_eq!(
-            normalise_phone("138-1234-5678").as_deref(),
-            Some("13812345678")
-        );
-        assert_eq!(
-            normalise_phone("+86 13812345678").as_deref(),
-            Some("13812345678")
-        );
-        assert_eq!(
-            normalise_phone("１３８１２３４５６７８").as_deref(),
-            Some("13812345678")
-        );
-        assert_eq!(
-            normalise_phone("19912345678").as_deref(),
-            Some("19912345678")
-        );
+        assert_eq!(normalise_phone("13812345678").as_deref(), Some("13812345678"));
+        assert_eq!(normalise_phone(" 138 1234 5678 ").as_deref(), Some("13812345678"));
+        assert_eq!(normalise_phone("138-1234-5678").as_deref(), Some("13812345678"));
+        assert_eq!(normalise_phone("+86 13812345678").as_deref(), Some("13812345678"));
+        assert_eq!(normalise_phone("１３８１２３４５６７８").as_deref(), Some("13812345678"));
+        assert_eq!(normalise_phone("19912345678").as_deref(), Some("19912345678"));
         assert_eq!(normalise_phone("12812345678"), None); // second digit 2
         assert_eq!(normalise_phone("1381234567"), None); // 10 digits
         assert_eq!(normalise_phone("138123456789"), None); // 12 digits
@@ -630,26 +522,11 @@ mod tests {
 
     #[test]
     fn landlines() {
-        assert_eq!(
-            normalise_phone("010-12345678").as_deref(),
-            Some("010-12345678")
-        );
-        assert_eq!(
-            normalise_phone("010 12345678").as_deref(),
-            Some("010-12345678")
-        );
-        assert_eq!(
-            normalise_phone("0755－8765432").as_deref(),
-            Some("0755-8765432")
-        );
-        assert_eq!(
-            normalise_phone("01012345678").as_deref(),
-            Some("01012345678")
-        );
-        assert_eq!(
-            normalise_phone("075587654321").as_deref(),
-            Some("075587654321")
-        );
+        assert_eq!(normalise_phone("010-12345678").as_deref(), Some("010-12345678"));
+        assert_eq!(normalise_phone("010 12345678").as_deref(), Some("010-12345678"));
+        assert_eq!(normalise_phone("0755－8765432").as_deref(), Some("0755-8765432"));
+        assert_eq!(normalise_phone("01012345678").as_deref(), Some("01012345678"));
+        assert_eq!(normalise_phone("075587654321").as_deref(), Some("075587654321"));
         assert_eq!(normalise_phone("12345678").as_deref(), Some("12345678"));
         assert_eq!(normalise_phone("02345678"), None); // local number starting with 0
         assert_eq!(normalise_phone("12012345678"), None); // neither mobile nor landline

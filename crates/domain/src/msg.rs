@@ -23,8 +23,7 @@ pub const DISABILITY_REQUIRED: &str = "健康状况为残疾时，请填写残�
 pub const ILLNESS_REQUIRED: &str = "健康状况为患病时，请填写所患疾病";
 pub const UNKNOWN_OPTION: &str = "不是可选的选项之一";
 pub const YES_OR_NO: &str = "应填写“是”或“否”";
-pub const STALE_VERSION: &str =
-    "该档案已被他人修改，您的修改未保存。请刷新页面，查看最新内容后重新修改";
+pub const STALE_VERSION: &str = "该档案已被他人修改，您的修改未保存。请刷新页面，查看最新内容后重新修改";
 pub const DUPLICATE_ID: &str = "该身份证号码已有档案";
 pub const CLOSE_REASON_REQUIRED: &str = "请选择销档原因";
 pub const CLOSE_NOTE_REQUIRED: &str = "原因为“其他”时，请填写说明";
@@ -202,11 +201,7 @@ pub fn field_full_label(path: &str) -> String {
         Some("entrusted_guardian") => "受委托监护人",
         _ => "",
     };
-    if section.is_empty() {
-        field_label(path).to_string()
-    } else {
-        format!("{section} {}", field_label(path))
-    }
+    if section.is_empty() { field_label(path).to_string() } else { format!("{section} {}", field_label(path)) }
 }
 
 // Census import and ledger export.
@@ -224,8 +219,7 @@ pub const IMPORT_CHECKED: &str = "已检查";
 pub const IMPORT_WRITTEN: &str = "已导入";
 pub const ROWS: &str = "行";
 pub const IMPORT_DONE: &str = "导入完成";
-pub const IMPORT_NOTHING_WRITTEN: &str =
-    "表中有错误，未导入任何档案。请下载标注了错误的表格，改正后重新上传";
+pub const IMPORT_NOTHING_WRITTEN: &str = "表中有错误，未导入任何档案。请下载标注了错误的表格，改正后重新上传";
 pub const IMPORT_FAILED: &str = "导入失败，档案未作任何改动";
 pub const DOWNLOAD_REPORT: &str = "下载标注错误的表格";
 pub const CREATED: &str = "新建";

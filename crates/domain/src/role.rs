@@ -47,10 +47,7 @@ impl Role {
     /// [S] 三(一): townships keep the ledger, one file per child; village child directors keep
     /// it current [M19]; district and city civil affairs oversee it.
     pub fn may_write_children(self) -> bool {
-        matches!(
-            self,
-            Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff | Role::ChildDirector
-        )
+        matches!(self, Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff | Role::ChildDirector)
     }
 
     /// Who may read children's files within their scope. The administrator manages accounts
@@ -66,10 +63,7 @@ impl Role {
 
     /// May close and reopen a file: those who keep the ledger ([S] 三(一)).
     pub fn may_close_files(self) -> bool {
-        matches!(
-            self,
-            Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff
-        )
+        matches!(self, Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff)
     }
 }
 
@@ -112,10 +106,7 @@ mod tests {
 
     #[test]
     fn admin_sees_no_child() {
-        assert_eq!(
-            Scope::of(Role::Admin, OrgType::CityCivilAffairs, 1, "12"),
-            Scope::Nothing
-        );
+        assert_eq!(Scope::of(Role::Admin, OrgType::CityCivilAffairs, 1, "12"), Scope::Nothing);
     }
 
     #[test]
@@ -128,12 +119,7 @@ mod tests {
 
     #[test]
     fn region_scope_is_a_subtree() {
-        let s = Scope::of(
-            Role::TownshipStaff,
-            OrgType::TownshipGovernment,
-            3,
-            "120114001",
-        );
+        let s = Scope::of(Role::TownshipStaff, OrgType::TownshipGovernment, 3, "120114001");
         assert!(s.covers("120114001002", None));
         assert!(!s.covers("120114002001", None));
     }

@@ -13,8 +13,7 @@ pub fn left_behind_category(father: &Parent, mother: &Parent, age: Option<u32>) 
     if !under_16 {
         return Category::NotLeftBehind;
     }
-    let one_away_other_incapable =
-        |away: &Parent, home: &Parent| away.away_for_work && !home.capable;
+    let one_away_other_incapable = |away: &Parent, home: &Parent| away.away_for_work && !home.capable;
     if father.away_for_work && mother.away_for_work {
         Category::BothAway
     } else if one_away_other_incapable(father, mother) || one_away_other_incapable(mother, father) {
@@ -49,12 +48,7 @@ pub fn no_guardian(t: Option<GuardianshipType>) -> bool {
 }
 
 /// Every breach of the law that the file shows at `today`.
-pub fn warnings(
-    file: &ChildFile,
-    age: Option<u32>,
-    today: NaiveDate,
-    rule: AgeRule,
-) -> Vec<Warning> {
+pub fn warnings(file: &ChildFile, age: Option<u32>, today: NaiveDate, rule: AgeRule) -> Vec<Warning> {
     let mut out = Vec::new();
     if living_alone_breach(file.lives_alone, age) {
         out.push(Warning::Under16LivingAlone);
@@ -79,9 +73,7 @@ pub fn warnings(
 
 /// Age, band, category and warnings of a file at `today`: derived, never typed.
 pub fn derive(file: &ChildFile, today: NaiveDate, rule: AgeRule) -> Derived {
-    let age = file
-        .birth_date
-        .and_then(|b| age::full_years(b, today, rule));
+    let age = file.birth_date.and_then(|b| age::full_years(b, today, rule));
     Derived {
         age,
         age_band: age.and_then(AgeBand::of_age),
@@ -100,63 +92,34 @@ mod tests {
     }
 
     fn away() -> Parent {
-        Parent {
-            away_for_work: true,
-            capable: true,
-            ..Parent::default()
-        }
+        Parent { away_for_work: true, capable: true, ..Parent::default() }
     }
 
     fn home(capable: bool) -> Parent {
-        Parent {
-            away_for_work: false,
-            capable,
-            ..Parent::default()
-        }
+        Parent { away_for_work: false, capable, ..Parent::default() }
     }
 
     #[test]
     fn both_parents_away_is_left_behind() {
-        assert_eq!(
-            left_behind_category(&away(), &away(), Some(10)),
-            Category::BothAway
-        );
+        assert_eq!(left_behind_category(&away(), &away(), Some(10)), Category::BothAway);
     }
 
     #[test]
     fn one_away_other_incapable_is_left_behind_either_way_round() {
-        assert_eq!(
-            left_behind_category(&away(), &home(false), Some(3)),
-            Category::OneAwayOtherIncapable
-        );
-        assert_eq!(
-            left_behind_category(&home(false), &away(), Some(3)),
-            Category::OneAwayOtherIncapable
-        );
+        assert_eq!(left_behind_category(&away(), &home(false), Some(3)), Category::OneAwayOtherIncapable);
+        assert_eq!(left_behind_category(&home(false), &away(), Some(3)), Category::OneAwayOtherIncapable);
     }
 
     #[test]
     fn one_away_other_capable_at_home_is_not_left_behind() {
-        assert_eq!(
-            left_behind_category(&away(), &home(true), Some(3)),
-            Category::NotLeftBehind
-        );
+        assert_eq!(left_behind_category(&away(), &home(true), Some(3)), Category::NotLeftBehind);
     }
 
     #[test]
     fn sixteen_is_no_longer_left_behind() {
-        assert_eq!(
-            left_behind_category(&away(), &away(), Some(15)),
-            Category::BothAway
-        );
-        assert_eq!(
-            left_behind_category(&away(), &away(), Some(16)),
-            Category::NotLeftBehind
-        );
-        assert_eq!(
-            left_behind_category(&away(), &away(), None),
-            Category::NotLeftBehind
-        );
+        assert_eq!(left_behind_category(&away(), &away(), Some(15)), Category::BothAway);
+        assert_eq!(left_behind_category(&away(), &away(), Some(16)), Category::NotLeftBehind);
+        assert_eq!(left_behind_category(&away(), &away(), None), Category::NotLeftBehind);
     }
 
     #[test]
@@ -180,20 +143,9 @@ mod tests {
             id_number: Some(with_check("12011420100101001")),
             ..EntrustedGuardian::default()
         };
-        assert!(entrusted_guardian_is_minor(
-            &minor,
-            d(2026, 11, 29),
-            AgeRule::default()
-        ));
-        let adult = EntrustedGuardian {
-            id_number: Some("11010519491231002X".into()),
-            ..minor
-        };
-        assert!(!entrusted_guardian_is_minor(
-            &adult,
-            d(2026, 11, 29),
-            AgeRule::default()
-        ));
+        assert!(entrusted_guardian_is_minor(&minor, d(2026, 11, 29), AgeRule::default()));
+        let adult = EntrustedGuardian { id_number: Some("11010519491231002X".into()), ..minor };
+        assert!(!entrusted_guardian_is_minor(&adult, d(2026, 11, 29), AgeRule::default()));
     }
 
     #[test]
@@ -205,10 +157,7 @@ mod tests {
             father: away(),
             mother: away(),
             guardianship_type: Some(GuardianshipType::NoGuardian),
-            entrusted_guardian: Some(EntrustedGuardian {
-                disqualified: true,
-                ..EntrustedGuardian::default()
-            }),
+            entrusted_guardian: Some(EntrustedGuardian { disqualified: true, ..EntrustedGuardian::default() }),
             ..ChildFile::default()
         };
         let got = derive(&file, d(2026, 11, 29), AgeRule::default());

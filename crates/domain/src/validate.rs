@@ -23,9 +23,7 @@ pub fn id_error_message(e: &IdNumberError) -> String {
         IdNumberError::Province => msg::ID_PROVINCE.into(),
         IdNumberError::BirthDate => msg::ID_BIRTH_DATE.into(),
         IdNumberError::FutureBirthDate => msg::ID_FUTURE.into(),
-        IdNumberError::CheckCharacter { .. } => {
-            "身份证号码校验位不正确，请逐位核对（最后一位可能是X）".into()
-        }
+        IdNumberError::CheckCharacter { .. } => "身份证号码校验位不正确，请逐位核对（最后一位可能是X）".into(),
     }
 }
 
@@ -38,10 +36,7 @@ fn text(errs: &mut FieldErrors, field: &str, v: &mut Option<String>, max: usize)
         }
         if t.chars().count() > max {
             errs.add(field, msg::too_long(max));
-        } else if t
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        {
+        } else if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
             errs.add(field, msg::CONTROL_CHARS);
         }
         *v = Some(t.to_string());
@@ -64,12 +59,7 @@ fn past_date(errs: &mut FieldErrors, field: &str, v: Option<NaiveDate>, today: N
     }
 }
 
-fn id(
-    errs: &mut FieldErrors,
-    field: &str,
-    v: &mut Option<String>,
-    today: NaiveDate,
-) -> Option<id_number::IdNumber> {
+fn id(errs: &mut FieldErrors, field: &str, v: &mut Option<String>, today: NaiveDate) -> Option<id_number::IdNumber> {
     text(errs, field, v, 30);
     let raw = v.as_deref()?;
     match id_number::parse(raw, today) {
@@ -94,13 +84,7 @@ fn phone(errs: &mut FieldErrors, field: &str, v: &mut Option<String>) {
     }
 }
 
-fn parent(
-    errs: &mut FieldErrors,
-    prefix: &str,
-    p: &mut Parent,
-    child_birth: Option<NaiveDate>,
-    today: NaiveDate,
-) {
+fn parent(errs: &mut FieldErrors, prefix: &str, p: &mut Parent, child_birth: Option<NaiveDate>, today: NaiveDate) {
     let f = |name: &str| format!("{prefix}.{name}");
     let mut name = Some(std::mem::take(&mut p.name));
     text(errs, &f("name"), &mut name, SHORT_TEXT);
@@ -117,12 +101,7 @@ fn parent(
         }
     }
     text(errs, &f("work_province"), &mut p.work_province, SHORT_TEXT);
-    text(
-        errs,
-        &f("work_prefecture"),
-        &mut p.work_prefecture,
-        SHORT_TEXT,
-    );
+    text(errs, &f("work_prefecture"), &mut p.work_prefecture, SHORT_TEXT);
     phone(errs, &f("phone"), &mut p.phone);
 }
 
@@ -135,25 +114,10 @@ fn grandparent(errs: &mut FieldErrors, prefix: &str, g: &mut Grandparent, today:
 
 fn guardian(errs: &mut FieldErrors, g: &mut EntrustedGuardian, today: NaiveDate) {
     required_text(errs, "entrusted_guardian.name", &mut g.name, SHORT_TEXT);
-    id(
-        errs,
-        "entrusted_guardian.id_number",
-        &mut g.id_number,
-        today,
-    );
+    id(errs, "entrusted_guardian.id_number", &mut g.id_number, today);
     phone(errs, "entrusted_guardian.phone", &mut g.phone);
-    text(
-        errs,
-        "entrusted_guardian.address",
-        &mut g.address,
-        SHORT_TEXT * 2,
-    );
-    past_date(
-        errs,
-        "entrusted_guardian.confirmed_on",
-        g.confirmed_on,
-        today,
-    );
+    text(errs, "entrusted_guardian.address", &mut g.address, SHORT_TEXT * 2);
+    past_date(errs, "entrusted_guardian.confirmed_on", g.confirmed_on, today);
 }
 
 /// Checks a child's file and returns it normalised (trimmed texts, 18-digit upper-case ID
@@ -163,11 +127,7 @@ fn guardian(errs: &mut FieldErrors, g: &mut EntrustedGuardian, today: NaiveDate)
 /// digits 7–14 are the birth date, digit 17 is odd for a man), so that a slip in either is
 /// caught where it was made. Whether the village exists and lies in the user's scope is
 /// checked by the store, which knows the regions.
-pub fn child_file(
-    mut f: ChildFile,
-    today: NaiveDate,
-    rule: AgeRule,
-) -> Result<ChildFile, FieldErrors> {
+pub fn child_file(mut f: ChildFile, today: NaiveDate, rule: AgeRule) -> Result<ChildFile, FieldErrors> {
     let mut errs = FieldErrors::default();
     required_text(&mut errs, "name", &mut f.name, 50);
     if f.sex.is_none() {
@@ -201,18 +161,8 @@ pub fn child_file(
     } else if !crate::region::is_village_code(&f.village_code) {
         errs.add("village_code", msg::VILLAGE_CODE_FORMAT);
     }
-    text(
-        &mut errs,
-        "disability_category",
-        &mut f.disability_category,
-        SHORT_TEXT,
-    );
-    text(
-        &mut errs,
-        "disability_grade",
-        &mut f.disability_grade,
-        SHORT_TEXT,
-    );
+    text(&mut errs, "disability_category", &mut f.disability_category, SHORT_TEXT);
+    text(&mut errs, "disability_grade", &mut f.disability_grade, SHORT_TEXT);
     text(&mut errs, "illness", &mut f.illness, SHORT_TEXT);
     match f.health {
         Some(Health::Disabled) if f.disability_category.is_none() => {
@@ -224,30 +174,10 @@ pub fn child_file(
     text(&mut errs, "school_name", &mut f.school_name, SHORT_TEXT);
     parent(&mut errs, "father", &mut f.father, f.birth_date, today);
     parent(&mut errs, "mother", &mut f.mother, f.birth_date, today);
-    grandparent(
-        &mut errs,
-        "paternal_grandfather",
-        &mut f.paternal_grandfather,
-        today,
-    );
-    grandparent(
-        &mut errs,
-        "paternal_grandmother",
-        &mut f.paternal_grandmother,
-        today,
-    );
-    grandparent(
-        &mut errs,
-        "maternal_grandfather",
-        &mut f.maternal_grandfather,
-        today,
-    );
-    grandparent(
-        &mut errs,
-        "maternal_grandmother",
-        &mut f.maternal_grandmother,
-        today,
-    );
+    grandparent(&mut errs, "paternal_grandfather", &mut f.paternal_grandfather, today);
+    grandparent(&mut errs, "paternal_grandmother", &mut f.paternal_grandmother, today);
+    grandparent(&mut errs, "maternal_grandfather", &mut f.maternal_grandfather, today);
+    grandparent(&mut errs, "maternal_grandmother", &mut f.maternal_grandmother, today);
     if let Some(g) = f.entrusted_guardian.as_mut() {
         guardian(&mut errs, g, today);
     }
@@ -294,8 +224,7 @@ mod tests {
 
     #[test]
     fn missing_required_fields_are_all_named() {
-        let errs =
-            child_file(ChildFile::default(), today(), AgeRule::default()).expect_err("invalid");
+        let errs = child_file(ChildFile::default(), today(), AgeRule::default()).expect_err("invalid");
         for field in ["name", "sex", "birth_date", "address", "village_code"] {
             assert_eq!(errs.get(field), Some(msg::REQUIRED), "{field}");
         }
@@ -303,53 +232,35 @@ mod tests {
 
     #[test]
     fn birth_date_must_agree_with_id_number() {
-        let f = ChildFile {
-            birth_date: Some(d(2015, 3, 9)),
-            ..valid()
-        };
+        let f = ChildFile { birth_date: Some(d(2015, 3, 9)), ..valid() };
         let errs = child_file(f, today(), AgeRule::default()).expect_err("mismatch");
         assert_eq!(errs.get("birth_date"), Some(msg::ID_BIRTH_MISMATCH));
     }
 
     #[test]
     fn sex_must_agree_with_id_number() {
-        let f = ChildFile {
-            sex: Some(Sex::Female),
-            ..valid()
-        };
+        let f = ChildFile { sex: Some(Sex::Female), ..valid() };
         let errs = child_file(f, today(), AgeRule::default()).expect_err("mismatch");
         assert_eq!(errs.get("sex"), Some(msg::ID_SEX_MISMATCH));
     }
 
     #[test]
     fn future_birth_date_is_refused() {
-        let f = ChildFile {
-            birth_date: Some(d(2027, 1, 1)),
-            id_number: None,
-            ..valid()
-        };
+        let f = ChildFile { birth_date: Some(d(2027, 1, 1)), id_number: None, ..valid() };
         let errs = child_file(f, today(), AgeRule::default()).expect_err("future");
         assert_eq!(errs.get("birth_date"), Some(msg::DATE_IN_FUTURE));
     }
 
     #[test]
     fn adults_are_refused() {
-        let f = ChildFile {
-            birth_date: Some(d(2000, 1, 1)),
-            id_number: None,
-            ..valid()
-        };
+        let f = ChildFile { birth_date: Some(d(2000, 1, 1)), id_number: None, ..valid() };
         let errs = child_file(f, today(), AgeRule::default()).expect_err("adult");
         assert_eq!(errs.get("birth_date"), Some(msg::NOT_A_MINOR));
     }
 
     #[test]
     fn long_and_control_texts_are_refused() {
-        let f = ChildFile {
-            name: "张".repeat(51),
-            address: "a\u{0}b".into(),
-            ..valid()
-        };
+        let f = ChildFile { name: "张".repeat(51), address: "a\u{0}b".into(), ..valid() };
         let errs = child_file(f, today(), AgeRule::default()).expect_err("bad text");
         assert_eq!(errs.get("name"), Some(msg::too_long(50).as_str()));
         assert_eq!(errs.get("address"), Some(msg::CONTROL_CHARS));
@@ -357,10 +268,7 @@ mod tests {
 
     #[test]
     fn quotes_and_sql_metacharacters_are_ordinary_text() {
-        let f = ChildFile {
-            name: "O'Brien\"; DROP TABLE children;--".into(),
-            ..valid()
-        };
+        let f = ChildFile { name: "O'Brien\"; DROP TABLE children;--".into(), ..valid() };
         let got = child_file(f, today(), AgeRule::default()).expect("quotes are fine");
         assert_eq!(got.name, "O'Brien\"; DROP TABLE children;--");
     }
@@ -369,10 +277,8 @@ mod tests {
     fn errors_in_nested_sections_name_their_path() {
         let mut f = valid();
         f.father.phone = Some("12345".into());
-        f.entrusted_guardian = Some(EntrustedGuardian {
-            id_number: Some("110105194912310021".into()),
-            ..Default::default()
-        });
+        f.entrusted_guardian =
+            Some(EntrustedGuardian { id_number: Some("110105194912310021".into()), ..Default::default() });
         let errs = child_file(f, today(), AgeRule::default()).expect_err("bad");
         assert_eq!(errs.get("father.phone"), Some(msg::PHONE_INVALID));
         assert_eq!(errs.get("entrusted_guardian.name"), Some(msg::REQUIRED));
@@ -381,14 +287,8 @@ mod tests {
 
     #[test]
     fn disability_needs_its_category() {
-        let f = ChildFile {
-            health: Some(Health::Disabled),
-            ..valid()
-        };
+        let f = ChildFile { health: Some(Health::Disabled), ..valid() };
         let errs = child_file(f, today(), AgeRule::default()).expect_err("bad");
-        assert_eq!(
-            errs.get("disability_category"),
-            Some(msg::DISABILITY_REQUIRED)
-        );
+        assert_eq!(errs.get("disability_category"), Some(msg::DISABILITY_REQUIRED));
     }
 }

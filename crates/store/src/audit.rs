@@ -96,28 +96,18 @@ impl Store {
         detail: &str,
     ) -> Result<(), StoreError> {
         let now = self.now();
-        self.pool
-            .write(|c| record(c, now, actor, action, child, detail))
+        self.pool.write(|c| record(c, now, actor, action, child, detail))
     }
 
     /// The newest entries first, optionally for one child.
-    pub fn audit_entries(
-        &self,
-        child_id: Option<i64>,
-        limit: i64,
-        offset: i64,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
+    pub fn audit_entries(&self, child_id: Option<i64>, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError> {
         self.pool.read(|c| {
-            let mut sql = crate::db::Sql::new(
-                "SELECT id, at, user_id, user_name, action, child_id, detail FROM audit_log",
-            );
+            let mut sql =
+                crate::db::Sql::new("SELECT id, at, user_id, user_name, action, child_id, detail FROM audit_log");
             if let Some(id) = child_id {
                 sql.push(" WHERE child_id = ").bind(id);
             }
-            sql.push(" ORDER BY id DESC LIMIT ")
-                .bind(limit)
-                .push(" OFFSET ")
-                .bind(offset);
+            sql.push(" ORDER BY id DESC LIMIT ").bind(limit).push(" OFFSET ").bind(offset);
             c.query(&sql.text, &sql.params, |r| {
                 Ok(AuditEntry {
                     id: r.i64(0)?,

@@ -32,14 +32,11 @@ pub fn push_scope(sql: &mut Sql, scope: &Scope) {
 pub fn push_scope_on(sql: &mut Sql, scope: &Scope, prefix: &str) {
     match scope {
         Scope::Region(region) => {
-            sql.push(&format!(" AND {prefix}village_code >= "))
-                .bind(region.as_str());
-            sql.push(&format!(" AND {prefix}village_code < "))
-                .bind(region::prefix_upper_bound(region));
+            sql.push(&format!(" AND {prefix}village_code >= ")).bind(region.as_str());
+            sql.push(&format!(" AND {prefix}village_code < ")).bind(region::prefix_upper_bound(region));
         }
         Scope::School(org) => {
-            sql.push(&format!(" AND {prefix}school_org_id = "))
-                .bind(*org);
+            sql.push(&format!(" AND {prefix}school_org_id = ")).bind(*org);
         }
         Scope::Nothing => {
             sql.push(" AND 1 = 0");
@@ -115,8 +112,7 @@ impl Store {
             name: r.text(2)?,
             sex: r.opt_text(3)?.and_then(|s| Sex::parse(&s)),
             birth_date,
-            age: birth_date
-                .and_then(|b| shouhu_domain::age::full_years(b, self.today(), self.age_rule)),
+            age: birth_date.and_then(|b| shouhu_domain::age::full_years(b, self.today(), self.age_rule)),
             village_name: self.regions.name(&village_code).to_string(),
             village_code,
             category: Category::parse(&r.text(6)?).unwrap_or(Category::NotLeftBehind),
@@ -132,10 +128,7 @@ impl Store {
         let file: ChildFile = serde_json::from_str(&r.text(7)?)?;
         let status = if r.bool(3)? {
             FileStatus::Closed {
-                reason: r
-                    .opt_text(4)?
-                    .and_then(|s| CloseReason::parse(&s))
-                    .unwrap_or(CloseReason::Other),
+                reason: r.opt_text(4)?.and_then(|s| CloseReason::parse(&s)).unwrap_or(CloseReason::Other),
                 note: r.opt_text(5)?,
                 closed_at: r.opt_ts(6)?.unwrap_or_default(),
             }
@@ -155,19 +148,11 @@ impl Store {
         })
     }
 
-    pub(crate) fn load(
-        &self,
-        c: &mut Conn<'_, '_>,
-        scope: &Scope,
-        id: i64,
-    ) -> Result<ChildRecord, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {RECORD_COLUMNS} FROM children c WHERE c.id = "
-        ));
+    pub(crate) fn load(&self, c: &mut Conn<'_, '_>, scope: &Scope, id: i64) -> Result<ChildRecord, StoreError> {
+        let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS} FROM children c WHERE c.id = "));
         sql.bind(id);
         push_scope(&mut sql, scope);
-        c.query_opt(&sql.text, &sql.params, |r| self.record_from_row(r))?
-            .ok_or(StoreError::NotFound)
+        c.query_opt(&sql.text, &sql.params, |r| self.record_from_row(r))?.ok_or(StoreError::NotFound)
     }
 
     /// A child's file, if it exists inside `scope`.
@@ -180,14 +165,7 @@ impl Store {
         let now = self.now();
         self.pool.write(|c| {
             let rec = self.load(c, &actor.scope, id)?;
-            audit::record(
-                c,
-                now,
-                actor,
-                Action::ViewChild,
-                Some((rec.id, &rec.district_code)),
-                "",
-            )?;
+            audit::record(c, now, actor, Action::ViewChild, Some((rec.id, &rec.district_code)), "")?;
             Ok(rec)
         })
     }
@@ -202,27 +180,16 @@ impl Store {
         if !actor.role.may_write_children() {
             return Err(StoreError::Forbidden);
         }
-        let file =
-            validate::child_file(file, self.today(), self.age_rule).map_err(StoreError::Invalid)?;
+        let file = validate::child_file(file, self.today(), self.age_rule).map_err(StoreError::Invalid)?;
         let mut errs = FieldErrors::default();
-        let village_ok = self
-            .regions
-            .get(&file.village_code)
-            .is_some_and(|r| r.level == Level::Village)
+        let village_ok = self.regions.get(&file.village_code).is_some_and(|r| r.level == Level::Village)
             && actor.scope.covers(&file.village_code, file.school_org_id);
         if !village_ok {
             errs.add("village_code", msg::VILLAGE_UNKNOWN);
         }
         if let Some(org) = file.school_org_id {
-            let t = c.query_opt(
-                "SELECT org_type FROM organisations WHERE id = $1",
-                &[org.into()],
-                |r| r.text(0),
-            )?;
-            if !t
-                .and_then(|t| OrgType::parse(&t))
-                .is_some_and(OrgType::scoped_by_enrolment)
-            {
+            let t = c.query_opt("SELECT org_type FROM organisations WHERE id = $1", &[org.into()], |r| r.text(0))?;
+            if !t.and_then(|t| OrgType::parse(&t)).is_some_and(OrgType::scoped_by_enrolment) {
                 errs.add("school_org_id", msg::SCHOOL_ORG_UNKNOWN);
             }
         }
@@ -263,13 +230,7 @@ impl Store {
         }
     }
 
-    fn write_terms(
-        &self,
-        c: &mut Conn<'_, '_>,
-        id: i64,
-        district: &str,
-        file: &ChildFile,
-    ) -> Result<(), StoreError> {
+    fn write_terms(&self, c: &mut Conn<'_, '_>, id: i64, district: &str, file: &ChildFile) -> Result<(), StoreError> {
         c.exec("DELETE FROM child_search WHERE child_id = $1", &[id.into()])?;
         for t in search_terms::terms(&file.name, file.id_number.as_deref()) {
             c.exec(
@@ -352,38 +313,17 @@ impl Store {
             ],
         )?;
         self.write_terms(c, id, &district, file)?;
-        self.write_history(
-            c,
-            now,
-            actor,
-            source,
-            id,
-            &district,
-            1,
-            &[("*".into(), None, Some("建档".into()))],
-        )?;
+        self.write_history(c, now, actor, source, id, &district, 1, &[("*".into(), None, Some("建档".into()))])?;
         Ok((id, district))
     }
 
     /// Creates a file. The same ID number twice names the existing file instead.
-    pub fn create_child(
-        &self,
-        actor: &Actor,
-        file: ChildFile,
-        source: Source<'_>,
-    ) -> Result<ChildRecord, StoreError> {
+    pub fn create_child(&self, actor: &Actor, file: ChildFile, source: Source<'_>) -> Result<ChildRecord, StoreError> {
         let now = self.now();
         let res = self.pool.write(|c| {
             let file = self.check_file(c, actor, file)?;
             let (id, district) = self.insert_checked(c, now, actor, source, &file)?;
-            audit::record(
-                c,
-                now,
-                actor,
-                Action::CreateChild,
-                Some((id, &district)),
-                source,
-            )?;
+            audit::record(c, now, actor, Action::CreateChild, Some((id, &district)), source)?;
             self.load(c, &actor.scope, id)
         });
         self.unique_race(res, actor)
@@ -403,14 +343,7 @@ impl Store {
                 let file = self.check_file(c, actor, file)?;
                 ids.push(self.insert_checked(c, now, actor, source, &file)?.0);
             }
-            audit::record(
-                c,
-                now,
-                actor,
-                Action::CreateChild,
-                None,
-                &format!("{source}: {} files", ids.len()),
-            )?;
+            audit::record(c, now, actor, Action::CreateChild, None, &format!("{source}: {} files", ids.len()))?;
             Ok(ids)
         });
         self.unique_race(res, actor)
@@ -444,9 +377,7 @@ impl Store {
             let current = self.load(c, &actor.scope, id)?;
             let file = self.check_file(c, actor, file)?;
             if current.version != expected_version {
-                return Err(StoreError::Stale {
-                    current: current.version,
-                });
+                return Err(StoreError::Stale { current: current.version });
             }
             if matches!(current.status, FileStatus::Closed { .. }) {
                 return Err(StoreError::State(msg::ALREADY_CLOSED));
@@ -492,20 +423,16 @@ impl Store {
         let district = region::district_of(&file.village_code).to_string();
         let mut sql = Sql::new("UPDATE children SET version = version + 1, district_code = ");
         sql.bind(district.as_str());
-        sql.push(", village_code = ")
-            .bind(file.village_code.as_str());
+        sql.push(", village_code = ").bind(file.village_code.as_str());
         sql.push(", name = ").bind(file.name.as_str());
         sql.push(", sex = ").bind(file.sex.map(|s| s.code()));
         sql.push(", birth_date = ").bind(file.birth_date);
         sql.push(", id_number = ").bind(file.id_number.clone());
         sql.push(", category = ").bind(derived.category.code());
-        sql.push(", guardianship_type = ")
-            .bind(file.guardianship_type.map(|g| g.code()));
-        sql.push(", schooling = ")
-            .bind(file.schooling.map(|s| s.code()));
+        sql.push(", guardianship_type = ").bind(file.guardianship_type.map(|g| g.code()));
+        sql.push(", schooling = ").bind(file.schooling.map(|s| s.code()));
         sql.push(", health = ").bind(file.health.map(|h| h.code()));
-        sql.push(", warnings = ")
-            .bind(Warning::to_bits(&derived.warnings));
+        sql.push(", warnings = ").bind(Warning::to_bits(&derived.warnings));
         sql.push(", school_org_id = ").bind(file.school_org_id);
         sql.push(", data = ").bind(serde_json::to_string(file)?);
         sql.push(", updated_at = ").bind(now);
@@ -514,21 +441,10 @@ impl Store {
         // The scope again, in the statement that writes.
         push_scope_on(&mut sql, &actor.scope, "");
         if c.exec(&sql.text, &sql.params)? == 0 {
-            return Err(StoreError::Stale {
-                current: current.version,
-            });
+            return Err(StoreError::Stale { current: current.version });
         }
         self.write_terms(c, id, &district, file)?;
-        self.write_history(
-            c,
-            now,
-            actor,
-            source,
-            id,
-            &district,
-            current.version + 1,
-            &changes,
-        )?;
+        self.write_history(c, now, actor, source, id, &district, current.version + 1, &changes)?;
         Ok(Some(changes.len()))
     }
 
@@ -547,10 +463,7 @@ impl Store {
             errs.add("note", msg::CLOSE_NOTE_REQUIRED);
             return Err(StoreError::Invalid(errs));
         }
-        if note
-            .as_ref()
-            .is_some_and(|n| n.chars().count() > validate::SHORT_TEXT * 2)
-        {
+        if note.as_ref().is_some_and(|n| n.chars().count() > validate::SHORT_TEXT * 2) {
             let mut errs = FieldErrors::default();
             errs.add("note", msg::too_long(validate::SHORT_TEXT * 2));
             return Err(StoreError::Invalid(errs));
@@ -559,12 +472,7 @@ impl Store {
     }
 
     /// Reopens a closed file.
-    pub fn reopen_child(
-        &self,
-        actor: &Actor,
-        id: i64,
-        expected_version: i64,
-    ) -> Result<ChildRecord, StoreError> {
+    pub fn reopen_child(&self, actor: &Actor, id: i64, expected_version: i64) -> Result<ChildRecord, StoreError> {
         self.set_closed(actor, id, expected_version, None)
     }
 
@@ -642,13 +550,7 @@ impl Store {
     }
 
     /// One page of the ledger (台账) of the caller's scope.
-    pub fn ledger(
-        &self,
-        scope: &Scope,
-        f: &LedgerFilter,
-        page: u32,
-        per_page: u32,
-    ) -> Result<LedgerPage, StoreError> {
+    pub fn ledger(&self, scope: &Scope, f: &LedgerFilter, page: u32, per_page: u32) -> Result<LedgerPage, StoreError> {
         let page = page.max(1);
         let per_page = per_page.clamp(1, 100);
         let mut wh = Sql::new(" WHERE 1 = 1");
@@ -662,27 +564,19 @@ impl Store {
             }
             StatusFilter::All => {
                 // Keeps the ledger index usable: closed is its first column.
-                wh.push(" AND c.closed IN (")
-                    .bind(false)
-                    .push(", ")
-                    .bind(true)
-                    .push(")");
+                wh.push(" AND c.closed IN (").bind(false).push(", ").bind(true).push(")");
             }
         }
         if let Some(r) = f.region.as_deref().filter(|r| !r.is_empty()) {
             wh.push(" AND c.village_code >= ").bind(r);
-            wh.push(" AND c.village_code < ")
-                .bind(region::prefix_upper_bound(r));
+            wh.push(" AND c.village_code < ").bind(region::prefix_upper_bound(r));
         }
         if let Some(cat) = f.category {
             wh.push(" AND c.category = ").bind(cat.code());
         }
         if let Some(band) = f.age_band {
             let (lo, hi) = band.birth_range(self.today(), self.age_rule);
-            wh.push(" AND c.birth_date >= ")
-                .bind(lo)
-                .push(" AND c.birth_date <= ")
-                .bind(hi);
+            wh.push(" AND c.birth_date >= ").bind(lo).push(" AND c.birth_date <= ").bind(hi);
         }
         if let Some(g) = f.guardianship_type {
             wh.push(" AND c.guardianship_type = ").bind(g.code());
@@ -694,12 +588,9 @@ impl Store {
             wh.push(" AND (c.warnings & ").bind(w.bit()).push(") <> 0");
         }
         self.pool.read(|c| {
-            let mut q = Sql {
-                text: format!("SELECT {LEDGER_COLUMNS} FROM children c{}", wh.text),
-                params: wh.params.clone(),
-            };
-            q.push(" ORDER BY c.village_code, c.id LIMIT ")
-                .bind(i64::from(per_page));
+            let mut q =
+                Sql { text: format!("SELECT {LEDGER_COLUMNS} FROM children c{}", wh.text), params: wh.params.clone() };
+            q.push(" ORDER BY c.village_code, c.id LIMIT ").bind(i64::from(per_page));
             q.push(" OFFSET ").bind(i64::from((page - 1) * per_page));
             let rows = c.query(&q.text, &q.params, |r| self.ledger_row(r))?;
             let mut cnt = Sql {
@@ -707,16 +598,8 @@ impl Store {
                 params: wh.params.clone(),
             };
             cnt.push(" LIMIT ").bind(COUNT_CAP + 1).push(") AS capped");
-            let n = c
-                .query_opt(&cnt.text, &cnt.params, |r| r.i64(0))?
-                .unwrap_or(0);
-            Ok(LedgerPage {
-                rows,
-                page,
-                per_page,
-                total: n.min(COUNT_CAP),
-                total_capped: n > COUNT_CAP,
-            })
+            let n = c.query_opt(&cnt.text, &cnt.params, |r| r.i64(0))?.unwrap_or(0);
+            Ok(LedgerPage { rows, page, per_page, total: n.min(COUNT_CAP), total_capped: n > COUNT_CAP })
         })
     }
 
@@ -729,23 +612,15 @@ impl Store {
         after: Option<(&str, i64)>,
         limit: u32,
     ) -> Result<Vec<ChildRecord>, StoreError> {
-        let mut sql = Sql::new(&format!(
-            "SELECT {RECORD_COLUMNS}, c.village_code FROM children c WHERE c.closed IN ("
-        ));
+        let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS}, c.village_code FROM children c WHERE c.closed IN ("));
         sql.bind(false).push(", ").bind(true).push(")");
         push_scope(&mut sql, scope);
         if let Some((village, id)) = after {
             sql.push(" AND (c.village_code > ").bind(village);
-            sql.push(" OR (c.village_code = ")
-                .bind(village)
-                .push(" AND c.id > ")
-                .bind(id)
-                .push("))");
+            sql.push(" OR (c.village_code = ").bind(village).push(" AND c.id > ").bind(id).push("))");
         }
-        sql.push(" ORDER BY c.village_code, c.id LIMIT ")
-            .bind(i64::from(limit.clamp(1, 10_000)));
-        self.pool
-            .read(|c| c.query(&sql.text, &sql.params, |r| self.record_from_row(r)))
+        sql.push(" ORDER BY c.village_code, c.id LIMIT ").bind(i64::from(limit.clamp(1, 10_000)));
+        self.pool.read(|c| c.query(&sql.text, &sql.params, |r| self.record_from_row(r)))
     }
 
     /// The search box: a name or part of it, pinyin or initials, an ID number or its last
@@ -759,12 +634,9 @@ impl Store {
         match &query {
             Query::IdNumber(raw) => {
                 // A 15-digit number is stored upgraded to 18.
-                let normalised = id_number::parse(raw, self.today())
-                    .map(|i| i.as_str().to_string())
-                    .unwrap_or_else(|_| raw.clone());
-                sql = Sql::new(&format!(
-                    "SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id_number = "
-                ));
+                let normalised =
+                    id_number::parse(raw, self.today()).map(|i| i.as_str().to_string()).unwrap_or_else(|_| raw.clone());
+                sql = Sql::new(&format!("SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id_number = "));
                 sql.bind(normalised);
             }
             Query::Exact(term) => {
@@ -778,17 +650,12 @@ impl Store {
                 sql = Sql::new(&format!(
                     "SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id IN (SELECT s.child_id FROM child_search s WHERE s.term >= "
                 ));
-                sql.bind(term.as_str())
-                    .push(" AND s.term < ")
-                    .bind(format!("{term}~"))
-                    .push(")");
+                sql.bind(term.as_str()).push(" AND s.term < ").bind(format!("{term}~")).push(")");
             }
         }
         push_scope(&mut sql, scope);
-        sql.push(" ORDER BY c.closed, c.name, c.id LIMIT ")
-            .bind(limit);
-        self.pool
-            .read(|c| c.query(&sql.text, &sql.params, |r| self.ledger_row(r)))
+        sql.push(" ORDER BY c.closed, c.name, c.id LIMIT ").bind(limit);
+        self.pool.read(|c| c.query(&sql.text, &sql.params, |r| self.ledger_row(r)))
     }
 }
 

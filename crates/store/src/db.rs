@@ -145,8 +145,7 @@ impl Row for rusqlite::Row<'_> {
             .transpose()
     }
     fn ts(&self, i: usize) -> Result<DateTime<Utc>, StoreError> {
-        self.opt_ts(i)?
-            .ok_or_else(|| StoreError::Backend(format!("null timestamp in column {i}")))
+        self.opt_ts(i)?.ok_or_else(|| StoreError::Backend(format!("null timestamp in column {i}")))
     }
     fn opt_ts(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
         self.get::<_, Option<String>>(i)?
@@ -188,11 +187,7 @@ impl Row for postgres::Row {
 
 /// Rewrites `$N` placeholders to SQLite's `?N`. Our SQL never has `$` inside literals.
 pub fn sqlite_sql(sql: &str) -> Cow<'_, str> {
-    if sql.contains('$') {
-        Cow::Owned(sql.replace('$', "?"))
-    } else {
-        Cow::Borrowed(sql)
-    }
+    if sql.contains('$') { Cow::Owned(sql.replace('$', "?")) } else { Cow::Borrowed(sql) }
 }
 
 /// A connection (inside a transaction, or not) on either backend.
@@ -236,16 +231,8 @@ impl Conn<'_, '_> {
                 }
                 Ok(out)
             }
-            Conn::Pg(t) => t
-                .query(sql, &pg_params(params))?
-                .iter()
-                .map(|r| f(r))
-                .collect(),
-            Conn::PgClient(c) => c
-                .query(sql, &pg_params(params))?
-                .iter()
-                .map(|r| f(r))
-                .collect(),
+            Conn::Pg(t) => t.query(sql, &pg_params(params))?.iter().map(|r| f(r)).collect(),
+            Conn::PgClient(c) => c.query(sql, &pg_params(params))?.iter().map(|r| f(r)).collect(),
         }
     }
 
@@ -282,10 +269,7 @@ pub struct Sql {
 
 impl Sql {
     pub fn new(text: &str) -> Self {
-        Sql {
-            text: text.to_string(),
-            params: Vec::new(),
-        }
+        Sql { text: text.to_string(), params: Vec::new() }
     }
 
     pub fn push(&mut self, s: &str) -> &mut Self {
@@ -331,9 +315,7 @@ impl DbUrl {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(DbUrl::Postgres(url.to_string()))
         } else {
-            Err(StoreError::Config(
-                "unknown database URL scheme: use sqlite://PATH or postgres://…".into(),
-            ))
+            Err(StoreError::Config("unknown database URL scheme: use sqlite://PATH or postgres://…".into()))
         }
     }
 }
@@ -383,17 +365,13 @@ pub struct PgConn(Option<postgres::Client>);
 impl std::ops::Deref for PgConn {
     type Target = postgres::Client;
     fn deref(&self) -> &postgres::Client {
-        self.0
-            .as_ref()
-            .unwrap_or_else(|| unreachable!("only taken in drop"))
+        self.0.as_ref().unwrap_or_else(|| unreachable!("only taken in drop"))
     }
 }
 
 impl std::ops::DerefMut for PgConn {
     fn deref_mut(&mut self) -> &mut postgres::Client {
-        self.0
-            .as_mut()
-            .unwrap_or_else(|| unreachable!("only taken in drop"))
+        self.0.as_mut().unwrap_or_else(|| unreachable!("only taken in drop"))
     }
 }
 
@@ -401,9 +379,7 @@ impl Drop for PgConn {
     fn drop(&mut self) {
         if let Some(c) = self.0.take() {
             if tokio::runtime::Handle::try_current().is_ok() {
-                let _ = std::thread::Builder::new()
-                    .name("pg-close".into())
-                    .spawn(move || drop(c));
+                let _ = std::thread::Builder::new().name("pg-close".into()).spawn(move || drop(c));
             }
         }
     }
@@ -414,9 +390,7 @@ impl r2d2::ManageConnection for PgManager {
     type Error = postgres::Error;
 
     fn connect(&self) -> Result<Self::Connection, Self::Error> {
-        self.config
-            .connect(postgres::NoTls)
-            .map(|c| PgConn(Some(c)))
+        self.config.connect(postgres::NoTls).map(|c| PgConn(Some(c)))
     }
 
     fn is_valid(&self, conn: &mut Self::Connection) -> Result<(), Self::Error> {
@@ -440,9 +414,8 @@ impl Pool {
         match url {
             DbUrl::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|e| {
-                        StoreError::Config(format!("cannot create {}: {e}", dir.display()))
-                    })?;
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
                 }
                 let pool = r2d2::Pool::builder()
                     .max_size(size)
@@ -451,9 +424,8 @@ impl Pool {
                 Ok(Pool::Sqlite(pool))
             }
             DbUrl::Postgres(url) => {
-                let config: postgres::Config = url
-                    .parse()
-                    .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
+                let config: postgres::Config =
+                    url.parse().map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
                 let pool = r2d2::Pool::builder()
                     .max_size(size)
                     .connection_timeout(Duration::from_secs(10))
@@ -468,10 +440,7 @@ impl Pool {
     }
 
     /// Runs `f` on a connection outside any explicit transaction (single reads).
-    pub fn read<T>(
-        &self,
-        f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    pub fn read<T>(&self, f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
         match self {
             Pool::Sqlite(p) => {
                 let c = p.get()?;
@@ -487,10 +456,7 @@ impl Pool {
     /// Runs `f` in one transaction: all of it is committed, or none of it.
     /// SQLite takes the write lock at BEGIN (IMMEDIATE), so writers queue instead of failing
     /// on a lock upgrade.
-    pub fn write<T>(
-        &self,
-        f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
+    pub fn write<T>(&self, f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
         match self {
             Pool::Sqlite(p) => {
                 let mut c = p.get()?;

@@ -19,11 +19,7 @@ pub enum StoreError {
     Stale { current: i64 },
     /// A unique value is taken; `existing` is the record that holds it when the caller may see it.
     #[error("duplicate {field}")]
-    Duplicate {
-        field: &'static str,
-        message: String,
-        existing: Option<i64>,
-    },
+    Duplicate { field: &'static str, message: String, existing: Option<i64> },
     /// The record is not in a state that allows this (a Chinese message for the user).
     #[error("state: {0}")]
     State(&'static str),

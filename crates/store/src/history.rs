@@ -41,20 +41,13 @@ mod tests {
 
     #[test]
     fn diff_names_changed_nested_fields_only() {
-        let a = flatten(
-            &json!({"name": "张三", "father": {"phone": "13800000000", "name": "张大"}, "tags": ["a"]}),
-        );
-        let b = flatten(
-            &json!({"name": "张三", "father": {"phone": "13900000000", "name": "张大"}, "tags": ["a", "b"]}),
-        );
+        let a = flatten(&json!({"name": "张三", "father": {"phone": "13800000000", "name": "张大"}, "tags": ["a"]}));
+        let b =
+            flatten(&json!({"name": "张三", "father": {"phone": "13900000000", "name": "张大"}, "tags": ["a", "b"]}));
         assert_eq!(
             diff(&a, &b),
             vec![
-                (
-                    "father.phone".into(),
-                    Some("13800000000".into()),
-                    Some("13900000000".into())
-                ),
+                ("father.phone".into(), Some("13800000000".into()), Some("13900000000".into())),
                 ("tags".into(), Some("a".into()), Some("a,b".into())),
             ]
         );

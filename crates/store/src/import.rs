@@ -34,14 +34,12 @@ pub struct ImportCounts {
 impl Store {
     /// The files that hold any of these (normalised) ID numbers, whoever may see them: the
     /// caller decides what to reveal.
-    pub fn find_by_id_numbers(
-        &self,
-        ids: &[String],
-    ) -> Result<HashMap<String, Existing>, StoreError> {
+    pub fn find_by_id_numbers(&self, ids: &[String]) -> Result<HashMap<String, Existing>, StoreError> {
         self.pool.read(|c| {
             let mut out = HashMap::new();
             for chunk in ids.chunks(500) {
-                let mut sql = Sql::new("SELECT id_number, id, village_code, school_org_id FROM children WHERE id_number IN (");
+                let mut sql =
+                    Sql::new("SELECT id_number, id, village_code, school_org_id FROM children WHERE id_number IN (");
                 for (i, id) in chunk.iter().enumerate() {
                     if i > 0 {
                         sql.push(", ");
@@ -101,10 +99,7 @@ impl Store {
                 actor,
                 Action::Import,
                 None,
-                &format!(
-                    "{source}: {} created, {} updated",
-                    counts.created, counts.updated
-                ),
+                &format!("{source}: {} created, {} updated", counts.created, counts.updated),
             )?;
             Ok(counts)
         });

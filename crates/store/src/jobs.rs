@@ -24,8 +24,7 @@ pub struct ImportJob {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-const JOB_COLUMNS: &str =
-    "id, user_id, file_name, options, state, outcome, message, created_at, finished_at";
+const JOB_COLUMNS: &str = "id, user_id, file_name, options, state, outcome, message, created_at, finished_at";
 
 fn job(r: &dyn Row) -> Result<ImportJob, StoreError> {
     Ok(ImportJob {
@@ -42,12 +41,7 @@ fn job(r: &dyn Row) -> Result<ImportJob, StoreError> {
 }
 
 impl Store {
-    pub fn create_import_job(
-        &self,
-        user_id: i64,
-        file_name: &str,
-        options: &str,
-    ) -> Result<i64, StoreError> {
+    pub fn create_import_job(&self, user_id: i64, file_name: &str, options: &str) -> Result<i64, StoreError> {
         let now = self.now();
         self.pool.write(|c| {
             c.query_opt(
@@ -81,9 +75,7 @@ impl Store {
         self.pool
             .read(|c| {
                 c.query_opt(
-                    &format!(
-                        "SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = $1 AND user_id = $2"
-                    ),
+                    &format!("SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = $1 AND user_id = $2"),
                     &[id.into(), user_id.into()],
                     job,
                 )

@@ -51,12 +51,7 @@ impl Store {
         migrate::run(&pool)?;
         regions::seed(&pool, regions::TIANJIN_CSV)?;
         let regions = Arc::new(regions::RegionIndex::load(&pool)?);
-        Ok(Store {
-            pool,
-            clock,
-            regions,
-            age_rule: AgeRule::default(),
-        })
+        Ok(Store { pool, clock, regions, age_rule: AgeRule::default() })
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

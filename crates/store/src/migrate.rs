@@ -24,11 +24,9 @@ pub fn run(pool: &Pool) -> Result<(), StoreError> {
     for (version, sqlite, pg) in MIGRATIONS {
         pool.write(|c| {
             let done = c
-                .query_opt(
-                    "SELECT version FROM schema_migrations WHERE version = $1",
-                    &[Val::I64(*version)],
-                    |r| r.i64(0),
-                )?
+                .query_opt("SELECT version FROM schema_migrations WHERE version = $1", &[Val::I64(*version)], |r| {
+                    r.i64(0)
+                })?
                 .is_some();
             if done {
                 return Ok(());
@@ -36,10 +34,7 @@ pub fn run(pool: &Pool) -> Result<(), StoreError> {
             c.batch(if c.is_sqlite() { sqlite } else { pg })?;
             c.exec(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
-                &[
-                    Val::I64(*version),
-                    Val::Text(chrono::Utc::now().to_rfc3339()),
-                ],
+                &[Val::I64(*version), Val::Text(chrono::Utc::now().to_rfc3339())],
             )?;
             tracing::info!(version, "applied migration");
             Ok(())

@@ -13,9 +13,7 @@ pub const TIANJIN_CSV: &str = include_str!("../../../data/tianjin-regions.csv");
 pub fn seed(pool: &Pool, csv: &str) -> Result<usize, StoreError> {
     let rows = parse_csv(csv)?;
     pool.write(|c| {
-        let have = c
-            .query_opt("SELECT count(*) FROM regions", &[], |r| r.i64(0))?
-            .unwrap_or(0);
+        let have = c.query_opt("SELECT count(*) FROM regions", &[], |r| r.i64(0))?.unwrap_or(0);
         if have > 0 {
             return Ok(0);
         }
@@ -43,12 +41,7 @@ fn parse_csv(csv: &str) -> Result<Vec<Region>, StoreError> {
         let level = Level::parse(&field(3))
             .ok_or_else(|| StoreError::Config(format!("regions row {}: unknown level", i + 2)))?;
         let parent = field(2);
-        out.push(Region {
-            code: field(0),
-            name: field(1),
-            parent_code: (!parent.is_empty()).then_some(parent),
-            level,
-        });
+        out.push(Region { code: field(0), name: field(1), parent_code: (!parent.is_empty()).then_some(parent), level });
     }
     Ok(out)
 }
@@ -64,18 +57,14 @@ pub struct RegionIndex {
 impl RegionIndex {
     pub fn load(pool: &Pool) -> Result<RegionIndex, StoreError> {
         let rows = pool.read(|c| {
-            c.query(
-                "SELECT code, name, parent_code, level FROM regions ORDER BY code",
-                &[],
-                |r| {
-                    Ok(Region {
-                        code: r.text(0)?,
-                        name: r.text(1)?,
-                        parent_code: r.opt_text(2)?,
-                        level: Level::parse(&r.text(3)?).unwrap_or(Level::Village),
-                    })
-                },
-            )
+            c.query("SELECT code, name, parent_code, level FROM regions ORDER BY code", &[], |r| {
+                Ok(Region {
+                    code: r.text(0)?,
+                    name: r.text(1)?,
+                    parent_code: r.opt_text(2)?,
+                    level: Level::parse(&r.text(3)?).unwrap_or(Level::Village),
+                })
+            })
         })?;
         Ok(Self::from_regions(rows))
     }
@@ -84,11 +73,7 @@ impl RegionIndex {
         let mut idx = RegionIndex::default();
         for r in rows {
             match &r.parent_code {
-                Some(p) => idx
-                    .children
-                    .entry(p.clone())
-                    .or_default()
-                    .push(r.code.clone()),
+                Some(p) => idx.children.entry(p.clone()).or_default().push(r.code.clone()),
                 None => idx.roots.push(r.code.clone()),
             }
             idx.by_code.insert(r.code.clone(), r);
@@ -105,11 +90,7 @@ impl RegionIndex {
     }
 
     pub fn children(&self, code: &str) -> impl Iterator<Item = &Region> {
-        self.children
-            .get(code)
-            .into_iter()
-            .flatten()
-            .filter_map(|c| self.by_code.get(c))
+        self.children.get(code).into_iter().flatten().filter_map(|c| self.by_code.get(c))
     }
 
     pub fn roots(&self) -> impl Iterator<Item = &Region> {

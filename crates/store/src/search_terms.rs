@@ -24,11 +24,7 @@ pub enum Query {
 
 /// Every search term of a child, without duplicates.
 pub fn terms(name: &str, id_number: Option<&str>) -> Vec<String> {
-    let chars: Vec<char> = name
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .take(12)
-        .collect();
+    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).take(12).collect();
     let mut out = Vec::new();
     for i in 0..chars.len() {
         for j in i + 1..=chars.len() {
@@ -38,14 +34,8 @@ pub fn terms(name: &str, id_number: Option<&str>) -> Vec<String> {
     let syllables: Vec<(String, char)> = chars
         .iter()
         .map(|c| match c.to_pinyin() {
-            Some(p) => (
-                p.plain().to_string(),
-                p.first_letter().chars().next().unwrap_or(*c),
-            ),
-            None => (
-                c.to_lowercase().collect(),
-                c.to_lowercase().next().unwrap_or(*c),
-            ),
+            Some(p) => (p.plain().to_string(), p.first_letter().chars().next().unwrap_or(*c)),
+            None => (c.to_lowercase().collect(), c.to_lowercase().next().unwrap_or(*c)),
         })
         .collect();
     for i in 0..syllables.len() {
@@ -55,10 +45,7 @@ pub fn terms(name: &str, id_number: Option<&str>) -> Vec<String> {
         out.push(format!("{PINYIN}{initials}"));
     }
     if let Some(id) = id_number {
-        out.push(format!(
-            "{ID_REVERSED}{}",
-            id.chars().rev().collect::<String>()
-        ));
+        out.push(format!("{ID_REVERSED}{}", id.chars().rev().collect::<String>()));
     }
     out.sort();
     out.dedup();
@@ -81,10 +68,7 @@ pub fn parse_query(q: &str) -> Option<Query> {
             // Three digits or fewer would match a large part of the registry.
             return None;
         }
-        return Some(Query::Prefix(format!(
-            "{ID_REVERSED}{}",
-            upper.chars().rev().collect::<String>()
-        )));
+        return Some(Query::Prefix(format!("{ID_REVERSED}{}", upper.chars().rev().collect::<String>())));
     }
     if q.chars().all(|c| c.is_ascii_alphabetic()) {
         return Some(Query::Prefix(format!("{PINYIN}{}", q.to_lowercase())));
@@ -99,16 +83,9 @@ mod tests {
     #[test]
     fn zhang_xiaoming_is_found_by_initials_full_pinyin_and_parts() {
         let t = terms("张小明", Some("120114201503080017"));
-        for want in [
-            "c:张",
-            "c:小明",
-            "c:张小明",
-            "p:zhangxiaoming",
-            "p:zxm",
-            "p:xiaoming",
-            "p:xm",
-            "r:710080305102411021",
-        ] {
+        for want in
+            ["c:张", "c:小明", "c:张小明", "p:zhangxiaoming", "p:zxm", "p:xiaoming", "p:xm", "r:710080305102411021"]
+        {
             assert!(t.contains(&want.to_string()), "missing {want}: {t:?}");
         }
     }
@@ -116,16 +93,10 @@ mod tests {
     #[test]
     fn queries_are_classified() {
         assert_eq!(parse_query("zxm"), Some(Query::Prefix("p:zxm".into())));
-        assert_eq!(
-            parse_query("ZhangX"),
-            Some(Query::Prefix("p:zhangx".into()))
-        );
+        assert_eq!(parse_query("ZhangX"), Some(Query::Prefix("p:zhangx".into())));
         assert_eq!(parse_query("小明"), Some(Query::Exact("c:小明".into())));
         assert_eq!(parse_query("0017"), Some(Query::Prefix("r:7100".into())));
-        assert_eq!(
-            parse_query("12011420150308001x"),
-            Some(Query::IdNumber("12011420150308001X".into()))
-        );
+        assert_eq!(parse_query("12011420150308001x"), Some(Query::IdNumber("12011420150308001X".into())));
         assert_eq!(parse_query("17"), None);
         assert_eq!(parse_query("  "), None);
     }

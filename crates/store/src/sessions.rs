@@ -44,21 +44,10 @@ impl Store {
     }
 
     pub fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        self.pool.write(|c| {
-            c.exec(
-                "DELETE FROM sessions WHERE token_hash = $1",
-                &[token_hash.into()],
-            )
-            .map(|_| ())
-        })
+        self.pool.write(|c| c.exec("DELETE FROM sessions WHERE token_hash = $1", &[token_hash.into()]).map(|_| ()))
     }
 
-    pub fn create_api_token(
-        &self,
-        token_hash: &str,
-        user_id: i64,
-        name: &str,
-    ) -> Result<(), StoreError> {
+    pub fn create_api_token(&self, token_hash: &str, user_id: i64, name: &str) -> Result<(), StoreError> {
         let now = self.now();
         self.pool.write(|c| {
             c.exec(
@@ -87,11 +76,7 @@ impl Store {
     pub fn record_login_failure(&self, key: &str) -> Result<(), StoreError> {
         let now = self.now();
         self.pool.write(|c| {
-            c.exec(
-                "INSERT INTO login_failures (key, at) VALUES ($1, $2)",
-                &[key.into(), now.into()],
-            )
-            .map(|_| ())
+            c.exec("INSERT INTO login_failures (key, at) VALUES ($1, $2)", &[key.into(), now.into()]).map(|_| ())
         })
     }
 
@@ -108,9 +93,6 @@ impl Store {
     }
 
     pub fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        self.pool.write(|c| {
-            c.exec("DELETE FROM login_failures WHERE key = $1", &[key.into()])
-                .map(|_| ())
-        })
+        self.pool.write(|c| c.exec("DELETE FROM login_failures WHERE key = $1", &[key.into()]).map(|_| ()))
     }
 }

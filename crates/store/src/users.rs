@@ -65,8 +65,7 @@ fn org_from_row(r: &dyn Row) -> Result<Organisation, StoreError> {
     Ok(Organisation {
         id: r.i64(0)?,
         name: r.text(1)?,
-        org_type: OrgType::parse(&r.text(2)?)
-            .ok_or_else(|| StoreError::Backend("unknown org_type".into()))?,
+        org_type: OrgType::parse(&r.text(2)?).ok_or_else(|| StoreError::Backend("unknown org_type".into()))?,
         region_code: r.text(3)?,
     })
 }
@@ -84,12 +83,7 @@ pub struct UserSummary {
 }
 
 impl Store {
-    pub fn create_org(
-        &self,
-        name: &str,
-        org_type: OrgType,
-        region_code: &str,
-    ) -> Result<i64, StoreError> {
+    pub fn create_org(&self, name: &str, org_type: OrgType, region_code: &str) -> Result<i64, StoreError> {
         let name = name.trim();
         let mut errs = shouhu_domain::error::FieldErrors::default();
         if name.is_empty() {
@@ -128,7 +122,11 @@ impl Store {
 
     pub fn list_orgs(&self) -> Result<Vec<Organisation>, StoreError> {
         self.pool.read(|c| {
-            c.query("SELECT id, name, org_type, region_code FROM organisations ORDER BY region_code, id", &[], org_from_row)
+            c.query(
+                "SELECT id, name, org_type, region_code FROM organisations ORDER BY region_code, id",
+                &[],
+                org_from_row,
+            )
         })
     }
 
@@ -152,26 +150,29 @@ impl Store {
             c.query_opt(
                 "INSERT INTO users (username, display_name, password_hash, org_id, role, active, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-                &[username.into(), display_name.into(), password_hash.into(), org_id.into(), role.code().into(), true.into(), now.into()],
+                &[
+                    username.into(),
+                    display_name.into(),
+                    password_hash.into(),
+                    org_id.into(),
+                    role.code().into(),
+                    true.into(),
+                    now.into(),
+                ],
                 |r| r.i64(0),
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
         });
         match res {
-            Err(StoreError::UniqueViolation) => Err(StoreError::Duplicate {
-                field: "username",
-                message: msg::USERNAME_TAKEN.into(),
-                existing: None,
-            }),
+            Err(StoreError::UniqueViolation) => {
+                Err(StoreError::Duplicate { field: "username", message: msg::USERNAME_TAKEN.into(), existing: None })
+            }
             other => other,
         }
     }
 
     /// The password hash and principal of an active user, for signing in.
-    pub fn user_for_login(
-        &self,
-        username: &str,
-    ) -> Result<Option<(Principal, String)>, StoreError> {
+    pub fn user_for_login(&self, username: &str) -> Result<Option<(Principal, String)>, StoreError> {
         self.pool.read(|c| {
             c.query_opt(
                 &format!(
@@ -226,8 +227,7 @@ impl Store {
                         id: r.i64(0)?,
                         username: r.text(1)?,
                         display_name: r.text(2)?,
-                        role: Role::parse(&r.text(3)?)
-                            .ok_or_else(|| StoreError::Backend("unknown role".into()))?,
+                        role: Role::parse(&r.text(3)?).ok_or_else(|| StoreError::Backend("unknown role".into()))?,
                         org_id: r.i64(4)?,
                         org_name: r.text(5)?,
                         active: r.bool(6)?,
@@ -240,10 +240,7 @@ impl Store {
     /// Deactivates or reactivates an account; deactivation also ends its sessions.
     pub fn set_user_active(&self, user_id: i64, active: bool) -> Result<(), StoreError> {
         self.pool.write(|c| {
-            let n = c.exec(
-                "UPDATE users SET active = $1 WHERE id = $2",
-                &[active.into(), user_id.into()],
-            )?;
+            let n = c.exec("UPDATE users SET active = $1 WHERE id = $2", &[active.into(), user_id.into()])?;
             if n == 0 {
                 return Err(StoreError::NotFound);
             }
@@ -256,10 +253,7 @@ impl Store {
 
     pub fn set_password_hash(&self, user_id: i64, hash: &str) -> Result<(), StoreError> {
         self.pool.write(|c| {
-            let n = c.exec(
-                "UPDATE users SET password_hash = $1 WHERE id = $2",
-                &[hash.into(), user_id.into()],
-            )?;
+            let n = c.exec("UPDATE users SET password_hash = $1 WHERE id = $2", &[hash.into(), user_id.into()])?;
             if n == 0 {
                 return Err(StoreError::NotFound);
             }
@@ -280,12 +274,7 @@ impl Store {
     }
 
     pub fn count_users(&self) -> Result<i64, StoreError> {
-        self.pool.read(|c| {
-            Ok(
-                c.query_opt("SELECT count(*) FROM users", &[], |r| r.i64(0))?
-                    .unwrap_or(0),
-            )
-        })
+        self.pool.read(|c| Ok(c.query_opt("SELECT count(*) FROM users", &[], |r| r.i64(0))?.unwrap_or(0)))
     }
 }
 

@@ -48,11 +48,7 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// A fixed hash to verify against when the username does not exist, so that the answer
@@ -63,11 +59,7 @@ pub fn dummy_hash() -> &'static str {
 
 /// Compares two secrets in time independent of where they differ.
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
@@ -82,15 +74,8 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 pub fn session_cookie(state: &AppState, token: &str, max_age: Duration) -> String {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-        max_age.num_seconds()
-    )
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}", max_age.num_seconds())
 }
 
 pub fn clear_session_cookie() -> String {
@@ -133,27 +118,15 @@ impl CurrentUser {
 }
 
 /// Finds the user of a request from its session cookie or `Authorization: Bearer` token.
-pub async fn authenticate(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Option<CurrentUser>, AppError> {
-    if let Some(bearer) = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+    if let Some(bearer) =
+        headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
         let h = token_hash(bearer.trim());
         let store = state.store.clone();
         let p = tokio::task::spawn_blocking(move || store.api_token(&h)).await??;
         // A wrong token is a failed sign-in, not an anonymous request.
-        return p
-            .map(|principal| {
-                Some(CurrentUser {
-                    principal,
-                    via: Via::Token,
-                })
-            })
-            .ok_or(AppError::Unauthenticated);
+        return p.map(|principal| Some(CurrentUser { principal, via: Via::Token })).ok_or(AppError::Unauthenticated);
     }
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
@@ -162,29 +135,18 @@ pub async fn authenticate(
     let store = state.store.clone();
     let h2 = h.clone();
     let found = tokio::task::spawn_blocking(move || store.session(&h2)).await??;
-    Ok(found.map(|(principal, csrf)| CurrentUser {
-        principal,
-        via: Via::Session {
-            token_hash: h,
-            csrf,
-        },
-    }))
+    Ok(found.map(|(principal, csrf)| CurrentUser { principal, via: Via::Session { token_hash: h, csrf } }))
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
     /// JSON for the API; for pages, the sign-in page or a page with the message.
     type Rejection = axum::response::Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
         let is_api = parts.uri.path().starts_with("/api/");
         let result = async {
-            let user = authenticate(state, &parts.headers)
-                .await?
-                .ok_or(AppError::Unauthenticated)?;
+            let user = authenticate(state, &parts.headers).await?.ok_or(AppError::Unauthenticated)?;
             // API writes from a browser session carry the token in a header.
             if is_api && !matches!(parts.method, Method::GET | Method::HEAD) {
                 user.check_csrf(parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))?;
@@ -192,13 +154,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             Ok::<_, AppError>(user)
         }
         .await;
-        result.map_err(|e| {
-            if is_api {
-                e.into_response()
-            } else {
-                crate::pages::PageError(e).into_response()
-            }
-        })
+        result.map_err(|e| if is_api { e.into_response() } else { crate::pages::PageError(e).into_response() })
     }
 }
 
@@ -208,10 +164,7 @@ pub struct MaybeUser(pub Option<CurrentUser>);
 impl FromRequestParts<AppState> for MaybeUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(MaybeUser(authenticate(state, &parts.headers).await?))
     }
 }
@@ -231,11 +184,7 @@ pub async fn check_login(
     address: &str,
 ) -> Result<LoginOutcome, AppError> {
     let store = state.store.clone();
-    let (user, pass, addr) = (
-        username.trim().to_string(),
-        password.to_string(),
-        address.to_string(),
-    );
+    let (user, pass, addr) = (username.trim().to_string(), password.to_string(), address.to_string());
     tokio::task::spawn_blocking(move || -> Result<LoginOutcome, shouhu_store::StoreError> {
         let since = store.now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
         let user_key = format!("user:{user}");
@@ -300,10 +249,7 @@ mod tests {
     #[test]
     fn cookies_are_found_among_others() {
         let mut h = HeaderMap::new();
-        h.insert(
-            COOKIE,
-            "a=1; shouhu_session=abc; b=2".parse().expect("header"),
-        );
+        h.insert(COOKIE, "a=1; shouhu_session=abc; b=2".parse().expect("header"));
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&h, "c"), None);
     }

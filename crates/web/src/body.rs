@@ -31,10 +31,7 @@ impl<T: DeserializeOwned> FromRequest<crate::AppState> for ApiJson<T> {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("application/json"));
         if !is_json {
-            return Err(AppError::BadRequest(
-                "请求须为 JSON（Content-Type: application/json）".into(),
-                Vec::new(),
-            ));
+            return Err(AppError::BadRequest("请求须为 JSON（Content-Type: application/json）".into(), Vec::new()));
         }
         let b = bytes(req, state).await?;
         parse_json(&b).map(ApiJson)
@@ -48,35 +45,19 @@ pub fn parse_json<T: DeserializeOwned>(b: &[u8]) -> Result<T, AppError> {
         let inner = e.inner().to_string();
         let message = if inner.contains("unknown field") {
             "不认识的字段".to_string()
-        } else if inner.contains("premature end")
-            || inner.contains("expected value")
-            || inner.contains("EOF")
-        {
+        } else if inner.contains("premature end") || inner.contains("expected value") || inner.contains("EOF") {
             "JSON 格式不正确".to_string()
         } else if inner.contains("unknown variant") {
             msg::UNKNOWN_OPTION.to_string()
-        } else if inner.contains("input contains invalid characters")
-            || inner.contains("premature end of input")
-        {
+        } else if inner.contains("input contains invalid characters") || inner.contains("premature end of input") {
             msg::DATE_INVALID.to_string()
         } else {
             "类型或格式不正确".to_string()
         };
         let field = if field == "." { String::new() } else { field };
-        let fields = vec![FieldError {
-            field: field.clone(),
-            message: message.clone(),
-        }];
+        let fields = vec![FieldError { field: field.clone(), message: message.clone() }];
         AppError::BadRequest(
-            format!(
-                "{}：{}",
-                msg::BAD_REQUEST,
-                if field.is_empty() {
-                    message
-                } else {
-                    format!("{field} {message}")
-                }
-            ),
+            format!("{}：{}", msg::BAD_REQUEST, if field.is_empty() { message } else { format!("{field} {message}") }),
             fields,
         )
     })
@@ -98,10 +79,7 @@ impl FromRequest<crate::AppState> for FormPairs {
 
 impl FormPairs {
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 }
 
@@ -109,11 +87,7 @@ impl FormPairs {
 /// page elsewhere.
 fn reject(path: &str, e: AppError) -> axum::response::Response {
     use axum::response::IntoResponse;
-    if path.starts_with("/api/") {
-        e.into_response()
-    } else {
-        crate::pages::PageError(e).into_response()
-    }
+    if path.starts_with("/api/") { e.into_response() } else { crate::pages::PageError(e).into_response() }
 }
 
 /// A record id from the path. A path that is not a number names nothing: 404, like a
@@ -123,10 +97,7 @@ pub struct IdPath(pub i64);
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for IdPath {
     type Rejection = axum::response::Response;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Path::<i64>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(id)) => Ok(IdPath(id)),
             Err(_) => Err(reject(parts.uri.path(), AppError::NotFound)),
@@ -140,29 +111,15 @@ pub struct QueryParams<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequestParts<S> for QueryParams<T> {
     type Rejection = axum::response::Response;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _state: &S,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let q = parts.uri.query().unwrap_or("");
         let de = serde_urlencoded::Deserializer::new(form_urlencoded_parse(q));
-        serde_path_to_error::deserialize(de)
-            .map(QueryParams)
-            .map_err(|e| {
-                let field = e.path().to_string();
-                let message = "参数格式不正确".to_string();
-                let fields = vec![FieldError {
-                    field: field.clone(),
-                    message: message.clone(),
-                }];
-                reject(
-                    parts.uri.path(),
-                    AppError::BadRequest(
-                        format!("{}：{field} {message}", msg::BAD_REQUEST),
-                        fields,
-                    ),
-                )
-            })
+        serde_path_to_error::deserialize(de).map(QueryParams).map_err(|e| {
+            let field = e.path().to_string();
+            let message = "参数格式不正确".to_string();
+            let fields = vec![FieldError { field: field.clone(), message: message.clone() }];
+            reject(parts.uri.path(), AppError::BadRequest(format!("{}：{field} {message}", msg::BAD_REQUEST), fields))
+        })
     }
 }
 

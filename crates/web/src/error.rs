@@ -36,14 +36,8 @@ pub enum AppError {
     Forbidden,
     Csrf,
     NotFound,
-    Stale {
-        current: i64,
-    },
-    Duplicate {
-        field: &'static str,
-        message: String,
-        existing: Option<i64>,
-    },
+    Stale { current: i64 },
+    Duplicate { field: &'static str, message: String, existing: Option<i64> },
     State(&'static str),
     Throttled,
     TooLarge,
@@ -57,15 +51,7 @@ impl From<StoreError> for AppError {
             StoreError::Forbidden => AppError::Forbidden,
             StoreError::Invalid(f) => AppError::Invalid(f),
             StoreError::Stale { current } => AppError::Stale { current },
-            StoreError::Duplicate {
-                field,
-                message,
-                existing,
-            } => AppError::Duplicate {
-                field,
-                message,
-                existing,
-            },
+            StoreError::Duplicate { field, message, existing } => AppError::Duplicate { field, message, existing },
             StoreError::State(m) => AppError::State(m),
             StoreError::UniqueViolation => AppError::Internal("unique violation not mapped".into()),
             StoreError::Config(m) | StoreError::Backend(m) => AppError::Internal(m),
@@ -87,9 +73,7 @@ impl AppError {
             AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Stale { .. } | AppError::Duplicate { .. } | AppError::State(_) => {
-                StatusCode::CONFLICT
-            }
+            AppError::Stale { .. } | AppError::Duplicate { .. } | AppError::State(_) => StatusCode::CONFLICT,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -138,10 +122,7 @@ impl AppError {
             AppError::Invalid(f) => f.0.clone(),
             AppError::BadRequest(_, f) => f.clone(),
             AppError::Duplicate { field, message, .. } => {
-                vec![FieldError {
-                    field: (*field).into(),
-                    message: message.clone(),
-                }]
+                vec![FieldError { field: (*field).into(), message: message.clone() }]
             }
             _ => Vec::new(),
         }

@@ -70,11 +70,8 @@ impl LedgerQuery {
             ("warning", &self.warning),
             ("status", &self.status),
         ];
-        let mut s: Vec<(String, String)> = pairs
-            .iter()
-            .filter(|(_, v)| !v.is_empty())
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let mut s: Vec<(String, String)> =
+            pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.to_string(), v.to_string())).collect();
         s.push(("page".into(), page.to_string()));
         serde_urlencoded::to_string(s).unwrap_or_default()
     }

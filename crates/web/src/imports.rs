@@ -47,12 +47,21 @@ pub fn upload_path(work_dir: &Path, job: i64) -> PathBuf {
     work_dir.join(format!("import-{job}.upload"))
 }
 
-pub fn report_path(work_dir: &Path, job: i64, format: Format) -> PathBuf {
+/// A new, unguessable name for a job's error report. Job ids can repeat if the database is
+/// replaced while the work folder stays: a random part keeps one job's report from ever
+/// being served for another.
+pub fn new_report_name(job: i64, format: Format) -> String {
     let ext = match format {
         Format::Csv => "csv",
         Format::Xlsx => "xlsx",
     };
-    work_dir.join(format!("import-{job}-report.{ext}"))
+    format!("import-{job}-{}-report.{ext}", &crate::auth::random_token()[..16])
+}
+
+/// The path of a stored report name, refusing anything that is not a plain file name.
+pub fn report_path(work_dir: &Path, name: &str) -> Option<PathBuf> {
+    let plain = name.starts_with("import-") && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
+    plain.then(|| work_dir.join(name))
 }
 
 /// The stored outcome of a job, with the report's format when there is one.
@@ -70,36 +79,25 @@ pub struct JobOutcome {
     pub unchanged: usize,
     /// Whether anything was written.
     pub written: bool,
-    /// "csv" or "xlsx" when an error report was written.
+    /// The error report's file name in the work folder, when one was written.
     pub report: Option<String>,
 }
 
 impl JobOutcome {
-    fn of(o: &ImportOutcome, report: Option<Format>) -> JobOutcome {
+    fn of(o: &ImportOutcome, report: Option<String>) -> JobOutcome {
         let w = o.written.unwrap_or_default();
         JobOutcome {
             rows: o.rows,
             blank_rows: o.blank_rows,
             error_rows: o.errors.len(),
-            first_errors: o
-                .errors
-                .iter()
-                .take(50)
-                .map(|(k, v)| (*k, v.clone()))
-                .collect(),
+            first_errors: o.errors.iter().take(50).map(|(k, v)| (*k, v.clone())).collect(),
             skipped_existing: o.skipped_existing,
             unknown_headers: o.unknown_headers.clone(),
             created: w.created,
             updated: w.updated,
             unchanged: w.unchanged,
             written: o.written.is_some(),
-            report: report.map(|f| {
-                if f == Format::Csv {
-                    "csv".into()
-                } else {
-                    "xlsx".into()
-                }
-            }),
+            report,
         }
     }
 }
@@ -113,13 +111,7 @@ pub fn spawn(state: &AppState, principal: Principal, job: i64, opts: ImportOptio
         let actor = principal.actor();
         let upload = upload_path(&state.config.work_dir, job);
         let jobs = state.jobs.clone();
-        let result = import::run(
-            store,
-            &actor,
-            &FileSource(upload.clone()),
-            &opts,
-            &mut |p| jobs.set(job, p),
-        );
+        let result = import::run(store, &actor, &FileSource(upload.clone()), &opts, &mut |p| jobs.set(job, p));
         let finished = match result {
             Ok(outcome) => {
                 let report = if outcome.errors.is_empty() {
@@ -129,10 +121,8 @@ pub fn spawn(state: &AppState, principal: Principal, job: i64, opts: ImportOptio
                 };
                 let o = JobOutcome::of(&outcome, report);
                 let json = serde_json::to_string(&o).unwrap_or_default();
-                let detail = format!(
-                    "job {job}: {} created, {} updated, {} rows wrong",
-                    o.created, o.updated, o.error_rows
-                );
+                let detail =
+                    format!("job {job}: {} created, {} updated, {} rows wrong", o.created, o.updated, o.error_rows);
                 let _ = store.audit(&actor, Action::Import, None, &detail);
                 store.finish_import_job(job, "done", Some(&json), None)
             }
@@ -149,19 +139,15 @@ pub fn spawn(state: &AppState, principal: Principal, job: i64, opts: ImportOptio
     });
 }
 
-fn write_report(
-    work_dir: &Path,
-    job: i64,
-    upload: &Path,
-    outcome: &ImportOutcome,
-) -> Option<Format> {
+fn write_report(work_dir: &Path, job: i64, upload: &Path, outcome: &ImportOutcome) -> Option<String> {
     let sheet = read::open(upload).ok()?;
     let format = sheet.format;
     let header_line = sheet.header_line;
     drop(sheet);
-    let out = report_path(work_dir, job, format);
+    let name = new_report_name(job, format);
+    let out = work_dir.join(&name);
     match shouhu_census::report::write_report(upload, format, header_line, &outcome.errors, &out) {
-        Ok(()) => Some(format),
+        Ok(()) => Some(name),
         Err(e) => {
             tracing::error!(job, error = %e.message(), "could not write the error report");
             None
@@ -178,14 +164,8 @@ pub struct Spool {
 
 impl Spool {
     pub async fn create(path: PathBuf) -> Result<Spool, AppError> {
-        let file = tokio::fs::File::create(&path)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Spool {
-            file,
-            path,
-            total: 0,
-        })
+        let file = tokio::fs::File::create(&path).await.map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Spool { file, path, total: 0 })
     }
 
     pub async fn write(&mut self, chunk: &[u8]) -> Result<(), AppError> {
@@ -195,18 +175,12 @@ impl Spool {
             let _ = tokio::fs::remove_file(&self.path).await;
             return Err(AppError::TooLarge);
         }
-        self.file
-            .write_all(chunk)
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))
+        self.file.write_all(chunk).await.map_err(|e| AppError::Internal(e.to_string()))
     }
 
     pub async fn finish(mut self) -> Result<u64, AppError> {
         use tokio::io::AsyncWriteExt;
-        self.file
-            .flush()
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+        self.file.flush().await.map_err(|e| AppError::Internal(e.to_string()))?;
         Ok(self.total)
     }
 

@@ -70,12 +70,7 @@ impl AppState {
         if let Err(e) = std::fs::create_dir_all(&config.work_dir) {
             tracing::error!(error = %e, "cannot create the work folder");
         }
-        AppState {
-            store,
-            config: Arc::new(config),
-            setup_token,
-            jobs: Arc::default(),
-        }
+        AppState { store, config: Arc::new(config), setup_token, jobs: Arc::default() }
     }
 
     /// Runs blocking store work off the async threads.
@@ -107,9 +102,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
 }
 
 /// Unknown paths: JSON under `/api/`, a Chinese page elsewhere.

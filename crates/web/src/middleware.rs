@@ -26,25 +26,17 @@ pub fn apply(router: Router, body_limit: usize) -> Router {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
     router
-        .layer(axum::middleware::from_fn(move |req, next| {
-            refuse_large(body_limit, req, next)
-        }))
+        .layer(axum::middleware::from_fn(move |req, next| refuse_large(body_limit, req, next)))
         .layer(axum::middleware::from_fn(request_log))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
         .layer(header(header::REFERRER_POLICY, "no-referrer"))
-        .layer(header(
-            HeaderName::from_static("permissions-policy"),
-            "camera=(), microphone=(), geolocation=()",
-        ))
+        .layer(header(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"))
         // Children's data must not stay in shared caches or the browser's back history.
         .layer(header(header::CACHE_CONTROL, "no-store"))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(on_panic))
 }
 
@@ -56,17 +48,11 @@ fn on_panic(_err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
 /// waiting for) a body that will be refused anyway. Bodies without a length are still capped
 /// while they are read.
 async fn refuse_large(limit: usize, req: Request<Body>, next: Next) -> Response<Body> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     // Census uploads have a limit of their own, checked while they are spooled to disk.
-    let limit = if matches!(req.uri().path(), "/imports" | "/api/v1/imports") {
-        crate::imports::UPLOAD_LIMIT
-    } else {
-        limit
-    };
+    let limit =
+        if matches!(req.uri().path(), "/imports" | "/api/v1/imports") { crate::imports::UPLOAD_LIMIT } else { limit };
     if declared.is_some_and(|n| n > limit as u64) {
         let e = AppError::TooLarge;
         let mut res = if req.uri().path().starts_with("/api/") {
@@ -75,8 +61,7 @@ async fn refuse_large(limit: usize, req: Request<Body>, next: Next) -> Response<
             crate::pages::PageError(e).into_response()
         };
         // The rest of the body is not read: the connection cannot be reused.
-        res.headers_mut()
-            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        res.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         return res;
     }
     next.run(req).await

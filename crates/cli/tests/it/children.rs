@@ -6,14 +6,7 @@ use shouhu_domain::role::{OrgType, Role};
 
 async fn township_app() -> (TestApp, User) {
     let app = TestApp::new().await;
-    let u = app
-        .user(
-            "zhen",
-            Role::TownshipStaff,
-            OrgType::TownshipGovernment,
-            TOWNSHIP_A,
-        )
-        .await;
+    let u = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
     (app, u)
 }
 
@@ -38,12 +31,7 @@ async fn the_same_id_number_twice_names_the_existing_file() {
     let (app, u) = township_app().await;
     let first = app.create_child(&u, &child("王一", VILLAGE_A, 7)).await;
     let mut again = child("王一二", VILLAGE_A2, 7);
-    again["id_number"] = json!(
-        first["file"]["id_number"]
-            .as_str()
-            .expect("id")
-            .to_lowercase()
-    );
+    again["id_number"] = json!(first["file"]["id_number"].as_str().expect("id").to_lowercase());
     let (status, body) = app.post(&u, "/api/v1/children", &again).await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["code"], "duplicate");
@@ -60,13 +48,7 @@ async fn an_edit_records_who_changed_which_field_from_what_to_what() {
     let mut file = rec["file"].clone();
     file["address"] = json!("五组3号");
     file["father"]["phone"] = json!("139 0000 1111");
-    let (status, updated) = app
-        .put(
-            &u,
-            &format!("/api/v1/children/{id}"),
-            &json!({"version": 1, "file": file}),
-        )
-        .await;
+    let (status, updated) = app.put(&u, &format!("/api/v1/children/{id}"), &json!({"version": 1, "file": file})).await;
     assert_eq!(status, 200, "{updated}");
     assert_eq!(updated["version"], 2);
     assert_eq!(updated["file"]["father"]["phone"], "13900001111");
@@ -88,19 +70,10 @@ async fn an_edit_records_who_changed_which_field_from_what_to_what() {
         changes,
         vec![
             ("address".into(), "三组12号".into(), "五组3号".into()),
-            (
-                "father.phone".into(),
-                "13812345678".into(),
-                "13900001111".into()
-            ),
+            ("father.phone".into(), "13812345678".into(), "13900001111".into()),
         ]
     );
-    assert!(
-        hist[0]["user_name"]
-            .as_str()
-            .expect("user")
-            .contains("zhen")
-    );
+    assert!(hist[0]["user_name"].as_str().expect("user").contains("zhen"));
     assert_eq!(hist[0]["source"], "api");
 }
 
@@ -113,30 +86,13 @@ async fn a_second_save_from_a_stale_version_is_refused_and_changes_nothing() {
     first["address"] = json!("第一人的修改");
     let mut second = rec["file"].clone();
     second["address"] = json!("第二人的修改");
-    let (s1, _) = app
-        .put(
-            &u,
-            &format!("/api/v1/children/{id}"),
-            &json!({"version": 1, "file": first}),
-        )
-        .await;
+    let (s1, _) = app.put(&u, &format!("/api/v1/children/{id}"), &json!({"version": 1, "file": first})).await;
     assert_eq!(s1, 200);
-    let (s2, body) = app
-        .put(
-            &u,
-            &format!("/api/v1/children/{id}"),
-            &json!({"version": 1, "file": second}),
-        )
-        .await;
+    let (s2, body) = app.put(&u, &format!("/api/v1/children/{id}"), &json!({"version": 1, "file": second})).await;
     assert_eq!(s2, 409);
     assert_eq!(body["code"], "stale");
     assert_eq!(body["current_version"], 2);
-    assert!(
-        body["message"]
-            .as_str()
-            .expect("message")
-            .contains("已被他人修改")
-    );
+    assert!(body["message"].as_str().expect("message").contains("已被他人修改"));
     let (_, now) = app.get(&u, &format!("/api/v1/children/{id}")).await;
     assert_eq!(now["file"]["address"], "第一人的修改");
 }
@@ -146,55 +102,26 @@ async fn a_closed_file_is_kept_cannot_be_edited_and_can_be_reopened() {
     let (app, u) = township_app().await;
     let rec = app.create_child(&u, &child("钱六", VILLAGE_A, 4)).await;
     let id = rec["id"].as_i64().expect("id");
-    let (s, body) = app
-        .post(
-            &u,
-            &format!("/api/v1/children/{id}/close"),
-            &json!({"version": 1, "reason": "other"}),
-        )
-        .await;
+    let (s, body) =
+        app.post(&u, &format!("/api/v1/children/{id}/close"), &json!({"version": 1, "reason": "other"})).await;
     assert_eq!(s, 422, "other needs a note: {body}");
     assert_eq!(body["fields"][0]["field"], "note");
-    let (s, closed) = app
-        .post(
-            &u,
-            &format!("/api/v1/children/{id}/close"),
-            &json!({"version": 1, "reason": "moved_out"}),
-        )
-        .await;
+    let (s, closed) =
+        app.post(&u, &format!("/api/v1/children/{id}/close"), &json!({"version": 1, "reason": "moved_out"})).await;
     assert_eq!(s, 200, "{closed}");
     assert_eq!(closed["status"]["state"], "closed");
     assert_eq!(closed["status"]["reason"], "moved_out");
-    let (s, _) = app
-        .put(
-            &u,
-            &format!("/api/v1/children/{id}"),
-            &json!({"version": 2, "file": rec["file"]}),
-        )
-        .await;
+    let (s, _) = app.put(&u, &format!("/api/v1/children/{id}"), &json!({"version": 2, "file": rec["file"]})).await;
     assert_eq!(s, 409);
     let (_, ledger) = app.get(&u, "/api/v1/children").await;
     assert_eq!(ledger["total"], 0, "closed files leave the open ledger");
     let (_, ledger) = app.get(&u, "/api/v1/children?status=closed").await;
     assert_eq!(ledger["total"], 1);
-    let (s, reopened) = app
-        .post(
-            &u,
-            &format!("/api/v1/children/{id}/reopen"),
-            &json!({"version": 2}),
-        )
-        .await;
+    let (s, reopened) = app.post(&u, &format!("/api/v1/children/{id}/reopen"), &json!({"version": 2})).await;
     assert_eq!(s, 200);
     assert_eq!(reopened["status"]["state"], "open");
     let (_, hist) = app.get(&u, &format!("/api/v1/children/{id}/history")).await;
-    assert_eq!(
-        hist.as_array()
-            .expect("array")
-            .iter()
-            .filter(|h| h["field"] == "status")
-            .count(),
-        2
-    );
+    assert_eq!(hist.as_array().expect("array").iter().filter(|h| h["field"] == "status").count(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -286,16 +213,9 @@ async fn bad_input_names_the_field_and_changes_nothing() {
     for (body, want_status, want_field) in cases {
         let (status, err) = app.post(&u, "/api/v1/children", &body).await;
         assert_eq!(status, want_status, "{want_field}: {err}");
-        let fields: Vec<&str> = err["fields"]
-            .as_array()
-            .expect("fields")
-            .iter()
-            .filter_map(|f| f["field"].as_str())
-            .collect();
-        assert!(
-            fields.contains(&want_field),
-            "{want_field} not in {fields:?}: {err}"
-        );
+        let fields: Vec<&str> =
+            err["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+        assert!(fields.contains(&want_field), "{want_field} not in {fields:?}: {err}");
         assert!(!err["message"].as_str().unwrap_or("").is_empty());
     }
     assert_eq!(app.count_children().await, 0);
@@ -307,9 +227,7 @@ async fn a_ten_megabyte_body_is_refused_without_a_server_error() {
     let (app, u) = township_app().await;
     // Raw HTTP: the server answers as soon as it sees the length, before the body arrives.
     let addr = app.base.trim_start_matches("http://").to_string();
-    let mut s = tokio::net::TcpStream::connect(&addr)
-        .await
-        .expect("connect");
+    let mut s = tokio::net::TcpStream::connect(&addr).await.expect("connect");
     let head = format!(
         "POST /api/v1/children HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
         u.token,
@@ -320,10 +238,7 @@ async fn a_ten_megabyte_body_is_refused_without_a_server_error() {
     let mut buf = Vec::new();
     let _ = s.read_to_end(&mut buf).await;
     let text = String::from_utf8_lossy(&buf);
-    assert!(
-        text.starts_with("HTTP/1.1 413") || text.starts_with("HTTP/1.1 400"),
-        "{text}"
-    );
+    assert!(text.starts_with("HTTP/1.1 413") || text.starts_with("HTTP/1.1 400"), "{text}");
     assert!(text.contains("过大"), "{text}");
     assert_eq!(app.count_children().await, 0);
 }
@@ -349,10 +264,7 @@ async fn quotes_and_sql_metacharacters_are_stored_as_typed() {
     let id = rec["id"].as_i64().expect("id");
     let (_, got) = app.get(&u, &format!("/api/v1/children/{id}")).await;
     assert_eq!(got["file"]["name"], "O'Brien\"; DROP TABLE children;--");
-    assert_eq!(
-        got["file"]["address"],
-        "'); DELETE FROM users; -- <script>alert(1)</script>"
-    );
+    assert_eq!(got["file"]["address"], "'); DELETE FROM users; -- <script>alert(1)</script>");
     assert_eq!(app.count_children().await, 1);
 }
 
@@ -367,40 +279,28 @@ async fn warnings_follow_the_law_and_filter_the_ledger() {
     small["unattended"] = json!(true);
     // An entrusted guardian of 17.
     let mut teen = child("小青", VILLAGE_A, 10);
-    teen["entrusted_guardian"] = json!({"name": "表哥", "id_number": id_for("120114", "2009-06-01", true, 3), "relation": "other_relative"});
+    teen["entrusted_guardian"] =
+        json!({"name": "表哥", "id_number": id_for("120114", "2009-06-01", true, 3), "relation": "other_relative"});
     let rec = app.create_child(&u, &small).await;
-    let ws: Vec<&str> = rec["derived"]["warnings"]
-        .as_array()
-        .expect("warnings")
-        .iter()
-        .filter_map(|w| w.as_str())
-        .collect();
+    let ws: Vec<&str> =
+        rec["derived"]["warnings"].as_array().expect("warnings").iter().filter_map(|w| w.as_str()).collect();
     assert_eq!(ws, vec!["under16_living_alone", "under8_unattended"]);
     assert_eq!(rec["derived"]["age_band"], "0_5");
     let rec = app.create_child(&u, &teen).await;
-    assert_eq!(
-        rec["derived"]["warnings"],
-        json!(["entrusted_guardian_minor"])
-    );
+    assert_eq!(rec["derived"]["warnings"], json!(["entrusted_guardian_minor"]));
     app.create_child(&u, &child("平安", VILLAGE_A, 11)).await;
 
-    let (_, p) = app
-        .get(&u, "/api/v1/children?warning=under8_unattended")
-        .await;
+    let (_, p) = app.get(&u, "/api/v1/children?warning=under8_unattended").await;
     assert_eq!(p["total"], 1);
     assert_eq!(p["rows"][0]["name"], "小孤");
     let (_, p) = app.get(&u, "/api/v1/children?age_band=0_5").await;
     assert_eq!(p["total"], 1);
     let (_, p) = app.get(&u, "/api/v1/children?age_band=6_13").await;
     assert_eq!(p["total"], 2);
-    let (_, p) = app
-        .get(&u, "/api/v1/children?category=both_away&per_page=2")
-        .await;
+    let (_, p) = app.get(&u, "/api/v1/children?category=both_away&per_page=2").await;
     assert_eq!(p["total"], 3);
     assert_eq!(p["rows"].as_array().expect("rows").len(), 2);
-    let (_, p2) = app
-        .get(&u, "/api/v1/children?category=both_away&per_page=2&page=2")
-        .await;
+    let (_, p2) = app.get(&u, "/api/v1/children?category=both_away&per_page=2&page=2").await;
     assert_eq!(p2["rows"].as_array().expect("rows").len(), 1);
     // ID numbers are masked in lists.
     let masked = p["rows"][0]["id_number_masked"].as_str().expect("masked");
@@ -412,12 +312,7 @@ async fn the_openapi_document_describes_the_routes() {
     let (app, u) = township_app().await;
     let (status, doc) = app.get(&u, "/api/v1/openapi.json").await;
     assert_eq!(status, 200);
-    for path in [
-        "/api/v1/children",
-        "/api/v1/children/{id}",
-        "/api/v1/children/{id}/history",
-        "/api/v1/tokens",
-    ] {
+    for path in ["/api/v1/children", "/api/v1/children/{id}", "/api/v1/children/{id}/history", "/api/v1/tokens"] {
         assert!(doc["paths"][path].is_object(), "{path} missing");
     }
     assert!(doc["components"]["schemas"]["ChildFile"].is_object());

@@ -17,9 +17,7 @@ pub const PASSWORD: &str = "correct-horse-battery";
 
 /// Which backend this test run uses.
 pub fn pg_url() -> Option<String> {
-    std::env::var("SHOUHU_TEST_PG_URL")
-        .ok()
-        .filter(|s| !s.is_empty())
+    std::env::var("SHOUHU_TEST_PG_URL").ok().filter(|s| !s.is_empty())
 }
 
 enum Db {
@@ -33,6 +31,7 @@ pub struct TestApp {
     pub clock: Arc<FixedClock>,
     running: Option<server::Running>,
     db: Db,
+    _work: tempfile::TempDir,
 }
 
 /// A user created for a test, with an API token.
@@ -47,34 +46,22 @@ impl TestApp {
         TestApp::with_config(shouhu_web::Config::default()).await
     }
 
-    pub async fn with_config(config: shouhu_web::Config) -> TestApp {
+    pub async fn with_config(mut config: shouhu_web::Config) -> TestApp {
+        let work = tempfile::tempdir().expect("work dir");
+        config.work_dir = work.path().to_path_buf();
         // Noon in China on 2026-11-29.
-        let clock = Arc::new(FixedClock::new(
-            Utc.with_ymd_and_hms(2026, 11, 29, 4, 0, 0)
-                .single()
-                .expect("valid"),
-        ));
+        let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 29, 4, 0, 0).single().expect("valid")));
         let (url, db) = match pg_url() {
             Some(admin) => {
-                let name = format!(
-                    "shouhu_it_{}",
-                    shouhu_web::auth::random_token()[..12].to_string()
-                );
+                let name = format!("shouhu_it_{}", shouhu_web::auth::random_token()[..12].to_string());
                 let (a, n) = (admin.clone(), name.clone());
                 blocking(move || {
                     let mut c = postgres::Client::connect(&a, postgres::NoTls)
                         .expect("SHOUHU_TEST_PG_URL must reach PostgreSQL");
-                    c.batch_execute(&format!("CREATE DATABASE {n}"))
-                        .expect("create test database");
+                    c.batch_execute(&format!("CREATE DATABASE {n}")).expect("create test database");
                 })
                 .await;
-                (
-                    with_database(&admin, &name),
-                    Db::Postgres {
-                        admin_url: admin,
-                        name,
-                    },
-                )
+                (with_database(&admin, &name), Db::Postgres { admin_url: admin, name })
             }
             None => {
                 let dir = tempfile::tempdir().expect("temp dir");
@@ -84,50 +71,31 @@ impl TestApp {
         };
         let c2: Arc<dyn shouhu_domain::clock::Clock> = clock.clone();
         let store = blocking(move || server::open_store(&url, c2).expect("open store")).await;
-        let running = server::start("127.0.0.1:0", store.clone(), config)
-            .await
-            .expect("start server");
-        TestApp {
-            base: format!("http://{}", running.addr),
-            store,
-            clock,
-            running: Some(running),
-            db,
-        }
+        let running = server::start("127.0.0.1:0", store.clone(), config).await.expect("start server");
+        TestApp { base: format!("http://{}", running.addr), store, clock, running: Some(running), db, _work: work }
     }
 
     /// Runs store code off the async threads (the PostgreSQL driver blocks).
-    pub async fn store<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Store) -> T + Send + 'static,
-    ) -> T {
+    pub async fn store<T: Send + 'static>(&self, f: impl FnOnce(&Store) -> T + Send + 'static) -> T {
         let s = self.store.clone();
         blocking(move || f(&s)).await
     }
 
     pub async fn org(&self, name: &str, t: OrgType, region: &str) -> i64 {
         let (name, region) = (name.to_string(), region.to_string());
-        self.store(move |s| s.create_org(&name, t, &region).expect("create org"))
-            .await
+        self.store(move |s| s.create_org(&name, t, &region).expect("create org")).await
     }
 
     /// Creates a user in a new organisation and signs them in over the API.
     pub async fn user(&self, username: &str, role: Role, org_type: OrgType, region: &str) -> User {
-        let org = self
-            .org(&format!("{username}的单位"), org_type, region)
-            .await;
+        let org = self.org(&format!("{username}的单位"), org_type, region).await;
         self.user_in(username, role, org).await
     }
 
     pub async fn user_in(&self, username: &str, role: Role, org: i64) -> User {
         let hash = blocking(|| shouhu_web::auth::hash_password(PASSWORD).expect("hash")).await;
         let u = username.to_string();
-        let id = self
-            .store(move |s| {
-                s.create_user(&u, "测试用户", &hash, org, role)
-                    .expect("create user")
-            })
-            .await;
+        let id = self.store(move |s| s.create_user(&u, "测试用户", &hash, org, role).expect("create user")).await;
         let res = reqwest::Client::new()
             .post(format!("{}/api/v1/tokens", self.base))
             .json(&json!({"username": username, "password": PASSWORD}))
@@ -135,10 +103,7 @@ impl TestApp {
             .await
             .expect("token request");
         assert_eq!(res.status(), 201, "token for {username}");
-        let token = res.json::<Value>().await.expect("json")["token"]
-            .as_str()
-            .expect("token")
-            .to_string();
+        let token = res.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_string();
         User { id, token }
     }
 
@@ -147,23 +112,12 @@ impl TestApp {
     }
 
     pub async fn get(&self, user: &User, path: &str) -> (u16, Value) {
-        let res = reqwest::Client::new()
-            .get(self.url(path))
-            .bearer_auth(&user.token)
-            .send()
-            .await
-            .expect("request");
+        let res = reqwest::Client::new().get(self.url(path)).bearer_auth(&user.token).send().await.expect("request");
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(Value::Null))
     }
 
-    pub async fn send(
-        &self,
-        user: &User,
-        method: reqwest::Method,
-        path: &str,
-        body: &Value,
-    ) -> (u16, Value) {
+    pub async fn send(&self, user: &User, method: reqwest::Method, path: &str, body: &Value) -> (u16, Value) {
         let res = reqwest::Client::new()
             .request(method, self.url(path))
             .bearer_auth(&user.token)
@@ -227,13 +181,8 @@ pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static)
 /// The admin URL with another database name.
 fn with_database(url: &str, db: &str) -> String {
     match url.rsplit_once('/') {
-        Some((head, tail))
-            if !tail.contains('@') && head.contains("://") && head.len() > "postgres://".len() =>
-        {
-            let params = tail
-                .split_once('?')
-                .map(|(_, p)| format!("?{p}"))
-                .unwrap_or_default();
+        Some((head, tail)) if !tail.contains('@') && head.contains("://") && head.len() > "postgres://".len() => {
+            let params = tail.split_once('?').map(|(_, p)| format!("?{p}")).unwrap_or_default();
             format!("{head}/{db}{params}")
         }
         _ => format!("{}/{db}", url.trim_end_matches('/')),

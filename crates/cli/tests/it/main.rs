@@ -4,6 +4,7 @@
 mod harness;
 
 mod auth;
+mod census;
 mod children;
 mod pages;
 mod scope;

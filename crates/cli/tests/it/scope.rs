@@ -7,38 +7,10 @@ use shouhu_domain::role::{OrgType, Role};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_child_outside_scope_answers_like_a_missing_one() {
     let app = TestApp::new().await;
-    let a = app
-        .user(
-            "zhen_a",
-            Role::TownshipStaff,
-            OrgType::TownshipGovernment,
-            TOWNSHIP_A,
-        )
-        .await;
-    let b = app
-        .user(
-            "zhen_b",
-            Role::TownshipStaff,
-            OrgType::TownshipGovernment,
-            TOWNSHIP_B,
-        )
-        .await;
-    let district = app
-        .user(
-            "qu",
-            Role::DistrictOfficer,
-            OrgType::DistrictCivilAffairs,
-            "120114",
-        )
-        .await;
-    let other_district = app
-        .user(
-            "baodi",
-            Role::DistrictOfficer,
-            OrgType::DistrictCivilAffairs,
-            "120115",
-        )
-        .await;
+    let a = app.user("zhen_a", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let other_district = app.user("baodi", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120115").await;
     let rec = app.create_child(&a, &child("甲乙", VILLAGE_A, 1)).await;
     let id = rec["id"].as_i64().expect("id");
 
@@ -50,100 +22,57 @@ async fn a_child_outside_scope_answers_like_a_missing_one() {
         let (s, _) = app.get(&b, &format!("/api/v1/children/{id}/{path}")).await;
         assert_eq!(s, 404);
     }
-    let (s, _) = app
-        .put(
-            &b,
-            &format!("/api/v1/children/{id}"),
-            &json!({"version": 1, "file": rec["file"]}),
-        )
-        .await;
+    let (s, _) = app.put(&b, &format!("/api/v1/children/{id}"), &json!({"version": 1, "file": rec["file"]})).await;
     assert_eq!(s, 404);
-    let (s, _) = app
-        .post(
-            &b,
-            &format!("/api/v1/children/{id}/close"),
-            &json!({"version": 1, "reason": "moved_out"}),
-        )
-        .await;
+    let (s, _) =
+        app.post(&b, &format!("/api/v1/children/{id}/close"), &json!({"version": 1, "reason": "moved_out"})).await;
     assert_eq!(s, 404);
     let (_, ledger) = app.get(&b, "/api/v1/children").await;
     assert_eq!(ledger["total"], 0);
-    let (_, ledger) = app
-        .get(&b, &format!("/api/v1/children?region={TOWNSHIP_A}"))
-        .await;
+    let (_, ledger) = app.get(&b, &format!("/api/v1/children?region={TOWNSHIP_A}")).await;
     assert_eq!(ledger["total"], 0, "a region filter cannot widen the scope");
 
     let (s, _) = app.get(&district, &format!("/api/v1/children/{id}")).await;
     assert_eq!(s, 200, "the district sees its townships");
-    let (s, _) = app
-        .get(&other_district, &format!("/api/v1/children/{id}"))
-        .await;
+    let (s, _) = app.get(&other_district, &format!("/api/v1/children/{id}")).await;
     assert_eq!(s, 404);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_school_sees_the_children_enrolled_there_only_and_cannot_write() {
     let app = TestApp::new().await;
-    let zhen = app
-        .user(
-            "zhen",
-            Role::TownshipStaff,
-            OrgType::TownshipGovernment,
-            TOWNSHIP_A,
-        )
-        .await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
     let school = app.org("梅厂小学", OrgType::School, TOWNSHIP_A).await;
     let teacher = app.user_in("laoshi", Role::Teacher, school).await;
     let mut enrolled = child("在校生", VILLAGE_A, 1);
     enrolled["school_org_id"] = json!(school);
     let enrolled = app.create_child(&zhen, &enrolled).await;
-    let other = app
-        .create_child(&zhen, &child("非本校", VILLAGE_A, 2))
-        .await;
+    let other = app.create_child(&zhen, &child("非本校", VILLAGE_A, 2)).await;
 
-    let (s, _) = app
-        .get(&teacher, &format!("/api/v1/children/{}", enrolled["id"]))
-        .await;
+    let (s, _) = app.get(&teacher, &format!("/api/v1/children/{}", enrolled["id"])).await;
     assert_eq!(s, 200);
-    let (s, _) = app
-        .get(&teacher, &format!("/api/v1/children/{}", other["id"]))
-        .await;
+    let (s, _) = app.get(&teacher, &format!("/api/v1/children/{}", other["id"])).await;
     assert_eq!(s, 404);
     let (_, ledger) = app.get(&teacher, "/api/v1/children").await;
     assert_eq!(ledger["total"], 1);
-    let (s, body) = app
-        .post(&teacher, "/api/v1/children", &child("新生", VILLAGE_A, 3))
-        .await;
+    let (s, body) = app.post(&teacher, "/api/v1/children", &child("新生", VILLAGE_A, 3)).await;
     assert_eq!(s, 403, "{body}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_administrator_manages_accounts_but_reads_no_child() {
     let app = TestApp::new().await;
-    let zhen = app
-        .user(
-            "zhen",
-            Role::TownshipStaff,
-            OrgType::TownshipGovernment,
-            TOWNSHIP_A,
-        )
-        .await;
-    let admin = app
-        .user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12")
-        .await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let admin = app.user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12").await;
     let rec = app.create_child(&zhen, &child("丙丁", VILLAGE_A, 1)).await;
-    let (s, _) = app
-        .get(&admin, &format!("/api/v1/children/{}", rec["id"]))
-        .await;
+    let (s, _) = app.get(&admin, &format!("/api/v1/children/{}", rec["id"])).await;
     assert_eq!(s, 404);
     let (s, users) = app.get(&admin, "/api/v1/users").await;
     assert_eq!(s, 200);
     assert_eq!(users.as_array().expect("users").len(), 2);
     let (s, _) = app.get(&zhen, "/api/v1/users").await;
     assert_eq!(s, 403);
-    let org = app
-        .org("梅厂派出所", OrgType::PoliceStation, TOWNSHIP_A)
-        .await;
+    let org = app.org("梅厂派出所", OrgType::PoliceStation, TOWNSHIP_A).await;
     let (s, body) = app
         .post(&admin, "/api/v1/users", &json!({"username": "jing", "display_name": "民警", "password": "long-enough-pass", "org_id": org, "role": "police"}))
         .await;
@@ -158,40 +87,18 @@ async fn the_administrator_manages_accounts_but_reads_no_child() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_view_and_change_is_audited_without_id_numbers() {
     let app = TestApp::new().await;
-    let zhen = app
-        .user(
-            "zhen",
-            Role::TownshipStaff,
-            OrgType::TownshipGovernment,
-            TOWNSHIP_A,
-        )
-        .await;
-    let admin = app
-        .user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12")
-        .await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let admin = app.user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12").await;
     let rec = app.create_child(&zhen, &child("戊己", VILLAGE_A, 1)).await;
     let id = rec["id"].as_i64().expect("id");
-    let idn = rec["file"]["id_number"]
-        .as_str()
-        .expect("id number")
-        .to_string();
+    let idn = rec["file"]["id_number"].as_str().expect("id number").to_string();
     app.get(&zhen, &format!("/api/v1/children/{id}")).await;
     app.get(&zhen, &format!("/api/v1/children?q={idn}")).await;
     let (s, entries) = app.get(&admin, &format!("/api/v1/audit?child={id}")).await;
     assert_eq!(s, 200);
-    let actions: Vec<&str> = entries
-        .as_array()
-        .expect("entries")
-        .iter()
-        .filter_map(|e| e["action"].as_str())
-        .collect();
+    let actions: Vec<&str> = entries.as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
     assert_eq!(actions, vec!["view_child", "create_child"]);
-    assert!(
-        entries[0]["user_name"]
-            .as_str()
-            .expect("user")
-            .contains("zhen")
-    );
+    assert!(entries[0]["user_name"].as_str().expect("user").contains("zhen"));
     let (_, all) = app.get(&admin, "/api/v1/audit").await;
     let text = all.to_string();
     assert!(text.contains("\"search\""));

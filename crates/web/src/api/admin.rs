@@ -17,11 +17,7 @@ use shouhu_store::users::{Organisation, UserSummary};
 use utoipa::{IntoParams, ToSchema};
 
 fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
-    if user.principal.role.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+    if user.principal.role.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,10 +26,7 @@ pub struct Created {
 }
 
 #[utoipa::path(get, path = "/api/v1/orgs", responses((status = 200, body = Vec<Organisation>), (status = 403, body = ApiErrorBody)))]
-pub async fn list_orgs(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<Json<Vec<Organisation>>> {
+pub async fn list_orgs(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<Organisation>>> {
     require_admin(&user)?;
     Ok(Json(state.run(|s| s.list_orgs()).await?))
 }
@@ -67,10 +60,7 @@ pub async fn create_org(
 }
 
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = Vec<UserSummary>), (status = 403, body = ApiErrorBody)))]
-pub async fn list_users(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> ApiResult<Json<Vec<UserSummary>>> {
+pub async fn list_users(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<UserSummary>>> {
     require_admin(&user)?;
     Ok(Json(state.run(|s| s.list_users()).await?))
 }
@@ -96,10 +86,7 @@ pub async fn create_user(
     require_admin(&user)?;
     let mut errs = FieldErrors::default();
     let username = u.username.trim().to_string();
-    if username.is_empty()
-        || username.chars().any(char::is_whitespace)
-        || username.chars().count() > 50
-    {
+    if username.is_empty() || username.chars().any(char::is_whitespace) || username.chars().count() > 50 {
         errs.add("username", msg::REQUIRED);
     }
     if u.display_name.trim().is_empty() {
@@ -118,12 +105,7 @@ pub async fn create_user(
     let id = state
         .run(move |s| {
             let id = s.create_user(&username, &display, &hash, org, role)?;
-            s.audit(
-                &actor,
-                Action::CreateUser,
-                None,
-                &format!("user {id} ({})", role.code()),
-            )?;
+            s.audit(&actor, Action::CreateUser, None, &format!("user {id} ({})", role.code()))?;
             Ok(id)
         })
         .await?;
@@ -148,9 +130,5 @@ pub async fn audit(
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
     require_admin(&user)?;
     let page = p.page.unwrap_or(1).max(1);
-    Ok(Json(
-        state
-            .run(move |s| s.audit_entries(p.child, 100, (page - 1) * 100))
-            .await?,
-    ))
+    Ok(Json(state.run(move |s| s.audit_entries(p.child, 100, (page - 1) * 100)).await?))
 }

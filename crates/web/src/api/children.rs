@@ -36,29 +36,13 @@ pub async fn list(
         .run(move |s| {
             if q.is_empty() {
                 let pg = s.ledger(&scope, &filter, page, per_page)?;
-                s.audit(
-                    &actor,
-                    Action::ViewLedger,
-                    None,
-                    &format!("api page {page}"),
-                )?;
+                s.audit(&actor, Action::ViewLedger, None, &format!("api page {page}"))?;
                 Ok(pg)
             } else {
                 let rows: Vec<LedgerRow> = s.search(&scope, &q, per_page)?;
-                s.audit(
-                    &actor,
-                    Action::Search,
-                    None,
-                    &shouhu_domain::id_number::mask_id(&q),
-                )?;
+                s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&q))?;
                 let n = rows.len() as i64;
-                Ok(LedgerPage {
-                    rows,
-                    page: 1,
-                    per_page: per_page.clamp(1, 100),
-                    total: n,
-                    total_capped: false,
-                })
+                Ok(LedgerPage { rows, page: 1, per_page: per_page.clamp(1, 100), total: n, total_capped: false })
             }
         })
         .await?;
@@ -75,20 +59,14 @@ pub async fn create(
     ApiJson(file): ApiJson<ChildFile>,
 ) -> ApiResult<(StatusCode, Json<ChildRecord>)> {
     let actor = user.principal.actor();
-    let rec = state
-        .run(move |s| s.create_child(&actor, file, "api"))
-        .await?;
+    let rec = state.run(move |s| s.create_child(&actor, file, "api")).await?;
     Ok((StatusCode::CREATED, Json(rec)))
 }
 
 /// A child's file (recorded in the audit log). Outside the caller's scope: 404.
 #[utoipa::path(get, path = "/api/v1/children/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = ChildRecord), (status = 404, body = ApiErrorBody)))]
-pub async fn get(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-) -> ApiResult<Json<ChildRecord>> {
+pub async fn get(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.actor();
     Ok(Json(state.run(move |s| s.view_child(&actor, id)).await?))
 }
@@ -111,11 +89,7 @@ pub async fn update(
     ApiJson(req): ApiJson<UpdateRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.actor();
-    Ok(Json(
-        state
-            .run(move |s| s.update_child(&actor, id, req.version, req.file, "api"))
-            .await?,
-    ))
+    Ok(Json(state.run(move |s| s.update_child(&actor, id, req.version, req.file, "api")).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -137,11 +111,7 @@ pub async fn close(
     ApiJson(req): ApiJson<CloseRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.actor();
-    Ok(Json(
-        state
-            .run(move |s| s.close_child(&actor, id, req.version, req.reason, req.note))
-            .await?,
-    ))
+    Ok(Json(state.run(move |s| s.close_child(&actor, id, req.version, req.reason, req.note)).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -160,11 +130,7 @@ pub async fn reopen(
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.actor();
-    Ok(Json(
-        state
-            .run(move |s| s.reopen_child(&actor, id, req.version))
-            .await?,
-    ))
+    Ok(Json(state.run(move |s| s.reopen_child(&actor, id, req.version)).await?))
 }
 
 /// Every change to a file: who, when, which field, old and new value; newest first.
@@ -195,8 +161,5 @@ pub async fn regions(
 ) -> ApiResult<Json<RegionList>> {
     let idx = &state.store.regions;
     let region = idx.get(&code).cloned().ok_or(AppError::NotFound)?;
-    Ok(Json(RegionList {
-        region,
-        children: idx.children(&code).cloned().collect(),
-    }))
+    Ok(Json(RegionList { region, children: idx.children(&code).cloned().collect() }))
 }

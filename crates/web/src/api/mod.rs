@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod children;
+pub mod imports;
 
 use crate::AppState;
 use crate::auth::{self, LoginOutcome};
@@ -26,6 +27,7 @@ use utoipa_axum::routes;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "shouhu API", description = "农村留守儿童关爱保护信息系统 · 一人一档", version = "1"),
+    paths(imports::start),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(ApiErrorBody))
@@ -59,12 +61,19 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::list_orgs, admin::create_org))
         .routes(routes!(admin::list_users, admin::create_user))
         .routes(routes!(admin::audit))
+        .routes(routes!(imports::status))
+        .routes(routes!(imports::report))
+        .routes(routes!(imports::export))
         .split_for_parts();
     let doc = api.clone();
-    let router = router.route(
-        "/api/v1/openapi.json",
-        get(move || async move { Json(doc) }),
-    );
+    let router = router
+        .route("/api/v1/openapi.json", get(move || async move { Json(doc) }))
+        // Documented through ApiDoc's `paths`; registered here for its own body limit.
+        .route(
+            "/api/v1/imports",
+            axum::routing::post(imports::start)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::imports::UPLOAD_LIMIT)),
+        );
     (router, api)
 }
 
@@ -96,12 +105,7 @@ async fn create_token(
         LoginOutcome::Ok(p) => {
             let token = auth::random_token();
             let h = auth::token_hash(&token);
-            let name = req
-                .name
-                .unwrap_or_else(|| "api".into())
-                .chars()
-                .take(100)
-                .collect::<String>();
+            let name = req.name.unwrap_or_else(|| "api".into()).chars().take(100).collect::<String>();
             let actor = p.actor();
             state
                 .run(move |s| {
@@ -109,10 +113,7 @@ async fn create_token(
                     s.audit(&actor, Action::Login, None, "api token")
                 })
                 .await?;
-            Ok((
-                axum::http::StatusCode::CREATED,
-                Json(TokenResponse { token }),
-            ))
+            Ok((axum::http::StatusCode::CREATED, Json(TokenResponse { token })))
         }
         LoginOutcome::BadCredentials => Err(AppError::BadCredentials),
         LoginOutcome::Throttled => Err(AppError::Throttled),

@@ -28,11 +28,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn require_admin(user: &CurrentUser) -> Result<(), PageError> {
-    if user.principal.role.is_admin() {
-        Ok(())
-    } else {
-        Err(PageError(AppError::Forbidden))
-    }
+    if user.principal.role.is_admin() { Ok(()) } else { Err(PageError(AppError::Forbidden)) }
 }
 
 pub struct Choice {
@@ -51,24 +47,13 @@ pub struct UsersPage {
     pub new_token: String,
 }
 
-async fn users_page(
-    state: &AppState,
-    user: &CurrentUser,
-    errors: Vec<String>,
-    new_token: String,
-) -> PageResult {
+async fn users_page(state: &AppState, user: &CurrentUser, errors: Vec<String>, new_token: String) -> PageResult {
     let (users, orgs) = state.run(|s| Ok((s.list_users()?, s.list_orgs()?))).await?;
     Ok(render(&UsersPage {
         layout: Layout::new(msg::USERS, Some(user)),
         users,
         orgs,
-        roles: Role::ALL
-            .iter()
-            .map(|r| Choice {
-                code: r.code().into(),
-                label: r.label().into(),
-            })
-            .collect(),
+        roles: Role::ALL.iter().map(|r| Choice { code: r.code().into(), label: r.label().into() }).collect(),
         errors,
         new_token,
     }))
@@ -79,11 +64,7 @@ async fn users(State(state): State<AppState>, user: CurrentUser) -> PageResult {
     users_page(&state, &user, Vec::new(), String::new()).await
 }
 
-async fn create_user(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    form: FormPairs,
-) -> PageResult {
+async fn create_user(State(state): State<AppState>, user: CurrentUser, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     require_admin(&user)?;
     let username = form.get("username").unwrap_or("").trim().to_string();
@@ -92,10 +73,7 @@ async fn create_user(
     let role = form.get("role").and_then(Role::parse);
     let org_id = form.get("org_id").and_then(|v| v.parse::<i64>().ok());
     let mut errors = Vec::new();
-    if username.is_empty()
-        || username.chars().count() > 50
-        || username.chars().any(char::is_whitespace)
-    {
+    if username.is_empty() || username.chars().count() > 50 || username.chars().any(char::is_whitespace) {
         errors.push(format!("{}：{}", msg::USERNAME, msg::REQUIRED));
     }
     if display_name.is_empty() {
@@ -111,19 +89,12 @@ async fn create_user(
     if !errors.is_empty() {
         return error_status(users_page(&state, &user, errors, String::new()).await);
     }
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(AppError::from)??;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(AppError::from)??;
     let actor = user.principal.actor();
     let res = state
         .run(move |s| {
             let id = s.create_user(&username, &display_name, &hash, org_id, role)?;
-            s.audit(
-                &actor,
-                Action::CreateUser,
-                None,
-                &format!("user {id} ({})", role.code()),
-            )?;
+            s.audit(&actor, Action::CreateUser, None, &format!("user {id} ({})", role.code()))?;
             Ok(id)
         })
         .await;
@@ -157,12 +128,7 @@ async fn set_active(
     state
         .run(move |s| {
             s.set_user_active(id, active)?;
-            s.audit(
-                &actor,
-                Action::ChangeUser,
-                None,
-                &format!("user {id} active={active}"),
-            )
+            s.audit(&actor, Action::ChangeUser, None, &format!("user {id} active={active}"))
         })
         .await?;
     Ok(Redirect::to("/admin/users").into_response())
@@ -184,12 +150,7 @@ async fn create_token(
         .run(move |s| {
             s.principal(id)?;
             s.create_api_token(&h, id, "admin")?;
-            s.audit(
-                &actor,
-                Action::ChangeUser,
-                None,
-                &format!("user {id} api token issued"),
-            )
+            s.audit(&actor, Action::ChangeUser, None, &format!("user {id} api token issued"))
         })
         .await?;
     users_page(&state, &user, Vec::new(), token).await
@@ -221,20 +182,10 @@ async fn orgs_page(state: &AppState, user: &CurrentUser, errors: Vec<String>) ->
                 id: o.id,
                 name: o.name,
                 org_type: o.org_type.label(),
-                region: format!(
-                    "{}（{}）",
-                    state.store.regions.path_name(&o.region_code),
-                    o.region_code
-                ),
+                region: format!("{}（{}）", state.store.regions.path_name(&o.region_code), o.region_code),
             })
             .collect(),
-        types: OrgType::ALL
-            .iter()
-            .map(|t| Choice {
-                code: t.code().into(),
-                label: t.label().into(),
-            })
-            .collect(),
+        types: OrgType::ALL.iter().map(|t| Choice { code: t.code().into(), label: t.label().into() }).collect(),
         errors,
     }))
 }
@@ -244,24 +195,13 @@ async fn orgs(State(state): State<AppState>, user: CurrentUser) -> PageResult {
     orgs_page(&state, &user, Vec::new()).await
 }
 
-async fn create_org(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    form: FormPairs,
-) -> PageResult {
+async fn create_org(State(state): State<AppState>, user: CurrentUser, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     require_admin(&user)?;
     let name = form.get("name").unwrap_or("").to_string();
     let region = form.get("region_code").unwrap_or("").trim().to_string();
     let Some(org_type) = form.get("org_type").and_then(OrgType::parse) else {
-        return error_status(
-            orgs_page(
-                &state,
-                &user,
-                vec![format!("{}：{}", msg::ORG_TYPE, msg::REQUIRED)],
-            )
-            .await,
-        );
+        return error_status(orgs_page(&state, &user, vec![format!("{}：{}", msg::ORG_TYPE, msg::REQUIRED)]).await);
     };
     let actor = user.principal.actor();
     let res = state
@@ -273,10 +213,7 @@ async fn create_org(
     match res {
         Ok(()) => Ok(Redirect::to("/admin/orgs").into_response()),
         Err(AppError::Invalid(f)) => {
-            let errs =
-                f.0.into_iter()
-                    .map(|e| format!("{}：{}", field_name(&e.field), e.message))
-                    .collect();
+            let errs = f.0.into_iter().map(|e| format!("{}：{}", field_name(&e.field), e.message)).collect();
             error_status(orgs_page(&state, &user, errs).await)
         }
         Err(e) => Err(PageError(e)),
@@ -323,17 +260,13 @@ async fn audit(
     require_admin(&user)?;
     let page = q.page.unwrap_or(1).max(1);
     let child = q.child;
-    let entries: Vec<AuditEntry> = state
-        .run(move |s| s.audit_entries(child, 51, (page - 1) * 50))
-        .await?;
+    let entries: Vec<AuditEntry> = state.run(move |s| s.audit_entries(child, 51, (page - 1) * 50)).await?;
     let more = entries.len() > 50;
     let rows = entries
         .into_iter()
         .take(50)
         .map(|e| AuditRow {
-            at: (e.at + chrono::Duration::hours(8))
-                .format("%Y-%m-%d %H:%M:%S")
-                .to_string(),
+            at: (e.at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string(),
             user: e.user_name,
             action: e.action,
             child: e.child_id.map(|c| c.to_string()).unwrap_or_default(),
@@ -341,17 +274,9 @@ async fn audit(
         })
         .collect();
     let next_link = if more {
-        format!(
-            "/admin/audit?page={}{}",
-            page + 1,
-            child.map(|c| format!("&child={c}")).unwrap_or_default()
-        )
+        format!("/admin/audit?page={}{}", page + 1, child.map(|c| format!("&child={c}")).unwrap_or_default())
     } else {
         String::new()
     };
-    Ok(render(&AuditPage {
-        layout: Layout::new(msg::AUDIT_LOG, Some(&user)),
-        rows,
-        next_link,
-    }))
+    Ok(render(&AuditPage { layout: Layout::new(msg::AUDIT_LOG, Some(&user)), rows, next_link }))
 }

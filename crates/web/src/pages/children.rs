@@ -47,13 +47,7 @@ pub struct Opt {
 }
 
 fn opts(list: Vec<(&'static str, &'static str)>, current: &str) -> Vec<Opt> {
-    list.into_iter()
-        .map(|(c, l)| Opt {
-            code: c.to_string(),
-            label: l.to_string(),
-            selected: c == current,
-        })
-        .collect()
+    list.into_iter().map(|(c, l)| Opt { code: c.to_string(), label: l.to_string(), selected: c == current }).collect()
 }
 
 // ---------------------------------------------------------------- ledger
@@ -78,10 +72,7 @@ impl RowView {
             id: r.id,
             name: r.name.clone(),
             sex: r.sex.map_or("", |s| s.label()),
-            age: r
-                .age
-                .map(|a| format!("{a}{}", msg::YEARS_SUFFIX))
-                .unwrap_or_default(),
+            age: r.age.map(|a| format!("{a}{}", msg::YEARS_SUFFIX)).unwrap_or_default(),
             village: r.village_name.clone(),
             category: r.category.label(),
             guardianship: r.guardianship_type.map_or("", |g| g.label()),
@@ -133,10 +124,7 @@ pub fn region_options(store: &Store, scope: &Scope, current: &str) -> Vec<Opt> {
             label: format!("{}{}", "　".repeat(depth), r.name),
             selected: r.code == current,
         });
-        let root_is_township = store
-            .regions
-            .get(root)
-            .is_some_and(|r| r.level >= Level::Township);
+        let root_is_township = store.regions.get(root).is_some_and(|r| r.level >= Level::Township);
         let kids: Vec<String> = store
             .regions
             .children(&code)
@@ -169,18 +157,9 @@ async fn ledger(
             .run(move |s| {
                 if !qt.is_empty() {
                     let rows = s.search(&scope, &qt, 50)?;
-                    s.audit(
-                        &actor,
-                        Action::Search,
-                        None,
-                        &shouhu_domain::id_number::mask_id(&qt),
-                    )?;
+                    s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&qt))?;
                     let n = rows.len();
-                    Ok((
-                        rows,
-                        format!("{}{n}{}", msg::TOTAL_PREFIX, msg::TOTAL_SUFFIX),
-                        false,
-                    ))
+                    Ok((rows, format!("{}{n}{}", msg::TOTAL_PREFIX, msg::TOTAL_SUFFIX), false))
                 } else {
                     let p: LedgerPage = s.ledger(&scope, &filter, page_no, 20)?;
                     s.audit(&actor, Action::ViewLedger, None, &format!("page {page_no}"))?;
@@ -199,61 +178,29 @@ async fn ledger(
         layout: Layout::new(msg::LEDGER, Some(&user)),
         q: query_text,
         searching,
-        filtering: [
-            &q.region,
-            &q.category,
-            &q.age_band,
-            &q.guardianship_type,
-            &q.schooling,
-            &q.warning,
-            &q.status,
-        ]
-        .iter()
-        .any(|v| !v.is_empty()),
+        filtering: [&q.region, &q.category, &q.age_band, &q.guardianship_type, &q.schooling, &q.warning, &q.status]
+            .iter()
+            .any(|v| !v.is_empty()),
         rows: rows.iter().map(RowView::of).collect(),
         total_text,
         page: page_no,
-        prev_link: if page_no > 1 {
-            format!("/children?{}", q.with_page(page_no - 1))
-        } else {
-            String::new()
-        },
-        next_link: if has_next {
-            format!("/children?{}", q.with_page(page_no + 1))
-        } else {
-            String::new()
-        },
+        prev_link: if page_no > 1 { format!("/children?{}", q.with_page(page_no - 1)) } else { String::new() },
+        next_link: if has_next { format!("/children?{}", q.with_page(page_no + 1)) } else { String::new() },
         regions: region_options(&state.store, &scope, &q.region),
         categories: opts(Category::options(), &q.category),
         age_bands: AgeBand::ALL
             .iter()
-            .map(|b| Opt {
-                code: b.code().into(),
-                label: b.label().into(),
-                selected: b.code() == q.age_band,
-            })
+            .map(|b| Opt { code: b.code().into(), label: b.label().into(), selected: b.code() == q.age_band })
             .collect(),
         guardianship_types: opts(GuardianshipType::options(), &q.guardianship_type),
         schoolings: opts(Schooling::options(), &q.schooling),
         warnings: Warning::ALL
             .iter()
-            .map(|w| Opt {
-                code: w.code().into(),
-                label: w.label().into(),
-                selected: w.code() == q.warning,
-            })
+            .map(|w| Opt { code: w.code().into(), label: w.label().into(), selected: w.code() == q.warning })
             .collect(),
         statuses: opts(
-            vec![
-                ("open", msg::STATUS_OPEN),
-                ("closed", msg::STATUS_CLOSED),
-                ("all", msg::ALL),
-            ],
-            if q.status.is_empty() {
-                "open"
-            } else {
-                &q.status
-            },
+            vec![("open", msg::STATUS_OPEN), ("closed", msg::STATUS_CLOSED), ("all", msg::ALL)],
+            if q.status.is_empty() { "open" } else { &q.status },
         ),
     };
     Ok(render(&view))
@@ -297,16 +244,14 @@ fn section_of(path: &str) -> &'static str {
     match path.split_once('.').map(|(h, _)| h) {
         Some("father") => msg::SECTION_FATHER,
         Some("mother") => msg::SECTION_MOTHER,
-        Some(
-            "paternal_grandfather"
-            | "paternal_grandmother"
-            | "maternal_grandfather"
-            | "maternal_grandmother",
-        ) => msg::SECTION_GRANDPARENTS,
+        Some("paternal_grandfather" | "paternal_grandmother" | "maternal_grandfather" | "maternal_grandmother") => {
+            msg::SECTION_GRANDPARENTS
+        }
         Some("entrusted_guardian") => msg::SECTION_GUARDIAN,
         _ => match path {
-            "guardianship_type" | "lives_alone" | "unattended" | "income_sources"
-            | "assistance" | "notes" => msg::SECTION_FAMILY,
+            "guardianship_type" | "lives_alone" | "unattended" | "income_sources" | "assistance" | "notes" => {
+                msg::SECTION_FAMILY
+            }
             _ => msg::SECTION_CHILD,
         },
     }
@@ -318,10 +263,7 @@ fn show_sections(store: &Store, file: &ChildFile) -> Vec<ShowSection> {
     for (path, _) in FIELDS {
         let title = section_of(path);
         if sections.last().is_none_or(|s| s.title != title) {
-            sections.push(ShowSection {
-                title,
-                rows: Vec::new(),
-            });
+            sections.push(ShowSection { title, rows: Vec::new() });
         }
         let Some(raw) = values.get(*path) else {
             continue;
@@ -331,10 +273,7 @@ fn show_sections(store: &Store, file: &ChildFile) -> Vec<ShowSection> {
             _ => forms::display(path, raw),
         };
         if let Some(s) = sections.last_mut() {
-            s.rows.push(ShowRow {
-                label: msg::field_label(path),
-                value,
-            });
+            s.rows.push(ShowRow { label: msg::field_label(path), value });
         }
     }
     sections.retain(|s| !s.rows.is_empty());
@@ -361,11 +300,7 @@ async fn view(
 fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, saved: bool) -> ChildView {
     let (closed, closed_text) = match &rec.status {
         FileStatus::Open => (false, String::new()),
-        FileStatus::Closed {
-            reason,
-            note,
-            closed_at,
-        } => (
+        FileStatus::Closed { reason, note, closed_at } => (
             true,
             format!(
                 "{}：{}{}（{}）",
@@ -383,16 +318,8 @@ fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, saved: boo
         name: rec.file.name.clone(),
         closed,
         closed_text,
-        age: rec
-            .derived
-            .age
-            .map(|a| format!("{a}{}", msg::YEARS_SUFFIX))
-            .unwrap_or_default(),
-        age_band: rec
-            .derived
-            .age_band
-            .map(|b| b.label().to_string())
-            .unwrap_or_default(),
+        age: rec.derived.age.map(|a| format!("{a}{}", msg::YEARS_SUFFIX)).unwrap_or_default(),
+        age_band: rec.derived.age_band.map(|b| b.label().to_string()).unwrap_or_default(),
         category: rec.derived.category.label(),
         warnings: rec.derived.warnings.iter().map(|w| w.label()).collect(),
         village_path: state.store.regions.path_name(&rec.file.village_code),
@@ -449,11 +376,7 @@ fn village_options(store: &Store, scope: &Scope, current: &str) -> Option<Vec<Op
     let Scope::Region(root) = scope else {
         return None;
     };
-    let mut villages: Vec<_> = store
-        .regions
-        .villages()
-        .filter(|v| v.code.starts_with(root.as_str()))
-        .collect();
+    let mut villages: Vec<_> = store.regions.villages().filter(|v| v.code.starts_with(root.as_str())).collect();
     if villages.len() > 1500 {
         return None;
     }
@@ -461,11 +384,7 @@ fn village_options(store: &Store, scope: &Scope, current: &str) -> Option<Vec<Op
     Some(
         villages
             .into_iter()
-            .map(|v| Opt {
-                code: v.code.clone(),
-                label: store.regions.path_name(&v.code),
-                selected: v.code == current,
-            })
+            .map(|v| Opt { code: v.code.clone(), label: store.regions.path_name(&v.code), selected: v.code == current })
             .collect(),
     )
 }
@@ -481,10 +400,7 @@ fn build_form(
     for (path, kind) in FIELDS {
         let title = section_of(path);
         if sections.last().is_none_or(|s| s.title != title) {
-            sections.push(FormSection {
-                title,
-                fields: Vec::new(),
-            });
+            sections.push(FormSection { title, fields: Vec::new() });
         }
         let value = values.get(*path).cloned().unwrap_or_default();
         let (kind_name, options) = match (*path, kind) {
@@ -496,11 +412,7 @@ fn build_form(
                 "select",
                 schools
                     .iter()
-                    .map(|(id, n)| Opt {
-                        code: id.to_string(),
-                        label: n.clone(),
-                        selected: id.to_string() == value,
-                    })
+                    .map(|(id, n)| Opt { code: id.to_string(), label: n.clone(), selected: id.to_string() == value })
                     .collect(),
             ),
             ("notes", _) => ("textarea", Vec::new()),
@@ -514,11 +426,7 @@ fn build_form(
                     "multi",
                     all()
                         .into_iter()
-                        .map(|(c, l)| Opt {
-                            code: c.into(),
-                            label: l.into(),
-                            selected: chosen.contains(&c),
-                        })
+                        .map(|(c, l)| Opt { code: c.into(), label: l.into(), selected: chosen.contains(&c) })
                         .collect(),
                 )
             }
@@ -551,8 +459,7 @@ fn schools_in_scope(store: &Store, scope: &Scope) -> Result<Vec<(i64, String)>, 
         // A village's children go to the schools of its township, and a district's to all of its own.
         .filter(|o| {
             o.org_type.scoped_by_enrolment()
-                && (o.region_code.starts_with(root.as_str())
-                    || root.starts_with(o.region_code.as_str()))
+                && (o.region_code.starts_with(root.as_str()) || root.starts_with(o.region_code.as_str()))
         })
         .map(|o| (o.id, o.name))
         .collect())
@@ -589,18 +496,12 @@ fn form_page(
             })
             .collect(),
         banner: banner.to_string(),
-        existing_link: existing
-            .map(|id| format!("/children/{id}"))
-            .unwrap_or_default(),
+        existing_link: existing.map(|id| format!("/children/{id}")).unwrap_or_default(),
     }
 }
 
 fn require_writer(user: &CurrentUser) -> Result<(), PageError> {
-    if user.principal.role.may_write_children() {
-        Ok(())
-    } else {
-        Err(PageError(AppError::Forbidden))
-    }
+    if user.principal.role.may_write_children() { Ok(()) } else { Err(PageError(AppError::Forbidden)) }
 }
 
 async fn new_form(State(state): State<AppState>, user: CurrentUser) -> PageResult {
@@ -657,38 +558,17 @@ fn refused(
             .or_insert_with(|| v.clone());
     }
     let (errs, banner, existing, status) = match err {
-        AppError::Invalid(f) => (
-            f,
-            msg::FORM_HAS_ERRORS.to_string(),
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-        AppError::Duplicate {
-            field,
-            message,
-            existing,
-        } => {
+        AppError::Invalid(f) => (f, msg::FORM_HAS_ERRORS.to_string(), None, StatusCode::UNPROCESSABLE_ENTITY),
+        AppError::Duplicate { field, message, existing } => {
             let mut f = FieldErrors::default();
             f.add(field, message.clone());
             (f, message, existing, StatusCode::CONFLICT)
         }
-        AppError::Stale { .. } => (
-            FieldErrors::default(),
-            msg::STALE_VERSION.to_string(),
-            None,
-            StatusCode::CONFLICT,
-        ),
-        AppError::State(m) => (
-            FieldErrors::default(),
-            m.to_string(),
-            None,
-            StatusCode::CONFLICT,
-        ),
+        AppError::Stale { .. } => (FieldErrors::default(), msg::STALE_VERSION.to_string(), None, StatusCode::CONFLICT),
+        AppError::State(m) => (FieldErrors::default(), m.to_string(), None, StatusCode::CONFLICT),
         other => return Err(PageError(other)),
     };
-    let page = form_page(
-        state, user, schools, title, action, cancel, version, &values, &errs, &banner, existing,
-    );
+    let page = form_page(state, user, schools, title, action, cancel, version, &values, &errs, &banner, existing);
     let mut res = render(&page);
     *res.status_mut() = status;
     Ok(res)
@@ -700,9 +580,7 @@ fn read_form(state: &AppState, pairs: &[(String, String)]) -> Result<ChildFile, 
     if errs.is_empty() {
         return Ok(file);
     }
-    if let Err(more) =
-        shouhu_domain::validate::child_file(file, state.store.today(), state.store.age_rule)
-    {
+    if let Err(more) = shouhu_domain::validate::child_file(file, state.store.today(), state.store.age_rule) {
         for e in more.0 {
             if errs.get(&e.field).is_none() {
                 errs.0.push(e);
@@ -720,39 +598,23 @@ async fn create(State(state): State<AppState>, user: CurrentUser, form: FormPair
     let result = match read_form(&state, &form.0) {
         Ok(file) => {
             let actor = user.principal.actor();
-            state
-                .run(move |s| s.create_child(&actor, file, "web"))
-                .await
+            state.run(move |s| s.create_child(&actor, file, "web")).await
         }
         Err(e) => Err(e),
     };
     match result {
         Ok(rec) => Ok(Redirect::to(&format!("/children/{}?saved=1", rec.id)).into_response()),
-        Err(e) => refused(
-            &state,
-            &user,
-            &schools,
-            msg::NEW_CHILD,
-            "/children/new".into(),
-            "/children".into(),
-            0,
-            &form.0,
-            e,
-        ),
+        Err(e) => {
+            refused(&state, &user, &schools, msg::NEW_CHILD, "/children/new".into(), "/children".into(), 0, &form.0, e)
+        }
     }
 }
 
-async fn edit_form(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-) -> PageResult {
+async fn edit_form(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> PageResult {
     require_writer(&user)?;
     let actor = user.principal.actor();
     let scope = user.principal.scope();
-    let (rec, schools) = state
-        .run(move |s| Ok((s.view_child(&actor, id)?, schools_in_scope(s, &scope)?)))
-        .await?;
+    let (rec, schools) = state.run(move |s| Ok((s.view_child(&actor, id)?, schools_in_scope(s, &scope)?))).await?;
     if matches!(rec.status, FileStatus::Closed { .. }) {
         return Err(PageError(AppError::State(msg::ALREADY_CLOSED)));
     }
@@ -773,26 +635,16 @@ async fn edit_form(
     Ok(render(&page))
 }
 
-async fn update(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-    form: FormPairs,
-) -> PageResult {
+async fn update(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     require_writer(&user)?;
-    let version: i64 = form
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(-1);
+    let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let scope = user.principal.scope();
     let schools = state.run(move |s| schools_in_scope(s, &scope)).await?;
     let result = match read_form(&state, &form.0) {
         Ok(file) => {
             let actor = user.principal.actor();
-            state
-                .run(move |s| s.update_child(&actor, id, version, file, "web"))
-                .await
+            state.run(move |s| s.update_child(&actor, id, version, file, "web")).await
         }
         Err(e) => Err(e),
     };
@@ -813,53 +665,28 @@ async fn update(
     }
 }
 
-async fn close(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-    form: FormPairs,
-) -> PageResult {
+async fn close(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
-    let version: i64 = form
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(-1);
+    let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let Some(reason) = form.get("reason").and_then(CloseReason::parse) else {
-        return Err(PageError(AppError::BadRequest(
-            msg::CLOSE_REASON_REQUIRED.into(),
-            Vec::new(),
-        )));
+        return Err(PageError(AppError::BadRequest(msg::CLOSE_REASON_REQUIRED.into(), Vec::new())));
     };
     let note = form.get("note").map(str::to_string);
     let actor = user.principal.actor();
-    match state
-        .run(move |s| s.close_child(&actor, id, version, reason, note))
-        .await
-    {
+    match state.run(move |s| s.close_child(&actor, id, version, reason, note)).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}")).into_response()),
-        Err(AppError::Invalid(f)) => Err(PageError(AppError::BadRequest(
-            f.0.first().map(|e| e.message.clone()).unwrap_or_default(),
-            f.0,
-        ))),
+        Err(AppError::Invalid(f)) => {
+            Err(PageError(AppError::BadRequest(f.0.first().map(|e| e.message.clone()).unwrap_or_default(), f.0)))
+        }
         Err(e) => Err(PageError(e)),
     }
 }
 
-async fn reopen(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-    form: FormPairs,
-) -> PageResult {
+async fn reopen(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
-    let version: i64 = form
-        .get("version")
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(-1);
+    let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let actor = user.principal.actor();
-    state
-        .run(move |s| s.reopen_child(&actor, id, version))
-        .await?;
+    state.run(move |s| s.reopen_child(&actor, id, version)).await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
 
@@ -890,9 +717,7 @@ fn history_row(store: &Store, e: HistoryEntry) -> HistoryRow {
         Some(v) if e.field == "village_code" => format!("{}（{v}）", store.regions.path_name(&v)),
         Some(v) => forms::display(&e.field, &v),
     };
-    let at = (e.changed_at + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string();
+    let at = (e.changed_at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string();
     HistoryRow {
         version: e.version,
         at,
@@ -904,24 +729,10 @@ fn history_row(store: &Store, e: HistoryEntry) -> HistoryRow {
     }
 }
 
-async fn history(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-) -> PageResult {
+async fn history(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> PageResult {
     let actor = user.principal.actor();
     let scope = user.principal.scope();
-    let (rec, entries) = state
-        .run(move |s| Ok((s.get_child(&scope, id)?, s.child_history(&actor, id)?)))
-        .await?;
-    let rows = entries
-        .into_iter()
-        .map(|e| history_row(&state.store, e))
-        .collect();
-    Ok(render(&HistoryView {
-        layout: Layout::new(msg::HISTORY, Some(&user)),
-        id,
-        name: rec.file.name,
-        rows,
-    }))
+    let (rec, entries) = state.run(move |s| Ok((s.get_child(&scope, id)?, s.child_history(&actor, id)?))).await?;
+    let rows = entries.into_iter().map(|e| history_row(&state.store, e)).collect();
+    Ok(render(&HistoryView { layout: Layout::new(msg::HISTORY, Some(&user)), id, name: rec.file.name, rows }))
 }

@@ -19,12 +19,7 @@ use std::path::{Path, PathBuf};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/imports",
-            get(list)
-                .post(upload)
-                .layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)),
-        )
+        .route("/imports", get(list).post(upload).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)))
         .route("/imports/template.xlsx", get(template))
         .route("/imports/{id}", get(show))
         .route("/imports/{id}/report", get(report))
@@ -39,9 +34,7 @@ pub struct JobRow {
 }
 
 fn china_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
 }
 
 fn state_label(s: &str) -> &'static str {
@@ -61,11 +54,7 @@ pub struct ImportsPage {
 }
 
 fn require_writer(user: &CurrentUser) -> Result<(), PageError> {
-    if user.principal.role.may_write_children() {
-        Ok(())
-    } else {
-        Err(PageError(AppError::Forbidden))
-    }
+    if user.principal.role.may_write_children() { Ok(()) } else { Err(PageError(AppError::Forbidden)) }
 }
 
 async fn imports_page(state: &AppState, user: &CurrentUser, error: &str) -> PageResult {
@@ -106,20 +95,13 @@ pub struct Upload {
 
 /// Reads a multipart upload: the file goes to disk as it arrives; the other fields are small.
 pub async fn read_upload(state: &AppState, mut mp: Multipart) -> Result<Upload, AppError> {
-    let spooled = state.config.work_dir.join(format!(
-        "upload-{}.part",
-        &crate::auth::random_token()[..16]
-    ));
+    let spooled = state.config.work_dir.join(format!("upload-{}.part", &crate::auth::random_token()[..16]));
     let mut up = Upload {
         spooled: spooled.clone(),
         file_name: String::new(),
         bytes: 0,
         csrf: None,
-        options: ImportOptions {
-            on_existing: OnExisting::Skip,
-            only_good_rows: false,
-            file_name: String::new(),
-        },
+        options: ImportOptions { on_existing: OnExisting::Skip, only_good_rows: false, file_name: String::new() },
     };
     let bad = |_| AppError::BadRequest(msg::BAD_REQUEST.into(), Vec::new());
     let mut got_file = false;
@@ -142,27 +124,18 @@ pub async fn read_upload(state: &AppState, mut mp: Multipart) -> Result<Upload, 
             }
             "csrf" => up.csrf = Some(field.text().await.map_err(bad)?),
             "on_existing" => {
-                up.options.on_existing = if field.text().await.map_err(bad)? == "update" {
-                    OnExisting::Update
-                } else {
-                    OnExisting::Skip
-                }
+                up.options.on_existing =
+                    if field.text().await.map_err(bad)? == "update" { OnExisting::Update } else { OnExisting::Skip }
             }
             "only_good_rows" => {
-                up.options.only_good_rows = matches!(
-                    field.text().await.map_err(bad)?.as_str(),
-                    "true" | "on" | "1"
-                )
+                up.options.only_good_rows = matches!(field.text().await.map_err(bad)?.as_str(), "true" | "on" | "1")
             }
             _ => {}
         }
     }
     if !got_file {
         Spool::discard(&spooled).await;
-        let f = vec![shouhu_domain::error::FieldError {
-            field: "file".into(),
-            message: msg::FILE_REQUIRED.into(),
-        }];
+        let f = vec![shouhu_domain::error::FieldError { field: "file".into(), message: msg::FILE_REQUIRED.into() }];
         return Err(AppError::BadRequest(msg::FILE_REQUIRED.into(), f));
     }
     up.options.file_name = up.file_name.clone();
@@ -180,15 +153,10 @@ pub async fn start(state: &AppState, user: &CurrentUser, up: Upload) -> Result<i
         })
         .to_string(),
     );
-    let job = state
-        .run(move |s| s.create_import_job(uid, &name, &opts_json))
-        .await?;
-    tokio::fs::rename(
-        &up.spooled,
-        imports::upload_path(&state.config.work_dir, job),
-    )
-    .await
-    .map_err(|e| AppError::Internal(e.to_string()))?;
+    let job = state.run(move |s| s.create_import_job(uid, &name, &opts_json)).await?;
+    tokio::fs::rename(&up.spooled, imports::upload_path(&state.config.work_dir, job))
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     imports::spawn(state, user.principal.clone(), job, up.options);
     Ok(job)
 }
@@ -227,10 +195,7 @@ async fn show(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPa
     let uid = user.principal.user_id;
     let job: ImportJob = state.run(move |s| s.import_job(uid, id)).await?;
     let progress = state.jobs.progress(id);
-    let outcome: Option<JobOutcome> = job
-        .outcome
-        .as_deref()
-        .and_then(|o| serde_json::from_str(o).ok());
+    let outcome: Option<JobOutcome> = job.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok());
     Ok(render(&JobPage {
         layout: Layout::new(msg::IMPORTS, Some(&user)),
         id,
@@ -252,9 +217,7 @@ pub async fn download(
     content_type: &'static str,
     delete_after_open: bool,
 ) -> Result<Response, AppError> {
-    let file = tokio::fs::File::open(path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let file = tokio::fs::File::open(path).await.map_err(|_| AppError::NotFound)?;
     if delete_after_open {
         // The open file stays readable; nothing is left behind once it is sent.
         let _ = tokio::fs::remove_file(path).await;
@@ -265,21 +228,13 @@ pub async fn download(
     let encoded: String = name
         .bytes()
         .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }
         })
         .collect();
     let mut res = Response::new(body);
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(content_type),
-    );
-    if let Ok(v) = format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}").parse()
-    {
+    h.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(content_type));
+    if let Ok(v) = format!("attachment; filename=\"download\"; filename*=UTF-8''{encoded}").parse() {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     if let Some(n) = len.and_then(|n| n.to_string().parse().ok()) {
@@ -291,56 +246,24 @@ pub async fn download(
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 pub const CSV: &str = "text/csv; charset=utf-8";
 
-async fn report(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-) -> Result<Response, PageError> {
+async fn report(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> Result<Response, PageError> {
     Ok(report_download(&state, &user, id).await?)
 }
 
 /// The error report of one of the user's own jobs.
-pub async fn report_download(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> Result<Response, AppError> {
+pub async fn report_download(state: &AppState, user: &CurrentUser, id: i64) -> Result<Response, AppError> {
     let uid = user.principal.user_id;
     let job = state.run(move |s| s.import_job(uid, id)).await?;
-    let outcome: Option<JobOutcome> = job
-        .outcome
-        .as_deref()
-        .and_then(|o| serde_json::from_str(o).ok());
-    let Some(kind) = outcome.and_then(|o| o.report) else {
-        return Err(AppError::NotFound);
-    };
-    let (format, ct) = if kind == "csv" {
-        (shouhu_census::read::Format::Csv, CSV)
-    } else {
-        (shouhu_census::read::Format::Xlsx, XLSX)
-    };
-    let stem = job
-        .file_name
-        .rsplit_once('.')
-        .map_or(job.file_name.as_str(), |(s, _)| s)
-        .to_string();
-    download(
-        &imports::report_path(&state.config.work_dir, id, format),
-        &format!("{stem}-错误说明.{kind}"),
-        ct,
-        false,
-    )
-    .await
+    let outcome: Option<JobOutcome> = job.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok());
+    let Some(name) = outcome.and_then(|o| o.report) else { return Err(AppError::NotFound) };
+    let path = imports::report_path(&state.config.work_dir, &name).ok_or(AppError::NotFound)?;
+    let (kind, ct) = if name.ends_with(".csv") { ("csv", CSV) } else { ("xlsx", XLSX) };
+    let stem = job.file_name.rsplit_once('.').map_or(job.file_name.as_str(), |(s, _)| s).to_string();
+    download(&path, &format!("{stem}-错误说明.{kind}"), ct, false).await
 }
 
-async fn template(
-    State(state): State<AppState>,
-    _user: CurrentUser,
-) -> Result<Response, PageError> {
-    let out = state.config.work_dir.join(format!(
-        "template-{}.xlsx",
-        &crate::auth::random_token()[..12]
-    ));
+async fn template(State(state): State<AppState>, _user: CurrentUser) -> Result<Response, PageError> {
+    let out = state.config.work_dir.join(format!("template-{}.xlsx", &crate::auth::random_token()[..12]));
     let o = out.clone();
     tokio::task::spawn_blocking(move || shouhu_census::report::write_template(&o))
         .await
@@ -358,20 +281,13 @@ pub async fn export_download(state: &AppState, user: &CurrentUser) -> Result<Res
     if !user.principal.role.may_read_children() {
         return Err(AppError::Forbidden);
     }
-    let out = state.config.work_dir.join(format!(
-        "export-{}.xlsx",
-        &crate::auth::random_token()[..12]
-    ));
+    let out = state.config.work_dir.join(format!("export-{}.xlsx", &crate::auth::random_token()[..12]));
     let p = user.principal.clone();
     let o = out.clone();
     let scope_name = match p.scope() {
         shouhu_domain::role::Scope::Region(r) => {
             let path = state.store.regions.path_name(&r);
-            if path.is_empty() {
-                "天津市".to_string()
-            } else {
-                path.replace(" / ", "")
-            }
+            if path.is_empty() { "天津市".to_string() } else { path.replace(" / ", "") }
         }
         _ => p.org_name.clone(),
     };
@@ -385,12 +301,7 @@ pub async fn export_download(state: &AppState, user: &CurrentUser) -> Result<Res
         };
         let r = shouhu_census::export::export_ledger(&store, &p.scope(), &meta, &o);
         if let Ok(s) = &r {
-            let _ = store.audit(
-                &p.actor(),
-                shouhu_store::audit::Action::Export,
-                None,
-                &format!("{} files", s.rows),
-            );
+            let _ = store.audit(&p.actor(), shouhu_store::audit::Action::Export, None, &format!("{} files", s.rows));
         }
         r
     })

@@ -48,11 +48,7 @@ fn login_page_with(state: &AppState, username: &str, error: &str) -> axum::respo
         .config
         .demo_logins
         .iter()
-        .map(|d| DemoRow {
-            username: d.username.clone(),
-            role: d.role.clone(),
-            org: d.org.clone(),
-        })
+        .map(|d| DemoRow { username: d.username.clone(), role: d.role.clone(), org: d.org.clone() })
         .collect();
     let page = LoginPage {
         layout: Layout::new(msg::LOGIN, None),
@@ -60,22 +56,11 @@ fn login_page_with(state: &AppState, username: &str, error: &str) -> axum::respo
         username: username.to_string(),
         error: error.to_string(),
         demo,
-        demo_password: state
-            .config
-            .demo_logins
-            .first()
-            .map(|d| d.password.clone())
-            .unwrap_or_default(),
-        needs_setup: state
-            .setup_token
-            .lock()
-            .map(|t| t.is_some())
-            .unwrap_or(false),
+        demo_password: state.config.demo_logins.first().map(|d| d.password.clone()).unwrap_or_default(),
+        needs_setup: state.setup_token.lock().map(|t| t.is_some()).unwrap_or(false),
     };
     let mut res = render(&page);
-    let cookie = format!(
-        "{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600"
-    );
+    let cookie = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
     if let Ok(v) = cookie.parse() {
         res.headers_mut().append(SET_COOKIE, v);
     }
@@ -108,9 +93,7 @@ async fn login_submit(
         LoginOutcome::Ok(p) => {
             let cookie = auth::start_session(&state, p.user_id).await?;
             let actor = p.actor();
-            state
-                .run(move |s| s.audit(&actor, Action::Login, None, "web"))
-                .await?;
+            state.run(move |s| s.audit(&actor, Action::Login, None, "web")).await?;
             let mut res = Redirect::to("/children").into_response();
             if let Ok(v) = cookie.parse() {
                 res.headers_mut().append(SET_COOKIE, v);
@@ -159,12 +142,7 @@ pub struct SetupPage {
 }
 
 async fn setup_page(State(state): State<AppState>) -> PageResult {
-    if state
-        .setup_token
-        .lock()
-        .map(|t| t.is_none())
-        .unwrap_or(true)
-    {
+    if state.setup_token.lock().map(|t| t.is_none()).unwrap_or(true) {
         return Err(PageError(AppError::State(msg::SETUP_DONE)));
     }
     Ok(render(&SetupPage {
@@ -190,12 +168,7 @@ async fn setup_submit(State(state): State<AppState>, form: FormPairs) -> PageRes
         errors.push(msg::SETUP_TOKEN.to_string());
     }
     if username.is_empty() || display_name.is_empty() {
-        errors.push(format!(
-            "{}、{}：{}",
-            msg::USERNAME,
-            msg::DISPLAY_NAME,
-            msg::REQUIRED
-        ));
+        errors.push(format!("{}、{}：{}", msg::USERNAME, msg::DISPLAY_NAME, msg::REQUIRED));
     }
     if password.chars().count() < 10 {
         errors.push(msg::PASSWORD_TOO_SHORT.to_string());
@@ -204,18 +177,12 @@ async fn setup_submit(State(state): State<AppState>, form: FormPairs) -> PageRes
         errors.push(msg::PASSWORDS_DIFFER.to_string());
     }
     if !errors.is_empty() {
-        let mut res = render(&SetupPage {
-            layout: Layout::new(msg::SETUP_TITLE, None),
-            errors,
-            username,
-            display_name,
-        });
+        let mut res =
+            render(&SetupPage { layout: Layout::new(msg::SETUP_TITLE, None), errors, username, display_name });
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return Ok(res);
     }
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(AppError::from)??;
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(AppError::from)??;
     state
         .run(move |s| {
             if s.count_admins()? > 0 {

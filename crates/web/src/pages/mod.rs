@@ -16,10 +16,7 @@ use shouhu_domain::msg;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/",
-            axum::routing::get(|| async { Redirect::to("/children") }),
-        )
+        .route("/", axum::routing::get(|| async { Redirect::to("/children") }))
         .merge(login::router())
         .merge(children::router())
         .merge(admin::router())
@@ -94,16 +91,9 @@ impl IntoResponse for PageError {
         }
         self.0.log();
         let status = self.0.status();
-        let page = ErrorPage {
-            layout: Layout::new(msg::ERROR_TITLE, None),
-            message: self.0.message(),
-        };
+        let page = ErrorPage { layout: Layout::new(msg::ERROR_TITLE, None), message: self.0.message() };
         let mut res = render(&page);
-        *res.status_mut() = if res.status() == StatusCode::OK {
-            status
-        } else {
-            res.status()
-        };
+        *res.status_mut() = if res.status() == StatusCode::OK { status } else { res.status() };
         res
     }
 }
