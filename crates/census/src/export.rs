@@ -11,11 +11,16 @@
 
 use crate::columns::{self, Column};
 use crate::summary::{self, Summary};
+use chrono::NaiveDate;
 use chrono::{DateTime, Duration, Utc};
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
-use shouhu_domain::child::{ChildRecord, FileStatus};
+use shouhu_domain::child::{ChildFile, ChildRecord, EntrustedGuardian, FileStatus, Parent};
+use shouhu_domain::clock;
+use shouhu_domain::codes::CodeList;
 use shouhu_domain::fields::{self, FIELDS, Kind};
+use shouhu_domain::msg;
 use shouhu_store::{Scope, Store, StoreError};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// Who exports, when, and what the scope is called ("天津市武清区梅厂镇").
@@ -241,6 +246,9 @@ fn write_workbook(
     write_summary(ws, store, meta, &summary.summary, &fmt)?;
 
     workbook.use_zip_large_file(rows >= LARGE_FILE_ROWS);
+    if let Some(level) = std::env::var("ZL").ok().and_then(|v| v.parse().ok()) {
+        workbook.set_zip_compression_level(level);
+    }
     let t = std::time::Instant::now();
     workbook.save(partial)?;
     eprintln!("TIMING save {:.2}s", t.elapsed().as_secs_f64());
@@ -260,18 +268,17 @@ fn write_ledger(
     ledger_title: &str,
     fmt: &Formats,
 ) -> Result<LedgerDone, ExportError> {
-    let cols = columns::columns();
-    let kinds: Vec<CellKind> = cols.iter().map(kind_of).collect();
-    let n_cols = (cols.len() + DERIVED_HEADERS.len()) as u16;
+    let plan = RowPlan::new();
+    let n_cols = (plan.cols.len() + DERIVED_HEADERS.len()) as u16;
     let last_col = n_cols - 1;
 
     // Column settings are kept apart from the streamed rows, so they may come first.
-    for (i, (c, k)) in cols.iter().zip(&kinds).enumerate() {
+    for (i, (c, k)) in plan.cols.iter().zip(&plan.kinds).enumerate() {
         ws.set_column_width(i as u16, width_of(c, *k))?;
     }
     let derived_widths = [8.0, 9.0, 16.0, 24.0, 18.0, 18.0];
     for (i, w) in derived_widths.iter().enumerate() {
-        ws.set_column_width((cols.len() + i) as u16, *w)?;
+        ws.set_column_width((plan.cols.len() + i) as u16, *w)?;
     }
     ws.set_freeze_panes(LEDGER_HEADER_ROWS, 1)?;
 
@@ -287,30 +294,47 @@ fn write_ledger(
     let mut row = LEDGER_HEADER_ROWS;
     let max_rows = EXCEL_ROWS - u64::from(LEDGER_HEADER_ROWS);
     let mut village = VillageLabel::default();
-    let mut after: Option<(String, i64)> = None;
-    let mut t_read = 0.0;
-    let mut t_write = 0.0;
-    loop {
-        let t = std::time::Instant::now();
-        let batch = store.children_batch(scope, after.as_ref().map(|(v, id)| (v.as_str(), *id)), BATCH)?;
-        let Some(last) = batch.last() else { break };
-        after = Some((last.file.village_code.clone(), last.id));
-        if u64::from(row - LEDGER_HEADER_ROWS) + batch.len() as u64 > max_rows {
-            return Err(ExportError::TooManyRows(max_rows));
+    // The store is read on a second thread, one batch ahead of the rows being written; at
+    // most two batches wait in memory.
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<ChildRecord>, StoreError>>(1);
+        s.spawn(move || {
+            let mut after: Option<(String, i64)> = None;
+            loop {
+                let batch = store.children_batch(scope, after.as_ref().map(|(v, id)| (v.as_str(), *id)), BATCH);
+                let last = match &batch {
+                    Ok(b) => b.last().map(|r| (r.file.village_code.clone(), r.id)),
+                    Err(_) => None,
+                };
+                let full = batch.as_ref().is_ok_and(|b| b.len() >= BATCH as usize);
+                // The writer has stopped (an error): stop reading too.
+                if tx.send(batch).is_err() || !full {
+                    return;
+                }
+                after = last;
+            }
+        });
+        let mut t_wait = 0.0;
+        let mut t_write = 0.0;
+        let mut t = std::time::Instant::now();
+        for batch in rx {
+            t_wait += t.elapsed().as_secs_f64();
+            t = std::time::Instant::now();
+            let batch = batch?;
+            if u64::from(row - LEDGER_HEADER_ROWS) + batch.len() as u64 > max_rows {
+                return Err(ExportError::TooManyRows(max_rows));
+            }
+            for rec in &batch {
+                plan.write(ws, row, rec, store, &mut village, fmt)?;
+                summary.add(rec);
+                row += 1;
+            }
+            t_write += t.elapsed().as_secs_f64();
+            t = std::time::Instant::now();
         }
-        t_read += t.elapsed().as_secs_f64();
-        let t = std::time::Instant::now();
-        for rec in &batch {
-            write_child(ws, row, rec, &cols, &kinds, store, &mut village, fmt)?;
-            summary.add(rec);
-            row += 1;
-        }
-        t_write += t.elapsed().as_secs_f64();
-        if batch.len() < BATCH as usize {
-            break;
-        }
-    }
-    eprintln!("TIMING read {t_read:.2}s write {t_write:.2}s");
+        eprintln!("TIMING wait {t_wait:.2}s write {t_write:.2}s");
+        Ok(())
+    })?;
     Ok(LedgerDone { rows: u64::from(row - LEDGER_HEADER_ROWS), summary })
 }
 
@@ -333,58 +357,183 @@ impl VillageLabel {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn write_child(
-    ws: &mut Worksheet,
-    row: u32,
-    rec: &ChildRecord,
-    cols: &[Column],
-    kinds: &[CellKind],
-    store: &Store,
-    village: &mut VillageLabel,
-    fmt: &Formats,
-) -> Result<(), XlsxError> {
-    let values = fields::values_of(&rec.file);
-    for (i, (c, kind)) in cols.iter().zip(kinds).enumerate() {
-        let col = i as u16;
-        let Some(raw) = values.get(c.path) else {
-            continue;
-        };
-        match kind {
-            CellKind::Plain => ws.write_string(row, col, raw)?,
-            CellKind::Label => ws.write_string(row, col, fields::display(c.path, raw))?,
-            CellKind::Digits => ws.write_string_with_format(row, col, raw, &fmt.digits)?,
-            CellKind::Village => ws.write_string(row, col, village.of(store, raw))?,
-        };
+/// The census columns and how each is read and written.
+struct RowPlan {
+    cols: Vec<Column>,
+    kinds: Vec<CellKind>,
+    getters: Vec<Option<Getter>>,
+    /// A column without a getter (a field added to the form and not yet here) is read
+    /// through `fields::values_of`, slower but right.
+    fallback: bool,
+}
+
+impl RowPlan {
+    fn new() -> RowPlan {
+        let cols = columns::columns();
+        let kinds = cols.iter().map(kind_of).collect();
+        let getters: Vec<Option<Getter>> = cols.iter().map(|c| getter(c.path)).collect();
+        let fallback = getters.iter().any(Option::is_none);
+        RowPlan { cols, kinds, getters, fallback }
     }
-    let mut col = cols.len() as u16;
-    let d = &rec.derived;
-    if let Some(age) = d.age {
-        ws.write_number(row, col, age)?;
-    }
-    col += 1;
-    if let Some(band) = d.age_band {
-        ws.write_string(row, col, band.label())?;
-    }
-    col += 1;
-    ws.write_string(row, col, d.category.label())?;
-    col += 1;
-    if !d.warnings.is_empty() {
-        let w: Vec<&str> = d.warnings.iter().map(|w| w.label()).collect();
-        ws.write_string(row, col, w.join("、"))?;
-    }
-    col += 1;
-    let status = match &rec.status {
-        FileStatus::Open => "在档".to_string(),
-        FileStatus::Closed { reason, closed_at, .. } => {
-            format!("已结案（{}，{}）", reason.label(), shouhu_domain::clock::china_date(*closed_at))
+
+    fn write(
+        &self,
+        ws: &mut Worksheet,
+        row: u32,
+        rec: &ChildRecord,
+        store: &Store,
+        village: &mut VillageLabel,
+        fmt: &Formats,
+    ) -> Result<(), XlsxError> {
+        let values = self.fallback.then(|| fields::values_of(&rec.file));
+        for (i, ((c, kind), get)) in self.cols.iter().zip(&self.kinds).zip(&self.getters).enumerate() {
+            let col = i as u16;
+            let text = match (get, &values) {
+                (Some(get), _) => get(&rec.file),
+                (None, Some(values)) => values.get(c.path).map(|raw| Cow::Owned(fields::display(c.path, raw))),
+                (None, None) => None,
+            };
+            let Some(text) = text else { continue };
+            match kind {
+                CellKind::Plain | CellKind::Label => ws.write_string(row, col, text)?,
+                CellKind::Digits => ws.write_string_with_format(row, col, text, &fmt.digits)?,
+                CellKind::Village => ws.write_string(row, col, village.of(store, &text))?,
+            };
         }
+        let mut col = self.cols.len() as u16;
+        let d = &rec.derived;
+        if let Some(age) = d.age {
+            ws.write_number(row, col, age)?;
+        }
+        col += 1;
+        if let Some(band) = d.age_band {
+            ws.write_string(row, col, band.label())?;
+        }
+        col += 1;
+        ws.write_string(row, col, d.category.label())?;
+        col += 1;
+        if !d.warnings.is_empty() {
+            let w: Vec<&str> = d.warnings.iter().map(|w| w.label()).collect();
+            ws.write_string(row, col, w.join("、"))?;
+        }
+        col += 1;
+        let status = match &rec.status {
+            FileStatus::Open => "在档".to_string(),
+            FileStatus::Closed { reason, closed_at, .. } => {
+                format!("已结案（{}，{}）", reason.label(), clock::china_date(*closed_at))
+            }
+        };
+        ws.write_string(row, col, status)?;
+        col += 1;
+        // Ids run up to 2^53: text, like the other long numbers.
+        ws.write_string_with_format(row, col, rec.id.to_string(), &fmt.digits)?;
+        Ok(())
+    }
+}
+
+/// What a census column shows for a file, read from the typed file: the same text as
+/// `fields::display(path, fields::values_of(file)[path])` (the test
+/// `getters_agree_with_the_fields_module` holds the two together), without building the
+/// map of every field for every row.
+type Getter = for<'a> fn(&'a ChildFile) -> Option<Cow<'a, str>>;
+
+fn text(s: &str) -> Option<Cow<'_, str>> {
+    (!s.is_empty()).then_some(Cow::Borrowed(s))
+}
+
+fn opt_text(s: &Option<String>) -> Option<Cow<'_, str>> {
+    s.as_deref().and_then(text)
+}
+
+fn date(d: Option<NaiveDate>) -> Option<Cow<'static, str>> {
+    d.map(|d| Cow::Owned(d.to_string()))
+}
+
+fn yes_no(b: bool) -> Option<Cow<'static, str>> {
+    Some(Cow::Borrowed(if b { msg::YES } else { msg::NO }))
+}
+
+fn label<T: CodeList>(v: Option<T>) -> Option<Cow<'static, str>> {
+    v.map(|v| Cow::Borrowed(v.label()))
+}
+
+fn labels<T: CodeList>(v: &[T]) -> Option<Cow<'static, str>> {
+    match v {
+        [] => None,
+        [one] => Some(Cow::Borrowed(one.label())),
+        many => Some(Cow::Owned(many.iter().map(|v| v.label()).collect::<Vec<_>>().join("、"))),
+    }
+}
+
+fn parent(f: &ChildFile, father: bool) -> &Parent {
+    if father { &f.father } else { &f.mother }
+}
+
+fn guardian(f: &ChildFile) -> Option<&EntrustedGuardian> {
+    f.entrusted_guardian.as_ref()
+}
+
+/// The getter of a field of the form, if there is one.
+fn getter(path: &str) -> Option<Getter> {
+    let g: Getter = match path {
+        "name" => |f| text(&f.name),
+        "sex" => |f| label(f.sex),
+        "ethnicity" => |f| text(&f.ethnicity),
+        "birth_date" => |f| date(f.birth_date),
+        "id_number" => |f| opt_text(&f.id_number),
+        "hukou_registered" => |f| yes_no(f.hukou_registered),
+        "hukou_place" => |f| opt_text(&f.hukou_place),
+        "rural_hukou" => |f| yes_no(f.rural_hukou),
+        "address" => |f| text(&f.address),
+        "village_code" => |f| text(&f.village_code),
+        "health" => |f| label(f.health),
+        "disability_category" => |f| opt_text(&f.disability_category),
+        "disability_grade" => |f| opt_text(&f.disability_grade),
+        "illness" => |f| opt_text(&f.illness),
+        "boarding" => |f| yes_no(f.boarding),
+        "schooling" => |f| label(f.schooling),
+        "school_name" => |f| opt_text(&f.school_name),
+        "school_org_id" => |f| f.school_org_id.map(|id| Cow::Owned(id.to_string())),
+        "father.name" => |f| text(&parent(f, true).name),
+        "father.birth_date" => |f| date(parent(f, true).birth_date),
+        "father.id_number" => |f| opt_text(&parent(f, true).id_number),
+        "father.work_province" => |f| opt_text(&parent(f, true).work_province),
+        "father.work_prefecture" => |f| opt_text(&parent(f, true).work_prefecture),
+        "father.phone" => |f| opt_text(&parent(f, true).phone),
+        "father.away_for_work" => |f| yes_no(parent(f, true).away_for_work),
+        "father.capable" => |f| yes_no(parent(f, true).capable),
+        "mother.name" => |f| text(&parent(f, false).name),
+        "mother.birth_date" => |f| date(parent(f, false).birth_date),
+        "mother.id_number" => |f| opt_text(&parent(f, false).id_number),
+        "mother.work_province" => |f| opt_text(&parent(f, false).work_province),
+        "mother.work_prefecture" => |f| opt_text(&parent(f, false).work_prefecture),
+        "mother.phone" => |f| opt_text(&parent(f, false).phone),
+        "mother.away_for_work" => |f| yes_no(parent(f, false).away_for_work),
+        "mother.capable" => |f| yes_no(parent(f, false).capable),
+        "paternal_grandfather.name" => |f| text(&f.paternal_grandfather.name),
+        "paternal_grandfather.birth_date" => |f| date(f.paternal_grandfather.birth_date),
+        "paternal_grandmother.name" => |f| text(&f.paternal_grandmother.name),
+        "paternal_grandmother.birth_date" => |f| date(f.paternal_grandmother.birth_date),
+        "maternal_grandfather.name" => |f| text(&f.maternal_grandfather.name),
+        "maternal_grandfather.birth_date" => |f| date(f.maternal_grandfather.birth_date),
+        "maternal_grandmother.name" => |f| text(&f.maternal_grandmother.name),
+        "maternal_grandmother.birth_date" => |f| date(f.maternal_grandmother.birth_date),
+        "entrusted_guardian.name" => |f| guardian(f).and_then(|g| text(&g.name)),
+        "entrusted_guardian.id_number" => |f| guardian(f).and_then(|g| opt_text(&g.id_number)),
+        "entrusted_guardian.phone" => |f| guardian(f).and_then(|g| opt_text(&g.phone)),
+        "entrusted_guardian.relation" => |f| guardian(f).and_then(|g| label(g.relation)),
+        "entrusted_guardian.address" => |f| guardian(f).and_then(|g| opt_text(&g.address)),
+        "entrusted_guardian.confirmed_on" => |f| guardian(f).and_then(|g| date(g.confirmed_on)),
+        "entrusted_guardian.disqualified" => |f| guardian(f).and_then(|g| yes_no(g.disqualified)),
+        "guardianship_type" => |f| label(f.guardianship_type),
+        "lives_alone" => |f| yes_no(f.lives_alone),
+        "unattended" => |f| yes_no(f.unattended),
+        "income_sources" => |f| labels(&f.income_sources),
+        "assistance" => |f| labels(&f.assistance),
+        "notes" => |f| opt_text(&f.notes),
+        _ => return None,
     };
-    ws.write_string(row, col, status)?;
-    col += 1;
-    // Ids run up to 2^53: text, like the other long numbers.
-    ws.write_string_with_format(row, col, rec.id.to_string(), &fmt.digits)?;
-    Ok(())
+    Some(g)
 }
 
 fn write_summary(
@@ -462,8 +611,9 @@ mod tests {
     use calamine::{Data, Range, Reader, Xlsx, open_workbook};
     use chrono::{NaiveDate, TimeZone};
     use shouhu_domain::child::ChildFile;
+    use shouhu_domain::child::EntrustedGuardian;
     use shouhu_domain::clock::FixedClock;
-    use shouhu_domain::codes::{CloseReason, Sex};
+    use shouhu_domain::codes::{Assistance, CloseReason, IncomeSource, Sex};
     use shouhu_domain::id_number;
     use shouhu_domain::region::Level;
     use shouhu_domain::role::Role;
@@ -657,6 +807,31 @@ mod tests {
     }
 
     #[test]
+    fn getters_agree_with_the_fields_module() {
+        let mut g = Synth::new(11, &["120114101204"], today());
+        let mut files: Vec<ChildFile> = (0..3000).map(|_| g.file()).collect();
+        files.push(ChildFile::default());
+        let mut full = girl_with_x();
+        full.income_sources = IncomeSource::ALL.to_vec();
+        full.assistance = Assistance::ALL.to_vec();
+        full.school_org_id = Some(7);
+        full.ethnicity = "满族".into();
+        files.push(full);
+        let mut empty_guardian = girl_with_x();
+        empty_guardian.entrusted_guardian = Some(EntrustedGuardian::default());
+        files.push(empty_guardian);
+        for f in &files {
+            let values = fields::values_of(f);
+            for (path, _) in FIELDS {
+                let get = getter(path).unwrap_or_else(|| panic!("no getter for {path}"));
+                let want = values.get(*path).map(|raw| fields::display(path, raw));
+                assert_eq!(get(f).map(Cow::into_owned), want, "{path}");
+            }
+        }
+        assert!(!RowPlan::new().fallback);
+    }
+
+    #[test]
     fn an_empty_scope_gives_headers_and_a_zero_total() {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = open_store(dir.path());
@@ -724,23 +899,43 @@ mod tests {
         eprintln!("inserted {n} files in {:.1} s", t.elapsed().as_secs_f64());
 
         // Peak memory from here on: writing 5 to clear_refs resets VmHWM to the current RSS.
+        // VmHWM counts SQLite's page cache and memory-mapped database pages as well; a
+        // sampler also follows the process's own heap (RssAnon) and file pages (RssFile).
         let _ = std::fs::write("/proc/self/clear_refs", "5");
         let rss_before = status_kib("VmRSS:");
+        let stop = std::sync::atomic::AtomicBool::new(false);
         let out = dir.path().join("ledger.xlsx");
-        let t = Instant::now();
-        let stats = export_ledger(&store, &Scope::Region("120114".into()), &meta(), &out).expect("export");
-        let secs = t.elapsed().as_secs_f64();
+        let (stats, secs, anon, file) = std::thread::scope(|s| {
+            let sampler = s.spawn(|| {
+                let (mut anon, mut file) = (0, 0);
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    anon = anon.max(status_kib("RssAnon:"));
+                    file = file.max(status_kib("RssFile:"));
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                (anon, file)
+            });
+            let t = Instant::now();
+            let stats = export_ledger(&store, &Scope::Region("120114".into()), &meta(), &out).expect("export");
+            let secs = t.elapsed().as_secs_f64();
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            let (anon, file) = sampler.join().unwrap_or((0, 0));
+            (stats, secs, anon, file)
+        });
         let hwm = status_kib("VmHWM:");
         assert_eq!(stats.rows, n as u64);
+        let mib = |kib: u64| kib as f64 / 1024.0;
         eprintln!(
             "exported {} rows in {secs:.1} s ({:.0} rows/s), {:.1} MiB file; \
-             RSS before {:.0} MiB, peak during export {:.0} MiB; \
-             1,000,000 rows at this rate: {:.0} s",
+             RSS before {:.0} MiB; peak during export: VmHWM {:.0} MiB, RssAnon {:.0} MiB, \
+             RssFile {:.0} MiB; 1,000,000 rows at this rate: {:.0} s",
             stats.rows,
             stats.rows as f64 / secs,
             stats.bytes as f64 / 1048576.0,
-            rss_before as f64 / 1024.0,
-            hwm as f64 / 1024.0,
+            mib(rss_before),
+            mib(hwm),
+            mib(anon),
+            mib(file),
             secs * 1_000_000.0 / stats.rows as f64,
         );
     }

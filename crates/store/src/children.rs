@@ -96,6 +96,9 @@ pub struct LedgerPage {
     pub total_capped: bool,
 }
 
+/// A prefix search (pinyin, last digits) considers at most this many matching terms.
+pub const PREFIX_CANDIDATES: i64 = 200;
+
 /// Counting stops here: a ledger page must stay fast at a million files.
 pub const COUNT_CAP: i64 = 10_000;
 
@@ -230,13 +233,37 @@ impl Store {
         }
     }
 
-    fn write_terms(&self, c: &mut Conn<'_, '_>, id: i64, district: &str, file: &ChildFile) -> Result<(), StoreError> {
-        c.exec("DELETE FROM child_search WHERE child_id = $1", &[id.into()])?;
-        for t in search_terms::terms(&file.name, file.id_number.as_deref()) {
-            c.exec(
-                "INSERT INTO child_search (term, child_id, district_code) VALUES ($1, $2, $3)",
-                &[t.into(), id.into(), district.into()],
-            )?;
+    /// Writes a file's search terms; `fresh` when the file is new and has none yet.
+    fn write_terms(
+        &self,
+        c: &mut Conn<'_, '_>,
+        id: i64,
+        district: &str,
+        file: &ChildFile,
+        fresh: bool,
+    ) -> Result<(), StoreError> {
+        if !fresh {
+            c.exec("DELETE FROM child_search WHERE child_id = $1", &[id.into()])?;
+        }
+        let terms = search_terms::terms(&file.name, file.id_number.as_deref());
+        // One statement for all of a file's terms: a dozen rows per file adds up on import.
+        // New files are open; a closed file's terms are marked by `set_closed`.
+        let mut sql = Sql::new(
+            "INSERT INTO child_search (term, closed, name, child_id, district_code, village_code, school_org_id) VALUES ",
+        );
+        for (i, t) in terms.into_iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(t).push(", ").bind(false).push(", ").bind(file.name.as_str()).push(", ").bind(id);
+            sql.push(", ")
+                .bind(district)
+                .push(", ")
+                .bind(file.village_code.as_str())
+                .push(", ")
+                .bind(file.school_org_id);
+            sql.push(")");
+        }
+        if !sql.params.is_empty() {
+            c.exec(&sql.text, &sql.params)?;
         }
         Ok(())
     }
@@ -312,7 +339,7 @@ impl Store {
                 now.into(),
             ],
         )?;
-        self.write_terms(c, id, &district, file)?;
+        self.write_terms(c, id, &district, file, true)?;
         self.write_history(c, now, actor, source, id, &district, 1, &[("*".into(), None, Some("建档".into()))])?;
         Ok((id, district))
     }
@@ -443,7 +470,7 @@ impl Store {
         if c.exec(&sql.text, &sql.params)? == 0 {
             return Err(StoreError::Stale { current: current.version });
         }
-        self.write_terms(c, id, &district, file)?;
+        self.write_terms(c, id, &district, file, false)?;
         self.write_history(c, now, actor, source, id, &district, current.version + 1, &changes)?;
         Ok(Some(changes.len()))
     }
@@ -508,6 +535,7 @@ impl Store {
                  WHERE id = $6 AND version = $7",
                 &[close.is_some().into(), reason.into(), note.clone().into(), closed_at.into(), now.into(), id.into(), expected_version.into()],
             )?;
+            c.exec("UPDATE child_search SET closed = $1 WHERE child_id = $2", &[close.is_some().into(), id.into()])?;
             let (old, new) = match &close {
                 Some((r, n)) => ("在档".to_string(), format!("销档：{}{}", r.label(), n.as_ref().map(|n| format!("（{n}）")).unwrap_or_default())),
                 None => ("销档".to_string(), "恢复在档".to_string()),
@@ -638,23 +666,32 @@ impl Store {
                     id_number::parse(raw, self.today()).map(|i| i.as_str().to_string()).unwrap_or_else(|_| raw.clone());
                 sql = Sql::new(&format!("SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id_number = "));
                 sql.bind(normalised);
+                push_scope(&mut sql, scope);
+                sql.push(" ORDER BY c.closed, c.name, c.id LIMIT ").bind(limit);
             }
             Query::Exact(term) => {
+                // The term's index is in (closed, name, id) order: the first rows in scope
+                // are the answer, however common the term.
                 sql = Sql::new(&format!(
                     "SELECT {LEDGER_COLUMNS} FROM child_search s JOIN children c ON c.id = s.child_id WHERE s.term = "
                 ));
                 sql.bind(term.as_str());
+                push_scope_on(&mut sql, scope, "s.");
+                sql.push(" ORDER BY s.closed, s.name, s.child_id LIMIT ").bind(limit);
             }
             Query::Prefix(term) => {
-                // DISTINCT: a child matches by several terms with the same prefix.
+                // Terms sharing a prefix are many: take the first candidates in index order,
+                // then sort those. A child matches by several terms, hence DISTINCT.
                 sql = Sql::new(&format!(
-                    "SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id IN (SELECT s.child_id FROM child_search s WHERE s.term >= "
+                    "SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id IN (SELECT DISTINCT p.child_id FROM \
+                     (SELECT s.child_id FROM child_search s WHERE s.term >= "
                 ));
-                sql.bind(term.as_str()).push(" AND s.term < ").bind(format!("{term}~")).push(")");
+                sql.bind(term.as_str()).push(" AND s.term < ").bind(format!("{term}~"));
+                push_scope_on(&mut sql, scope, "s.");
+                sql.push(" LIMIT ").bind(PREFIX_CANDIDATES).push(") AS p)");
+                sql.push(" ORDER BY c.closed, c.name, c.id LIMIT ").bind(limit);
             }
         }
-        push_scope(&mut sql, scope);
-        sql.push(" ORDER BY c.closed, c.name, c.id LIMIT ").bind(limit);
         self.pool.read(|c| c.query(&sql.text, &sql.params, |r| self.ledger_row(r)))
     }
 }

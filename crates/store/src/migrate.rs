@@ -15,6 +15,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0002_import_jobs.sql"),
         include_str!("../migrations/postgres/0002_import_jobs.sql"),
     ),
+    (
+        3,
+        include_str!("../migrations/sqlite/0003_search_covering.sql"),
+        include_str!("../migrations/postgres/0003_search_covering.sql"),
+    ),
 ];
 
 pub fn run(pool: &Pool) -> Result<(), StoreError> {

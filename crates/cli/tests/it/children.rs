@@ -117,6 +117,8 @@ async fn a_closed_file_is_kept_cannot_be_edited_and_can_be_reopened() {
     assert_eq!(ledger["total"], 0, "closed files leave the open ledger");
     let (_, ledger) = app.get(&u, "/api/v1/children?status=closed").await;
     assert_eq!(ledger["total"], 1);
+    let (_, found) = app.get(&u, "/api/v1/children?q=钱六").await;
+    assert_eq!(found["rows"][0]["closed"], true, "search finds closed files, marked closed");
     let (s, reopened) = app.post(&u, &format!("/api/v1/children/{id}/reopen"), &json!({"version": 2})).await;
     assert_eq!(s, 200);
     assert_eq!(reopened["status"]["state"], "open");
