@@ -885,24 +885,44 @@ fn open_csv(path: &Path) -> Result<Sheet, ReadError> {
 /// (a zip bomb), or a part loaded whole that is too large. The zip reader stops inflating
 /// a part at the size its directory gives, so these sizes bound what will be read.
 fn check_zip(path: &Path) -> Result<(), ReadError> {
-    let zip = zip::ZipArchive::new(BufReader::new(File::open(path)?)).map_err(|e| ReadError::Corrupt(e.to_string()))?;
+    let bad = |e: zip::result::ZipError| ReadError::Corrupt(e.to_string());
+    let mut zip = zip::ZipArchive::new(BufReader::new(File::open(path)?)).map_err(bad)?;
     let mut total: u64 = 0;
+    let mut shared_strings = None;
     for i in 0..zip.len() {
-        let entry = zip.by_index_data(i).map_err(|e| ReadError::Corrupt(e.to_string()))?;
+        let entry = zip.by_index_data(i).map_err(bad)?;
         let name = entry.name().map(|n| n.into_owned()).unwrap_or_default();
         let size = entry.size();
         let compressed = entry.compressed_size().max(1);
         if size > BOMB_MIN_SIZE && size / compressed > BOMB_RATIO {
             return Err(ReadError::ZipBomb { part: name, size, compressed });
         }
-        let loaded_whole = !name.contains("worksheets/") && name.ends_with(".xml");
+        let lower = name.to_ascii_lowercase();
+        let loaded_whole = !lower.contains("worksheets/") && lower.ends_with(".xml");
         if loaded_whole && size > MAX_XLSX_PART {
             return Err(ReadError::PartTooLarge { part: name, size, limit: MAX_XLSX_PART });
+        }
+        if lower.ends_with("sharedstrings.xml") {
+            shared_strings = Some((i, size));
         }
         total = total.saturating_add(size);
     }
     if total > MAX_XLSX_UNCOMPRESSED {
         return Err(ReadError::TooLarge { size: total, limit: MAX_XLSX_UNCOMPRESSED });
+    }
+    // The reader reserves room for the count of shared strings the part claims: a count
+    // the part cannot hold (at least 5 bytes a string, "<si/>") is refused before that.
+    if let Some((i, size)) = shared_strings {
+        let mut head = vec![0u8; 4096];
+        let n = read_up_to(&mut zip.by_index(i).map_err(bad)?, &mut head)?;
+        let head = String::from_utf8_lossy(&head[..n]);
+        let count = head.split_once("uniqueCount=").and_then(|(_, rest)| {
+            let digits: String = rest.chars().skip(1).take_while(char::is_ascii_digit).collect();
+            digits.parse::<u64>().ok().or(Some(u64::MAX))
+        });
+        if count.is_some_and(|c| c > size / 5 + 1) {
+            return Err(ReadError::Corrupt("sharedStrings claims more strings than it holds".into()));
+        }
     }
     Ok(())
 }
@@ -1621,6 +1641,26 @@ mod tests {
     }
 
     #[test]
+    fn a_shared_strings_count_that_cannot_be_true_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let src = dir.path().join("src.xlsx");
+        census_workbook(&src);
+        let p = dir.path().join("count.xlsx");
+        rewrite_zip(&src, &p, |name, data| {
+            if name == "xl/sharedStrings.xml" {
+                let s = String::from_utf8(data).expect("utf8");
+                let start = s.find("uniqueCount=\"").expect("count") + 13;
+                let end = start + s[start..].find('"').expect("end");
+                format!("{}99999999999{}", &s[..start], &s[end..]).into_bytes()
+            } else {
+                data
+            }
+        });
+        let e = open(&p).expect_err("refused");
+        assert!(matches!(e, ReadError::Corrupt(_)), "{e:?}");
+    }
+
+    #[test]
     fn reading_can_stop_early_without_leaving_the_thread_blocked() {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut body = String::from("姓名,性别,出生日期,现居住地址,所在村（居）\n");
@@ -1682,22 +1722,25 @@ mod tests {
         drop(body);
         for (name, p) in [("UTF-8", utf8), ("GB18030", gbk)] {
             let size = std::fs::metadata(&p).expect("meta").len();
-            let t = std::time::Instant::now();
-            let sheet = open(&p).expect("opens");
-            let mut rows = 0usize;
-            let mut cells = 0usize;
-            for r in sheet.rows {
-                let r = r.expect("row");
-                rows += 1;
-                cells += r.cells.len();
+            // The best of three, the machine being shared.
+            let mut best = f64::MAX;
+            for _ in 0..3 {
+                let t = std::time::Instant::now();
+                let sheet = open(&p).expect("opens");
+                let mut rows = 0usize;
+                for r in sheet.rows {
+                    let r = r.expect("row");
+                    rows += 1;
+                    std::hint::black_box(&r.cells);
+                }
+                best = best.min(t.elapsed().as_secs_f64());
+                assert_eq!(rows, n);
             }
-            let secs = t.elapsed().as_secs_f64();
-            assert_eq!(rows, n);
             println!(
-                "{name}: {rows} rows ({cells} cells, {} MiB) in {secs:.2} s: {:.0} rows/s, {:.0} MiB/s",
+                "{name}: {n} rows of 54 cells ({} MiB) in {best:.2} s: {:.0} rows/s, {:.0} MiB/s",
                 size / (1024 * 1024),
-                rows as f64 / secs,
-                size as f64 / (1024.0 * 1024.0) / secs
+                n as f64 / best,
+                size as f64 / (1024.0 * 1024.0) / best
             );
         }
     }
@@ -1728,48 +1771,5 @@ mod tests {
         let secs = t.elapsed().as_secs_f64();
         assert_eq!(rows, n);
         println!("xlsx: {rows} rows in {secs:.2} s: {:.0} rows/s", rows as f64 / secs);
-    }
-}
-
-#[cfg(test)]
-mod scratch {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn scratch_direct() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let body = super::tests::census_csv(1_000_000);
-        let p = dir.path().join("big.csv");
-        std::fs::write(&p, body.as_bytes()).expect("w");
-        drop(body);
-        for _ in 0..3 {
-            let t = std::time::Instant::now();
-            let mut rdr = csv_builder(b',').from_path(&p).expect("open");
-            let mut rec = csv::ByteRecord::new();
-            let mut n = 0;
-            while rdr.read_byte_record(&mut rec).expect("rec") {
-                n += rec.len();
-            }
-            println!("byte records: {:.2} s ({n})", t.elapsed().as_secs_f64());
-            let t = std::time::Instant::now();
-            let mut src = CsvRows::open(&p, Encoding::Utf8 { bom: 0 }, b',').expect("open");
-            let mut b = Batch::with_capacity();
-            let mut n = 0;
-            while let Some(r) = src.next_into(&mut b) {
-                r.expect("ok");
-                if b.full() {
-                    n += b.rows.len();
-                    b.clear();
-                }
-            }
-            println!("packing only: {:.2} s ({n})", t.elapsed().as_secs_f64());
-            let t = std::time::Instant::now();
-            let rows = Unpacked::new(CsvRows::open(&p, Encoding::Utf8 { bom: 0 }, b',').expect("open"));
-            let n = rows.map(|r| r.expect("r").cells.len()).sum::<usize>();
-            println!("direct: {:.2} s ({n})", t.elapsed().as_secs_f64());
-            let t = std::time::Instant::now();
-            let n = open(&p).expect("open").rows.map(|r| r.expect("r").cells.len()).sum::<usize>();
-            println!("threaded: {:.2} s ({n})", t.elapsed().as_secs_f64());
-        }
     }
 }

@@ -45,6 +45,7 @@ pub const THROTTLED: &str = "登录失败次数过多，请稍后再试";
 pub const CSRF: &str = "页面已过期，请刷新后重新提交";
 pub const BODY_TOO_LARGE: &str = "提交的内容过大";
 pub const BAD_REQUEST: &str = "请求格式不正确";
+pub const BUSY: &str = "系统繁忙（可能正在导入数据），请稍后再试，您填写的内容未丢失";
 pub const INTERNAL: &str = "服务器内部错误，请稍后再试；如果问题持续，请联系管理员并提供请求编号";
 pub const ALREADY_CLOSED: &str = "该档案已销档";
 pub const NOT_CLOSED: &str = "该档案未销档，无需恢复";

@@ -12,6 +12,7 @@ use postgres::types::{IsNull, ToSql as PgToSql, Type, to_sql_checked};
 use rusqlite::types::{ToSqlOutput, Value as SqliteValue, ValueRef};
 use std::borrow::Cow;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A value bound to a query parameter.
@@ -405,9 +406,15 @@ impl r2d2::ManageConnection for PgManager {
 /// The connection pools of one database.
 #[derive(Clone)]
 pub enum Pool {
-    Sqlite(r2d2::Pool<SqliteManager>),
+    /// SQLite has one writer at a time; writers queue on the lock here, in order, rather
+    /// than in SQLite's busy handler, which sleeps in growing steps and favours no one.
+    Sqlite(r2d2::Pool<SqliteManager>, Arc<parking_lot::Mutex<()>>),
     Postgres(r2d2::Pool<PgManager>),
 }
+
+/// How long a write waits for another (an import can hold SQLite's lock for minutes)
+/// before telling the user to try again.
+pub const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 impl Pool {
     pub fn open(url: &DbUrl, size: u32) -> Result<Pool, StoreError> {
@@ -421,7 +428,7 @@ impl Pool {
                     .max_size(size)
                     .connection_timeout(Duration::from_secs(10))
                     .build(SqliteManager { path: path.clone() })?;
-                Ok(Pool::Sqlite(pool))
+                Ok(Pool::Sqlite(pool, Arc::default()))
             }
             DbUrl::Postgres(url) => {
                 let config: postgres::Config =
@@ -436,13 +443,13 @@ impl Pool {
     }
 
     pub fn is_sqlite(&self) -> bool {
-        matches!(self, Pool::Sqlite(_))
+        matches!(self, Pool::Sqlite(..))
     }
 
     /// Runs `f` on a connection outside any explicit transaction (single reads).
     pub fn read<T>(&self, f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
         match self {
-            Pool::Sqlite(p) => {
+            Pool::Sqlite(p, _) => {
                 let c = p.get()?;
                 f(&mut Conn::Sqlite(&c))
             }
@@ -458,7 +465,8 @@ impl Pool {
     /// on a lock upgrade.
     pub fn write<T>(&self, f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
         match self {
-            Pool::Sqlite(p) => {
+            Pool::Sqlite(p, writer) => {
+                let _turn = writer.try_lock_for(WRITE_WAIT).ok_or(StoreError::Busy)?;
                 let mut c = p.get()?;
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                 let out = f(&mut Conn::Sqlite(&tx))?;

@@ -27,6 +27,9 @@ pub enum StoreError {
     /// own check inside the transaction could not see.
     #[error("unique violation")]
     UniqueViolation,
+    /// Another long write (an import) holds the database; try again shortly.
+    #[error("busy")]
+    Busy,
     #[error("configuration: {0}")]
     Config(String),
     #[error("database: {0}")]

@@ -41,6 +41,7 @@ pub enum AppError {
     State(&'static str),
     Throttled,
     TooLarge,
+    Busy,
     Internal(String),
 }
 
@@ -53,6 +54,7 @@ impl From<StoreError> for AppError {
             StoreError::Stale { current } => AppError::Stale { current },
             StoreError::Duplicate { field, message, existing } => AppError::Duplicate { field, message, existing },
             StoreError::State(m) => AppError::State(m),
+            StoreError::Busy => AppError::Busy,
             StoreError::UniqueViolation => AppError::Internal("unique violation not mapped".into()),
             StoreError::Config(m) | StoreError::Backend(m) => AppError::Internal(m),
         }
@@ -76,6 +78,7 @@ impl AppError {
             AppError::Stale { .. } | AppError::Duplicate { .. } | AppError::State(_) => StatusCode::CONFLICT,
             AppError::Throttled => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -94,6 +97,7 @@ impl AppError {
             AppError::State(_) => "state",
             AppError::Throttled => "throttled",
             AppError::TooLarge => "too_large",
+            AppError::Busy => "busy",
             AppError::Internal(_) => "internal",
         }
     }
@@ -113,6 +117,7 @@ impl AppError {
             AppError::State(m) => (*m).into(),
             AppError::Throttled => msg::THROTTLED.into(),
             AppError::TooLarge => msg::BODY_TOO_LARGE.into(),
+            AppError::Busy => msg::BUSY.into(),
             AppError::Internal(_) => msg::INTERNAL.into(),
         }
     }

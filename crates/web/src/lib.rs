@@ -62,6 +62,9 @@ pub struct AppState {
     pub setup_token: Arc<std::sync::Mutex<Option<String>>>,
     /// Running imports' progress.
     pub jobs: Arc<imports::Jobs>,
+    /// Database work running at once: more than the cores can serve only adds waiting
+    /// inside the database (docs/benchmarks.md).
+    pub db_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -70,7 +73,14 @@ impl AppState {
         if let Err(e) = std::fs::create_dir_all(&config.work_dir) {
             tracing::error!(error = %e, "cannot create the work folder");
         }
-        AppState { store, config: Arc::new(config), setup_token, jobs: Arc::default() }
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        AppState {
+            store,
+            config: Arc::new(config),
+            setup_token,
+            jobs: Arc::default(),
+            db_slots: Arc::new(tokio::sync::Semaphore::new(cores * 2)),
+        }
     }
 
     /// Runs blocking store work off the async threads.
@@ -79,6 +89,7 @@ impl AppState {
         f: impl FnOnce(&Store) -> Result<T, shouhu_store::StoreError> + Send + 'static,
     ) -> Result<T, error::AppError> {
         let store = self.store.clone();
+        let _slot = self.db_slots.acquire().await.map_err(|e| error::AppError::Internal(e.to_string()))?;
         Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
     }
 }

@@ -566,6 +566,7 @@ fn refused(
         }
         AppError::Stale { .. } => (FieldErrors::default(), msg::STALE_VERSION.to_string(), None, StatusCode::CONFLICT),
         AppError::State(m) => (FieldErrors::default(), m.to_string(), None, StatusCode::CONFLICT),
+        AppError::Busy => (FieldErrors::default(), msg::BUSY.to_string(), None, StatusCode::SERVICE_UNAVAILABLE),
         other => return Err(PageError(other)),
     };
     let page = form_page(state, user, schools, title, action, cancel, version, &values, &errs, &banner, existing);
