@@ -993,3 +993,84 @@ mod tmp_profile {
         );
     }
 }
+
+#[cfg(test)]
+mod tmp_micro {
+    use super::*;
+    use crate::summary::synth::Synth;
+    use std::time::Instant;
+
+    #[test]
+    #[ignore]
+    fn micro_writer() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = Store::open(
+            &shouhu_store::DbUrl::Sqlite(dir.path().join("x.db")),
+            1,
+            std::sync::Arc::new(shouhu_domain::clock::SystemClock),
+        )
+        .expect("store");
+        let today = NaiveDate::from_ymd_opt(2026, 11, 29).expect("d");
+        let mut g = Synth::new(1, &["120114101204", "120114101001"], today);
+        let recs: Vec<ChildRecord> = (0..20_000)
+            .map(|i| {
+                let file = g.file();
+                ChildRecord {
+                    id: i,
+                    district_code: "120114".into(),
+                    version: 1,
+                    status: FileStatus::Open,
+                    derived: shouhu_domain::rules::derive(&file, today, Default::default()),
+                    file,
+                    created_at: Utc::now(),
+                    updated_at: Utc::now(),
+                }
+            })
+            .collect();
+        let plan = RowPlan::new();
+        let t = Instant::now();
+        let mut n = 0usize;
+        for _ in 0..10 {
+            for r in &recs {
+                for get in plan.getters.iter().flatten() {
+                    if let Some(x) = get(&r.file) {
+                        n += x.len();
+                    }
+                }
+            }
+        }
+        eprintln!("getters: {:.2}s ({n})", t.elapsed().as_secs_f64());
+        let fmt = Formats::new();
+        let mut wb = Workbook::new();
+        wb.set_tempdir(dir.path()).expect("tmp");
+        let ws = wb.add_worksheet_with_constant_memory().expect("ws");
+        let mut village = VillageLabel::default();
+        let t = Instant::now();
+        let mut row = 3;
+        for _ in 0..10 {
+            for r in &recs {
+                plan.write(ws, row, r, &store, &mut village, &fmt).expect("w");
+                row += 1;
+            }
+        }
+        eprintln!("write rows: {:.2}s", t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let mut s = Summary::new();
+        for _ in 0..10 {
+            for r in &recs {
+                s.add(r);
+            }
+        }
+        eprintln!("summary: {:.2}s", t.elapsed().as_secs_f64());
+        for zl in [1u8, 3] {
+            wb.set_zip_compression_level(zl);
+            let t = Instant::now();
+            wb.save(dir.path().join("x.xlsx")).expect("save");
+            eprintln!(
+                "save level {zl}: {:.2}s {} MiB",
+                t.elapsed().as_secs_f64(),
+                std::fs::metadata(dir.path().join("x.xlsx")).map(|m| m.len()).unwrap_or(0) >> 20
+            );
+        }
+    }
+}

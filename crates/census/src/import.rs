@@ -109,19 +109,7 @@ impl ImportError {
     }
 }
 
-/// Excel's name of a 0-based column: A … Z, AA ….
-pub fn column_letter(mut i: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (i % 26) as u8);
-        if i < 26 {
-            break;
-        }
-        i = i / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
+pub use crate::read::column_letter;
 
 /// Checks one row: the file it holds, or what is wrong with it ("第F列「出生日期」：…；…").
 pub fn check_row(

@@ -158,7 +158,7 @@ fn group(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -167,7 +167,7 @@ fn group(n: u64) -> String {
 }
 
 /// Excel's name of a 0-based column: A … Z, AA ….
-pub(crate) fn column_letter(mut i: usize) -> String {
+pub fn column_letter(mut i: usize) -> String {
     let mut s = Vec::new();
     loop {
         s.push(b'A' + (i % 26) as u8);
@@ -1767,7 +1767,7 @@ mod tests {
         println!("written in {:.2} s", t.elapsed().as_secs_f64());
         let t = std::time::Instant::now();
         let sheet = open(&p).expect("opens");
-        let rows = sheet.rows.map(|r| r.expect("row")).count();
+        let rows = sheet.rows.inspect(|r| assert!(r.is_ok(), "{r:?}")).count();
         let secs = t.elapsed().as_secs_f64();
         assert_eq!(rows, n);
         println!("xlsx: {rows} rows in {secs:.2} s: {:.0} rows/s", rows as f64 / secs);

@@ -186,30 +186,24 @@ impl Store {
     }
 
     pub fn principal(&self, user_id: i64) -> Result<Principal, StoreError> {
-        self.pool
-            .read(|c| {
-                c.query_opt(
-                    &format!(
-                        "SELECT {PRINCIPAL_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id \
-                         WHERE u.id = $1 AND u.active = $2"
-                    ),
-                    &[user_id.into(), true.into()],
-                    principal_from_row,
-                )
-            })?
-            .ok_or(StoreError::NotFound)
+        self.active_principal("u.id", user_id.into())
     }
 
     /// An active user by username: for command-line work done in a user's name and scope.
     pub fn principal_by_username(&self, username: &str) -> Result<Principal, StoreError> {
+        self.active_principal("u.username", username.into())
+    }
+
+    /// The active user whose `column` is `value` (a fixed column name, never user input).
+    fn active_principal(&self, column: &'static str, value: Val) -> Result<Principal, StoreError> {
         self.pool
             .read(|c| {
                 c.query_opt(
                     &format!(
                         "SELECT {PRINCIPAL_COLUMNS} FROM users u JOIN organisations o ON o.id = u.org_id \
-                         WHERE u.username = $1 AND u.active = $2"
+                         WHERE {column} = $1 AND u.active = $2"
                     ),
-                    &[username.into(), true.into()],
+                    &[value, true.into()],
                     principal_from_row,
                 )
             })?
