@@ -87,7 +87,8 @@ pub fn record(
 }
 
 impl Store {
-    /// Records an action in its own transaction (views, sign-ins).
+    /// Records an action (a view, a sign-in) and returns once it is committed, in a group
+    /// commit with whatever other rows are waiting.
     pub fn audit(
         &self,
         actor: &Actor,
@@ -95,8 +96,7 @@ impl Store {
         child: Option<(i64, &str)>,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let now = self.now();
-        self.pool.write(|c| record(c, now, actor, action, child, detail))
+        self.audit_sink.record(self.now(), actor, action, child, detail)
     }
 
     /// The newest entries first, optionally for one child.

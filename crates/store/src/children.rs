@@ -164,13 +164,11 @@ impl Store {
     }
 
     /// A child's file, with the view recorded in the audit log.
+    /// The file is returned only once its view is recorded.
     pub fn view_child(&self, actor: &Actor, id: i64) -> Result<ChildRecord, StoreError> {
-        let now = self.now();
-        self.pool.write(|c| {
-            let rec = self.load(c, &actor.scope, id)?;
-            audit::record(c, now, actor, Action::ViewChild, Some((rec.id, &rec.district_code)), "")?;
-            Ok(rec)
-        })
+        let rec = self.pool.read(|c| self.load(c, &actor.scope, id))?;
+        self.audit(actor, Action::ViewChild, Some((rec.id, &rec.district_code)), "")?;
+        Ok(rec)
     }
 
     /// Checks the file, and that its village exists and lies in the actor's scope.
@@ -550,8 +548,7 @@ impl Store {
 
     /// The file's history, newest change first, if the file is inside `scope`.
     pub fn child_history(&self, actor: &Actor, id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
-        let now = self.now();
-        self.pool.write(|c| {
+        let (rec, rows) = self.pool.read(|c| {
             let rec = self.load(c, &actor.scope, id)?;
             let mut sql = Sql::new(
                 "SELECT h.version, h.changed_at, h.user_name, h.source, h.field, h.old_value, h.new_value \
@@ -572,9 +569,10 @@ impl Store {
                     new_value: r.opt_text(6)?,
                 })
             })?;
-            audit::record(c, now, actor, Action::ViewHistory, Some((rec.id, &rec.district_code)), "")?;
-            Ok(rows)
-        })
+            Ok((rec, rows))
+        })?;
+        self.audit(actor, Action::ViewHistory, Some((rec.id, &rec.district_code)), "")?;
+        Ok(rows)
     }
 
     /// One page of the ledger (台账) of the caller's scope.

@@ -5,6 +5,7 @@
 //! that does not exist.
 
 pub mod audit;
+pub mod audit_sink;
 pub mod children;
 pub mod db;
 pub mod error;
@@ -41,6 +42,8 @@ pub struct Store {
     pub clock: Arc<dyn Clock>,
     pub regions: Arc<regions::RegionIndex>,
     pub age_rule: AgeRule,
+    /// Writes audit rows in group commits.
+    pub audit_sink: Arc<audit_sink::AuditSink>,
 }
 
 impl Store {
@@ -51,7 +54,8 @@ impl Store {
         migrate::run(&pool)?;
         regions::seed(&pool, regions::TIANJIN_CSV)?;
         let regions = Arc::new(regions::RegionIndex::load(&pool)?);
-        Ok(Store { pool, clock, regions, age_rule: AgeRule::default() })
+        let audit_sink = Arc::new(audit_sink::AuditSink::start(pool.clone())?);
+        Ok(Store { pool, clock, regions, age_rule: AgeRule::default(), audit_sink })
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
