@@ -310,11 +310,13 @@ fn write_ledger(
     std::thread::scope(|s| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<ChildRecord>, StoreError>>(1);
         s.spawn(move || {
-            let mut after: Option<(String, i64)> = None;
+            let mut after: Option<(bool, String, i64)> = None;
             loop {
-                let batch = store.children_batch(scope, after.as_ref().map(|(v, id)| (v.as_str(), *id)), BATCH);
+                let batch = store.children_batch(scope, after.as_ref().map(|(c, v, id)| (*c, v.as_str(), *id)), BATCH);
                 let last = match &batch {
-                    Ok(b) => b.last().map(|r| (r.file.village_code.clone(), r.id)),
+                    Ok(b) => b
+                        .last()
+                        .map(|r| (matches!(r.status, FileStatus::Closed { .. }), r.file.village_code.clone(), r.id)),
                     Err(_) => None,
                 };
                 let full = batch.as_ref().is_ok_and(|b| b.len() >= BATCH as usize);
@@ -880,7 +882,13 @@ mod tests {
     }
 
     /// `cargo test --release -p shouhu-census -- --ignored --nocapture export_speed`
-    /// (SHOUHU_EXPORT_N sets the number of files, 200,000 by default).
+    /// (SHOUHU_EXPORT_N sets the number of files, 200,000 by default; SHOUHU_EXPORT_DB names a
+    /// folder whose database is filled on the first run and reused, with the same N, after).
+    ///
+    /// On a shared 2-vCPU machine (load average about 4): 200,000 files in 14–18 s wall,
+    /// about 10.5 CPU s; 1,000,000 files in 65–76 s wall, 60–63 CPU s, a 459 MiB file, peak
+    /// RSS about 400 MiB of which the process's own heap (RssAnon) 110–140 MiB and SQLite's
+    /// memory-mapped database pages most of the rest.
     #[test]
     #[ignore]
     fn export_speed() {
