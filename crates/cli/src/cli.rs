@@ -132,7 +132,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { bind, demo, secure_cookies } => {
             let store = server::open_store(&url, clock).context("opening the database")?;
-            let mut config = shouhu_web::Config { secure_cookies, ..Default::default() };
+            let work_dir = std::path::Path::new(&cli.data_dir).join("work");
+            let mut config = shouhu_web::Config { secure_cookies, work_dir, ..Default::default() };
+            // Imports left running by a stopped server never committed: say so.
+            store.fail_interrupted_jobs("服务器重启，导入已中断；档案未作任何改动，请重新上传")?;
             if demo {
                 seed::demo(&store)?;
                 config.demo_logins = seed::demo_logins();

@@ -167,3 +167,16 @@ async fn the_ledger_exports_to_xlsx_with_the_scope_only_and_is_audited() {
     let (_, log) = app.get(&admin, "/api/v1/audit").await;
     assert!(log.to_string().contains("\"export\""));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_import_cut_off_by_a_restart_is_reported_failed() {
+    let app = TestApp::new().await;
+    let u = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let uid = u.id;
+    let job = app.store(move |s| s.create_import_job(uid, "a.csv", "{}").expect("job")).await;
+    let n = app.store(|s| s.fail_interrupted_jobs("服务器重启").expect("marked")).await;
+    assert_eq!(n, 1);
+    let (_, status) = app.get(&u, &format!("/api/v1/imports/{job}")).await;
+    assert_eq!(status["state"], "failed");
+    assert_eq!(status["message"], "服务器重启");
+}
