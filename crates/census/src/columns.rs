@@ -38,8 +38,8 @@ pub fn normalise_header(s: &str) -> String {
         })
         .filter(|c| !c.is_whitespace() && *c != '*')
         .collect();
-    let folded = folded.replace("(必填)", "").replace("(选填)", "");
-    folded
+
+    folded.replace("(必填)", "").replace("(选填)", "")
 }
 
 /// Where each census column is in a workbook's header row.

@@ -224,7 +224,7 @@ pub fn run(
         if pending.len() >= 1000 {
             resolve_existing(store, actor, opts, &mut pending, &mut out, &mut updates, &mut skips)?;
         }
-        if out.rows % 1000 == 0 {
+        if out.rows.is_multiple_of(1000) {
             progress(Progress { phase: Phase::Checking, checked: out.rows, imported: 0 });
         }
     }

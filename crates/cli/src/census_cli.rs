@@ -43,15 +43,15 @@ pub fn import(
     if outcome.errors.len() > 100 {
         eprintln!("……另有 {} 行有错误", outcome.errors.len() - 100);
     }
-    if !outcome.errors.is_empty() {
-        if let Some(out) = report {
-            let sheet = shouhu_census::read::open(file).map_err(|e| anyhow::anyhow!(e.message()))?;
-            let (format, header_line) = (sheet.format, sheet.header_line);
-            drop(sheet);
-            shouhu_census::report::write_report(file, format, header_line, &outcome.errors, out)
-                .map_err(|e| anyhow::anyhow!(e.message()))?;
-            eprintln!("标注了错误的表格：{}", out.display());
-        }
+    if !outcome.errors.is_empty()
+        && let Some(out) = report
+    {
+        let sheet = shouhu_census::read::open(file).map_err(|e| anyhow::anyhow!(e.message()))?;
+        let (format, header_line) = (sheet.format, sheet.header_line);
+        drop(sheet);
+        shouhu_census::report::write_report(file, format, header_line, &outcome.errors, out)
+            .map_err(|e| anyhow::anyhow!(e.message()))?;
+        eprintln!("标注了错误的表格：{}", out.display());
     }
     match outcome.written {
         Some(w) => eprintln!(

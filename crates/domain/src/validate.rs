@@ -90,15 +90,15 @@ fn parent(errs: &mut FieldErrors, prefix: &str, p: &mut Parent, child_birth: Opt
     text(errs, &f("name"), &mut name, SHORT_TEXT);
     p.name = name.unwrap_or_default();
     past_date(errs, &f("birth_date"), p.birth_date, today);
-    if let (Some(pb), Some(cb)) = (p.birth_date, child_birth) {
-        if pb >= cb {
-            errs.add(f("birth_date"), msg::PARENT_BIRTH_AFTER_CHILD);
-        }
+    if let (Some(pb), Some(cb)) = (p.birth_date, child_birth)
+        && pb >= cb
+    {
+        errs.add(f("birth_date"), msg::PARENT_BIRTH_AFTER_CHILD);
     }
-    if let Some(parsed) = id(errs, &f("id_number"), &mut p.id_number, today) {
-        if p.birth_date.is_some_and(|b| b != parsed.birth_date()) {
-            errs.add(f("birth_date"), msg::ID_BIRTH_MISMATCH);
-        }
+    if let Some(parsed) = id(errs, &f("id_number"), &mut p.id_number, today)
+        && p.birth_date.is_some_and(|b| b != parsed.birth_date())
+    {
+        errs.add(f("birth_date"), msg::ID_BIRTH_MISMATCH);
     }
     text(errs, &f("work_province"), &mut p.work_province, SHORT_TEXT);
     text(errs, &f("work_prefecture"), &mut p.work_prefecture, SHORT_TEXT);

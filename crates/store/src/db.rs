@@ -378,10 +378,10 @@ impl std::ops::DerefMut for PgConn {
 
 impl Drop for PgConn {
     fn drop(&mut self) {
-        if let Some(c) = self.0.take() {
-            if tokio::runtime::Handle::try_current().is_ok() {
-                let _ = std::thread::Builder::new().name("pg-close".into()).spawn(move || drop(c));
-            }
+        if let Some(c) = self.0.take()
+            && tokio::runtime::Handle::try_current().is_ok()
+        {
+            let _ = std::thread::Builder::new().name("pg-close".into()).spawn(move || drop(c));
         }
     }
 }

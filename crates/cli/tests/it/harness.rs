@@ -53,7 +53,7 @@ impl TestApp {
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 29, 4, 0, 0).single().expect("valid")));
         let (url, db) = match pg_url() {
             Some(admin) => {
-                let name = format!("shouhu_it_{}", shouhu_web::auth::random_token()[..12].to_string());
+                let name = format!("shouhu_it_{}", &shouhu_web::auth::random_token()[..12]);
                 let (a, n) = (admin.clone(), name.clone());
                 blocking(move || {
                     let mut c = postgres::Client::connect(&a, postgres::NoTls)

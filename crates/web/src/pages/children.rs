@@ -514,10 +514,10 @@ async fn new_form(State(state): State<AppState>, user: CurrentUser) -> PageResul
     values.insert("rural_hukou".to_string(), "true".to_string());
     values.insert("father.capable".to_string(), "true".to_string());
     values.insert("mother.capable".to_string(), "true".to_string());
-    if let Scope::Region(r) = user.principal.scope() {
-        if shouhu_domain::region::is_village_code(&r) {
-            values.insert("village_code".into(), r);
-        }
+    if let Scope::Region(r) = user.principal.scope()
+        && shouhu_domain::region::is_village_code(&r)
+    {
+        values.insert("village_code".into(), r);
     }
     let page = form_page(
         &state,
