@@ -12,7 +12,6 @@ use shouhu_domain::child::ChildFile;
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::fields::{self, Source};
 use shouhu_domain::msg;
-use shouhu_domain::region::Level;
 use shouhu_domain::validate;
 use shouhu_store::import::{Existing, ImportCounts, ImportItem};
 use shouhu_store::{Actor, Store, StoreError};
@@ -132,12 +131,10 @@ pub fn check_row(
             None
         }
     };
-    if let Some(f) = &checked {
-        let ok = store.regions.get(&f.village_code).is_some_and(|r| r.level == Level::Village)
-            && actor.scope.covers(&f.village_code, f.school_org_id);
-        if !ok {
-            errs.add("village_code", msg::VILLAGE_UNKNOWN);
-        }
+    if let Some(f) = &checked
+        && !store.may_place_in(actor, &f.village_code, f.school_org_id)
+    {
+        errs.add("village_code", msg::VILLAGE_UNKNOWN);
     }
     match checked {
         Some(f) if errs.is_empty() => Ok(f),

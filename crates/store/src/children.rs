@@ -171,6 +171,13 @@ impl Store {
         Ok(rec)
     }
 
+    /// Whether `village` is a village of the region tree inside the actor's scope: where
+    /// the actor may put a child's file.
+    pub fn may_place_in(&self, actor: &Actor, village: &str, school_org_id: Option<i64>) -> bool {
+        self.regions.get(village).is_some_and(|r| r.level == Level::Village)
+            && actor.scope.covers(village, school_org_id)
+    }
+
     /// Checks the file, and that its village exists and lies in the actor's scope.
     pub(crate) fn check_file(
         &self,
@@ -183,9 +190,7 @@ impl Store {
         }
         let file = validate::child_file(file, self.today(), self.age_rule).map_err(StoreError::Invalid)?;
         let mut errs = FieldErrors::default();
-        let village_ok = self.regions.get(&file.village_code).is_some_and(|r| r.level == Level::Village)
-            && actor.scope.covers(&file.village_code, file.school_org_id);
-        if !village_ok {
+        if !self.may_place_in(actor, &file.village_code, file.school_org_id) {
             errs.add("village_code", msg::VILLAGE_UNKNOWN);
         }
         if let Some(org) = file.school_org_id {

@@ -105,6 +105,11 @@ impl CurrentUser {
         }
     }
 
+    /// Refuses the request unless the user's role allows it (`Role::may_write_children`, …).
+    pub fn require(&self, allowed: fn(shouhu_domain::role::Role) -> bool) -> Result<(), AppError> {
+        if allowed(self.principal.role) { Ok(()) } else { Err(AppError::Forbidden) }
+    }
+
     /// Checks a form's or header's CSRF token against the session's.
     pub fn check_csrf(&self, sent: Option<&str>) -> Result<(), AppError> {
         match &self.via {

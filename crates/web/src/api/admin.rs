@@ -16,10 +16,6 @@ use shouhu_store::audit::{Action, AuditEntry};
 use shouhu_store::users::{Organisation, UserSummary};
 use utoipa::{IntoParams, ToSchema};
 
-fn require_admin(user: &CurrentUser) -> Result<(), AppError> {
-    if user.principal.role.is_admin() { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
     pub id: i64,
@@ -27,7 +23,7 @@ pub struct Created {
 
 #[utoipa::path(get, path = "/api/v1/orgs", responses((status = 200, body = Vec<Organisation>), (status = 403, body = ApiErrorBody)))]
 pub async fn list_orgs(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<Organisation>>> {
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     Ok(Json(state.run(|s| s.list_orgs()).await?))
 }
 
@@ -47,7 +43,7 @@ pub async fn create_org(
     user: CurrentUser,
     ApiJson(o): ApiJson<NewOrg>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     let actor = user.principal.actor();
     let id = state
         .run(move |s| {
@@ -61,7 +57,7 @@ pub async fn create_org(
 
 #[utoipa::path(get, path = "/api/v1/users", responses((status = 200, body = Vec<UserSummary>), (status = 403, body = ApiErrorBody)))]
 pub async fn list_users(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<UserSummary>>> {
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     Ok(Json(state.run(|s| s.list_users()).await?))
 }
 
@@ -83,7 +79,7 @@ pub async fn create_user(
     user: CurrentUser,
     ApiJson(u): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     let mut errs = FieldErrors::default();
     let username = u.username.trim().to_string();
     if username.is_empty() || username.chars().any(char::is_whitespace) || username.chars().count() > 50 {
@@ -128,7 +124,7 @@ pub async fn audit(
     user: CurrentUser,
     QueryParams(p): QueryParams<AuditParams>,
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     let page = p.page.unwrap_or(1).max(1);
     Ok(Json(state.run(move |s| s.audit_entries(p.child, 100, (page - 1) * 100)).await?))
 }

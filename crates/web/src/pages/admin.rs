@@ -27,10 +27,6 @@ pub fn router() -> Router<AppState> {
         .route("/admin/audit", get(audit))
 }
 
-fn require_admin(user: &CurrentUser) -> Result<(), PageError> {
-    if user.principal.role.is_admin() { Ok(()) } else { Err(PageError(AppError::Forbidden)) }
-}
-
 pub struct Choice {
     pub code: String,
     pub label: String,
@@ -60,13 +56,13 @@ async fn users_page(state: &AppState, user: &CurrentUser, errors: Vec<String>, n
 }
 
 async fn users(State(state): State<AppState>, user: CurrentUser) -> PageResult {
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     users_page(&state, &user, Vec::new(), String::new()).await
 }
 
 async fn create_user(State(state): State<AppState>, user: CurrentUser, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     let username = form.get("username").unwrap_or("").trim().to_string();
     let display_name = form.get("display_name").unwrap_or("").trim().to_string();
     let password = form.get("password").unwrap_or("").to_string();
@@ -122,7 +118,7 @@ async fn set_active(
     form: FormPairs,
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     let active = form.get("active") == Some("true");
     let actor = user.principal.actor();
     state
@@ -142,7 +138,7 @@ async fn create_token(
     form: FormPairs,
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     let token = auth::random_token();
     let h = auth::token_hash(&token);
     let actor = user.principal.actor();
@@ -191,13 +187,13 @@ async fn orgs_page(state: &AppState, user: &CurrentUser, errors: Vec<String>) ->
 }
 
 async fn orgs(State(state): State<AppState>, user: CurrentUser) -> PageResult {
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     orgs_page(&state, &user, Vec::new()).await
 }
 
 async fn create_org(State(state): State<AppState>, user: CurrentUser, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     let name = form.get("name").unwrap_or("").to_string();
     let region = form.get("region_code").unwrap_or("").trim().to_string();
     let Some(org_type) = form.get("org_type").and_then(OrgType::parse) else {
@@ -257,7 +253,7 @@ async fn audit(
     user: CurrentUser,
     QueryParams(q): QueryParams<AuditQuery>,
 ) -> PageResult {
-    require_admin(&user)?;
+    user.require(Role::is_admin)?;
     let page = q.page.unwrap_or(1).max(1);
     let child = q.child;
     let entries: Vec<AuditEntry> = state.run(move |s| s.audit_entries(child, 51, (page - 1) * 50)).await?;

@@ -21,7 +21,7 @@ use shouhu_domain::codes::{Category, CloseReason, CodeList, GuardianshipType, Sc
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
 use shouhu_domain::region::Level;
-use shouhu_domain::role::Scope;
+use shouhu_domain::role::{Role, Scope};
 use shouhu_store::audit::Action;
 use shouhu_store::children::{LedgerPage, LedgerRow};
 use shouhu_store::history::HistoryEntry;
@@ -500,12 +500,8 @@ fn form_page(
     }
 }
 
-fn require_writer(user: &CurrentUser) -> Result<(), PageError> {
-    if user.principal.role.may_write_children() { Ok(()) } else { Err(PageError(AppError::Forbidden)) }
-}
-
 async fn new_form(State(state): State<AppState>, user: CurrentUser) -> PageResult {
-    require_writer(&user)?;
+    user.require(Role::may_write_children)?;
     let scope = user.principal.scope();
     let schools = state.run(move |s| schools_in_scope(s, &scope)).await?;
     let mut values = HashMap::new();
@@ -593,7 +589,7 @@ fn read_form(state: &AppState, pairs: &[(String, String)]) -> Result<ChildFile, 
 
 async fn create(State(state): State<AppState>, user: CurrentUser, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
-    require_writer(&user)?;
+    user.require(Role::may_write_children)?;
     let scope = user.principal.scope();
     let schools = state.run(move |s| schools_in_scope(s, &scope)).await?;
     let result = match read_form(&state, &form.0) {
@@ -612,7 +608,7 @@ async fn create(State(state): State<AppState>, user: CurrentUser, form: FormPair
 }
 
 async fn edit_form(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> PageResult {
-    require_writer(&user)?;
+    user.require(Role::may_write_children)?;
     let actor = user.principal.actor();
     let scope = user.principal.scope();
     let (rec, schools) = state.run(move |s| Ok((s.view_child(&actor, id)?, schools_in_scope(s, &scope)?))).await?;
@@ -638,7 +634,7 @@ async fn edit_form(State(state): State<AppState>, user: CurrentUser, IdPath(id):
 
 async fn update(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
-    require_writer(&user)?;
+    user.require(Role::may_write_children)?;
     let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let scope = user.principal.scope();
     let schools = state.run(move |s| schools_in_scope(s, &scope)).await?;

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use shouhu_census::import::{ImportOptions, OnExisting, Phase};
 use shouhu_domain::msg;
+use shouhu_domain::role::Role;
 use shouhu_store::jobs::ImportJob;
 use std::path::{Path, PathBuf};
 
@@ -53,10 +54,6 @@ pub struct ImportsPage {
     pub error: String,
 }
 
-fn require_writer(user: &CurrentUser) -> Result<(), PageError> {
-    if user.principal.role.may_write_children() { Ok(()) } else { Err(PageError(AppError::Forbidden)) }
-}
-
 async fn imports_page(state: &AppState, user: &CurrentUser, error: &str) -> PageResult {
     let uid = user.principal.user_id;
     let jobs = state.run(move |s| s.import_jobs(uid, 20)).await?;
@@ -80,7 +77,7 @@ async fn imports_page(state: &AppState, user: &CurrentUser, error: &str) -> Page
 }
 
 async fn list(State(state): State<AppState>, user: CurrentUser) -> PageResult {
-    require_writer(&user)?;
+    user.require(Role::may_write_children)?;
     imports_page(&state, &user, "").await
 }
 
@@ -162,7 +159,7 @@ pub async fn start(state: &AppState, user: &CurrentUser, up: Upload) -> Result<i
 }
 
 async fn upload(State(state): State<AppState>, user: CurrentUser, mp: Multipart) -> PageResult {
-    require_writer(&user)?;
+    user.require(Role::may_write_children)?;
     let up = match read_upload(&state, mp).await {
         Ok(up) => up,
         Err(AppError::BadRequest(m, _)) => return imports_page(&state, &user, &m).await,
