@@ -14,6 +14,7 @@ pub mod fields;
 pub mod id_number;
 pub mod msg;
 pub mod region;
+pub mod report;
 pub mod role;
 pub mod rules;
 pub mod validate;

@@ -1,0 +1,410 @@
+//! Mandatory reporting and police emergency response (强制报告, 应急处置): what may be
+//! reported, who must report, how urgent a report is, the order of the police's steps, what
+//! the police must do for each kind of case, and the deadlines that accountability counts.
+//! docs/domain.md §2.2–2.5.
+
+use crate::role::{OrgType, Role};
+use chrono::{DateTime, Duration, Utc};
+
+crate::codes::code_list! {
+    /// What a reporter saw: the seed's seven ([S] 二(二)) and the 2020 opinion's nine ([MR]).
+    /// Several may apply to one report.
+    Situation {
+        LivingAlone = "living_alone", "脱离监护单独居住生活";
+        Missing = "missing", "失踪";
+        GuardianIncapable = "guardian_incapable", "监护人丧失监护能力";
+        GuardianNotPerforming = "guardian_not_performing", "监护人不履行监护责任";
+        DomesticViolence = "domestic_violence", "疑似遭受家庭暴力";
+        AccidentalInjury = "accidental_injury", "疑似遭受意外伤害";
+        UnlawfulHarm = "unlawful_harm", "疑似遭受不法侵害";
+        GenitalInjury = "genital_injury", "生殖器官或隐私部位遭受或疑似遭受非正常损伤";
+        GirlUnder14Sexual = "girl_under_14_sexual", "不满十四周岁的女性遭受或疑似遭受性侵害、怀孕、流产";
+        Girl14PlusPregnancyAssault = "girl_14_plus_pregnancy_assault", "十四周岁以上女性因遭受性侵害导致怀孕、流产";
+        SevereInjuryAbuse = "severe_injury_abuse", "多处损伤、严重营养不良、意识不清，存在或疑似存在家庭暴力、欺凌、虐待、殴打或被人麻醉等情形";
+        AbnormalDisabilityDeath = "abnormal_disability_death", "因自杀、自残、工伤、中毒、被人麻醉、殴打等非正常原因导致伤残、死亡";
+        AbandonedUnattended = "abandoned_unattended", "被遗弃或长期处于无人照料状态";
+        Trafficked = "trafficked", "来源不明、失踪或者被拐卖、收买";
+        OrganisedBegging = "organised_begging", "被组织乞讨";
+        OtherSeriousHarm = "other_serious_harm", "其他严重侵害或面临不法侵害危险";
+    }
+}
+
+crate::codes::code_list! {
+    /// How soon the duty desk must act; the queue is ordered by this, then by age.
+    Urgency {
+        Critical = "critical", "紧急";
+        High = "high", "较急";
+        Normal = "normal", "一般";
+    }
+}
+
+impl Urgency {
+    /// Sort key: lower is more urgent.
+    pub fn rank(self) -> u8 {
+        match self {
+            Urgency::Critical => 0,
+            Urgency::High => 1,
+            Urgency::Normal => 2,
+        }
+    }
+}
+
+/// The duty desk's order: a missing child and harm to a child come first, because every
+/// hour lost widens the search ([S] 二(三), the missing-child rapid-search mechanism) or
+/// lets harm go on ([DV] 15); a child alone or unattended comes next.
+pub fn urgency(situations: &[Situation]) -> Urgency {
+    use Situation::*;
+    let critical = |s: &Situation| {
+        matches!(
+            s,
+            Missing
+                | Trafficked
+                | DomesticViolence
+                | UnlawfulHarm
+                | GenitalInjury
+                | GirlUnder14Sexual
+                | Girl14PlusPregnancyAssault
+                | SevereInjuryAbuse
+                | AbnormalDisabilityDeath
+                | OtherSeriousHarm
+        )
+    };
+    let high = |s: &Situation| {
+        matches!(s, LivingAlone | AbandonedUnattended | AccidentalInjury | OrganisedBegging | GuardianIncapable)
+    };
+    if situations.iter().any(critical) {
+        Urgency::Critical
+    } else if situations.iter().any(high) {
+        Urgency::High
+    } else {
+        Urgency::Normal
+    }
+}
+
+/// [S] 二(二), [13]: schools, kindergartens, medical institutions, village and residents'
+/// committees, social-work service agencies, relief-management agencies and welfare
+/// institutions, and their staff, must report; [MR] adds state organs (townships, street
+/// offices, civil affairs, the police themselves). Anyone else may report, and is praised.
+pub fn is_mandatory_reporter(org_type: OrgType) -> bool {
+    use OrgType::*;
+    matches!(
+        org_type,
+        School
+            | Kindergarten
+            | Hospital
+            | VillageCommittee
+            | ResidentsCommittee
+            | SocialWorkAgency
+            | ReliefAgency
+            | WelfareInstitution
+            | TownshipGovernment
+            | StreetOffice
+            | CityCivilAffairs
+            | DistrictCivilAffairs
+            | PoliceStation
+    )
+}
+
+/// Default limit between discovery and report before a report counts as late. The law says
+/// "at once" (第一时间, [S] 二(二)) without a number: configurable [U].
+pub const DEFAULT_LATE_REPORT_LIMIT: Duration = Duration::hours(24);
+
+/// [S] 二(二): a mandatory reporter must report at once; a report made more than `limit`
+/// after discovery is flagged for the accountability of the reporter's unit.
+pub fn reported_late(discovered_at: DateTime<Utc>, reported_at: DateTime<Utc>, limit: Duration) -> bool {
+    reported_at - discovered_at > limit
+}
+
+/// A discovery cannot lie in the future. A small allowance absorbs a phone clock running a
+/// little fast, which must not make a genuine report fail.
+pub fn discovery_in_future(discovered_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    discovered_at > now + Duration::minutes(5)
+}
+
+/// The 团圆 release radius for a missing child, by the time since disappearance: 100 km
+/// within the first hour, 200 km within two, 300 km within three, 500 km beyond
+/// (docs/domain.md §2.4, national practice of the missing-child rapid-search mechanism).
+pub fn release_radius_km(since_disappearance: Duration) -> u32 {
+    let minutes = since_disappearance.num_minutes().max(0);
+    match minutes {
+        0..=60 => 100,
+        61..=120 => 200,
+        121..=180 => 300,
+        _ => 500,
+    }
+}
+
+crate::codes::code_list! {
+    /// The police's part of a report, in order; a report moves one step at a time.
+    Step {
+        Filed = "filed", "已报告";
+        Accepted = "accepted", "已受理";
+        Dispatched = "dispatched", "已出警";
+        OnScene = "on_scene", "已到达现场";
+        Disposed = "disposed", "已处置";
+        HandedOver = "handed_over", "已通报乡镇（街道）";
+    }
+}
+
+/// [S] 二(三): the police accept a report, go out at once, act by the kind of case, and
+/// then notify the township government or street office. Each step follows the one before;
+/// none may be skipped or repeated, so the timeline shows when each happened.
+pub fn next_step(current: Step) -> Option<Step> {
+    use Step::*;
+    match current {
+        Filed => Some(Accepted),
+        Accepted => Some(Dispatched),
+        Dispatched => Some(OnScene),
+        OnScene => Some(Disposed),
+        Disposed => Some(HandedOver),
+        HandedOver => None,
+    }
+}
+
+/// [S] 二(三): the police station receives reports and acts on them; nobody else moves a
+/// report through the police's steps.
+pub fn may_act_as_duty_desk(role: Role, org_type: OrgType) -> bool {
+    role == Role::Police && org_type == OrgType::PoliceStation
+}
+
+/// [MR], [DV] 14: the reporter's identity is confidential; only the police and civil
+/// affairs may see who reported.
+pub fn may_see_reporter(role: Role) -> bool {
+    matches!(role, Role::Police | Role::CityOfficer | Role::DistrictOfficer)
+}
+
+crate::codes::code_list! {
+    /// The kinds of case the police dispose of differently ([S] 二(三), [13]).
+    CaseKind {
+        ParentsUnreachable = "parents_unreachable", "联系不上父母";
+        Missing = "missing", "失踪";
+        Harm = "harm", "家庭暴力、不法侵害或意外伤害";
+        LivingAlone = "living_alone", "单独居住生活";
+        GuardianIncapable = "guardian_incapable", "监护人无能力或不履行监护责任";
+    }
+}
+
+crate::codes::code_list! {
+    /// What the police record as done in a disposal (docs/domain.md §2.4).
+    DisposalAction {
+        TemporaryCare = "temporary_care", "就近护送临时照料";
+        HandOverRecord = "hand_over_record", "书面交接";
+        ParentsContacted = "parents_contacted", "联系并通知父母";
+        ParentsToReturnOrEntrust = "parents_to_return_or_entrust", "责令父母返回或重新确定受委托监护人";
+        CriminalCaseFiled = "criminal_case_filed", "立即立为刑事案件";
+        ReleaseAlert = "release_alert", "发布儿童失踪信息";
+        HarmStopped = "harm_stopped", "制止侵害";
+        EvidenceGathered = "evidence_gathered", "调查取证";
+        MedicalTreatment = "medical_treatment", "协助就医";
+        InjuryAssessment = "injury_assessment", "伤情鉴定";
+        ShelterRequested = "shelter_requested", "通知民政部门安置";
+        Reprimand = "reprimand", "训诫";
+    }
+}
+
+crate::codes::code_list! {
+    /// Where a child is taken for temporary care when the parents cannot be reached ([S] 二(三)).
+    TemporaryCarer {
+        CloseRelative = "close_relative", "其他近亲属";
+        VillageCommittee = "village_committee", "村（居）民委员会";
+        ReliefAgency = "relief_agency", "救助管理机构";
+        WelfareInstitution = "welfare_institution", "福利机构";
+        TemporaryShelter = "temporary_shelter", "临时庇护场所";
+    }
+}
+
+/// The actions a disposal of this kind must record before the police may close their part
+/// ([S] 二(三); [13]; [DV] 15; [G14]: a removal is handed over in writing). Actions that
+/// depend on the case (medical treatment, shelter) are optional and not listed.
+pub fn required_actions(kind: CaseKind) -> &'static [DisposalAction] {
+    use DisposalAction::*;
+    match kind {
+        CaseKind::ParentsUnreachable => &[TemporaryCare, HandOverRecord, ParentsContacted],
+        CaseKind::Missing => &[CriminalCaseFiled, ReleaseAlert],
+        CaseKind::Harm => &[HarmStopped, EvidenceGathered],
+        CaseKind::LivingAlone => &[ParentsToReturnOrEntrust, Reprimand],
+        CaseKind::GuardianIncapable => &[ParentsContacted, ParentsToReturnOrEntrust],
+    }
+}
+
+/// The required actions a disposal has not recorded yet, in the law's order.
+pub fn missing_actions(kind: CaseKind, done: &[DisposalAction]) -> Vec<DisposalAction> {
+    required_actions(kind).iter().copied().filter(|a| !done.contains(a)).collect()
+}
+
+/// The kind of case a report most likely is, to preselect the disposal form.
+pub fn likely_case_kind(situations: &[Situation]) -> CaseKind {
+    use Situation::*;
+    if situations.iter().any(|s| matches!(s, Missing | Trafficked)) {
+        CaseKind::Missing
+    } else if urgency(situations) == Urgency::Critical || situations.contains(&AccidentalInjury) {
+        CaseKind::Harm
+    } else if situations.contains(&LivingAlone) {
+        CaseKind::LivingAlone
+    } else if situations.iter().any(|s| matches!(s, GuardianIncapable | GuardianNotPerforming)) {
+        CaseKind::GuardianIncapable
+    } else {
+        CaseKind::ParentsUnreachable
+    }
+}
+
+/// Default time the township has to assess a child after the police hand the case over
+/// ([S] 二(四) sets none: configurable [U]).
+pub const DEFAULT_ASSESSMENT_DAYS: i64 = 7;
+
+/// [S] 二(四): on the police's notice the township assesses the child; the assessment is due
+/// `days` after the hand-over.
+pub fn assessment_due(handed_over_at: DateTime<Utc>, days: i64) -> DateTime<Utc> {
+    handed_over_at + Duration::days(days)
+}
+
+/// Default limit for the police to accept a report before it counts as a late response
+/// ("at once", 第一时间出警, [S] 二(三): configurable [U]).
+pub const DEFAULT_LATE_RESPONSE_LIMIT: Duration = Duration::minutes(30);
+
+/// [S] 二(三): the police go out at once; a report not accepted within `limit` of being
+/// filed is flagged as a late response of the station, whether or not it has been accepted
+/// since.
+pub fn response_late(
+    reported_at: DateTime<Utc>,
+    accepted_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    limit: Duration,
+) -> bool {
+    accepted_at.unwrap_or(now) - reported_at > limit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0).single().expect("valid")
+    }
+
+    #[test]
+    fn sixteen_situations_with_unique_codes() {
+        assert_eq!(Situation::ALL.len(), 16);
+        let codes: std::collections::HashSet<_> = Situation::ALL.iter().map(|s| s.code()).collect();
+        assert_eq!(codes.len(), 16);
+    }
+
+    #[test]
+    fn missing_and_harm_come_first() {
+        assert_eq!(urgency(&[Situation::Missing]), Urgency::Critical);
+        assert_eq!(urgency(&[Situation::LivingAlone, Situation::DomesticViolence]), Urgency::Critical);
+        assert_eq!(urgency(&[Situation::LivingAlone]), Urgency::High);
+        assert_eq!(urgency(&[Situation::GuardianNotPerforming]), Urgency::Normal);
+        assert!(Urgency::Critical.rank() < Urgency::High.rank());
+        assert!(Urgency::High.rank() < Urgency::Normal.rank());
+    }
+
+    #[test]
+    fn the_seed_units_must_report_and_others_may() {
+        for t in [OrgType::School, OrgType::Kindergarten, OrgType::Hospital, OrgType::VillageCommittee] {
+            assert!(is_mandatory_reporter(t), "{t:?}");
+        }
+        assert!(is_mandatory_reporter(OrgType::WelfareInstitution));
+        assert!(is_mandatory_reporter(OrgType::SocialWorkAgency));
+    }
+
+    #[test]
+    fn a_report_a_day_after_discovery_is_late_and_one_within_it_is_not() {
+        assert!(!reported_late(at(0, 0), at(23, 59), DEFAULT_LATE_REPORT_LIMIT));
+        assert!(reported_late(
+            at(0, 0),
+            at(0, 0) + Duration::hours(24) + Duration::minutes(1),
+            DEFAULT_LATE_REPORT_LIMIT
+        ));
+        assert!(!reported_late(at(0, 0), at(0, 0) + Duration::hours(24), DEFAULT_LATE_REPORT_LIMIT));
+    }
+
+    #[test]
+    fn a_discovery_in_the_future_is_refused_but_a_fast_phone_clock_is_not() {
+        assert!(discovery_in_future(at(10, 6), at(10, 0)));
+        assert!(!discovery_in_future(at(10, 4), at(10, 0)));
+        assert!(!discovery_in_future(at(9, 0), at(10, 0)));
+    }
+
+    #[test]
+    fn the_release_radius_grows_with_the_hours() {
+        assert_eq!(release_radius_km(Duration::minutes(0)), 100);
+        assert_eq!(release_radius_km(Duration::minutes(60)), 100);
+        assert_eq!(release_radius_km(Duration::minutes(61)), 200);
+        assert_eq!(release_radius_km(Duration::minutes(120)), 200);
+        assert_eq!(release_radius_km(Duration::minutes(180)), 300);
+        assert_eq!(release_radius_km(Duration::minutes(181)), 500);
+        assert_eq!(release_radius_km(Duration::days(3)), 500);
+        assert_eq!(release_radius_km(Duration::minutes(-5)), 100);
+    }
+
+    #[test]
+    fn the_police_steps_go_in_order_and_end_with_the_hand_over() {
+        let mut s = Step::Filed;
+        let mut seen = vec![s];
+        while let Some(n) = next_step(s) {
+            seen.push(n);
+            s = n;
+        }
+        assert_eq!(seen, Step::ALL);
+        assert_eq!(next_step(Step::HandedOver), None);
+    }
+
+    #[test]
+    fn only_police_at_a_station_work_the_duty_desk() {
+        assert!(may_act_as_duty_desk(Role::Police, OrgType::PoliceStation));
+        assert!(!may_act_as_duty_desk(Role::TownshipStaff, OrgType::PoliceStation));
+        assert!(!may_act_as_duty_desk(Role::Police, OrgType::DistrictCivilAffairs));
+    }
+
+    #[test]
+    fn the_reporter_is_hidden_from_all_but_police_and_civil_affairs() {
+        assert!(may_see_reporter(Role::Police));
+        assert!(may_see_reporter(Role::DistrictOfficer));
+        assert!(!may_see_reporter(Role::TownshipStaff));
+        assert!(!may_see_reporter(Role::Teacher));
+        assert!(!may_see_reporter(Role::ChildDirector));
+    }
+
+    #[test]
+    fn a_parents_unreachable_disposal_needs_care_a_written_hand_over_and_the_parents_contacted() {
+        let done = [DisposalAction::TemporaryCare];
+        assert_eq!(
+            missing_actions(CaseKind::ParentsUnreachable, &done),
+            vec![DisposalAction::HandOverRecord, DisposalAction::ParentsContacted]
+        );
+        let all = required_actions(CaseKind::ParentsUnreachable);
+        assert!(missing_actions(CaseKind::ParentsUnreachable, all).is_empty());
+    }
+
+    #[test]
+    fn a_missing_child_is_a_criminal_case_at_once() {
+        assert!(required_actions(CaseKind::Missing).contains(&DisposalAction::CriminalCaseFiled));
+        assert!(required_actions(CaseKind::Harm).contains(&DisposalAction::HarmStopped));
+        assert!(required_actions(CaseKind::LivingAlone).contains(&DisposalAction::Reprimand));
+    }
+
+    #[test]
+    fn the_case_kind_follows_the_most_serious_situation() {
+        assert_eq!(likely_case_kind(&[Situation::LivingAlone, Situation::Missing]), CaseKind::Missing);
+        assert_eq!(likely_case_kind(&[Situation::LivingAlone, Situation::DomesticViolence]), CaseKind::Harm);
+        assert_eq!(likely_case_kind(&[Situation::AccidentalInjury]), CaseKind::Harm);
+        assert_eq!(likely_case_kind(&[Situation::LivingAlone]), CaseKind::LivingAlone);
+        assert_eq!(likely_case_kind(&[Situation::GuardianNotPerforming]), CaseKind::GuardianIncapable);
+    }
+
+    #[test]
+    fn the_assessment_is_due_a_week_after_the_hand_over_by_default() {
+        assert_eq!(assessment_due(at(8, 0), DEFAULT_ASSESSMENT_DAYS), at(8, 0) + Duration::days(7));
+    }
+
+    #[test]
+    fn a_report_left_unaccepted_past_the_limit_is_a_late_response() {
+        let filed = at(8, 0);
+        assert!(!response_late(filed, Some(at(8, 29)), at(12, 0), DEFAULT_LATE_RESPONSE_LIMIT));
+        assert!(response_late(filed, Some(at(8, 31)), at(12, 0), DEFAULT_LATE_RESPONSE_LIMIT));
+        assert!(!response_late(filed, None, at(8, 10), DEFAULT_LATE_RESPONSE_LIMIT));
+        assert!(response_late(filed, None, at(8, 31), DEFAULT_LATE_RESPONSE_LIMIT));
+    }
+}
