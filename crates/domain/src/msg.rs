@@ -35,6 +35,12 @@ pub fn too_long(max: usize) -> String {
     format!("不能超过{max}个字")
 }
 
+// Reports (强制报告).
+pub const SITUATION_REQUIRED: &str = "请至少选择一种发现的情形";
+pub const DISCOVERY_IN_FUTURE: &str = "发现时间不能晚于现在，请核对手机时间";
+pub const CHILD_OR_DESCRIPTION: &str = "请从档案中选择儿童，或填写儿童的姓名、大致年龄等情况";
+pub const REPORT_VILLAGE_REQUIRED: &str = "儿童不在档案中时，请选择儿童所在的村（居）";
+
 // Whole-request errors.
 pub const FORM_HAS_ERRORS: &str = "表单中有错误，请按提示修改后重新提交";
 pub const NOT_FOUND: &str = "找不到该记录，或您无权查看";

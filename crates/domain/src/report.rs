@@ -274,6 +274,74 @@ pub fn response_late(
     accepted_at.unwrap_or(now) - reported_at > limit
 }
 
+/// A report as a reporter submits it, before it is checked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Intake {
+    /// What was seen; at least one, several allowed.
+    pub situations: Vec<Situation>,
+    pub discovered_at: Option<DateTime<Utc>>,
+    /// The child's file, when the child is registered.
+    #[serde(default)]
+    pub child_id: Option<i64>,
+    /// Who the child is when not registered (name, sex, rough age, what they look like):
+    /// opens a provisional file for the township to complete.
+    #[serde(default)]
+    pub child_description: Option<String>,
+    /// Where the child is, when not registered (12-digit village code).
+    #[serde(default)]
+    pub village_code: Option<String>,
+    /// Where and what, in the reporter's words.
+    pub description: String,
+    /// Optional for the public; confidential ([MR], [DV] 14).
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+}
+
+/// Longest free text of a report.
+pub const DESCRIPTION_MAX: usize = 2000;
+
+/// Checks a report as submitted ([S] 二(二); [MR]): at least one situation (duplicates
+/// dropped), a discovery time that has happened, a child who is either picked from the
+/// registry or described with a village, and bounded texts. Every wrong field is named.
+pub fn check_intake(mut r: Intake, now: DateTime<Utc>) -> Result<Intake, crate::error::FieldErrors> {
+    use crate::validate::{phone, required_text, text};
+    let mut errs = crate::error::FieldErrors::default();
+    let mut seen = Vec::with_capacity(r.situations.len());
+    for s in r.situations.drain(..) {
+        if !seen.contains(&s) {
+            seen.push(s);
+        }
+    }
+    r.situations = seen;
+    if r.situations.is_empty() {
+        errs.add("situations", crate::msg::SITUATION_REQUIRED);
+    }
+    match r.discovered_at {
+        None => errs.add("discovered_at", crate::msg::REQUIRED),
+        Some(d) if discovery_in_future(d, now) => errs.add("discovered_at", crate::msg::DISCOVERY_IN_FUTURE),
+        Some(_) => {}
+    }
+    text(&mut errs, "child_description", &mut r.child_description, crate::validate::SHORT_TEXT * 5);
+    text(&mut errs, "village_code", &mut r.village_code, 12);
+    if r.child_id.is_none() {
+        if r.child_description.is_none() {
+            errs.add("child_description", crate::msg::CHILD_OR_DESCRIPTION);
+        }
+        match r.village_code.as_deref() {
+            None => errs.add("village_code", crate::msg::REPORT_VILLAGE_REQUIRED),
+            Some(v) if !crate::region::is_village_code(v) => errs.add("village_code", crate::msg::VILLAGE_CODE_FORMAT),
+            Some(_) => {}
+        }
+    }
+    required_text(&mut errs, "description", &mut r.description, DESCRIPTION_MAX);
+    text(&mut errs, "contact_name", &mut r.contact_name, crate::validate::SHORT_TEXT);
+    phone(&mut errs, "contact_phone", &mut r.contact_phone);
+    errs.into_result(r)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +349,56 @@ mod tests {
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0).single().expect("valid")
+    }
+
+    fn intake() -> Intake {
+        Intake {
+            situations: vec![Situation::LivingAlone],
+            discovered_at: Some(at(9, 0)),
+            child_description: Some("男孩，约9岁".into()),
+            village_code: Some("120114001001".into()),
+            description: " 独自在家三天，邻居送饭 ".into(),
+            ..Intake::default()
+        }
+    }
+
+    #[test]
+    fn a_good_report_is_trimmed_and_kept() {
+        let mut r = intake();
+        r.situations.push(Situation::LivingAlone);
+        let ok = check_intake(r, at(10, 0)).expect("valid");
+        assert_eq!(ok.situations, vec![Situation::LivingAlone]);
+        assert_eq!(ok.description, "独自在家三天，邻居送饭");
+    }
+
+    #[test]
+    fn a_report_without_a_situation_or_with_a_future_discovery_names_both_fields() {
+        let mut r = intake();
+        r.situations.clear();
+        r.discovered_at = Some(at(11, 0));
+        let errs = check_intake(r, at(10, 0)).expect_err("invalid");
+        assert_eq!(errs.get("situations"), Some(crate::msg::SITUATION_REQUIRED));
+        assert_eq!(errs.get("discovered_at"), Some(crate::msg::DISCOVERY_IN_FUTURE));
+    }
+
+    #[test]
+    fn an_unregistered_child_needs_a_description_and_a_village() {
+        let mut r = intake();
+        r.child_description = None;
+        r.village_code = Some("12011400100".into());
+        let errs = check_intake(r, at(10, 0)).expect_err("invalid");
+        assert_eq!(errs.get("child_description"), Some(crate::msg::CHILD_OR_DESCRIPTION));
+        assert_eq!(errs.get("village_code"), Some(crate::msg::VILLAGE_CODE_FORMAT));
+        let registered = Intake { child_id: Some(7), child_description: None, village_code: None, ..intake() };
+        assert!(check_intake(registered, at(10, 0)).is_ok());
+    }
+
+    #[test]
+    fn a_wrong_contact_phone_is_named_and_an_absent_one_is_fine() {
+        let r = Intake { contact_phone: Some("12345".into()), ..intake() };
+        let errs = check_intake(r, at(10, 0)).expect_err("invalid");
+        assert_eq!(errs.get("contact_phone"), Some(crate::msg::PHONE_INVALID));
+        assert!(check_intake(intake(), at(10, 0)).is_ok());
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub fn id_error_message(e: &IdNumberError) -> String {
 }
 
 /// Trims a text and checks its length and characters; empty becomes `None`.
-fn text(errs: &mut FieldErrors, field: &str, v: &mut Option<String>, max: usize) {
+pub(crate) fn text(errs: &mut FieldErrors, field: &str, v: &mut Option<String>, max: usize) {
     if let Some(s) = v.take() {
         let t = s.trim();
         if t.is_empty() {
@@ -44,7 +44,7 @@ fn text(errs: &mut FieldErrors, field: &str, v: &mut Option<String>, max: usize)
 }
 
 /// A required text: trimmed, non-empty, bounded.
-fn required_text(errs: &mut FieldErrors, field: &str, v: &mut String, max: usize) {
+pub(crate) fn required_text(errs: &mut FieldErrors, field: &str, v: &mut String, max: usize) {
     let mut o = Some(std::mem::take(v));
     text(errs, field, &mut o, max);
     match o {
@@ -74,7 +74,7 @@ fn id(errs: &mut FieldErrors, field: &str, v: &mut Option<String>, today: NaiveD
     }
 }
 
-fn phone(errs: &mut FieldErrors, field: &str, v: &mut Option<String>) {
+pub(crate) fn phone(errs: &mut FieldErrors, field: &str, v: &mut Option<String>) {
     text(errs, field, v, 30);
     if let Some(raw) = v.as_deref() {
         match id_number::normalise_phone(raw) {
