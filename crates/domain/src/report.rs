@@ -39,13 +39,9 @@ crate::codes::code_list! {
 }
 
 impl Urgency {
-    /// Sort key: lower is more urgent.
+    /// Sort key: lower is more urgent (the list is declared most urgent first).
     pub fn rank(self) -> u8 {
-        match self {
-            Urgency::Critical => 0,
-            Urgency::High => 1,
-            Urgency::Normal => 2,
-        }
+        self as u8
     }
 }
 
@@ -150,15 +146,8 @@ crate::codes::code_list! {
 /// then notify the township government or street office. Each step follows the one before;
 /// none may be skipped or repeated, so the timeline shows when each happened.
 pub fn next_step(current: Step) -> Option<Step> {
-    use Step::*;
-    match current {
-        Filed => Some(Accepted),
-        Accepted => Some(Dispatched),
-        Dispatched => Some(OnScene),
-        OnScene => Some(Disposed),
-        Disposed => Some(HandedOver),
-        HandedOver => None,
-    }
+    // `Step` is declared in the law's order.
+    Step::ALL.get(current as usize + 1).copied()
 }
 
 /// [S] 二(三): the police station receives reports and acts on them; nobody else moves a
@@ -232,7 +221,9 @@ pub fn missing_actions(kind: CaseKind, done: &[DisposalAction]) -> Vec<DisposalA
     required_actions(kind).iter().copied().filter(|a| !done.contains(a)).collect()
 }
 
-/// The kind of case a report most likely is, to preselect the disposal form.
+/// The kind of case a report most likely is, to preselect the disposal form: the most
+/// serious situation decides, in the order [S] 二(三) lists the disposals (missing, harm,
+/// living alone, guardian incapable; otherwise parents to be reached).
 pub fn likely_case_kind(situations: &[Situation]) -> CaseKind {
     use Situation::*;
     if situations.iter().any(|s| matches!(s, Missing | Trafficked)) {
