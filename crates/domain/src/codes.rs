@@ -23,8 +23,9 @@ macro_rules! code_list {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant,)+ }
+        // Serde's names are the codes themselves (its snake_case would turn
+        // `GirlUnder14Sexual` into `girl_under14_sexual`, not the stored code).
+        pub enum $name { $(#[serde(rename = $code)] $variant,)+ }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];

@@ -40,6 +40,18 @@ pub const SITUATION_REQUIRED: &str = "请至少选择一种发现的情形";
 pub const DISCOVERY_IN_FUTURE: &str = "发现时间不能晚于现在，请核对手机时间";
 pub const CHILD_OR_DESCRIPTION: &str = "请从档案中选择儿童，或填写儿童的姓名、大致年龄等情况";
 pub const REPORT_VILLAGE_REQUIRED: &str = "儿童不在档案中时，请选择儿童所在的村（居）";
+pub const REPORT_CHILD_UNKNOWN: &str = "找不到该儿童的档案，或不在您的管辖范围内；可改为填写儿童情况";
+pub const REPORT_REPEATED_KEY: &str = "该提交编号已用于另一份内容不同的报告，请刷新页面后重新填写";
+pub const REPORT_STEP_ORDER: &str = "报告当前不处于这一步之前的环节，请刷新页面查看最新进度";
+pub const REPORT_NOT_DUTY_DESK: &str = "只有派出所民警可以办理报告";
+pub const REPORT_ACTIONS_MISSING: &str = "处置尚未记录以下必须的措施：";
+pub const REPORT_ACTION_STEP: &str = "到达现场后才能记录处置措施";
+pub const REPORT_CARER_REQUIRED: &str = "临时照料时请选择照料人或机构";
+pub const REPORT_CASE_KIND_REQUIRED: &str = "请选择案件类型";
+pub const REPORT_THROTTLED: &str = "同一网络提交的报告过多，请稍后再试；情况紧急请立即拨打110。您填写的内容未丢失";
+pub const HUMAN_CHECK_WRONG: &str = "验证题答案不正确，请重新计算";
+pub const HUMAN_CHECK_EXPIRED: &str = "验证题已过期，请刷新后重新作答；您填写的内容未丢失";
+pub const REPORT_NOTE_REQUIRED: &str = "请填写书面交接记录的内容";
 
 // Whole-request errors.
 pub const FORM_HAS_ERRORS: &str = "表单中有错误，请按提示修改后重新提交";

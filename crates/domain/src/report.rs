@@ -30,6 +30,14 @@ crate::codes::code_list! {
 }
 
 crate::codes::code_list! {
+    /// How a report came in: from a mandatory reporter's account, or from the public page.
+    Channel {
+        Member = "member", "机构报告";
+        Public = "public", "群众报告";
+    }
+}
+
+crate::codes::code_list! {
     /// How soon the duty desk must act; the queue is ordered by this, then by age.
     Urgency {
         Critical = "critical", "紧急";
@@ -160,6 +168,19 @@ pub fn may_act_as_duty_desk(role: Role, org_type: OrgType) -> bool {
 /// affairs may see who reported.
 pub fn may_see_reporter(role: Role) -> bool {
     matches!(role, Role::Police | Role::CityOfficer | Role::DistrictOfficer)
+}
+
+/// Who may file a report from an account: everyone but the administrator, who handles
+/// accounts and no casework ([S] 二(二) obliges the organisations; anyone else may report).
+pub fn may_file_member_report(role: Role) -> bool {
+    role != Role::Admin
+}
+
+/// [S] 二(三)–(四): the police act on the reports of their area, the township receives the
+/// case and civil affairs oversee; they see every report of their region. Anyone else sees
+/// only the reports they filed themselves (a report names a child and what happened to them).
+pub fn may_see_area_reports(role: Role) -> bool {
+    matches!(role, Role::Police | Role::TownshipStaff | Role::CityOfficer | Role::DistrictOfficer)
 }
 
 crate::codes::code_list! {
@@ -351,6 +372,24 @@ mod tests {
             description: " 独自在家三天，邻居送饭 ".into(),
             ..Intake::default()
         }
+    }
+
+    #[test]
+    fn the_api_names_every_situation_by_its_stored_code() {
+        for s in Situation::ALL {
+            assert_eq!(serde_json::to_value(s).expect("serialises"), serde_json::json!(s.code()));
+        }
+        let parsed: Situation = serde_json::from_str("\"girl_under_14_sexual\"").expect("parses");
+        assert_eq!(parsed, Situation::GirlUnder14Sexual);
+    }
+
+    #[test]
+    fn only_the_responsible_see_the_reports_of_an_area() {
+        assert!(may_see_area_reports(Role::Police));
+        assert!(may_see_area_reports(Role::TownshipStaff));
+        assert!(!may_see_area_reports(Role::Teacher));
+        assert!(!may_see_area_reports(Role::ChildDirector));
+        assert!(!may_see_area_reports(Role::Admin));
     }
 
     #[test]

@@ -305,6 +305,19 @@ impl std::fmt::Debug for DbUrl {
 }
 
 impl DbUrl {
+    /// Where reports are kept. On SQLite a file of its own beside the registry
+    /// (`shouhu.db` → `shouhu-reports.db`), so that a long import holding the registry's
+    /// write lock never delays a report; on PostgreSQL the same database, which has row locks.
+    pub fn reports(&self) -> DbUrl {
+        match self {
+            DbUrl::Sqlite(path) => {
+                let stem = path.file_stem().map_or_else(|| "shouhu".into(), |s| s.to_string_lossy().into_owned());
+                DbUrl::Sqlite(path.with_file_name(format!("{stem}-reports.db")))
+            }
+            DbUrl::Postgres(_) => self.clone(),
+        }
+    }
+
     /// Parses `sqlite://PATH`, `postgres://…` or `postgresql://…`; any other scheme is an
     /// error, never a new empty database somewhere unexpected.
     pub fn parse(url: &str) -> Result<DbUrl, StoreError> {
@@ -325,11 +338,21 @@ impl DbUrl {
 #[derive(Debug)]
 pub struct SqliteManager {
     pub path: PathBuf,
+    pub durability: Durability,
 }
 
-/// WAL with `synchronous=NORMAL`: a commit is atomic and consistent, and survives a crash of
-/// the process; only a power loss may lose the last commits. See docs/decisions.md.
-const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
+/// How far a committed transaction survives on SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// WAL with `synchronous=NORMAL`: a commit is atomic and consistent, and survives a crash
+    /// of the process; only a power loss may lose the last commits (the registry).
+    Normal,
+    /// `synchronous=FULL`: every commit is on disk before it returns (reports, whose
+    /// acknowledgement promises exactly that). PostgreSQL always syncs at commit.
+    Full,
+}
+
+const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; \
      PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; \
      PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;";
 
@@ -340,6 +363,10 @@ impl r2d2::ManageConnection for SqliteManager {
     fn connect(&self) -> Result<Self::Connection, Self::Error> {
         let c = rusqlite::Connection::open(&self.path)?;
         c.execute_batch(SQLITE_PRAGMAS)?;
+        c.execute_batch(match self.durability {
+            Durability::Normal => "PRAGMA synchronous=NORMAL;",
+            Durability::Full => "PRAGMA synchronous=FULL;",
+        })?;
         c.set_prepared_statement_cache_capacity(128);
         Ok(c)
     }
@@ -418,6 +445,10 @@ pub const WRITE_WAIT: Duration = Duration::from_secs(10);
 
 impl Pool {
     pub fn open(url: &DbUrl, size: u32) -> Result<Pool, StoreError> {
+        Pool::open_with(url, size, Durability::Normal)
+    }
+
+    pub fn open_with(url: &DbUrl, size: u32, durability: Durability) -> Result<Pool, StoreError> {
         match url {
             DbUrl::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -427,7 +458,7 @@ impl Pool {
                 let pool = r2d2::Pool::builder()
                     .max_size(size)
                     .connection_timeout(Duration::from_secs(10))
-                    .build(SqliteManager { path: path.clone() })?;
+                    .build(SqliteManager { path: path.clone(), durability })?;
                 Ok(Pool::Sqlite(pool, Arc::default()))
             }
             DbUrl::Postgres(url) => {

@@ -9,11 +9,13 @@ pub mod audit_sink;
 pub mod children;
 pub mod db;
 pub mod error;
+pub mod group_commit;
 pub mod history;
 pub mod import;
 pub mod jobs;
 pub mod migrate;
 pub mod regions;
+pub mod reports;
 pub mod search_terms;
 pub mod sessions;
 pub mod users;
@@ -44,6 +46,14 @@ pub struct Store {
     pub age_rule: AgeRule,
     /// Writes audit rows in group commits.
     pub audit_sink: Arc<audit_sink::AuditSink>,
+    /// Reports: on SQLite a database of their own, synced at every commit; on PostgreSQL
+    /// the registry's pool.
+    pub reports: Pool,
+    /// The only writer of reports: group commits, answered after the commit.
+    pub report_writer: Arc<group_commit::GroupCommit>,
+    /// Committed report changes, for connected duty desks.
+    pub report_bus: tokio::sync::broadcast::Sender<Arc<reports::DeskEvent>>,
+    pub report_settings: reports::ReportSettings,
 }
 
 impl Store {
@@ -55,7 +65,28 @@ impl Store {
         regions::seed(&pool, regions::TIANJIN_CSV)?;
         let regions = Arc::new(regions::RegionIndex::load(&pool)?);
         let audit_sink = Arc::new(audit_sink::AuditSink::start(pool.clone())?);
-        Ok(Store { pool, clock, regions, age_rule: AgeRule::default(), audit_sink })
+        let reports = match url {
+            DbUrl::Sqlite(_) => Pool::open_with(&url.reports(), pool_size, db::Durability::Full)?,
+            DbUrl::Postgres(_) => pool.clone(),
+        };
+        migrate::run_reports(&reports)?;
+        let report_writer = Arc::new(group_commit::GroupCommit::start(
+            reports.clone(),
+            "report-writer",
+            Some(reports::lock_for_order),
+        )?);
+        let (report_bus, _) = tokio::sync::broadcast::channel(1024);
+        Ok(Store {
+            pool,
+            clock,
+            regions,
+            age_rule: AgeRule::default(),
+            audit_sink,
+            reports,
+            report_writer,
+            report_bus,
+            report_settings: reports::ReportSettings::default(),
+        })
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

@@ -22,14 +22,31 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// The reports' schema: its own list, because on SQLite reports are a database of their own.
+const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    include_str!("../migrations/sqlite/reports/0001_reports.sql"),
+    include_str!("../migrations/postgres/reports/0001_reports.sql"),
+)];
+
+/// Brings the registry's schema up to date.
 pub fn run(pool: &Pool) -> Result<(), StoreError> {
+    apply(pool, "schema_migrations", MIGRATIONS)
+}
+
+/// Brings the reports' schema up to date.
+pub fn run_reports(pool: &Pool) -> Result<(), StoreError> {
+    apply(pool, "report_schema_migrations", REPORT_MIGRATIONS)
+}
+
+fn apply(pool: &Pool, table: &str, migrations: &[(i64, &str, &str)]) -> Result<(), StoreError> {
     pool.write(|c| {
-        c.batch("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        c.batch(&format!("CREATE TABLE IF NOT EXISTS {table} (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)"))
     })?;
-    for (version, sqlite, pg) in MIGRATIONS {
+    for (version, sqlite, pg) in migrations {
         pool.write(|c| {
             let done = c
-                .query_opt("SELECT version FROM schema_migrations WHERE version = $1", &[Val::I64(*version)], |r| {
+                .query_opt(&format!("SELECT version FROM {table} WHERE version = $1"), &[Val::I64(*version)], |r| {
                     r.i64(0)
                 })?
                 .is_some();
@@ -38,10 +55,10 @@ pub fn run(pool: &Pool) -> Result<(), StoreError> {
             }
             c.batch(if c.is_sqlite() { sqlite } else { pg })?;
             c.exec(
-                "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+                &format!("INSERT INTO {table} (version, applied_at) VALUES ($1, $2)"),
                 &[Val::I64(*version), Val::Text(chrono::Utc::now().to_rfc3339())],
             )?;
-            tracing::info!(version, "applied migration");
+            tracing::info!(table, version, "applied migration");
             Ok(())
         })?;
     }

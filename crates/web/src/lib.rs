@@ -10,6 +10,7 @@ pub mod imports;
 pub use shouhu_domain::fields as forms;
 pub mod middleware;
 pub mod pages;
+pub mod public_guard;
 pub mod statics;
 
 use axum::Router;
@@ -65,6 +66,8 @@ pub struct AppState {
     /// Database work running at once: more than the cores can serve only adds waiting
     /// inside the database (docs/benchmarks.md).
     pub db_slots: Arc<tokio::sync::Semaphore>,
+    /// The public report page's human check and per-address limit.
+    pub public_guard: Arc<public_guard::PublicGuard>,
 }
 
 impl AppState {
@@ -80,6 +83,7 @@ impl AppState {
             setup_token,
             jobs: Arc::default(),
             db_slots: Arc::new(tokio::sync::Semaphore::new(cores * 2)),
+            public_guard: Arc::default(),
         }
     }
 

@@ -7,5 +7,6 @@ mod auth;
 mod census;
 mod children;
 mod pages;
+mod reports;
 mod scope;
 mod search;

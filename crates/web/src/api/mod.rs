@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod children;
 pub mod imports;
+pub mod reports;
 
 use crate::AppState;
 use crate::auth::{self, LoginOutcome};
@@ -64,6 +65,15 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(imports::status))
         .routes(routes!(imports::report))
         .routes(routes!(imports::export))
+        .routes(routes!(reports::file, reports::list))
+        .routes(routes!(reports::stream))
+        .routes(routes!(reports::get))
+        .routes(routes!(reports::step))
+        .routes(routes!(reports::action))
+        .routes(routes!(reports::events))
+        .routes(routes!(reports::challenge))
+        .routes(routes!(reports::file_public))
+        .routes(routes!(reports::status))
         .split_for_parts();
     let doc = api.clone();
     let router = router
@@ -116,7 +126,7 @@ async fn create_token(
             Ok((axum::http::StatusCode::CREATED, Json(TokenResponse { token })))
         }
         LoginOutcome::BadCredentials => Err(AppError::BadCredentials),
-        LoginOutcome::Throttled => Err(AppError::Throttled),
+        LoginOutcome::Throttled => Err(AppError::Throttled(shouhu_domain::msg::THROTTLED)),
     }
 }
 

@@ -1,0 +1,374 @@
+//! Mandatory reporting and the police response, over the real HTTP API.
+
+use crate::harness::*;
+use serde_json::{Value, json};
+use shouhu_domain::role::{OrgType, Role};
+
+/// A report of a child found alone, discovered an hour before the test clock's now.
+fn alone_report(village: &str) -> Value {
+    json!({
+        "situations": ["living_alone"],
+        "discovered_at": "2026-11-29T03:00:00Z",
+        "child_description": "男孩，约9岁，穿蓝色外套",
+        "village_code": village,
+        "description": "孩子独自在家三天，邻居送饭",
+        "contact_name": "王老师",
+        "contact_phone": "13912345678"
+    })
+}
+
+struct Desk {
+    app: TestApp,
+    teacher: User,
+    police: User,
+    police_b: User,
+    township: User,
+}
+
+async fn desk() -> Desk {
+    let app = TestApp::new().await;
+    let teacher = app.user("laoshi", Role::Teacher, OrgType::School, TOWNSHIP_A).await;
+    let police = app.user("paichusuo_a", Role::Police, OrgType::PoliceStation, TOWNSHIP_A).await;
+    let police_b = app.user("paichusuo_b", Role::Police, OrgType::PoliceStation, TOWNSHIP_B).await;
+    let township = app.user("zhen_a", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    Desk { app, teacher, police, police_b, township }
+}
+
+async fn file(app: &TestApp, user: &User, body: &Value) -> Value {
+    let (s, r) = app.post(user, "/api/v1/reports", body).await;
+    assert_eq!(s, 201, "file report: {r}");
+    r
+}
+
+async fn step(app: &TestApp, police: &User, id: i64, step: &str, extra: Value) -> (u16, Value) {
+    let (_, now) = app.get(police, &format!("/api/v1/reports/{id}")).await;
+    let mut body = json!({"step": step, "version": now["version"]});
+    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    app.post(police, &format!("/api/v1/reports/{id}/steps"), &body).await
+}
+
+async fn count_reports(app: &TestApp) -> i64 {
+    app.store(|s| s.reports.read(|c| c.query_opt("SELECT count(*) FROM reports", &[], |r| r.i64(0))))
+        .await
+        .expect("count")
+        .unwrap_or(0)
+}
+
+fn kinds(detail: &Value) -> Vec<String> {
+    detail["events"].as_array().expect("events").iter().map(|e| e["kind"].as_str().unwrap_or("").to_string()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_goes_from_the_teacher_to_the_station_and_on_to_the_township() {
+    let Desk { app, teacher, police, police_b, township } = desk().await;
+    let receipt = file(&app, &teacher, &alone_report(VILLAGE_A)).await;
+    let id = receipt["id"].as_i64().expect("id");
+    assert!(receipt["receipt"].as_str().is_some_and(|r| r.starts_with("20261129-") && r.len() == 20), "{receipt}");
+    assert_eq!(receipt["urgency"], "high");
+
+    let (_, queue) = app.get(&police, "/api/v1/reports?view=queue").await;
+    assert_eq!(queue.as_array().map(Vec::len), Some(1), "the station of the child's township sees it: {queue}");
+    let (_, queue_b) = app.get(&police_b, "/api/v1/reports?view=queue").await;
+    assert_eq!(queue_b, json!([]), "another station does not");
+    let (s, _) = app.get(&police_b, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(s, 404);
+
+    for s in ["accepted", "dispatched", "on_scene"] {
+        let (code, r) = step(&app, &police, id, s, json!({})).await;
+        assert_eq!(code, 200, "{s}: {r}");
+        assert_eq!(r["step"], s);
+    }
+    // Living alone: the parents must be ordered back (or to re-entrust) and reprimanded.
+    let (code, r) = step(&app, &police, id, "disposed", json!({"case_kind": "living_alone"})).await;
+    assert_eq!(code, 422, "{r}");
+    assert!(r["fields"][0]["message"].as_str().is_some_and(|m| m.contains("训诫")), "names what is missing: {r}");
+    for a in ["parents_to_return_or_entrust", "reprimand"] {
+        let (code, r) = app.post(&police, &format!("/api/v1/reports/{id}/actions"), &json!({"action": a})).await;
+        assert_eq!(code, 200, "{a}: {r}");
+    }
+    let (code, r) = step(&app, &police, id, "disposed", json!({"case_kind": "living_alone"})).await;
+    assert_eq!(code, 200, "{r}");
+    assert_eq!(r["missing_actions"], json!([]));
+    let (code, r) = step(&app, &police, id, "handed_over", json!({})).await;
+    assert_eq!(code, 200, "{r}");
+    assert_eq!(r["assessment_due"], "2026-12-06T04:00:00Z", "seven days for the township's assessment");
+    assert_eq!(
+        kinds(&r),
+        ["filed", "accepted", "dispatched", "on_scene", "action", "action", "disposed", "handed_over"]
+    );
+    let handed = r["events"].as_array().and_then(|e| e.last()).cloned().unwrap_or_default();
+    assert_eq!(handed["detail"]["township_code"], TOWNSHIP_A);
+    assert!(r["reporter"]["name"].is_string(), "the police see who reported");
+
+    let (_, queue) = app.get(&police, "/api/v1/reports?view=queue").await;
+    assert_eq!(queue, json!([]), "handed over leaves the desk's queue");
+
+    let (s, t) = app.get(&township, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(s, 200, "the township sees the case: {t}");
+    assert!(t["reporter"].is_null(), "the township does not see who reported");
+
+    let (s, own) = app.get(&teacher, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(s, 200, "the reporter sees the outcome");
+    assert_eq!(own["step"], "handed_over");
+    assert!(own["events"][1]["user_name"].is_null(), "but not which officers acted");
+
+    let (_, feed) = app.get(&police, "/api/v1/report-events?after=0").await;
+    let feed = feed.as_array().cloned().unwrap_or_default();
+    assert_eq!(feed.len(), 8, "every event is in the outbox");
+    let last = feed.last().and_then(|e| e["id"].as_i64()).expect("id");
+    let (_, rest) = app.get(&police, &format!("/api/v1/report-events?after={last}")).await;
+    assert_eq!(rest, json!([]), "a consumer resuming from its last id gets nothing twice");
+    let (_, feed_b) = app.get(&police_b, "/api/v1/report-events?after=0").await;
+    assert_eq!(feed_b, json!([]), "another station's outbox holds none of it");
+    let (s, _) = app.get(&teacher, "/api/v1/report-events?after=0").await;
+    assert_eq!(s, 403);
+
+    let views = app
+        .store(move |s| {
+            s.reports.read(|c| {
+                c.query_opt("SELECT count(*) FROM report_access WHERE report_id = $1", &[id.into()], |r| r.i64(0))
+            })
+        })
+        .await
+        .expect("count");
+    assert!(views.unwrap_or(0) >= 3, "views of the report are recorded");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_report_names_each_field_and_stores_nothing() {
+    let Desk { app, teacher, .. } = desk().await;
+    let (s, r) = app
+        .post(
+            &teacher,
+            "/api/v1/reports",
+            &json!({"situations": [], "discovered_at": "2026-11-29T09:00:00Z", "description": " "}),
+        )
+        .await;
+    assert_eq!(s, 422, "{r}");
+    let fields: Vec<&str> =
+        r["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
+    for f in ["situations", "discovered_at", "child_description", "village_code", "description"] {
+        assert!(fields.contains(&f), "{f} named in {r}");
+    }
+
+    let mut unknown_village = alone_report(VILLAGE_A);
+    unknown_village["village_code"] = json!("120114999999");
+    let (s, r) = app.post(&teacher, "/api/v1/reports", &unknown_village).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("village_code")), "{r}");
+
+    // A child outside the reporter's scope cannot be named by id.
+    let director = app.user("zhuren_b", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_B).await;
+    let child = app.create_child(&director, &child("甲乙", VILLAGE_B, 1)).await;
+    let mut by_id = alone_report(VILLAGE_A);
+    by_id["child_id"] = child["id"].clone();
+    let (s, r) = app.post(&teacher, "/api/v1/reports", &by_id).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("child_id")), "{r}");
+
+    let mut unknown_situation = alone_report(VILLAGE_A);
+    unknown_situation["situations"] = json!(["lost_homework"]);
+    let (s, _) = app.post(&teacher, "/api/v1/reports", &unknown_situation).await;
+    assert_eq!(s, 400);
+    assert_eq!(count_reports(&app).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_from_the_registry_is_reported_with_the_registry_village() {
+    let Desk { app, police, .. } = desk().await;
+    let director = app.user("zhuren", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_A).await;
+    let child = app.create_child(&director, &child("甲乙", VILLAGE_A, 1)).await;
+    let mut body = alone_report(VILLAGE_B);
+    body["child_id"] = child["id"].clone();
+    body["situations"] = json!(["missing", "living_alone"]);
+    body["discovered_at"] = json!("2026-11-27T20:00:00Z");
+    let r = file(&app, &director, &body).await;
+    assert_eq!(r["urgency"], "critical", "a missing child comes first");
+    let (_, d) = app.get(&police, &format!("/api/v1/reports/{}", r["id"])).await;
+    assert_eq!(d["village_code"], VILLAGE_A, "the file's village, not the typed one");
+    assert_eq!(d["child_name"], "甲乙");
+    assert_eq!(d["late_report"], true, "32 hours from discovery to report is late");
+    assert_eq!(d["likely_case_kind"], "missing");
+    assert_eq!(d["release_radius_km"], 500, "missing for over three hours: 500 km");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_submission_creates_one_report() {
+    let Desk { app, teacher, .. } = desk().await;
+    let body = alone_report(VILLAGE_A);
+    let send = |key: &'static str, body: Value| {
+        let (url, token) = (app.url("/api/v1/reports"), teacher.token.clone());
+        async move {
+            let res = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+                .await
+                .expect("send");
+            (res.status().as_u16(), res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    // A double tap: both at once.
+    let ((s1, r1), (s2, r2)) = tokio::join!(send("tap-1", body.clone()), send("tap-1", body.clone()));
+    let mut codes = [s1, s2];
+    codes.sort_unstable();
+    assert_eq!(codes, [200, 201], "one new, one repeat: {r1} {r2}");
+    assert_eq!(r1["receipt"], r2["receipt"]);
+    // A retry after a timeout.
+    let (s3, r3) = send("tap-1", body.clone()).await;
+    assert_eq!((s3, &r3["receipt"]), (200, &r1["receipt"]));
+    assert_eq!(count_reports(&app).await, 1);
+    // The same key with other content is a mistake, not a repeat.
+    let mut other = body.clone();
+    other["description"] = json!("另一件事");
+    let (s4, r4) = send("tap-1", other).await;
+    assert_eq!((s4, r4["fields"][0]["field"].as_str()), (422, Some("idempotency_key")), "{r4}");
+    let (s5, _) = send("tap-2", body).await;
+    assert_eq!(s5, 201, "a new key is a new report");
+    assert_eq!(count_reports(&app).await, 2);
+}
+
+fn answer(question: &str) -> String {
+    let n: u32 = question.split(|c: char| !c.is_ascii_digit()).filter_map(|s| s.parse::<u32>().ok()).sum();
+    n.to_string()
+}
+
+async fn public_post(app: &TestApp, body: &Value) -> (u16, Value) {
+    let res = reqwest::Client::new().post(app.url("/api/v1/public/reports")).json(body).send().await.expect("send");
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_reports_without_an_account_and_a_burst_is_throttled() {
+    let Desk { app, police, .. } = desk().await;
+    let ch: Value = reqwest::get(app.url("/api/v1/public/challenge")).await.expect("get").json().await.expect("json");
+    let mut body = alone_report(VILLAGE_A);
+    body["contact_name"] = Value::Null;
+    body["contact_phone"] = Value::Null;
+    body["challenge_token"] = ch["token"].clone();
+    body["challenge_answer"] = json!("99");
+    let (s, r) = public_post(&app, &body).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("challenge_answer")), "{r}");
+
+    body["challenge_answer"] = json!(answer(ch["question"].as_str().unwrap_or("")));
+    let (s, r) = public_post(&app, &body).await;
+    assert_eq!(s, 201, "{r}");
+    let receipt = r["receipt"].as_str().expect("receipt").to_string();
+    let (_, d) = app.get(&police, &format!("/api/v1/reports/{}", r["id"])).await;
+    assert_eq!(d["reporter"]["channel"], "public");
+
+    let status: Value = reqwest::get(app.url(&format!("/api/v1/public/reports/{}", receipt.to_lowercase())))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["step"], "filed", "the receipt tells how far it got: {status}");
+    assert!(status.get("description").is_none() && status.get("village_code").is_none(), "and nothing more");
+    let res = reqwest::get(app.url("/api/v1/public/reports/20261129-AAAAA-AAAAA")).await.expect("get");
+    assert_eq!(res.status(), 404);
+
+    for _ in 1..shouhu_web::public_guard::PER_ADDRESS {
+        let (s, r) = public_post(&app, &body).await;
+        assert_eq!(s, 201, "{r}");
+    }
+    let (s, r) = public_post(&app, &body).await;
+    assert_eq!(s, 429, "{r}");
+    assert!(r["message"].as_str().is_some_and(|m| m.contains("110")), "tells them where to turn: {r}");
+    assert_eq!(count_reports(&app).await, shouhu_web::public_guard::PER_ADDRESS as i64);
+
+    body["child_id"] = json!(1);
+    let (s, _) = public_post(&app, &body).await;
+    assert_eq!(s, 400, "the public cannot name a registry file");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn steps_go_in_order_by_the_area_desk_only() {
+    let Desk { app, teacher, police, police_b, township } = desk().await;
+    let id = file(&app, &teacher, &alone_report(VILLAGE_A)).await["id"].as_i64().expect("id");
+    let path = format!("/api/v1/reports/{id}/steps");
+    let (s, r) = app.post(&police, &path, &json!({"step": "dispatched", "version": 1})).await;
+    assert_eq!((s, r["code"].as_str()), (409, Some("state")), "no step is skipped: {r}");
+    let (s, _) = app.post(&teacher, &path, &json!({"step": "accepted", "version": 1})).await;
+    assert_eq!(s, 403, "a teacher is not a duty desk");
+    let (s, _) = app.post(&township, &path, &json!({"step": "accepted", "version": 1})).await;
+    assert_eq!(s, 403);
+    let (s, _) = app.post(&police_b, &path, &json!({"step": "accepted", "version": 1})).await;
+    assert_eq!(s, 404, "another area's desk finds nothing");
+    let (s, _) = app.post(&police, &path, &json!({"step": "accepted", "version": 1})).await;
+    assert_eq!(s, 200);
+    let (s, r) = app.post(&police, &path, &json!({"step": "dispatched", "version": 1})).await;
+    assert_eq!((s, r["code"].as_str()), (409, Some("stale")), "from the version seen only: {r}");
+    let (s, r) = app.post(&police, &format!("/api/v1/reports/{id}/actions"), &json!({"action": "reprimand"})).await;
+    assert_eq!((s, r["code"].as_str()), (409, Some("state")), "actions are recorded on scene: {r}");
+    let (_, d) = app.get(&police, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(kinds(&d), ["filed", "accepted"], "refused changes left no trace");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn temporary_care_needs_the_carer_and_a_written_hand_over() {
+    let Desk { app, teacher, police, .. } = desk().await;
+    let id = file(&app, &teacher, &alone_report(VILLAGE_A)).await["id"].as_i64().expect("id");
+    for s in ["accepted", "dispatched", "on_scene"] {
+        assert_eq!(step(&app, &police, id, s, json!({})).await.0, 200);
+    }
+    let path = format!("/api/v1/reports/{id}/actions");
+    let (s, r) = app.post(&police, &path, &json!({"action": "temporary_care"})).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("carer")), "{r}");
+    let (s, r) = app.post(&police, &path, &json!({"action": "hand_over_record", "note": "  "})).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("note")), "{r}");
+    let (s, _) = app.post(&police, &path, &json!({"action": "temporary_care", "carer": "close_relative"})).await;
+    assert_eq!(s, 200);
+    let (s, r) =
+        app.post(&police, &path, &json!({"action": "hand_over_record", "note": "交由祖母张某照料，已签字"})).await;
+    assert_eq!(s, 200, "{r}");
+    let unreachable = json!({"case_kind": "parents_unreachable"});
+    let (s, r) = step(&app, &police, id, "disposed", unreachable.clone()).await;
+    assert_eq!(s, 422, "{r}");
+    assert!(r["fields"][0]["message"].as_str().is_some_and(|m| m.ends_with("联系并通知父母")), "{r}");
+    assert_eq!(app.post(&police, &path, &json!({"action": "parents_contacted"})).await.0, 200);
+    let (s, r) = step(&app, &police, id, "disposed", unreachable).await;
+    assert_eq!((s, r["case_kind"].as_str()), (200, Some("parents_unreachable")), "{r}");
+    assert_eq!(r["missing_actions"], json!([]));
+}
+
+/// Reads server-sent events until one of kind `report` arrives; returns its data.
+async fn next_report_event(res: &mut reqwest::Response, buf: &mut String) -> Value {
+    loop {
+        while let Some(end) = buf.find("\n\n") {
+            let block: String = buf.drain(..end + 2).collect();
+            if block.lines().any(|l| l == "event: report") {
+                let data: String = block.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
+                return serde_json::from_str(&data).expect("event json");
+            }
+        }
+        let chunk = res.chunk().await.expect("stream").expect("stream open");
+        buf.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connected_desk_sees_its_areas_reports_as_they_are_filed() {
+    let Desk { app, teacher, police, .. } = desk().await;
+    let mut res = reqwest::Client::new()
+        .get(app.url("/api/v1/reports/stream"))
+        .bearer_auth(&police.token)
+        .send()
+        .await
+        .expect("stream");
+    assert_eq!(res.status(), 200);
+    let mut buf = String::new();
+    // A report of another township first: desk A's stream must skip it.
+    file(&app, &teacher, &alone_report(VILLAGE_B)).await;
+    let mine = file(&app, &teacher, &alone_report(VILLAGE_A)).await;
+    let e = next_report_event(&mut res, &mut buf).await;
+    assert_eq!((e["kind"].as_str(), &e["report"]["receipt"]), (Some("filed"), &mine["receipt"]));
+    assert_eq!(step(&app, &police, mine["id"].as_i64().expect("id"), "accepted", json!({})).await.0, 200);
+    let e = next_report_event(&mut res, &mut buf).await;
+    assert_eq!((e["kind"].as_str(), e["report"]["step"].as_str()), (Some("changed"), Some("accepted")));
+
+    let (s, _) = app.get(&teacher, "/api/v1/reports/stream").await;
+    assert_eq!(s, 403, "only those who see an area's reports get its stream");
+}

@@ -1,0 +1,299 @@
+//! Mandatory reports over JSON: intake by mandatory reporters and by the public, the duty
+//! desk's queue and live stream, the police's steps and actions, and the outbox of events.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::body::{ApiJson, IdPath, QueryParams};
+use crate::error::{ApiErrorBody, ApiResult, AppError};
+use crate::public_guard::{Challenge, CheckError};
+use axum::Json;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use serde::Deserialize;
+use shouhu_domain::error::FieldErrors;
+use shouhu_domain::msg;
+use shouhu_domain::report::{CaseKind, DisposalAction, Intake, Situation, Step, TemporaryCarer};
+use shouhu_store::reports::{self, Receipt, ReportDetail, ReportEvent, ReportStatus, ReportSummary, Reporter};
+use std::net::SocketAddr;
+use tokio::sync::broadcast::error::RecvError;
+use utoipa::{IntoParams, ToSchema};
+
+/// The header a client sends to make a retry of the same report safe.
+pub const IDEMPOTENCY_HEADER: &str = "idempotency-key";
+
+fn idem_key(headers: &HeaderMap) -> Option<String> {
+    headers.get(IDEMPOTENCY_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+/// 201 for a new report, 200 for a repeat of one already received.
+fn receipt_response(r: Receipt) -> (StatusCode, Json<Receipt>) {
+    (if r.repeated { StatusCode::OK } else { StatusCode::CREATED }, Json(r))
+}
+
+/// Files a report as a signed-in reporter. The answer (the receipt) comes only once the
+/// report is on disk. Send an `Idempotency-Key` header to make retries safe: the same key
+/// with the same content answers with the first receipt.
+#[utoipa::path(post, path = "/api/v1/reports", request_body = Intake,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Letters, digits, - and _; at most 100")),
+    responses((status = 201, body = Receipt), (status = 200, body = Receipt, description = "A repeat"),
+        (status = 422, body = ApiErrorBody)))]
+pub async fn file(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    ApiJson(intake): ApiJson<Intake>,
+) -> ApiResult<(StatusCode, Json<Receipt>)> {
+    user.require(shouhu_domain::report::may_file_member_report)?;
+    let key = idem_key(&headers);
+    let reporter = Reporter::Member(user.principal);
+    let checked = state.run(move |s| s.check_report(intake, reporter, key.as_deref())).await?;
+    Ok(receipt_response(state.store.file_report(checked).await?))
+}
+
+/// A public report: what a member of the public may send (no child from the registry).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicReport {
+    pub situations: Vec<Situation>,
+    pub discovered_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub child_description: Option<String>,
+    pub village_code: Option<String>,
+    pub description: String,
+    #[serde(default)]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub contact_phone: Option<String>,
+    /// From `GET /api/v1/public/challenge`.
+    pub challenge_token: String,
+    pub challenge_answer: String,
+}
+
+impl PublicReport {
+    fn into_parts(self) -> (Intake, String, String) {
+        (
+            Intake {
+                situations: self.situations,
+                discovered_at: self.discovered_at,
+                child_id: None,
+                child_description: self.child_description,
+                village_code: self.village_code,
+                description: self.description,
+                contact_name: self.contact_name,
+                contact_phone: self.contact_phone,
+            },
+            self.challenge_token,
+            self.challenge_answer,
+        )
+    }
+}
+
+/// A question for the public report form's human check.
+#[utoipa::path(get, path = "/api/v1/public/challenge", security(()), responses((status = 200, body = Challenge)))]
+pub async fn challenge(State(state): State<AppState>) -> Json<Challenge> {
+    Json(state.public_guard.challenge(state.store.now()))
+}
+
+/// The human check and the per-address limit of the public page, in that order: a wrong
+/// answer does not use up the address's allowance.
+pub fn guard_public(state: &AppState, addr: SocketAddr, token: &str, answer: &str) -> Result<(), AppError> {
+    let now = state.store.now();
+    if let Err(e) = state.public_guard.check(token, answer, now) {
+        let mut errs = FieldErrors::default();
+        errs.add(
+            "challenge_answer",
+            match e {
+                CheckError::Wrong => msg::HUMAN_CHECK_WRONG,
+                CheckError::Expired => msg::HUMAN_CHECK_EXPIRED,
+            },
+        );
+        return Err(AppError::Invalid(errs));
+    }
+    if !state.public_guard.admit(addr.ip(), now) {
+        return Err(AppError::Throttled(msg::REPORT_THROTTLED));
+    }
+    Ok(())
+}
+
+/// Files a report without an account. Contact details are optional. Limited per address;
+/// answers 429 `throttled` beyond it.
+#[utoipa::path(post, path = "/api/v1/public/reports", request_body = PublicReport, security(()),
+    params(("Idempotency-Key" = Option<String>, Header)),
+    responses((status = 201, body = Receipt), (status = 200, body = Receipt, description = "A repeat"),
+        (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+pub async fn file_public(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    ApiJson(report): ApiJson<PublicReport>,
+) -> ApiResult<(StatusCode, Json<Receipt>)> {
+    let (intake, token, answer) = report.into_parts();
+    guard_public(&state, addr, &token, &answer)?;
+    let key = idem_key(&headers);
+    let checked = state.run(move |s| s.check_report(intake, Reporter::Public, key.as_deref())).await?;
+    Ok(receipt_response(state.store.file_report(checked).await?))
+}
+
+/// How far a report has got, by its receipt number (for the public reporter).
+#[utoipa::path(get, path = "/api/v1/public/reports/{receipt}", security(()), params(("receipt" = String, Path)),
+    responses((status = 200, body = ReportStatus), (status = 404, body = ApiErrorBody)))]
+pub async fn status(State(state): State<AppState>, Path(receipt): Path<String>) -> ApiResult<Json<ReportStatus>> {
+    if receipt.len() > 40 {
+        return Err(AppError::NotFound);
+    }
+    Ok(Json(state.run(move |s| s.report_status(&receipt)).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// `queue`: open reports, most urgent first (the duty desk); otherwise all, newest first.
+    #[serde(default)]
+    pub view: Option<String>,
+    #[serde(default)]
+    pub page: Option<u32>,
+}
+
+/// Reports the caller may see: the police, the township and civil affairs those of their
+/// region; anyone else the reports they filed.
+#[utoipa::path(get, path = "/api/v1/reports", params(ListQuery),
+    responses((status = 200, body = Vec<ReportSummary>), (status = 401, body = ApiErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<ListQuery>,
+) -> ApiResult<Json<Vec<ReportSummary>>> {
+    let p = user.principal;
+    let page = i64::from(q.page.unwrap_or(1).max(1));
+    let queue = q.view.as_deref() == Some("queue");
+    Ok(Json(
+        state.run(move |s| if queue { s.report_queue(&p) } else { s.list_reports(&p, 50, (page - 1) * 50) }).await?,
+    ))
+}
+
+/// A report in full: the reporter only for the police and civil affairs. The view is audited.
+#[utoipa::path(get, path = "/api/v1/reports/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = ReportDetail), (status = 404, body = ApiErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<ReportDetail>> {
+    let p = user.principal.clone();
+    let detail = state.run(move |s| s.report_detail(&p, id)).await?;
+    state.store.record_report_view(&user.principal, id).await?;
+    Ok(Json(detail))
+}
+
+/// The report as the caller now sees it, after a change.
+async fn detail_after(state: &AppState, user: CurrentUser, id: i64) -> ApiResult<Json<ReportDetail>> {
+    let p = user.principal;
+    Ok(Json(state.run(move |s| s.report_detail(&p, id)).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StepRequest {
+    /// The next step; steps go one at a time.
+    pub step: Step,
+    /// The version the officer saw; another version answers 409 `stale`.
+    pub version: i64,
+    /// Required for `disposed`.
+    #[serde(default)]
+    pub case_kind: Option<CaseKind>,
+}
+
+/// Moves a report to its next step (duty desk of the child's area only).
+#[utoipa::path(post, path = "/api/v1/reports/{id}/steps", params(("id" = i64, Path)), request_body = StepRequest,
+    responses((status = 200, body = ReportDetail), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn step(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<StepRequest>,
+) -> ApiResult<Json<ReportDetail>> {
+    state.store.advance_report(&user.principal, id, req.step, req.version, req.case_kind).await?;
+    detail_after(&state, user, id).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionRequest {
+    pub action: DisposalAction,
+    /// Required for `temporary_care`.
+    #[serde(default)]
+    pub carer: Option<TemporaryCarer>,
+    /// Required for `hand_over_record` (the written hand-over).
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Records an action of the disposal (on scene only).
+#[utoipa::path(post, path = "/api/v1/reports/{id}/actions", params(("id" = i64, Path)), request_body = ActionRequest,
+    responses((status = 200, body = ReportDetail), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody)))]
+pub async fn action(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<ActionRequest>,
+) -> ApiResult<Json<ReportDetail>> {
+    state.store.record_report_action(&user.principal, id, req.action, req.carer, req.note).await?;
+    detail_after(&state, user, id).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQuery {
+    /// The last event id processed; 0 from the start.
+    #[serde(default)]
+    pub after: i64,
+    /// At most 1000.
+    #[serde(default)]
+    pub limit: Option<i64>,
+}
+
+/// The outbox: events (filed, each step, each action, hand-over) of the caller's region
+/// after `after`, oldest first. Ids grow in commit order: a consumer keeps the last id it
+/// processed and asks again from there after any failure, and misses nothing.
+#[utoipa::path(get, path = "/api/v1/report-events", params(EventsQuery),
+    responses((status = 200, body = Vec<ReportEvent>), (status = 403, body = ApiErrorBody)))]
+pub async fn events(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<EventsQuery>,
+) -> ApiResult<Json<Vec<ReportEvent>>> {
+    let p = user.principal;
+    let limit = q.limit.unwrap_or(100).clamp(1, 1000);
+    Ok(Json(state.run(move |s| s.report_events_after(&p, q.after, limit)).await?))
+}
+
+/// The duty desk's live feed (server-sent events): `report` events carry a report summary
+/// as JSON when a report of the caller's area is filed or changes; `reload` means events
+/// were missed and the queue should be fetched again.
+#[utoipa::path(get, path = "/api/v1/reports/stream",
+    responses((status = 200, content_type = "text/event-stream", description = "Server-sent events"),
+        (status = 403, body = ApiErrorBody)))]
+pub async fn stream(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>>> {
+    user.require(shouhu_domain::report::may_see_area_reports)?;
+    let rx = state.store.desk_events();
+    let p = user.principal;
+    let s = futures_util::stream::unfold((rx, p), |(mut rx, p)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(e) if reports::desk_sees(&p, &e) => {
+                    let data = serde_json::to_string(&*e).unwrap_or_default();
+                    return Some((Ok(Event::default().event("report").data(data)), (rx, p)));
+                }
+                Ok(_) => continue,
+                Err(RecvError::Lagged(_)) => return Some((Ok(Event::default().event("reload").data("")), (rx, p))),
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(s).keep_alive(KeepAlive::default()))
+}
