@@ -20,9 +20,47 @@ pub fn pg_url() -> Option<String> {
     std::env::var("SHOUHU_TEST_PG_URL").ok().filter(|s| !s.is_empty())
 }
 
-enum Db {
+/// A database for one test, removed when dropped.
+pub enum Db {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
+}
+
+/// A new, empty database on this run's backend, and its URL.
+pub async fn fresh_database() -> (String, Db) {
+    match pg_url() {
+        Some(admin) => {
+            let name = format!("shouhu_it_{}", &shouhu_web::auth::random_token()[..12]);
+            let (a, n) = (admin.clone(), name.clone());
+            blocking(move || {
+                let mut c =
+                    postgres::Client::connect(&a, postgres::NoTls).expect("SHOUHU_TEST_PG_URL must reach PostgreSQL");
+                c.batch_execute(&format!("CREATE DATABASE {n}")).expect("create test database");
+            })
+            .await;
+            (with_database(&admin, &name), Db::Postgres { admin_url: admin, name })
+        }
+        None => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}/shouhu.db", dir.path().display());
+            (url, Db::Sqlite(dir))
+        }
+    }
+}
+
+impl Drop for Db {
+    fn drop(&mut self) {
+        if let Db::Postgres { admin_url, name } = self {
+            let (a, n) = (admin_url.clone(), name.clone());
+            // Outside the async runtime's threads: the driver blocks.
+            let _ = std::thread::spawn(move || {
+                if let Ok(mut c) = postgres::Client::connect(&a, postgres::NoTls) {
+                    let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)"));
+                }
+            })
+            .join();
+        }
+    }
 }
 
 pub struct TestApp {
@@ -30,7 +68,7 @@ pub struct TestApp {
     pub store: Store,
     pub clock: Arc<FixedClock>,
     running: Option<server::Running>,
-    db: Db,
+    _db: Db,
     _work: tempfile::TempDir,
 }
 
@@ -51,28 +89,11 @@ impl TestApp {
         config.work_dir = work.path().to_path_buf();
         // Noon in China on 2026-11-29.
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 29, 4, 0, 0).single().expect("valid")));
-        let (url, db) = match pg_url() {
-            Some(admin) => {
-                let name = format!("shouhu_it_{}", &shouhu_web::auth::random_token()[..12]);
-                let (a, n) = (admin.clone(), name.clone());
-                blocking(move || {
-                    let mut c = postgres::Client::connect(&a, postgres::NoTls)
-                        .expect("SHOUHU_TEST_PG_URL must reach PostgreSQL");
-                    c.batch_execute(&format!("CREATE DATABASE {n}")).expect("create test database");
-                })
-                .await;
-                (with_database(&admin, &name), Db::Postgres { admin_url: admin, name })
-            }
-            None => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}/shouhu.db", dir.path().display());
-                (url, Db::Sqlite(dir))
-            }
-        };
+        let (url, db) = fresh_database().await;
         let c2: Arc<dyn shouhu_domain::clock::Clock> = clock.clone();
         let store = blocking(move || server::open_store(&url, c2).expect("open store")).await;
         let running = server::start("127.0.0.1:0", store.clone(), config).await.expect("start server");
-        TestApp { base: format!("http://{}", running.addr), store, clock, running: Some(running), db, _work: work }
+        TestApp { base: format!("http://{}", running.addr), store, clock, running: Some(running), _db: db, _work: work }
     }
 
     /// Runs store code off the async threads (the PostgreSQL driver blocks).
@@ -160,16 +181,6 @@ impl Drop for TestApp {
         if let Some(r) = self.running.take() {
             let _ = r.stop.send(());
             r.done.abort();
-        }
-        if let Db::Postgres { admin_url, name } = &self.db {
-            let (a, n) = (admin_url.clone(), name.clone());
-            // Outside the async runtime's threads: the driver blocks.
-            let _ = std::thread::spawn(move || {
-                if let Ok(mut c) = postgres::Client::connect(&a, postgres::NoTls) {
-                    let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS {n} WITH (FORCE)"));
-                }
-            })
-            .join();
         }
     }
 }

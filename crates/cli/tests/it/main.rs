@@ -6,6 +6,7 @@ mod harness;
 mod auth;
 mod census;
 mod children;
+mod durability;
 mod pages;
 mod reports;
 mod scope;
