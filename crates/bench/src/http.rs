@@ -163,7 +163,7 @@ pub(crate) fn search_queries(db: &std::path::Path, sample: usize) -> anyhow::Res
     Ok((targets, classes))
 }
 
-async fn connect(addr: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
+pub(crate) async fn connect(addr: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
     let stream = tokio::net::TcpStream::connect(addr).await?;
     stream.set_nodelay(true)?;
     let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
@@ -173,7 +173,7 @@ async fn connect(addr: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
     Ok(sender)
 }
 
-fn request(
+pub(crate) fn request(
     addr: SocketAddr,
     method: Method,
     path: &str,
@@ -195,7 +195,7 @@ fn request(
 }
 
 /// One request on a new connection (set-up calls, not measured).
-async fn one(
+pub(crate) async fn one(
     addr: SocketAddr,
     method: Method,
     path: &str,

@@ -4,6 +4,8 @@
 //!   (requirement: the store costs at most 2× plain rusqlite).
 //! - `http`: the server in-process on 127.0.0.1, loaded by N kept-alive connections
 //!   (requirements at 1,000,000 children: search p99 < 10 ms, ledger first page p99 < 20 ms).
+//! - `reports`: durable report acknowledgements per second on SQLite (requirement ≥ 1,000/s),
+//!   and report → connected duty desk latency with 100 desks (requirement p99 < 50 ms).
 //! - `generate`: demo accounts and N synthetic children, with the generation rate.
 //!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
@@ -12,6 +14,7 @@ mod generate;
 mod http;
 mod queries;
 mod report;
+mod reports;
 mod stats;
 mod store;
 
@@ -88,6 +91,24 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         secs: u64,
     },
+    /// Durable report acknowledgements per second, and report → duty desk latency.
+    Reports {
+        /// Connections filing reports at once.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Seconds of each part.
+        #[arg(long, default_value_t = 10)]
+        secs: u64,
+        /// Duty desks holding the live stream open.
+        #[arg(long, default_value_t = 100)]
+        desks: usize,
+        /// Reports per second while the desks listen.
+        #[arg(long, default_value_t = 20)]
+        rate: u64,
+        /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
         #[arg(long)]
@@ -117,6 +138,9 @@ fn main() -> ExitCode {
         }
         Command::Queries { db, reps, sample_children, threads, secs } => {
             queries::run(&queries::Opts { db, reps, sample_children, threads, secs })
+        }
+        Command::Reports { concurrency, secs, desks, rate, check } => {
+            reports::run(&reports::Opts { concurrency, secs, desks, rate, check })
         }
         Command::Generate { db_dir, children, seed } => generate::run(&db_dir, children, seed),
     };
