@@ -6,11 +6,13 @@
 //! Protection Law, [M16] the 2016 census notice, [CC] the Civil Code …).
 
 pub mod age;
+pub mod assessment;
 pub mod child;
 pub mod clock;
 pub mod codes;
 pub mod error;
 pub mod fields;
+pub mod guardianship;
 pub mod id_number;
 pub mod msg;
 pub mod region;

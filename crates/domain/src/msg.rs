@@ -35,6 +35,80 @@ pub fn too_long(max: usize) -> String {
     format!("不能超过{max}个字")
 }
 
+// Guardianship intervention (监护干预).
+pub const MEASURE_BEFORE_CASE: &str = "措施日期早于本案报告日期，请核对";
+pub const ENDED_ONLY_FOR_REFUSAL: &str = "只有“拒不履行监护职责”的行为记录可以填写恢复履行日期";
+pub const ENDED_BEFORE_START: &str = "恢复履行日期不能早于开始日期";
+
+fn day(d: chrono::NaiveDate) -> String {
+    d.format("%Y年%-m月%-d日").to_string()
+}
+
+/// Refused duties: since when, when six months are reached, and what is still missing.
+pub fn refused_duties_since(
+    since: chrono::NaiveDate,
+    six_months: chrono::NaiveDate,
+    reached: bool,
+    ended: Option<chrono::NaiveDate>,
+    without_means: bool,
+) -> String {
+    let mut s = format!("自{}起拒不履行监护职责", day(since));
+    match (ended, reached) {
+        (Some(e), false) => s.push_str(&format!("，{}恢复履行，未满六个月", day(e))),
+        (_, true) => s.push_str(&format!("，{}已满六个月", day(six_months))),
+        (None, false) => s.push_str(&format!("，将于{}满六个月", day(six_months))),
+    }
+    if !without_means {
+        s.push_str("；尚无儿童生活无着（流离失所）的记录");
+    }
+    s
+}
+
+/// Not corrected after education: when educated, and when it happened again.
+pub fn not_corrected(educated: Option<chrono::NaiveDate>, again: Option<chrono::NaiveDate>) -> String {
+    match (educated, again) {
+        (None, _) => "有相关行为记录，尚无批评教育或训诫记录".to_string(),
+        (Some(e), None) => format!("{}已进行教育，之后尚无再次发生的记录", day(e)),
+        (Some(e), Some(a)) => format!("{}已进行教育，{}再次发生，属经教育不改", day(e), day(a)),
+    }
+}
+
+/// Harm: how many incidents, how many with serious harm.
+pub fn harm_found(all: usize, serious: usize) -> String {
+    if serious == 0 {
+        format!("有{all}次相关行为记录，尚无身心健康严重受损的记录")
+    } else {
+        format!("有{all}次相关行为记录，其中{serious}次导致身心健康严重受损")
+    }
+}
+
+/// Vices or imprisonment and refusing to entrust.
+pub fn vices(met: bool) -> String {
+    if met {
+        "有恶习或服刑等无法履行监护职责，拒绝委托他人代为监护，导致儿童处于困境或危险状态".to_string()
+    } else {
+        "有恶习或服刑等记录，尚无拒绝委托他人代为监护并导致儿童处于困境或危险状态的记录".to_string()
+    }
+}
+
+/// Begging: rounds of education so far, and begging again after the third.
+pub fn begging_rounds(rounds: usize, again: Option<chrono::NaiveDate>) -> String {
+    match again {
+        Some(a) => format!("已进行{rounds}次批评教育，{}仍利用儿童乞讨，拒不改正", day(a)),
+        None if rounds >= 3 => format!("已进行{rounds}次批评教育，之后尚无再次乞讨的记录"),
+        None => format!("已进行{rounds}次批评教育（须三次以上仍不改正）"),
+    }
+}
+
+/// A ground with one element: serious circumstances.
+pub fn serious_or_not(met: bool) -> String {
+    if met {
+        "有情节恶劣或严重侵害的记录".to_string()
+    } else {
+        "有相关行为记录，尚无情节恶劣或严重侵害的记录".to_string()
+    }
+}
+
 // Reports (强制报告).
 pub const SITUATION_REQUIRED: &str = "请至少选择一种发现的情形";
 pub const DISCOVERY_IN_FUTURE: &str = "发现时间不能晚于现在，请核对手机时间";
@@ -255,3 +329,83 @@ pub const STATE_DONE: &str = "已完成";
 pub const STATE_FAILED: &str = "失败";
 pub const STARTED_AT: &str = "开始时间";
 pub const FILE_NAME: &str = "文件";
+
+// Report pages.
+pub const REPORTS: &str = "强制报告";
+pub const NEW_REPORT: &str = "报告情况";
+pub const REPORT_QUEUE: &str = "待处置的报告";
+pub const ALL_REPORTS: &str = "全部报告";
+pub const MY_REPORTS: &str = "我提交的报告";
+pub const PUBLIC_REPORT: &str = "报告儿童情况";
+pub const PUBLIC_REPORT_LINK: &str = "没有账号？报告儿童情况";
+pub const REPORT_INTRO: &str =
+    "发现儿童处于危险或受到侵害，请立即报告，辖区派出所会第一时间处置。情况紧急请同时拨打110。";
+pub const PUBLIC_REPORT_INTRO: &str =
+    "任何人发现儿童处于危险或受到侵害，都可以在这里报告，无需账号。情况紧急请立即拨打110。";
+pub const REPORT_SITUATIONS: &str = "发现的情形（可多选）";
+pub const REPORT_DISCOVERED_AT: &str = "发现时间（北京时间）";
+pub const REPORT_CHILD_ID: &str = "儿童档案编号";
+pub const REPORT_CHILD_ID_HINT: &str =
+    "儿童已建档时填写（在儿童档案页点“报告情况”会自动带入）；未建档请填写下面的儿童情况和所在村（居）";
+pub const REPORT_CHILD_DESCRIPTION: &str = "儿童情况（姓名、性别、大致年龄、衣着等）";
+pub const REPORT_VILLAGE: &str = "儿童所在村（居）";
+pub const REPORT_VILLAGE_HINT: &str = "12位村（居）代码，或区、乡镇和村名，例如 武清区梅厂镇郭罗庄村";
+pub const REPORT_VILLAGE_AMBIGUOUS: &str =
+    "有多个村（居）符合，请写上所在的区和乡镇（街道），例如 武清区梅厂镇郭罗庄村，或填写12位代码";
+pub const REPORT_DESCRIPTION: &str = "发生了什么（地点、经过、儿童现在的情况）";
+pub const REPORT_CONTACT_NAME: &str = "联系人";
+pub const REPORT_CONTACT_PHONE: &str = "联系电话";
+pub const REPORT_CONTACT_HINT: &str = "报告人的身份只有民警和民政部门可见，依法保密";
+pub const REPORT_CONTACT_PUBLIC_HINT: &str = "可以不填；留下电话便于民警联系您。报告人的身份依法保密";
+pub const REPORT_DATETIME_INVALID: &str = "时间格式应为 年-月-日 时:分，例如 2026-11-29 08:30";
+pub const HUMAN_CHECK: &str = "验证题";
+pub const REPORT_SUBMIT: &str = "提交报告";
+pub const REPORT_RECEIVED: &str = "报告已送达派出所";
+pub const REPORT_RECEIVED_DETAIL: &str = "报告已保存，辖区派出所值班民警已收到，会第一时间处置。";
+pub const REPORT_REPEATED: &str = "这份报告此前已经收到，没有重复提交。";
+pub const REPORT_RECEIPT: &str = "回执编号";
+pub const REPORT_RECEIPT_HINT: &str = "请记下回执编号，凭它可以查询处理进度。";
+pub const REPORT_ANOTHER: &str = "再报告一件";
+pub const REPORT_STATUS_TITLE: &str = "查询报告进度";
+pub const REPORT_STATUS_QUERY: &str = "查询";
+pub const REPORT_STATUS_NOT_FOUND: &str = "没有找到这个回执编号，请核对后重新输入";
+pub const REPORT_STATUS_AT: &str = "进度更新时间";
+pub const URGENCY: &str = "紧急程度";
+pub const STEP: &str = "进度";
+pub const REPORTED_AT: &str = "报告时间";
+pub const LATE_REPORT: &str = "迟报";
+pub const LATE_RESPONSE: &str = "超时未受理";
+pub const JUST_NOW: &str = "刚刚";
+pub const MINUTES_AGO: &str = "分钟前";
+pub const HOURS_AGO: &str = "小时前";
+pub const DAYS_AGO: &str = "天前";
+pub const NO_REPORTS: &str = "暂无报告";
+pub const REPORT_LIVE: &str = "新报告和进度变化会自动显示，无需刷新页面";
+pub const REPORT_CHILD: &str = "儿童";
+pub const REPORTER: &str = "报告人";
+pub const REPORT_CHANNEL: &str = "报告方式";
+pub const TIMELINE: &str = "处理经过";
+pub const CASE_KIND: &str = "案件类型";
+pub const LIKELY_CASE_KIND: &str = "可能的案件类型";
+pub const ACTIONS_MISSING: &str = "尚需记录的必要措施";
+pub const ACTIONS_DONE: &str = "已记录的措施";
+pub const RELEASE_RADIUS: &str = "失踪信息发布范围";
+pub const KM: &str = "公里";
+pub const HANDED_OVER_AT: &str = "通报时间";
+pub const ASSESSMENT_DUE: &str = "乡镇（街道）评估期限";
+pub const DUTY_DESK: &str = "值班处置";
+pub const STEP_ACCEPT: &str = "受理";
+pub const STEP_DISPATCH: &str = "出警";
+pub const STEP_ARRIVE: &str = "到达现场";
+pub const STEP_DISPOSE: &str = "处置完毕";
+pub const STEP_HAND_OVER: &str = "通报乡镇（街道）";
+pub const RECORD_ACTION: &str = "记录处置措施";
+pub const DISPOSAL_ACTION: &str = "措施";
+pub const TEMPORARY_CARER: &str = "临时照料人或机构";
+pub const ACTION_NOTE: &str = "说明（书面交接时填写交接内容）";
+pub const EVENT_FILED: &str = "提交报告";
+pub const EVENT_ACTION: &str = "记录措施";
+pub const BACK_TO_REPORTS: &str = "返回报告列表";
+pub const REPORT_STALE: &str = "该报告刚被他人更新，您的操作未执行。请查看下面的最新进度后重新操作";
+pub const REPORT_CHOOSE_ACTION: &str = "请选择措施";
+pub const REPORT_CHILD_FOUND: &str = "档案中的儿童";
