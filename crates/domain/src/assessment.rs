@@ -6,6 +6,30 @@ use crate::codes::GuardianshipType;
 use chrono::{DateTime, Utc};
 
 crate::codes::code_list! {
+    /// Who takes part in an assessment ([S] 二(四)): the township with civil affairs and the
+    /// police, helped by the village committee, schools, medical institutions, relatives and
+    /// social workers.
+    Party {
+        Township = "township", "乡镇政府（街道办事处）";
+        CivilAffairs = "civil_affairs", "民政部门";
+        Police = "police", "公安机关";
+        VillageCommittee = "village_committee", "村（居）民委员会";
+        School = "school", "中小学校";
+        MedicalInstitution = "medical_institution", "医疗机构";
+        Relative = "relative", "亲属";
+        SocialWorker = "social_worker", "社会工作专业服务机构";
+    }
+}
+
+crate::codes::code_list! {
+    /// An assessment task's state.
+    AssessmentState {
+        Open = "open", "待评估";
+        Completed = "completed", "已评估";
+    }
+}
+
+crate::codes::code_list! {
     /// [S] 二(四) 安全处境: the child's safety where they are now.
     Safety {
         InDanger = "in_danger", "面临现实危险";
@@ -53,6 +77,13 @@ crate::codes::code_list! {
         LivingAlone = "living_alone", "脱离监护单独居住生活";
         FairCareWithNeeds = "fair_care_with_needs", "监护情况一般且儿童残疾或患病";
     }
+}
+
+/// [S] 二(四): the township government or street office assesses, together with civil
+/// affairs; the district and the city may act on their lists.
+pub fn may_run_assessment(role: crate::role::Role) -> bool {
+    use crate::role::Role::*;
+    matches!(role, TownshipStaff | DistrictOfficer | CityOfficer)
 }
 
 /// [M16]: the census guardianship types graded for the assessment. No guardian, a parent

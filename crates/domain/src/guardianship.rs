@@ -46,6 +46,23 @@ impl RecordKind {
     }
 }
 
+/// [S] 二(五): the police criticise and educate, penalise and open criminal cases; the
+/// township and civil affairs, who assess the child, may record what the guardian did.
+pub fn may_record_conduct(role: crate::role::Role, kind: RecordKind) -> bool {
+    use crate::role::Role::*;
+    match kind {
+        RecordKind::Incident => matches!(role, Police | TownshipStaff | DistrictOfficer | CityOfficer),
+        _ => role == Police,
+    }
+}
+
+/// Revocation applications are followed by the township and civil affairs, who must apply
+/// when nobody else does in time ([CC] 36).
+pub fn may_follow_application(role: crate::role::Role) -> bool {
+    use crate::role::Role::*;
+    matches!(role, TownshipStaff | DistrictOfficer | CityOfficer)
+}
+
 /// One dated entry of a guardian's conduct record.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ConductRecord {

@@ -39,6 +39,21 @@ pub fn too_long(max: usize) -> String {
 pub const MEASURE_BEFORE_CASE: &str = "措施日期早于本案报告日期，请核对";
 pub const ENDED_ONLY_FOR_REFUSAL: &str = "只有“拒不履行监护职责”的行为记录可以填写恢复履行日期";
 pub const ENDED_BEFORE_START: &str = "恢复履行日期不能早于开始日期";
+pub const PARTICIPANTS_REQUIRED: &str = "请填写参与评估的单位和人员";
+pub const ASSESSMENT_DONE: &str = "该评估已完成";
+pub const OUTCOME_REQUIRED: &str = "服务完成或中止时，请填写结果";
+pub const STATE_ORDER: &str = "当前状态不能进行这一步，请刷新页面查看最新进度";
+pub const ORG_UNKNOWN: &str = "没有这个单位";
+pub const REASON_REQUIRED: &str = "不予受理或不符合条件时，请填写原因";
+pub const APPLICANT_NOT_ALLOWED: &str = "依法不能由该申请人向法院申请撤销监护人资格";
+pub const GROUNDS_REQUIRED: &str = "请选择申请所依据的撤销情形";
+pub const DATE_BEFORE_PREVIOUS_STEP: &str = "日期不能早于上一环节的日期";
+pub const NEW_GUARDIAN_REQUIRED: &str = "请填写法院另行指定的监护人";
+
+/// A ground claimed that the conduct record does not meet.
+pub fn ground_not_met(ground: &str) -> String {
+    format!("行为记录尚不足以认定“{ground}”，请先记录相关行为、措施和证据")
+}
 
 fn day(d: chrono::NaiveDate) -> String {
     d.format("%Y年%-m月%-d日").to_string()
@@ -409,3 +424,4 @@ pub const BACK_TO_REPORTS: &str = "返回报告列表";
 pub const REPORT_STALE: &str = "该报告刚被他人更新，您的操作未执行。请查看下面的最新进度后重新操作";
 pub const REPORT_CHOOSE_ACTION: &str = "请选择措施";
 pub const REPORT_CHILD_FOUND: &str = "档案中的儿童";
+pub const REPORT_SITUATIONS_SEEN: &str = "发现的情形";

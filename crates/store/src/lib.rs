@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod audit_sink;
+pub mod casework;
 pub mod children;
 pub mod db;
 pub mod error;

@@ -23,11 +23,18 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.
-const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("../migrations/sqlite/reports/0001_reports.sql"),
-    include_str!("../migrations/postgres/reports/0001_reports.sql"),
-)];
+const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        include_str!("../migrations/sqlite/reports/0001_reports.sql"),
+        include_str!("../migrations/postgres/reports/0001_reports.sql"),
+    ),
+    (
+        2,
+        include_str!("../migrations/sqlite/reports/0002_casework.sql"),
+        include_str!("../migrations/postgres/reports/0002_casework.sql"),
+    ),
+];
 
 /// Brings the registry's schema up to date.
 pub fn run(pool: &Pool) -> Result<(), StoreError> {

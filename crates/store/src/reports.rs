@@ -366,9 +366,15 @@ impl Store {
 
     /// Records that `p` viewed a report; the caller shows it only once this returns.
     pub async fn record_report_view(&self, p: &Principal, id: i64) -> Result<(), StoreError> {
+        self.record_case_view(p, "view_report", id).await
+    }
+
+    /// Records a view of a report (`view_report`) or an assessment (`view_assessment`, by
+    /// its id) in the reports' access log.
+    pub async fn record_case_view(&self, p: &Principal, action: &'static str, id: i64) -> Result<(), StoreError> {
         let actor = p.actor();
         let at = self.now();
-        let rx = self.report_writer.submit(move |c| record_access(c, at, &actor, id, "view_report", ""));
+        let rx = self.report_writer.submit(move |c| record_access(c, at, &actor, id, action, ""));
         rx.await.unwrap_or_else(|_| Err(writer_stopped()))
     }
 
@@ -767,6 +773,9 @@ fn advance_in(
             let due = rules::assessment_due(at, settings.assessment_days);
             sql.push(", handed_over_at = ").bind(at).push(", assessment_due = ").bind(due);
             detail["assessment_due"] = due.to_rfc3339().into();
+            // The township's assessment opens with the hand-over, in the same transaction.
+            let assessment = crate::casework::open_from_report(c, id, at, &desk.actor().user_name, due)?;
+            detail["assessment_id"] = assessment.into();
         }
         Step::Filed | Step::Dispatched | Step::OnScene => {}
     }

@@ -4,6 +4,7 @@
 mod harness;
 
 mod auth;
+mod casework;
 mod census;
 mod children;
 mod durability;

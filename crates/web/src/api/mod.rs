@@ -5,6 +5,7 @@
 //! cookie with the session's CSRF token in `X-CSRF-Token` on writes.
 
 pub mod admin;
+pub mod casework;
 pub mod children;
 pub mod imports;
 pub mod reports;
@@ -74,6 +75,17 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::challenge))
         .routes(routes!(reports::file_public))
         .routes(routes!(reports::status))
+        .routes(routes!(casework::list, casework::open))
+        .routes(routes!(casework::get))
+        .routes(routes!(casework::complete))
+        .routes(routes!(casework::add_service))
+        .routes(routes!(casework::move_service))
+        .routes(routes!(casework::add_referral))
+        .routes(routes!(casework::referrals))
+        .routes(routes!(casework::decide_referral))
+        .routes(routes!(casework::add_conduct))
+        .routes(routes!(casework::file_application))
+        .routes(routes!(casework::move_application))
         .split_for_parts();
     let doc = api.clone();
     let router = router

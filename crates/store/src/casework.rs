@@ -1,0 +1,889 @@
+//! Casework after the police hand a case over (评估帮扶, 监护干预): the township's
+//! assessment, the assistance plan (services and referrals), the guardian's conduct record
+//! with the revocation grounds it meets, and revocation applications to the new guardian.
+//!
+//! Kept in the reports' database and written by the same group-commit writer, so a
+//! hand-over and the assessment it opens are one transaction. Every read and write is
+//! scoped to the caller's region in the query (the police, townships and civil affairs);
+//! a case outside it answers exactly like a missing one.
+
+use crate::db::{Conn, Row, Sql};
+use crate::error::StoreError;
+use crate::group_commit::writer_stopped;
+use crate::users::Principal;
+use crate::{Store, children::push_scope_on};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use shouhu_domain::assessment::{
+    self as rules, Answers, AssessmentState, AssistanceKind, ChildFacts, Party, ReferralState, Risk, RiskLevel,
+    RiskReason, ServiceKind, ServiceStatus,
+};
+use shouhu_domain::codes::Relation;
+use shouhu_domain::error::FieldErrors;
+use shouhu_domain::guardianship::{
+    self as g, Applicant, ApplicantRule, ApplicationState, Conduct, ConductRecord, Ground, GroundFinding, RecordKind,
+};
+use shouhu_domain::msg;
+use shouhu_domain::role::Scope;
+
+/// Someone who took part in an assessment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Participant {
+    pub party: Party,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssessmentSummary {
+    pub id: i64,
+    pub report_id: Option<i64>,
+    pub child_id: Option<i64>,
+    pub village_code: String,
+    pub village_name: String,
+    pub opened_at: DateTime<Utc>,
+    pub due_at: DateTime<Utc>,
+    pub state: AssessmentState,
+    pub overdue: bool,
+    pub risk_level: Option<RiskLevel>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Service {
+    pub id: i64,
+    pub kind: ServiceKind,
+    /// Bought from a social-work agency, rather than a mass organisation's care service.
+    pub purchased: bool,
+    pub provider: String,
+    pub start_date: NaiveDate,
+    pub status: ServiceStatus,
+    pub outcome: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Referral {
+    pub id: i64,
+    pub kind: AssistanceKind,
+    pub receiving_org_id: i64,
+    pub note: Option<String>,
+    pub state: ReferralState,
+    pub reason: Option<String>,
+    pub sent_at: DateTime<Utc>,
+    pub decided_at: Option<DateTime<Utc>>,
+}
+
+/// A conduct record with who the guardian was and who recorded it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GuardianEntry {
+    /// Which guardian: father, mother, the entrusted carer, by name.
+    pub guardian: String,
+    #[serde(flatten)]
+    pub record: ConductRecord,
+    pub recorded_by: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The guardian appointed by the court after a revocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewGuardian {
+    pub name: String,
+    #[serde(default)]
+    pub relation: Option<Relation>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Application {
+    pub id: i64,
+    pub applicant: Applicant,
+    pub applicant_name: String,
+    pub grounds: Vec<Ground>,
+    pub court: String,
+    pub filed_on: NaiveDate,
+    pub state: ApplicationState,
+    pub hearing_on: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    pub new_guardian: Option<NewGuardian>,
+    /// Maintenance the former guardian still owes ([UPL] 108, [CC] 37).
+    pub maintenance_owed: Option<String>,
+    pub version: i64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AssessmentDetail {
+    #[serde(flatten)]
+    pub summary: AssessmentSummary,
+    pub participants: Vec<Participant>,
+    pub answers: Option<Answers>,
+    pub risk_reasons: Vec<RiskReason>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub completed_by: Option<String>,
+    pub services: Vec<Service>,
+    pub referrals: Vec<Referral>,
+    pub conduct: Vec<GuardianEntry>,
+    /// What the conduct record meets or approaches, met first.
+    pub grounds: Vec<GroundFinding>,
+    pub applications: Vec<Application>,
+}
+
+/// A new entry of the conduct record, as submitted.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewConduct {
+    pub guardian: String,
+    pub date: NaiveDate,
+    pub kind: RecordKind,
+    pub conduct: Conduct,
+    #[serde(default)]
+    pub serious_harm: bool,
+    #[serde(default)]
+    pub child_without_means: bool,
+    #[serde(default)]
+    pub refused_to_entrust: bool,
+    #[serde(default)]
+    pub ended: Option<NaiveDate>,
+    pub evidence: String,
+}
+
+/// A revocation application, as submitted.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewApplication {
+    pub applicant: Applicant,
+    pub applicant_name: String,
+    /// The grounds relied on; each must be met by the conduct record.
+    pub grounds: Vec<Ground>,
+    pub court: String,
+    pub filed_on: NaiveDate,
+}
+
+/// A step of an application, as submitted.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationStep {
+    pub state: ApplicationState,
+    pub version: i64,
+    /// The day of the hearing or the decision (today if left out).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// Required for `guardian_appointed`.
+    #[serde(default)]
+    pub new_guardian: Option<NewGuardian>,
+    #[serde(default)]
+    pub maintenance_owed: Option<String>,
+}
+
+const SUMMARY_COLUMNS: &str = "a.id, a.report_id, a.child_id, a.village_code, a.opened_at, a.due_at, a.state, a.risk_level, a.completed_at, a.version";
+
+fn bad(what: &str) -> StoreError {
+    StoreError::Backend(format!("unknown {what} in casework"))
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> StoreError {
+    let mut errs = FieldErrors::default();
+    errs.add(field, message);
+    StoreError::Invalid(errs)
+}
+
+/// The region whose cases a user sees: the police, townships and civil affairs.
+fn case_scope(p: &Principal) -> Scope {
+    if shouhu_domain::report::may_see_area_reports(p.role) {
+        Scope::Region(p.region_code.clone())
+    } else {
+        Scope::Nothing
+    }
+}
+
+fn short_text(errs: &mut FieldErrors, field: &str, v: &str, max: usize) -> String {
+    let t = v.trim().to_string();
+    if t.is_empty() {
+        errs.add(field, msg::REQUIRED);
+    } else if t.chars().count() > max {
+        errs.add(field, msg::too_long(max));
+    }
+    t
+}
+
+impl Store {
+    fn assessment_summary(&self, r: &dyn Row) -> Result<AssessmentSummary, StoreError> {
+        let village_code = r.text(3)?;
+        let due_at = r.ts(5)?;
+        let completed_at = r.opt_ts(8)?;
+        Ok(AssessmentSummary {
+            id: r.i64(0)?,
+            report_id: r.opt_i64(1)?,
+            child_id: r.opt_i64(2)?,
+            village_name: self.regions.path_name(&village_code),
+            village_code,
+            opened_at: r.ts(4)?,
+            due_at,
+            state: AssessmentState::parse(&r.text(6)?).ok_or_else(|| bad("state"))?,
+            overdue: rules::assessment_overdue(due_at, completed_at, self.now()),
+            risk_level: r.opt_text(7)?.and_then(|l| RiskLevel::parse(&l)),
+            version: r.i64(9)?,
+        })
+    }
+
+    /// Open and recent assessments of the caller's region, the most pressing (open, then
+    /// by deadline) first.
+    pub fn list_assessments(&self, p: &Principal, open_only: bool) -> Result<Vec<AssessmentSummary>, StoreError> {
+        let scope = case_scope(p);
+        self.reports.read(|c| {
+            let mut sql = Sql::new(&format!("SELECT {SUMMARY_COLUMNS} FROM assessments a WHERE 1 = 1"));
+            push_scope_on(&mut sql, &scope, "a.");
+            if open_only {
+                sql.push(" AND a.state = 'open'");
+            }
+            sql.push(" ORDER BY a.state DESC, a.due_at, a.id LIMIT 500");
+            c.query(&sql.text, &sql.params, |r| self.assessment_summary(r))
+        })
+    }
+
+    /// An assessment with its plan, the conduct record and the grounds it meets.
+    pub fn assessment_detail(&self, p: &Principal, id: i64) -> Result<AssessmentDetail, StoreError> {
+        let scope = case_scope(p);
+        let today = self.today();
+        self.reports.read(|c| self.load_assessment(c, &scope, id, today))
+    }
+
+    fn load_assessment(
+        &self,
+        c: &mut Conn<'_, '_>,
+        scope: &Scope,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<AssessmentDetail, StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {SUMMARY_COLUMNS}, a.participants, a.answers, a.risk_reasons, a.completed_by FROM assessments a WHERE a.id = "
+        ));
+        sql.bind(id);
+        push_scope_on(&mut sql, scope, "a.");
+        let mut d = c
+            .query_opt(&sql.text, &sql.params, |r| {
+                let summary = self.assessment_summary(r)?;
+                let reasons: Vec<String> =
+                    r.opt_text(12)?.map(|t| serde_json::from_str(&t)).transpose()?.unwrap_or_default();
+                Ok(AssessmentDetail {
+                    completed_at: r.opt_ts(8)?,
+                    summary,
+                    participants: serde_json::from_str(&r.text(10)?)?,
+                    answers: r.opt_text(11)?.map(|t| serde_json::from_str(&t)).transpose()?,
+                    risk_reasons: reasons.iter().filter_map(|c| RiskReason::parse(c)).collect(),
+                    completed_by: r.opt_text(13)?,
+                    services: Vec::new(),
+                    referrals: Vec::new(),
+                    conduct: Vec::new(),
+                    grounds: Vec::new(),
+                    applications: Vec::new(),
+                })
+            })?
+            .ok_or(StoreError::NotFound)?;
+        d.services = c.query(
+            "SELECT id, kind, provider, start_date, status, outcome FROM services WHERE assessment_id = $1 ORDER BY id",
+            &[id.into()],
+            |r| {
+                let kind = ServiceKind::parse(&r.text(1)?).ok_or_else(|| bad("service"))?;
+                Ok(Service {
+                    id: r.i64(0)?,
+                    kind,
+                    purchased: rules::is_purchased_service(kind),
+                    provider: r.text(2)?,
+                    start_date: r.opt_date(3)?.ok_or_else(|| bad("start date"))?,
+                    status: ServiceStatus::parse(&r.text(4)?).ok_or_else(|| bad("status"))?,
+                    outcome: r.opt_text(5)?,
+                })
+            },
+        )?;
+        d.referrals = c.query(
+            "SELECT id, kind, receiving_org_id, note, state, reason, sent_at, decided_at FROM referrals \
+             WHERE assessment_id = $1 ORDER BY id",
+            &[id.into()],
+            referral_from_row,
+        )?;
+        d.conduct = load_conduct(c, id)?;
+        let records: Vec<ConductRecord> = d.conduct.iter().map(|e| e.record.clone()).collect();
+        d.grounds = g::evaluate_grounds(&records, today);
+        d.applications = c.query(
+            "SELECT id, applicant, applicant_name, grounds, court, filed_on, state, hearing_on, decided_on, new_guardian, \
+             maintenance_owed, version FROM revocation_applications WHERE assessment_id = $1 ORDER BY id",
+            &[id.into()],
+            application_from_row,
+        )?;
+        Ok(d)
+    }
+
+    /// Opens an assessment directly, for a child of the township's ledger ([S] 二(四) starts
+    /// from the police's notice, but a township that learns of a child at risk need not wait).
+    pub async fn open_assessment(&self, p: &Principal, child_id: i64) -> Result<i64, StoreError> {
+        if !rules::may_run_assessment(p.role) {
+            return Err(StoreError::Forbidden);
+        }
+        let store = self.clone();
+        let scope = p.scope();
+        let child = tokio::task::spawn_blocking(move || store.get_child(&scope, child_id))
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))??;
+        let (at, who) = (self.now(), p.actor().user_name);
+        let due = shouhu_domain::report::assessment_due(at, self.report_settings.assessment_days);
+        let rx = self.report_writer.submit(move |c| {
+            c.query_opt(
+                "INSERT INTO assessments (report_id, child_id, district_code, village_code, opened_at, opened_by, due_at, \
+                 state, participants, version) VALUES (NULL, $1, $2, $3, $4, $5, $6, 'open', '[]', 1) RETURNING id",
+                &[
+                    child.id.into(),
+                    child.district_code.as_str().into(),
+                    child.file.village_code.as_str().into(),
+                    at.into(),
+                    who.into(),
+                    due.into(),
+                ],
+                |r| r.i64(0),
+            )?
+            .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// What the child's file tells the risk rules; nothing when the child is not registered
+    /// or (for this user) not visible.
+    pub fn child_facts(&self, p: &Principal, child_id: Option<i64>) -> ChildFacts {
+        let Some(id) = child_id else { return ChildFacts::default() };
+        match self.get_child(&p.scope(), id) {
+            Ok(c) => ChildFacts {
+                age: c.derived.age,
+                disabled_or_ill: matches!(
+                    c.file.health,
+                    Some(shouhu_domain::codes::Health::Disabled | shouhu_domain::codes::Health::Ill)
+                ),
+                living_alone: c.file.lives_alone,
+            },
+            Err(_) => ChildFacts::default(),
+        }
+    }
+
+    /// Records the assessment's answers and participants and derives its risk level.
+    pub async fn complete_assessment(
+        &self,
+        p: &Principal,
+        id: i64,
+        version: i64,
+        answers: Answers,
+        participants: Vec<Participant>,
+        facts: ChildFacts,
+    ) -> Result<Risk, StoreError> {
+        if !rules::may_run_assessment(p.role) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errs = FieldErrors::default();
+        if participants.is_empty() {
+            errs.add("participants", msg::PARTICIPANTS_REQUIRED);
+        }
+        let participants: Vec<Participant> = participants
+            .into_iter()
+            .enumerate()
+            .map(|(i, x)| Participant {
+                party: x.party,
+                name: short_text(&mut errs, &format!("participants.{i}.name"), &x.name, 100),
+            })
+            .collect();
+        errs.into_result(()).map_err(StoreError::Invalid)?;
+        let risk = rules::risk_level(&answers, &facts);
+        let (scope, at, who, r) = (case_scope(p), self.now(), p.actor().user_name, risk.clone());
+        let rx = self.report_writer.submit(move |c| {
+            let (state, current) = assessment_state(c, &scope, id)?;
+            if current != version {
+                return Err(StoreError::Stale { current });
+            }
+            if state != AssessmentState::Open {
+                return Err(StoreError::State(msg::ASSESSMENT_DONE));
+            }
+            let reasons: Vec<&str> = r.reasons.iter().map(|x| x.code()).collect();
+            c.exec(
+                "UPDATE assessments SET state = 'completed', answers = $1, participants = $2, risk_level = $3, \
+                 risk_reasons = $4, completed_at = $5, completed_by = $6, version = version + 1 WHERE id = $7 AND version = $8",
+                &[
+                    serde_json::to_string(&answers)?.into(),
+                    serde_json::to_string(&participants)?.into(),
+                    r.level.code().into(),
+                    serde_json::to_string(&reasons)?.into(),
+                    at.into(),
+                    who.into(),
+                    id.into(),
+                    version.into(),
+                ],
+            )?;
+            Ok(())
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))?;
+        Ok(risk)
+    }
+
+    /// Adds a service to the plan.
+    pub async fn add_service(
+        &self,
+        p: &Principal,
+        id: i64,
+        kind: ServiceKind,
+        provider: &str,
+        start_date: NaiveDate,
+    ) -> Result<i64, StoreError> {
+        if !rules::may_run_assessment(p.role) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errs = FieldErrors::default();
+        let provider = short_text(&mut errs, "provider", provider, 100);
+        errs.into_result(()).map_err(StoreError::Invalid)?;
+        let (scope, at, who) = (case_scope(p), self.now(), p.actor().user_name);
+        let rx = self.report_writer.submit(move |c| {
+            assessment_state(c, &scope, id)?;
+            c.query_opt(
+                "INSERT INTO services (assessment_id, kind, provider, start_date, status, updated_at, updated_by) \
+                 VALUES ($1, $2, $3, $4, 'planned', $5, $6) RETURNING id",
+                &[id.into(), kind.code().into(), provider.into(), start_date.into(), at.into(), who.into()],
+                |r| r.i64(0),
+            )?
+            .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// Moves a service on (planned → in progress → completed, or stopped), with its outcome.
+    pub async fn move_service(
+        &self,
+        p: &Principal,
+        id: i64,
+        service_id: i64,
+        to: ServiceStatus,
+        outcome: Option<String>,
+    ) -> Result<(), StoreError> {
+        if !rules::may_run_assessment(p.role) {
+            return Err(StoreError::Forbidden);
+        }
+        let outcome = outcome.map(|o| o.trim().to_string()).filter(|o| !o.is_empty());
+        if matches!(to, ServiceStatus::Completed | ServiceStatus::Stopped) && outcome.is_none() {
+            return Err(invalid("outcome", msg::OUTCOME_REQUIRED));
+        }
+        let (scope, at, who) = (case_scope(p), self.now(), p.actor().user_name);
+        let rx = self.report_writer.submit(move |c| {
+            assessment_state(c, &scope, id)?;
+            let from = c
+                .query_opt(
+                    "SELECT status FROM services WHERE id = $1 AND assessment_id = $2",
+                    &[service_id.into(), id.into()],
+                    |r| r.text(0),
+                )?
+                .and_then(|s| ServiceStatus::parse(&s))
+                .ok_or(StoreError::NotFound)?;
+            if !rules::may_move_service(from, to) {
+                return Err(StoreError::State(msg::STATE_ORDER));
+            }
+            c.exec(
+                "UPDATE services SET status = $1, outcome = COALESCE($2, outcome), updated_at = $3, updated_by = $4 WHERE id = $5",
+                &[to.code().into(), outcome.into(), at.into(), who.into(), service_id.into()],
+            )?;
+            Ok(())
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// Refers the family to social assistance run by `receiving_org_id`.
+    pub async fn add_referral(
+        &self,
+        p: &Principal,
+        id: i64,
+        kind: AssistanceKind,
+        receiving_org_id: i64,
+        note: Option<String>,
+    ) -> Result<i64, StoreError> {
+        if !rules::may_run_assessment(p.role) {
+            return Err(StoreError::Forbidden);
+        }
+        let store = self.clone();
+        let org = tokio::task::spawn_blocking(move || store.get_org(receiving_org_id))
+            .await
+            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        if org.is_err() {
+            return Err(invalid("receiving_org_id", msg::ORG_UNKNOWN));
+        }
+        let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        let (scope, at) = (case_scope(p), self.now());
+        let rx = self.report_writer.submit(move |c| {
+            assessment_state(c, &scope, id)?;
+            c.query_opt(
+                "INSERT INTO referrals (assessment_id, kind, receiving_org_id, note, state, sent_at) \
+                 VALUES ($1, $2, $3, $4, 'sent', $5) RETURNING id",
+                &[id.into(), kind.code().into(), receiving_org_id.into(), note.into(), at.into()],
+                |r| r.i64(0),
+            )?
+            .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// Referrals waiting for the caller's organisation.
+    pub fn referrals_for_org(&self, p: &Principal) -> Result<Vec<Referral>, StoreError> {
+        self.reports.read(|c| {
+            c.query(
+                "SELECT id, kind, receiving_org_id, note, state, reason, sent_at, decided_at FROM referrals \
+                 WHERE receiving_org_id = $1 ORDER BY id DESC LIMIT 500",
+                &[p.org_id.into()],
+                referral_from_row,
+            )
+        })
+    }
+
+    /// The receiving organisation accepts or declines a referral (with a reason), and later
+    /// grants or refuses the assistance. Only that organisation may; to anyone else the
+    /// referral does not exist.
+    pub async fn decide_referral(
+        &self,
+        p: &Principal,
+        referral_id: i64,
+        to: ReferralState,
+        reason: Option<String>,
+    ) -> Result<(), StoreError> {
+        let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        if rules::needs_reason(to) && reason.is_none() {
+            return Err(invalid("reason", msg::REASON_REQUIRED));
+        }
+        let (org, at, who) = (p.org_id, self.now(), p.actor().user_name);
+        let rx = self.report_writer.submit(move |c| {
+            let from = c
+                .query_opt(
+                    "SELECT state FROM referrals WHERE id = $1 AND receiving_org_id = $2",
+                    &[referral_id.into(), org.into()],
+                    |r| r.text(0),
+                )?
+                .and_then(|s| ReferralState::parse(&s))
+                .ok_or(StoreError::NotFound)?;
+            if !rules::may_move_referral(from, to) {
+                return Err(StoreError::State(msg::STATE_ORDER));
+            }
+            c.exec(
+                "UPDATE referrals SET state = $1, reason = COALESCE($2, reason), decided_at = $3, decided_by = $4 WHERE id = $5",
+                &[to.code().into(), reason.into(), at.into(), who.into(), referral_id.into()],
+            )?;
+            Ok(())
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// Adds an entry to the guardian's conduct record: incidents by those who assess,
+    /// measures by the police; evidence always, and no measure before the case began.
+    pub async fn add_conduct(&self, p: &Principal, id: i64, entry: NewConduct) -> Result<i64, StoreError> {
+        if !g::may_record_conduct(p.role, entry.kind) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errs = FieldErrors::default();
+        let guardian = short_text(&mut errs, "guardian", &entry.guardian, 100);
+        errs.into_result(()).map_err(StoreError::Invalid)?;
+        let (scope, at, who, org, today) = (case_scope(p), self.now(), p.actor().user_name, p.org_id, self.today());
+        let rx = self.report_writer.submit(move |c| {
+            let opened = assessment_opened(c, &scope, id)?;
+            let record = ConductRecord {
+                id: 0,
+                date: entry.date,
+                kind: entry.kind,
+                conduct: entry.conduct,
+                serious_harm: entry.serious_harm,
+                child_without_means: entry.child_without_means,
+                refused_to_entrust: entry.refused_to_entrust,
+                ended: entry.ended,
+                evidence: entry.evidence,
+            };
+            let r = g::check_record(record, Some(opened), today).map_err(StoreError::Invalid)?;
+            c.query_opt(
+                "INSERT INTO conduct_records (assessment_id, guardian, on_date, kind, conduct, serious_harm, \
+                 child_without_means, refused_to_entrust, ended, evidence, recorded_at, recorded_by, org_id) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                &[
+                    id.into(),
+                    guardian.into(),
+                    r.date.into(),
+                    r.kind.code().into(),
+                    r.conduct.code().into(),
+                    r.serious_harm.into(),
+                    r.child_without_means.into(),
+                    r.refused_to_entrust.into(),
+                    r.ended.into(),
+                    r.evidence.into(),
+                    at.into(),
+                    who.into(),
+                    org.into(),
+                ],
+                |row| row.i64(0),
+            )?
+            .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// Records a revocation application: only by an applicant the law allows, only on
+    /// grounds the conduct record meets, filed no earlier than the case and not in the future.
+    pub async fn file_application(&self, p: &Principal, id: i64, a: NewApplication) -> Result<i64, StoreError> {
+        if !g::may_follow_application(p.role) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errs = FieldErrors::default();
+        if !g::may_apply(a.applicant, ApplicantRule::default()) {
+            errs.add("applicant", msg::APPLICANT_NOT_ALLOWED);
+        }
+        let name = short_text(&mut errs, "applicant_name", &a.applicant_name, 100);
+        let court = short_text(&mut errs, "court", &a.court, 100);
+        if a.grounds.is_empty() {
+            errs.add("grounds", msg::GROUNDS_REQUIRED);
+        }
+        let today = self.today();
+        if a.filed_on > today {
+            errs.add("filed_on", msg::DATE_IN_FUTURE);
+        }
+        errs.into_result(()).map_err(StoreError::Invalid)?;
+        let (scope, at) = (case_scope(p), self.now());
+        let rx = self.report_writer.submit(move |c| {
+            let opened = assessment_opened(c, &scope, id)?;
+            let mut errs = FieldErrors::default();
+            if a.filed_on < opened {
+                errs.add("filed_on", msg::MEASURE_BEFORE_CASE);
+            }
+            let records: Vec<ConductRecord> = load_conduct(c, id)?.into_iter().map(|e| e.record).collect();
+            let findings = g::evaluate_grounds(&records, today);
+            for (i, ground) in a.grounds.iter().enumerate() {
+                if !findings.iter().any(|f| f.ground == *ground && f.met) {
+                    errs.add(format!("grounds.{i}"), msg::ground_not_met(ground.label()));
+                }
+            }
+            errs.into_result(()).map_err(StoreError::Invalid)?;
+            let grounds: Vec<&str> = a.grounds.iter().map(|x| x.code()).collect();
+            c.query_opt(
+                "INSERT INTO revocation_applications (assessment_id, applicant, applicant_name, grounds, court, filed_on, \
+                 state, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, 'filed', $7, 1) RETURNING id",
+                &[
+                    id.into(),
+                    a.applicant.code().into(),
+                    name.into(),
+                    grounds.join(",").into(),
+                    court.into(),
+                    a.filed_on.into(),
+                    at.into(),
+                ],
+                |r| r.i64(0),
+            )?
+            .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// Moves an application on with the court. The appointment of a new guardian is written
+    /// to the child's file first (with history, source `revocation:{id}`), then recorded here,
+    /// so a failure in between leaves the application where it was, to be done again.
+    pub async fn move_application(
+        &self,
+        p: &Principal,
+        id: i64,
+        application_id: i64,
+        step: ApplicationStep,
+    ) -> Result<(), StoreError> {
+        if !g::may_follow_application(p.role) {
+            return Err(StoreError::Forbidden);
+        }
+        let today = self.today();
+        let date = step.date.unwrap_or(today);
+        if date > today {
+            return Err(invalid("date", msg::DATE_IN_FUTURE));
+        }
+        let scope = case_scope(p);
+        let store = self.clone();
+        let (sc, pp) = (scope.clone(), p.clone());
+        let (current, child_id) = tokio::task::spawn_blocking(move || {
+            let d = store.reports.read(|c| store.load_assessment(c, &sc, id, today))?;
+            let a = d.applications.into_iter().find(|a| a.id == application_id).ok_or(StoreError::NotFound)?;
+            Ok::<_, StoreError>((a, d.summary.child_id.map(|c| (c, pp))))
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))??;
+        if current.version != step.version {
+            return Err(StoreError::Stale { current: current.version });
+        }
+        if !g::may_move_application(current.state, step.state) {
+            return Err(StoreError::State(msg::STATE_ORDER));
+        }
+        if step.state == ApplicationState::Heard && date < current.filed_on
+            || matches!(step.state, ApplicationState::Revoked | ApplicationState::Rejected)
+                && date < current.hearing_on.unwrap_or(current.filed_on)
+        {
+            return Err(invalid("date", msg::DATE_BEFORE_PREVIOUS_STEP));
+        }
+        let new_guardian = match (step.state, step.new_guardian) {
+            (ApplicationState::GuardianAppointed, None) => {
+                return Err(invalid("new_guardian", msg::NEW_GUARDIAN_REQUIRED));
+            }
+            (ApplicationState::GuardianAppointed, Some(mut ng)) => {
+                let mut errs = FieldErrors::default();
+                ng.name = short_text(&mut errs, "new_guardian.name", &ng.name, 100);
+                errs.into_result(()).map_err(StoreError::Invalid)?;
+                Some(ng)
+            }
+            (_, _) => None,
+        };
+        if let (Some(ng), Some((child, pp))) = (&new_guardian, child_id) {
+            let store = self.clone();
+            let ng = ng.clone();
+            tokio::task::spawn_blocking(move || store.appoint_guardian(&pp, child, application_id, &ng))
+                .await
+                .map_err(|e| StoreError::Backend(e.to_string()))??;
+        }
+        let at = self.now();
+        let maintenance = step.maintenance_owed.map(|m| m.trim().to_string()).filter(|m| !m.is_empty());
+        let to = step.state;
+        let rx = self.report_writer.submit(move |c| {
+            let mut sql = Sql::new("UPDATE revocation_applications SET state = ");
+            sql.bind(to.code()).push(", updated_at = ").bind(at).push(", version = version + 1");
+            match to {
+                ApplicationState::Heard => {
+                    sql.push(", hearing_on = ").bind(date);
+                }
+                ApplicationState::Revoked | ApplicationState::Rejected => {
+                    sql.push(", decided_on = ").bind(date);
+                }
+                _ => {}
+            }
+            if let Some(ng) = &new_guardian {
+                sql.push(", new_guardian = ").bind(serde_json::to_string(ng)?);
+            }
+            if let Some(m) = maintenance {
+                sql.push(", maintenance_owed = ").bind(m);
+            }
+            sql.push(" WHERE id = ").bind(application_id).push(" AND assessment_id = ").bind(id);
+            sql.push(" AND version = ").bind(step.version);
+            if c.exec(&sql.text, &sql.params)? != 1 {
+                return Err(StoreError::Stale { current: step.version + 1 });
+            }
+            Ok(())
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// Writes the court's new guardian into the child's file, with history.
+    fn appoint_guardian(
+        &self,
+        p: &Principal,
+        child: i64,
+        application_id: i64,
+        ng: &NewGuardian,
+    ) -> Result<(), StoreError> {
+        let actor = p.actor();
+        let rec = self.get_child(&actor.scope, child)?;
+        let mut file = rec.file.clone();
+        file.entrusted_guardian = Some(shouhu_domain::child::EntrustedGuardian {
+            name: ng.name.clone(),
+            phone: ng.phone.clone(),
+            relation: ng.relation,
+            address: ng.address.clone(),
+            ..Default::default()
+        });
+        self.update_child(&actor, child, rec.version, file, &format!("revocation:{application_id}"))?;
+        Ok(())
+    }
+}
+
+fn referral_from_row(r: &dyn Row) -> Result<Referral, StoreError> {
+    Ok(Referral {
+        id: r.i64(0)?,
+        kind: AssistanceKind::parse(&r.text(1)?).ok_or_else(|| bad("assistance"))?,
+        receiving_org_id: r.i64(2)?,
+        note: r.opt_text(3)?,
+        state: ReferralState::parse(&r.text(4)?).ok_or_else(|| bad("referral state"))?,
+        reason: r.opt_text(5)?,
+        sent_at: r.ts(6)?,
+        decided_at: r.opt_ts(7)?,
+    })
+}
+
+fn application_from_row(r: &dyn Row) -> Result<Application, StoreError> {
+    Ok(Application {
+        id: r.i64(0)?,
+        applicant: Applicant::parse(&r.text(1)?).ok_or_else(|| bad("applicant"))?,
+        applicant_name: r.text(2)?,
+        grounds: r.text(3)?.split(',').filter_map(Ground::parse).collect(),
+        court: r.text(4)?,
+        filed_on: r.opt_date(5)?.ok_or_else(|| bad("filed_on"))?,
+        state: ApplicationState::parse(&r.text(6)?).ok_or_else(|| bad("application state"))?,
+        hearing_on: r.opt_date(7)?,
+        decided_on: r.opt_date(8)?,
+        new_guardian: r.opt_text(9)?.map(|t| serde_json::from_str(&t)).transpose()?,
+        maintenance_owed: r.opt_text(10)?,
+        version: r.i64(11)?,
+    })
+}
+
+fn load_conduct(c: &mut Conn<'_, '_>, id: i64) -> Result<Vec<GuardianEntry>, StoreError> {
+    c.query(
+        "SELECT id, guardian, on_date, kind, conduct, serious_harm, child_without_means, refused_to_entrust, ended, \
+         evidence, recorded_by, recorded_at FROM conduct_records WHERE assessment_id = $1 ORDER BY on_date, id",
+        &[id.into()],
+        |r| {
+            Ok(GuardianEntry {
+                guardian: r.text(1)?,
+                record: ConductRecord {
+                    id: r.i64(0)?,
+                    date: r.opt_date(2)?.ok_or_else(|| bad("date"))?,
+                    kind: RecordKind::parse(&r.text(3)?).ok_or_else(|| bad("record kind"))?,
+                    conduct: Conduct::parse(&r.text(4)?).ok_or_else(|| bad("conduct"))?,
+                    serious_harm: r.bool(5)?,
+                    child_without_means: r.bool(6)?,
+                    refused_to_entrust: r.bool(7)?,
+                    ended: r.opt_date(8)?,
+                    evidence: r.text(9)?,
+                },
+                recorded_by: r.text(10)?,
+                recorded_at: r.ts(11)?,
+            })
+        },
+    )
+}
+
+/// The state and version of an assessment inside the scope.
+fn assessment_state(c: &mut Conn<'_, '_>, scope: &Scope, id: i64) -> Result<(AssessmentState, i64), StoreError> {
+    let mut sql = Sql::new("SELECT a.state, a.version FROM assessments a WHERE a.id = ");
+    sql.bind(id);
+    push_scope_on(&mut sql, scope, "a.");
+    c.query_opt(&sql.text, &sql.params, |r| {
+        Ok((AssessmentState::parse(&r.text(0)?).ok_or_else(|| bad("state"))?, r.i64(1)?))
+    })?
+    .ok_or(StoreError::NotFound)
+}
+
+/// The day (in China) an assessment's case began: measures and applications cannot predate it.
+fn assessment_opened(c: &mut Conn<'_, '_>, scope: &Scope, id: i64) -> Result<NaiveDate, StoreError> {
+    let mut sql = Sql::new(
+        "SELECT COALESCE(r.reported_at, a.opened_at) FROM assessments a LEFT JOIN reports r ON r.id = a.report_id WHERE a.id = ",
+    );
+    sql.bind(id);
+    push_scope_on(&mut sql, scope, "a.");
+    let at = c.query_opt(&sql.text, &sql.params, |r| r.ts(0))?.ok_or(StoreError::NotFound)?;
+    Ok(shouhu_domain::clock::china_date(at))
+}
+
+/// Opens the township's assessment for a report the police hand over, in the hand-over's
+/// own transaction ([S] 二(三)–(四)).
+pub(crate) fn open_from_report(
+    c: &mut Conn<'_, '_>,
+    report_id: i64,
+    at: DateTime<Utc>,
+    who: &str,
+    due: DateTime<Utc>,
+) -> Result<i64, StoreError> {
+    c.query_opt(
+        "INSERT INTO assessments (report_id, child_id, district_code, village_code, opened_at, opened_by, due_at, state, \
+         participants, version) SELECT id, child_id, district_code, village_code, $1, $2, $3, 'open', '[]', 1 \
+         FROM reports WHERE id = $4 RETURNING id",
+        &[at.into(), who.into(), due.into(), report_id.into()],
+        |r| r.i64(0),
+    )?
+    .ok_or(StoreError::NotFound)
+}

@@ -1,0 +1,246 @@
+//! Assessment, assistance and guardianship intervention over JSON (评估帮扶, 监护干预).
+//! Every change answers with the assessment as the caller now sees it.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::body::{ApiJson, IdPath, QueryParams};
+use crate::error::{ApiErrorBody, ApiResult};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Deserialize;
+use shouhu_domain::assessment::{Answers, AssistanceKind, ReferralState, ServiceKind, ServiceStatus};
+use shouhu_store::casework::{
+    ApplicationStep, AssessmentDetail, AssessmentSummary, NewApplication, NewConduct, Participant, Referral,
+};
+use utoipa::{IntoParams, ToSchema};
+
+async fn detail(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<Json<AssessmentDetail>> {
+    let p = user.principal.clone();
+    Ok(Json(state.run(move |s| s.assessment_detail(&p, id)).await?))
+}
+
+async fn created(state: &AppState, user: &CurrentUser, id: i64) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
+    Ok((StatusCode::CREATED, detail(state, user, id).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ListQuery {
+    /// Only assessments not yet completed.
+    #[serde(default)]
+    pub open: bool,
+}
+
+/// Assessments of the caller's region (police, townships, civil affairs), open first by deadline.
+#[utoipa::path(get, path = "/api/v1/assessments", params(ListQuery),
+    responses((status = 200, body = Vec<AssessmentSummary>)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<ListQuery>,
+) -> ApiResult<Json<Vec<AssessmentSummary>>> {
+    let p = user.principal;
+    Ok(Json(state.run(move |s| s.list_assessments(&p, q.open)).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OpenRequest {
+    /// A child of the caller's ledger.
+    pub child_id: i64,
+}
+
+/// Opens an assessment for a registered child (a police hand-over opens one by itself).
+#[utoipa::path(post, path = "/api/v1/assessments", request_body = OpenRequest,
+    responses((status = 201, body = AssessmentDetail), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn open(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<OpenRequest>,
+) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
+    let id = state.store.open_assessment(&user.principal, req.child_id).await?;
+    created(&state, &user, id).await
+}
+
+/// An assessment with its plan, the guardian's conduct record, the revocation grounds it
+/// meets or approaches, and applications. The view is audited.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}", params(("id" = i64, Path)),
+    responses((status = 200, body = AssessmentDetail), (status = 404, body = ApiErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<AssessmentDetail>> {
+    let d = detail(&state, &user, id).await?;
+    state.store.record_case_view(&user.principal, "view_assessment", id).await?;
+    Ok(d)
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompleteRequest {
+    pub version: i64,
+    pub answers: Answers,
+    pub participants: Vec<Participant>,
+}
+
+/// Records the answers of the three dimensions; the risk level follows from them and the
+/// child's file.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/complete", params(("id" = i64, Path)), request_body = CompleteRequest,
+    responses((status = 200, body = AssessmentDetail), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn complete(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<CompleteRequest>,
+) -> ApiResult<Json<AssessmentDetail>> {
+    let p = user.principal.clone();
+    let facts = state
+        .run(move |s| {
+            let child = s.assessment_detail(&p, id)?.summary.child_id;
+            Ok(s.child_facts(&p, child))
+        })
+        .await?;
+    state.store.complete_assessment(&user.principal, id, req.version, req.answers, req.participants, facts).await?;
+    detail(&state, &user, id).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceRequest {
+    pub kind: ServiceKind,
+    pub provider: String,
+    pub start_date: chrono::NaiveDate,
+}
+
+/// Adds a service to the assistance plan.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/services", params(("id" = i64, Path)), request_body = ServiceRequest,
+    responses((status = 201, body = AssessmentDetail), (status = 422, body = ApiErrorBody)))]
+pub async fn add_service(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<ServiceRequest>,
+) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
+    state.store.add_service(&user.principal, id, req.kind, &req.provider, req.start_date).await?;
+    created(&state, &user, id).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceStatusRequest {
+    pub status: ServiceStatus,
+    /// Required when completed or stopped.
+    #[serde(default)]
+    pub outcome: Option<String>,
+}
+
+/// Moves a service on: planned → in progress → completed (or stopped), with its outcome.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/services/{service_id}", request_body = ServiceStatusRequest,
+    params(("id" = i64, Path), ("service_id" = i64, Path)),
+    responses((status = 200, body = AssessmentDetail), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn move_service(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, service_id)): Path<(i64, i64)>,
+    ApiJson(req): ApiJson<ServiceStatusRequest>,
+) -> ApiResult<Json<AssessmentDetail>> {
+    state.store.move_service(&user.principal, id, service_id, req.status, req.outcome).await?;
+    detail(&state, &user, id).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralRequest {
+    pub kind: AssistanceKind,
+    /// The organisation that decides (e.g. the district civil-affairs bureau).
+    pub receiving_org_id: i64,
+    /// Why the family is eligible.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Refers the family to social assistance.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/referrals", params(("id" = i64, Path)), request_body = ReferralRequest,
+    responses((status = 201, body = AssessmentDetail), (status = 422, body = ApiErrorBody)))]
+pub async fn add_referral(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<ReferralRequest>,
+) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
+    state.store.add_referral(&user.principal, id, req.kind, req.receiving_org_id, req.note).await?;
+    created(&state, &user, id).await
+}
+
+/// Referrals sent to the caller's organisation.
+#[utoipa::path(get, path = "/api/v1/referrals", responses((status = 200, body = Vec<Referral>)))]
+pub async fn referrals(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<Referral>>> {
+    let p = user.principal;
+    Ok(Json(state.run(move |s| s.referrals_for_org(&p)).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralDecision {
+    pub state: ReferralState,
+    /// Required to decline or refuse.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// The receiving organisation accepts or declines a referral, then grants or refuses it.
+#[utoipa::path(post, path = "/api/v1/referrals/{id}", params(("id" = i64, Path)), request_body = ReferralDecision,
+    responses((status = 204), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn decide_referral(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<ReferralDecision>,
+) -> ApiResult<StatusCode> {
+    state.store.decide_referral(&user.principal, id, req.state, req.reason).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Adds to the guardian's conduct record (incidents by those who assess, measures by the
+/// police); the grounds are evaluated again in the answer.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/conduct", params(("id" = i64, Path)), request_body = NewConduct,
+    responses((status = 201, body = AssessmentDetail), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn add_conduct(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<NewConduct>,
+) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
+    state.store.add_conduct(&user.principal, id, req).await?;
+    created(&state, &user, id).await
+}
+
+/// Records an application to a court to revoke guardianship: the applicant must be one the
+/// law allows and every ground relied on must be met by the conduct record.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/applications", params(("id" = i64, Path)), request_body = NewApplication,
+    responses((status = 201, body = AssessmentDetail), (status = 422, body = ApiErrorBody)))]
+pub async fn file_application(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<NewApplication>,
+) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
+    state.store.file_application(&user.principal, id, req).await?;
+    created(&state, &user, id).await
+}
+
+/// Moves an application on with the court; the appointed guardian is written to the child's file.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/applications/{application_id}", request_body = ApplicationStep,
+    params(("id" = i64, Path), ("application_id" = i64, Path)),
+    responses((status = 200, body = AssessmentDetail), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn move_application(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, application_id)): Path<(i64, i64)>,
+    ApiJson(req): ApiJson<ApplicationStep>,
+) -> ApiResult<Json<AssessmentDetail>> {
+    state.store.move_application(&user.principal, id, application_id, req).await?;
+    detail(&state, &user, id).await
+}
