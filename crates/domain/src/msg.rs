@@ -140,6 +140,9 @@ pub const REPORT_CASE_KIND_REQUIRED: &str = "请选择案件类型";
 pub const REPORT_THROTTLED: &str = "同一网络提交的报告过多，请稍后再试；情况紧急请立即拨打110。您填写的内容未丢失";
 pub const HUMAN_CHECK_WRONG: &str = "验证题答案不正确，请重新计算";
 pub const HUMAN_CHECK_EXPIRED: &str = "验证题已过期，请刷新后重新作答；您填写的内容未丢失";
+pub const REPORT_NOT_PUBLIC: &str = "只有群众报告可以表扬";
+pub const REPORT_ALREADY_COMMENDED: &str = "该报告人已受到表扬";
+pub const REPORT_CHILD_ALREADY_LINKED: &str = "该报告已关联儿童档案";
 pub const REPORT_NOTE_REQUIRED: &str = "请填写书面交接记录的内容";
 
 // Whole-request errors.

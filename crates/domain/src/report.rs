@@ -176,6 +176,18 @@ pub fn may_file_member_report(role: Role) -> bool {
     role != Role::Admin
 }
 
+/// [S] 二(二): citizens and organisations who report are to be commended and rewarded in
+/// good time; the police who took the report, or civil affairs, say so.
+pub fn may_commend(role: Role) -> bool {
+    matches!(role, Role::Police | Role::CityOfficer | Role::DistrictOfficer)
+}
+
+/// [S] 二(四): the township completes the file of a child a report described; it links the
+/// report to the file it created or found.
+pub fn may_link_child(role: Role) -> bool {
+    matches!(role, Role::TownshipStaff | Role::DistrictOfficer | Role::CityOfficer)
+}
+
 /// [S] 二(三)–(四): the police act on the reports of their area, the township receives the
 /// case and civil affairs oversee; they see every report of their region. Anyone else sees
 /// only the reports they filed themselves (a report names a child and what happened to them).

@@ -34,6 +34,11 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/reports/0002_casework.sql"),
         include_str!("../migrations/postgres/reports/0002_casework.sql"),
     ),
+    (
+        3,
+        include_str!("../migrations/sqlite/reports/0003_commendation.sql"),
+        include_str!("../migrations/postgres/reports/0003_commendation.sql"),
+    ),
 ];
 
 /// Brings the registry's schema up to date.

@@ -158,7 +158,7 @@ pub struct CheckedReport {
 }
 
 /// Which reports a user sees, written into every query.
-fn report_scope(p: &Principal) -> ReportScope {
+pub(crate) fn report_scope(p: &Principal) -> ReportScope {
     if rules::may_see_area_reports(p.role) {
         ReportScope::Area(Scope::Region(p.region_code.clone()))
     } else {
@@ -166,14 +166,14 @@ fn report_scope(p: &Principal) -> ReportScope {
     }
 }
 
-enum ReportScope {
+pub(crate) enum ReportScope {
     Area(Scope),
     Own(i64),
     /// Only for telling desks of a committed change; each desk's scope filters the event.
     Everything,
 }
 
-fn push_report_scope(sql: &mut Sql, scope: &ReportScope) {
+pub(crate) fn push_report_scope(sql: &mut Sql, scope: &ReportScope) {
     match scope {
         ReportScope::Everything => {}
         ReportScope::Area(s) => push_scope_on(sql, s, "r."),
@@ -183,7 +183,7 @@ fn push_report_scope(sql: &mut Sql, scope: &ReportScope) {
     }
 }
 
-const SUMMARY_COLUMNS: &str = "r.id, r.receipt, r.village_code, r.child_id, r.child_name, r.situations, r.urgency, \
+pub(crate) const SUMMARY_COLUMNS: &str = "r.id, r.receipt, r.village_code, r.child_id, r.child_name, r.situations, r.urgency, \
      r.discovered_at, r.reported_at, r.step, r.step_at, r.late_report, r.accepted_at, r.version";
 const DETAIL_COLUMNS: &str = "r.description, r.child_description, r.channel, r.reporter_name, r.reporter_org_name, \
      r.reporter_org_type, r.contact_name, r.contact_phone, r.case_kind, r.station_org_id, r.handed_over_at, \
@@ -215,7 +215,7 @@ fn new_receipt(at: DateTime<Utc>) -> String {
 }
 
 impl Store {
-    fn summary_from_row(&self, r: &dyn Row) -> Result<ReportSummary, StoreError> {
+    pub(crate) fn summary_from_row(&self, r: &dyn Row) -> Result<ReportSummary, StoreError> {
         let village_code = r.text(2)?;
         let situations = r
             .text(5)?
@@ -330,11 +330,16 @@ impl Store {
 
     /// Tells connected desks about a committed change. Best effort: a desk that misses it
     /// hears `reload` and fetches its queue again.
-    fn publish(&self, kind: &'static str, report: ReportSummary) {
+    pub(crate) fn publish(&self, kind: &'static str, report: ReportSummary) {
         let _ = self.report_bus.send(Arc::new(DeskEvent { kind, report }));
     }
 
-    fn load_summary(&self, c: &mut Conn<'_, '_>, scope: &ReportScope, id: i64) -> Result<ReportSummary, StoreError> {
+    pub(crate) fn load_summary(
+        &self,
+        c: &mut Conn<'_, '_>,
+        scope: &ReportScope,
+        id: i64,
+    ) -> Result<ReportSummary, StoreError> {
         let mut sql = Sql::new(&format!("SELECT {SUMMARY_COLUMNS} FROM reports r WHERE r.id = "));
         sql.bind(id);
         push_report_scope(&mut sql, scope);
@@ -695,7 +700,7 @@ fn load_step(c: &mut Conn<'_, '_>, scope: &ReportScope, id: i64) -> Result<(Step
         .ok_or(StoreError::NotFound)
 }
 
-fn insert_event(
+pub(crate) fn insert_event(
     c: &mut Conn<'_, '_>,
     id: i64,
     kind: &str,

@@ -8,5 +8,127 @@ for (const button of document.querySelectorAll("#close-child")) {
 }
 
 // After a failed save, bring the first wrong field into view.
-const firstError = document.querySelector(".field.has-error input, .field.has-error select");
+const firstError = document.querySelector(".field.has-error input, .field.has-error select, .field.has-error textarea");
 if (firstError) firstError.focus();
+
+// The duty desk's queue follows the live stream: a new or changed report is drawn into its
+// place (most urgent first, then the oldest) and a handed-over one leaves, without reloading.
+// The page itself is complete without this; the labels come from the server (data-labels).
+const liveRows = document.querySelector("#report-rows[data-live]");
+if (liveRows) liveQueue(liveRows);
+
+function liveQueue(list) {
+  const L = JSON.parse(list.dataset.labels || "{}");
+  // Count "N 分钟前" from the server's clock, not the phone's.
+  const offset = Number(list.dataset.nowMs || Date.now()) - Date.now();
+  const empty = document.getElementById("no-reports");
+
+  const ago = (at) => {
+    const minutes = Math.max(0, Math.floor((Date.now() + offset - at) / 60000));
+    if (minutes < 1) return L.just_now;
+    if (minutes < 60) return `${minutes} ${L.minutes_ago}`;
+    if (minutes < 2880) return `${Math.floor(minutes / 60)} ${L.hours_ago}`;
+    return `${Math.floor(minutes / 1440)} ${L.days_ago}`;
+  };
+  const tick = () => {
+    for (const t of list.querySelectorAll("time.ago")) t.textContent = ago(Date.parse(t.dateTime));
+  };
+  setInterval(tick, 30000);
+
+  const el = (tag, cls, text) => {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text !== undefined) e.textContent = text;
+    return e;
+  };
+
+  // The same row as the server draws (templates/reports.html).
+  const rowOf = (r) => {
+    const [urgencyLabel, rank] = L.urgency[r.urgency] || [r.urgency, 9];
+    const li = el("li", `row report${r.urgency === "critical" ? " critical" : ""}`);
+    li.id = `report-${r.id}`;
+    // At most milliseconds, which every Date.parse reads.
+    const iso = r.reported_at.replace(/(\.\d{3})\d+/, "$1");
+    const at = Date.parse(iso);
+    Object.assign(li.dataset, { id: r.id, rank, reported: at, version: r.version });
+    li.append(el("span", `tag urgency urgency-${r.urgency}`, urgencyLabel));
+    const a = el("a", "name", r.village_name);
+    a.href = `/reports/${r.id}`;
+    li.append(a);
+    if (r.child_name) li.append(el("span", "child", r.child_name));
+    li.append(el("span", "situations", r.situations.map((s) => L.situations[s] || s).join("、")));
+    li.append(el("span", "step", L.steps[r.step] || r.step));
+    const time = el("time", "ago muted", ago(at));
+    time.dateTime = iso;
+    li.append(time);
+    li.append(el("span", "muted mono receipt", r.receipt));
+    if (r.late_report) li.append(el("span", "tag warn", L.late_report));
+    if (r.late_response) li.append(el("span", "tag warn", L.late_response));
+    return li;
+  };
+
+  const key = (li) => [Number(li.dataset.rank), Number(li.dataset.reported), Number(li.dataset.id)];
+  const before = (a, b) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+    return false;
+  };
+  const showEmpty = () => {
+    if (empty) empty.hidden = list.children.length > 0;
+  };
+
+  const upsert = (r) => {
+    const old = document.getElementById(`report-${r.id}`);
+    // An older state of the report than the one shown (events may cross a re-fetch).
+    if (old && Number(old.dataset.version) > r.version) return;
+    old?.remove();
+    if (r.step !== "handed_over") {
+      const li = rowOf(r);
+      const k = key(li);
+      const next = [...list.children].find((other) => before(k, key(other))) || null;
+      list.insertBefore(li, next);
+      if (!old) li.classList.add("fresh");
+    }
+    showEmpty();
+  };
+
+  // Fetches the whole queue (at connection, and when events were missed); events that
+  // arrive meanwhile are applied after it.
+  let pending = null;
+  const refetch = async () => {
+    if (pending) return;
+    pending = [];
+    try {
+      const res = await fetch("/api/v1/reports?view=queue", { headers: { Accept: "application/json" } });
+      if (res.ok) {
+        const reports = await res.json();
+        list.replaceChildren(...reports.map(rowOf));
+      }
+    } catch {
+      // The next event or reconnection tries again.
+    }
+    const later = pending;
+    pending = null;
+    for (const r of later) upsert(r);
+    showEmpty();
+  };
+
+  const stream = new EventSource("/api/v1/reports/stream");
+  stream.addEventListener("open", async () => {
+    await refetch();
+    list.dataset.liveState = "open";
+  });
+  stream.addEventListener("error", () => {
+    list.dataset.liveState = "reconnecting";
+  });
+  stream.addEventListener("report", (event) => {
+    let r;
+    try {
+      r = JSON.parse(event.data).report;
+    } catch {
+      return;
+    }
+    if (pending) pending.push(r);
+    else upsert(r);
+  });
+  stream.addEventListener("reload", () => refetch());
+}

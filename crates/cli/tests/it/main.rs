@@ -9,6 +9,7 @@ mod census;
 mod children;
 mod durability;
 mod pages;
+mod report_pages;
 mod reports;
 mod scope;
 mod search;

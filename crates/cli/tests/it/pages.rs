@@ -10,7 +10,7 @@ fn csrf_of(html: &str) -> String {
 }
 
 /// A browser-like client with cookies, signed in through the sign-in form.
-async fn browser(app: &TestApp, username: &str) -> (reqwest::Client, String) {
+pub(crate) async fn browser(app: &TestApp, username: &str) -> (reqwest::Client, String) {
     let c = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())

@@ -372,3 +372,69 @@ async fn a_connected_desk_sees_its_areas_reports_as_they_are_filed() {
     let (s, _) = app.get(&teacher, "/api/v1/reports/stream").await;
     assert_eq!(s, 403, "only those who see an area's reports get its stream");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn late_reporting_and_late_response_are_counted_per_unit_and_public_reporters_commended() {
+    let Desk { app, teacher, police, township, .. } = desk().await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let on_time = file(&app, &teacher, &alone_report(VILLAGE_A)).await["id"].as_i64().expect("id");
+    let mut late = alone_report(VILLAGE_A2);
+    late["discovered_at"] = json!("2026-11-28T01:00:00Z");
+    let late = file(&app, &teacher, &late).await["id"].as_i64().expect("id");
+    let ch: Value = reqwest::get(app.url("/api/v1/public/challenge")).await.expect("get").json().await.expect("json");
+    let mut public = alone_report(VILLAGE_A);
+    public["challenge_token"] = ch["token"].clone();
+    public["challenge_answer"] = json!(answer(ch["question"].as_str().unwrap_or("")));
+    let (s, r) = public_post(&app, &public).await;
+    assert_eq!(s, 201, "{r}");
+    let public = r["id"].as_i64().expect("id");
+
+    app.clock.advance(chrono::Duration::minutes(10));
+    step(&app, &police, on_time, "accepted", json!({})).await;
+    app.clock.advance(chrono::Duration::minutes(30));
+    step(&app, &police, late, "accepted", json!({})).await;
+
+    let (s, r) = app.post(&township, &format!("/api/v1/reports/{public}/commend"), &json!({})).await;
+    assert_eq!(s, 403, "{r}");
+    let (s, r) = app.post(&police, &format!("/api/v1/reports/{on_time}/commend"), &json!({})).await;
+    assert_eq!((s, r["code"].as_str()), (409, Some("state")), "only the public are commended: {r}");
+    let (s, r) = app.post(&police, &format!("/api/v1/reports/{public}/commend"), &json!({"note": "及时报告"})).await;
+    assert_eq!(s, 200, "{r}");
+    let (s, _) = app.post(&police, &format!("/api/v1/reports/{public}/commend"), &json!({})).await;
+    assert_eq!(s, 409, "once");
+
+    let (s, st) = app.get(&district, "/api/v1/reports/stats?from=2026-11-29&to=2026-11-29").await;
+    assert_eq!(s, 200, "{st}");
+    assert_eq!((st["total"].as_i64(), st["late_reports"].as_i64()), (Some(3), Some(1)), "{st}");
+    let school = st["by_reporter"].as_array().and_then(|l| l.iter().find(|x| x["org_type"] == "school").cloned());
+    assert_eq!(school.map(|l| (l["reports"].clone(), l["late"].clone())), Some((json!(2), json!(1))), "{st}");
+    assert_eq!(st["by_station"][0]["accepted"], 2);
+    assert_eq!(st["by_station"][0]["late_response"], 1, "accepted after 40 minutes: {st}");
+    assert_eq!(st["by_station"][0]["org_name"], "paichusuo_a的单位");
+    assert_eq!((st["unaccepted"].as_i64(), st["unaccepted_late"].as_i64()), (Some(1), Some(1)), "{st}");
+    assert_eq!((st["public_reports"].as_i64(), st["public_commended"].as_i64()), (Some(1), Some(1)));
+    let (_, other_day) = app.get(&district, "/api/v1/reports/stats?from=2026-11-30").await;
+    assert_eq!(other_day["total"], 0);
+    let (s, _) = app.get(&teacher, "/api/v1/reports/stats").await;
+    assert_eq!(s, 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_described_child_is_linked_to_the_file_the_township_completes() {
+    let Desk { app, teacher, township, police, .. } = desk().await;
+    let id = file(&app, &teacher, &alone_report(VILLAGE_A)).await["id"].as_i64().expect("id");
+    let (_, pending) = app.get(&township, "/api/v1/reports?view=unregistered").await;
+    assert_eq!(pending.as_array().map(Vec::len), Some(1), "{pending}");
+    let rec = app.create_child(&township, &child("王小二", VILLAGE_A, 3)).await;
+    let (s, r) = app.post(&police, &format!("/api/v1/reports/{id}/child"), &json!({"child_id": rec["id"]})).await;
+    assert_eq!(s, 403, "{r}");
+    let (s, r) = app.post(&township, &format!("/api/v1/reports/{id}/child"), &json!({"child_id": 999_999})).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("child_id")));
+    let (s, r) = app.post(&township, &format!("/api/v1/reports/{id}/child"), &json!({"child_id": rec["id"]})).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!((&r["child_id"], r["child_name"].as_str()), (&rec["id"], Some("王小二")));
+    let (_, pending) = app.get(&township, "/api/v1/reports?view=unregistered").await;
+    assert_eq!(pending, json!([]));
+    let (s, _) = app.post(&township, &format!("/api/v1/reports/{id}/child"), &json!({"child_id": rec["id"]})).await;
+    assert_eq!(s, 409, "linked once");
+}

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
 use shouhu_domain::report::{CaseKind, DisposalAction, Intake, Situation, Step, TemporaryCarer};
+use shouhu_store::report_oversight::ReportStats;
 use shouhu_store::reports::{self, Receipt, ReportDetail, ReportEvent, ReportStatus, ReportSummary, Reporter};
 use std::net::SocketAddr;
 use tokio::sync::broadcast::error::RecvError;
@@ -147,7 +148,9 @@ pub async fn status(State(state): State<AppState>, Path(receipt): Path<String>) 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
-    /// `queue`: open reports, most urgent first (the duty desk); otherwise all, newest first.
+    /// `queue`: open reports, most urgent first (the duty desk); `unregistered`: reports of
+    /// children not yet in the registry (files for the township to complete); otherwise
+    /// all, newest first.
     #[serde(default)]
     pub view: Option<String>,
     #[serde(default)]
@@ -165,9 +168,15 @@ pub async fn list(
 ) -> ApiResult<Json<Vec<ReportSummary>>> {
     let p = user.principal;
     let page = i64::from(q.page.unwrap_or(1).max(1));
-    let queue = q.view.as_deref() == Some("queue");
+    let view = q.view.unwrap_or_default();
     Ok(Json(
-        state.run(move |s| if queue { s.report_queue(&p) } else { s.list_reports(&p, 50, (page - 1) * 50) }).await?,
+        state
+            .run(move |s| match view.as_str() {
+                "queue" => s.report_queue(&p),
+                "unregistered" => s.unregistered_reports(&p),
+                _ => s.list_reports(&p, 50, (page - 1) * 50),
+            })
+            .await?,
     ))
 }
 
@@ -296,4 +305,72 @@ pub async fn stream(
         }
     });
     Ok(Sse::new(s).keep_alive(KeepAlive::default()))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct StatsQuery {
+    /// First day (China time), inclusive.
+    #[serde(default)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day (China time), inclusive.
+    #[serde(default)]
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// Accountability of the caller's region: reports and late reports per reporting unit,
+/// accepted and late-accepted reports per station, unaccepted reports, public reports and
+/// commendations.
+#[utoipa::path(get, path = "/api/v1/reports/stats", params(StatsQuery),
+    responses((status = 200, body = ReportStats), (status = 403, body = ApiErrorBody)))]
+pub async fn stats(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<StatsQuery>,
+) -> ApiResult<Json<ReportStats>> {
+    let p = user.principal;
+    let from = q.from.map(shouhu_domain::clock::china_day_start);
+    let to = q.to.and_then(|d| d.succ_opt()).map(shouhu_domain::clock::china_day_start);
+    Ok(Json(state.run(move |s| s.report_stats(&p, from, to)).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommendRequest {
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Commends the member of the public who filed a report (police and civil affairs).
+#[utoipa::path(post, path = "/api/v1/reports/{id}/commend", params(("id" = i64, Path)), request_body = CommendRequest,
+    responses((status = 200, body = ReportDetail), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn commend(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<CommendRequest>,
+) -> ApiResult<Json<ReportDetail>> {
+    state.store.commend_report(&user.principal, id, req.note).await?;
+    detail_after(&state, user, id).await
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkChildRequest {
+    /// The file the township created or found for the child the report described.
+    pub child_id: i64,
+}
+
+/// Links a report of an unregistered child, and its assessment, to the child's file.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/child", params(("id" = i64, Path)), request_body = LinkChildRequest,
+    responses((status = 200, body = ReportDetail), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody)))]
+pub async fn link_child(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<LinkChildRequest>,
+) -> ApiResult<Json<ReportDetail>> {
+    state.store.link_report_child(&user.principal, id, req.child_id).await?;
+    detail_after(&state, user, id).await
 }

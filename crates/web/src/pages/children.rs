@@ -236,6 +236,8 @@ pub struct ChildView {
     pub saved: bool,
     pub can_write: bool,
     pub can_close: bool,
+    /// "报告情况" from the child's page, with the child filled in.
+    pub can_report: bool,
     pub close_reasons: Vec<Opt>,
 }
 
@@ -327,6 +329,7 @@ fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, saved: boo
         saved,
         can_write: user.principal.role.may_write_children() && !closed,
         can_close: user.principal.role.may_close_files(),
+        can_report: shouhu_domain::report::may_file_member_report(user.principal.role),
         close_reasons: opts(CloseReason::options(), ""),
     }
 }
@@ -532,6 +535,7 @@ async fn new_form(State(state): State<AppState>, user: CurrentUser) -> PageResul
 }
 
 /// Shows the submitted form again with every error beside its field; nothing is lost.
+#[allow(clippy::too_many_arguments)]
 fn refused(
     state: &AppState,
     user: &CurrentUser,

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod children;
 pub mod imports;
 pub mod login;
+pub mod reports;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -21,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .merge(children::router())
         .merge(admin::router())
         .merge(imports::router())
+        .merge(reports::router())
 }
 
 /// What the frame of every page shows: who is signed in, and the form token.
@@ -36,6 +38,10 @@ pub struct LayoutUser {
     pub role: &'static str,
     pub is_admin: bool,
     pub can_write: bool,
+    /// May file a report from the account (everyone but the administrator).
+    pub can_report: bool,
+    /// Has a reports page: their own reports, or their area's.
+    pub sees_reports: bool,
 }
 
 impl Layout {
@@ -49,6 +55,9 @@ impl Layout {
                 role: u.principal.role.label(),
                 is_admin: u.principal.role.is_admin(),
                 can_write: u.principal.role.may_write_children(),
+                can_report: shouhu_domain::report::may_file_member_report(u.principal.role),
+                sees_reports: shouhu_domain::report::may_file_member_report(u.principal.role)
+                    || shouhu_domain::report::may_see_area_reports(u.principal.role),
             }),
         }
     }
