@@ -298,6 +298,56 @@ pub fn response_late(
     accepted_at.unwrap_or(now) - reported_at > limit
 }
 
+crate::codes::code_list! {
+    /// What a report's photo or document may be, recognised by its first bytes ([MR]: evidence
+    /// is kept), never by its name.
+    AttachmentKind {
+        Jpeg = "jpeg", "JPEG 图片";
+        Png = "png", "PNG 图片";
+        Webp = "webp", "WebP 图片";
+        Heic = "heic", "HEIC 图片";
+        Pdf = "pdf", "PDF 文档";
+    }
+}
+
+impl AttachmentKind {
+    /// The type it is served with.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            AttachmentKind::Jpeg => "image/jpeg",
+            AttachmentKind::Png => "image/png",
+            AttachmentKind::Webp => "image/webp",
+            AttachmentKind::Heic => "image/heic",
+            AttachmentKind::Pdf => "application/pdf",
+        }
+    }
+}
+
+/// Largest attachment: a phone photo, or a scanned document of a few pages.
+pub const ATTACHMENT_MAX_BYTES: usize = 10 * 1024 * 1024;
+/// Attachments one report may carry.
+pub const ATTACHMENTS_PER_REPORT: i64 = 10;
+
+/// The kind of a file by its content (magic bytes): a program renamed `photo.jpg` is none.
+pub fn sniff_attachment(b: &[u8]) -> Option<AttachmentKind> {
+    if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(AttachmentKind::Jpeg)
+    } else if b.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(AttachmentKind::Png)
+    } else if b.len() >= 12 && &b[..4] == b"RIFF" && &b[8..12] == b"WEBP" {
+        Some(AttachmentKind::Webp)
+    } else if b.len() >= 12
+        && &b[4..8] == b"ftyp"
+        && matches!(&b[8..12], b"heic" | b"heix" | b"hevc" | b"heim" | b"heis" | b"mif1" | b"msf1")
+    {
+        Some(AttachmentKind::Heic)
+    } else if b.starts_with(b"%PDF-") {
+        Some(AttachmentKind::Pdf)
+    } else {
+        None
+    }
+}
+
 /// A report as a reporter submits it, before it is checked.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -384,6 +434,18 @@ mod tests {
             description: " 独自在家三天，邻居送饭 ".into(),
             ..Intake::default()
         }
+    }
+
+    #[test]
+    fn attachments_are_known_by_their_content_not_their_name() {
+        assert_eq!(sniff_attachment(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Some(AttachmentKind::Jpeg));
+        assert_eq!(sniff_attachment(b"\x89PNG\r\n\x1a\n\0\0"), Some(AttachmentKind::Png));
+        assert_eq!(sniff_attachment(b"RIFF\x10\0\0\0WEBPVP8 "), Some(AttachmentKind::Webp));
+        assert_eq!(sniff_attachment(b"\0\0\0\x18ftypheic\0\0\0\0"), Some(AttachmentKind::Heic));
+        assert_eq!(sniff_attachment(b"%PDF-1.7\n"), Some(AttachmentKind::Pdf));
+        assert_eq!(sniff_attachment(b"MZ\x90\0 a Windows program"), None);
+        assert_eq!(sniff_attachment(b"<html><script>"), None);
+        assert_eq!(sniff_attachment(b""), None);
     }
 
     #[test]

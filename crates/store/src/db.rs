@@ -24,6 +24,7 @@ pub enum Val {
     Bool(bool),
     Date(NaiveDate),
     Ts(DateTime<Utc>),
+    Bytes(Vec<u8>),
 }
 
 impl From<i64> for Val {
@@ -81,6 +82,7 @@ impl rusqlite::ToSql for Val {
             Val::Bool(b) => ToSqlOutput::Owned(SqliteValue::Integer(i64::from(*b))),
             Val::Date(d) => ToSqlOutput::Owned(SqliteValue::Text(d.format("%Y-%m-%d").to_string())),
             Val::Ts(t) => ToSqlOutput::Owned(SqliteValue::Text(ts_text(t))),
+            Val::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
         })
     }
 }
@@ -98,6 +100,7 @@ impl PgToSql for Val {
             Val::Bool(b) => b.to_sql(ty, out),
             Val::Date(d) => d.to_sql(ty, out),
             Val::Ts(t) => t.to_sql(ty, out),
+            Val::Bytes(b) => b.to_sql(ty, out),
         }
     }
 
@@ -119,6 +122,7 @@ pub trait Row {
     fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError>;
     fn ts(&self, i: usize) -> Result<DateTime<Utc>, StoreError>;
     fn opt_ts(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError>;
+    fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError>;
 }
 
 impl Row for rusqlite::Row<'_> {
@@ -157,6 +161,9 @@ impl Row for rusqlite::Row<'_> {
             })
             .transpose()
     }
+    fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        Ok(self.get(i)?)
+    }
 }
 
 impl Row for postgres::Row {
@@ -182,6 +189,9 @@ impl Row for postgres::Row {
         Ok(self.try_get(i)?)
     }
     fn opt_ts(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
         Ok(self.try_get(i)?)
     }
 }

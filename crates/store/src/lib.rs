@@ -16,6 +16,7 @@ pub mod import;
 pub mod jobs;
 pub mod migrate;
 pub mod regions;
+pub mod report_attachments;
 pub mod report_oversight;
 pub mod reports;
 pub mod search_terms;

@@ -39,6 +39,11 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/reports/0003_commendation.sql"),
         include_str!("../migrations/postgres/reports/0003_commendation.sql"),
     ),
+    (
+        4,
+        include_str!("../migrations/sqlite/reports/0004_attachments.sql"),
+        include_str!("../migrations/postgres/reports/0004_attachments.sql"),
+    ),
 ];
 
 /// Brings the registry's schema up to date.

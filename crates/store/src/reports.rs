@@ -126,6 +126,7 @@ pub struct ReportDetail {
     pub handed_over_at: Option<DateTime<Utc>>,
     pub assessment_due: Option<DateTime<Utc>>,
     pub events: Vec<ReportEvent>,
+    pub attachments: Vec<crate::report_attachments::AttachmentInfo>,
 }
 
 /// What the public sees with a receipt number: how far the report has got, nothing more.
@@ -417,6 +418,7 @@ impl Store {
                         handed_over_at: r.opt_ts(24)?,
                         assessment_due: r.opt_ts(25)?,
                         events: Vec::new(),
+                        attachments: Vec::new(),
                     })
                 })?
                 .ok_or(StoreError::NotFound)?;
@@ -434,6 +436,7 @@ impl Store {
                     })
                 },
             )?;
+            detail.attachments = crate::report_attachments::list_in(c, id)?;
             detail.actions_done = actions_done(&detail.events);
             let kind = detail.case_kind.unwrap_or(detail.likely_case_kind);
             detail.missing_actions = rules::missing_actions(kind, &detail.actions_done);

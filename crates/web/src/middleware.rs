@@ -44,15 +44,27 @@ fn on_panic(_err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
     AppError::Internal("handler panicked".into()).into_response()
 }
 
+/// Routes that take files have limits of their own: census uploads (checked again while
+/// they are spooled to disk) and report attachments.
+fn upload_limit(path: &str) -> Option<usize> {
+    if matches!(path, "/imports" | "/api/v1/imports") {
+        Some(crate::imports::UPLOAD_LIMIT)
+    } else if path.starts_with("/api/v1/reports/") && path.ends_with("/attachments")
+        || path.starts_with("/reports/") && path.ends_with("/attachments")
+    {
+        Some(crate::api::reports::ATTACHMENT_REQUEST_LIMIT)
+    } else {
+        None
+    }
+}
+
 /// Answers 413 at once when the declared length is over the limit, instead of reading (or
 /// waiting for) a body that will be refused anyway. Bodies without a length are still capped
 /// while they are read.
 async fn refuse_large(limit: usize, req: Request<Body>, next: Next) -> Response<Body> {
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    // Census uploads have a limit of their own, checked while they are spooled to disk.
-    let limit =
-        if matches!(req.uri().path(), "/imports" | "/api/v1/imports") { crate::imports::UPLOAD_LIMIT } else { limit };
+    let limit = upload_limit(req.uri().path()).unwrap_or(limit);
     if declared.is_some_and(|n| n > limit as u64) {
         let e = AppError::TooLarge;
         let mut res = if req.uri().path().starts_with("/api/") {

@@ -368,3 +368,42 @@ async fn the_public_page_keeps_the_report_when_the_address_is_over_its_limit() {
     );
     assert_eq!(count_reports(&app).await, shouhu_web::public_guard::PER_ADDRESS as i64);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_photo_is_attached_on_the_report_page_and_a_disguised_file_is_refused() {
+    let app = TestApp::new().await;
+    let teacher = app.user("laoshi", Role::Teacher, OrgType::School, TOWNSHIP_A).await;
+    let body = json!({
+        "situations": ["living_alone"], "discovered_at": "2026-11-29T03:00:00Z",
+        "child_description": "男孩，约9岁", "village_code": VILLAGE_A, "description": "孩子独自在家三天"
+    });
+    let (s, r) = app.post(&teacher, "/api/v1/reports", &body).await;
+    assert_eq!(s, 201, "{r}");
+    let id = r["id"].as_i64().expect("id");
+    let (c, csrf) = browser(&app, "laoshi").await;
+    let send = |name: &'static str, bytes: Vec<u8>, csrf: String| {
+        let (c, url) = (c.clone(), app.url(&format!("/reports/{id}/attachments")));
+        async move {
+            let part = reqwest::multipart::Part::bytes(bytes).file_name(name);
+            let form = reqwest::multipart::Form::new().text("csrf", csrf).part("file", part);
+            let res = c.post(url).multipart(form).send().await.expect("upload");
+            (res.status().as_u16(), res.text().await.unwrap_or_default())
+        }
+    };
+    let (s, html) = send("photo.jpg", b"MZ\x90\x00program".to_vec(), csrf.clone()).await;
+    assert_eq!(s, 422, "a program named .jpg");
+    assert!(html.contains("id=\"e-file\"") && html.contains("内容不是这些格式"), "the page says what is wrong");
+    let (s, _) = send("photo.jpg", vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3], "forged".into()).await;
+    assert_eq!(s, 403, "the form's CSRF token is checked");
+    let (s, _) = send("照片.jpg", vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3], csrf).await;
+    assert_eq!(s, 303);
+    let (_, html) = page(&c, &app, &format!("/reports/{id}")).await;
+    assert!(html.contains("照片.jpg") && html.contains("JPEG 图片"), "listed on the report's page");
+    let link = format!("/reports/{id}/attachments/");
+    let start = html.find(&link).expect("download link");
+    let aid: String = html[start + link.len()..].chars().take_while(char::is_ascii_digit).collect();
+    let res = c.get(app.url(&format!("{link}{aid}"))).send().await.expect("download");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert_eq!(res.bytes().await.expect("bytes").to_vec(), vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
+}

@@ -438,3 +438,60 @@ async fn a_described_child_is_linked_to_the_file_the_township_completes() {
     let (s, _) = app.post(&township, &format!("/api/v1/reports/{id}/child"), &json!({"child_id": rec["id"]})).await;
     assert_eq!(s, 409, "linked once");
 }
+
+async fn attach(app: &TestApp, user: &User, id: i64, name: &str, body: Vec<u8>) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .post(app.url(&format!("/api/v1/reports/{id}/attachments?name={name}")))
+        .bearer_auth(&user.token)
+        .header("content-type", "application/octet-stream")
+        .body(body)
+        .send()
+        .await
+        .expect("send");
+    (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_are_checked_by_content_capped_and_read_in_scope_only() {
+    let Desk { app, teacher, police, police_b, .. } = desk().await;
+    let id = file(&app, &teacher, &alone_report(VILLAGE_A)).await["id"].as_i64().expect("id");
+    let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F'];
+    jpeg.extend(std::iter::repeat_n(7u8, 5000));
+    let (s, r) = attach(&app, &teacher, id, "%E7%85%A7%E7%89%87.jpg", jpeg.clone()).await;
+    assert_eq!(s, 201, "{r}");
+    assert_eq!((r["kind"].as_str(), r["file_name"].as_str()), (Some("jpeg"), Some("照片.jpg")));
+    let aid = r["id"].as_i64().expect("id");
+
+    let (s, r) = attach(&app, &teacher, id, "photo.jpg", b"MZ\x90\x00this is a program".to_vec()).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("file")), "a program named .jpg: {r}");
+    let (s, _) = attach(&app, &teacher, id, "empty.png", Vec::new()).await;
+    assert_eq!(s, 422);
+    let (s, _) =
+        attach(&app, &teacher, id, "big.jpg", vec![0xFF; shouhu_domain::report::ATTACHMENT_MAX_BYTES + 70_000]).await;
+    assert_eq!(s, 413, "over the limit, refused from its length");
+    let (s, _) = attach(&app, &police_b, id, "x.pdf", b"%PDF-1.4\n".to_vec()).await;
+    assert_eq!(s, 404, "another area's report cannot take attachments");
+
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/reports/{id}/attachments/{aid}")))
+        .bearer_auth(&police.token)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers()["content-disposition"].to_str().is_ok_and(|d| d.starts_with("attachment")));
+    assert_eq!(res.bytes().await.expect("bytes").to_vec(), jpeg, "the same bytes come back");
+    let (s, _) = app.get(&police_b, &format!("/api/v1/reports/{id}/attachments/{aid}")).await;
+    assert_eq!(s, 404);
+
+    let (_, d) = app.get(&police, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(d["attachments"].as_array().map(Vec::len), Some(1), "{d}");
+    for n in 1..shouhu_domain::report::ATTACHMENTS_PER_REPORT {
+        let (s, r) = attach(&app, &police, id, &format!("p{n}.pdf"), b"%PDF-1.4\n".to_vec()).await;
+        assert_eq!(s, 201, "{r}");
+    }
+    let (s, r) = attach(&app, &police, id, "one-more.pdf", b"%PDF-1.4\n".to_vec()).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("file")), "ten at most: {r}");
+}

@@ -29,7 +29,7 @@ use utoipa_axum::routes;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "shouhu API", description = "农村留守儿童关爱保护信息系统 · 一人一档", version = "1"),
-    paths(imports::start),
+    paths(imports::start, reports::attach),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(ApiErrorBody))
@@ -71,6 +71,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(reports::stats))
         .routes(routes!(reports::commend))
         .routes(routes!(reports::link_child))
+        .routes(routes!(reports::attachment))
         .routes(routes!(reports::get))
         .routes(routes!(reports::step))
         .routes(routes!(reports::action))
@@ -98,6 +99,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             "/api/v1/imports",
             axum::routing::post(imports::start)
                 .layer(axum::extract::DefaultBodyLimit::max(crate::imports::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/api/v1/reports/{id}/attachments",
+            axum::routing::post(reports::attach)
+                .layer(axum::extract::DefaultBodyLimit::max(reports::ATTACHMENT_REQUEST_LIMIT)),
         );
     (router, api)
 }

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
 use shouhu_domain::report::{CaseKind, DisposalAction, Intake, Situation, Step, TemporaryCarer};
+use shouhu_store::report_attachments::AttachmentInfo;
 use shouhu_store::report_oversight::ReportStats;
 use shouhu_store::reports::{self, Receipt, ReportDetail, ReportEvent, ReportStatus, ReportSummary, Reporter};
 use std::net::SocketAddr;
@@ -373,4 +374,69 @@ pub async fn link_child(
 ) -> ApiResult<Json<ReportDetail>> {
     state.store.link_report_child(&user.principal, id, req.child_id).await?;
     detail_after(&state, user, id).await
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentQuery {
+    /// The file's name as the user knows it (shown only; the type comes from the content).
+    #[serde(default)]
+    pub name: String,
+}
+
+/// The largest request that can carry an attachment (the file and a multipart envelope).
+pub const ATTACHMENT_REQUEST_LIMIT: usize = shouhu_domain::report::ATTACHMENT_MAX_BYTES + 64 * 1024;
+
+/// Attaches a photo (JPEG, PNG, WebP, HEIC) or a PDF to a report the caller may see: the
+/// body is the file itself. The type is recognised from the content; anything else, an
+/// empty file or one over 10 MB is refused, and a report holds at most 10.
+#[utoipa::path(post, path = "/api/v1/reports/{id}/attachments", params(("id" = i64, Path), AttachmentQuery),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = AttachmentInfo), (status = 404, body = ApiErrorBody), (status = 413, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody)))]
+pub async fn attach(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    QueryParams(q): QueryParams<AttachmentQuery>,
+    body: axum::body::Bytes,
+) -> ApiResult<(StatusCode, Json<AttachmentInfo>)> {
+    let info = state.store.add_attachment(&user.principal, id, &q.name, body.to_vec()).await?;
+    Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// An attachment's content, served as a download with its recognised type (never sniffed
+/// by the browser). The read is audited.
+#[utoipa::path(get, path = "/api/v1/reports/{id}/attachments/{attachment_id}",
+    params(("id" = i64, Path), ("attachment_id" = i64, Path)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ApiErrorBody)))]
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> ApiResult<axum::response::Response> {
+    let (info, data) = state.store.read_attachment(&user.principal, id, aid).await?;
+    Ok(attachment_response(&info, data))
+}
+
+/// The download response of an attachment, for the API and the pages alike.
+pub fn attachment_response(info: &AttachmentInfo, data: Vec<u8>) -> axum::response::Response {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let disposition = format!(
+        "attachment; filename=\"report-{}-{}\"; filename*=UTF-8''{}",
+        info.id,
+        info.kind.code(),
+        form_urlencoded::byte_serialize(info.file_name.as_bytes()).collect::<String>()
+    );
+    (
+        [
+            (header::CONTENT_TYPE, info.content_type.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        data,
+    )
+        .into_response()
 }

@@ -37,6 +37,11 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}", get(view))
         .route("/reports/{id}/step", post(step))
         .route("/reports/{id}/action", post(action))
+        .route(
+            "/reports/{id}/attachments",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(crate::api::reports::ATTACHMENT_REQUEST_LIMIT)),
+        )
+        .route("/reports/{id}/attachments/{attachment_id}", get(download))
         .route("/report", get(public_form).post(file_public))
         .route("/report/receipt", get(public_receipt))
         .route("/report/status", get(status))
@@ -87,6 +92,7 @@ fn field_label(field: &str) -> &'static str {
         "action" => msg::DISPOSAL_ACTION,
         "carer" => msg::TEMPORARY_CARER,
         "note" => msg::ACTION_NOTE,
+        "file" => msg::ATTACHMENTS,
         _ => msg::REPORT_SUBMIT,
     }
 }
@@ -753,6 +759,9 @@ fn event_view(e: &ReportEvent) -> EventView {
     let text = |k: &str| e.detail.get(k).and_then(|v| v.as_str()).map(str::to_string);
     let (what, detail) = match e.kind.as_str() {
         "filed" => (msg::EVENT_FILED.to_string(), String::new()),
+        "attachment" => (msg::EVENT_ATTACHMENT.to_string(), String::new()),
+        "commended" => (msg::EVENT_COMMENDED.to_string(), text("note").unwrap_or_default()),
+        "child_linked" => (msg::EVENT_CHILD_LINKED.to_string(), String::new()),
         "action" => {
             let action = text("action").and_then(|a| DisposalAction::parse(&a)).map_or("", |a| a.label());
             let carer = text("carer").and_then(|c| TemporaryCarer::parse(&c)).map(|c| c.label().to_string());
@@ -786,10 +795,19 @@ pub struct ReporterView {
     pub contact_phone: String,
 }
 
+pub struct AttachmentView {
+    pub id: i64,
+    pub name: String,
+    pub kind: &'static str,
+    pub size: String,
+}
+
 #[derive(Template)]
 #[template(path = "report.html")]
 pub struct ReportPage {
     pub layout: Layout,
+    pub attachments: Vec<AttachmentView>,
+    pub file_error: String,
     pub id: i64,
     pub version: i64,
     pub receipt: String,
@@ -870,6 +888,17 @@ fn report_page(user: &CurrentUser, d: ReportDetail, saved: bool, r: Refusal) -> 
         r.action.clone()
     };
     ReportPage {
+        attachments: d
+            .attachments
+            .iter()
+            .map(|a| AttachmentView {
+                id: a.id,
+                name: a.file_name.clone(),
+                kind: a.kind.label(),
+                size: format!("{:.1} KB", a.size as f64 / 1024.0),
+            })
+            .collect(),
+        file_error: err_of(&r.errs, "file"),
         layout: Layout::new(format!("{} {}", msg::REPORTS, s.receipt), Some(user)),
         id: s.id,
         version: s.version,
@@ -1002,4 +1031,41 @@ async fn action(State(state): State<AppState>, user: CurrentUser, IdPath(id): Id
         Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?saved=1")).into_response()),
         Err(e) => refused_on_page(&state, &user, id, e, kept).await,
     }
+}
+
+/// A photo or document from the report page's upload form (multipart: `csrf`, `file`).
+async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    mut mp: axum::extract::Multipart,
+) -> PageResult {
+    let bad = || PageError(AppError::BadRequest(msg::BAD_REQUEST.into(), Vec::new()));
+    let (mut csrf, mut file) = (None, None);
+    while let Some(field) = mp.next_field().await.map_err(|_| bad())? {
+        match field.name() {
+            Some("csrf") => csrf = Some(field.text().await.map_err(|_| bad())?),
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                let data = field.bytes().await.map_err(|_| PageError(AppError::TooLarge))?;
+                file = Some((name, data));
+            }
+            _ => {}
+        }
+    }
+    user.check_csrf(csrf.as_deref())?;
+    let (name, data) = file.unwrap_or_default();
+    match state.store.add_attachment(&user.principal, id, &name, data.to_vec()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/reports/{id}?saved=1")).into_response()),
+        Err(e) => refused_on_page(&state, &user, id, e.into(), Refusal::default()).await,
+    }
+}
+
+async fn download(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    axum::extract::Path((id, aid)): axum::extract::Path<(i64, i64)>,
+) -> PageResult {
+    let (info, data) = state.store.read_attachment(&user.principal, id, aid).await.map_err(AppError::from)?;
+    Ok(crate::api::reports::attachment_response(&info, data))
 }

@@ -1,0 +1,160 @@
+//! Photos and documents attached to a report: checked by their content (never their name),
+//! capped in size and number, kept in the reports' database, and read only within the
+//! report's scope.
+
+use crate::Store;
+use crate::db::{Conn, Row, Sql};
+use crate::error::StoreError;
+use crate::group_commit::writer_stopped;
+use crate::reports::{push_report_scope, report_scope};
+use crate::users::Principal;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use shouhu_domain::error::FieldErrors;
+use shouhu_domain::msg;
+use shouhu_domain::report::{self as rules, AttachmentKind};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub file_name: String,
+    pub kind: AttachmentKind,
+    pub content_type: &'static str,
+    pub size: i64,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+fn invalid(message: impl Into<String>) -> StoreError {
+    let mut errs = FieldErrors::default();
+    errs.add("file", message);
+    StoreError::Invalid(errs)
+}
+
+/// The name as shown: no folders, no control characters, at most 100 characters.
+fn clean_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = base.chars().filter(|c| !c.is_control()).take(100).collect();
+    if clean.trim().is_empty() { "附件".to_string() } else { clean.trim().to_string() }
+}
+
+fn info_from_row(r: &dyn Row) -> Result<AttachmentInfo, StoreError> {
+    let kind =
+        AttachmentKind::parse(&r.text(2)?).ok_or_else(|| StoreError::Backend("unknown attachment kind".into()))?;
+    Ok(AttachmentInfo {
+        id: r.i64(0)?,
+        file_name: r.text(1)?,
+        kind,
+        content_type: kind.content_type(),
+        size: r.i64(3)?,
+        uploaded_at: r.ts(4)?,
+    })
+}
+
+pub(crate) fn list_in(c: &mut Conn<'_, '_>, report_id: i64) -> Result<Vec<AttachmentInfo>, StoreError> {
+    c.query(
+        "SELECT id, file_name, kind, size, uploaded_at FROM report_attachments WHERE report_id = $1 ORDER BY id",
+        &[report_id.into()],
+        info_from_row,
+    )
+}
+
+impl Store {
+    /// Attaches a file to a report the caller may see (their own, or their region's).
+    pub async fn add_attachment(
+        &self,
+        p: &Principal,
+        id: i64,
+        file_name: &str,
+        data: Vec<u8>,
+    ) -> Result<AttachmentInfo, StoreError> {
+        if data.is_empty() {
+            return Err(invalid(msg::ATTACHMENT_EMPTY));
+        }
+        if data.len() > rules::ATTACHMENT_MAX_BYTES {
+            return Err(invalid(msg::attachment_too_large(rules::ATTACHMENT_MAX_BYTES / (1024 * 1024))));
+        }
+        let kind = rules::sniff_attachment(&data).ok_or_else(|| invalid(msg::ATTACHMENT_TYPE))?;
+        let sha = {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(&data))
+        };
+        let (scope, name, at, who, user) =
+            (report_scope(p), clean_name(file_name), self.now(), p.actor().user_name, p.user_id);
+        let rx = self.report_writer.submit(move |c| {
+            let mut sql = Sql::new("SELECT count(a.id) FROM reports r LEFT JOIN report_attachments a ON a.report_id = r.id WHERE r.id = ");
+            sql.bind(id);
+            push_report_scope(&mut sql, &scope);
+            sql.push(" GROUP BY r.id");
+            let n = c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.ok_or(StoreError::NotFound)?;
+            if n >= rules::ATTACHMENTS_PER_REPORT {
+                return Err(invalid(msg::ATTACHMENTS_FULL));
+            }
+            let size = data.len() as i64;
+            let aid = c
+                .query_opt(
+                    "INSERT INTO report_attachments (report_id, file_name, kind, size, sha256, data, uploaded_at, uploaded_by, user_id) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                    &[
+                        id.into(),
+                        name.as_str().into(),
+                        kind.code().into(),
+                        size.into(),
+                        sha.into(),
+                        crate::db::Val::Bytes(data),
+                        at.into(),
+                        who.as_str().into(),
+                        user.into(),
+                    ],
+                    |r| r.i64(0),
+                )?
+                .ok_or_else(|| StoreError::Backend("insert returned no id".into()))?;
+            let detail = serde_json::json!({ "attachment_id": aid, "kind": kind.code(), "size": size });
+            c.exec(
+                "INSERT INTO report_events (report_id, kind, at, user_id, user_name, org_id, detail) VALUES ($1, 'attachment', $2, $3, $4, NULL, $5)",
+                &[id.into(), at.into(), user.into(), who.into(), detail.to_string().into()],
+            )?;
+            Ok(AttachmentInfo { id: aid, file_name: name, kind, content_type: kind.content_type(), size, uploaded_at: at })
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// An attachment's content, if its report is within the caller's reach; the read is
+    /// recorded before the content is returned.
+    pub async fn read_attachment(
+        &self,
+        p: &Principal,
+        id: i64,
+        aid: i64,
+    ) -> Result<(AttachmentInfo, Vec<u8>), StoreError> {
+        let (scope, store) = (report_scope(p), self.clone());
+        let found = tokio::task::spawn_blocking(move || {
+            store.reports.read(|c| {
+                let mut sql = Sql::new(
+                    "SELECT a.id, a.file_name, a.kind, a.size, a.uploaded_at, a.data FROM report_attachments a \
+                     JOIN reports r ON r.id = a.report_id WHERE a.id = ",
+                );
+                sql.bind(aid).push(" AND r.id = ").bind(id);
+                push_report_scope(&mut sql, &scope);
+                c.query_opt(&sql.text, &sql.params, |r| Ok((info_from_row(r)?, r.bytes(5)?)))
+            })
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))??
+        .ok_or(StoreError::NotFound)?;
+        self.record_case_view(p, "view_attachment", id).await?;
+        Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_name;
+
+    #[test]
+    fn a_name_keeps_no_folders_or_control_characters() {
+        assert_eq!(clean_name("C:\\\\Users\\\\x\\\\照片.jpg"), "照片.jpg");
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("a\u{0}b\n.png"), "ab.png");
+        assert_eq!(clean_name(""), "附件");
+    }
+}
