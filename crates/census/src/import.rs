@@ -8,14 +8,14 @@
 
 use crate::columns::{self, HeaderMap};
 use crate::table::RawRow;
-use shouhu_domain::child::ChildFile;
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::fields::{self, Source};
 use shouhu_domain::msg;
-use shouhu_domain::validate;
-use shouhu_store::import::{Existing, ImportCounts, ImportItem};
+use shouhu_store::import::{CheckedFile, Existing, ImportCounts, ImportItem};
 use shouhu_store::{Actor, Store, StoreError};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 
 /// A sheet that can be read from the start as often as needed.
 pub trait RowSource {
@@ -117,28 +117,25 @@ pub fn check_row(
     map: &HeaderMap,
     headers: &[String],
     row: &RawRow,
-) -> Result<ChildFile, String> {
+) -> Result<CheckedFile, String> {
     let pairs: Vec<(String, String)> = map
         .positions
         .iter()
         .map(|(i, path)| (path.to_string(), row.cells.get(*i).map(|c| c.trim().to_string()).unwrap_or_default()))
         .collect();
     let (file, mut errs) = fields::read_from(&pairs, Source::Census);
-    let checked = match validate::child_file(file, store.today(), store.age_rule) {
-        Ok(f) => Some(f),
-        Err(more) => {
+    // The store's own check (the same as a form's), so the import need not check again.
+    match store.check_import_file(actor, file) {
+        Ok(f) if errs.is_empty() => Ok(f),
+        Ok(_) => Err(describe(map, headers, &errs)),
+        Err(StoreError::Invalid(more)) => {
             merge(&mut errs, more);
-            None
+            Err(describe(map, headers, &errs))
         }
-    };
-    if let Some(f) = &checked
-        && !store.may_place_in(actor, &f.village_code, f.school_org_id)
-    {
-        errs.add("village_code", msg::VILLAGE_UNKNOWN);
-    }
-    match checked {
-        Some(f) if errs.is_empty() => Ok(f),
-        _ => Err(describe(map, headers, &errs)),
+        Err(e) => {
+            tracing::error!(error = %e, "checking a census row");
+            Err(msg::INTERNAL.to_string())
+        }
     }
 }
 
@@ -166,6 +163,9 @@ fn describe(map: &HeaderMap, headers: &[String], errs: &FieldErrors) -> String {
         .collect::<Vec<_>>()
         .join("；")
 }
+
+/// Checked rows waiting for the writer: enough to keep it busy, few enough to bound memory.
+const PIPELINE: usize = 4096;
 
 /// A checked row waiting for the registry's answer about its ID number.
 struct Pending {
@@ -205,7 +205,7 @@ pub fn run(
                 out.errors.insert(row.line, m);
             }
             Ok(file) => {
-                if let Some(idn) = file.id_number {
+                if let Some(idn) = file.into_file().id_number {
                     match first_line_of.get(&idn) {
                         Some(first) => {
                             out.errors.insert(row.line, format!("身份证号码与第{first}行重复"));
@@ -232,31 +232,47 @@ pub fn run(
         return Ok(out);
     }
 
-    // Pass 2: read again and write the good rows, all in one transaction.
+    // Pass 2: read again and write the good rows, all in one transaction. Reading and
+    // checking run here while another thread writes what is ready (2 cores: the two halves
+    // overlap instead of taking turns).
     let (_, rows) = source.open().map_err(ImportError::Unreadable)?;
     let errors = &out.errors;
-    let items = rows.filter_map(|row| {
-        let row = match row {
-            Ok(r) => r,
-            Err(m) => {
-                return Some(Err(StoreError::Backend(format!("re-reading the file: {m}"))));
-            }
-        };
-        if row.is_blank() || errors.contains_key(&row.line) || skips.contains(&row.line) {
-            return None;
-        }
-        match check_row(store, actor, &map, &headers, &row) {
-            // The file changed between the passes: stop rather than write something unchecked.
-            Err(m) => Some(Err(StoreError::Backend(format!("row {} changed while importing: {m}", row.line)))),
-            Ok(file) => Some(Ok(match updates.get(&row.line) {
-                Some(id) => ImportItem::Update { id: *id, file },
-                None => ImportItem::New(file),
-            })),
-        }
-    });
     let source_name = format!("import:{}", opts.file_name);
-    let counts = store.import_files(actor, &source_name, items, |n| {
-        progress(Progress { phase: Phase::Importing, checked: out.rows, imported: n })
+    let written = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::sync_channel::<Result<ImportItem, StoreError>>(PIPELINE);
+    let counts = std::thread::scope(|scope| {
+        let writer = scope
+            .spawn(|| store.import_files(actor, &source_name, rx.into_iter(), |n| written.store(n, Ordering::Relaxed)));
+        let mut sent = 0usize;
+        for row in rows {
+            let item = match row {
+                Err(m) => Err(StoreError::Backend(format!("re-reading the file: {m}"))),
+                Ok(row) if row.is_blank() || errors.contains_key(&row.line) || skips.contains(&row.line) => continue,
+                Ok(row) => match check_row(store, actor, &map, &headers, &row) {
+                    // The file changed between the passes: stop rather than write something unchecked.
+                    Err(m) => Err(StoreError::Backend(format!("row {} changed while importing: {m}", row.line))),
+                    Ok(file) => Ok(match updates.get(&row.line) {
+                        Some(id) => ImportItem::Update { id: *id, file },
+                        None => ImportItem::New(file),
+                    }),
+                },
+            };
+            let failed = item.is_err();
+            // A closed channel means the writer stopped on an error; it reports it.
+            if tx.send(item).is_err() || failed {
+                break;
+            }
+            sent += 1;
+            if sent.is_multiple_of(1000) {
+                progress(Progress {
+                    phase: Phase::Importing,
+                    checked: out.rows,
+                    imported: written.load(Ordering::Relaxed),
+                });
+            }
+        }
+        drop(tx);
+        writer.join().unwrap_or_else(|_| Err(StoreError::Backend("the import's writer panicked".into())))
     })?;
     progress(Progress {
         phase: Phase::Importing,

@@ -555,3 +555,15 @@ pub const NEXT_APPLICATION_STATE: &str = "下一环节";
 pub const STEP_DATE: &str = "日期（开庭或判决日期；不填为今天）";
 pub const MOVE_APPLICATION: &str = "记录进度";
 pub const APPLICATION_STALE: &str = "该申请刚被他人更新，您的操作未执行。请查看下面的最新进度后重新操作";
+pub const FLAG_SERIOUS_HARM: &str = "严重损害";
+pub const FLAG_WITHOUT_MEANS: &str = "生活无着";
+pub const FLAG_REFUSED_TO_ENTRUST: &str = "拒绝委托他人监护";
+pub const CONDUCT_ENDED_ON: &str = "恢复履行";
+pub const RECORDED_AT: &str = "记录时间";
+pub const CHILD_REGISTERED: &str = "已建档";
+pub const CHILD_UNREGISTERED: &str = "未建档";
+
+/// "第2行": a row of the participants' table, for the summary of errors.
+pub fn participant_row(n: usize) -> String {
+    format!("第{n}行")
+}

@@ -704,7 +704,7 @@ impl Store {
 
 /// A new child id: random below 2^53, so that it is exact in JavaScript and says nothing
 /// about how many files exist or in which order they were made.
-fn new_child_id() -> i64 {
+pub(crate) fn new_child_id() -> i64 {
     use rand::Rng;
     rand::rng().random_range(1..(1_i64 << 53))
 }

@@ -5,6 +5,7 @@ mod harness;
 
 mod auth;
 mod casework;
+mod casework_pages;
 mod census;
 mod children;
 mod durability;

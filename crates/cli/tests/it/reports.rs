@@ -466,9 +466,13 @@ async fn attachments_are_checked_by_content_capped_and_read_in_scope_only() {
     assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("file")), "a program named .jpg: {r}");
     let (s, _) = attach(&app, &teacher, id, "empty.png", Vec::new()).await;
     assert_eq!(s, 422);
-    let (s, _) =
-        attach(&app, &teacher, id, "big.jpg", vec![0xFF; shouhu_domain::report::ATTACHMENT_MAX_BYTES + 70_000]).await;
-    assert_eq!(s, 413, "over the limit, refused from its length");
+    // One byte over the cap: read whole (the request limit leaves room for a form's envelope)
+    // and refused by the store with the field named. (A body declared larger than the request
+    // limit is refused from its length, decision 16: the client may then see the connection
+    // close before it has sent everything, so that is not asserted here.)
+    let big = vec![0xFF; shouhu_domain::report::ATTACHMENT_MAX_BYTES + 1];
+    let (s, r) = attach(&app, &teacher, id, "big.jpg", big).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("file")), "over 10 MB: {r}");
     let (s, _) = attach(&app, &police_b, id, "x.pdf", b"%PDF-1.4\n".to_vec()).await;
     assert_eq!(s, 404, "another area's report cannot take attachments");
 

@@ -238,6 +238,8 @@ pub struct ChildView {
     pub can_close: bool,
     /// "报告情况" from the child's page, with the child filled in.
     pub can_report: bool,
+    /// "发起评估": opens an assessment of the child (评估帮扶).
+    pub can_assess: bool,
     pub close_reasons: Vec<Opt>,
 }
 
@@ -330,6 +332,7 @@ fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, saved: boo
         can_write: user.principal.role.may_write_children() && !closed,
         can_close: user.principal.role.may_close_files(),
         can_report: shouhu_domain::report::may_file_member_report(user.principal.role),
+        can_assess: shouhu_domain::assessment::may_run_assessment(user.principal.role) && !closed,
         close_reasons: opts(CloseReason::options(), ""),
     }
 }

@@ -1,6 +1,7 @@
 //! HTML pages: server-rendered, in Chinese, usable without JavaScript on a 360-px phone.
 
 pub mod admin;
+pub mod casework;
 pub mod children;
 pub mod imports;
 pub mod login;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(imports::router())
         .merge(reports::router())
+        .merge(casework::router())
 }
 
 /// What the frame of every page shows: who is signed in, and the form token.
@@ -42,6 +44,8 @@ pub struct LayoutUser {
     pub can_report: bool,
     /// Has a reports page: their own reports, or their area's.
     pub sees_reports: bool,
+    /// Sees the assessments of their area (评估帮扶): the police, townships and civil affairs.
+    pub sees_casework: bool,
 }
 
 impl Layout {
@@ -58,6 +62,7 @@ impl Layout {
                 can_report: shouhu_domain::report::may_file_member_report(u.principal.role),
                 sees_reports: shouhu_domain::report::may_file_member_report(u.principal.role)
                     || shouhu_domain::report::may_see_area_reports(u.principal.role),
+                sees_casework: shouhu_domain::report::may_see_area_reports(u.principal.role),
             }),
         }
     }
