@@ -6,12 +6,15 @@
 //!   (requirements at 1,000,000 children: search p99 < 10 ms, ledger first page p99 < 20 ms).
 //! - `reports`: durable report acknowledgements per second on SQLite (requirement ≥ 1,000/s),
 //!   and report → connected duty desk latency with 100 desks (requirement p99 < 50 ms).
+//! - `import`: the census import of N synthetic rows against a bare SQLite insert of the same
+//!   rows in the same run (requirements: ≥ half the bare rate; 1,000,000 rows < 20 s).
 //! - `generate`: demo accounts and N synthetic children, with the generation rate.
 //!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
 mod generate;
 mod http;
+mod import;
 mod queries;
 mod report;
 mod reports;
@@ -91,6 +94,14 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         secs: u64,
     },
+    /// The census import against a bare insert of the same rows, in the same run.
+    Import {
+        #[arg(long, default_value_t = 100_000)]
+        rows: u64,
+        /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// Durable report acknowledgements per second, and report → duty desk latency.
     Reports {
         /// Connections filing reports at once.
@@ -139,6 +150,7 @@ fn main() -> ExitCode {
         Command::Queries { db, reps, sample_children, threads, secs } => {
             queries::run(&queries::Opts { db, reps, sample_children, threads, secs })
         }
+        Command::Import { rows, check } => import::run(&import::Opts { rows, check }),
         Command::Reports { concurrency, secs, desks, rate, check } => {
             reports::run(&reports::Opts { concurrency, secs, desks, rate, check })
         }

@@ -164,6 +164,9 @@ fn describe(map: &HeaderMap, headers: &[String], errs: &FieldErrors) -> String {
         .join("；")
 }
 
+/// Rows checked together in the first pass, split over two threads.
+const CHECK_CHUNK: usize = 2048;
+
 /// Checked rows waiting for the writer: enough to keep it busy, few enough to bound memory.
 const PIPELINE: usize = 4096;
 
@@ -193,36 +196,55 @@ pub fn run(
     let mut updates: HashMap<usize, i64> = HashMap::new();
     let mut skips: HashSet<usize> = HashSet::new();
     let mut pending: Vec<Pending> = Vec::new();
-    for row in rows {
-        let row = row.map_err(ImportError::Unreadable)?;
-        if row.is_blank() {
-            out.blank_rows += 1;
-            continue;
-        }
-        out.rows += 1;
-        match check_row(store, actor, &map, &headers, &row) {
-            Err(m) => {
-                out.errors.insert(row.line, m);
+    // Rows are read here and checked on both cores, a chunk at a time; what is learned from
+    // them (duplicates, existing files) is taken in row order.
+    let mut rows = rows.peekable();
+    while rows.peek().is_some() {
+        let mut chunk: Vec<RawRow> = Vec::with_capacity(CHECK_CHUNK);
+        for row in rows.by_ref() {
+            let row = row.map_err(ImportError::Unreadable)?;
+            if row.is_blank() {
+                out.blank_rows += 1;
+                continue;
             }
-            Ok(file) => {
-                if let Some(idn) = file.into_file().id_number {
-                    match first_line_of.get(&idn) {
-                        Some(first) => {
-                            out.errors.insert(row.line, format!("身份证号码与第{first}行重复"));
-                        }
-                        None => {
-                            first_line_of.insert(idn.clone(), row.line);
-                            pending.push(Pending { line: row.line, id_number: idn });
-                        }
-                    }
+            chunk.push(row);
+            if chunk.len() == CHECK_CHUNK {
+                break;
+            }
+        }
+        let (left, right) = chunk.split_at(chunk.len() / 2);
+        let check = |part: &[RawRow]| -> Vec<Result<Option<String>, String>> {
+            part.iter().map(|r| check_row(store, actor, &map, &headers, r).map(|f| f.into_file().id_number)).collect()
+        };
+        let (mut checked, rest) = std::thread::scope(|scope| {
+            let other = scope.spawn(|| check(right));
+            let mine = check(left);
+            (mine, other.join())
+        });
+        checked.extend(rest.map_err(|_| ImportError::Unreadable("checking rows failed".into()))?);
+        for (row, result) in chunk.iter().zip(checked) {
+            out.rows += 1;
+            match result {
+                Err(m) => {
+                    out.errors.insert(row.line, m);
                 }
+                Ok(Some(idn)) => match first_line_of.get(&idn) {
+                    Some(first) => {
+                        out.errors.insert(row.line, format!("身份证号码与第{first}行重复"));
+                    }
+                    None => {
+                        first_line_of.insert(idn.clone(), row.line);
+                        pending.push(Pending { line: row.line, id_number: idn });
+                    }
+                },
+                Ok(None) => {}
             }
-        }
-        if pending.len() >= 1000 {
-            resolve_existing(store, actor, opts, &mut pending, &mut out, &mut updates, &mut skips)?;
-        }
-        if out.rows.is_multiple_of(1000) {
-            progress(Progress { phase: Phase::Checking, checked: out.rows, imported: 0 });
+            if pending.len() >= 1000 {
+                resolve_existing(store, actor, opts, &mut pending, &mut out, &mut updates, &mut skips)?;
+            }
+            if out.rows.is_multiple_of(1000) {
+                progress(Progress { phase: Phase::Checking, checked: out.rows, imported: 0 });
+            }
         }
     }
     resolve_existing(store, actor, opts, &mut pending, &mut out, &mut updates, &mut skips)?;
@@ -251,10 +273,10 @@ pub fn run(
                 Ok(row) => match check_row(store, actor, &map, &headers, &row) {
                     // The file changed between the passes: stop rather than write something unchecked.
                     Err(m) => Err(StoreError::Backend(format!("row {} changed while importing: {m}", row.line))),
-                    Ok(file) => Ok(match updates.get(&row.line) {
-                        Some(id) => ImportItem::Update { id: *id, file },
-                        None => ImportItem::New(file),
-                    }),
+                    Ok(file) => match updates.get(&row.line) {
+                        Some(id) => Ok(ImportItem::Update { id: *id, file }),
+                        None => store.prepare_new(file).map(ImportItem::New),
+                    },
                 },
             };
             let failed = item.is_err();

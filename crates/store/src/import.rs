@@ -33,10 +33,33 @@ impl CheckedFile {
     }
 }
 
+/// A checked new file with what its rows need worked out beforehand (its JSON, what is
+/// derived from it, its search terms), so the thread that checks does this work and the
+/// thread that holds the transaction only writes.
+#[derive(Debug, Clone)]
+pub struct PreparedFile {
+    file: ChildFile,
+    data: String,
+    derived: shouhu_domain::child::Derived,
+    terms: Vec<String>,
+}
+
+impl Store {
+    pub fn prepare_new(&self, checked: CheckedFile) -> Result<PreparedFile, StoreError> {
+        let file = checked.0;
+        Ok(PreparedFile {
+            data: serde_json::to_string(&file)?,
+            derived: shouhu_domain::rules::derive(&file, self.today(), self.age_rule),
+            terms: crate::search_terms::terms(&file.name, file.id_number.as_deref()),
+            file,
+        })
+    }
+}
+
 /// One file of an import: new, or to be written over an existing file.
 #[derive(Debug, Clone)]
 pub enum ImportItem {
-    New(CheckedFile),
+    New(PreparedFile),
     Update { id: i64, file: CheckedFile },
 }
 
@@ -114,11 +137,11 @@ impl Store {
         let now = self.now();
         let res = self.pool.write(|c| {
             let mut counts = ImportCounts::default();
-            let mut batch: Vec<ChildFile> = Vec::with_capacity(BATCH_FILES);
+            let mut batch: Vec<PreparedFile> = Vec::with_capacity(BATCH_FILES);
             for (n, item) in items.enumerate() {
                 match item? {
                     ImportItem::New(file) => {
-                        batch.push(file.0);
+                        batch.push(file);
                         if batch.len() == BATCH_FILES {
                             self.insert_batch(c, now, actor, source, &batch)?;
                             batch.clear();
@@ -191,7 +214,7 @@ impl Store {
         now: chrono::DateTime<chrono::Utc>,
         actor: &Actor,
         source: &str,
-        files: &[ChildFile],
+        files: &[PreparedFile],
     ) -> Result<(), StoreError> {
         if files.is_empty() {
             return Ok(());
@@ -208,8 +231,8 @@ impl Store {
                 "INSERT INTO child_history (district_code, child_id, version, seq, changed_at, user_id, user_name, \
                  source, field, old_value, new_value) VALUES ",
             );
-            for (i, (file, id)) in chunk.iter().zip(ids).enumerate() {
-                let derived = shouhu_domain::rules::derive(file, self.today(), self.age_rule);
+            for (i, (prepared, id)) in chunk.iter().zip(ids).enumerate() {
+                let (file, derived) = (&prepared.file, &prepared.derived);
                 let district = shouhu_domain::region::district_of(&file.village_code);
                 children.push(if i == 0 { "(" } else { ", (" });
                 children.bind(district).push(", ").bind(*id).push(", 1, ").bind(file.village_code.as_str());
@@ -224,7 +247,7 @@ impl Store {
                     .bind(file.health.map(|h| h.code()));
                 children.push(", ").bind(shouhu_domain::child::Warning::to_bits(&derived.warnings));
                 children.push(", ").bind(file.school_org_id).push(", ").bind(false);
-                children.push(", NULL, NULL, NULL, ").bind(serde_json::to_string(file)?);
+                children.push(", NULL, NULL, NULL, ").bind(prepared.data.as_str());
                 children.push(", ").bind(now).push(", ").bind(now).push(")");
                 history.push(if i == 0 { "(" } else { ", (" });
                 history.bind(district).push(", ").bind(*id).push(", 1, 0, ").bind(now);
@@ -235,11 +258,9 @@ impl Store {
             c.exec(&history.text, &history.params)?;
         }
         // Search terms of the whole batch in term order: the index takes them in runs.
-        let mut term_rows: Vec<(String, usize)> = Vec::with_capacity(files.len() * 16);
-        for (i, file) in files.iter().enumerate() {
-            for t in crate::search_terms::terms(&file.name, file.id_number.as_deref()) {
-                term_rows.push((t, i));
-            }
+        let mut term_rows: Vec<(&str, usize)> = Vec::with_capacity(files.len() * 16);
+        for (i, f) in files.iter().enumerate() {
+            term_rows.extend(f.terms.iter().map(|t| (t.as_str(), i)));
         }
         term_rows.sort_unstable();
         for chunk in term_rows.chunks(TERM_ROWS) {
@@ -247,16 +268,9 @@ impl Store {
                 "INSERT INTO child_search (term, closed, name, child_id, district_code, village_code, school_org_id) VALUES ",
             );
             for (j, (term, i)) in chunk.iter().enumerate() {
-                let file = &files[*i];
+                let file = &files[*i].file;
                 terms.push(if j == 0 { "(" } else { ", (" });
-                terms
-                    .bind(term.as_str())
-                    .push(", ")
-                    .bind(false)
-                    .push(", ")
-                    .bind(file.name.as_str())
-                    .push(", ")
-                    .bind(ids[*i]);
+                terms.bind(*term).push(", ").bind(false).push(", ").bind(file.name.as_str()).push(", ").bind(ids[*i]);
                 terms.push(", ").bind(shouhu_domain::region::district_of(&file.village_code));
                 terms.push(", ").bind(file.village_code.as_str()).push(", ").bind(file.school_org_id).push(")");
             }
