@@ -39,7 +39,7 @@ fn fresh(dir: &std::path::Path) -> anyhow::Result<shouhu_store::Store> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    Ok(shouhu::server::open_store(&format!("sqlite://{}/shouhu.db", dir.display()), clock)?)
+    shouhu::server::open_store(&format!("sqlite://{}/shouhu.db", dir.display()), clock)
 }
 
 pub fn run(o: &Opts) -> anyhow::Result<bool> {
@@ -81,7 +81,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
         } else if table == "child_search" {
             format!("WHERE child_id IN (SELECT id FROM children ORDER BY rowid LIMIT -1 OFFSET {before})")
         } else {
-            format!("WHERE source = 'import:census.csv'")
+            "WHERE source = 'import:census.csv'".to_string()
         };
         let mut st = src.prepare(&format!("SELECT {cols} FROM {table} {filter}"))?;
         let rows = st

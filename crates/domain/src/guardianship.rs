@@ -434,6 +434,34 @@ crate::codes::code_list! {
     }
 }
 
+crate::codes::code_list! {
+    /// State guardianship taken by civil affairs ([UPL] 92, 94), recorded as a placement.
+    PlacementKind {
+        TemporaryState = "temporary_state", "临时监护（民政部门）";
+        LongTermState = "long_term_state", "长期监护（民政部门）";
+    }
+}
+
+/// [UPL] 92 and 94: civil affairs takes state guardianship; they record it.
+pub fn may_record_placement(role: crate::role::Role) -> bool {
+    use crate::role::Role::*;
+    matches!(role, DistrictOfficer | CityOfficer)
+}
+
+/// The ground a placement rests on must be one of its own article's: art. 92 for temporary,
+/// art. 94 for long-term guardianship; and long-term guardianship after a revocation
+/// ([UPL] 94(4)) needs the court's decision on record.
+pub fn placement_ground_fits(kind: PlacementKind, ground: &str, revoked_on_record: bool) -> bool {
+    match kind {
+        PlacementKind::TemporaryState => TemporaryStateGround::parse(ground).is_some(),
+        PlacementKind::LongTermState => match LongTermStateGround::parse(ground) {
+            Some(LongTermStateGround::CourtAppointed) => revoked_on_record,
+            Some(_) => true,
+            None => false,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -579,6 +607,16 @@ mod tests {
         assert!(!may_apply(Applicant::Neighbour, ApplicantRule::National));
         assert!(!may_apply(Applicant::School, ApplicantRule::Seed));
         assert!(may_apply(Applicant::VillageCommittee, ApplicantRule::Seed));
+    }
+
+    #[test]
+    fn a_placement_rests_on_its_own_articles_ground() {
+        assert!(placement_ground_fits(PlacementKind::TemporaryState, "guardian_missing", false));
+        assert!(!placement_ground_fits(PlacementKind::TemporaryState, "guardian_dead", false));
+        assert!(placement_ground_fits(PlacementKind::LongTermState, "guardian_dead", false));
+        assert!(!placement_ground_fits(PlacementKind::LongTermState, "court_appointed", false), "needs the decision");
+        assert!(placement_ground_fits(PlacementKind::LongTermState, "court_appointed", true));
+        assert!(!may_record_placement(crate::role::Role::TownshipStaff));
     }
 
     #[test]

@@ -49,6 +49,13 @@ pub const APPLICANT_NOT_ALLOWED: &str = "依法不能由该申请人向法院申
 pub const GROUNDS_REQUIRED: &str = "请选择申请所依据的撤销情形";
 pub const DATE_BEFORE_PREVIOUS_STEP: &str = "日期不能早于上一环节的日期";
 pub const NEW_GUARDIAN_REQUIRED: &str = "请填写法院另行指定的监护人";
+pub const PLACEMENTS: &str = "国家监护";
+pub const PLACEMENT_KIND: &str = "监护类型";
+pub const PLACEMENT_GROUND_LABEL: &str = "法定情形";
+pub const PLACED_WITH: &str = "安置机构或家庭";
+pub const PLACEMENT_START: &str = "开始日期";
+pub const PLACEMENT_ADD: &str = "记录国家监护";
+pub const PLACEMENT_GROUND: &str = "该情形不是这类国家监护的法定情形（临时监护见未成年人保护法第92条，长期监护见第94条；法院撤销监护人资格后指定民政部门的，须先记录法院判决）";
 
 /// A ground claimed that the conduct record does not meet.
 pub fn ground_not_met(ground: &str) -> String {

@@ -114,6 +114,47 @@ pub struct Application {
     pub version: i64,
 }
 
+/// State guardianship recorded for the case.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Placement {
+    pub id: i64,
+    pub kind: g::PlacementKind,
+    /// A code of `TemporaryStateGround` (art. 92) or `LongTermStateGround` (art. 94).
+    pub ground: String,
+    pub ground_label: &'static str,
+    /// The institution or family the child is placed with.
+    pub placed_with: String,
+    pub start_date: NaiveDate,
+    pub note: Option<String>,
+    pub recorded_by: String,
+}
+
+/// A placement, as submitted.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPlacement {
+    pub kind: g::PlacementKind,
+    pub ground: String,
+    pub placed_with: String,
+    pub start_date: NaiveDate,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// A case whose conduct record meets or approaches revocation grounds, for civil affairs.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GroundsLine {
+    pub assessment: AssessmentSummary,
+    pub grounds: Vec<GroundFinding>,
+}
+
+fn ground_label(kind: g::PlacementKind, code: &str) -> &'static str {
+    match kind {
+        g::PlacementKind::TemporaryState => g::TemporaryStateGround::parse(code).map_or("", |x| x.label()),
+        g::PlacementKind::LongTermState => g::LongTermStateGround::parse(code).map_or("", |x| x.label()),
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AssessmentDetail {
     #[serde(flatten)]
@@ -129,6 +170,7 @@ pub struct AssessmentDetail {
     /// What the conduct record meets or approaches, met first.
     pub grounds: Vec<GroundFinding>,
     pub applications: Vec<Application>,
+    pub placements: Vec<Placement>,
 }
 
 /// A new entry of the conduct record, as submitted.
@@ -280,6 +322,7 @@ impl Store {
                     conduct: Vec::new(),
                     grounds: Vec::new(),
                     applications: Vec::new(),
+                    placements: Vec::new(),
                 })
             })?
             .ok_or(StoreError::NotFound)?;
@@ -314,7 +357,104 @@ impl Store {
             &[id.into()],
             application_from_row,
         )?;
+        d.placements = c.query(
+            "SELECT id, kind, ground, placed_with, start_date, note, recorded_by FROM placements WHERE assessment_id = $1 ORDER BY id",
+            &[id.into()],
+            |r| {
+                let kind = g::PlacementKind::parse(&r.text(1)?).ok_or_else(|| bad("placement"))?;
+                let ground = r.text(2)?;
+                Ok(Placement {
+                    id: r.i64(0)?,
+                    kind,
+                    ground_label: ground_label(kind, &ground),
+                    ground,
+                    placed_with: r.text(3)?,
+                    start_date: r.opt_date(4)?.ok_or_else(|| bad("start date"))?,
+                    note: r.opt_text(5)?,
+                    recorded_by: r.text(6)?,
+                })
+            },
+        )?;
         Ok(d)
+    }
+
+    /// Records state guardianship ([UPL] 92, 94) on a case: by civil affairs, on a ground of
+    /// the article it falls under, from a day not before the case nor in the future.
+    pub async fn add_placement(&self, p: &Principal, id: i64, np: NewPlacement) -> Result<i64, StoreError> {
+        if !g::may_record_placement(p.role) {
+            return Err(StoreError::Forbidden);
+        }
+        let mut errs = FieldErrors::default();
+        let placed_with = short_text(&mut errs, "placed_with", &np.placed_with, 100);
+        let today = self.today();
+        if np.start_date > today {
+            errs.add("start_date", msg::DATE_IN_FUTURE);
+        }
+        errs.into_result(()).map_err(StoreError::Invalid)?;
+        let (scope, at, who) = (case_scope(p), self.now(), p.actor().user_name);
+        let note = np.note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
+        let rx = self.report_writer.submit(move |c| {
+            let opened = assessment_opened(c, &scope, id)?;
+            let revoked = c
+                .query_opt(
+                    "SELECT count(*) FROM revocation_applications WHERE assessment_id = $1 AND state IN ('revoked', 'guardian_appointed')",
+                    &[id.into()],
+                    |r| r.i64(0),
+                )?
+                .unwrap_or(0)
+                > 0;
+            let mut errs = FieldErrors::default();
+            if !g::placement_ground_fits(np.kind, &np.ground, revoked) {
+                errs.add("ground", msg::PLACEMENT_GROUND);
+            }
+            if np.start_date < opened {
+                errs.add("start_date", msg::MEASURE_BEFORE_CASE);
+            }
+            errs.into_result(()).map_err(StoreError::Invalid)?;
+            c.query_opt(
+                "INSERT INTO placements (assessment_id, kind, ground, placed_with, start_date, note, recorded_at, recorded_by) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                &[
+                    id.into(),
+                    np.kind.code().into(),
+                    np.ground.as_str().into(),
+                    placed_with.into(),
+                    np.start_date.into(),
+                    note.into(),
+                    at.into(),
+                    who.into(),
+                ],
+                |r| r.i64(0),
+            )?
+            .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// The cases of the caller's region whose conduct record meets or approaches a
+    /// revocation ground, met first: the list district civil affairs acts on ([S] 二(五)).
+    pub fn grounds_list(&self, p: &Principal) -> Result<Vec<GroundsLine>, StoreError> {
+        let scope = case_scope(p);
+        let today = self.today();
+        self.reports.read(|c| {
+            let mut sql = Sql::new(&format!(
+                "SELECT {SUMMARY_COLUMNS} FROM assessments a WHERE EXISTS \
+                 (SELECT 1 FROM conduct_records k WHERE k.assessment_id = a.id)"
+            ));
+            push_scope_on(&mut sql, &scope, "a.");
+            sql.push(" ORDER BY a.id DESC LIMIT 500");
+            let cases = c.query(&sql.text, &sql.params, |r| self.assessment_summary(r))?;
+            let mut out = Vec::new();
+            for a in cases {
+                let records: Vec<ConductRecord> = load_conduct(c, a.id)?.into_iter().map(|e| e.record).collect();
+                let grounds = g::evaluate_grounds(&records, today);
+                if !grounds.is_empty() {
+                    out.push(GroundsLine { assessment: a, grounds });
+                }
+            }
+            out.sort_by_key(|l| !l.grounds.iter().any(|f| f.met));
+            Ok(out)
+        })
     }
 
     /// Opens an assessment directly, for a child of the township's ledger ([S] 二(四) starts

@@ -44,6 +44,11 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/reports/0004_attachments.sql"),
         include_str!("../migrations/postgres/reports/0004_attachments.sql"),
     ),
+    (
+        5,
+        include_str!("../migrations/sqlite/reports/0005_placements.sql"),
+        include_str!("../migrations/postgres/reports/0005_placements.sql"),
+    ),
 ];
 
 /// Brings the registry's schema up to date.

@@ -204,3 +204,38 @@ async fn a_report_goes_all_the_way_to_a_new_guardian() {
     let sources: Vec<&str> = hist.as_array().expect("history").iter().filter_map(|h| h["source"].as_str()).collect();
     assert!(sources.contains(&format!("revocation:{app_id}").as_str()), "{hist}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_guardianship_rests_on_its_articles_grounds_and_district_lists_cases_with_grounds() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let other = app.user("baodi", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120115").await;
+    let police = app.user("paichusuo", Role::Police, OrgType::PoliceStation, TOWNSHIP_A).await;
+    let child = app.create_child(&township, &child("李小花", VILLAGE_A, 2)).await;
+    let (s, d) = app.post(&township, "/api/v1/assessments", &json!({"child_id": child["id"]})).await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["id"].as_i64().expect("id");
+    let path = format!("/api/v1/assessments/{id}/placements");
+    let placement = |kind: &str, ground: &str| json!({"kind": kind, "ground": ground, "placed_with": "武清区儿童福利院", "start_date": "2026-11-29"});
+    let (s, _) = app.post(&township, &path, &placement("temporary_state", "guardian_missing")).await;
+    assert_eq!(s, 403, "civil affairs takes state guardianship");
+    let (s, r) = app.post(&district, &path, &placement("temporary_state", "guardian_dead")).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("ground")), "an art. 94 ground for art. 92: {r}");
+    let (s, r) = app.post(&district, &path, &placement("long_term_state", "court_appointed")).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("ground")), "no court decision on record: {r}");
+    let (s, d) = app.post(&district, &path, &placement("temporary_state", "guardian_missing")).await;
+    assert_eq!(s, 201, "{d}");
+    assert_eq!(d["placements"][0]["ground_label"], "监护人下落不明且无其他人可以担任监护人");
+
+    let mut abuse = conduct("2026-11-29", "incident", "abuse");
+    abuse["serious_harm"] = json!(true);
+    let (s, r) = app.post(&police, &format!("/api/v1/assessments/{id}/conduct"), &abuse).await;
+    assert_eq!(s, 201, "{r}");
+    let (_, list) = app.get(&district, "/api/v1/revocation-grounds").await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list[0]["assessment"]["id"], id);
+    assert_eq!(list[0]["grounds"][0]["met"], true);
+    let (_, none) = app.get(&other, "/api/v1/revocation-grounds").await;
+    assert_eq!(none, json!([]), "another district's cases are not listed");
+}

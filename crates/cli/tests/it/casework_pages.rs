@@ -419,3 +419,40 @@ async fn an_assessment_out_of_scope_is_the_same_page_as_a_missing_one() {
     .await;
     assert_eq!(s, 403);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_guardianship_is_recorded_on_the_page_by_civil_affairs_on_a_ground_of_its_article() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let child = app.create_child(&township, &child("王小丫", VILLAGE_A, 4)).await;
+    let (c, csrf) = browser(&app, "zhen").await;
+    let id = opened(&app, &c, &csrf, child["id"].as_i64().expect("id")).await;
+    let path = format!("/assessments/{id}");
+    let (_, html) = page(&c, &app, &path).await;
+    assert!(!html.contains("id=\"placement-form\""), "a township does not take state guardianship");
+
+    let (d, dcsrf) = browser(&app, "qu").await;
+    let (_, html) = page(&d, &app, &path).await;
+    assert!(html.contains("id=\"placement-form\""), "civil affairs does");
+    let form = |ground: &'static str| {
+        [
+            ("csrf", dcsrf.clone()),
+            ("kind", "temporary_state".into()),
+            ("ground", ground.into()),
+            ("placed_with", "武清区儿童福利院".into()),
+            ("start_date", TODAY.into()),
+        ]
+    };
+    let wrong = form("guardian_dead");
+    let fields: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _, html) = post(&d, &app, &format!("{path}/placements"), &fields).await;
+    assert_eq!(s, 422);
+    assert!(html.contains("id=\"e-placement-ground\"") && html.contains("武清区儿童福利院"), "named and kept");
+    let right = form("guardian_missing");
+    let fields: Vec<(&str, &str)> = right.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _, _) = post(&d, &app, &format!("{path}/placements"), &fields).await;
+    assert_eq!(s, 303);
+    let (_, html) = page(&d, &app, &path).await;
+    assert!(html.contains("临时监护（民政部门）") && html.contains("监护人下落不明"), "shown on the case");
+}

@@ -11,7 +11,8 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use shouhu_domain::assessment::{Answers, AssistanceKind, ReferralState, ServiceKind, ServiceStatus};
 use shouhu_store::casework::{
-    ApplicationStep, AssessmentDetail, AssessmentSummary, NewApplication, NewConduct, Participant, Referral,
+    ApplicationStep, AssessmentDetail, AssessmentSummary, GroundsLine, NewApplication, NewConduct, NewPlacement,
+    Participant, Referral,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -243,4 +244,26 @@ pub async fn move_application(
 ) -> ApiResult<Json<AssessmentDetail>> {
     state.store.move_application(&user.principal, id, application_id, req).await?;
     detail(&state, &user, id).await
+}
+
+/// Records state guardianship (temporary, [UPL] 92; long-term, [UPL] 94) on a case: civil
+/// affairs only, on a ground of the article it falls under.
+#[utoipa::path(post, path = "/api/v1/assessments/{id}/placements", params(("id" = i64, Path)), request_body = NewPlacement,
+    responses((status = 201, body = AssessmentDetail), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn add_placement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<NewPlacement>,
+) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
+    state.store.add_placement(&user.principal, id, req).await?;
+    created(&state, &user, id).await
+}
+
+/// Cases of the caller's region whose conduct record meets or approaches revocation
+/// grounds, met first, with the evidence: the list district civil affairs acts on.
+#[utoipa::path(get, path = "/api/v1/revocation-grounds", responses((status = 200, body = Vec<GroundsLine>)))]
+pub async fn grounds(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<GroundsLine>>> {
+    let p = user.principal;
+    Ok(Json(state.run(move |s| s.grounds_list(&p)).await?))
 }

@@ -90,6 +90,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(casework::add_conduct))
         .routes(routes!(casework::file_application))
         .routes(routes!(casework::move_application))
+        .routes(routes!(casework::add_placement))
+        .routes(routes!(casework::grounds))
         .split_for_parts();
     let doc = api.clone();
     let router = router

@@ -50,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/assessments/{id}/conduct", post(add_conduct))
         .route("/assessments/{id}/applications", post(file_application))
         .route("/assessments/{id}/applications/{item}", post(move_application))
+        .route("/assessments/{id}/placements", post(add_placement))
         .route("/referrals", get(referrals))
         .route("/referrals/{id}", post(decide_referral))
 }
@@ -208,6 +209,7 @@ impl Kept {
             "referral" => "referrals",
             "conduct" => "conduct",
             "application" => "applications",
+            "placement" => "placements",
             _ => "",
         }
     }
@@ -568,6 +570,29 @@ pub struct AssessmentPage {
     pub met_grounds: usize,
     pub applications: Vec<ApplicationView>,
     pub application_form: ApplicationForm,
+    pub placements: Vec<PlacementView>,
+    pub placement_form: PlacementForm,
+}
+
+pub struct PlacementView {
+    pub kind: &'static str,
+    pub ground: &'static str,
+    pub placed_with: String,
+    pub start_date: String,
+}
+
+/// State guardianship ([UPL] 92, 94), for civil affairs.
+pub struct PlacementForm {
+    pub can: bool,
+    pub kinds: Vec<Opt>,
+    /// Every ground of both articles, each labelled with its article.
+    pub grounds: Vec<Opt>,
+    pub placed_with: String,
+    pub start_date: String,
+    pub e_kind: String,
+    pub e_ground: String,
+    pub e_placed_with: String,
+    pub e_start_date: String,
 }
 
 /// Organisations a family may be referred to: civil affairs, townships and street offices,
@@ -919,7 +944,76 @@ fn assessment_page(
             .collect(),
         applications: d.applications.iter().map(|a| application_view(a, can_apply, &k)).collect(),
         application_form,
+        placements: d
+            .placements
+            .iter()
+            .map(|p| PlacementView {
+                kind: p.kind.label(),
+                ground: p.ground_label,
+                placed_with: p.placed_with.clone(),
+                start_date: day(p.start_date),
+            })
+            .collect(),
+        placement_form: placement_form(role, &k),
     }
+}
+
+fn placement_form(role: Role, k: &Kept) -> PlacementForm {
+    let ground_now = k.val("placement", "ground");
+    let mut grounds: Vec<Opt> = g::TemporaryStateGround::ALL
+        .iter()
+        .map(|x| Opt { code: x.code().into(), label: format!("第92条：{}", x.label()), selected: false })
+        .collect();
+    grounds.extend(g::LongTermStateGround::ALL.iter().map(|x| Opt {
+        code: x.code().into(),
+        label: format!("第94条：{}", x.label()),
+        selected: false,
+    }));
+    // Both articles share codes such as `other`: the first one typed is selected only once.
+    if let Some(o) = grounds.iter_mut().find(|o| o.code == ground_now) {
+        o.selected = true;
+    }
+    PlacementForm {
+        can: g::may_record_placement(role),
+        kinds: options(
+            g::PlacementKind::ALL,
+            g::PlacementKind::code,
+            g::PlacementKind::label,
+            &k.val("placement", "kind"),
+        ),
+        grounds,
+        placed_with: k.val("placement", "placed_with"),
+        start_date: k.val("placement", "start_date"),
+        e_kind: k.err("placement", "kind"),
+        e_ground: k.err("placement", "ground"),
+        e_placed_with: k.err("placement", "placed_with"),
+        e_start_date: k.err("placement", "start_date"),
+    }
+}
+
+async fn add_placement(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: FormPairs,
+) -> PageResult {
+    user.check_csrf(form.get("csrf"))?;
+    let mut errs = FieldErrors::default();
+    let kind = pick(&form, "kind", g::PlacementKind::parse, &mut errs);
+    let ground = form.get("ground").unwrap_or("").trim().to_string();
+    if ground.is_empty() {
+        errs.add("ground", msg::REQUIRED);
+    }
+    let placed_with = required_text(&form, "placed_with", &mut errs);
+    let start_date = date_field(&form, "start_date", true, &mut errs);
+    let result = match (kind, start_date) {
+        (Some(kind), Some(start_date)) if errs.is_empty() => {
+            let np = shouhu_store::casework::NewPlacement { kind, ground, placed_with, start_date, note: None };
+            state.store.add_placement(&user.principal, id, np).await.map(drop).map_err(AppError::from)
+        }
+        _ => Err(invalid(errs)),
+    };
+    finish(&state, &user, id, result, Kept::new("placement", form), msg::ASSESSMENT_STALE).await
 }
 
 /// The assessment as the user may see it, and the organisations (for referrals); the view
