@@ -58,6 +58,74 @@ pub(crate) fn list_in(c: &mut Conn<'_, '_>, report_id: i64) -> Result<Vec<Attach
     )
 }
 
+/// How long after filing a member of the public may add photos, with the receipt number.
+pub const PUBLIC_ATTACH_HOURS: i64 = 24;
+
+/// The file's checks that need no database: not empty, not too large, a known kind.
+fn check_content(data: &[u8]) -> Result<(AttachmentKind, String), StoreError> {
+    if data.is_empty() {
+        return Err(invalid(msg::ATTACHMENT_EMPTY));
+    }
+    if data.len() > rules::ATTACHMENT_MAX_BYTES {
+        return Err(invalid(msg::attachment_too_large(rules::ATTACHMENT_MAX_BYTES / (1024 * 1024))));
+    }
+    let kind = rules::sniff_attachment(data).ok_or_else(|| invalid(msg::ATTACHMENT_TYPE))?;
+    use sha2::Digest;
+    Ok((kind, hex::encode(sha2::Sha256::digest(data))))
+}
+
+/// Who attaches: stamped on the row and the report's timeline.
+struct Uploader {
+    name: String,
+    user_id: Option<i64>,
+}
+
+/// Writes an attachment of report `id` (already found in the caller's reach), within the
+/// per-report cap, and puts it on the timeline.
+#[allow(clippy::too_many_arguments)]
+fn attach_in(
+    c: &mut Conn<'_, '_>,
+    id: i64,
+    name: String,
+    kind: AttachmentKind,
+    sha: String,
+    data: Vec<u8>,
+    at: DateTime<Utc>,
+    who: &Uploader,
+) -> Result<AttachmentInfo, StoreError> {
+    let n = c
+        .query_opt("SELECT count(*) FROM report_attachments WHERE report_id = $1", &[id.into()], |r| r.i64(0))?
+        .unwrap_or(0);
+    if n >= rules::ATTACHMENTS_PER_REPORT {
+        return Err(invalid(msg::ATTACHMENTS_FULL));
+    }
+    let size = data.len() as i64;
+    let aid = c
+        .query_opt(
+            "INSERT INTO report_attachments (report_id, file_name, kind, size, sha256, data, uploaded_at, uploaded_by, user_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            &[
+                id.into(),
+                name.as_str().into(),
+                kind.code().into(),
+                size.into(),
+                sha.into(),
+                crate::db::Val::Bytes(data),
+                at.into(),
+                who.name.as_str().into(),
+                who.user_id.into(),
+            ],
+            |r| r.i64(0),
+        )?
+        .ok_or_else(|| StoreError::Backend("insert returned no id".into()))?;
+    let detail = serde_json::json!({ "attachment_id": aid, "kind": kind.code(), "size": size });
+    c.exec(
+        "INSERT INTO report_events (report_id, kind, at, user_id, user_name, org_id, detail) VALUES ($1, 'attachment', $2, $3, $4, NULL, $5)",
+        &[id.into(), at.into(), who.user_id.into(), who.name.as_str().into(), detail.to_string().into()],
+    )?;
+    Ok(AttachmentInfo { id: aid, file_name: name, kind, content_type: kind.content_type(), size, uploaded_at: at })
+}
+
 impl Store {
     /// Attaches a file to a report the caller may see (their own, or their region's).
     pub async fn add_attachment(
@@ -67,53 +135,42 @@ impl Store {
         file_name: &str,
         data: Vec<u8>,
     ) -> Result<AttachmentInfo, StoreError> {
-        if data.is_empty() {
-            return Err(invalid(msg::ATTACHMENT_EMPTY));
-        }
-        if data.len() > rules::ATTACHMENT_MAX_BYTES {
-            return Err(invalid(msg::attachment_too_large(rules::ATTACHMENT_MAX_BYTES / (1024 * 1024))));
-        }
-        let kind = rules::sniff_attachment(&data).ok_or_else(|| invalid(msg::ATTACHMENT_TYPE))?;
-        let sha = {
-            use sha2::Digest;
-            hex::encode(sha2::Sha256::digest(&data))
-        };
-        let (scope, name, at, who, user) =
-            (report_scope(p), clean_name(file_name), self.now(), p.actor().user_name, p.user_id);
+        let (kind, sha) = check_content(&data)?;
+        let (scope, name, at) = (report_scope(p), clean_name(file_name), self.now());
+        let who = Uploader { name: p.actor().user_name, user_id: Some(p.user_id) };
         let rx = self.report_writer.submit(move |c| {
-            let mut sql = Sql::new("SELECT count(a.id) FROM reports r LEFT JOIN report_attachments a ON a.report_id = r.id WHERE r.id = ");
+            let mut sql = Sql::new("SELECT r.id FROM reports r WHERE r.id = ");
             sql.bind(id);
             push_report_scope(&mut sql, &scope);
-            sql.push(" GROUP BY r.id");
-            let n = c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.ok_or(StoreError::NotFound)?;
-            if n >= rules::ATTACHMENTS_PER_REPORT {
-                return Err(invalid(msg::ATTACHMENTS_FULL));
-            }
-            let size = data.len() as i64;
-            let aid = c
+            c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.ok_or(StoreError::NotFound)?;
+            attach_in(c, id, name, kind, sha, data, at, &who)
+        });
+        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+    }
+
+    /// A member of the public adds a photo or document to their report with its receipt
+    /// number, within a day of filing; after that (or for a receipt that is not a public
+    /// report) there is nothing to attach to.
+    pub async fn add_public_attachment(
+        &self,
+        receipt: &str,
+        file_name: &str,
+        data: Vec<u8>,
+    ) -> Result<AttachmentInfo, StoreError> {
+        let (kind, sha) = check_content(&data)?;
+        let (name, at) = (clean_name(file_name), self.now());
+        let receipt = receipt.trim().to_ascii_uppercase();
+        let since = at - chrono::Duration::hours(PUBLIC_ATTACH_HOURS);
+        let who = Uploader { name: rules::Channel::Public.label().to_string(), user_id: None };
+        let rx = self.report_writer.submit(move |c| {
+            let id = c
                 .query_opt(
-                    "INSERT INTO report_attachments (report_id, file_name, kind, size, sha256, data, uploaded_at, uploaded_by, user_id) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                    &[
-                        id.into(),
-                        name.as_str().into(),
-                        kind.code().into(),
-                        size.into(),
-                        sha.into(),
-                        crate::db::Val::Bytes(data),
-                        at.into(),
-                        who.as_str().into(),
-                        user.into(),
-                    ],
+                    "SELECT id FROM reports WHERE receipt = $1 AND channel = 'public' AND reported_at >= $2",
+                    &[receipt.into(), since.into()],
                     |r| r.i64(0),
                 )?
-                .ok_or_else(|| StoreError::Backend("insert returned no id".into()))?;
-            let detail = serde_json::json!({ "attachment_id": aid, "kind": kind.code(), "size": size });
-            c.exec(
-                "INSERT INTO report_events (report_id, kind, at, user_id, user_name, org_id, detail) VALUES ($1, 'attachment', $2, $3, $4, NULL, $5)",
-                &[id.into(), at.into(), user.into(), who.into(), detail.to_string().into()],
-            )?;
-            Ok(AttachmentInfo { id: aid, file_name: name, kind, content_type: kind.content_type(), size, uploaded_at: at })
+                .ok_or(StoreError::NotFound)?;
+            attach_in(c, id, name, kind, sha, data, at, &who)
         });
         rx.await.unwrap_or_else(|_| Err(writer_stopped()))
     }

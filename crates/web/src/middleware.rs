@@ -51,6 +51,7 @@ fn upload_limit(path: &str) -> Option<usize> {
         Some(crate::imports::UPLOAD_LIMIT)
     } else if path.starts_with("/api/v1/reports/") && path.ends_with("/attachments")
         || path.starts_with("/reports/") && path.ends_with("/attachments")
+        || path == "/report/attachments"
     {
         Some(crate::api::reports::ATTACHMENT_REQUEST_LIMIT)
     } else {

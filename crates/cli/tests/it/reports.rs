@@ -499,3 +499,38 @@ async fn attachments_are_checked_by_content_capped_and_read_in_scope_only() {
     let (s, r) = attach(&app, &police, id, "one-more.pdf", b"%PDF-1.4\n".to_vec()).await;
     assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("file")), "ten at most: {r}");
 }
+
+async fn public_upload(app: &TestApp, receipt: &str, bytes: Vec<u8>) -> (u16, String) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("照片.jpg");
+    let form = reqwest::multipart::Form::new().text("receipt", receipt.to_string()).part("file", part);
+    let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    let res = c.post(app.url("/report/attachments")).multipart(form).send().await.expect("upload");
+    (res.status().as_u16(), res.text().await.unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_add_photos_with_their_receipt_within_a_day() {
+    let Desk { app, teacher, police, .. } = desk().await;
+    let ch: Value = reqwest::get(app.url("/api/v1/public/challenge")).await.expect("get").json().await.expect("json");
+    let mut public = alone_report(VILLAGE_A);
+    public["challenge_token"] = ch["token"].clone();
+    public["challenge_answer"] = json!(answer(ch["question"].as_str().unwrap_or("")));
+    let (s, r) = public_post(&app, &public).await;
+    assert_eq!(s, 201, "{r}");
+    let (id, receipt) = (r["id"].as_i64().expect("id"), r["receipt"].as_str().expect("receipt").to_string());
+
+    let (s, html) = public_upload(&app, &receipt, b"MZ\x90\x00program".to_vec()).await;
+    assert_eq!(s, 422);
+    assert!(html.contains("id=\"e-file\""), "the receipt page says what is wrong");
+    let (s, _) = public_upload(&app, &receipt, vec![0xFF, 0xD8, 0xFF, 0xE0, 9, 9]).await;
+    assert_eq!(s, 303);
+    let (_, d) = app.get(&police, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(d["attachments"].as_array().map(Vec::len), Some(1), "{d}");
+
+    let member = file(&app, &teacher, &alone_report(VILLAGE_A)).await;
+    let (s, _) = public_upload(&app, member["receipt"].as_str().expect("receipt"), vec![0xFF, 0xD8, 0xFF, 1]).await;
+    assert_eq!(s, 404, "a member's report takes attachments from its page, not by receipt");
+    app.clock.advance(chrono::Duration::hours(25));
+    let (s, _) = public_upload(&app, &receipt, vec![0xFF, 0xD8, 0xFF, 0xE0, 9, 9]).await;
+    assert_eq!(s, 404, "a day after filing, the receipt no longer takes photos");
+}

@@ -44,6 +44,11 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}/attachments/{attachment_id}", get(download))
         .route("/report", get(public_form).post(file_public))
         .route("/report/receipt", get(public_receipt))
+        .route(
+            "/report/attachments",
+            post(public_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::api::reports::ATTACHMENT_REQUEST_LIMIT)),
+        )
         .route("/report/status", get(status))
 }
 
@@ -522,6 +527,9 @@ async fn file_public(
 pub struct ReceiptPage {
     pub layout: Layout,
     pub member: bool,
+    /// A photo was just added; or what was wrong with the one sent.
+    pub uploaded: bool,
+    pub file_error: String,
     pub repeated: bool,
     pub receipt: String,
     pub reported_at: String,
@@ -535,14 +543,27 @@ struct ReceiptQuery {
     receipt: String,
     #[serde(default)]
     repeated: Option<String>,
+    #[serde(default)]
+    uploaded: Option<String>,
 }
 
 async fn receipt_page(state: &AppState, user: Option<&CurrentUser>, q: ReceiptQuery) -> PageResult {
+    receipt_page_with(state, user, q, String::new()).await
+}
+
+async fn receipt_page_with(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    q: ReceiptQuery,
+    file_error: String,
+) -> PageResult {
     let status = lookup(state, &q.receipt).await?.ok_or(PageError(AppError::NotFound))?;
     let link = form_urlencoded::Serializer::new(String::new()).append_pair("receipt", &status.receipt).finish();
     Ok(render(&ReceiptPage {
         layout: Layout::new(msg::REPORT_RECEIVED, user),
         member: user.is_some(),
+        uploaded: q.uploaded.is_some(),
+        file_error,
         repeated: q.repeated.is_some(),
         receipt: status.receipt,
         reported_at: china_time(status.reported_at),
@@ -1068,4 +1089,47 @@ async fn download(
 ) -> PageResult {
     let (info, data) = state.store.read_attachment(&user.principal, id, aid).await.map_err(AppError::from)?;
     Ok(crate::api::reports::attachment_response(&info, data))
+}
+
+/// A photo or document added to a public report with its receipt number (multipart:
+/// `receipt`, `file`), within a day of filing; counted in the address's allowance.
+async fn public_upload(
+    State(state): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    mut mp: axum::extract::Multipart,
+) -> PageResult {
+    let bad = || PageError(AppError::BadRequest(msg::BAD_REQUEST.into(), Vec::new()));
+    let (mut receipt, mut file) = (String::new(), None);
+    while let Some(field) = mp.next_field().await.map_err(|_| bad())? {
+        match field.name() {
+            Some("receipt") => receipt = field.text().await.map_err(|_| bad())?,
+            Some("file") => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                file = Some((name, field.bytes().await.map_err(|_| PageError(AppError::TooLarge))?));
+            }
+            _ => {}
+        }
+    }
+    let q = |uploaded: bool| ReceiptQuery {
+        receipt: receipt.clone(),
+        repeated: None,
+        uploaded: uploaded.then(|| "1".to_string()),
+    };
+    if !state.public_guard.admit(addr.ip(), state.store.now()) {
+        let page = receipt_page_with(&state, None, q(false), msg::REPORT_THROTTLED.to_string()).await?;
+        return Ok(with_status(page, StatusCode::TOO_MANY_REQUESTS));
+    }
+    let (name, data) = file.unwrap_or_default();
+    match state.store.add_public_attachment(&receipt, &name, data.to_vec()).await {
+        Ok(_) => {
+            let link = form_urlencoded::Serializer::new(String::new()).append_pair("receipt", &receipt).finish();
+            Ok(Redirect::to(&format!("/report/receipt?{link}&uploaded=1")).into_response())
+        }
+        Err(shouhu_store::StoreError::Invalid(errs)) => {
+            let message = errs.get("file").unwrap_or(msg::FORM_HAS_ERRORS).to_string();
+            let page = receipt_page_with(&state, None, q(false), message).await?;
+            Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(PageError(e.into())),
+    }
 }
