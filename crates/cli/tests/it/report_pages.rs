@@ -407,3 +407,62 @@ async fn a_photo_is_attached_on_the_report_page_and_a_disguised_file_is_refused(
     assert_eq!(res.headers()["content-type"], "image/jpeg");
     assert_eq!(res.bytes().await.expect("bytes").to_vec(), vec![0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_accountability_page_counts_late_reports_per_unit_for_civil_affairs_only() {
+    let app = TestApp::new().await;
+    let teacher = app.user("laoshi", Role::Teacher, OrgType::School, TOWNSHIP_A).await;
+    app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let late = json!({
+        "situations": ["living_alone"], "discovered_at": "2026-11-27T03:00:00Z",
+        "child_description": "男孩，约9岁", "village_code": VILLAGE_A, "description": "孩子独自在家三天"
+    });
+    let (s, r) = app.post(&teacher, "/api/v1/reports", &late).await;
+    assert_eq!(s, 201, "{r}");
+    let (c, _) = browser(&app, "qu").await;
+    let (s, html) = page(&c, &app, "/reports/stats?from=2026-11-29&to=2026-11-29").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("id=\"stats-total\">1<") && html.contains("id=\"stats-late\">1<"), "counted: {html}");
+    assert!(html.contains("laoshi的单位") && html.contains("学校"), "by reporting unit");
+    let (s, html) = page(&c, &app, "/reports/stats?from=2026-13-01").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("日期格式应为"), "a wrong date is named");
+    let (t, _) = browser(&app, "laoshi").await;
+    let (s, _) = page(&t, &app, "/reports/stats").await;
+    assert_eq!(s, 403, "a teacher is not an overseer");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_township_links_a_described_child_to_its_file_on_the_report_page() {
+    let app = TestApp::new().await;
+    let teacher = app.user("laoshi", Role::Teacher, OrgType::School, TOWNSHIP_A).await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let body = json!({
+        "situations": ["living_alone"], "discovered_at": "2026-11-29T03:00:00Z",
+        "child_description": "男孩，约9岁", "village_code": VILLAGE_A, "description": "孩子独自在家三天"
+    });
+    let (_, r) = app.post(&teacher, "/api/v1/reports", &body).await;
+    let id = r["id"].as_i64().expect("id");
+    let rec = app.create_child(&township, &child("赵小刚", VILLAGE_A, 5)).await;
+    let (c, csrf) = browser(&app, "zhen").await;
+    let (_, html) = page(&c, &app, &format!("/reports/{id}")).await;
+    assert!(html.contains("id=\"link-child-form\""));
+    let res = c
+        .post(app.url(&format!("/reports/{id}/child")))
+        .form(&[("csrf", csrf.as_str()), ("child_id", "abc")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap_or_default().contains("id=\"e-link-child\""), "the field is named");
+    let child_id = rec["id"].to_string();
+    let res = c
+        .post(app.url(&format!("/reports/{id}/child")))
+        .form(&[("csrf", csrf.as_str()), ("child_id", child_id.as_str())])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), 303);
+    let (_, html) = page(&c, &app, &format!("/reports/{id}")).await;
+    assert!(html.contains("赵小刚") && !html.contains("id=\"link-child-form\""), "linked, and the form is gone");
+}

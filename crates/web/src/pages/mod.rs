@@ -5,6 +5,7 @@ pub mod casework;
 pub mod children;
 pub mod imports;
 pub mod login;
+pub mod report_stats;
 pub mod reports;
 
 use crate::AppState;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(children::router())
         .merge(admin::router())
         .merge(imports::router())
+        .merge(report_stats::router())
         .merge(reports::router())
         .merge(casework::router())
 }

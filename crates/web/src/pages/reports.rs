@@ -37,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/reports/{id}", get(view))
         .route("/reports/{id}/step", post(step))
         .route("/reports/{id}/action", post(action))
+        .route("/reports/{id}/commend", post(commend))
+        .route("/reports/{id}/child", post(link_child))
         .route(
             "/reports/{id}/attachments",
             post(upload).layer(axum::extract::DefaultBodyLimit::max(crate::api::reports::ATTACHMENT_REQUEST_LIMIT)),
@@ -827,6 +829,12 @@ pub struct AttachmentView {
 #[template(path = "report.html")]
 pub struct ReportPage {
     pub layout: Layout,
+    /// A public reporter not yet commended, seen by the police or civil affairs.
+    pub can_commend: bool,
+    pub commended: bool,
+    /// A described child, for the township to link to the file it completed.
+    pub can_link: bool,
+    pub link_error: String,
     pub attachments: Vec<AttachmentView>,
     pub file_error: String,
     pub id: i64,
@@ -908,7 +916,13 @@ fn report_page(user: &CurrentUser, d: ReportDetail, saved: bool, r: Refusal) -> 
     } else {
         r.action.clone()
     };
+    let commended = d.events.iter().any(|e| e.kind == "commended");
+    let public = d.reporter.as_ref().is_some_and(|r| r.channel == rules::Channel::Public);
     ReportPage {
+        can_commend: public && !commended && rules::may_commend(user.principal.role),
+        commended,
+        can_link: d.summary.child_id.is_none() && rules::may_link_child(user.principal.role),
+        link_error: err_of(&r.errs, "child_id"),
         attachments: d
             .attachments
             .iter()
@@ -1131,5 +1145,35 @@ async fn public_upload(
             Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
         }
         Err(e) => Err(PageError(e.into())),
+    }
+}
+
+async fn commend(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath, form: FormPairs) -> PageResult {
+    user.check_csrf(form.get("csrf"))?;
+    let note = non_empty(form.get("note").unwrap_or(""));
+    match state.store.commend_report(&user.principal, id, note).await {
+        Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?saved=1")).into_response()),
+        Err(e) => refused_on_page(&state, &user, id, e.into(), Refusal::default()).await,
+    }
+}
+
+async fn link_child(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: FormPairs,
+) -> PageResult {
+    user.check_csrf(form.get("csrf"))?;
+    let result = match form.get("child_id").and_then(|v| v.trim().parse::<i64>().ok()) {
+        Some(child) => state.store.link_report_child(&user.principal, id, child).await.map_err(AppError::from),
+        None => {
+            let mut errs = FieldErrors::default();
+            errs.add("child_id", msg::REPORT_CHILD_UNKNOWN);
+            Err(AppError::Invalid(errs))
+        }
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?saved=1")).into_response()),
+        Err(e) => refused_on_page(&state, &user, id, e, Refusal::default()).await,
     }
 }
