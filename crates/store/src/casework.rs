@@ -431,6 +431,26 @@ impl Store {
         rx.await.unwrap_or_else(|_| Err(writer_stopped()))
     }
 
+    /// A child's cases within the caller's reach, newest first, each with the revocation
+    /// grounds its conduct record meets or approaches: shown on the child's file.
+    pub fn child_cases(&self, p: &Principal, child_id: i64) -> Result<Vec<GroundsLine>, StoreError> {
+        let scope = case_scope(p);
+        let today = self.today();
+        self.reports.read(|c| {
+            let mut sql = Sql::new(&format!("SELECT {SUMMARY_COLUMNS} FROM assessments a WHERE a.child_id = "));
+            sql.bind(child_id);
+            push_scope_on(&mut sql, &scope, "a.");
+            sql.push(" ORDER BY a.id DESC LIMIT 50");
+            let cases = c.query(&sql.text, &sql.params, |r| self.assessment_summary(r))?;
+            let mut out = Vec::with_capacity(cases.len());
+            for a in cases {
+                let records: Vec<ConductRecord> = load_conduct(c, a.id)?.into_iter().map(|e| e.record).collect();
+                out.push(GroundsLine { grounds: g::evaluate_grounds(&records, today), assessment: a });
+            }
+            Ok(out)
+        })
+    }
+
     /// The cases of the caller's region whose conduct record meets or approaches a
     /// revocation ground, met first: the list district civil affairs acts on ([S] 二(五)).
     pub fn grounds_list(&self, p: &Principal) -> Result<Vec<GroundsLine>, StoreError> {

@@ -456,3 +456,30 @@ async fn state_guardianship_is_recorded_on_the_page_by_civil_affairs_on_a_ground
     let (_, html) = page(&d, &app, &path).await;
     assert!(html.contains("临时监护（民政部门）") && html.contains("监护人下落不明"), "shown on the case");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_childs_file_shows_its_cases_and_the_grounds_met_to_those_who_see_casework() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let police = app.user("paichusuo", Role::Police, OrgType::PoliceStation, TOWNSHIP_A).await;
+    app.user("zhuren", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_A).await;
+    let child = app.create_child(&township, &child("刘小军", VILLAGE_A, 6)).await;
+    let child_id = child["id"].as_i64().expect("id");
+    let (s, d) = app.post(&township, "/api/v1/assessments", &serde_json::json!({"child_id": child_id})).await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["id"].as_i64().expect("id");
+    let abuse = serde_json::json!({"guardian": "父亲", "date": TODAY, "kind": "incident", "conduct": "abuse",
+        "serious_harm": true, "evidence": "医院诊断证明"});
+    let (s, r) = app.post(&police, &format!("/api/v1/assessments/{id}/conduct"), &abuse).await;
+    assert_eq!(s, 201, "{r}");
+    let (c, _) = browser(&app, "zhen").await;
+    let (_, html) = page(&c, &app, &format!("/children/{child_id}")).await;
+    assert!(html.contains(&format!("id=\"case-{id}\"")), "the case is on the child's file");
+    assert!(
+        html.contains("实施家庭暴力、虐待或遗弃导致身心健康严重受损") && html.contains("已满足"),
+        "with the ground met"
+    );
+    let (d, _) = browser(&app, "zhuren").await;
+    let (_, html) = page(&d, &app, &format!("/children/{child_id}")).await;
+    assert!(!html.contains("id=\"child-cases\""), "a village director does not see casework");
+}

@@ -241,6 +241,17 @@ pub struct ChildView {
     /// "发起评估": opens an assessment of the child (评估帮扶).
     pub can_assess: bool,
     pub close_reasons: Vec<Opt>,
+    /// The child's assessments (for those who see casework), with revocation grounds.
+    pub cases: Vec<CaseView>,
+}
+
+pub struct CaseView {
+    pub id: i64,
+    pub state: &'static str,
+    pub risk: &'static str,
+    pub overdue: bool,
+    pub met: Vec<&'static str>,
+    pub approaching: Vec<&'static str>,
 }
 
 /// The form's sections, by the first segment of each field's path.
@@ -296,9 +307,21 @@ async fn view(
     IdPath(id): IdPath,
     QueryParams(vq): QueryParams<ViewQuery>,
 ) -> PageResult {
-    let actor = user.principal.actor();
-    let rec = state.run(move |s| s.view_child(&actor, id)).await?;
-    Ok(render(&child_view(&state, &user, rec, vq.saved.is_some())))
+    let (actor, p) = (user.principal.actor(), user.principal.clone());
+    let (rec, cases) = state.run(move |s| Ok((s.view_child(&actor, id)?, s.child_cases(&p, id)?))).await?;
+    let mut page = child_view(&state, &user, rec, vq.saved.is_some());
+    page.cases = cases
+        .iter()
+        .map(|l| CaseView {
+            id: l.assessment.id,
+            state: l.assessment.state.label(),
+            risk: l.assessment.risk_level.map_or("", |r| r.label()),
+            overdue: l.assessment.overdue,
+            met: l.grounds.iter().filter(|g| g.met).map(|g| g.ground.label()).collect(),
+            approaching: l.grounds.iter().filter(|g| !g.met).map(|g| g.ground.label()).collect(),
+        })
+        .collect();
+    Ok(render(&page))
 }
 
 fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, saved: bool) -> ChildView {
@@ -334,6 +357,7 @@ fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, saved: boo
         can_report: shouhu_domain::report::may_file_member_report(user.principal.role),
         can_assess: shouhu_domain::assessment::may_run_assessment(user.principal.role) && !closed,
         close_reasons: opts(CloseReason::options(), ""),
+        cases: Vec::new(),
     }
 }
 
