@@ -234,3 +234,16 @@ export async function screenshot(page, name) {
     return null;
   }
 }
+
+/** Signs a demo account in and waits for the ledger. */
+export async function signIn(page, username) {
+  await page.goto('/login');
+  await page.fill('#username', username);
+  await page.fill('#password', DEMO_PASSWORD);
+  await Promise.all([page.waitForURL(/\/children/), page.click('#login-submit')]);
+}
+
+/** `minutesAgo` minutes ago, as a datetime-local value in China time (UTC+8). */
+export function chinaLocal(minutesAgo) {
+  return new Date(Date.now() + 8 * 3600_000 - minutesAgo * 60_000).toISOString().slice(0, 16);
+}

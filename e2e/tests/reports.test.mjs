@@ -18,23 +18,13 @@ import {
   newContext,
   screenshot,
   slug,
+  signIn,
+  chinaLocal,
 } from '../lib/harness.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
 const desktop = VIEWPORTS.find((v) => v.name === 'desktop');
 const phone = VIEWPORTS.find((v) => v.name === 'phone');
-
-async function signIn(page, username) {
-  await page.goto('/login');
-  await page.fill('#username', username);
-  await page.fill('#password', DEMO_PASSWORD);
-  await Promise.all([page.waitForURL(/\/children/), page.click('#login-submit')]);
-}
-
-/** `minutes` ago, as a datetime-local value in China time (UTC+8). */
-function chinaLocal(minutesAgo) {
-  return new Date(Date.now() + 8 * 3600_000 - minutesAgo * 60_000).toISOString().slice(0, 16);
-}
 
 describe('mandatory report to the police duty desk', () => {
   let browser;
