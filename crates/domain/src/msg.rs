@@ -157,6 +157,7 @@ pub const ATTACHMENTS: &str = "照片和材料";
 pub const ATTACHMENT_ADD: &str = "添加照片或材料";
 pub const ATTACHMENT_HINT: &str = "照片（JPEG、PNG、WebP、HEIC）或 PDF，每个不超过10MB";
 pub const ATTACHMENT_UPLOAD: &str = "上传";
+pub const GROUNDS_LIST: &str = "撤销监护资格情形清单";
 pub const COMMEND_NOTE: &str = "表扬说明（可不填）";
 pub const LINK_CHILD_ID: &str = "儿童档案编号";
 pub const LINK_CHILD_HINT: &str = "先在台账中为该儿童建档（或找到其档案），再填写档案编号";

@@ -483,3 +483,29 @@ async fn the_childs_file_shows_its_cases_and_the_grounds_met_to_those_who_see_ca
     let (_, html) = page(&d, &app, &format!("/children/{child_id}")).await;
     assert!(!html.contains("id=\"child-cases\""), "a village director does not see casework");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn district_civil_affairs_has_the_list_of_cases_meeting_revocation_grounds() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let police = app.user("paichusuo", Role::Police, OrgType::PoliceStation, TOWNSHIP_A).await;
+    app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    app.user("baodi", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120115").await;
+    let child = app.create_child(&township, &child("孙小梅", VILLAGE_A, 7)).await;
+    let (_, d) = app.post(&township, "/api/v1/assessments", &serde_json::json!({"child_id": child["id"]})).await;
+    let id = d["id"].as_i64().expect("id");
+    let abandoned = serde_json::json!({"guardian": "母亲", "date": TODAY, "kind": "incident", "conduct": "abandonment",
+        "serious_harm": true, "evidence": "村委会证明"});
+    let (s, r) = app.post(&police, &format!("/api/v1/assessments/{id}/conduct"), &abandoned).await;
+    assert_eq!(s, 201, "{r}");
+    let (c, _) = browser(&app, "qu").await;
+    let (s, html) = page(&c, &app, "/revocation-grounds").await;
+    assert_eq!(s, 200);
+    assert!(html.contains(&format!("id=\"grounds-{id}\"")) && html.contains("已满足"), "listed with the ground met");
+    let (o, _) = browser(&app, "baodi").await;
+    let (_, html) = page(&o, &app, "/revocation-grounds").await;
+    assert!(
+        html.contains("id=\"no-grounds\"") && !html.contains(&format!("id=\"grounds-{id}\"")),
+        "not another district's"
+    );
+}

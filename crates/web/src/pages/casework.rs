@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
         .route("/assessments/{id}/applications/{item}", post(move_application))
         .route("/assessments/{id}/placements", post(add_placement))
         .route("/referrals", get(referrals))
+        .route("/revocation-grounds", get(grounds_list))
         .route("/referrals/{id}", post(decide_referral))
 }
 
@@ -356,6 +357,47 @@ async fn list(State(state): State<AppState>, user: CurrentUser, QueryParams(q): 
         layout: Layout::new(title, Some(&user)),
         open_only,
         rows: rows.iter().map(AssessmentRow::of).collect(),
+    }))
+}
+
+#[derive(Template)]
+#[template(path = "revocation_grounds.html")]
+pub struct GroundsPage {
+    pub layout: Layout,
+    pub rows: Vec<GroundsRow>,
+}
+
+pub struct GroundsRow {
+    pub id: i64,
+    pub village: String,
+    pub state: &'static str,
+    pub met: Vec<(&'static str, String)>,
+    pub approaching: Vec<(&'static str, String)>,
+}
+
+/// The cases of the region whose conduct record meets or approaches revocation grounds, met
+/// first: the list district civil affairs acts on ([S] 二(五)).
+async fn grounds_list(State(state): State<AppState>, user: CurrentUser) -> PageResult {
+    if !may_see_area_reports(user.principal.role) {
+        return Err(PageError(AppError::Forbidden));
+    }
+    let p = user.principal.clone();
+    let lines = state.run(move |s| s.grounds_list(&p)).await?;
+    let split = |met: bool, l: &shouhu_store::casework::GroundsLine| -> Vec<(&'static str, String)> {
+        l.grounds.iter().filter(|f| f.met == met).map(|f| (f.ground.label(), f.explanation.clone())).collect()
+    };
+    Ok(render(&GroundsPage {
+        layout: Layout::new(msg::GROUNDS_LIST, Some(&user)),
+        rows: lines
+            .iter()
+            .map(|l| GroundsRow {
+                id: l.assessment.id,
+                village: l.assessment.village_name.clone(),
+                state: l.assessment.state.label(),
+                met: split(true, l),
+                approaching: split(false, l),
+            })
+            .collect(),
     }))
 }
 
