@@ -226,12 +226,6 @@ fn bad(what: &str) -> StoreError {
     StoreError::Backend(format!("unknown {what} in casework"))
 }
 
-fn invalid(field: &str, message: impl Into<String>) -> StoreError {
-    let mut errs = FieldErrors::default();
-    errs.add(field, message);
-    StoreError::Invalid(errs)
-}
-
 /// The region whose cases a user sees: the police, townships and civil affairs.
 fn case_scope(p: &Principal) -> Scope {
     if shouhu_domain::report::may_see_area_reports(p.role) {
@@ -626,7 +620,7 @@ impl Store {
         }
         let outcome = outcome.map(|o| o.trim().to_string()).filter(|o| !o.is_empty());
         if matches!(to, ServiceStatus::Completed | ServiceStatus::Stopped) && outcome.is_none() {
-            return Err(invalid("outcome", msg::OUTCOME_REQUIRED));
+            return Err(StoreError::invalid("outcome", msg::OUTCOME_REQUIRED));
         }
         let (scope, at, who) = (case_scope(p), self.now(), p.actor().user_name);
         let rx = self.report_writer.submit(move |c| {
@@ -668,7 +662,7 @@ impl Store {
             .await
             .map_err(|e| StoreError::Backend(e.to_string()))?;
         if org.is_err() {
-            return Err(invalid("receiving_org_id", msg::ORG_UNKNOWN));
+            return Err(StoreError::invalid("receiving_org_id", msg::ORG_UNKNOWN));
         }
         let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
         let (scope, at) = (case_scope(p), self.now());
@@ -709,7 +703,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
         if rules::needs_reason(to) && reason.is_none() {
-            return Err(invalid("reason", msg::REASON_REQUIRED));
+            return Err(StoreError::invalid("reason", msg::REASON_REQUIRED));
         }
         let (org, at, who) = (p.org_id, self.now(), p.actor().user_name);
         let rx = self.report_writer.submit(move |c| {
@@ -854,7 +848,7 @@ impl Store {
         let today = self.today();
         let date = step.date.unwrap_or(today);
         if date > today {
-            return Err(invalid("date", msg::DATE_IN_FUTURE));
+            return Err(StoreError::invalid("date", msg::DATE_IN_FUTURE));
         }
         let scope = case_scope(p);
         let store = self.clone();
@@ -876,11 +870,11 @@ impl Store {
             || matches!(step.state, ApplicationState::Revoked | ApplicationState::Rejected)
                 && date < current.hearing_on.unwrap_or(current.filed_on)
         {
-            return Err(invalid("date", msg::DATE_BEFORE_PREVIOUS_STEP));
+            return Err(StoreError::invalid("date", msg::DATE_BEFORE_PREVIOUS_STEP));
         }
         let new_guardian = match (step.state, step.new_guardian) {
             (ApplicationState::GuardianAppointed, None) => {
-                return Err(invalid("new_guardian", msg::NEW_GUARDIAN_REQUIRED));
+                return Err(StoreError::invalid("new_guardian", msg::NEW_GUARDIAN_REQUIRED));
             }
             (ApplicationState::GuardianAppointed, Some(mut ng)) => {
                 let mut errs = FieldErrors::default();

@@ -185,6 +185,19 @@ impl Store {
         actor: &Actor,
         file: ChildFile,
     ) -> Result<ChildFile, StoreError> {
+        self.check_file_with(actor, file, |org| {
+            c.query_opt("SELECT org_type FROM organisations WHERE id = $1", &[org.into()], |r| r.text(0))
+        })
+    }
+
+    /// The checks of a file to be saved; `org_type_of` reads an organisation's type, and is
+    /// called only for a file that names a school.
+    pub(crate) fn check_file_with(
+        &self,
+        actor: &Actor,
+        file: ChildFile,
+        org_type_of: impl FnOnce(i64) -> Result<Option<String>, StoreError>,
+    ) -> Result<ChildFile, StoreError> {
         if !actor.role.may_write_children() {
             return Err(StoreError::Forbidden);
         }
@@ -194,7 +207,7 @@ impl Store {
             errs.add("village_code", msg::VILLAGE_UNKNOWN);
         }
         if let Some(org) = file.school_org_id {
-            let t = c.query_opt("SELECT org_type FROM organisations WHERE id = $1", &[org.into()], |r| r.text(0))?;
+            let t = org_type_of(org)?;
             if !t.and_then(|t| OrgType::parse(&t)).is_some_and(OrgType::scoped_by_enrolment) {
                 errs.add("school_org_id", msg::SCHOOL_ORG_UNKNOWN);
             }
@@ -489,14 +502,10 @@ impl Store {
     ) -> Result<ChildRecord, StoreError> {
         let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
         if reason == CloseReason::Other && note.is_none() {
-            let mut errs = FieldErrors::default();
-            errs.add("note", msg::CLOSE_NOTE_REQUIRED);
-            return Err(StoreError::Invalid(errs));
+            return Err(StoreError::invalid("note", msg::CLOSE_NOTE_REQUIRED));
         }
         if note.as_ref().is_some_and(|n| n.chars().count() > validate::SHORT_TEXT * 2) {
-            let mut errs = FieldErrors::default();
-            errs.add("note", msg::too_long(validate::SHORT_TEXT * 2));
-            return Err(StoreError::Invalid(errs));
+            return Err(StoreError::invalid("note", msg::too_long(validate::SHORT_TEXT * 2)));
         }
         self.set_closed(actor, id, expected_version, Some((reason, note)))
     }

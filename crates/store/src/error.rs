@@ -36,6 +36,15 @@ pub enum StoreError {
     Backend(String),
 }
 
+impl StoreError {
+    /// One wrong field, with what to tell the user.
+    pub fn invalid(field: &str, message: impl Into<String>) -> StoreError {
+        let mut errs = FieldErrors::default();
+        errs.add(field, message);
+        StoreError::Invalid(errs)
+    }
+}
+
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> Self {
         match &e {

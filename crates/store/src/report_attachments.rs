@@ -10,7 +10,6 @@ use crate::reports::{push_report_scope, report_scope};
 use crate::users::Principal;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
 use shouhu_domain::report::{self as rules, AttachmentKind};
 
@@ -22,12 +21,6 @@ pub struct AttachmentInfo {
     pub content_type: &'static str,
     pub size: i64,
     pub uploaded_at: DateTime<Utc>,
-}
-
-fn invalid(message: impl Into<String>) -> StoreError {
-    let mut errs = FieldErrors::default();
-    errs.add("file", message);
-    StoreError::Invalid(errs)
 }
 
 /// The name as shown: no folders, no control characters, at most 100 characters.
@@ -64,12 +57,15 @@ pub const PUBLIC_ATTACH_HOURS: i64 = 24;
 /// The file's checks that need no database: not empty, not too large, a known kind.
 fn check_content(data: &[u8]) -> Result<(AttachmentKind, String), StoreError> {
     if data.is_empty() {
-        return Err(invalid(msg::ATTACHMENT_EMPTY));
+        return Err(StoreError::invalid("file", msg::ATTACHMENT_EMPTY));
     }
     if data.len() > rules::ATTACHMENT_MAX_BYTES {
-        return Err(invalid(msg::attachment_too_large(rules::ATTACHMENT_MAX_BYTES / (1024 * 1024))));
+        return Err(StoreError::invalid(
+            "file",
+            msg::attachment_too_large(rules::ATTACHMENT_MAX_BYTES / (1024 * 1024)),
+        ));
     }
-    let kind = rules::sniff_attachment(data).ok_or_else(|| invalid(msg::ATTACHMENT_TYPE))?;
+    let kind = rules::sniff_attachment(data).ok_or_else(|| StoreError::invalid("file", msg::ATTACHMENT_TYPE))?;
     use sha2::Digest;
     Ok((kind, hex::encode(sha2::Sha256::digest(data))))
 }
@@ -97,7 +93,7 @@ fn attach_in(
         .query_opt("SELECT count(*) FROM report_attachments WHERE report_id = $1", &[id.into()], |r| r.i64(0))?
         .unwrap_or(0);
     if n >= rules::ATTACHMENTS_PER_REPORT {
-        return Err(invalid(msg::ATTACHMENTS_FULL));
+        return Err(StoreError::invalid("file", msg::ATTACHMENTS_FULL));
     }
     let size = data.len() as i64;
     let aid = c

@@ -312,18 +312,10 @@ impl Store {
     /// Awaits the commit without holding a thread; no database work runs on the caller's.
     pub async fn file_report(&self, report: CheckedReport) -> Result<Receipt, StoreError> {
         let settings = self.report_settings;
-        let store = self.clone();
-        let rx = self.report_writer.submit(move |c| {
-            let receipt = insert_report(c, &report, settings)?;
-            let summary = if receipt.repeated {
-                None
-            } else {
-                Some(store.load_summary(c, &ReportScope::Everything, receipt.id)?)
-            };
-            Ok((receipt, summary))
-        });
+        let rx = self.report_writer.submit(move |c| insert_report(c, &report, settings));
         let (receipt, summary) = rx.await.unwrap_or_else(|_| Err(writer_stopped()))?;
-        if let Some(s) = summary {
+        if let Some(mut s) = summary {
+            s.village_name = self.regions.path_name(&s.village_code);
             self.publish("filed", s);
         }
         Ok(receipt)
@@ -524,7 +516,7 @@ impl Store {
         let store = self.clone();
         let rx = self.report_writer.submit(move |c| {
             let scope = ReportScope::Area(Scope::Region(desk.region_code.clone()));
-            let (step, _) = load_step(c, &scope, id)?;
+            let (step, _, _) = load_step(c, &scope, id)?;
             if step != Step::OnScene {
                 return Err(StoreError::State(msg::REPORT_ACTION_STEP));
             }
@@ -591,7 +583,7 @@ fn report_hash(intake: &Intake) -> String {
 fn actions_done(events: &[ReportEvent]) -> Vec<DisposalAction> {
     let mut done = Vec::new();
     for e in events.iter().filter(|e| e.kind == "action") {
-        if let Some(a) = e.detail.get("action").and_then(|a| a.as_str()).and_then(DisposalAction::parse)
+        if let Some(a) = action_of(&e.detail)
             && !done.contains(&a)
         {
             done.push(a);
@@ -600,7 +592,14 @@ fn actions_done(events: &[ReportEvent]) -> Vec<DisposalAction> {
     done
 }
 
-fn insert_report(c: &mut Conn<'_, '_>, r: &CheckedReport, settings: ReportSettings) -> Result<Receipt, StoreError> {
+/// Writes a report, or finds the one a repeated submission already wrote; with a new report,
+/// its summary for the desks (from what was written, without reading it back; the village's
+/// name is the caller's to fill in).
+fn insert_report(
+    c: &mut Conn<'_, '_>,
+    r: &CheckedReport,
+    settings: ReportSettings,
+) -> Result<(Receipt, Option<ReportSummary>), StoreError> {
     if let Some(key) = &r.idem_key {
         let earlier = c.query_opt(
             "SELECT id, receipt, reported_at, urgency, idem_hash FROM reports WHERE idem_key = $1",
@@ -609,12 +608,10 @@ fn insert_report(c: &mut Conn<'_, '_>, r: &CheckedReport, settings: ReportSettin
         )?;
         if let Some((id, receipt, reported_at, urgency, hash)) = earlier {
             if hash.as_deref() != Some(r.idem_hash.as_str()) {
-                let mut errs = FieldErrors::default();
-                errs.add("idempotency_key", msg::REPORT_REPEATED_KEY);
-                return Err(StoreError::Invalid(errs));
+                return Err(StoreError::invalid("idempotency_key", msg::REPORT_REPEATED_KEY));
             }
             let urgency = Urgency::parse(&urgency).ok_or_else(|| bad("urgency"))?;
-            return Ok(Receipt { id, receipt, reported_at, urgency, repeated: true });
+            return Ok((Receipt { id, receipt, reported_at, urgency, repeated: true }, None));
         }
     }
     let i = &r.intake;
@@ -692,15 +689,40 @@ fn insert_report(c: &mut Conn<'_, '_>, r: &CheckedReport, settings: ReportSettin
             detail.to_string().into(),
         ],
     )?;
-    Ok(Receipt { id, receipt, reported_at: r.reported_at, urgency, repeated: false })
+    let summary = ReportSummary {
+        id,
+        receipt: receipt.clone(),
+        village_code: r.village_code.clone(),
+        village_name: String::new(),
+        child_id: i.child_id,
+        child_name: r.child_name.clone(),
+        situations: i.situations.clone(),
+        urgency,
+        discovered_at,
+        reported_at: r.reported_at,
+        step: Step::Filed,
+        step_at: r.reported_at,
+        late_report: late,
+        late_response: false,
+        version: 1,
+    };
+    Ok((Receipt { id, receipt, reported_at: r.reported_at, urgency, repeated: false }, Some(summary)))
 }
 
-fn load_step(c: &mut Conn<'_, '_>, scope: &ReportScope, id: i64) -> Result<(Step, i64), StoreError> {
-    let mut sql = Sql::new("SELECT r.step, r.version FROM reports r WHERE r.id = ");
+/// A report's step, version and village, if it is within the scope.
+fn load_step(c: &mut Conn<'_, '_>, scope: &ReportScope, id: i64) -> Result<(Step, i64, String), StoreError> {
+    let mut sql = Sql::new("SELECT r.step, r.version, r.village_code FROM reports r WHERE r.id = ");
     sql.bind(id);
     push_report_scope(&mut sql, scope);
-    c.query_opt(&sql.text, &sql.params, |r| Ok((Step::parse(&r.text(0)?).ok_or_else(|| bad("step"))?, r.i64(1)?)))?
-        .ok_or(StoreError::NotFound)
+    c.query_opt(&sql.text, &sql.params, |r| {
+        Ok((Step::parse(&r.text(0)?).ok_or_else(|| bad("step"))?, r.i64(1)?, r.text(2)?))
+    })?
+    .ok_or(StoreError::NotFound)
+}
+
+/// The disposal action an `action` event records.
+fn action_of(detail: &serde_json::Value) -> Option<DisposalAction> {
+    detail.get("action").and_then(|a| a.as_str()).and_then(DisposalAction::parse)
 }
 
 pub(crate) fn insert_event(
@@ -738,7 +760,7 @@ fn advance_in(
     settings: ReportSettings,
 ) -> Result<(), StoreError> {
     let scope = ReportScope::Area(Scope::Region(desk.region_code.clone()));
-    let (step, current) = load_step(c, &scope, id)?;
+    let (step, current, village) = load_step(c, &scope, id)?;
     if current != version {
         return Err(StoreError::Stale { current });
     }
@@ -754,9 +776,7 @@ fn advance_in(
         }
         Step::Disposed => {
             let Some(kind) = case_kind else {
-                let mut errs = FieldErrors::default();
-                errs.add("case_kind", msg::REPORT_CASE_KIND_REQUIRED);
-                return Err(StoreError::Invalid(errs));
+                return Err(StoreError::invalid("case_kind", msg::REPORT_CASE_KIND_REQUIRED));
             };
             let done: Vec<DisposalAction> = c
                 .query(
@@ -765,7 +785,7 @@ fn advance_in(
                     |r| Ok(serde_json::from_str::<serde_json::Value>(&r.text(0)?)?),
                 )?
                 .iter()
-                .filter_map(|d| d.get("action").and_then(|a| a.as_str()).and_then(DisposalAction::parse))
+                .filter_map(action_of)
                 .collect();
             let missing = rules::missing_actions(kind, &done);
             if !missing.is_empty() {
@@ -793,9 +813,7 @@ fn advance_in(
     }
     if to == Step::HandedOver {
         // The township of the child's village is notified ([S] 二(三)).
-        let township: Option<String> =
-            c.query_opt("SELECT village_code FROM reports WHERE id = $1", &[id.into()], |r| r.text(0))?;
-        detail["township_code"] = township.and_then(|v| v.get(..9).map(str::to_string)).into();
+        detail["township_code"] = village.get(..9).into();
     }
     insert_event(c, id, to.code(), at, desk, &detail)
 }

@@ -143,9 +143,7 @@ impl Store {
         let res = self.pool.write(|c| {
             let org = c.query_opt("SELECT id FROM organisations WHERE id = $1", &[org_id.into()], |r| r.i64(0))?;
             if org.is_none() {
-                let mut errs = shouhu_domain::error::FieldErrors::default();
-                errs.add("org_id", msg::NOT_FOUND);
-                return Err(StoreError::Invalid(errs));
+                return Err(StoreError::invalid("org_id", msg::NOT_FOUND));
             }
             c.query_opt(
                 "INSERT INTO users (username, display_name, password_hash, org_id, role, active, created_at) \
