@@ -4,23 +4,26 @@
 //!
 //! `cargo run --release -p shouhu-bench --example search_terms_insert -- N CACHE MODE`
 //! - CACHE: SQLite `cache_size` (negative: KiB), e.g. -65536 (shouhu's) or -2000000;
-//! - MODE: `child` (in child order, as an import writes them), `sorted` (in index order) or
-//!   `staged` (into an unindexed table, then copied over in index order by SQLite's sorter).
+//! - MODE: `child` (in child order, as an import writes them) or `sorted` (in index order).
+use shouhu_domain::clock::{Clock, SystemClock};
+use std::sync::Arc;
 use std::time::Instant;
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    assert!(args.len() == 4, "usage: search_terms_insert N CACHE child|sorted|staged");
+    assert!(args.len() == 4, "usage: search_terms_insert N CACHE child|sorted");
     let n: usize = args[1].parse()?;
     let cache: i64 = args[2].parse()?;
     let mode = args[3].clone();
-    let path = format!("/tmp/terms_exp_{mode}.db");
-    let _ = std::fs::remove_file(&path);
-    let _ = std::fs::remove_file(format!("{path}-wal"));
+    // A fresh registry made by shouhu's own migrations, so the table is the one the import fills.
+    let dir = std::env::temp_dir().join(format!("shouhu-search-terms-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("shouhu.db");
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    drop(shouhu::server::open_store(&format!("sqlite://{}", path.display()), clock)?);
     let c = rusqlite::Connection::open(&path)?;
     c.execute_batch(&format!(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size={cache}; PRAGMA temp_store=MEMORY;"
     ))?;
-    c.execute_batch("CREATE TABLE child_search (term TEXT NOT NULL, closed INTEGER NOT NULL, name TEXT NOT NULL, child_id INTEGER NOT NULL, district_code TEXT NOT NULL, village_code TEXT NOT NULL, school_org_id INTEGER, PRIMARY KEY (term, closed, name, child_id)) WITHOUT ROWID; CREATE INDEX child_search_child ON child_search(child_id);")?;
     let surnames: Vec<char> = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段漕钱汤尹黎易常武乔贺赖龚文".chars().collect();
     let given: Vec<char> = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国文辉力永健世广志义兴良海山仁波宁贵福生龙元全胜学祥才发武新利清飞彬富顺信子杰涛昌成康星光天达安岩中茂进林有坚和彪博诚先敬震振壮会思群豪心邦承乐绍功松善厚庆磊民友裕河哲江超浩亮政谦亨奇固之轮翰朗伯宏言若鸣朋斌梁栋维启克伦翔旭鹏泽晨辰士以建家致树炎德行时泰盛雄琛钧冠策腾楠榕风航弘".chars().collect();
     let mut seed: u64 = 42;
@@ -49,32 +52,22 @@ fn main() -> anyhow::Result<()> {
         rows.sort();
     }
     let t = Instant::now();
-    if mode == "staged" {
-        c.execute_batch("CREATE TEMP TABLE st (term TEXT, closed INTEGER, name TEXT, child_id INTEGER, district_code TEXT, village_code TEXT, school_org_id INTEGER)")?;
-        c.execute_batch("BEGIN")?;
-        {
-            let mut st = c.prepare("INSERT INTO st VALUES (?1, 0, ?2, ?3, '120114', '120114001001', NULL)")?;
-            for (term, name, id) in &rows {
-                st.execute(rusqlite::params![term, name, id])?;
+    c.execute_batch("BEGIN")?;
+    {
+        let mut st = c.prepare(
+            "INSERT INTO child_search (term, closed, name, child_id, district_code, village_code, school_org_id) \
+             VALUES (?1, 0, ?2, ?3, '120114', '120114001001', NULL)",
+        )?;
+        for (i, (term, name, id)) in rows.iter().enumerate() {
+            st.execute(rusqlite::params![term, name, id])?;
+            if i % 2_000_000 == 0 {
+                eprintln!("{i} at {:?}", t.elapsed());
             }
         }
-        eprintln!("staged in {:?}", t.elapsed());
-        c.execute_batch("INSERT INTO child_search SELECT * FROM st ORDER BY term, closed, name, child_id")?;
-        c.execute_batch("COMMIT")?;
-    } else {
-        c.execute_batch("BEGIN")?;
-        {
-            let mut st =
-                c.prepare("INSERT INTO child_search VALUES (?1, 0, ?2, ?3, '120114', '120114001001', NULL)")?;
-            for (i, (term, name, id)) in rows.iter().enumerate() {
-                st.execute(rusqlite::params![term, name, id])?;
-                if i % 2_000_000 == 0 {
-                    eprintln!("{i} at {:?}", t.elapsed());
-                }
-            }
-        }
-        c.execute_batch("COMMIT")?;
     }
+    c.execute_batch("COMMIT")?;
     eprintln!("mode {mode} cache {cache}: {} rows in {:?}", rows.len(), t.elapsed());
+    drop(c);
+    std::fs::remove_dir_all(&dir)?;
     Ok(())
 }
