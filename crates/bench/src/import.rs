@@ -53,7 +53,12 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     let before: i64 = count(&a, "children")?;
 
     let actor = store.principal_by_username("city").context("demo user city")?.actor();
-    let opts = ImportOptions { on_existing: OnExisting::Skip, only_good_rows: true, file_name: "census.csv".into() };
+    let opts = ImportOptions {
+        on_existing: OnExisting::Skip,
+        only_good_rows: true,
+        file_name: "census.csv".into(),
+        index_now: false,
+    };
     let started = Instant::now();
     let outcome = shouhu_census::import::run(&store, &actor, &FileSource(csv.clone()), &opts, &mut |_| {})
         .map_err(|e| anyhow::anyhow!(e.message()))?;

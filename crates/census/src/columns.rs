@@ -1,7 +1,7 @@
 //! The census form's columns: their headers, their order, and how a workbook's headers are
 //! matched to them despite extra spaces, full-width characters and another column order.
 
-use shouhu_domain::fields::FIELDS;
+use shouhu_domain::fields::{FIELDS, Field};
 use shouhu_domain::msg;
 
 /// A column of the census form: the field of the child's file it holds, and its header.
@@ -43,12 +43,14 @@ pub fn normalise_header(s: &str) -> String {
 }
 
 /// Where each census column is in a workbook's header row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct HeaderMap {
     /// (index of the cell in the row, field path)
     pub positions: Vec<(usize, &'static str)>,
     /// Headers that name no census column (ignored, and reported to the user).
     pub unknown: Vec<String>,
+    /// (index of the cell in the row, the field it is read into), looked up once per sheet.
+    pub fields: Vec<(usize, Field)>,
 }
 
 /// Why a header row cannot be read as a census sheet.
@@ -101,7 +103,8 @@ pub fn match_headers(headers: &[String]) -> Result<HeaderMap, HeaderError> {
     if !missing.is_empty() {
         return Err(HeaderError::Missing(missing));
     }
-    Ok(HeaderMap { positions, unknown })
+    let fields = positions.iter().filter_map(|(i, p)| Some((*i, Field::at(p)?))).collect();
+    Ok(HeaderMap { positions, unknown, fields })
 }
 
 /// The header of a field's column, for messages that name the column.

@@ -1,19 +1,22 @@
 //! Checking and importing a census sheet.
 //!
-//! Two passes over the file, so that memory does not grow with it: the first checks every
-//! row (the registry's rules, the village and the user's scope, duplicates within the file
-//! and against the registry) and keeps only the messages; the second, when there is nothing
-//! wrong or the user chose to import the good rows only, reads the file again and writes
-//! every file in one transaction. A failure or an interruption leaves the registry as it was.
+//! One pass over the file: every row is checked (the registry's rules, the village and the
+//! user's scope, duplicates within the file and against the registry) and, while nothing is
+//! wrong or when the user chose to import the good rows only, written in one transaction by a
+//! second thread. The first wrong row of a sheet that must import whole rolls the transaction
+//! back; checking goes on to the end, so every wrong row is named. A failure or an
+//! interruption leaves the registry as it was. The files' search terms are written after the
+//! commit (decision 40).
 
 use crate::columns::{self, HeaderMap};
 use crate::table::RawRow;
+use shouhu_domain::child::ChildFile;
 use shouhu_domain::error::FieldErrors;
-use shouhu_domain::fields::{self, Source};
+use shouhu_domain::fields::Source;
 use shouhu_domain::msg;
-use shouhu_store::import::{CheckedFile, Existing, ImportCounts, ImportItem};
+use shouhu_store::import::{CheckedFile, Existing, ImportCounts, ImportItem, PreparedFile};
 use shouhu_store::{Actor, Store, StoreError};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
@@ -51,13 +54,20 @@ pub struct ImportOptions {
     pub only_good_rows: bool,
     /// The file's name, recorded in history and audit as "import:NAME".
     pub file_name: String,
+    /// Write the imported files' search terms before returning. Otherwise they are left to
+    /// the server's indexer (the benchmark times the two apart).
+    pub index_now: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
+    /// Checking rows; nothing is being written (a wrong row was found).
     Checking,
+    /// Checking rows and writing them.
     Importing,
+    /// Committed; writing the new files' search terms.
+    Indexing,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -65,6 +75,8 @@ pub struct Progress {
     pub phase: Phase,
     pub checked: usize,
     pub imported: usize,
+    /// New files whose search terms are written.
+    pub indexed: usize,
 }
 
 /// The result of an import: what was checked, what was wrong, what was written.
@@ -81,6 +93,8 @@ pub struct ImportOutcome {
     pub unknown_headers: Vec<String>,
     /// What was written; `None` when nothing was (errors, and not only the good rows).
     pub written: Option<ImportCounts>,
+    /// Files written whose search terms are still to be written by the server's indexer.
+    pub index_pending: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,12 +132,11 @@ pub fn check_row(
     headers: &[String],
     row: &RawRow,
 ) -> Result<CheckedFile, String> {
-    let pairs: Vec<(String, String)> = map
-        .positions
-        .iter()
-        .map(|(i, path)| (path.to_string(), row.cells.get(*i).map(|c| c.trim().to_string()).unwrap_or_default()))
-        .collect();
-    let (file, mut errs) = fields::read_from(&pairs, Source::Census);
+    let mut file = ChildFile::default();
+    let mut errs = FieldErrors::default();
+    for (i, field) in &map.fields {
+        field.read(&mut file, &mut errs, &[row.cells.get(*i).map_or("", String::as_str)], Source::Census);
+    }
     // The store's own check (the same as a form's), so the import need not check again.
     match store.check_import_file(actor, file) {
         Ok(f) if errs.is_empty() => Ok(f),
@@ -164,19 +177,88 @@ fn describe(map: &HeaderMap, headers: &[String], errs: &FieldErrors) -> String {
         .join("；")
 }
 
-/// Rows checked together in the first pass, split over two threads.
+/// Rows checked together, split over two threads.
 const CHECK_CHUNK: usize = 2048;
 
 /// Checked rows waiting for the writer: enough to keep it busy, few enough to bound memory.
 const PIPELINE: usize = 4096;
 
-/// A checked row waiting for the registry's answer about its ID number.
-struct Pending {
-    line: usize,
-    id_number: String,
+/// What the pass has learned so far, in row order.
+struct Pass<'a> {
+    store: &'a Store,
+    actor: &'a Actor,
+    opts: &'a ImportOptions,
+    out: ImportOutcome,
+    /// The first row of each ID number in the sheet.
+    first_line_of: HashMap<String, usize>,
+    /// The writer's queue, until writing stops.
+    tx: Option<mpsc::SyncSender<Result<ImportItem, StoreError>>>,
 }
 
-/// Checks the whole sheet, then imports it if it may be.
+impl Pass<'_> {
+    /// A wrong row: named in the outcome; unless the good rows are to be imported anyway,
+    /// nothing of the sheet may be written, so the writer is told to roll back.
+    fn refuse(&mut self, line: usize, message: String) {
+        self.out.errors.insert(line, message);
+        if !self.opts.only_good_rows
+            && let Some(tx) = self.tx.take()
+        {
+            // A closed queue means the writer already stopped; it reports why.
+            let _ = tx.send(Err(StoreError::Abandoned));
+        }
+    }
+
+    /// Takes a chunk's checked rows in row order: duplicates within the sheet, then the
+    /// registry's answer about their ID numbers, then what is to be written.
+    fn take(&mut self, checked: Vec<(usize, Result<PreparedFile, String>)>) -> Result<(), ImportError> {
+        let mut good: Vec<(usize, PreparedFile)> = Vec::with_capacity(checked.len());
+        for (line, result) in checked {
+            self.out.rows += 1;
+            match result {
+                Err(m) => self.refuse(line, m),
+                Ok(p) => match p.file().id_number.as_deref() {
+                    Some(idn) => match self.first_line_of.get(idn) {
+                        Some(first) => {
+                            let m = format!("身份证号码与第{first}行重复");
+                            self.refuse(line, m)
+                        }
+                        None => {
+                            self.first_line_of.insert(idn.to_string(), line);
+                            good.push((line, p));
+                        }
+                    },
+                    None => good.push((line, p)),
+                },
+            }
+        }
+        let ids: Vec<String> = good.iter().filter_map(|(_, p)| p.file().id_number.clone()).collect();
+        let found: HashMap<String, Existing> =
+            if ids.is_empty() { HashMap::new() } else { self.store.find_by_id_numbers(&ids)? };
+        for (line, p) in good {
+            let item = match p.file().id_number.as_deref().and_then(|idn| found.get(idn)) {
+                None => ImportItem::New(p),
+                Some(e) if !self.actor.scope.covers(&e.village_code, e.school_org_id) => {
+                    self.refuse(line, "该身份证号码已在其他地区建档，请联系上级民政部门核实".to_string());
+                    continue;
+                }
+                Some(_) if self.opts.on_existing == OnExisting::Skip => {
+                    self.out.skipped_existing += 1;
+                    continue;
+                }
+                Some(e) => ImportItem::Update { id: e.id, file: p.into_checked() },
+            };
+            if let Some(tx) = &self.tx
+                && tx.send(Ok(item)).is_err()
+            {
+                // The writer stopped on an error of its own: it is reported when it is joined.
+                return Err(ImportError::Store(StoreError::Abandoned));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks the whole sheet and imports it if it may be.
 pub fn run(
     store: &Store,
     actor: &Actor,
@@ -189,153 +271,98 @@ pub fn run(
     }
     let (headers, rows) = source.open().map_err(ImportError::Unreadable)?;
     let map = columns::match_headers(&headers).map_err(|e| ImportError::Unreadable(e.message()))?;
-    let mut out = ImportOutcome { unknown_headers: map.unknown.clone(), ..Default::default() };
-
-    // Pass 1: check every row; keep messages and ID numbers only.
-    let mut first_line_of: HashMap<String, usize> = HashMap::new();
-    let mut updates: HashMap<usize, i64> = HashMap::new();
-    let mut skips: HashSet<usize> = HashSet::new();
-    let mut pending: Vec<Pending> = Vec::new();
-    // Rows are read here and checked on both cores, a chunk at a time; what is learned from
-    // them (duplicates, existing files) is taken in row order.
-    let mut rows = rows.peekable();
-    while rows.peek().is_some() {
-        let mut chunk: Vec<RawRow> = Vec::with_capacity(CHECK_CHUNK);
-        for row in rows.by_ref() {
-            let row = row.map_err(ImportError::Unreadable)?;
-            if row.is_blank() {
-                out.blank_rows += 1;
-                continue;
-            }
-            chunk.push(row);
-            if chunk.len() == CHECK_CHUNK {
-                break;
-            }
-        }
-        let (left, right) = chunk.split_at(chunk.len() / 2);
-        let check = |part: &[RawRow]| -> Vec<Result<Option<String>, String>> {
-            part.iter().map(|r| check_row(store, actor, &map, &headers, r).map(|f| f.into_file().id_number)).collect()
-        };
-        let (mut checked, rest) = std::thread::scope(|scope| {
-            let other = scope.spawn(|| check(right));
-            let mine = check(left);
-            (mine, other.join())
-        });
-        checked.extend(rest.map_err(|_| ImportError::Unreadable("checking rows failed".into()))?);
-        for (row, result) in chunk.iter().zip(checked) {
-            out.rows += 1;
-            match result {
-                Err(m) => {
-                    out.errors.insert(row.line, m);
-                }
-                Ok(Some(idn)) => match first_line_of.get(&idn) {
-                    Some(first) => {
-                        out.errors.insert(row.line, format!("身份证号码与第{first}行重复"));
-                    }
-                    None => {
-                        first_line_of.insert(idn.clone(), row.line);
-                        pending.push(Pending { line: row.line, id_number: idn });
-                    }
-                },
-                Ok(None) => {}
-            }
-            if pending.len() >= 1000 {
-                resolve_existing(store, actor, opts, &mut pending, &mut out, &mut updates, &mut skips)?;
-            }
-            if out.rows.is_multiple_of(1000) {
-                progress(Progress { phase: Phase::Checking, checked: out.rows, imported: 0 });
-            }
-        }
-    }
-    resolve_existing(store, actor, opts, &mut pending, &mut out, &mut updates, &mut skips)?;
-    progress(Progress { phase: Phase::Checking, checked: out.rows, imported: 0 });
-    drop(first_line_of);
-    if !out.errors.is_empty() && !opts.only_good_rows {
-        return Ok(out);
-    }
-
-    // Pass 2: read again and write the good rows, all in one transaction. Reading and
-    // checking run here while another thread writes what is ready (2 cores: the two halves
-    // overlap instead of taking turns).
-    let (_, rows) = source.open().map_err(ImportError::Unreadable)?;
-    let errors = &out.errors;
     let source_name = format!("import:{}", opts.file_name);
     let written = AtomicUsize::new(0);
     let (tx, rx) = mpsc::sync_channel::<Result<ImportItem, StoreError>>(PIPELINE);
-    let counts = std::thread::scope(|scope| {
+    let mut pass = Pass {
+        store,
+        actor,
+        opts,
+        out: ImportOutcome { unknown_headers: map.unknown.clone(), ..Default::default() },
+        first_line_of: HashMap::new(),
+        tx: Some(tx),
+    };
+    let check = |part: &[RawRow]| -> Vec<(usize, Result<PreparedFile, String>)> {
+        part.iter()
+            .map(|r| {
+                let checked = check_row(store, actor, &map, &headers, r).and_then(|f| {
+                    store.prepare_new(f).map_err(|e| {
+                        tracing::error!(error = %e, "preparing a census row");
+                        msg::INTERNAL.to_string()
+                    })
+                });
+                (r.line, checked)
+            })
+            .collect()
+    };
+    let (read, written_counts) = std::thread::scope(|scope| {
         let writer = scope
             .spawn(|| store.import_files(actor, &source_name, rx.into_iter(), |n| written.store(n, Ordering::Relaxed)));
-        let mut sent = 0usize;
-        for row in rows {
-            let item = match row {
-                Err(m) => Err(StoreError::Backend(format!("re-reading the file: {m}"))),
-                Ok(row) if row.is_blank() || errors.contains_key(&row.line) || skips.contains(&row.line) => continue,
-                Ok(row) => match check_row(store, actor, &map, &headers, &row) {
-                    // The file changed between the passes: stop rather than write something unchecked.
-                    Err(m) => Err(StoreError::Backend(format!("row {} changed while importing: {m}", row.line))),
-                    Ok(file) => match updates.get(&row.line) {
-                        Some(id) => Ok(ImportItem::Update { id: *id, file }),
-                        None => store.prepare_new(file).map(ImportItem::New),
-                    },
-                },
-            };
-            let failed = item.is_err();
-            // A closed channel means the writer stopped on an error; it reports it.
-            if tx.send(item).is_err() || failed {
-                break;
-            }
-            sent += 1;
-            if sent.is_multiple_of(1000) {
+        let read = (|| -> Result<(), ImportError> {
+            let mut rows = rows.peekable();
+            while rows.peek().is_some() {
+                let mut chunk: Vec<RawRow> = Vec::with_capacity(CHECK_CHUNK);
+                for row in rows.by_ref() {
+                    let row = row.map_err(ImportError::Unreadable)?;
+                    if row.is_blank() {
+                        pass.out.blank_rows += 1;
+                        continue;
+                    }
+                    chunk.push(row);
+                    if chunk.len() == CHECK_CHUNK {
+                        break;
+                    }
+                }
+                // Both cores check: this thread one half, a helper the other, while the
+                // writer writes the chunk before.
+                let (left, right) = chunk.split_at(chunk.len() / 2);
+                let (mut checked, rest) = std::thread::scope(|s| {
+                    let other = s.spawn(|| check(right));
+                    (check(left), other.join())
+                });
+                checked.extend(rest.map_err(|_| ImportError::Unreadable("checking rows failed".into()))?);
+                pass.take(checked)?;
                 progress(Progress {
-                    phase: Phase::Importing,
-                    checked: out.rows,
+                    phase: if pass.tx.is_some() { Phase::Importing } else { Phase::Checking },
+                    checked: pass.out.rows,
                     imported: written.load(Ordering::Relaxed),
+                    indexed: 0,
                 });
             }
+            Ok(())
+        })();
+        if read.is_err() {
+            // Whatever was written must not be kept: the sheet was not read to its end.
+            if let Some(tx) = pass.tx.take() {
+                let _ = tx.send(Err(StoreError::Abandoned));
+            }
         }
-        drop(tx);
-        writer.join().unwrap_or_else(|_| Err(StoreError::Backend("the import's writer panicked".into())))
-    })?;
-    progress(Progress {
-        phase: Phase::Importing,
-        checked: out.rows,
-        imported: counts.created + counts.updated + counts.unchanged,
+        drop(pass.tx.take());
+        let counts = writer.join().unwrap_or_else(|_| Err(StoreError::Backend("the import's writer panicked".into())));
+        (read, counts)
     });
-    out.written = Some(counts);
-    Ok(out)
-}
-
-/// Asks the registry about the ID numbers of checked rows: a file the user may see is
-/// updated or skipped as they chose; one they may not see makes the row wrong, without
-/// saying where it is.
-fn resolve_existing(
-    store: &Store,
-    actor: &Actor,
-    opts: &ImportOptions,
-    pending: &mut Vec<Pending>,
-    out: &mut ImportOutcome,
-    updates: &mut HashMap<usize, i64>,
-    skips: &mut HashSet<usize>,
-) -> Result<(), ImportError> {
-    if pending.is_empty() {
-        return Ok(());
+    let mut out = pass.out;
+    match (read, written_counts) {
+        // The writer's own failure explains a queue that closed under the reader.
+        (_, Err(e)) if !matches!(e, StoreError::Abandoned) => return Err(ImportError::Store(e)),
+        (Err(e), _) => return Err(e),
+        (Ok(()), Err(_)) => {}
+        (Ok(()), Ok(counts)) => out.written = Some(counts),
     }
-    let ids: Vec<String> = pending.iter().map(|p| p.id_number.clone()).collect();
-    let found: HashMap<String, Existing> = store.find_by_id_numbers(&ids)?;
-    for p in pending.drain(..) {
-        let Some(e) = found.get(&p.id_number) else {
-            continue;
-        };
-        if !actor.scope.covers(&e.village_code, e.school_org_id) {
-            out.errors.insert(p.line, "该身份证号码已在其他地区建档，请联系上级民政部门核实".to_string());
-        } else if opts.on_existing == OnExisting::Skip {
-            skips.insert(p.line);
-            out.skipped_existing += 1;
-        } else {
-            updates.insert(p.line, e.id);
+    let imported = out.written.map_or(0, |c| c.created + c.updated + c.unchanged);
+    let mut report = |phase, indexed| progress(Progress { phase, checked: out.rows, imported, indexed });
+    report(Phase::Importing, 0);
+    if out.written.is_some_and(|c| c.created > 0) {
+        if opts.index_now {
+            // The import is committed: a failure here only delays search, which the server's
+            // indexer catches up on.
+            if let Err(e) = store.index_all(|n| report(Phase::Indexing, n)) {
+                tracing::warn!(error = %e, "indexing imported files; left to the server's indexer");
+            }
         }
+        out.index_pending = store.index_backlog().map(|b| b.files > 0).unwrap_or(true);
     }
-    Ok(())
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -403,7 +430,7 @@ mod tests {
         &["姓名", "性别", "出生日期", "身份证号码", "现居住地址", "所在村（居）", "父亲外出务工", "母亲外出务工"];
 
     fn opts(on_existing: OnExisting, only_good_rows: bool) -> ImportOptions {
-        ImportOptions { on_existing, only_good_rows, file_name: "登记表.csv".into() }
+        ImportOptions { on_existing, only_good_rows, file_name: "登记表.csv".into(), index_now: true }
     }
 
     fn count(store: &Store) -> i64 {
@@ -463,6 +490,72 @@ mod tests {
         assert_eq!(hist[0].field, "address");
         assert_eq!(hist[0].source, "import:登记表.csv");
         assert_eq!(count(&store), 1);
+    }
+
+    /// `n` good rows of 120114101204 (births spread over 2015), then `tail`.
+    fn many(n: usize, tail: Vec<&'static str>) -> Rows {
+        let mut rows = vec![HEAD.to_vec()];
+        for i in 0..n {
+            let birth = format!("2015{:02}{:02}", 1 + i % 12, 1 + i / 12 % 28);
+            let idn = id(&birth, &format!("{:03}", i / 336 % 1000));
+            let date: &'static str =
+                Box::leak(format!("{}-{}-{}", &birth[..4], &birth[4..6], &birth[6..]).into_boxed_str());
+            let name: &'static str = Box::leak(format!("赵{}", i).into_boxed_str());
+            let sex = if idn.as_bytes()[16] % 2 == 1 { "男" } else { "女" };
+            rows.push(vec![name, sex, date, idn, "一组", "120114101204", "是", "是"]);
+        }
+        rows.push(tail);
+        Rows(rows)
+    }
+
+    #[test]
+    fn a_wrong_row_after_thousands_written_leaves_the_registry_as_it_was() {
+        let (_d, store) = store();
+        // Far more rows than one checked chunk, so the writer has written some already.
+        let rows = many(5000, vec!["钱一", "男", "2015-01-01", "", "一组", "999999999999", "是", "是"]);
+        let mut phases = Vec::new();
+        let out = run(&store, &township(), &rows, &opts(OnExisting::Skip, false), &mut |p| phases.push(p.phase))
+            .expect("checked");
+        assert_eq!(out.rows, 5001);
+        assert_eq!(out.errors.len(), 1, "{:?}", out.errors.iter().next());
+        assert!(out.errors[&5002].contains("所在村（居）"), "{}", out.errors[&5002]);
+        assert!(out.written.is_none());
+        assert!(phases.contains(&Phase::Importing), "rows were written before the wrong one was read");
+        assert_eq!(count(&store), 0);
+        assert_eq!(store.index_backlog().expect("backlog").files, 0);
+    }
+
+    #[test]
+    fn imported_files_are_found_by_name_once_indexed_as_they_are_by_then() {
+        let (_d, store) = store();
+        let rows = many(3000, vec!["", "", "", "", "", "", "", ""]);
+        let o = ImportOptions { index_now: false, ..opts(OnExisting::Skip, false) };
+        let out = run(&store, &township(), &rows, &o, &mut |_| {}).expect("imported");
+        assert_eq!(out.written.map(|w| w.created), Some(3000));
+        assert!(out.index_pending);
+        let city = Scope::Region("12".into());
+        assert!(store.search(&city, "赵18", 5).expect("search").is_empty(), "not indexed yet");
+        let whole = id("20150602", "000");
+        let by_id = store.search(&city, whole, 5).expect("search");
+        assert_eq!(by_id.len(), 1, "a whole ID number is found before indexing");
+        assert_eq!(store.index_backlog().expect("backlog").files, 3000);
+
+        // Renamed before the indexer reaches it: found by the new name only.
+        let rec = store.get_child(&city, by_id[0].id).expect("file");
+        let mut file = rec.file.clone();
+        file.name = "孙小美".into();
+        store.update_child(&township(), rec.id, rec.version, file, "test").expect("renamed");
+
+        let mut seen = Vec::new();
+        assert_eq!(store.index_all(|n| seen.push(n)).expect("indexed"), 3000);
+        assert_eq!(seen.last(), Some(&3000));
+        assert!(seen.len() > 1, "indexed a slice per transaction: {seen:?}");
+        assert_eq!(store.index_backlog().expect("backlog").files, 0);
+        assert_eq!(store.search(&city, "赵18", 5).expect("search")[0].name, "赵18");
+        assert_eq!(store.search(&city, "孙小美", 5).expect("search").len(), 1);
+        let old = store.search(&city, &by_id[0].name, 100).expect("search");
+        assert!(!old.is_empty() && !old.iter().any(|r| r.id == by_id[0].id), "the old name is gone");
+        assert_eq!(store.index_all(|_| {}).expect("nothing left"), 0);
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub fn import(
         on_existing: if update { OnExisting::Update } else { OnExisting::Skip },
         only_good_rows,
         file_name: file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default(),
+        // Indexed below, timed apart from the import.
+        index_now: false,
     };
     let bar = ProgressBar::new_spinner();
     bar.set_style(
@@ -32,6 +34,7 @@ pub fn import(
         bar.set_message(match p.phase {
             Phase::Checking => format!("已检查 {} 行", p.checked),
             Phase::Importing => format!("已检查 {} 行，已导入 {} 行", p.checked, p.imported),
+            Phase::Indexing => format!("已建立检索 {} 份", p.indexed),
         });
     })
     .map_err(|e| anyhow::anyhow!(e.message()))?;
@@ -66,6 +69,15 @@ pub fn import(
             outcome.errors.len()
         ),
         None => anyhow::bail!("{} 行中有 {} 行有错误，未导入任何档案", outcome.rows, outcome.errors.len()),
+    }
+    if outcome.index_pending {
+        // The import is committed; search finds its files by name once their terms are written.
+        let bar = ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        let started = std::time::Instant::now();
+        let n = store.index_all(|n| bar.set_message(format!("正在建立姓名检索：{n} 份")))?;
+        bar.finish_and_clear();
+        eprintln!("姓名检索：{n} 份，{:.1} 秒", started.elapsed().as_secs_f64());
     }
     Ok(())
 }

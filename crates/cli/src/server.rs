@@ -21,6 +21,28 @@ pub struct Running {
     pub addr: std::net::SocketAddr,
     pub stop: tokio::sync::oneshot::Sender<()>,
     pub done: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Dropped with the server, which ends the search indexer.
+    _indexer: std::sync::mpsc::Sender<()>,
+}
+
+/// How often the indexer looks for files imported without search terms (by another process,
+/// or before a restart); a web import indexes its own files as soon as it commits.
+const INDEX_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Writes the search terms of imported files in the background until `stop` is dropped.
+fn start_indexer(store: Store) -> std::io::Result<std::sync::mpsc::Sender<()>> {
+    let (tx, stop) = std::sync::mpsc::channel::<()>();
+    std::thread::Builder::new().name("shouhu-indexer".into()).spawn(move || {
+        loop {
+            if let Err(e) = store.index_all(|_| {}) {
+                tracing::warn!(error = %e, "indexing imported files; trying again later");
+            }
+            if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) = stop.recv_timeout(INDEX_EVERY) {
+                return;
+            }
+        }
+    })?;
+    Ok(tx)
 }
 
 /// Binds `bind` (port 0 for any free port) and serves in the background.
@@ -28,9 +50,10 @@ pub async fn start(bind: &str, store: Store, config: Config) -> anyhow::Result<R
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let indexer = start_indexer(store.clone())?;
     let state = AppState::new(store, config);
     let done = tokio::spawn(shouhu_web::serve(listener, state, async move {
         let _ = stopped.await;
     }));
-    Ok(Running { addr, stop, done })
+    Ok(Running { addr, stop, done, _indexer: indexer })
 }

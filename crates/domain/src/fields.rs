@@ -2,12 +2,11 @@
 //! row from a file and to read a file back from a submitted form or an imported row, with a
 //! message for every field that cannot be read.
 
-use crate::child::ChildFile;
+use crate::child::{ChildFile, EntrustedGuardian};
 use crate::codes::{Assistance, CodeList, GuardianshipType, Health, IncomeSource, Relation, Schooling, Sex};
 use crate::error::FieldErrors;
 use crate::msg;
 use chrono::NaiveDate;
-use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap};
 
 /// How a form field is read.
@@ -88,7 +87,7 @@ pub const FIELDS: &[(&str, Kind)] = &[
 /// The values a form shows for a file: dotted path → text ("true" for a ticked box, codes
 /// joined by commas for multi-selects).
 pub fn values_of(file: &ChildFile) -> HashMap<String, String> {
-    let v = serde_json::to_value(file).unwrap_or(Value::Null);
+    let v = serde_json::to_value(file).unwrap_or(serde_json::Value::Null);
     flatten(&v).into_iter().collect()
 }
 
@@ -109,95 +108,375 @@ pub fn read(pairs: &[(String, String)]) -> (ChildFile, FieldErrors) {
     read_from(pairs, Source::Form)
 }
 
-/// The code of an option given by its code or its Chinese label.
-fn option_code(options: fn() -> Vec<(&'static str, &'static str)>, v: &str) -> Option<&'static str> {
-    options().into_iter().find(|(c, l)| *c == v || *l == v).map(|(c, _)| c)
-}
-
 const YES: &[&str] = &["true", "on", "1", "yes", "y", "是", "√", "有"];
 const NO: &[&str] = &["false", "off", "0", "no", "n", "否", "×", "无"];
 
-/// Reads (path, text) pairs into a file; see [`read`].
-pub fn read_from(pairs: &[(String, String)], source: Source) -> (ChildFile, FieldErrors) {
-    let mut errs = FieldErrors::default();
-    let mut given: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (k, v) in pairs {
-        given.entry(k.as_str()).or_default().push(v.as_str());
+/// A tick read from text: yes, no, or neither.
+fn yes_no(v: &str) -> Option<bool> {
+    if YES.iter().any(|y| y.eq_ignore_ascii_case(v)) {
+        Some(true)
+    } else if NO.iter().any(|n| n.eq_ignore_ascii_case(v)) {
+        Some(false)
+    } else {
+        None
     }
-    let mut root = Map::new();
-    for (path, kind) in FIELDS {
-        let values = given.get(path).cloned().unwrap_or_default();
-        let first = values.first().map(|s| s.trim()).unwrap_or("");
-        let value = match kind {
-            Kind::Text if first.is_empty() => continue,
-            Kind::Text => Value::String(first.to_string()),
-            Kind::Date if first.is_empty() => continue,
-            Kind::Date => match parse_date(first) {
-                Some(d) => Value::String(d.format("%Y-%m-%d").to_string()),
-                None => {
-                    errs.add(*path, msg::DATE_INVALID);
-                    continue;
-                }
-            },
-            Kind::Bool if source == Source::Census && first.is_empty() => continue,
-            Kind::Bool if source == Source::Census => {
-                let v = first.to_lowercase();
-                if YES.contains(&v.as_str()) {
-                    Value::Bool(true)
-                } else if NO.contains(&v.as_str()) {
-                    Value::Bool(false)
-                } else {
-                    errs.add(*path, msg::YES_OR_NO);
-                    continue;
-                }
+}
+
+/// A field's text once read by its kind. Text is never empty: an empty field sets nothing.
+pub enum Value<'a> {
+    Text(&'a str),
+    Date(NaiveDate),
+    Bool(bool),
+    Int(i64),
+    /// The items of a multi-select, each a code or a label.
+    List(Vec<&'a str>),
+}
+
+impl Value<'_> {
+    fn string(&self) -> String {
+        match self {
+            Value::Text(s) => (*s).to_string(),
+            _ => String::new(),
+        }
+    }
+
+    fn text(&self) -> Option<String> {
+        Some(self.string())
+    }
+
+    fn date(&self) -> Option<NaiveDate> {
+        match self {
+            Value::Date(d) => Some(*d),
+            _ => None,
+        }
+    }
+
+    fn flag(&self) -> bool {
+        matches!(self, Value::Bool(true))
+    }
+
+    fn int(&self) -> Option<i64> {
+        match self {
+            Value::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The entry of a closed list named by its code or its label.
+    fn code<T: CodeList>(&self) -> Option<T> {
+        match self {
+            Value::Text(s) => T::all().iter().copied().find(|v| v.code() == *s || v.label() == *s),
+            _ => None,
+        }
+    }
+
+    /// Every entry of a multi-select; `None` when one is not on the list.
+    fn codes<T: CodeList>(&self) -> Option<Vec<T>> {
+        match self {
+            Value::List(items) => {
+                items.iter().map(|s| T::all().iter().copied().find(|v| v.code() == *s || v.label() == *s)).collect()
             }
-            Kind::Bool => Value::Bool(values.iter().any(|v| YES.contains(&v.trim().to_lowercase().as_str()))),
-            Kind::Int if first.is_empty() => continue,
+            _ => None,
+        }
+    }
+}
+
+/// Writes a read value into its field of the file; false when the value is not on the
+/// field's list.
+pub type Setter = fn(&mut ChildFile, &Value<'_>) -> bool;
+
+/// Names a closure as a [`Setter`], so that its argument types are inferred.
+const fn set(f: Setter) -> Setter {
+    f
+}
+
+/// The entrusted guardian, made when one of its fields is first given.
+fn guardian(f: &mut ChildFile) -> &mut EntrustedGuardian {
+    f.entrusted_guardian.get_or_insert_with(EntrustedGuardian::default)
+}
+
+/// Where each field's value goes in the file. Every path of [`FIELDS`] has one (tested).
+fn setter(path: &str) -> Option<Setter> {
+    // Each arm says which member of the file the path names; the member's type says how.
+    macro_rules! parent {
+        ($p:ident, $rest:expr) => {
+            match $rest {
+                "name" => set(|f, v| {
+                    f.$p.name = v.string();
+                    true
+                }),
+                "birth_date" => set(|f, v| {
+                    f.$p.birth_date = v.date();
+                    true
+                }),
+                "id_number" => set(|f, v| {
+                    f.$p.id_number = v.text();
+                    true
+                }),
+                "work_province" => set(|f, v| {
+                    f.$p.work_province = v.text();
+                    true
+                }),
+                "work_prefecture" => set(|f, v| {
+                    f.$p.work_prefecture = v.text();
+                    true
+                }),
+                "phone" => set(|f, v| {
+                    f.$p.phone = v.text();
+                    true
+                }),
+                "away_for_work" => set(|f, v| {
+                    f.$p.away_for_work = v.flag();
+                    true
+                }),
+                "capable" => set(|f, v| {
+                    f.$p.capable = v.flag();
+                    true
+                }),
+                _ => return None,
+            }
+        };
+    }
+    macro_rules! grandparent {
+        ($p:ident, $rest:expr) => {
+            match $rest {
+                "name" => set(|f, v| {
+                    f.$p.name = v.string();
+                    true
+                }),
+                "birth_date" => set(|f, v| {
+                    f.$p.birth_date = v.date();
+                    true
+                }),
+                _ => return None,
+            }
+        };
+    }
+    let (head, rest) = path.split_once('.').unwrap_or((path, ""));
+    Some(match (head, rest) {
+        ("father", r) => parent!(father, r),
+        ("mother", r) => parent!(mother, r),
+        ("paternal_grandfather", r) => grandparent!(paternal_grandfather, r),
+        ("paternal_grandmother", r) => grandparent!(paternal_grandmother, r),
+        ("maternal_grandfather", r) => grandparent!(maternal_grandfather, r),
+        ("maternal_grandmother", r) => grandparent!(maternal_grandmother, r),
+        // The entrusted guardian exists when any of its fields is filled in (an unticked box
+        // is not filling it in).
+        ("entrusted_guardian", "name") => set(|f, v| {
+            guardian(f).name = v.string();
+            true
+        }),
+        ("entrusted_guardian", "id_number") => set(|f, v| {
+            guardian(f).id_number = v.text();
+            true
+        }),
+        ("entrusted_guardian", "phone") => set(|f, v| {
+            guardian(f).phone = v.text();
+            true
+        }),
+        ("entrusted_guardian", "relation") => set(|f, v| match v.code() {
+            Some(r) => {
+                guardian(f).relation = Some(r);
+                true
+            }
+            None => false,
+        }),
+        ("entrusted_guardian", "address") => set(|f, v| {
+            guardian(f).address = v.text();
+            true
+        }),
+        ("entrusted_guardian", "confirmed_on") => set(|f, v| {
+            guardian(f).confirmed_on = v.date();
+            true
+        }),
+        ("entrusted_guardian", "disqualified") => set(|f, v| {
+            if v.flag() {
+                guardian(f).disqualified = true;
+            }
+            true
+        }),
+        ("name", "") => set(|f, v| {
+            f.name = v.string();
+            true
+        }),
+        ("sex", "") => set(|f, v| {
+            f.sex = v.code();
+            f.sex.is_some()
+        }),
+        ("ethnicity", "") => set(|f, v| {
+            f.ethnicity = v.string();
+            true
+        }),
+        ("birth_date", "") => set(|f, v| {
+            f.birth_date = v.date();
+            true
+        }),
+        ("id_number", "") => set(|f, v| {
+            f.id_number = v.text();
+            true
+        }),
+        ("hukou_registered", "") => set(|f, v| {
+            f.hukou_registered = v.flag();
+            true
+        }),
+        ("hukou_place", "") => set(|f, v| {
+            f.hukou_place = v.text();
+            true
+        }),
+        ("rural_hukou", "") => set(|f, v| {
+            f.rural_hukou = v.flag();
+            true
+        }),
+        ("address", "") => set(|f, v| {
+            f.address = v.string();
+            true
+        }),
+        ("village_code", "") => set(|f, v| {
+            f.village_code = v.string();
+            true
+        }),
+        ("health", "") => set(|f, v| {
+            f.health = v.code();
+            f.health.is_some()
+        }),
+        ("disability_category", "") => set(|f, v| {
+            f.disability_category = v.text();
+            true
+        }),
+        ("disability_grade", "") => set(|f, v| {
+            f.disability_grade = v.text();
+            true
+        }),
+        ("illness", "") => set(|f, v| {
+            f.illness = v.text();
+            true
+        }),
+        ("boarding", "") => set(|f, v| {
+            f.boarding = v.flag();
+            true
+        }),
+        ("schooling", "") => set(|f, v| {
+            f.schooling = v.code();
+            f.schooling.is_some()
+        }),
+        ("school_name", "") => set(|f, v| {
+            f.school_name = v.text();
+            true
+        }),
+        ("school_org_id", "") => set(|f, v| {
+            f.school_org_id = v.int();
+            true
+        }),
+        ("guardianship_type", "") => set(|f, v| {
+            f.guardianship_type = v.code();
+            f.guardianship_type.is_some()
+        }),
+        ("lives_alone", "") => set(|f, v| {
+            f.lives_alone = v.flag();
+            true
+        }),
+        ("unattended", "") => set(|f, v| {
+            f.unattended = v.flag();
+            true
+        }),
+        ("income_sources", "") => set(|f, v| match v.codes() {
+            Some(c) => {
+                f.income_sources = c;
+                true
+            }
+            None => false,
+        }),
+        ("assistance", "") => set(|f, v| match v.codes() {
+            Some(c) => {
+                f.assistance = c;
+                true
+            }
+            None => false,
+        }),
+        ("notes", "") => set(|f, v| {
+            f.notes = v.text();
+            true
+        }),
+        _ => return None,
+    })
+}
+
+/// A field of the file ready to be read from text: looked up once, used for every row.
+#[derive(Clone, Copy)]
+pub struct Field {
+    pub path: &'static str,
+    kind: Kind,
+    set: Setter,
+}
+
+impl std::fmt::Debug for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Field").field(&self.path).finish()
+    }
+}
+
+impl Field {
+    /// The field at `path`, if the file has one.
+    pub fn at(path: &str) -> Option<Field> {
+        let (path, kind) = FIELDS.iter().find(|(p, _)| *p == path)?;
+        Some(Field { path, kind: *kind, set: setter(path)? })
+    }
+
+    /// Reads the field's text (several values for a multi-select or a repeated checkbox)
+    /// into the file, or says in `errs` why it cannot be read. What a value means beyond its
+    /// kind (a check digit, a date in the future) is for the domain's checks.
+    pub fn read(&self, file: &mut ChildFile, errs: &mut FieldErrors, values: &[&str], source: Source) {
+        let first = values.first().map(|s| s.trim()).unwrap_or("");
+        let census = source == Source::Census;
+        let value = match self.kind {
+            Kind::Text | Kind::Enum(..) | Kind::Date | Kind::Int if first.is_empty() => return,
+            Kind::Text | Kind::Enum(..) => Value::Text(first),
+            Kind::Date => match parse_date(first) {
+                Some(d) => Value::Date(d),
+                None => return errs.add(self.path, msg::DATE_INVALID),
+            },
             Kind::Int => match first.parse::<i64>() {
-                Ok(n) => Value::from(n),
-                Err(_) => {
-                    errs.add(*path, msg::UNKNOWN_OPTION);
-                    continue;
-                }
+                Ok(n) => Value::Int(n),
+                Err(_) => return errs.add(self.path, msg::UNKNOWN_OPTION),
             },
-            Kind::Enum(..) if first.is_empty() => continue,
-            Kind::Enum(_, options) => match option_code(*options, first) {
-                Some(code) => Value::String(code.to_string()),
-                None => {
-                    errs.add(*path, msg::UNKNOWN_OPTION);
-                    continue;
-                }
+            Kind::Bool if census && first.is_empty() => return,
+            Kind::Bool if census => match yes_no(first) {
+                Some(b) => Value::Bool(b),
+                None => return errs.add(self.path, msg::YES_OR_NO),
             },
-            Kind::Multi(_, options) => {
-                let mut items = Vec::new();
-                for v in values
+            Kind::Bool => Value::Bool(values.iter().any(|v| yes_no(v.trim()) == Some(true))),
+            Kind::Multi(..) => {
+                let items: Vec<&str> = values
                     .iter()
                     .flat_map(|v| v.split([',', '，', '、', ';', '；', '/']))
                     .map(str::trim)
                     .filter(|v| !v.is_empty())
-                {
-                    match option_code(*options, v) {
-                        Some(code) => items.push(Value::String(code.to_string())),
-                        None => errs.add(*path, msg::UNKNOWN_OPTION),
-                    }
+                    .collect();
+                if items.is_empty() && census {
+                    return;
                 }
-                if items.is_empty() && source == Source::Census {
-                    continue;
-                }
-                Value::Array(items)
+                Value::List(items)
             }
         };
-        insert_path(&mut root, path, value);
-    }
-    // The entrusted guardian exists when any of its fields was filled in.
-    if let Some(Value::Object(g)) = root.get("entrusted_guardian") {
-        let any = g.iter().any(|(_, v)| !matches!(v, Value::Bool(false)));
-        if !any {
-            root.remove("entrusted_guardian");
+        if !(self.set)(file, &value) {
+            errs.add(self.path, msg::UNKNOWN_OPTION);
         }
     }
-    // Codes were checked above, so this only fails on a bug; never lose the submission.
-    let file = serde_json::from_value(Value::Object(root)).unwrap_or_default();
+}
+
+/// Reads (path, text) pairs into a file; see [`read`].
+pub fn read_from(pairs: &[(String, String)], source: Source) -> (ChildFile, FieldErrors) {
+    let mut errs = FieldErrors::default();
+    let mut given: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (k, v) in pairs {
+        given.entry(k.as_str()).or_default().push(v.as_str());
+    }
+    let mut file = ChildFile::default();
+    for (path, _) in FIELDS {
+        if let Some(field) = Field::at(path) {
+            field.read(&mut file, &mut errs, given.get(path).map_or(&[][..], |v| v.as_slice()), source);
+        }
+    }
     (file, errs)
 }
 
@@ -244,26 +523,23 @@ fn walk(prefix: &str, v: &serde_json::Value, out: &mut BTreeMap<String, String>)
 /// Accepts 2015-03-08, 2015/3/8, 2015.3.8 and 20150308, which people type.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    // YYYY-MM-DD, as every export and most sheets write it, without the general parser.
+    let b = s.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| {
+            let part = s.get(r)?;
+            part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse::<u32>().ok())?
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            return NaiveDate::from_ymd_opt(y as i32, m, d);
+        }
+    }
     if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         return NaiveDate::parse_from_str(s, "%Y%m%d").ok();
     }
     let norm: String = s.chars().map(|c| if matches!(c, '/' | '.' | '年' | '月') { '-' } else { c }).collect();
     let norm = norm.trim_end_matches('日');
     NaiveDate::parse_from_str(norm, "%Y-%m-%d").ok()
-}
-
-fn insert_path(root: &mut Map<String, Value>, path: &str, value: Value) {
-    match path.split_once('.') {
-        None => {
-            root.insert(path.to_string(), value);
-        }
-        Some((head, rest)) => {
-            let entry = root.entry(head.to_string()).or_insert_with(|| Value::Object(Map::new()));
-            if let Value::Object(m) = entry {
-                insert_path(m, rest, value);
-            }
-        }
-    }
 }
 
 /// How a stored value reads to a person: labels for codes, 是/否 for ticks.
@@ -360,6 +636,43 @@ mod tests {
         assert!(f.father.capable, "an empty cell keeps the default: capable");
         assert!(!f.mother.away_for_work);
         assert_eq!(f.income_sources, vec![IncomeSource::Wages, IncomeSource::Farming]);
+    }
+
+    #[test]
+    fn every_field_of_the_form_has_a_place_in_the_file() {
+        for (path, _) in FIELDS {
+            assert!(Field::at(path).is_some(), "{path} is read nowhere");
+        }
+        assert!(Field::at("father.nickname").is_none());
+    }
+
+    #[test]
+    fn the_entrusted_guardian_exists_only_when_something_of_it_is_given() {
+        let (f, _) = read(&pairs(&[("name", "李四")]));
+        assert!(f.entrusted_guardian.is_none(), "an unticked box alone gives no guardian");
+        let (f, _) = read(&pairs(&[("entrusted_guardian.disqualified", "on")]));
+        assert!(f.entrusted_guardian.is_some_and(|g| g.disqualified));
+        let (f, errs) = read_from(&pairs(&[("entrusted_guardian.relation", "祖父母")]), Source::Census);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(f.entrusted_guardian.and_then(|g| g.relation), Relation::parse("祖父母"));
+    }
+
+    #[test]
+    fn dates_are_read_in_the_forms_people_type_and_impossible_ones_refused() {
+        let d = NaiveDate::from_ymd_opt(2015, 3, 8);
+        for s in ["2015-03-08", " 2015-03-08 ", "2015/3/8", "2015.3.8", "20150308", "2015年3月8日", "2015-3-8"] {
+            assert_eq!(parse_date(s), d, "{s}");
+        }
+        for s in ["2015-02-30", "2015-+3-08", "2015-03-0x", "08-03-2015", ""] {
+            assert_eq!(parse_date(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn a_multi_select_with_an_item_off_the_list_is_refused_once() {
+        let (_, errs) = read_from(&pairs(&[("income_sources", "务工收入、彩票")]), Source::Census);
+        assert_eq!(errs.0.len(), 1);
+        assert_eq!(errs.get("income_sources"), Some(msg::UNKNOWN_OPTION));
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub enum StoreError {
     /// Another long write (an import) holds the database; try again shortly.
     #[error("busy")]
     Busy,
+    /// The caller stopped a write of many rows before its end (a census sheet turned out to
+    /// have a wrong row): everything it wrote was rolled back.
+    #[error("abandoned by the caller")]
+    Abandoned,
     #[error("configuration: {0}")]
     Config(String),
     #[error("database: {0}")]

@@ -33,15 +33,25 @@ impl CheckedFile {
     }
 }
 
-/// A checked new file with what its rows need worked out beforehand (its JSON, what is
-/// derived from it, its search terms), so the thread that checks does this work and the
-/// thread that holds the transaction only writes.
+/// A checked file with what its row needs worked out beforehand (its JSON, what is derived
+/// from it), so the threads that check do this work and the thread that holds the
+/// transaction only writes.
 #[derive(Debug, Clone)]
 pub struct PreparedFile {
     file: ChildFile,
     data: String,
     derived: shouhu_domain::child::Derived,
-    terms: Vec<String>,
+}
+
+impl PreparedFile {
+    pub fn file(&self) -> &ChildFile {
+        &self.file
+    }
+
+    /// The checked file, to be written over an existing one instead.
+    pub fn into_checked(self) -> CheckedFile {
+        CheckedFile(self.file)
+    }
 }
 
 impl Store {
@@ -50,7 +60,6 @@ impl Store {
         Ok(PreparedFile {
             data: serde_json::to_string(&file)?,
             derived: shouhu_domain::rules::derive(&file, self.today(), self.age_rule),
-            terms: crate::search_terms::terms(&file.name, file.id_number.as_deref()),
             file,
         })
     }
@@ -63,12 +72,15 @@ pub enum ImportItem {
     Update { id: i64, file: CheckedFile },
 }
 
-/// New files written together: their ids are consecutive and their search terms sorted.
+/// New files written together, with consecutive ids.
 const BATCH_FILES: usize = 2000;
 /// Rows per statement (16 and 11 parameters a row; SQLite allows 32,766 per statement).
 const CHILD_ROWS: usize = 200;
 /// Search-term rows per statement (7 parameters a row).
 const TERM_ROWS: usize = 4000;
+/// Files whose search terms one indexing transaction writes: short enough that other
+/// writers wait well under a second.
+pub const INDEX_SLICE: usize = 5000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportCounts {
@@ -197,8 +209,8 @@ impl Store {
         }
     }
 
-    /// Inserts checked new files, a few statements per table (children, their search terms
-    /// in term order, their first history row).
+    /// Inserts checked new files, a few statements per table (children and their first
+    /// history row), and notes their ids for the search indexer.
     fn insert_batch(
         &self,
         c: &mut crate::db::Conn<'_, '_>,
@@ -248,25 +260,126 @@ impl Store {
             c.exec(&children.text, &children.params)?;
             c.exec(&history.text, &history.params)?;
         }
-        // Search terms of the whole batch in term order: the index takes them in runs.
-        let mut term_rows: Vec<(&str, usize)> = Vec::with_capacity(files.len() * 16);
-        for (i, f) in files.iter().enumerate() {
-            term_rows.extend(f.terms.iter().map(|t| (t.as_str(), i)));
-        }
-        term_rows.sort_unstable();
-        for chunk in term_rows.chunks(TERM_ROWS) {
-            let mut terms = Sql::new(
-                "INSERT INTO child_search (term, closed, name, child_id, district_code, village_code, school_org_id) VALUES ",
-            );
-            for (j, (term, i)) in chunk.iter().enumerate() {
-                let file = &files[*i].file;
-                terms.push(if j == 0 { "(" } else { ", (" });
-                terms.bind(*term).push(", ").bind(false).push(", ").bind(file.name.as_str()).push(", ").bind(ids[*i]);
-                terms.push(", ").bind(shouhu_domain::region::district_of(&file.village_code));
-                terms.push(", ").bind(file.village_code.as_str()).push(", ").bind(file.school_org_id).push(")");
-            }
-            c.exec(&terms.text, &terms.params)?;
-        }
+        // The search terms are written after the import commits (`index_some`): a million
+        // files bring eleven million terms, which alone take several times the 20 s a
+        // million-row import may (docs/benchmarks.md).
+        c.exec(
+            "INSERT INTO search_backlog (first_id, end_id) VALUES ($1, $2)",
+            &[first_id.into(), (first_id + files.len() as i64).into()],
+        )?;
         Ok(())
     }
+}
+
+/// What the search indexer has left to do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IndexBacklog {
+    /// Files whose search terms are not written yet.
+    pub files: i64,
+}
+
+impl Store {
+    /// Files imported whose search terms are still to be written (they are found by whole ID
+    /// number and listed in the ledger meanwhile).
+    pub fn index_backlog(&self) -> Result<IndexBacklog, StoreError> {
+        let files = self
+            .pool
+            .read(|c| {
+                c.query_opt(
+                    "SELECT CAST(COALESCE(SUM(end_id - first_id), 0) AS BIGINT) FROM search_backlog",
+                    &[],
+                    |r| r.i64(0),
+                )
+            })?
+            .unwrap_or(0);
+        Ok(IndexBacklog { files })
+    }
+
+    /// Writes the search terms of up to `max_files` imported files, the lowest ids first, in
+    /// one transaction; answers how many files it indexed (0: nothing is left). Terms are
+    /// made from each file as it is now, and a term a later change already wrote is left as
+    /// it is, so indexing and editing may interleave in any order.
+    pub fn index_some(&self, max_files: usize) -> Result<usize, StoreError> {
+        self.pool.write(|c| {
+            let Some((first, end)) = c.query_opt(
+                "SELECT first_id, end_id FROM search_backlog ORDER BY first_id LIMIT 1",
+                &[],
+                |r| Ok((r.i64(0)?, r.i64(1)?)),
+            )?
+            else {
+                return Ok(0);
+            };
+            let stop = end.min(first.saturating_add(max_files.max(1) as i64));
+            let files = c.query(
+                "SELECT id, district_code, village_code, school_org_id, closed, name, id_number FROM children \
+                 WHERE id >= $1 AND id < $2",
+                &[first.into(), stop.into()],
+                |r| {
+                    Ok(TermSource {
+                        id: r.i64(0)?,
+                        district: r.text(1)?,
+                        village: r.text(2)?,
+                        school: r.opt_i64(3)?,
+                        closed: r.bool(4)?,
+                        name: r.text(5)?,
+                        id_number: r.opt_text(6)?,
+                    })
+                },
+            )?;
+            let mut rows: Vec<(String, usize)> = Vec::with_capacity(files.len() * 14);
+            for (i, f) in files.iter().enumerate() {
+                rows.extend(crate::search_terms::terms(&f.name, f.id_number.as_deref()).into_iter().map(|t| (t, i)));
+            }
+            // In the index's own order (term, closed, name, id): it grows in runs.
+            rows.sort_unstable_by(|(ta, a), (tb, b)| {
+                let (a, b) = (&files[*a], &files[*b]);
+                (ta, a.closed, &a.name, a.id).cmp(&(tb, b.closed, &b.name, b.id))
+            });
+            for chunk in rows.chunks(TERM_ROWS) {
+                let mut sql = Sql::new(
+                    "INSERT INTO child_search (term, closed, name, child_id, district_code, village_code, school_org_id) VALUES ",
+                );
+                for (j, (term, i)) in chunk.iter().enumerate() {
+                    let f = &files[*i];
+                    sql.push(if j == 0 { "(" } else { ", (" });
+                    sql.bind(term.as_str()).push(", ").bind(f.closed).push(", ").bind(f.name.as_str());
+                    sql.push(", ").bind(f.id).push(", ").bind(f.district.as_str()).push(", ");
+                    sql.bind(f.village.as_str()).push(", ").bind(f.school).push(")");
+                }
+                sql.push(" ON CONFLICT DO NOTHING");
+                c.exec(&sql.text, &sql.params)?;
+            }
+            if stop >= end {
+                c.exec("DELETE FROM search_backlog WHERE first_id = $1", &[first.into()])?;
+            } else {
+                c.exec("UPDATE search_backlog SET first_id = $1 WHERE first_id = $2", &[stop.into(), first.into()])?;
+            }
+            Ok(files.len())
+        })
+    }
+
+    /// Indexes the whole backlog, a slice per transaction; `progress` hears the files done.
+    pub fn index_all(&self, mut progress: impl FnMut(usize)) -> Result<usize, StoreError> {
+        let mut done = 0;
+        loop {
+            match self.index_some(INDEX_SLICE)? {
+                0 => return Ok(done),
+                n => {
+                    done += n;
+                    progress(done);
+                }
+            }
+        }
+    }
+}
+
+/// What a file's search terms are made from.
+struct TermSource {
+    id: i64,
+    district: String,
+    village: String,
+    school: Option<i64>,
+    closed: bool,
+    name: String,
+    id_number: Option<String>,
 }

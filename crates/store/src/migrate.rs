@@ -20,6 +20,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0003_search_covering.sql"),
         include_str!("../migrations/postgres/0003_search_covering.sql"),
     ),
+    (
+        4,
+        include_str!("../migrations/sqlite/0004_search_backlog.sql"),
+        include_str!("../migrations/postgres/0004_search_backlog.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

@@ -63,6 +63,7 @@ impl From<StoreError> for AppError {
             StoreError::State(m) => AppError::State(m),
             StoreError::Busy => AppError::Busy,
             StoreError::UniqueViolation => AppError::Internal("unique violation not mapped".into()),
+            StoreError::Abandoned => AppError::Internal("an abandoned write reached a handler".into()),
             StoreError::Config(m) | StoreError::Backend(m) => AppError::Internal(m),
         }
     }

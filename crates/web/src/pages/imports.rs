@@ -98,7 +98,12 @@ pub async fn read_upload(state: &AppState, mut mp: Multipart) -> Result<Upload, 
         file_name: String::new(),
         bytes: 0,
         csrf: None,
-        options: ImportOptions { on_existing: OnExisting::Skip, only_good_rows: false, file_name: String::new() },
+        options: ImportOptions {
+            on_existing: OnExisting::Skip,
+            only_good_rows: false,
+            file_name: String::new(),
+            index_now: true,
+        },
     };
     let bad = |_| AppError::BadRequest(msg::BAD_REQUEST.into(), Vec::new());
     let mut got_file = false;
@@ -185,6 +190,8 @@ pub struct JobPage {
     pub checked: usize,
     pub imported: usize,
     pub importing: bool,
+    pub indexing: bool,
+    pub indexed: usize,
     pub outcome: Option<JobOutcome>,
 }
 
@@ -202,7 +209,9 @@ async fn show(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPa
         message: job.message.unwrap_or_default(),
         checked: progress.map_or(0, |p| p.checked),
         imported: progress.map_or(0, |p| p.imported),
-        importing: progress.is_some_and(|p| p.phase == Phase::Importing),
+        importing: progress.is_some_and(|p| p.phase != Phase::Checking),
+        indexing: progress.is_some_and(|p| p.phase == Phase::Indexing),
+        indexed: progress.map_or(0, |p| p.indexed),
         outcome,
     }))
 }
