@@ -131,6 +131,10 @@ enum Command {
     },
 }
 
+/// The allocator of the `shouhu` binary, so that what is measured is what runs.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     report::note_start();

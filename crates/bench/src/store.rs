@@ -44,7 +44,8 @@ struct RawRow {
     close_reason: Option<String>,
     close_note: Option<String>,
     closed_at: Option<String>,
-    data: String,
+    /// JSON text, or compressed JSON (decision 41).
+    data: Vec<u8>,
     created_at: String,
     updated_at: String,
 }
@@ -60,7 +61,10 @@ fn direct_read(conn: &rusqlite::Connection, id: i64) -> anyhow::Result<RawRow> {
             close_reason: r.get(4)?,
             close_note: r.get(5)?,
             closed_at: r.get(6)?,
-            data: r.get(7)?,
+            data: match r.get_ref(7)? {
+                rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => b.to_vec(),
+                _ => Vec::new(),
+            },
             created_at: r.get(8)?,
             updated_at: r.get(9)?,
         })
@@ -70,11 +74,11 @@ fn direct_read(conn: &rusqlite::Connection, id: i64) -> anyhow::Result<RawRow> {
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Method {
-    /// (a) rusqlite point read into Rust values, `data` as text.
+    /// (a) rusqlite point read into Rust values, `data` as bytes.
     Direct,
     /// (b) `Store::get_child(&Scope::Region("12"), id)`.
     Store,
-    /// Diagnostic: (a) plus `serde_json::from_str::<ChildFile>(data)`.
+    /// Diagnostic: (a) plus `file_data::decode(data)` (decompression and JSON).
     DirectJson,
     /// Diagnostic: (a) plus JSON plus `rules::derive` (warnings, category, age).
     DirectJsonDerive,
@@ -85,7 +89,7 @@ impl Method {
         match self {
             Method::Direct => "(a) direct rusqlite point read (cached statement, one connection)",
             Method::Store => "(b) `Store::get_child(&Scope::Region(\"12\"), id)`",
-            Method::DirectJson => "diagnostic: (a) + `serde_json::from_str::<ChildFile>(data)`",
+            Method::DirectJson => "diagnostic: (a) + `file_data::decode(data)`",
             Method::DirectJsonDerive => "diagnostic: (a) + JSON + `rules::derive`",
         }
     }
@@ -132,12 +136,12 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
             }
             Method::DirectJson => {
                 let r = direct_read(&conn, id)?;
-                let f: ChildFile = serde_json::from_str(&r.data)?;
+                let f: ChildFile = shouhu_store::file_data::decode(&r.data)?;
                 black_box((r, f));
             }
             Method::DirectJsonDerive => {
                 let r = direct_read(&conn, id)?;
-                let f: ChildFile = serde_json::from_str(&r.data)?;
+                let f: ChildFile = shouhu_store::file_data::decode(&r.data)?;
                 let d = rules::derive(&f, today, rule);
                 black_box((r, f, d));
             }

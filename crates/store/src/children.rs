@@ -4,6 +4,7 @@
 use crate::audit::{self, Action};
 use crate::db::{Conn, Row, Sql};
 use crate::error::StoreError;
+use crate::file_data;
 use crate::history::{self, HistoryEntry};
 use crate::search_terms::{self, Query};
 use crate::{Actor, Store};
@@ -128,7 +129,7 @@ impl Store {
     }
 
     fn record_from_row(&self, r: &dyn Row) -> Result<ChildRecord, StoreError> {
-        let file: ChildFile = serde_json::from_str(&r.text(7)?)?;
+        let file = file_data::decode(&r.text_or_bytes(7)?)?;
         let status = if r.bool(3)? {
             FileStatus::Closed {
                 reason: r.opt_text(4)?.and_then(|s| CloseReason::parse(&s)).unwrap_or(CloseReason::Other),
@@ -330,7 +331,7 @@ impl Store {
         self.check_id_unique(c, actor, file, None)?;
         let derived = rules::derive(file, self.today(), self.age_rule);
         let district = region::district_of(&file.village_code).to_string();
-        let data = serde_json::to_string(file)?;
+        let data = file_data::encode(file, c.is_sqlite())?;
         let id = new_child_id();
         c.exec(
             "INSERT INTO children (district_code, id, version, village_code, name, sex, birth_date, id_number, category, \
@@ -351,7 +352,7 @@ impl Store {
                 Warning::to_bits(&derived.warnings).into(),
                 file.school_org_id.into(),
                 false.into(),
-                data.into(),
+                data,
                 now.into(),
             ],
         )?;
@@ -477,7 +478,7 @@ impl Store {
         sql.push(", health = ").bind(file.health.map(|h| h.code()));
         sql.push(", warnings = ").bind(Warning::to_bits(&derived.warnings));
         sql.push(", school_org_id = ").bind(file.school_org_id);
-        sql.push(", data = ").bind(serde_json::to_string(file)?);
+        sql.push(", data = ").bind(file_data::encode(file, c.is_sqlite())?);
         sql.push(", updated_at = ").bind(now);
         sql.push(" WHERE id = ").bind(id);
         sql.push(" AND version = ").bind(current.version);

@@ -123,6 +123,8 @@ pub trait Row {
     fn ts(&self, i: usize) -> Result<DateTime<Utc>, StoreError>;
     fn opt_ts(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError>;
     fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError>;
+    /// A column that holds text or bytes (a child's file data), as bytes.
+    fn text_or_bytes(&self, i: usize) -> Result<Vec<u8>, StoreError>;
 }
 
 impl Row for rusqlite::Row<'_> {
@@ -164,6 +166,13 @@ impl Row for rusqlite::Row<'_> {
     fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
         Ok(self.get(i)?)
     }
+
+    fn text_or_bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        match self.get_ref(i)? {
+            rusqlite::types::ValueRef::Text(b) | rusqlite::types::ValueRef::Blob(b) => Ok(b.to_vec()),
+            other => Err(StoreError::Backend(format!("column {i} is {:?}, not text or bytes", other.data_type()))),
+        }
+    }
 }
 
 impl Row for postgres::Row {
@@ -193,6 +202,10 @@ impl Row for postgres::Row {
     }
     fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
         Ok(self.try_get(i)?)
+    }
+
+    fn text_or_bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        Ok(self.try_get::<_, String>(i)?.into_bytes())
     }
 }
 
@@ -362,6 +375,9 @@ pub enum Durability {
     Full,
 }
 
+/// Each SQLite connection's page cache, in KiB (as in `SQLITE_PRAGMAS`).
+const CACHE_KIB: u32 = 65536;
+
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; \
      PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; \
      PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;";
@@ -498,6 +514,34 @@ impl Pool {
                 let mut c = p.get()?;
                 f(&mut Conn::PgClient(&mut c))
             }
+        }
+    }
+
+    /// [`Pool::write`] for a transaction that writes many rows (a census import): on SQLite
+    /// its connection gets a page cache of `cache_mib` for the while, so that the indexes it
+    /// adds to at random places (ID numbers, villages) stay in memory instead of being
+    /// spilled to the WAL and read back from it (docs/benchmarks.md).
+    pub fn write_bulk<T>(
+        &self,
+        cache_mib: u32,
+        f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        match self {
+            Pool::Sqlite(p, writer) => {
+                let _turn = writer.try_lock_for(WRITE_WAIT).ok_or(StoreError::Busy)?;
+                let mut c = p.get()?;
+                c.execute_batch(&format!("PRAGMA cache_size=-{};", u64::from(cache_mib) * 1024))?;
+                let out = (|| {
+                    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                    let out = f(&mut Conn::Sqlite(&tx))?;
+                    tx.commit()?;
+                    Ok(out)
+                })();
+                // Back to the pool's size, and the memory returned, whatever happened.
+                c.execute_batch(&format!("PRAGMA cache_size=-{}; PRAGMA shrink_memory;", CACHE_KIB))?;
+                out
+            }
+            Pool::Postgres(_) => self.write(f),
         }
     }
 
