@@ -298,6 +298,18 @@ pub fn run(
     let (read, written_counts) = std::thread::scope(|scope| {
         let writer = scope
             .spawn(|| store.import_files(actor, &source_name, rx.into_iter(), |n| written.store(n, Ordering::Relaxed)));
+        // Both cores check: this thread one half of each chunk, a helper the other, while the
+        // writer writes the chunk before. The helper lives as long as the pass, so that its
+        // caches (allocator, compressor) are made once.
+        let (to_helper, helper_rx) = mpsc::sync_channel::<Vec<RawRow>>(1);
+        let (helper_tx, from_helper) = mpsc::sync_channel(1);
+        scope.spawn(move || {
+            for part in helper_rx {
+                if helper_tx.send(check(&part)).is_err() {
+                    return;
+                }
+            }
+        });
         let read = (|| -> Result<(), ImportError> {
             let mut rows = rows.peekable();
             while rows.peek().is_some() {
@@ -313,14 +325,11 @@ pub fn run(
                         break;
                     }
                 }
-                // Both cores check: this thread one half, a helper the other, while the
-                // writer writes the chunk before.
-                let (left, right) = chunk.split_at(chunk.len() / 2);
-                let (mut checked, rest) = std::thread::scope(|s| {
-                    let other = s.spawn(|| check(right));
-                    (check(left), other.join())
-                });
-                checked.extend(rest.map_err(|_| ImportError::Unreadable("checking rows failed".into()))?);
+                let right = chunk.split_off(chunk.len() / 2);
+                let helper_failed = || ImportError::Unreadable("checking rows failed".into());
+                to_helper.send(right).map_err(|_| helper_failed())?;
+                let mut checked = check(&chunk);
+                checked.extend(from_helper.recv().map_err(|_| helper_failed())?);
                 pass.take(checked)?;
                 progress(Progress {
                     phase: if pass.tx.is_some() { Phase::Importing } else { Phase::Checking },
@@ -338,6 +347,7 @@ pub fn run(
             }
         }
         drop(pass.tx.take());
+        drop((to_helper, from_helper));
         let counts = writer.join().unwrap_or_else(|_| Err(StoreError::Backend("the import's writer panicked".into())));
         (read, counts)
     });

@@ -30,7 +30,8 @@ pub fn id_error_message(e: &IdNumberError) -> String {
 /// Trims a text and checks its length and characters; empty becomes `None`.
 pub(crate) fn text(errs: &mut FieldErrors, field: &str, v: &mut Option<String>, max: usize) {
     if let Some(s) = v.take() {
-        let t = s.trim();
+        // Most text arrives trimmed (an import trims every cell): keep it without a copy.
+        let t = if s.trim().len() == s.len() { s } else { s.trim().to_string() };
         if t.is_empty() {
             return;
         }
@@ -39,7 +40,7 @@ pub(crate) fn text(errs: &mut FieldErrors, field: &str, v: &mut Option<String>, 
         } else if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
             errs.add(field, msg::CONTROL_CHARS);
         }
-        *v = Some(t.to_string());
+        *v = Some(t);
     }
 }
 

@@ -517,10 +517,15 @@ impl Pool {
         }
     }
 
-    /// [`Pool::write`] for a transaction that writes many rows (a census import): on SQLite
-    /// its connection gets a page cache of `cache_mib` for the while, so that the indexes it
-    /// adds to at random places (ID numbers, villages) stay in memory instead of being
-    /// spilled to the WAL and read back from it (docs/benchmarks.md).
+    /// [`Pool::write`] for a transaction that writes many rows the caller has checked (a
+    /// census import). On SQLite its connection, for the while:
+    /// - gets a page cache of `cache_mib`, so that the indexes it adds to at random places
+    ///   (ID numbers, villages) stay in memory instead of being spilled to the WAL and read
+    ///   back from it (docs/benchmarks.md);
+    /// - leaves foreign keys unchecked: the caller has checked each row's village and school
+    ///   against the same tables;
+    /// - leaves the WAL to be copied into the database by the next ordinary commit (the
+    ///   search indexer's, right after an import) instead of at its own.
     pub fn write_bulk<T>(
         &self,
         cache_mib: u32,
@@ -530,7 +535,10 @@ impl Pool {
             Pool::Sqlite(p, writer) => {
                 let _turn = writer.try_lock_for(WRITE_WAIT).ok_or(StoreError::Busy)?;
                 let mut c = p.get()?;
-                c.execute_batch(&format!("PRAGMA cache_size=-{};", u64::from(cache_mib) * 1024))?;
+                c.execute_batch(&format!(
+                    "PRAGMA cache_size=-{}; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=0;",
+                    u64::from(cache_mib) * 1024
+                ))?;
                 let out = (|| {
                     let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
                     let out = f(&mut Conn::Sqlite(&tx))?;
@@ -538,7 +546,10 @@ impl Pool {
                     Ok(out)
                 })();
                 // Back to the pool's size, and the memory returned, whatever happened.
-                c.execute_batch(&format!("PRAGMA cache_size=-{}; PRAGMA shrink_memory;", CACHE_KIB))?;
+                c.execute_batch(&format!(
+                    "PRAGMA cache_size=-{CACHE_KIB}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=1000; \
+                     PRAGMA shrink_memory;"
+                ))?;
                 out
             }
             Pool::Postgres(_) => self.write(f),

@@ -1,7 +1,7 @@
 //! Many files at once, in one transaction: a census import either lands whole or not at all.
 
 use crate::audit::{self, Action};
-use crate::db::Sql;
+use crate::db::{Sql, Val};
 use crate::error::StoreError;
 use crate::{Actor, Store};
 use shouhu_domain::child::{ChildFile, FileStatus};
@@ -39,8 +39,8 @@ impl CheckedFile {
 #[derive(Debug, Clone)]
 pub struct PreparedFile {
     file: ChildFile,
-    data: crate::db::Val,
-    derived: shouhu_domain::child::Derived,
+    /// The values of its `children` row but the id and the times, in [`CHILD_VALUES`]'s order.
+    values: Vec<Val>,
 }
 
 impl PreparedFile {
@@ -57,11 +57,23 @@ impl PreparedFile {
 impl Store {
     pub fn prepare_new(&self, checked: CheckedFile) -> Result<PreparedFile, StoreError> {
         let file = checked.0;
-        Ok(PreparedFile {
-            data: crate::file_data::encode(&file, self.pool.is_sqlite())?,
-            derived: shouhu_domain::rules::derive(&file, self.today(), self.age_rule),
-            file,
-        })
+        let derived = shouhu_domain::rules::derive(&file, self.today(), self.age_rule);
+        let values = vec![
+            shouhu_domain::region::district_of(&file.village_code).into(),
+            file.village_code.as_str().into(),
+            file.name.as_str().into(),
+            file.sex.map(|s| s.code()).into(),
+            file.birth_date.into(),
+            file.id_number.clone().into(),
+            derived.category.code().into(),
+            file.guardianship_type.map(|g| g.code()).into(),
+            file.schooling.map(|s| s.code()).into(),
+            file.health.map(|h| h.code()).into(),
+            shouhu_domain::child::Warning::to_bits(&derived.warnings).into(),
+            file.school_org_id.into(),
+            crate::file_data::encode(&file, self.pool.is_sqlite())?,
+        ];
+        Ok(PreparedFile { file, values })
     }
 }
 
@@ -74,8 +86,19 @@ pub enum ImportItem {
 
 /// New files written together, with consecutive ids.
 const BATCH_FILES: usize = 2000;
-/// Rows per statement (16 and 11 parameters a row; SQLite allows 32,766 per statement).
+/// Rows per statement (14 and 2 parameters a row; SQLite allows 32,766 per statement).
 const CHILD_ROWS: usize = 200;
+/// The columns of a new file's `children` row: `$1` is the time of the import, the rest of
+/// a row's values are [`PreparedFile`]'s, with the id after the district.
+const CHILD_COLUMNS: &str = "district_code, id, version, village_code, name, sex, birth_date, id_number, category, \
+     guardianship_type, schooling, health, warnings, school_org_id, closed, close_reason, close_note, closed_at, \
+     data, created_at, updated_at";
+/// Values of a `children` row from the prepared file (`p`: the next parameter), the id
+/// second.
+const CHILD_VALUES: &[&str] = &[
+    "p", "p", "1", "p", "p", "p", "p", "p", "p", "p", "p", "p", "p", "p", "FALSE", "NULL", "NULL", "NULL", "p", "$1",
+    "$1",
+];
 /// Search-term rows per statement (7 parameters a row).
 const TERM_ROWS: usize = 4000;
 /// The import's page cache: holds the indexes that grow at random places (ID numbers and
@@ -149,7 +172,7 @@ impl Store {
                     ImportItem::New(file) => {
                         batch.push(file);
                         if batch.len() == BATCH_FILES {
-                            self.insert_batch(c, now, actor, source, &batch)?;
+                            self.insert_batch(c, now, actor, source, &mut batch)?;
                             batch.clear();
                         }
                         counts.created += 1;
@@ -169,7 +192,7 @@ impl Store {
                     progress(n + 1);
                 }
             }
-            self.insert_batch(c, now, actor, source, &batch)?;
+            self.insert_batch(c, now, actor, source, &mut batch)?;
             audit::record(
                 c,
                 now,
@@ -213,55 +236,65 @@ impl Store {
     }
 
     /// Inserts checked new files, a few statements per table (children and their first
-    /// history row), and notes their ids for the search indexer.
+    /// history row), and notes their ids for the search indexer. The rows' values were made
+    /// by the checking threads; this thread, which holds the transaction, only writes them.
     fn insert_batch(
         &self,
         c: &mut crate::db::Conn<'_, '_>,
         now: chrono::DateTime<chrono::Utc>,
         actor: &Actor,
         source: &str,
-        files: &[PreparedFile],
+        files: &mut [PreparedFile],
     ) -> Result<(), StoreError> {
+        use std::fmt::Write;
         if files.is_empty() {
             return Ok(());
         }
         let first_id = self.id_range(c, files.len())?;
-        let ids: Vec<i64> = (0..files.len() as i64).map(|i| first_id + i).collect();
-        for (chunk, ids) in files.chunks(CHILD_ROWS).zip(ids.chunks(CHILD_ROWS)) {
-            let mut children = Sql::new(
-                "INSERT INTO children (district_code, id, version, village_code, name, sex, birth_date, id_number, \
-                 category, guardianship_type, schooling, health, warnings, school_org_id, closed, close_reason, \
-                 close_note, closed_at, data, created_at, updated_at) VALUES ",
-            );
-            let mut history = Sql::new(
+        let mut id = first_id;
+        for chunk in files.chunks_mut(CHILD_ROWS) {
+            let mut children = format!("INSERT INTO children ({CHILD_COLUMNS}) VALUES ");
+            let mut child_params: Vec<Val> = Vec::with_capacity(1 + chunk.len() * 14);
+            child_params.push(now.into());
+            let mut history = String::from(
                 "INSERT INTO child_history (district_code, child_id, version, seq, changed_at, user_id, user_name, \
                  source, field, old_value, new_value) VALUES ",
             );
-            for (i, (prepared, id)) in chunk.iter().zip(ids).enumerate() {
-                let (file, derived) = (&prepared.file, &prepared.derived);
-                let district = shouhu_domain::region::district_of(&file.village_code);
-                children.push(if i == 0 { "(" } else { ", (" });
-                children.bind(district).push(", ").bind(*id).push(", 1, ").bind(file.village_code.as_str());
-                children.push(", ").bind(file.name.as_str()).push(", ").bind(file.sex.map(|s| s.code()));
-                children.push(", ").bind(file.birth_date).push(", ").bind(file.id_number.clone());
-                children.push(", ").bind(derived.category.code());
-                children.push(", ").bind(file.guardianship_type.map(|g| g.code()));
-                children
-                    .push(", ")
-                    .bind(file.schooling.map(|s| s.code()))
-                    .push(", ")
-                    .bind(file.health.map(|h| h.code()));
-                children.push(", ").bind(shouhu_domain::child::Warning::to_bits(&derived.warnings));
-                children.push(", ").bind(file.school_org_id).push(", ").bind(false);
-                children.push(", NULL, NULL, NULL, ").bind(prepared.data.clone());
-                children.push(", ").bind(now).push(", ").bind(now).push(")");
-                history.push(if i == 0 { "(" } else { ", (" });
-                history.bind(district).push(", ").bind(*id).push(", 1, 0, ").bind(now);
-                history.push(", ").bind(actor.user_id).push(", ").bind(actor.user_name.as_str());
-                history.push(", ").bind(source).push(", '*', NULL, '建档')");
+            let mut history_params: Vec<Val> =
+                vec![now.into(), actor.user_id.into(), actor.user_name.as_str().into(), source.into()];
+            for (i, prepared) in chunk.iter_mut().enumerate() {
+                let mut values = std::mem::take(&mut prepared.values).into_iter();
+                let district = values.next().unwrap_or(Val::Null);
+                let _ = write!(
+                    history,
+                    "{}(${}, ${}, 1, 0, $1, $2, $3, $4, '*', NULL, '建档')",
+                    if i == 0 { "" } else { ", " },
+                    history_params.len() + 1,
+                    history_params.len() + 2
+                );
+                history_params.push(district.clone());
+                history_params.push(id.into());
+                children.push_str(if i == 0 { "(" } else { ", (" });
+                for (k, v) in CHILD_VALUES.iter().enumerate() {
+                    if k > 0 {
+                        children.push_str(", ");
+                    }
+                    if *v != "p" {
+                        children.push_str(v);
+                        continue;
+                    }
+                    child_params.push(match k {
+                        0 => district.clone(),
+                        1 => id.into(),
+                        _ => values.next().unwrap_or(Val::Null),
+                    });
+                    let _ = write!(children, "${}", child_params.len());
+                }
+                children.push(')');
+                id += 1;
             }
-            c.exec(&children.text, &children.params)?;
-            c.exec(&history.text, &history.params)?;
+            c.exec(&children, &child_params)?;
+            c.exec(&history, &history_params)?;
         }
         // The search terms are written after the import commits (`index_some`): a million
         // files bring eleven million terms, which alone take several times the 20 s a
