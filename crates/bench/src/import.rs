@@ -52,7 +52,6 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     let csv = root.join("census.csv");
     let mut g = shouhu::demo::Generator::new(99, shouhu::demo::all_villages(&store.regions), store.today());
     shouhu::census_files::write_csv(&mut g, o.rows, &csv)?;
-    let before: i64 = count(&a, "children")?;
 
     let actor = store.principal_by_username("city").context("demo user city")?.actor();
     let opts = ImportOptions {
@@ -84,7 +83,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     for (table, cols) in TABLES {
         let n = cols.split(',').count();
         let filter = if table == "children" {
-            format!("WHERE rowid NOT IN (SELECT rowid FROM children ORDER BY rowid LIMIT {before})")
+            "WHERE id IN (SELECT child_id FROM child_history WHERE source = 'import:census.csv')".to_string()
         } else if table == "child_history" {
             "WHERE source = 'import:census.csv'".to_string()
         } else {

@@ -183,9 +183,47 @@ const CHECK_CHUNK: usize = 2048;
 /// Checked rows waiting for the writer: enough to keep it busy, few enough to bound memory.
 const PIPELINE: usize = 4096;
 
+/// A checked row: its line, and its prepared file with the registry's file of the same ID
+/// number, or what is wrong with it.
+type Checked = (usize, Result<(PreparedFile, Option<Existing>), String>);
+
+/// Checks rows, and asks the registry about the ID numbers of the good ones.
+fn check_rows(store: &Store, actor: &Actor, map: &HeaderMap, headers: &[String], rows: &[RawRow]) -> Vec<Checked> {
+    let checked: Vec<(usize, Result<PreparedFile, String>)> = rows
+        .iter()
+        .map(|r| {
+            let checked = check_row(store, actor, map, headers, r).and_then(|f| {
+                store.prepare_new(f).map_err(|e| {
+                    tracing::error!(error = %e, "preparing a census row");
+                    msg::INTERNAL.to_string()
+                })
+            });
+            (r.line, checked)
+        })
+        .collect();
+    let ids: Vec<String> =
+        checked.iter().filter_map(|(_, c)| c.as_ref().ok().and_then(|p| p.file().id_number.clone())).collect();
+    let mut found = if ids.is_empty() { Ok(HashMap::new()) } else { store.find_by_id_numbers(&ids) };
+    checked
+        .into_iter()
+        .map(|(line, c)| {
+            let c = c.and_then(|p| {
+                let existing = match &mut found {
+                    Ok(found) => p.file().id_number.as_deref().and_then(|idn| found.remove(idn)),
+                    Err(e) => {
+                        tracing::error!(error = %e, "looking up ID numbers of census rows");
+                        return Err(msg::INTERNAL.to_string());
+                    }
+                };
+                Ok((p, existing))
+            });
+            (line, c)
+        })
+        .collect()
+}
+
 /// What the pass has learned so far, in row order.
 struct Pass<'a> {
-    store: &'a Store,
     actor: &'a Actor,
     opts: &'a ImportOptions,
     out: ImportOutcome,
@@ -210,32 +248,25 @@ impl Pass<'_> {
 
     /// Takes a chunk's checked rows in row order: duplicates within the sheet, then the
     /// registry's answer about their ID numbers, then what is to be written.
-    fn take(&mut self, checked: Vec<(usize, Result<PreparedFile, String>)>) -> Result<(), ImportError> {
-        let mut good: Vec<(usize, PreparedFile)> = Vec::with_capacity(checked.len());
+    fn take(&mut self, checked: Vec<Checked>) -> Result<(), ImportError> {
         for (line, result) in checked {
             self.out.rows += 1;
-            match result {
-                Err(m) => self.refuse(line, m),
-                Ok(p) => match p.file().id_number.as_deref() {
-                    Some(idn) => match self.first_line_of.get(idn) {
-                        Some(first) => {
-                            let m = format!("身份证号码与第{first}行重复");
-                            self.refuse(line, m)
-                        }
-                        None => {
-                            self.first_line_of.insert(idn.to_string(), line);
-                            good.push((line, p));
-                        }
-                    },
-                    None => good.push((line, p)),
-                },
+            let (p, existing) = match result {
+                Err(m) => {
+                    self.refuse(line, m);
+                    continue;
+                }
+                Ok(found) => found,
+            };
+            if let Some(idn) = p.file().id_number.as_deref() {
+                if let Some(first) = self.first_line_of.get(idn) {
+                    let m = format!("身份证号码与第{first}行重复");
+                    self.refuse(line, m);
+                    continue;
+                }
+                self.first_line_of.insert(idn.to_string(), line);
             }
-        }
-        let ids: Vec<String> = good.iter().filter_map(|(_, p)| p.file().id_number.clone()).collect();
-        let found: HashMap<String, Existing> =
-            if ids.is_empty() { HashMap::new() } else { self.store.find_by_id_numbers(&ids)? };
-        for (line, p) in good {
-            let item = match p.file().id_number.as_deref().and_then(|idn| found.get(idn)) {
+            let item = match existing {
                 None => ImportItem::New(p),
                 Some(e) if !self.actor.scope.covers(&e.village_code, e.school_org_id) => {
                     self.refuse(line, "该身份证号码已在其他地区建档，请联系上级民政部门核实".to_string());
@@ -275,26 +306,13 @@ pub fn run(
     let written = AtomicUsize::new(0);
     let (tx, rx) = mpsc::sync_channel::<Result<ImportItem, StoreError>>(PIPELINE);
     let mut pass = Pass {
-        store,
         actor,
         opts,
         out: ImportOutcome { unknown_headers: map.unknown.clone(), ..Default::default() },
         first_line_of: HashMap::new(),
         tx: Some(tx),
     };
-    let check = |part: &[RawRow]| -> Vec<(usize, Result<PreparedFile, String>)> {
-        part.iter()
-            .map(|r| {
-                let checked = check_row(store, actor, &map, &headers, r).and_then(|f| {
-                    store.prepare_new(f).map_err(|e| {
-                        tracing::error!(error = %e, "preparing a census row");
-                        msg::INTERNAL.to_string()
-                    })
-                });
-                (r.line, checked)
-            })
-            .collect()
-    };
+    let check = |part: &[RawRow]| check_rows(store, actor, &map, &headers, part);
     let (read, written_counts) = std::thread::scope(|scope| {
         let writer = scope
             .spawn(|| store.import_files(actor, &source_name, rx.into_iter(), |n| written.store(n, Ordering::Relaxed)));

@@ -25,6 +25,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0004_search_backlog.sql"),
         include_str!("../migrations/postgres/0004_search_backlog.sql"),
     ),
+    (
+        5,
+        include_str!("../migrations/sqlite/0005_children_by_id.sql"),
+        include_str!("../migrations/postgres/0005_children_by_id.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.
