@@ -197,42 +197,35 @@ fn guardian(f: &mut ChildFile) -> &mut EntrustedGuardian {
 
 /// Where each field's value goes in the file. Every path of [`FIELDS`] has one (tested).
 fn setter(path: &str) -> Option<Setter> {
-    // Each arm says which member of the file the path names; the member's type says how.
+    // `put!(member = how)`: the member takes the value as `Value::how` reads it.
+    // `pick!(member)`: the member takes an entry of its closed list; false when not on it.
+    macro_rules! put {
+        ($($m:ident).+ = $how:ident) => {
+            set(|f, v| {
+                f.$($m).+ = v.$how();
+                true
+            })
+        };
+    }
+    macro_rules! pick {
+        ($($m:ident).+) => {
+            set(|f, v| {
+                f.$($m).+ = v.code();
+                f.$($m).+.is_some()
+            })
+        };
+    }
     macro_rules! parent {
         ($p:ident, $rest:expr) => {
             match $rest {
-                "name" => set(|f, v| {
-                    f.$p.name = v.string();
-                    true
-                }),
-                "birth_date" => set(|f, v| {
-                    f.$p.birth_date = v.date();
-                    true
-                }),
-                "id_number" => set(|f, v| {
-                    f.$p.id_number = v.text();
-                    true
-                }),
-                "work_province" => set(|f, v| {
-                    f.$p.work_province = v.text();
-                    true
-                }),
-                "work_prefecture" => set(|f, v| {
-                    f.$p.work_prefecture = v.text();
-                    true
-                }),
-                "phone" => set(|f, v| {
-                    f.$p.phone = v.text();
-                    true
-                }),
-                "away_for_work" => set(|f, v| {
-                    f.$p.away_for_work = v.flag();
-                    true
-                }),
-                "capable" => set(|f, v| {
-                    f.$p.capable = v.flag();
-                    true
-                }),
+                "name" => put!($p.name = string),
+                "birth_date" => put!($p.birth_date = date),
+                "id_number" => put!($p.id_number = text),
+                "work_province" => put!($p.work_province = text),
+                "work_prefecture" => put!($p.work_prefecture = text),
+                "phone" => put!($p.phone = text),
+                "away_for_work" => put!($p.away_for_work = flag),
+                "capable" => put!($p.capable = flag),
                 _ => return None,
             }
         };
@@ -240,14 +233,8 @@ fn setter(path: &str) -> Option<Setter> {
     macro_rules! grandparent {
         ($p:ident, $rest:expr) => {
             match $rest {
-                "name" => set(|f, v| {
-                    f.$p.name = v.string();
-                    true
-                }),
-                "birth_date" => set(|f, v| {
-                    f.$p.birth_date = v.date();
-                    true
-                }),
+                "name" => put!($p.name = string),
+                "birth_date" => put!($p.birth_date = date),
                 _ => return None,
             }
         };
@@ -274,12 +261,12 @@ fn setter(path: &str) -> Option<Setter> {
             guardian(f).phone = v.text();
             true
         }),
-        ("entrusted_guardian", "relation") => set(|f, v| match v.code() {
-            Some(r) => {
-                guardian(f).relation = Some(r);
-                true
+        ("entrusted_guardian", "relation") => set(|f, v| {
+            let r = v.code();
+            if r.is_some() {
+                guardian(f).relation = r;
             }
-            None => false,
+            r.is_some()
         }),
         ("entrusted_guardian", "address") => set(|f, v| {
             guardian(f).address = v.text();
@@ -295,108 +282,30 @@ fn setter(path: &str) -> Option<Setter> {
             }
             true
         }),
-        ("name", "") => set(|f, v| {
-            f.name = v.string();
-            true
-        }),
-        ("sex", "") => set(|f, v| {
-            f.sex = v.code();
-            f.sex.is_some()
-        }),
-        ("ethnicity", "") => set(|f, v| {
-            f.ethnicity = v.string();
-            true
-        }),
-        ("birth_date", "") => set(|f, v| {
-            f.birth_date = v.date();
-            true
-        }),
-        ("id_number", "") => set(|f, v| {
-            f.id_number = v.text();
-            true
-        }),
-        ("hukou_registered", "") => set(|f, v| {
-            f.hukou_registered = v.flag();
-            true
-        }),
-        ("hukou_place", "") => set(|f, v| {
-            f.hukou_place = v.text();
-            true
-        }),
-        ("rural_hukou", "") => set(|f, v| {
-            f.rural_hukou = v.flag();
-            true
-        }),
-        ("address", "") => set(|f, v| {
-            f.address = v.string();
-            true
-        }),
-        ("village_code", "") => set(|f, v| {
-            f.village_code = v.string();
-            true
-        }),
-        ("health", "") => set(|f, v| {
-            f.health = v.code();
-            f.health.is_some()
-        }),
-        ("disability_category", "") => set(|f, v| {
-            f.disability_category = v.text();
-            true
-        }),
-        ("disability_grade", "") => set(|f, v| {
-            f.disability_grade = v.text();
-            true
-        }),
-        ("illness", "") => set(|f, v| {
-            f.illness = v.text();
-            true
-        }),
-        ("boarding", "") => set(|f, v| {
-            f.boarding = v.flag();
-            true
-        }),
-        ("schooling", "") => set(|f, v| {
-            f.schooling = v.code();
-            f.schooling.is_some()
-        }),
-        ("school_name", "") => set(|f, v| {
-            f.school_name = v.text();
-            true
-        }),
-        ("school_org_id", "") => set(|f, v| {
-            f.school_org_id = v.int();
-            true
-        }),
-        ("guardianship_type", "") => set(|f, v| {
-            f.guardianship_type = v.code();
-            f.guardianship_type.is_some()
-        }),
-        ("lives_alone", "") => set(|f, v| {
-            f.lives_alone = v.flag();
-            true
-        }),
-        ("unattended", "") => set(|f, v| {
-            f.unattended = v.flag();
-            true
-        }),
-        ("income_sources", "") => set(|f, v| match v.codes() {
-            Some(c) => {
-                f.income_sources = c;
-                true
-            }
-            None => false,
-        }),
-        ("assistance", "") => set(|f, v| match v.codes() {
-            Some(c) => {
-                f.assistance = c;
-                true
-            }
-            None => false,
-        }),
-        ("notes", "") => set(|f, v| {
-            f.notes = v.text();
-            true
-        }),
+        ("name", "") => put!(name = string),
+        ("sex", "") => pick!(sex),
+        ("ethnicity", "") => put!(ethnicity = string),
+        ("birth_date", "") => put!(birth_date = date),
+        ("id_number", "") => put!(id_number = text),
+        ("hukou_registered", "") => put!(hukou_registered = flag),
+        ("hukou_place", "") => put!(hukou_place = text),
+        ("rural_hukou", "") => put!(rural_hukou = flag),
+        ("address", "") => put!(address = string),
+        ("village_code", "") => put!(village_code = string),
+        ("health", "") => pick!(health),
+        ("disability_category", "") => put!(disability_category = text),
+        ("disability_grade", "") => put!(disability_grade = text),
+        ("illness", "") => put!(illness = text),
+        ("boarding", "") => put!(boarding = flag),
+        ("schooling", "") => pick!(schooling),
+        ("school_name", "") => put!(school_name = text),
+        ("school_org_id", "") => put!(school_org_id = int),
+        ("guardianship_type", "") => pick!(guardianship_type),
+        ("lives_alone", "") => put!(lives_alone = flag),
+        ("unattended", "") => put!(unattended = flag),
+        ("income_sources", "") => set(|f, v| v.codes().map(|c| f.income_sources = c).is_some()),
+        ("assistance", "") => set(|f, v| v.codes().map(|c| f.assistance = c).is_some()),
+        ("notes", "") => put!(notes = text),
         _ => return None,
     })
 }

@@ -2,7 +2,7 @@
 //! the caller's scope, with every change kept in the file's history.
 
 use crate::audit::{self, Action};
-use crate::db::{Conn, Row, Sql};
+use crate::db::{Conn, Row, Sql, Val};
 use crate::error::StoreError;
 use crate::file_data;
 use crate::history::{self, HistoryEntry};
@@ -105,6 +105,14 @@ pub const COUNT_CAP: i64 = 10_000;
 
 const LEDGER_COLUMNS: &str = "c.id, c.version, c.name, c.sex, c.birth_date, c.village_code, c.category, \
      c.guardianship_type, c.schooling, c.warnings, c.id_number, c.closed";
+
+/// The columns of a new file's `children` row: the values that come from the file
+/// ([`Store::new_row_values`]), then its id, the time it was made (twice: created, updated),
+/// its version and whether it is closed.
+pub(crate) const NEW_ROW_COLUMNS: &str = "district_code, village_code, name, sex, birth_date, id_number, category, \
+     guardianship_type, schooling, health, warnings, school_org_id, data, id, created_at, updated_at, version, closed";
+/// How many of [`NEW_ROW_COLUMNS`] come from the file.
+pub(crate) const NEW_ROW_VALUES: usize = 13;
 
 impl Store {
     fn ledger_row(&self, r: &dyn Row) -> Result<LedgerRow, StoreError> {
@@ -319,6 +327,27 @@ impl Store {
         Ok(())
     }
 
+    /// The values of a new file's `children` row that come from the file, in
+    /// [`NEW_ROW_COLUMNS`]'s order; `compress` its data (SQLite).
+    pub(crate) fn new_row_values(&self, file: &ChildFile, compress: bool) -> Result<Vec<Val>, StoreError> {
+        let derived = rules::derive(file, self.today(), self.age_rule);
+        Ok(vec![
+            region::district_of(&file.village_code).into(),
+            file.village_code.as_str().into(),
+            file.name.as_str().into(),
+            file.sex.map(|s| s.code()).into(),
+            file.birth_date.into(),
+            file.id_number.clone().into(),
+            derived.category.code().into(),
+            file.guardianship_type.map(|g| g.code()).into(),
+            file.schooling.map(|s| s.code()).into(),
+            file.health.map(|h| h.code()).into(),
+            Warning::to_bits(&derived.warnings).into(),
+            file.school_org_id.into(),
+            file_data::encode(file, compress)?,
+        ])
+    }
+
     /// Inserts a checked file inside the caller's transaction.
     pub(crate) fn insert_checked(
         &self,
@@ -329,33 +358,17 @@ impl Store {
         file: &ChildFile,
     ) -> Result<(i64, String), StoreError> {
         self.check_id_unique(c, actor, file, None)?;
-        let derived = rules::derive(file, self.today(), self.age_rule);
         let district = region::district_of(&file.village_code).to_string();
-        let data = file_data::encode(file, c.is_sqlite())?;
         let id = new_child_id();
-        c.exec(
-            "INSERT INTO children (district_code, id, version, village_code, name, sex, birth_date, id_number, category, \
-             guardianship_type, schooling, health, warnings, school_org_id, closed, close_reason, close_note, closed_at, data, created_at, updated_at) \
-             VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, NULL, $15, $16, $16)",
-            &[
-                district.as_str().into(),
-                id.into(),
-                file.village_code.as_str().into(),
-                file.name.as_str().into(),
-                file.sex.map(|s| s.code()).into(),
-                file.birth_date.into(),
-                file.id_number.clone().into(),
-                derived.category.code().into(),
-                file.guardianship_type.map(|g| g.code()).into(),
-                file.schooling.map(|s| s.code()).into(),
-                file.health.map(|h| h.code()).into(),
-                Warning::to_bits(&derived.warnings).into(),
-                file.school_org_id.into(),
-                false.into(),
-                data,
-                now.into(),
-            ],
-        )?;
+        let mut params = self.new_row_values(file, c.is_sqlite())?;
+        params.push(id.into());
+        params.push(now.into());
+        static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+            let marks: Vec<String> = (1..=NEW_ROW_VALUES + 1).map(|i| format!("${i}")).collect();
+            let now = NEW_ROW_VALUES + 2;
+            format!("INSERT INTO children ({NEW_ROW_COLUMNS}) VALUES ({}, ${now}, ${now}, 1, FALSE)", marks.join(", "))
+        });
+        c.exec(&INSERT, &params)?;
         self.write_terms(c, id, &district, file, true)?;
         self.write_history(c, now, actor, source, id, &district, 1, &[("*".into(), None, Some("建档".into()))])?;
         Ok((id, district))

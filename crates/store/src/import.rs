@@ -39,7 +39,8 @@ impl CheckedFile {
 #[derive(Debug, Clone)]
 pub struct PreparedFile {
     file: ChildFile,
-    /// The values of its `children` row but the id and the times, in [`CHILD_VALUES`]'s order.
+    /// The values of its `children` row that come from the file
+    /// ([`crate::children::NEW_ROW_COLUMNS`]).
     values: Vec<Val>,
 }
 
@@ -57,22 +58,7 @@ impl PreparedFile {
 impl Store {
     pub fn prepare_new(&self, checked: CheckedFile) -> Result<PreparedFile, StoreError> {
         let file = checked.0;
-        let derived = shouhu_domain::rules::derive(&file, self.today(), self.age_rule);
-        let values = vec![
-            shouhu_domain::region::district_of(&file.village_code).into(),
-            file.village_code.as_str().into(),
-            file.name.as_str().into(),
-            file.sex.map(|s| s.code()).into(),
-            file.birth_date.into(),
-            file.id_number.clone().into(),
-            derived.category.code().into(),
-            file.guardianship_type.map(|g| g.code()).into(),
-            file.schooling.map(|s| s.code()).into(),
-            file.health.map(|h| h.code()).into(),
-            shouhu_domain::child::Warning::to_bits(&derived.warnings).into(),
-            file.school_org_id.into(),
-            crate::file_data::encode(&file, self.pool.is_sqlite())?,
-        ];
+        let values = self.new_row_values(&file, self.pool.is_sqlite())?;
         Ok(PreparedFile { file, values })
     }
 }
@@ -88,17 +74,6 @@ pub enum ImportItem {
 const BATCH_FILES: usize = 2000;
 /// Rows per statement (14 and 2 parameters a row; SQLite allows 32,766 per statement).
 const CHILD_ROWS: usize = 200;
-/// The columns of a new file's `children` row: `$1` is the time of the import, the rest of
-/// a row's values are [`PreparedFile`]'s, with the id after the district.
-const CHILD_COLUMNS: &str = "district_code, id, version, village_code, name, sex, birth_date, id_number, category, \
-     guardianship_type, schooling, health, warnings, school_org_id, closed, close_reason, close_note, closed_at, \
-     data, created_at, updated_at";
-/// Values of a `children` row from the prepared file (`p`: the next parameter), the id
-/// second.
-const CHILD_VALUES: &[&str] = &[
-    "p", "p", "1", "p", "p", "p", "p", "p", "p", "p", "p", "p", "p", "p", "FALSE", "NULL", "NULL", "NULL", "p", "$1",
-    "$1",
-];
 /// Search-term rows per statement (7 parameters a row).
 const TERM_ROWS: usize = 4000;
 /// The import's page cache: holds the indexes that grow at random places (ID numbers and
@@ -263,7 +238,7 @@ impl Store {
         // journal of every page each statement touches, kept to undo that statement alone.
         let insert = if c.is_sqlite() { "INSERT OR ROLLBACK INTO" } else { "INSERT INTO" };
         for chunk in files.chunks_mut(CHILD_ROWS) {
-            let mut children = format!("{insert} children ({CHILD_COLUMNS}) VALUES ");
+            let mut children = format!("{insert} children ({}) VALUES ", crate::children::NEW_ROW_COLUMNS);
             let mut child_params: Vec<Val> = Vec::with_capacity(1 + chunk.len() * 14);
             child_params.push(now.into());
             let mut history = format!(
@@ -273,8 +248,8 @@ impl Store {
             let mut history_params: Vec<Val> =
                 vec![now.into(), actor.user_id.into(), actor.user_name.as_str().into(), source.into()];
             for (i, prepared) in chunk.iter_mut().enumerate() {
-                let mut values = std::mem::take(&mut prepared.values).into_iter();
-                let district = values.next().unwrap_or(Val::Null);
+                let values = std::mem::take(&mut prepared.values);
+                let district = values.first().cloned().unwrap_or(Val::Null);
                 let _ = write!(
                     history,
                     "{}(${}, ${}, 1, 0, $1, $2, $3, $4, '*', NULL, '建档')",
@@ -282,25 +257,15 @@ impl Store {
                     history_params.len() + 1,
                     history_params.len() + 2
                 );
-                history_params.push(district.clone());
+                history_params.push(district);
                 history_params.push(id.into());
                 children.push_str(if i == 0 { "(" } else { ", (" });
-                for (k, v) in CHILD_VALUES.iter().enumerate() {
-                    if k > 0 {
-                        children.push_str(", ");
-                    }
-                    if *v != "p" {
-                        children.push_str(v);
-                        continue;
-                    }
-                    child_params.push(match k {
-                        0 => district.clone(),
-                        1 => id.into(),
-                        _ => values.next().unwrap_or(Val::Null),
-                    });
-                    let _ = write!(children, "${}", child_params.len());
+                for v in values.into_iter().chain([Val::from(id)]) {
+                    child_params.push(v);
+                    let _ = write!(children, "${}, ", child_params.len());
                 }
-                children.push(')');
+                // Made now ($1, twice), version 1, open.
+                children.push_str("$1, $1, 1, FALSE)");
                 id += 1;
             }
             c.exec(&children, &child_params)?;
