@@ -33,8 +33,8 @@ impl CheckedFile {
     }
 }
 
-/// A checked file with what its row needs worked out beforehand (its JSON, what is derived
-/// from it), so the threads that check do this work and the thread that holds the
+/// A checked file with its row's values worked out beforehand (its compressed JSON, what is
+/// derived from it), so the threads that check do this work and the thread that holds the
 /// transaction only writes.
 #[derive(Debug, Clone)]
 pub struct PreparedFile {
