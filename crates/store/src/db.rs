@@ -375,6 +375,20 @@ pub enum Durability {
     Full,
 }
 
+/// Puts a connection's settings back after [`Pool::write_bulk`].
+struct RestoreAfterBulk<'a>(&'a rusqlite::Connection);
+
+impl Drop for RestoreAfterBulk<'_> {
+    fn drop(&mut self) {
+        let restored = self.0.execute_batch(&format!(
+            "PRAGMA cache_size=-{CACHE_KIB}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=1000; PRAGMA shrink_memory;"
+        ));
+        if let Err(e) = restored {
+            tracing::error!(error = %e, "restoring a connection's settings after a bulk write");
+        }
+    }
+}
+
 /// Each SQLite connection's page cache, in KiB (as in `SQLITE_PRAGMAS`).
 const CACHE_KIB: u32 = 65536;
 
@@ -534,23 +548,18 @@ impl Pool {
         match self {
             Pool::Sqlite(p, writer) => {
                 let _turn = writer.try_lock_for(WRITE_WAIT).ok_or(StoreError::Busy)?;
-                let mut c = p.get()?;
+                let c = p.get()?;
                 c.execute_batch(&format!(
                     "PRAGMA cache_size=-{}; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=0;",
                     u64::from(cache_mib) * 1024
                 ))?;
-                let out = (|| {
-                    let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                    let out = f(&mut Conn::Sqlite(&tx))?;
-                    tx.commit()?;
-                    Ok(out)
-                })();
-                // Back to the pool's size, and the memory returned, whatever happened.
-                c.execute_batch(&format!(
-                    "PRAGMA cache_size=-{CACHE_KIB}; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=1000; \
-                     PRAGMA shrink_memory;"
-                ))?;
-                out
+                // Dropped after the transaction: the connection goes back to the pool as it
+                // came, with its memory returned, whatever happened (an error, a panic).
+                let _restore = RestoreAfterBulk(&c);
+                let tx = rusqlite::Transaction::new_unchecked(&c, rusqlite::TransactionBehavior::Immediate)?;
+                let out = f(&mut Conn::Sqlite(&tx))?;
+                tx.commit()?;
+                Ok(out)
             }
             Pool::Postgres(_) => self.write(f),
         }
@@ -577,5 +586,45 @@ impl Pool {
                 Ok(out)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(pool: &Pool) -> (i64, i64, i64) {
+        pool.read(|c| {
+            let one = |c: &mut Conn<'_, '_>, pragma: &str| {
+                c.query_opt(&format!("PRAGMA {pragma}"), &[], |r| r.i64(0)).map(|v| v.unwrap_or(-1))
+            };
+            Ok((one(c, "foreign_keys")?, one(c, "cache_size")?, one(c, "wal_autocheckpoint")?))
+        })
+        .expect("settings")
+    }
+
+    #[test]
+    fn a_bulk_write_gives_its_connection_back_as_it_came_even_when_it_fails() {
+        let dir = tempfile::tempdir().expect("dir");
+        // One connection, so that the bulk write and the reads share it.
+        let pool = Pool::open(&DbUrl::Sqlite(dir.path().join("t.db")), 1).expect("pool");
+        let before = settings(&pool);
+        assert_eq!(before, (1, -i64::from(CACHE_KIB), 1000));
+        let during = pool
+            .write_bulk(16, |c| {
+                c.batch("CREATE TABLE t (x INTEGER)")?;
+                c.query_opt("PRAGMA foreign_keys", &[], |r| r.i64(0))
+            })
+            .expect("written");
+        assert_eq!(during, Some(0), "foreign keys are the import's own checks while it writes");
+        assert_eq!(settings(&pool), before);
+        let failed = pool.write_bulk(16, |c| {
+            c.batch("INSERT INTO t VALUES (1)")?;
+            Err::<(), _>(StoreError::Abandoned)
+        });
+        assert!(matches!(failed, Err(StoreError::Abandoned)));
+        assert_eq!(settings(&pool), before);
+        let rows = pool.read(|c| c.query_opt("SELECT count(*) FROM t", &[], |r| r.i64(0))).expect("count");
+        assert_eq!(rows, Some(0), "the failed write was rolled back");
     }
 }
