@@ -28,7 +28,7 @@ pub struct Opts {
 const DIRECT_SQL: &str = "SELECT id, district_code, version, closed, close_reason, close_note, \
      closed_at, data, created_at, updated_at FROM children WHERE id = ?1";
 
-/// The settings shouhu-store gives every SQLite connection (`SQLITE_PRAGMAS` in db.rs), so
+/// The settings shouhu-store gives every SQLite connection (`SQLITE_PRAGMAS` and `CACHE_KIB` in db.rs), so
 /// that both sides read with the same page cache and memory map.
 const PRAGMAS: &str = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; \
      PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; \

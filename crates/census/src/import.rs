@@ -187,8 +187,15 @@ const PIPELINE: usize = 4096;
 /// number, or what is wrong with it.
 type Checked = (usize, Result<(PreparedFile, Option<Existing>), String>);
 
-/// Checks rows, and asks the registry about the ID numbers of the good ones.
-fn check_rows(store: &Store, actor: &Actor, map: &HeaderMap, headers: &[String], rows: &[RawRow]) -> Vec<Checked> {
+/// Checks rows, and asks the registry about the ID numbers of the good ones; a registry that
+/// cannot answer fails the import.
+fn check_rows(
+    store: &Store,
+    actor: &Actor,
+    map: &HeaderMap,
+    headers: &[String],
+    rows: &[RawRow],
+) -> Result<Vec<Checked>, StoreError> {
     let checked: Vec<(usize, Result<PreparedFile, String>)> = rows
         .iter()
         .map(|r| {
@@ -203,23 +210,17 @@ fn check_rows(store: &Store, actor: &Actor, map: &HeaderMap, headers: &[String],
         .collect();
     let ids: Vec<String> =
         checked.iter().filter_map(|(_, c)| c.as_ref().ok().and_then(|p| p.file().id_number.clone())).collect();
-    let mut found = if ids.is_empty() { Ok(HashMap::new()) } else { store.find_by_id_numbers(&ids) };
-    checked
+    let mut found = if ids.is_empty() { HashMap::new() } else { store.find_by_id_numbers(&ids)? };
+    Ok(checked
         .into_iter()
         .map(|(line, c)| {
-            let c = c.and_then(|p| {
-                let existing = match &mut found {
-                    Ok(found) => p.file().id_number.as_deref().and_then(|idn| found.remove(idn)),
-                    Err(e) => {
-                        tracing::error!(error = %e, "looking up ID numbers of census rows");
-                        return Err(msg::INTERNAL.to_string());
-                    }
-                };
-                Ok((p, existing))
+            let c = c.map(|p| {
+                let existing = p.file().id_number.as_deref().and_then(|idn| found.remove(idn));
+                (p, existing)
             });
             (line, c)
         })
-        .collect()
+        .collect())
 }
 
 /// What the pass has learned so far, in row order.
@@ -346,8 +347,8 @@ pub fn run(
                 let right = chunk.split_off(chunk.len() / 2);
                 let helper_failed = || ImportError::Unreadable("checking rows failed".into());
                 to_helper.send(right).map_err(|_| helper_failed())?;
-                let mut checked = check(&chunk);
-                checked.extend(from_helper.recv().map_err(|_| helper_failed())?);
+                let mut checked = check(&chunk)?;
+                checked.extend(from_helper.recv().map_err(|_| helper_failed())??);
                 pass.take(checked)?;
                 progress(Progress {
                     phase: if pass.tx.is_some() { Phase::Importing } else { Phase::Checking },

@@ -207,6 +207,16 @@ fn setter(path: &str) -> Option<Setter> {
             })
         };
     }
+    // `guard!(member = how)`: the same for a member of the entrusted guardian, who exists
+    // once any of their fields is given.
+    macro_rules! guard {
+        ($m:ident = $how:ident) => {
+            set(|f, v| {
+                guardian(f).$m = v.$how();
+                true
+            })
+        };
+    }
     macro_rules! pick {
         ($($m:ident).+) => {
             set(|f, v| {
@@ -249,18 +259,9 @@ fn setter(path: &str) -> Option<Setter> {
         ("maternal_grandmother", r) => grandparent!(maternal_grandmother, r),
         // The entrusted guardian exists when any of its fields is filled in (an unticked box
         // is not filling it in).
-        ("entrusted_guardian", "name") => set(|f, v| {
-            guardian(f).name = v.string();
-            true
-        }),
-        ("entrusted_guardian", "id_number") => set(|f, v| {
-            guardian(f).id_number = v.text();
-            true
-        }),
-        ("entrusted_guardian", "phone") => set(|f, v| {
-            guardian(f).phone = v.text();
-            true
-        }),
+        ("entrusted_guardian", "name") => guard!(name = string),
+        ("entrusted_guardian", "id_number") => guard!(id_number = text),
+        ("entrusted_guardian", "phone") => guard!(phone = text),
         ("entrusted_guardian", "relation") => set(|f, v| {
             let r = v.code();
             if r.is_some() {
@@ -268,14 +269,8 @@ fn setter(path: &str) -> Option<Setter> {
             }
             r.is_some()
         }),
-        ("entrusted_guardian", "address") => set(|f, v| {
-            guardian(f).address = v.text();
-            true
-        }),
-        ("entrusted_guardian", "confirmed_on") => set(|f, v| {
-            guardian(f).confirmed_on = v.date();
-            true
-        }),
+        ("entrusted_guardian", "address") => guard!(address = text),
+        ("entrusted_guardian", "confirmed_on") => guard!(confirmed_on = date),
         ("entrusted_guardian", "disqualified") => set(|f, v| {
             if v.flag() {
                 guardian(f).disqualified = true;

@@ -114,6 +114,37 @@ pub(crate) const NEW_ROW_COLUMNS: &str = "district_code, village_code, name, sex
 /// How many of [`NEW_ROW_COLUMNS`] come from the file.
 pub(crate) const NEW_ROW_VALUES: usize = 13;
 
+/// A file as its search-term rows describe it: what the term index sorts and scopes by.
+pub(crate) struct TermOwner<'a> {
+    pub id: i64,
+    pub closed: bool,
+    pub name: &'a str,
+    pub district: &'a str,
+    pub village: &'a str,
+    pub school: Option<i64>,
+}
+
+/// Search-term rows per statement (7 parameters a row; SQLite allows 32,766 per statement).
+const TERM_ROWS: usize = 4000;
+
+/// Inserts search-term rows, a few thousand per statement. A row already there is left as
+/// it is: an edit may have written a file's terms before the indexer came to that file.
+pub(crate) fn insert_terms(c: &mut Conn<'_, '_>, rows: &[(&str, &TermOwner<'_>)]) -> Result<(), StoreError> {
+    for chunk in rows.chunks(TERM_ROWS) {
+        let mut sql = Sql::new(
+            "INSERT INTO child_search (term, closed, name, child_id, district_code, village_code, school_org_id) VALUES ",
+        );
+        for (j, (term, f)) in chunk.iter().enumerate() {
+            sql.push(if j == 0 { "(" } else { ", (" });
+            sql.bind(*term).push(", ").bind(f.closed).push(", ").bind(f.name).push(", ").bind(f.id);
+            sql.push(", ").bind(f.district).push(", ").bind(f.village).push(", ").bind(f.school).push(")");
+        }
+        sql.push(" ON CONFLICT DO NOTHING");
+        c.exec(&sql.text, &sql.params)?;
+    }
+    Ok(())
+}
+
 impl Store {
     fn ledger_row(&self, r: &dyn Row) -> Result<LedgerRow, StoreError> {
         let birth_date = r.opt_date(4)?;
@@ -270,27 +301,17 @@ impl Store {
         if !fresh {
             c.exec("DELETE FROM child_search WHERE child_id = $1", &[id.into()])?;
         }
-        let terms = search_terms::terms(&file.name, file.id_number.as_deref());
-        // One statement for all of a file's terms: a dozen rows per file adds up on import.
         // New files are open; a closed file's terms are marked by `set_closed`.
-        let mut sql = Sql::new(
-            "INSERT INTO child_search (term, closed, name, child_id, district_code, village_code, school_org_id) VALUES ",
-        );
-        for (i, t) in terms.into_iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            sql.bind(t).push(", ").bind(false).push(", ").bind(file.name.as_str()).push(", ").bind(id);
-            sql.push(", ")
-                .bind(district)
-                .push(", ")
-                .bind(file.village_code.as_str())
-                .push(", ")
-                .bind(file.school_org_id);
-            sql.push(")");
-        }
-        if !sql.params.is_empty() {
-            c.exec(&sql.text, &sql.params)?;
-        }
-        Ok(())
+        let owner = TermOwner {
+            id,
+            closed: false,
+            name: &file.name,
+            district,
+            village: &file.village_code,
+            school: file.school_org_id,
+        };
+        let terms = search_terms::terms(&file.name, file.id_number.as_deref());
+        insert_terms(c, &terms.iter().map(|t| (t.as_str(), &owner)).collect::<Vec<_>>())
     }
 
     #[allow(clippy::too_many_arguments)]

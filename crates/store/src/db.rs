@@ -389,11 +389,11 @@ impl Drop for RestoreAfterBulk<'_> {
     }
 }
 
-/// Each SQLite connection's page cache, in KiB (as in `SQLITE_PRAGMAS`).
+/// Each SQLite connection's page cache, in KiB.
 const CACHE_KIB: u32 = 65536;
 
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode=WAL; \
-     PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; \
+     PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000; \
      PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;";
 
 impl r2d2::ManageConnection for SqliteManager {
@@ -403,6 +403,7 @@ impl r2d2::ManageConnection for SqliteManager {
     fn connect(&self) -> Result<Self::Connection, Self::Error> {
         let c = rusqlite::Connection::open(&self.path)?;
         c.execute_batch(SQLITE_PRAGMAS)?;
+        c.execute_batch(&format!("PRAGMA cache_size=-{CACHE_KIB};"))?;
         c.execute_batch(match self.durability {
             Durability::Normal => "PRAGMA synchronous=NORMAL;",
             Durability::Full => "PRAGMA synchronous=FULL;",
@@ -545,35 +546,39 @@ impl Pool {
         cache_mib: u32,
         f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        match self {
-            Pool::Sqlite(p, writer) => {
-                let _turn = writer.try_lock_for(WRITE_WAIT).ok_or(StoreError::Busy)?;
-                let c = p.get()?;
-                c.execute_batch(&format!(
-                    "PRAGMA cache_size=-{}; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=0;",
-                    u64::from(cache_mib) * 1024
-                ))?;
-                // Dropped after the transaction: the connection goes back to the pool as it
-                // came, with its memory returned, whatever happened (an error, a panic).
-                let _restore = RestoreAfterBulk(&c);
-                let tx = rusqlite::Transaction::new_unchecked(&c, rusqlite::TransactionBehavior::Immediate)?;
-                let out = f(&mut Conn::Sqlite(&tx))?;
-                tx.commit()?;
-                Ok(out)
-            }
-            Pool::Postgres(_) => self.write(f),
-        }
+        self.write_with(Some(cache_mib), f)
     }
 
     /// Runs `f` in one transaction: all of it is committed, or none of it.
     /// SQLite takes the write lock at BEGIN (IMMEDIATE), so writers queue instead of failing
     /// on a lock upgrade.
     pub fn write<T>(&self, f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        self.write_with(None, f)
+    }
+
+    /// [`Pool::write`], in [`Pool::write_bulk`]'s mode with `Some(cache_mib)`.
+    fn write_with<T>(
+        &self,
+        bulk_cache_mib: Option<u32>,
+        f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         match self {
             Pool::Sqlite(p, writer) => {
                 let _turn = writer.try_lock_for(WRITE_WAIT).ok_or(StoreError::Busy)?;
-                let mut c = p.get()?;
-                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let c = p.get()?;
+                // Dropped after the transaction: the connection goes back to the pool as it
+                // came, with its memory returned, whatever happened (an error, a panic).
+                let _restore = match bulk_cache_mib {
+                    Some(mib) => {
+                        c.execute_batch(&format!(
+                            "PRAGMA cache_size=-{}; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=0;",
+                            u64::from(mib) * 1024
+                        ))?;
+                        Some(RestoreAfterBulk(&c))
+                    }
+                    None => None,
+                };
+                let tx = rusqlite::Transaction::new_unchecked(&c, rusqlite::TransactionBehavior::Immediate)?;
                 let out = f(&mut Conn::Sqlite(&tx))?;
                 tx.commit()?;
                 Ok(out)

@@ -31,10 +31,10 @@ fn zstd_error(e: std::io::Error) -> StoreError {
 
 /// The value to store for `file`: compressed when `compress` (SQLite), JSON text otherwise.
 pub fn encode(file: &ChildFile, compress: bool) -> Result<Val, StoreError> {
-    let json = serde_json::to_vec(file)?;
     if !compress {
-        return Ok(Val::Text(String::from_utf8(json).map_err(|e| StoreError::Backend(e.to_string()))?));
+        return Ok(Val::Text(serde_json::to_string(file)?));
     }
+    let json = serde_json::to_vec(file)?;
     COMPRESSOR.with(|cell| {
         let mut cell = cell.borrow_mut();
         let z = match cell.as_mut() {

@@ -1,6 +1,7 @@
 //! Many files at once, in one transaction: a census import either lands whole or not at all.
 
 use crate::audit::{self, Action};
+use crate::children::{TermOwner, insert_terms};
 use crate::db::{Sql, Val};
 use crate::error::StoreError;
 use crate::{Actor, Store};
@@ -74,8 +75,6 @@ pub enum ImportItem {
 const BATCH_FILES: usize = 2000;
 /// Rows per statement (14 and 2 parameters a row; SQLite allows 32,766 per statement).
 const CHILD_ROWS: usize = 200;
-/// Search-term rows per statement (7 parameters a row).
-const TERM_ROWS: usize = 4000;
 /// The import's page cache: holds the indexes that grow at random places (ID numbers and
 /// the ledger's village order, about 60 MB per million files) with room to spare.
 const IMPORT_CACHE_MIB: u32 = 256;
@@ -312,11 +311,10 @@ impl Store {
     /// it is, so indexing and editing may interleave in any order.
     pub fn index_some(&self, max_files: usize) -> Result<usize, StoreError> {
         self.pool.write(|c| {
-            let Some((first, end)) = c.query_opt(
-                "SELECT first_id, end_id FROM search_backlog ORDER BY first_id LIMIT 1",
-                &[],
-                |r| Ok((r.i64(0)?, r.i64(1)?)),
-            )?
+            let Some((first, end)) =
+                c.query_opt("SELECT first_id, end_id FROM search_backlog ORDER BY first_id LIMIT 1", &[], |r| {
+                    Ok((r.i64(0)?, r.i64(1)?))
+                })?
             else {
                 return Ok(0);
             };
@@ -337,29 +335,14 @@ impl Store {
                     })
                 },
             )?;
-            let mut rows: Vec<(String, usize)> = Vec::with_capacity(files.len() * 14);
-            for (i, f) in files.iter().enumerate() {
-                rows.extend(crate::search_terms::terms(&f.name, f.id_number.as_deref()).into_iter().map(|t| (t, i)));
-            }
+            let owners: Vec<TermOwner<'_>> = files.iter().map(TermSource::owner).collect();
+            let terms: Vec<Vec<String>> =
+                files.iter().map(|f| crate::search_terms::terms(&f.name, f.id_number.as_deref())).collect();
+            let mut rows: Vec<(&str, &TermOwner<'_>)> =
+                terms.iter().zip(&owners).flat_map(|(ts, o)| ts.iter().map(move |t| (t.as_str(), o))).collect();
             // In the index's own order (term, closed, name, id): it grows in runs.
-            rows.sort_unstable_by(|(ta, a), (tb, b)| {
-                let (a, b) = (&files[*a], &files[*b]);
-                (ta, a.closed, &a.name, a.id).cmp(&(tb, b.closed, &b.name, b.id))
-            });
-            for chunk in rows.chunks(TERM_ROWS) {
-                let mut sql = Sql::new(
-                    "INSERT INTO child_search (term, closed, name, child_id, district_code, village_code, school_org_id) VALUES ",
-                );
-                for (j, (term, i)) in chunk.iter().enumerate() {
-                    let f = &files[*i];
-                    sql.push(if j == 0 { "(" } else { ", (" });
-                    sql.bind(term.as_str()).push(", ").bind(f.closed).push(", ").bind(f.name.as_str());
-                    sql.push(", ").bind(f.id).push(", ").bind(f.district.as_str()).push(", ");
-                    sql.bind(f.village.as_str()).push(", ").bind(f.school).push(")");
-                }
-                sql.push(" ON CONFLICT DO NOTHING");
-                c.exec(&sql.text, &sql.params)?;
-            }
+            rows.sort_unstable_by(|(ta, a), (tb, b)| (ta, a.closed, a.name, a.id).cmp(&(tb, b.closed, b.name, b.id)));
+            insert_terms(c, &rows)?;
             if stop >= end {
                 c.exec("DELETE FROM search_backlog WHERE first_id = $1", &[first.into()])?;
             } else {
@@ -393,4 +376,17 @@ struct TermSource {
     closed: bool,
     name: String,
     id_number: Option<String>,
+}
+
+impl TermSource {
+    fn owner(&self) -> TermOwner<'_> {
+        TermOwner {
+            id: self.id,
+            closed: self.closed,
+            name: &self.name,
+            district: &self.district,
+            village: &self.village,
+            school: self.school,
+        }
+    }
 }
