@@ -268,7 +268,7 @@ impl Pass<'_> {
                 self.first_line_of.insert(idn.to_string(), line);
             }
             let item = match existing {
-                None => ImportItem::New(p),
+                None => ImportItem::New(p.into_new_row()),
                 Some(e) if !self.actor.scope.covers(&e.village_code, e.school_org_id) => {
                     self.refuse(line, "该身份证号码已在其他地区建档，请联系上级民政部门核实".to_string());
                     continue;
@@ -347,9 +347,9 @@ pub fn run(
                 let right = chunk.split_off(chunk.len() / 2);
                 let helper_failed = || ImportError::Unreadable("checking rows failed".into());
                 to_helper.send(right).map_err(|_| helper_failed())?;
-                let mut checked = check(&chunk)?;
-                checked.extend(from_helper.recv().map_err(|_| helper_failed())??);
-                pass.take(checked)?;
+                // The left half first, to keep row order.
+                pass.take(check(&chunk)?)?;
+                pass.take(from_helper.recv().map_err(|_| helper_failed())??)?;
                 progress(Progress {
                     phase: if pass.tx.is_some() { Phase::Importing } else { Phase::Checking },
                     checked: pass.out.rows,

@@ -1,7 +1,7 @@
 //! Many files at once, in one transaction: a census import either lands whole or not at all.
 
 use crate::audit::{self, Action};
-use crate::children::{TermOwner, insert_terms};
+use crate::children::{NEW_ROW_VALUES, TermOwner, insert_terms};
 use crate::db::{Sql, Val};
 use crate::error::StoreError;
 use crate::{Actor, Store};
@@ -39,36 +39,45 @@ impl CheckedFile {
 /// transaction only writes.
 #[derive(Debug, Clone)]
 pub struct PreparedFile {
-    file: ChildFile,
-    /// The values of its `children` row that come from the file
-    /// ([`crate::children::NEW_ROW_COLUMNS`]).
-    values: Vec<Val>,
+    /// Boxed: the file is large (about 800 bytes) and moves through several queues; moving
+    /// it by value costs copies and fresh pages for every chunk's vectors.
+    file: Box<CheckedFile>,
+    row: NewRow,
 }
+
+/// The values of a new file's `children` row that come from the file
+/// ([`crate::children::NEW_ROW_COLUMNS`]): all the writer needs of it.
+#[derive(Debug, Clone)]
+pub struct NewRow(Vec<Val>);
 
 impl PreparedFile {
     pub fn file(&self) -> &ChildFile {
-        &self.file
+        &self.file.0
     }
 
     /// The checked file, to be written over an existing one instead.
-    pub fn into_checked(self) -> CheckedFile {
-        CheckedFile(self.file)
+    pub fn into_checked(self) -> Box<CheckedFile> {
+        self.file
+    }
+
+    /// The row to insert; the file itself is dropped here rather than on the writer's thread.
+    pub fn into_new_row(self) -> NewRow {
+        self.row
     }
 }
 
 impl Store {
     pub fn prepare_new(&self, checked: CheckedFile) -> Result<PreparedFile, StoreError> {
-        let file = checked.0;
-        let values = self.new_row_values(&file, self.pool.is_sqlite())?;
-        Ok(PreparedFile { file, values })
+        let values = self.new_row_values(&checked.0, self.pool.is_sqlite())?;
+        Ok(PreparedFile { file: Box::new(checked), row: NewRow(values) })
     }
 }
 
 /// One file of an import: new, or to be written over an existing file.
 #[derive(Debug, Clone)]
 pub enum ImportItem {
-    New(PreparedFile),
-    Update { id: i64, file: CheckedFile },
+    New(NewRow),
+    Update { id: i64, file: Box<CheckedFile> },
 }
 
 /// New files written together, with consecutive ids.
@@ -140,12 +149,12 @@ impl Store {
         let now = self.now();
         let res = self.pool.write_bulk(IMPORT_CACHE_MIB, |c| {
             let mut counts = ImportCounts::default();
-            let mut batch: Vec<PreparedFile> = Vec::with_capacity(BATCH_FILES);
+            let mut batch: Vec<NewRow> = Vec::with_capacity(BATCH_FILES);
             let mut next_id: Option<i64> = None;
             for (n, item) in items.enumerate() {
                 match item? {
-                    ImportItem::New(file) => {
-                        batch.push(file);
+                    ImportItem::New(row) => {
+                        batch.push(row);
                         if batch.len() == BATCH_FILES {
                             self.insert_batch(c, now, actor, source, &mut batch, &mut next_id)?;
                             batch.clear();
@@ -222,53 +231,31 @@ impl Store {
         now: chrono::DateTime<chrono::Utc>,
         actor: &Actor,
         source: &str,
-        files: &mut [PreparedFile],
+        files: &mut [NewRow],
         next_id: &mut Option<i64>,
     ) -> Result<(), StoreError> {
-        use std::fmt::Write;
         if files.is_empty() {
             return Ok(());
         }
         let first_id = self.id_range(c, files.len(), *next_id)?;
         *next_id = Some(first_id + files.len() as i64);
         let mut id = first_id;
-        // A broken unique key (an ID number another writer took, which the import's checks
-        // cannot see) fails the whole import anyway; saying so up front spares SQLite a
-        // journal of every page each statement touches, kept to undo that statement alone.
-        let insert = if c.is_sqlite() { "INSERT OR ROLLBACK INTO" } else { "INSERT INTO" };
         for chunk in files.chunks_mut(CHILD_ROWS) {
-            let mut children = format!("{insert} children ({}) VALUES ", crate::children::NEW_ROW_COLUMNS);
-            let mut child_params: Vec<Val> = Vec::with_capacity(1 + chunk.len() * 14);
+            let mut child_params: Vec<Val> = Vec::with_capacity(1 + chunk.len() * (NEW_ROW_VALUES + 1));
             child_params.push(now.into());
-            let mut history = format!(
-                "{insert} child_history (district_code, child_id, version, seq, changed_at, user_id, user_name, \
-                 source, field, old_value, new_value) VALUES "
-            );
             let mut history_params: Vec<Val> =
                 vec![now.into(), actor.user_id.into(), actor.user_name.as_str().into(), source.into()];
-            for (i, prepared) in chunk.iter_mut().enumerate() {
-                let values = std::mem::take(&mut prepared.values);
-                let district = values.first().cloned().unwrap_or(Val::Null);
-                let _ = write!(
-                    history,
-                    "{}(${}, ${}, 1, 0, $1, $2, $3, $4, '*', NULL, '建档')",
-                    if i == 0 { "" } else { ", " },
-                    history_params.len() + 1,
-                    history_params.len() + 2
-                );
-                history_params.push(district);
+            for row in chunk.iter_mut() {
+                let values = std::mem::take(&mut row.0);
+                history_params.push(values.first().cloned().unwrap_or(Val::Null));
                 history_params.push(id.into());
-                children.push_str(if i == 0 { "(" } else { ", (" });
-                for v in values.into_iter().chain([Val::from(id)]) {
-                    child_params.push(v);
-                    let _ = write!(children, "${}, ", child_params.len());
-                }
-                // Made now ($1, twice), version 1, open.
-                children.push_str("$1, $1, 1, FALSE)");
+                child_params.extend(values);
+                child_params.push(id.into());
                 id += 1;
             }
-            c.exec(&children, &child_params)?;
-            c.exec(&history, &history_params)?;
+            let sql = BatchSql::get(c.is_sqlite(), chunk.len());
+            c.exec(&sql.children, &child_params)?;
+            c.exec(&sql.history, &history_params)?;
         }
         // The search terms are written after the import commits (`index_some`): a million
         // files bring eleven million terms, which alone take several times the 20 s a
@@ -278,6 +265,56 @@ impl Store {
             &[first_id.into(), (first_id + files.len() as i64).into()],
         )?;
         Ok(())
+    }
+}
+
+/// The statements that insert a chunk of new files and their first history rows. Parameters:
+/// `children` takes $1 = the time, then per row its values and its id; `child_history` takes
+/// $1..$4 = time, user id, user name, source, then per row its district and id.
+#[derive(Clone)]
+struct BatchSql {
+    children: String,
+    history: String,
+}
+
+impl BatchSql {
+    fn new(sqlite: bool, rows: usize) -> BatchSql {
+        use std::fmt::Write;
+        // A broken unique key (an ID number another writer took, which the import's checks
+        // cannot see) fails the whole import anyway; saying so up front spares SQLite a
+        // journal of every page each statement touches, kept to undo that statement alone.
+        let insert = if sqlite { "INSERT OR ROLLBACK INTO" } else { "INSERT INTO" };
+        let mut children = format!("{insert} children ({}) VALUES ", crate::children::NEW_ROW_COLUMNS);
+        let mut history = format!(
+            "{insert} child_history (district_code, child_id, version, seq, changed_at, user_id, user_name, \
+             source, field, old_value, new_value) VALUES "
+        );
+        let per_row = NEW_ROW_VALUES + 1;
+        for i in 0..rows {
+            let sep = if i == 0 { "" } else { ", " };
+            let _ = write!(history, "{sep}(${}, ${}, 1, 0, $1, $2, $3, $4, '*', NULL, '建档')", 5 + 2 * i, 6 + 2 * i);
+            children.push_str(sep);
+            children.push('(');
+            for k in 0..per_row {
+                let _ = write!(children, "${}, ", 2 + i * per_row + k);
+            }
+            // Made now ($1, twice), version 1, open.
+            children.push_str("$1, $1, 1, FALSE)");
+        }
+        BatchSql { children, history }
+    }
+
+    /// The statements for `rows` rows; those for a full chunk are made once per backend.
+    fn get(sqlite: bool, rows: usize) -> std::borrow::Cow<'static, BatchSql> {
+        static FULL: [std::sync::LazyLock<BatchSql>; 2] = [
+            std::sync::LazyLock::new(|| BatchSql::new(false, CHILD_ROWS)),
+            std::sync::LazyLock::new(|| BatchSql::new(true, CHILD_ROWS)),
+        ];
+        if rows == CHILD_ROWS {
+            std::borrow::Cow::Borrowed(&FULL[usize::from(sqlite)])
+        } else {
+            std::borrow::Cow::Owned(BatchSql::new(sqlite, rows))
+        }
     }
 }
 
