@@ -20,8 +20,16 @@ const LEVEL: i32 = -1;
 /// No file's JSON is near this (its texts are limited); a larger claim is a corrupt row.
 const MAX_JSON: usize = 1 << 20;
 
+/// A thread's compressor with its buffers, kept so that encoding a file allocates only the
+/// value it returns (an import encodes a million).
+struct Encoder {
+    zstd: zstd::bulk::Compressor<'static>,
+    json: Vec<u8>,
+    frame: Vec<u8>,
+}
+
 thread_local! {
-    static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+    static ENCODER: RefCell<Option<Encoder>> = const { RefCell::new(None) };
     static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
 }
 
@@ -34,18 +42,25 @@ pub fn encode(file: &ChildFile, compress: bool) -> Result<Val, StoreError> {
     if !compress {
         return Ok(Val::Text(serde_json::to_string(file)?));
     }
-    let json = serde_json::to_vec(file)?;
-    COMPRESSOR.with(|cell| {
+    ENCODER.with(|cell| {
         let mut cell = cell.borrow_mut();
-        let z = match cell.as_mut() {
-            Some(z) => z,
-            None => cell.insert(zstd::bulk::Compressor::with_dictionary(LEVEL, DICTIONARY_V1).map_err(zstd_error)?),
+        let e = match cell.as_mut() {
+            Some(e) => e,
+            None => cell.insert(Encoder {
+                zstd: zstd::bulk::Compressor::with_dictionary(LEVEL, DICTIONARY_V1).map_err(zstd_error)?,
+                json: Vec::with_capacity(4096),
+                frame: Vec::new(),
+            }),
         };
-        let frame = z.compress(&json).map_err(zstd_error)?;
-        let mut out = Vec::with_capacity(5 + frame.len());
+        e.json.clear();
+        serde_json::to_writer(&mut e.json, file)?;
+        e.frame.clear();
+        e.frame.reserve(zstd::zstd_safe::compress_bound(e.json.len()));
+        e.zstd.compress_to_buffer(&e.json, &mut e.frame).map_err(zstd_error)?;
+        let mut out = Vec::with_capacity(5 + e.frame.len());
         out.push(TAG_ZSTD_V1);
-        out.extend_from_slice(&(json.len() as u32).to_le_bytes());
-        out.extend_from_slice(&frame);
+        out.extend_from_slice(&(e.json.len() as u32).to_le_bytes());
+        out.extend_from_slice(&e.frame);
         Ok(Val::Bytes(out))
     })
 }
@@ -93,6 +108,18 @@ mod tests {
                 _ => panic!("neither bytes nor text"),
             };
             assert_eq!(decode(&bytes).expect("decoded"), file());
+        }
+    }
+
+    #[test]
+    fn each_file_on_a_thread_is_encoded_alone() {
+        // The thread's buffers are reused: a long file must leave nothing in a short one.
+        let mut long = file();
+        long.notes = Some("外出务工".repeat(200));
+        let short = ChildFile { name: "李四".into(), village_code: "120114101204".into(), ..Default::default() };
+        for f in [&long, &short, &long] {
+            let Val::Bytes(z) = encode(f, true).expect("encoded") else { panic!("not compressed") };
+            assert_eq!(&decode(&z).expect("decoded"), f);
         }
     }
 
