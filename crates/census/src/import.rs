@@ -135,7 +135,7 @@ pub fn check_row(
     let mut file = ChildFile::default();
     let mut errs = FieldErrors::default();
     for (i, field) in &map.fields {
-        field.read(&mut file, &mut errs, &[row.cells.get(*i).map_or("", String::as_str)], Source::Census);
+        field.read(&mut file, &mut errs, &[row.cell(*i)], Source::Census);
     }
     // The store's own check (the same as a form's), so the import need not check again.
     match store.check_import_file(actor, file) {
@@ -420,15 +420,7 @@ mod tests {
     impl RowSource for Rows {
         fn open(&self) -> Result<(Vec<String>, Box<dyn Iterator<Item = Result<RawRow, String>> + '_>), String> {
             let headers = self.0[0].iter().map(|s| s.to_string()).collect();
-            Ok((
-                headers,
-                Box::new(
-                    self.0[1..]
-                        .iter()
-                        .enumerate()
-                        .map(|(i, r)| Ok(RawRow { line: i + 2, cells: r.iter().map(|s| s.to_string()).collect() })),
-                ),
-            ))
+            Ok((headers, Box::new(self.0[1..].iter().enumerate().map(|(i, r)| Ok(RawRow::new(i + 2, r))))))
         }
     }
 

@@ -87,10 +87,14 @@ fn csv_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Res
     };
     for row in &sheet.preamble {
         blank_to(&mut w, row.line)?;
-        w.write_record(&row.cells)?;
+        w.write_record(row.cells())?;
     }
     blank_to(&mut w, sheet.header_line)?;
-    w.write_record(with_message(&sheet.headers, col, Some(&header_text(errors, sheet.header_line))))?;
+    w.write_record(with_message(
+        sheet.headers.iter().map(String::as_str),
+        col,
+        Some(&header_text(errors, sheet.header_line)),
+    ))?;
     for row in sheet.rows {
         let row = row?;
         blank_to(&mut w, row.line)?;
@@ -98,7 +102,7 @@ fn csv_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Res
         if row.is_blank() && message.is_none() {
             w.write_record([""; 0])?;
         } else {
-            w.write_record(with_message(&row.cells, col, message))?;
+            w.write_record(with_message(row.cells(), col, message))?;
         }
     }
     let mut file = w.into_inner().map_err(|e| write_err(e.into_error()))?;
@@ -107,12 +111,16 @@ fn csv_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Res
 }
 
 /// The cells up to the error column, the message (or nothing), then any cells beyond.
-fn with_message<'a>(cells: &'a [String], col: usize, message: Option<&'a str>) -> Vec<&'a str> {
+fn with_message<'a>(
+    mut cells: impl ExactSizeIterator<Item = &'a str>,
+    col: usize,
+    message: Option<&'a str>,
+) -> Vec<&'a str> {
     let mut out: Vec<&str> = Vec::with_capacity(cells.len().max(col) + 1);
-    out.extend(cells.iter().take(col).map(String::as_str));
+    out.extend(cells.by_ref().take(col));
     out.resize(col, "");
     out.push(message.unwrap_or(""));
-    out.extend(cells.iter().skip(col).map(String::as_str));
+    out.extend(cells);
     out
 }
 
@@ -136,7 +144,7 @@ fn width_for(header: &str) -> f64 {
 
 fn write_row(ws: &mut Worksheet, row: &RawRow) -> Result<(), ReadError> {
     let r = excel_row(row.line)?;
-    for (c, v) in row.cells.iter().enumerate() {
+    for (c, v) in row.cells().enumerate() {
         if !v.is_empty() {
             ws.write_string(r, excel_col(c)?, cell_text(v))?;
         }
@@ -365,19 +373,19 @@ mod tests {
         let sheet = read::open(&out).expect("opens");
         assert_eq!(sheet.header_line, 2);
         assert_eq!(sheet.headers[5], ERROR_HEADER);
-        assert_eq!(sheet.preamble[0].cells, vec![FORM_TITLE.to_string()]);
+        assert_eq!(sheet.preamble[0].to_strings(), vec![FORM_TITLE.to_string()]);
         let rows: Vec<RawRow> = sheet.rows.map(|r| r.expect("row")).collect();
         assert_eq!(rows.len(), 4, "{rows:?}");
         assert_eq!(rows[0].line, 3);
-        assert_eq!(rows[0].cells[0], "张三");
-        assert_eq!(rows[0].cells[5], "");
+        assert_eq!(rows[0].cell(0), "张三");
+        assert_eq!(rows[0].cell(5), "");
         assert!(rows[1].is_blank());
         assert_eq!(rows[2].line, 5);
-        assert_eq!(rows[2].cells[0], "李四");
-        assert_eq!(rows[2].cells[5], "第C列「出生日期」：日期无效");
+        assert_eq!(rows[2].cell(0), "李四");
+        assert_eq!(rows[2].cell(5), "第C列「出生日期」：日期无效");
         assert_eq!(rows[3].line, 6);
-        assert_eq!(rows[3].cells[3], "某村\n5号");
-        assert_eq!(rows[3].cells[5], "身份证号码与已有档案重复");
+        assert_eq!(rows[3].cell(3), "某村\n5号");
+        assert_eq!(rows[3].cell(5), "身份证号码与已有档案重复");
 
         // A header line that is not the file's means the file is not the one checked.
         assert_eq!(write_report(&src, Format::Csv, 1, &errors(), &out), Err(ReadError::Changed));
@@ -433,7 +441,7 @@ mod tests {
         let sheet = read::open(&out).expect("opens");
         assert_eq!(sheet.sheet_name.as_deref(), Some("登记表"));
         assert_eq!(sheet.header_line, 3);
-        assert_eq!(sheet.preamble[0].cells[0], FORM_TITLE);
+        assert_eq!(sheet.preamble[0].cell(0), FORM_TITLE);
         let map = columns::match_headers(&sheet.headers).expect("matches");
         assert_eq!(map.positions.len(), columns::columns().len());
         assert!(map.unknown.is_empty());
@@ -454,9 +462,8 @@ mod tests {
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(error_column(&h(&["a", "b", "", " "])), 2);
         assert_eq!(error_column(&h(&[])), 0);
-        let cells = h(&["a", "b", "c"]);
-        assert_eq!(with_message(&cells, 2, Some("m")), vec!["a", "b", "m", "c"]);
-        assert_eq!(with_message(&h(&["a"]), 3, None), vec!["a", "", "", ""]);
+        assert_eq!(with_message(["a", "b", "c"].into_iter(), 2, Some("m")), vec!["a", "b", "m", "c"]);
+        assert_eq!(with_message(["a"].into_iter(), 3, None), vec!["a", "", "", ""]);
         assert_eq!(cell_text(&"字".repeat(40_000)).chars().count(), MAX_CELL_CHARS);
     }
 }
