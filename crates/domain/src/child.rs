@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields, default)]
 pub struct Parent {
     pub name: String,
+    #[serde(with = "crate::iso_date")]
     pub birth_date: Option<NaiveDate>,
     pub id_number: Option<String>,
     /// Where they work, to province level (务工地：省).
@@ -47,6 +48,7 @@ impl Default for Parent {
 #[serde(deny_unknown_fields, default)]
 pub struct Grandparent {
     pub name: String,
+    #[serde(with = "crate::iso_date")]
     pub birth_date: Option<NaiveDate>,
 }
 
@@ -60,6 +62,7 @@ pub struct EntrustedGuardian {
     pub relation: Option<Relation>,
     pub address: Option<String>,
     /// Date the entrusted-guardianship confirmation (委托监护确认书) was signed [M19].
+    #[serde(with = "crate::iso_date")]
     pub confirmed_on: Option<NaiveDate>,
     /// Falls under one of the exclusions of [UPL] 22 (past abuse, drugs, gambling, neglect …).
     pub disqualified: bool,
@@ -72,6 +75,7 @@ pub struct ChildFile {
     pub name: String,
     pub sex: Option<Sex>,
     pub ethnicity: String,
+    #[serde(with = "crate::iso_date")]
     pub birth_date: Option<NaiveDate>,
     pub id_number: Option<String>,
     /// Hukou registered (是否登记户口).

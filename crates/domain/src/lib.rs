@@ -14,6 +14,7 @@ pub mod error;
 pub mod fields;
 pub mod guardianship;
 pub mod id_number;
+pub mod iso_date;
 pub mod msg;
 pub mod region;
 pub mod report;
