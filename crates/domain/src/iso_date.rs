@@ -3,7 +3,8 @@
 //! chrono's formatter machinery was a tenth of the JSON's cost (docs/benchmarks.md).
 
 use chrono::{Datelike, NaiveDate};
-use serde::{Deserialize, Deserializer, Serializer};
+use serde::de::{self, Visitor};
+use serde::{Deserializer, Serializer};
 
 /// For `#[serde(with = "crate::iso_date")]` on an `Option<NaiveDate>`.
 pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
@@ -17,8 +18,60 @@ pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok,
     }
 }
 
+/// Reads what [`serialize`] writes without chrono's general parser (which reading a file
+/// spent about a microsecond on); anything else chrono reads is still read.
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
-    Option::<NaiveDate>::deserialize(d)
+    d.deserialize_option(MaybeDate)
+}
+
+struct MaybeDate;
+
+impl<'de> Visitor<'de> for MaybeDate {
+    type Value = Option<NaiveDate>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a date (YYYY-MM-DD) or null")
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(Date).map(Some)
+    }
+}
+
+struct Date;
+
+impl Visitor<'_> for Date {
+    type Value = NaiveDate;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a date (YYYY-MM-DD)")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<NaiveDate, E> {
+        match parse_four_digit_year(v.as_bytes()) {
+            Some(d) => Ok(d),
+            None => v.parse().map_err(E::custom),
+        }
+    }
+}
+
+/// `YYYY-MM-DD` with four digits of year, as [`four_digit_year`] writes it.
+fn parse_four_digit_year(b: &[u8]) -> Option<NaiveDate> {
+    let &[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = b else { return None };
+    let mut n = [0u32; 8];
+    for (slot, c) in n.iter_mut().zip([y1, y2, y3, y4, m1, m2, d1, d2]) {
+        *slot = u32::from(c.checked_sub(b'0').filter(|d| *d <= 9)?);
+    }
+    let year = n[0] * 1000 + n[1] * 100 + n[2] * 10 + n[3];
+    NaiveDate::from_ymd_opt(year as i32, n[4] * 10 + n[5], n[6] * 10 + n[7])
 }
 
 /// `YYYY-MM-DD`, for the years chrono writes that way.
@@ -43,7 +96,7 @@ fn four_digit_year(d: &NaiveDate) -> Option<[u8; 10]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Serialize;
+    use serde::{Deserialize, Serialize};
 
     #[derive(Serialize, Deserialize, PartialEq, Debug)]
     struct Ours(#[serde(with = "super")] Option<NaiveDate>);
@@ -69,5 +122,17 @@ mod tests {
             assert_eq!(serde_json::from_str::<Ours>(&ours).expect("read back"), Ours(Some(day)));
         }
         assert_eq!(serde_json::to_string(&Ours(None)).expect("json"), "null");
+    }
+
+    #[test]
+    fn dates_read_back_as_chrono_reads_them_and_nonsense_is_refused() {
+        for text in ["\"2015-03-08\"", "\"2015-3-8\"", "\"+10000-01-01\"", "\"-0001-01-01\"", "null"] {
+            let ours = serde_json::from_str::<Ours>(text).expect(text);
+            assert_eq!(ours.0, serde_json::from_str::<Option<NaiveDate>>(text).expect(text), "{text}");
+        }
+        for bad in ["\"2015-02-30\"", "\"2015/03/08\"", "\"20150308\"", "\"\"", "17"] {
+            assert!(serde_json::from_str::<Ours>(bad).is_err(), "{bad}");
+            assert!(serde_json::from_str::<Option<NaiveDate>>(bad).is_err(), "chrono refuses {bad} too");
+        }
     }
 }
