@@ -350,9 +350,9 @@ impl Store {
 
     /// The values of a new file's `children` row that come from the file, in
     /// [`NEW_ROW_COLUMNS`]'s order; `compress` its data (SQLite).
-    pub(crate) fn new_row_values(&self, file: &ChildFile, compress: bool) -> Result<Vec<Val>, StoreError> {
+    pub(crate) fn new_row_values(&self, file: &ChildFile, compress: bool) -> Result<[Val; NEW_ROW_VALUES], StoreError> {
         let derived = rules::derive(file, self.today(), self.age_rule);
-        Ok(vec![
+        Ok([
             region::district_of(&file.village_code).into(),
             file.village_code.as_str().into(),
             file.name.as_str().into(),
@@ -381,7 +381,7 @@ impl Store {
         self.check_id_unique(c, actor, file, None)?;
         let district = region::district_of(&file.village_code).to_string();
         let id = new_child_id();
-        let mut params = self.new_row_values(file, c.is_sqlite())?;
+        let mut params = Vec::from(self.new_row_values(file, c.is_sqlite())?);
         params.push(id.into());
         params.push(now.into());
         static INSERT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {

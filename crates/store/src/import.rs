@@ -69,7 +69,7 @@ impl PreparedFile {
 impl Store {
     pub fn prepare_new(&self, checked: CheckedFile) -> Result<PreparedFile, StoreError> {
         let values = self.new_row_values(&checked.0, self.pool.is_sqlite())?;
-        Ok(PreparedFile { file: Box::new(checked), row: NewRow(values) })
+        Ok(PreparedFile { file: Box::new(checked), row: NewRow(Vec::from(values)) })
     }
 }
 
