@@ -266,6 +266,33 @@ mod tests {
     }
 
     #[test]
+    fn each_relative_wrong_field_is_named_by_its_own_path() {
+        let future = Some(d(2030, 1, 1));
+        let mut f = valid();
+        f.father.birth_date = future;
+        f.mother.phone = Some("12".into());
+        f.paternal_grandfather.birth_date = future;
+        f.paternal_grandmother.birth_date = future;
+        f.maternal_grandfather.birth_date = future;
+        f.maternal_grandmother.name = "长".repeat(SHORT_TEXT + 1);
+        let errs = child_file(f, today(), AgeRule::default()).expect_err("invalid");
+        let mut named: Vec<&str> = errs.0.iter().map(|e| e.field.as_str()).collect();
+        named.sort_unstable();
+        named.dedup(); // the father born after the child is told so too
+        assert_eq!(
+            named,
+            [
+                "father.birth_date",
+                "maternal_grandfather.birth_date",
+                "maternal_grandmother.name",
+                "mother.phone",
+                "paternal_grandfather.birth_date",
+                "paternal_grandmother.birth_date",
+            ]
+        );
+    }
+
+    #[test]
     fn birth_date_must_agree_with_id_number() {
         let f = ChildFile { birth_date: Some(d(2015, 3, 9)), ..valid() };
         let errs = child_file(f, today(), AgeRule::default()).expect_err("mismatch");
