@@ -403,31 +403,21 @@ impl Batch {
         self.rows.clear();
     }
 
-    /// The `i`th row, whose cells start at `cells[first]`.
+    /// The `i`th row, whose cells start at `cells[first]`. A cell given twice or out of
+    /// order (a sheet written oddly) is placed by its column; the last one counts.
     fn row(&self, i: usize, first: usize) -> RawRow {
         let (line, end, width) = self.rows[i];
         let cells = &self.cells[first..end];
-        let columns = cells.last().map_or(0, |c| c.0 as usize + 1).max(width);
-        if cells.windows(2).all(|w| w[0].0 < w[1].0) {
-            let bytes = cells.iter().map(|&(_, s, e)| e - s).sum();
-            let mut row = RawRow::with_capacity(line, columns, bytes);
-            for &(col, s, e) in cells {
-                while row.len() < col as usize {
-                    row.push("");
-                }
-                row.push(&self.text[s..e]);
-            }
-            while row.len() < width {
-                row.push("");
-            }
-            return row;
-        }
-        // A cell given twice or out of order (a sheet written oddly): the last one counts.
+        let columns = cells.iter().map(|c| c.0 as usize + 1).max().unwrap_or(0).max(width);
         let mut texts = vec![""; columns];
         for &(col, s, e) in cells {
             texts[col as usize] = &self.text[s..e];
         }
-        RawRow::new(line, texts)
+        let mut row = RawRow::with_capacity(line, columns, texts.iter().map(|t| t.len()).sum());
+        for t in texts {
+            row.push(t);
+        }
+        row
     }
 }
 
