@@ -338,10 +338,9 @@ pub fn run(
         let writer = scope
             .spawn(|| store.import_files(actor, &source_name, rx.into_iter(), |n| written.store(n, Ordering::Relaxed)));
         // Two checkers, one per core, take chunks in turn; this thread reads the sheet and
-        // takes their results in row order. The checkers run ahead while this thread waits
-        // for the writer, so no core idles while there are rows to check (docs/benchmarks.md).
-        // They live as long as the pass, so that their caches (allocator, compressor) are
-        // made once.
+        // takes their results in row order. They run below the writer's priority, so that
+        // the writer gets a whole core whenever it has rows (decision 49). They live as long
+        // as the pass, so that their caches (allocator, compressor) are made once.
         let checkers: Vec<_> = (0..CHECKERS)
             .map(|_| {
                 let (to_checker, chunks) = mpsc::sync_channel::<Vec<RawRow>>(1);
