@@ -310,6 +310,26 @@ impl Pass<'_> {
     }
 }
 
+/// The next [`CHECK_CHUNK`] rows that are not blank, counting the blank ones passed over.
+fn next_chunk(
+    rows: &mut impl Iterator<Item = Result<RawRow, String>>,
+    blank_rows: &mut usize,
+) -> Result<Vec<RawRow>, ImportError> {
+    let mut chunk = Vec::with_capacity(CHECK_CHUNK);
+    for row in rows {
+        let row = row.map_err(ImportError::Unreadable)?;
+        if row.is_blank() {
+            *blank_rows += 1;
+        } else {
+            chunk.push(row);
+            if chunk.len() == CHECK_CHUNK {
+                break;
+            }
+        }
+    }
+    Ok(chunk)
+}
+
 /// Checks the whole sheet and imports it if it may be.
 pub fn run(
     store: &Store,
@@ -363,18 +383,7 @@ pub fn run(
             let (mut sent, mut taken) = (0_usize, 0_usize);
             loop {
                 while sent - taken < CHECKERS * IN_FLIGHT && rows.peek().is_some() {
-                    let mut chunk: Vec<RawRow> = Vec::with_capacity(CHECK_CHUNK);
-                    for row in rows.by_ref() {
-                        let row = row.map_err(ImportError::Unreadable)?;
-                        if row.is_blank() {
-                            pass.out.blank_rows += 1;
-                            continue;
-                        }
-                        chunk.push(row);
-                        if chunk.len() == CHECK_CHUNK {
-                            break;
-                        }
-                    }
+                    let chunk = next_chunk(&mut rows, &mut pass.out.blank_rows)?;
                     checkers[sent % CHECKERS].0.send(chunk).map_err(|_| checker_failed())?;
                     sent += 1;
                 }

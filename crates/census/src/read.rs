@@ -413,11 +413,7 @@ impl Batch {
         for &(col, s, e) in cells {
             texts[col as usize] = &self.text[s..e];
         }
-        let mut row = RawRow::with_capacity(line, columns, texts.iter().map(|t| t.len()).sum());
-        for t in texts {
-            row.push(t);
-        }
-        row
+        RawRow::new(line, texts)
     }
 }
 

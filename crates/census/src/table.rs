@@ -17,8 +17,11 @@ pub struct RawRow {
 }
 
 impl RawRow {
-    pub fn new<S: AsRef<str>>(line: usize, cells: impl IntoIterator<Item = S>) -> RawRow {
-        let mut row = RawRow::with_capacity(line, 0, 0);
+    /// A row of these cells, made with one allocation for their text and one for their ends.
+    pub fn new<S: AsRef<str>, I: IntoIterator<Item = S, IntoIter: Clone>>(line: usize, cells: I) -> RawRow {
+        let cells = cells.into_iter();
+        let (n, bytes) = cells.clone().fold((0, 0), |(n, b), c| (n + 1, b + c.as_ref().len()));
+        let mut row = RawRow::with_capacity(line, n, bytes);
         for c in cells {
             row.push(c.as_ref());
         }
@@ -26,12 +29,12 @@ impl RawRow {
     }
 
     /// An empty row with room for `cells` cells of `bytes` bytes in all.
-    pub(crate) fn with_capacity(line: usize, cells: usize, bytes: usize) -> RawRow {
+    fn with_capacity(line: usize, cells: usize, bytes: usize) -> RawRow {
         RawRow { line, text: String::with_capacity(bytes), ends: Vec::with_capacity(cells) }
     }
 
     /// Adds the next cell.
-    pub(crate) fn push(&mut self, cell: &str) {
+    fn push(&mut self, cell: &str) {
         self.text.push_str(cell);
         self.ends.push(self.text.len());
     }
