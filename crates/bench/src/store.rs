@@ -44,7 +44,7 @@ struct RawRow {
     close_reason: Option<String>,
     close_note: Option<String>,
     closed_at: Option<String>,
-    /// JSON text, or compressed JSON (decision 41).
+    /// JSON text, compressed JSON (decision 41) or shouhu's binary form (decision 51).
     data: Vec<u8>,
     created_at: String,
     updated_at: String,
@@ -78,7 +78,7 @@ enum Method {
     Direct,
     /// (b) `Store::get_child(&Scope::Region("12"), id)`.
     Store,
-    /// Diagnostic: (a) plus `file_data::decode(data)` (decompression and JSON).
+    /// Diagnostic: (a) plus `file_data::decode(data)` (the binary form, or decompression and JSON).
     DirectJson,
     /// Diagnostic: (a) plus JSON plus `rules::derive` (warnings, category, age).
     DirectJsonDerive,
@@ -90,7 +90,7 @@ impl Method {
             Method::Direct => "(a) direct rusqlite point read (cached statement, one connection)",
             Method::Store => "(b) `Store::get_child(&Scope::Region(\"12\"), id)`",
             Method::DirectJson => "diagnostic: (a) + `file_data::decode(data)`",
-            Method::DirectJsonDerive => "diagnostic: (a) + JSON + `rules::derive`",
+            Method::DirectJsonDerive => "diagnostic: (a) + `file_data::decode` + `rules::derive`",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod casework;
 pub mod children;
 pub mod db;
 pub mod error;
+mod file_binary;
 pub mod file_data;
 pub mod group_commit;
 pub mod history;
