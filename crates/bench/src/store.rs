@@ -79,9 +79,9 @@ enum Method {
     /// (b) `Store::get_child(&Scope::Region("12"), id)`.
     Store,
     /// Diagnostic: (a) plus `file_data::decode(data)` (the binary form, or decompression and JSON).
-    DirectJson,
-    /// Diagnostic: (a) plus JSON plus `rules::derive` (warnings, category, age).
-    DirectJsonDerive,
+    DirectDecode,
+    /// Diagnostic: (a) plus the decoding plus `rules::derive` (warnings, category, age).
+    DirectDecodeDerive,
 }
 
 impl Method {
@@ -89,13 +89,13 @@ impl Method {
         match self {
             Method::Direct => "(a) direct rusqlite point read (cached statement, one connection)",
             Method::Store => "(b) `Store::get_child(&Scope::Region(\"12\"), id)`",
-            Method::DirectJson => "diagnostic: (a) + `file_data::decode(data)`",
-            Method::DirectJsonDerive => "diagnostic: (a) + `file_data::decode` + `rules::derive`",
+            Method::DirectDecode => "diagnostic: (a) + `file_data::decode(data)`",
+            Method::DirectDecodeDerive => "diagnostic: (a) + `file_data::decode` + `rules::derive`",
         }
     }
 }
 
-const METHODS: [Method; 4] = [Method::Direct, Method::Store, Method::DirectJson, Method::DirectJsonDerive];
+const METHODS: [Method; 4] = [Method::Direct, Method::Store, Method::DirectDecode, Method::DirectDecodeDerive];
 
 pub fn run(o: &Opts) -> anyhow::Result<bool> {
     ensure!(o.rounds >= 1 && o.ids >= 1 && o.reads >= o.rounds, "bad sizes");
@@ -134,12 +134,12 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
             Method::Store => {
                 black_box(store.get_child(&scope, id)?);
             }
-            Method::DirectJson => {
+            Method::DirectDecode => {
                 let r = direct_read(&conn, id)?;
                 let f: ChildFile = shouhu_store::file_data::decode(&r.data)?;
                 black_box((r, f));
             }
-            Method::DirectJsonDerive => {
+            Method::DirectDecodeDerive => {
                 let r = direct_read(&conn, id)?;
                 let f: ChildFile = shouhu_store::file_data::decode(&r.data)?;
                 let d = rules::derive(&f, today, rule);
@@ -193,7 +193,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
 
     report::header("Store point read: `Store::get_child` vs direct rusqlite");
     println!(
-        "- database: `{}`, {} children, {:.0} MiB; mean `data` JSON {:.0} bytes",
+        "- database: `{}`, {} children, {:.0} MiB; mean `data` {:.0} bytes",
         o.db.display(),
         children,
         std::fs::metadata(&o.db).map(|m| m.len() as f64 / 1024.0 / 1024.0).unwrap_or(0.0),
@@ -223,7 +223,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
         );
     }
     println!("\nPer round (median µs):\n");
-    println!("| round | (a) direct | (b) store | b/a | (a)+JSON | (a)+JSON+derive |");
+    println!("| round | (a) direct | (b) store | b/a | (a)+decode | (a)+decode+derive |");
     println!("|---:|---:|---:|---:|---:|---:|");
     for (i, r) in rounds.iter().enumerate() {
         println!(
@@ -245,7 +245,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     );
     let (a, b, c, d) = (us(sums[0].p50), us(sums[1].p50), us(sums[2].p50), us(sums[3].p50));
     println!(
-        "\nThe store's median costs {:.2} µs more than (a); decoding the JSON accounts for {:.2} µs of it \
+        "\nThe store's median costs {:.2} µs more than (a); decoding `data` accounts for {:.2} µs of it \
          ({:.0}%), `rules::derive` for {:.2} µs; the rest ({:.2} µs) is pool checkout, SQL building, \
          the scope predicate and timestamp parsing.",
         b - a,

@@ -450,7 +450,9 @@ mod tests {
     }
 
     use chrono::TimeZone;
+    use shouhu_domain::child::FileStatus;
     use shouhu_domain::clock::FixedClock;
+    use shouhu_domain::codes::CloseReason;
     use shouhu_domain::id_number::check_character;
     use shouhu_domain::role::{Role, Scope};
     use shouhu_store::DbUrl;
@@ -639,6 +641,68 @@ mod tests {
         let old = store.search(&city, &by_id[0].name, 100).expect("search");
         assert!(!old.is_empty() && !old.iter().any(|r| r.id == by_id[0].id), "the old name is gone");
         assert_eq!(store.index_all(|_| {}).expect("nothing left"), 0);
+    }
+
+    #[test]
+    fn files_changed_while_the_indexer_runs_end_with_the_terms_they_have_then() {
+        let (_d, store) = store();
+        let rows = many(3000, vec!["", "", "", "", "", "", "", ""]);
+        let o = ImportOptions { index_now: false, ..opts(OnExisting::Skip, false) };
+        run(&store, &township(), &rows, &o, &mut |_| {}).expect("imported");
+        let city = Scope::Region("12".into());
+        let ids: Vec<i64> =
+            store.pool.read(|c| c.query("SELECT id FROM children ORDER BY id", &[], |r| r.i64(0))).expect("ids");
+        // Both in the import's second batch of 2,000 files, indexed after the first.
+        let (renamed, closed) = (ids[2010], ids[2900]);
+        // A file's term rows, and the ones it should have as it is now.
+        let terms = |id: i64| {
+            let rec = store.get_child(&city, id).expect("file");
+            let is_closed = matches!(rec.status, FileStatus::Closed { .. });
+            let mut expected: Vec<(String, bool)> =
+                shouhu_store::search_terms::terms(&rec.file.name, rec.file.id_number.as_deref())
+                    .into_iter()
+                    .map(|t| (t, is_closed))
+                    .collect();
+            expected.sort();
+            expected.dedup();
+            let stored: Vec<(String, bool)> = store
+                .pool
+                .read(|c| {
+                    c.query(
+                        "SELECT term, closed FROM child_search WHERE child_id = $1 ORDER BY term, closed",
+                        &[id.into()],
+                        |r| Ok((r.text(0)?, r.bool(1)?)),
+                    )
+                })
+                .expect("terms");
+            (stored, expected, rec.file.name)
+        };
+
+        // After the indexer's first transaction: one file renamed, one closed.
+        let mut calls = 0;
+        store
+            .index_all(|_| {
+                calls += 1;
+                if calls == 1 {
+                    let rec = store.get_child(&city, renamed).expect("file");
+                    let mut file = rec.file.clone();
+                    file.name = "孙小美".into();
+                    store.update_child(&township(), renamed, rec.version, file, "test").expect("renamed");
+                    let rec = store.get_child(&city, closed).expect("file");
+                    store.close_child(&township(), closed, rec.version, CloseReason::MovedOut, None).expect("closed");
+                } else {
+                    // The renamed file's edit wrote its terms; the old name's are never written.
+                    let (stored, expected, _) = terms(renamed);
+                    assert_eq!(stored, expected, "after range {calls}");
+                }
+            })
+            .expect("indexed");
+        assert!(calls >= 2, "indexed in several transactions: {calls}");
+
+        for id in [renamed, closed, ids[11], ids[2011]] {
+            let (stored, expected, name) = terms(id);
+            assert_eq!(stored, expected, "terms of {name} ({id})");
+        }
     }
 
     #[test]
