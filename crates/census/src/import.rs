@@ -360,7 +360,7 @@ pub fn run(
         // Two checkers, one per core, take chunks in turn; this thread reads the sheet and
         // takes their results in row order. They run below the writer's priority, so that
         // the writer gets a whole core whenever it has rows (decision 49). They live as long
-        // as the pass, so that their caches (allocator, compressor) are made once.
+        // as the pass, so that their caches (the allocator's) are made once.
         let checkers: Vec<_> = (0..CHECKERS)
             .map(|_| {
                 let (to_checker, chunks) = mpsc::sync_channel::<Vec<RawRow>>(1);
