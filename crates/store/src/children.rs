@@ -349,8 +349,8 @@ impl Store {
     }
 
     /// The values of a new file's `children` row that come from the file, in
-    /// [`NEW_ROW_COLUMNS`]'s order; `compress` its data (SQLite).
-    pub(crate) fn new_row_values(&self, file: &ChildFile, compress: bool) -> Result<[Val; NEW_ROW_VALUES], StoreError> {
+    /// [`NEW_ROW_COLUMNS`]'s order; its data in the binary form when `compact` (SQLite).
+    pub(crate) fn new_row_values(&self, file: &ChildFile, compact: bool) -> Result<[Val; NEW_ROW_VALUES], StoreError> {
         let derived = rules::derive(file, self.today(), self.age_rule);
         Ok([
             region::district_of(&file.village_code).into(),
@@ -365,7 +365,7 @@ impl Store {
             file.health.map(|h| h.code()).into(),
             Warning::to_bits(&derived.warnings).into(),
             file.school_org_id.into(),
-            file_data::encode(file, compress)?,
+            file_data::encode(file, compact)?,
         ])
     }
 

@@ -32,7 +32,7 @@ pub fn encode(file: &ChildFile, compact: bool) -> Result<Val, StoreError> {
     if !compact {
         return Ok(Val::Text(serde_json::to_string(file)?));
     }
-    // Most files take 250-400 bytes: one allocation, rarely grown.
+    // Files take 240-520 bytes (docs/benchmarks.md): one allocation, rarely grown.
     let mut out = Vec::with_capacity(512);
     out.push(TAG_BINARY_V1);
     file_binary::write(file, &mut out);

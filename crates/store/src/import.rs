@@ -34,7 +34,7 @@ impl CheckedFile {
     }
 }
 
-/// A checked file with its row's values worked out beforehand (its compressed JSON, what is
+/// A checked file with its row's values worked out beforehand (its stored form, what is
 /// derived from it), so the threads that check do this work and the thread that holds the
 /// transaction only writes.
 #[derive(Debug, Clone)]
