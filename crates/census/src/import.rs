@@ -693,7 +693,7 @@ mod tests {
                 } else {
                     // The renamed file's edit wrote its terms; the old name's are never written.
                     let (stored, expected, _) = terms(renamed);
-                    assert_eq!(stored, expected, "after range {calls}");
+                    assert_eq!(stored, expected, "after transaction {calls}");
                 }
             })
             .expect("indexed");

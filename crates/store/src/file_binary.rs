@@ -164,7 +164,7 @@ pub fn write(file: &ChildFile, out: &mut Vec<u8>) {
 pub fn read(bytes: &[u8]) -> Result<ChildFile, StoreError> {
     let mut f = ChildFile::default();
     let mut r = Reader { bytes, at: 0 };
-    while let Some(n) = r.field()? {
+    while let Some(n) = r.field() {
         match n {
             child::NAME => f.name = r.text()?,
             child::SEX => f.sex = Some(r.code()?),
@@ -205,7 +205,7 @@ pub fn read(bytes: &[u8]) -> Result<ChildFile, StoreError> {
 
 fn read_parent(mut r: Reader) -> Result<Parent, StoreError> {
     let mut p = Parent::default();
-    while let Some(n) = r.field()? {
+    while let Some(n) = r.field() {
         match n {
             parent::NAME => p.name = r.text()?,
             parent::BIRTH_DATE => p.birth_date = Some(r.date()?),
@@ -223,7 +223,7 @@ fn read_parent(mut r: Reader) -> Result<Parent, StoreError> {
 
 fn read_grandparent(mut r: Reader) -> Result<Grandparent, StoreError> {
     let mut g = Grandparent::default();
-    while let Some(n) = r.field()? {
+    while let Some(n) = r.field() {
         match n {
             parent::NAME => g.name = r.text()?,
             parent::BIRTH_DATE => g.birth_date = Some(r.date()?),
@@ -235,7 +235,7 @@ fn read_grandparent(mut r: Reader) -> Result<Grandparent, StoreError> {
 
 fn read_guardian(mut r: Reader) -> Result<EntrustedGuardian, StoreError> {
     let mut g = EntrustedGuardian::default();
-    while let Some(n) = r.field()? {
+    while let Some(n) = r.field() {
         match n {
             guardian::NAME => g.name = r.text()?,
             guardian::ID_NUMBER => g.id_number = Some(r.text()?),
@@ -387,10 +387,10 @@ impl<'a> Reader<'a> {
     }
 
     /// The next field's number, or `None` at the end.
-    fn field(&mut self) -> Result<Option<u8>, StoreError> {
-        let Some(&n) = self.bytes.get(self.at) else { return Ok(None) };
+    fn field(&mut self) -> Option<u8> {
+        let n = *self.bytes.get(self.at)?;
         self.at += 1;
-        Ok(Some(n))
+        Some(n)
     }
 
     fn byte(&mut self) -> Result<u8, StoreError> {
