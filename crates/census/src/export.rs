@@ -635,7 +635,8 @@ mod tests {
     }
 
     fn open_store(dir: &Path) -> Store {
-        Store::open(&DbUrl::Sqlite(dir.join("shouhu.db")), 2, Arc::new(FixedClock::new(at()))).expect("store opens")
+        Store::open(&DbUrl::Sqlite(dir.join("shouhu.db")), 2, Arc::new(FixedClock::new(at())), Default::default())
+            .expect("store opens")
     }
 
     fn actor() -> Actor {

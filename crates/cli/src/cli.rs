@@ -16,6 +16,10 @@ pub struct Cli {
     /// Folder for the embedded SQLite database.
     #[arg(long, env = "SHOUHU_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: String,
+    /// The settings document (deadlines, limits, rule choices). Default: {data-dir}/shouhu.toml,
+    /// written with every default on first start.
+    #[arg(long, env = "SHOUHU_SETTINGS", global = true)]
+    pub settings: Option<std::path::PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -128,10 +132,13 @@ fn database_url(cli: &Cli) -> String {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let url = database_url(&cli);
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let settings_path = cli.settings.clone().unwrap_or_else(|| std::path::Path::new(&cli.data_dir).join("shouhu.toml"));
+    let settings = crate::settings_file::load(&settings_path)?;
+    let open_store = |url: &str, clock: Arc<dyn Clock>| server::open_store_with(url, clock, settings.clone());
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::Serve { bind, demo, secure_cookies } => {
-            let store = server::open_store(&url, clock).context("opening the database")?;
+            let store = open_store(&url, clock).context("opening the database")?;
             let work_dir = std::path::Path::new(&cli.data_dir).join("work");
             let mut config = shouhu_web::Config { secure_cookies, work_dir, ..Default::default() };
             // Imports left running by a stopped server never committed: say so.
@@ -160,11 +167,11 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             })
         }
         Command::Demo { command: DemoCommand::Seed } => {
-            let store = server::open_store(&url, clock)?;
+            let store = open_store(&url, clock)?;
             seed::demo(&store)
         }
         Command::Demo { command: DemoCommand::Children { children, seed: s } } => {
-            let store = server::open_store(&url, clock)?;
+            let store = open_store(&url, clock)?;
             let started = std::time::Instant::now();
             let n = seed::synthetic_children(&store, children, s, |done| {
                 eprint!("\r{done}/{children}");
@@ -173,7 +180,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo { command: DemoCommand::Generate { children, regions, seed: s, out } } => {
-            let store = server::open_store(&url, clock)?;
+            let store = open_store(&url, clock)?;
             let villages = if regions.is_empty() {
                 crate::demo::all_villages(&store.regions)
             } else {
@@ -188,15 +195,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Import { file, user, update, only_good_rows, report } => {
-            let store = server::open_store(&url, clock)?;
+            let store = open_store(&url, clock)?;
             crate::census_cli::import(&store, &file, &user, update, only_good_rows, report.as_deref())
         }
         Command::Export { user, out } => {
-            let store = server::open_store(&url, clock)?;
+            let store = open_store(&url, clock)?;
             crate::census_cli::export(&store, &user, &out)
         }
         Command::User { command: UserCommand::CreateAdmin { username, display_name } } => {
-            let store = server::open_store(&url, clock)?;
+            let store = open_store(&url, clock)?;
             let password = match std::env::var("SHOUHU_ADMIN_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => {

@@ -7,3 +7,4 @@ pub mod cli;
 pub mod demo;
 pub mod seed;
 pub mod server;
+pub mod settings_file;

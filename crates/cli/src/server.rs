@@ -1,19 +1,25 @@
 //! Assembling and starting the server: store, settings, listener.
 
 use shouhu_domain::clock::Clock;
+use shouhu_domain::settings::Settings;
 use shouhu_store::{DbUrl, Store};
 use shouhu_web::{AppState, Config};
 use std::sync::Arc;
 
-/// Opens the database (migrating it) and returns the store.
+/// Opens the database (migrating it) with every setting at its default.
 pub fn open_store(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Store> {
+    open_store_with(url, clock, Settings::default())
+}
+
+/// Opens the database (migrating it) and returns the store, with the settings document's values.
+pub fn open_store_with(url: &str, clock: Arc<dyn Clock>, settings: Settings) -> anyhow::Result<Store> {
     let url = DbUrl::parse(url)?;
     let pool_size = match url {
         // SQLite has one writer; more connections only help readers.
         DbUrl::Sqlite(_) => 8,
         DbUrl::Postgres(_) => 16,
     };
-    Ok(Store::open(&url, pool_size, clock)?)
+    Ok(Store::open(&url, pool_size, clock, settings)?)
 }
 
 /// A running server: its address and the handle that stops it.

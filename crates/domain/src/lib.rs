@@ -20,4 +20,5 @@ pub mod region;
 pub mod report;
 pub mod role;
 pub mod rules;
+pub mod settings;
 pub mod validate;

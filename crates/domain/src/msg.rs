@@ -593,3 +593,42 @@ pub const CHILD_UNREGISTERED: &str = "未建档";
 pub fn participant_row(n: usize) -> String {
     format!("第{n}行")
 }
+
+// ---------------------------------------------------------------- settings (shouhu.toml)
+pub const SETTINGS_TITLE: &str = "系统设置";
+pub const SETTINGS_INTRO: &str = "以下各项为法律未规定具体数值的期限、限额和适用依据，由系统设置文件 shouhu.toml 规定。如需修改，请联系系统运维人员修改该文件后重启系统。";
+pub const SETTINGS_FILE: &str = "设置文件";
+pub const SETTINGS_KEY: &str = "设置项";
+pub const SETTINGS_VALUE: &str = "当前值";
+pub const SETTINGS_DEFAULT: &str = "默认值";
+pub const SETTINGS_UNIT: &str = "单位";
+pub const SETTINGS_SOURCE: &str = "依据";
+pub const SETTINGS_NOT_TOML: &str = "设置文件不是有效的 TOML 格式：";
+pub const SETTINGS_UNKNOWN_KEY: &str = "没有这个设置项，请检查拼写";
+pub const SETTINGS_INT_RANGE_PREFIX: &str = "应为 ";
+pub const SETTINGS_INT_RANGE_TO: &str = " 到 ";
+pub const SETTINGS_INT_RANGE_SUFFIX: &str = " 之间的整数";
+pub const SETTINGS_CHOICE: &str = "应为以下之一：";
+pub const SETTINGS_FOUND: &str = "现为 ";
+pub const UNIT_MINUTES: &str = "分钟";
+pub const UNIT_HOURS: &str = "小时";
+pub const UNIT_DAYS: &str = "天";
+pub const UNIT_COUNT: &str = "次";
+pub const SETTING_AGE_RULE: &str = "周岁的计算：满一周岁之日";
+pub const AGE_RULE_DAY_AFTER: &str = "生日的第二天";
+pub const AGE_RULE_ON_BIRTHDAY: &str = "生日当天";
+pub const SETTING_APPLICANTS: &str = "可申请撤销监护人资格的主体";
+pub const APPLICANT_RULE_NATIONAL: &str = "按国家规定（法发〔2014〕24号第27条、民法典第36条）";
+pub const APPLICANT_RULE_SEED: &str = "按本市实施意见（近亲属、村（居）委会、区民政局）";
+pub const SETTING_LATE_REPORT: &str = "发现后超过多久报告即计为迟报";
+pub const SETTING_LATE_RESPONSE: &str = "报告后超过多久未受理即计为出警迟缓";
+pub const SETTING_ASSESSMENT_DAYS: &str = "公安机关通报后乡镇完成评估的期限";
+pub const SETTING_CLOCK_SKEW: &str = "发现时间可晚于当前时间的容差（手机时钟偏快）";
+pub const SETTING_PUBLIC_PER_ADDRESS: &str = "公众报告：同一网络地址每小时可提交的报告数";
+pub const SETTING_QUESTION_VALID: &str = "公众报告：验证题的有效时间";
+pub const SETTING_FAILURES_USER: &str = "同一账号连续登录失败的次数上限";
+pub const SETTING_FAILURES_ADDRESS: &str = "同一网络地址登录失败的次数上限";
+pub const SETTING_FAILURE_WINDOW: &str = "登录失败次数的统计时段";
+pub const SETTING_SESSION_HOURS: &str = "登录后会话的有效时间";
+pub const SETTING_BODY_LIMIT: &str = "一次提交内容的大小上限";
+pub const SETTING_UPLOAD_LIMIT: &str = "上传摸底排查表的大小上限";

@@ -109,20 +109,18 @@ pub fn is_mandatory_reporter(org_type: OrgType) -> bool {
     )
 }
 
-/// Default limit between discovery and report before a report counts as late. The law says
-/// "at once" (第一时间, [S] 二(二)) without a number: configurable [U].
-pub const DEFAULT_LATE_REPORT_LIMIT: Duration = Duration::hours(24);
-
-/// [S] 二(二): a mandatory reporter must report at once; a report made more than `limit`
-/// after discovery is flagged for the accountability of the reporter's unit.
+/// [S] 二(二): a mandatory reporter must report at once; the law gives no number, so `limit`
+/// is the setting `reports.late_report_hours` [U]. A report made more than `limit` after
+/// discovery is flagged for the accountability of the reporter's unit.
 pub fn reported_late(discovered_at: DateTime<Utc>, reported_at: DateTime<Utc>, limit: Duration) -> bool {
     reported_at - discovered_at > limit
 }
 
-/// A discovery cannot lie in the future. A small allowance absorbs a phone clock running a
-/// little fast, which must not make a genuine report fail.
-pub fn discovery_in_future(discovered_at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
-    discovered_at > now + Duration::minutes(5)
+/// A discovery cannot lie in the future. The allowance `skew` (setting
+/// `reports.discovery_clock_skew_minutes`) absorbs a phone clock running a little fast, which
+/// must not make a genuine report fail.
+pub fn discovery_in_future(discovered_at: DateTime<Utc>, now: DateTime<Utc>, skew: Duration) -> bool {
+    discovered_at > now + skew
 }
 
 /// The 团圆 release radius for a missing child, by the time since disappearance: 100 km
@@ -272,21 +270,14 @@ pub fn likely_case_kind(situations: &[Situation]) -> CaseKind {
     }
 }
 
-/// Default time the township has to assess a child after the police hand the case over
-/// ([S] 二(四) sets none: configurable [U]).
-pub const DEFAULT_ASSESSMENT_DAYS: i64 = 7;
-
 /// [S] 二(四): on the police's notice the township assesses the child; the assessment is due
-/// `days` after the hand-over.
+/// `days` after the hand-over (setting `reports.assessment_days`: the draft sets none [U]).
 pub fn assessment_due(handed_over_at: DateTime<Utc>, days: i64) -> DateTime<Utc> {
     handed_over_at + Duration::days(days)
 }
 
-/// Default limit for the police to accept a report before it counts as a late response
-/// ("at once", 第一时间出警, [S] 二(三): configurable [U]).
-pub const DEFAULT_LATE_RESPONSE_LIMIT: Duration = Duration::minutes(30);
-
-/// [S] 二(三): the police go out at once; a report not accepted within `limit` of being
+/// [S] 二(三): the police go out at once ("at once" has no number: `limit` is the setting
+/// `reports.late_response_minutes` [U]); a report not accepted within `limit` of being
 /// filed is flagged as a late response of the station, whether or not it has been accepted
 /// since.
 pub fn response_late(
@@ -380,7 +371,7 @@ pub const DESCRIPTION_MAX: usize = 2000;
 /// Checks a report as submitted ([S] 二(二); [MR]): at least one situation (duplicates
 /// dropped), a discovery time that has happened, a child who is either picked from the
 /// registry or described with a village, and bounded texts. Every wrong field is named.
-pub fn check_intake(mut r: Intake, now: DateTime<Utc>) -> Result<Intake, crate::error::FieldErrors> {
+pub fn check_intake(mut r: Intake, now: DateTime<Utc>, skew: Duration) -> Result<Intake, crate::error::FieldErrors> {
     use crate::validate::{phone, required_text, text};
     let mut errs = crate::error::FieldErrors::default();
     let mut seen = Vec::with_capacity(r.situations.len());
@@ -395,7 +386,7 @@ pub fn check_intake(mut r: Intake, now: DateTime<Utc>) -> Result<Intake, crate::
     }
     match r.discovered_at {
         None => errs.add("discovered_at", crate::msg::REQUIRED),
-        Some(d) if discovery_in_future(d, now) => errs.add("discovered_at", crate::msg::DISCOVERY_IN_FUTURE),
+        Some(d) if discovery_in_future(d, now, skew) => errs.add("discovered_at", crate::msg::DISCOVERY_IN_FUTURE),
         Some(_) => {}
     }
     text(&mut errs, "child_description", &mut r.child_description, crate::validate::SHORT_TEXT * 5);
@@ -420,6 +411,11 @@ pub fn check_intake(mut r: Intake, now: DateTime<Utc>) -> Result<Intake, crate::
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    // The settings' defaults (crate::settings); these rules take whatever the city sets.
+    const SKEW: Duration = Duration::minutes(5);
+    const LATE_REPORT: Duration = Duration::hours(24);
+    const LATE_RESPONSE: Duration = Duration::minutes(30);
 
     fn at(h: u32, m: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 12, 1, h, m, 0).single().expect("valid")
@@ -470,7 +466,7 @@ mod tests {
     fn a_good_report_is_trimmed_and_kept() {
         let mut r = intake();
         r.situations.push(Situation::LivingAlone);
-        let ok = check_intake(r, at(10, 0)).expect("valid");
+        let ok = check_intake(r, at(10, 0), SKEW).expect("valid");
         assert_eq!(ok.situations, vec![Situation::LivingAlone]);
         assert_eq!(ok.description, "独自在家三天，邻居送饭");
     }
@@ -480,7 +476,7 @@ mod tests {
         let mut r = intake();
         r.situations.clear();
         r.discovered_at = Some(at(11, 0));
-        let errs = check_intake(r, at(10, 0)).expect_err("invalid");
+        let errs = check_intake(r, at(10, 0), SKEW).expect_err("invalid");
         assert_eq!(errs.get("situations"), Some(crate::msg::SITUATION_REQUIRED));
         assert_eq!(errs.get("discovered_at"), Some(crate::msg::DISCOVERY_IN_FUTURE));
     }
@@ -490,19 +486,19 @@ mod tests {
         let mut r = intake();
         r.child_description = None;
         r.village_code = Some("12011400100".into());
-        let errs = check_intake(r, at(10, 0)).expect_err("invalid");
+        let errs = check_intake(r, at(10, 0), SKEW).expect_err("invalid");
         assert_eq!(errs.get("child_description"), Some(crate::msg::CHILD_OR_DESCRIPTION));
         assert_eq!(errs.get("village_code"), Some(crate::msg::VILLAGE_CODE_FORMAT));
         let registered = Intake { child_id: Some(7), child_description: None, village_code: None, ..intake() };
-        assert!(check_intake(registered, at(10, 0)).is_ok());
+        assert!(check_intake(registered, at(10, 0), SKEW).is_ok());
     }
 
     #[test]
     fn a_wrong_contact_phone_is_named_and_an_absent_one_is_fine() {
         let r = Intake { contact_phone: Some("12345".into()), ..intake() };
-        let errs = check_intake(r, at(10, 0)).expect_err("invalid");
+        let errs = check_intake(r, at(10, 0), SKEW).expect_err("invalid");
         assert_eq!(errs.get("contact_phone"), Some(crate::msg::PHONE_INVALID));
-        assert!(check_intake(intake(), at(10, 0)).is_ok());
+        assert!(check_intake(intake(), at(10, 0), SKEW).is_ok());
     }
 
     #[test]
@@ -533,20 +529,16 @@ mod tests {
 
     #[test]
     fn a_report_a_day_after_discovery_is_late_and_one_within_it_is_not() {
-        assert!(!reported_late(at(0, 0), at(23, 59), DEFAULT_LATE_REPORT_LIMIT));
-        assert!(reported_late(
-            at(0, 0),
-            at(0, 0) + Duration::hours(24) + Duration::minutes(1),
-            DEFAULT_LATE_REPORT_LIMIT
-        ));
-        assert!(!reported_late(at(0, 0), at(0, 0) + Duration::hours(24), DEFAULT_LATE_REPORT_LIMIT));
+        assert!(!reported_late(at(0, 0), at(23, 59), LATE_REPORT));
+        assert!(reported_late(at(0, 0), at(0, 0) + Duration::hours(24) + Duration::minutes(1), LATE_REPORT));
+        assert!(!reported_late(at(0, 0), at(0, 0) + Duration::hours(24), LATE_REPORT));
     }
 
     #[test]
     fn a_discovery_in_the_future_is_refused_but_a_fast_phone_clock_is_not() {
-        assert!(discovery_in_future(at(10, 6), at(10, 0)));
-        assert!(!discovery_in_future(at(10, 4), at(10, 0)));
-        assert!(!discovery_in_future(at(9, 0), at(10, 0)));
+        assert!(discovery_in_future(at(10, 6), at(10, 0), SKEW));
+        assert!(!discovery_in_future(at(10, 4), at(10, 0), SKEW));
+        assert!(!discovery_in_future(at(9, 0), at(10, 0), SKEW));
     }
 
     #[test]
@@ -618,15 +610,15 @@ mod tests {
 
     #[test]
     fn the_assessment_is_due_a_week_after_the_hand_over_by_default() {
-        assert_eq!(assessment_due(at(8, 0), DEFAULT_ASSESSMENT_DAYS), at(8, 0) + Duration::days(7));
+        assert_eq!(assessment_due(at(8, 0), 7), at(8, 0) + Duration::days(7));
     }
 
     #[test]
     fn a_report_left_unaccepted_past_the_limit_is_a_late_response() {
         let filed = at(8, 0);
-        assert!(!response_late(filed, Some(at(8, 29)), at(12, 0), DEFAULT_LATE_RESPONSE_LIMIT));
-        assert!(response_late(filed, Some(at(8, 31)), at(12, 0), DEFAULT_LATE_RESPONSE_LIMIT));
-        assert!(!response_late(filed, None, at(8, 10), DEFAULT_LATE_RESPONSE_LIMIT));
-        assert!(response_late(filed, None, at(8, 31), DEFAULT_LATE_RESPONSE_LIMIT));
+        assert!(!response_late(filed, Some(at(8, 29)), at(12, 0), LATE_RESPONSE));
+        assert!(response_late(filed, Some(at(8, 31)), at(12, 0), LATE_RESPONSE));
+        assert!(!response_late(filed, None, at(8, 10), LATE_RESPONSE));
+        assert!(response_late(filed, None, at(8, 31), LATE_RESPONSE));
     }
 }

@@ -61,6 +61,12 @@ impl Role {
         matches!(self, Role::Admin)
     }
 
+    /// May read the settings document: the city that decides its values with the joint
+    /// meeting ([S] 四(一)), and the administrator who keeps the system running.
+    pub fn may_see_settings(self) -> bool {
+        matches!(self, Role::CityOfficer | Role::Admin)
+    }
+
     /// May close and reopen a file: those who keep the ledger ([S] 三(一)).
     pub fn may_close_files(self) -> bool {
         matches!(self, Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff)

@@ -21,7 +21,7 @@ use shouhu_domain::assessment::{
 use shouhu_domain::codes::Relation;
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::guardianship::{
-    self as g, Applicant, ApplicantRule, ApplicationState, Conduct, ConductRecord, Ground, GroundFinding, RecordKind,
+    self as g, Applicant, ApplicationState, Conduct, ConductRecord, Ground, GroundFinding, RecordKind,
 };
 use shouhu_domain::msg;
 use shouhu_domain::role::Scope;
@@ -483,7 +483,7 @@ impl Store {
             .await
             .map_err(|e| StoreError::Backend(e.to_string()))??;
         let (at, who) = (self.now(), p.actor().user_name);
-        let due = shouhu_domain::report::assessment_due(at, self.report_settings.assessment_days);
+        let due = shouhu_domain::report::assessment_due(at, self.settings.reports.assessment_days);
         let rx = self.report_writer.submit(move |c| {
             c.query_opt(
                 "INSERT INTO assessments (report_id, child_id, district_code, village_code, opened_at, opened_by, due_at, \
@@ -784,7 +784,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         let mut errs = FieldErrors::default();
-        if !g::may_apply(a.applicant, ApplicantRule::default()) {
+        if !g::may_apply(a.applicant, self.settings.applicant_rule) {
             errs.add("applicant", msg::APPLICANT_NOT_ALLOWED);
         }
         let name = short_text(&mut errs, "applicant_name", &a.applicant_name, 100);

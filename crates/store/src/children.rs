@@ -155,7 +155,7 @@ impl Store {
             name: r.text(2)?,
             sex: r.opt_text(3)?.and_then(|s| Sex::parse(&s)),
             birth_date,
-            age: birth_date.and_then(|b| shouhu_domain::age::full_years(b, self.today(), self.age_rule)),
+            age: birth_date.and_then(|b| shouhu_domain::age::full_years(b, self.today(), self.settings.age_rule)),
             village_name: self.regions.name(&village_code).to_string(),
             village_code,
             category: Category::parse(&r.text(6)?).unwrap_or(Category::NotLeftBehind),
@@ -178,7 +178,7 @@ impl Store {
         } else {
             FileStatus::Open
         };
-        let derived = rules::derive(&file, self.today(), self.age_rule);
+        let derived = rules::derive(&file, self.today(), self.settings.age_rule);
         Ok(ChildRecord {
             id: r.i64(0)?,
             district_code: r.text(1)?,
@@ -241,7 +241,7 @@ impl Store {
         if !actor.role.may_write_children() {
             return Err(StoreError::Forbidden);
         }
-        let file = validate::child_file(file, self.today(), self.age_rule).map_err(StoreError::Invalid)?;
+        let file = validate::child_file(file, self.today(), self.settings.age_rule).map_err(StoreError::Invalid)?;
         let mut errs = FieldErrors::default();
         if !self.may_place_in(actor, &file.village_code, file.school_org_id) {
             errs.add("village_code", msg::VILLAGE_UNKNOWN);
@@ -351,7 +351,7 @@ impl Store {
     /// The values of a new file's `children` row that come from the file, in
     /// [`NEW_ROW_COLUMNS`]'s order; its data in the binary form when `compact` (SQLite).
     pub(crate) fn new_row_values(&self, file: &ChildFile, compact: bool) -> Result<[Val; NEW_ROW_VALUES], StoreError> {
-        let derived = rules::derive(file, self.today(), self.age_rule);
+        let derived = rules::derive(file, self.today(), self.settings.age_rule);
         Ok([
             region::district_of(&file.village_code).into(),
             file.village_code.as_str().into(),
@@ -497,7 +497,7 @@ impl Store {
             return Ok(None);
         }
         self.check_id_unique(c, actor, file, Some(id))?;
-        let derived = rules::derive(file, self.today(), self.age_rule);
+        let derived = rules::derive(file, self.today(), self.settings.age_rule);
         let district = region::district_of(&file.village_code).to_string();
         let mut sql = Sql::new("UPDATE children SET version = version + 1, district_code = ");
         sql.bind(district.as_str());
@@ -650,7 +650,7 @@ impl Store {
             wh.push(" AND c.category = ").bind(cat.code());
         }
         if let Some(band) = f.age_band {
-            let (lo, hi) = band.birth_range(self.today(), self.age_rule);
+            let (lo, hi) = band.birth_range(self.today(), self.settings.age_rule);
             wh.push(" AND c.birth_date >= ").bind(lo).push(" AND c.birth_date <= ").bind(hi);
         }
         if let Some(g) = f.guardianship_type {

@@ -29,8 +29,8 @@ pub use db::{DbUrl, Pool};
 pub use error::StoreError;
 pub use shouhu_domain::role::Scope;
 
-use shouhu_domain::age::AgeRule;
 use shouhu_domain::clock::Clock;
+use shouhu_domain::settings::Settings;
 use std::sync::Arc;
 
 /// Who is acting: stamped on history and audit rows, and the scope their queries run in.
@@ -48,7 +48,6 @@ pub struct Store {
     pub pool: Pool,
     pub clock: Arc<dyn Clock>,
     pub regions: Arc<regions::RegionIndex>,
-    pub age_rule: AgeRule,
     /// Writes audit rows in group commits.
     pub audit_sink: Arc<audit_sink::AuditSink>,
     /// Reports: on SQLite a database of their own, synced at every commit; on PostgreSQL
@@ -58,13 +57,14 @@ pub struct Store {
     pub report_writer: Arc<group_commit::GroupCommit>,
     /// Committed report changes, for connected duty desks.
     pub report_bus: tokio::sync::broadcast::Sender<Arc<reports::DeskEvent>>,
-    pub report_settings: reports::ReportSettings,
+    /// The settings document (shouhu.toml), read at start-up.
+    pub settings: Arc<Settings>,
 }
 
 impl Store {
     /// Opens the database, applies pending migrations and loads the region tree (seeding it
     /// from the bundled Tianjin division codes on first start).
-    pub fn open(url: &DbUrl, pool_size: u32, clock: Arc<dyn Clock>) -> Result<Store, StoreError> {
+    pub fn open(url: &DbUrl, pool_size: u32, clock: Arc<dyn Clock>, settings: Settings) -> Result<Store, StoreError> {
         let pool = Pool::open(url, pool_size)?;
         migrate::run(&pool)?;
         regions::seed(&pool, regions::TIANJIN_CSV)?;
@@ -81,17 +81,7 @@ impl Store {
             Some(reports::lock_for_order),
         )?);
         let (report_bus, _) = tokio::sync::broadcast::channel(1024);
-        Ok(Store {
-            pool,
-            clock,
-            regions,
-            age_rule: AgeRule::default(),
-            audit_sink,
-            reports,
-            report_writer,
-            report_bus,
-            report_settings: reports::ReportSettings::default(),
-        })
+        Ok(Store { pool, clock, regions, audit_sink, reports, report_writer, report_bus, settings: Arc::new(settings) })
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

@@ -63,7 +63,7 @@ impl Store {
             ReportScope::Area(s) => ReportScope::Area(s),
             _ => return Err(StoreError::Forbidden),
         };
-        let limit = self.report_settings.late_response_limit;
+        let limit = self.settings.reports.late_response_limit;
         let now = self.now();
         let period = |sql: &mut Sql| {
             push_report_scope(sql, &scope);

@@ -11,7 +11,7 @@ use crate::error::StoreError;
 use crate::group_commit::writer_stopped;
 use crate::users::Principal;
 use crate::{Store, children::push_scope_on};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
@@ -22,23 +22,7 @@ use shouhu_domain::report::{
 use shouhu_domain::role::Scope;
 use std::sync::Arc;
 
-/// Deadlines of the reporting rules; the law says "at once", so each is configurable.
-#[derive(Debug, Clone, Copy)]
-pub struct ReportSettings {
-    pub late_report_limit: Duration,
-    pub late_response_limit: Duration,
-    pub assessment_days: i64,
-}
-
-impl Default for ReportSettings {
-    fn default() -> Self {
-        ReportSettings {
-            late_report_limit: rules::DEFAULT_LATE_REPORT_LIMIT,
-            late_response_limit: rules::DEFAULT_LATE_RESPONSE_LIMIT,
-            assessment_days: rules::DEFAULT_ASSESSMENT_DAYS,
-        }
-    }
-}
+pub use shouhu_domain::settings::ReportSettings;
 
 /// Who files a report: a signed-in mandatory reporter, or a member of the public.
 #[derive(Debug, Clone)]
@@ -243,7 +227,7 @@ impl Store {
                 reported_at,
                 accepted_at,
                 self.now(),
-                self.report_settings.late_response_limit,
+                self.settings.reports.late_response_limit,
             ),
             version: r.i64(13)?,
         })
@@ -259,7 +243,8 @@ impl Store {
     ) -> Result<CheckedReport, StoreError> {
         let now = self.now();
         let hash = report_hash(&intake);
-        let mut intake = rules::check_intake(intake, now).map_err(StoreError::Invalid)?;
+        let mut intake = rules::check_intake(intake, now, self.settings.reports.discovery_clock_skew)
+            .map_err(StoreError::Invalid)?;
         let mut errs = FieldErrors::default();
         let idem_key = match idem_key.map(str::trim).filter(|k| !k.is_empty()) {
             None => None,
@@ -311,7 +296,7 @@ impl Store {
     /// submission already received (same key, same content) answers with the first receipt.
     /// Awaits the commit without holding a thread; no database work runs on the caller's.
     pub async fn file_report(&self, report: CheckedReport) -> Result<Receipt, StoreError> {
-        let settings = self.report_settings;
+        let settings = self.settings.reports;
         let rx = self.report_writer.submit(move |c| insert_report(c, &report, settings));
         let (receipt, summary) = rx.await.unwrap_or_else(|_| Err(writer_stopped()))?;
         if let Some(mut s) = summary {
@@ -476,7 +461,7 @@ impl Store {
         }
         let desk = p.clone();
         let at = self.now();
-        let settings = self.report_settings;
+        let settings = self.settings.reports;
         let store = self.clone();
         let rx = self.report_writer.submit(move |c| {
             advance_in(c, &desk, id, to, version, case_kind, at, settings)?;

@@ -18,11 +18,6 @@ pub const SESSION_COOKIE: &str = "shouhu_session";
 pub const LOGIN_CSRF_COOKIE: &str = "shouhu_login_csrf";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
-/// Failed sign-ins allowed per username, and per address, within the window.
-pub const MAX_FAILURES_PER_USER: i64 = 5;
-pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
-pub const FAILURE_WINDOW_MINUTES: i64 = 15;
-
 /// A random token, hex-encoded (32 bytes of entropy).
 pub fn random_token() -> String {
     let mut b = [0u8; 32];
@@ -191,11 +186,13 @@ pub async fn check_login(
     let store = state.store.clone();
     let (user, pass, addr) = (username.trim().to_string(), password.to_string(), address.to_string());
     tokio::task::spawn_blocking(move || -> Result<LoginOutcome, shouhu_store::StoreError> {
-        let since = store.now() - Duration::minutes(FAILURE_WINDOW_MINUTES);
+        // Failed sign-ins allowed per username and per address within the window: settings.
+        let limits = store.settings.sign_in;
+        let since = store.now() - limits.failure_window;
         let user_key = format!("user:{user}");
         let addr_key = format!("addr:{addr}");
-        if store.login_failures_since(&user_key, since)? >= MAX_FAILURES_PER_USER
-            || store.login_failures_since(&addr_key, since)? >= MAX_FAILURES_PER_ADDRESS
+        if store.login_failures_since(&user_key, since)? >= limits.max_failures_per_user
+            || store.login_failures_since(&addr_key, since)? >= limits.max_failures_per_address
         {
             return Ok(LoginOutcome::Throttled);
         }
@@ -222,7 +219,7 @@ pub async fn check_login(
 pub async fn start_session(state: &AppState, user_id: i64) -> Result<String, AppError> {
     let token = random_token();
     let csrf = random_token();
-    let ttl = state.config.session_ttl;
+    let ttl = state.store.settings.sign_in.session_ttl;
     let store = state.store.clone();
     let h = token_hash(&token);
     tokio::task::spawn_blocking(move || {

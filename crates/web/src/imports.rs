@@ -15,9 +15,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-/// Largest census file accepted, in bytes.
-pub const UPLOAD_LIMIT: usize = 200 * 1024 * 1024;
-
 /// Running imports' progress, by job id.
 #[derive(Debug, Default)]
 pub struct Jobs {
@@ -160,18 +157,20 @@ pub struct Spool {
     file: tokio::fs::File,
     path: PathBuf,
     total: u64,
+    limit: u64,
 }
 
 impl Spool {
-    pub async fn create(path: PathBuf) -> Result<Spool, AppError> {
+    /// A file at `path` that refuses to grow past `limit` bytes (and is then deleted).
+    pub async fn create(path: PathBuf, limit: usize) -> Result<Spool, AppError> {
         let file = tokio::fs::File::create(&path).await.map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Spool { file, path, total: 0 })
+        Ok(Spool { file, path, total: 0, limit: limit as u64 })
     }
 
     pub async fn write(&mut self, chunk: &[u8]) -> Result<(), AppError> {
         use tokio::io::AsyncWriteExt;
         self.total += chunk.len() as u64;
-        if self.total > UPLOAD_LIMIT as u64 {
+        if self.total > self.limit {
             let _ = tokio::fs::remove_file(&self.path).await;
             return Err(AppError::TooLarge);
         }

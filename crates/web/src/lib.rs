@@ -22,13 +22,10 @@ use std::sync::Arc;
 pub struct Config {
     /// Mark cookies `Secure` (behind HTTPS).
     pub secure_cookies: bool,
-    pub session_ttl: chrono::Duration,
     /// Demo accounts to list on the sign-in page (only with `--demo`).
     pub demo_logins: Vec<DemoLogin>,
     /// The one-time token that lets the first administrator be created; `None` once one exists.
     pub setup_token: Option<String>,
-    /// Largest request body, in bytes (uploads have their own limit).
-    pub body_limit: usize,
     /// Folder for uploads being imported, error reports and exports being written.
     pub work_dir: std::path::PathBuf,
 }
@@ -37,10 +34,8 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             secure_cookies: false,
-            session_ttl: chrono::Duration::hours(8),
             demo_logins: Vec::new(),
             setup_token: None,
-            body_limit: 256 * 1024,
             work_dir: std::env::temp_dir().join("shouhu-work"),
         }
     }
@@ -78,12 +73,12 @@ impl AppState {
         }
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         AppState {
+            public_guard: Arc::new(public_guard::PublicGuard::new(store.settings.public_reports)),
             store,
             config: Arc::new(config),
             setup_token,
             jobs: Arc::default(),
             db_slots: Arc::new(tokio::sync::Semaphore::new(cores * 2)),
-            public_guard: Arc::default(),
         }
     }
 
@@ -107,7 +102,7 @@ pub fn app(state: AppState) -> Router {
         .merge(statics::router())
         .fallback(not_found)
         .with_state(state.clone());
-    middleware::apply(router, state.config.body_limit)
+    middleware::apply(router, state.store.settings.limits)
 }
 
 /// Serves until `shutdown` resolves.

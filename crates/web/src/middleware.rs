@@ -9,6 +9,7 @@ use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::http::{Request, Response};
 use axum::middleware::Next;
 use axum::response::IntoResponse;
+use shouhu_domain::settings::LimitSettings;
 use std::time::{Duration, Instant};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -21,12 +22,13 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 pub const REQUEST_ID: &str = "x-request-id";
 
 /// Wraps the router in the layers every response needs.
-pub fn apply(router: Router, body_limit: usize) -> Router {
+pub fn apply(router: Router, limits: LimitSettings) -> Router {
+    let body_limit = limits.body_bytes;
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
     router
-        .layer(axum::middleware::from_fn(move |req, next| refuse_large(body_limit, req, next)))
+        .layer(axum::middleware::from_fn(move |req, next| refuse_large(limits, req, next)))
         .layer(axum::middleware::from_fn(request_log))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))
@@ -46,9 +48,9 @@ fn on_panic(_err: Box<dyn std::any::Any + Send + 'static>) -> Response<Body> {
 
 /// Routes that take files have limits of their own: census uploads (checked again while
 /// they are spooled to disk) and report attachments.
-fn upload_limit(path: &str) -> Option<usize> {
+fn upload_limit(path: &str, limits: LimitSettings) -> Option<usize> {
     if matches!(path, "/imports" | "/api/v1/imports") {
-        Some(crate::imports::UPLOAD_LIMIT)
+        Some(limits.upload_bytes)
     } else if path.starts_with("/api/v1/reports/") && path.ends_with("/attachments")
         || path.starts_with("/reports/") && path.ends_with("/attachments")
         || path == "/report/attachments"
@@ -62,10 +64,10 @@ fn upload_limit(path: &str) -> Option<usize> {
 /// Answers 413 at once when the declared length is over the limit, instead of reading (or
 /// waiting for) a body that will be refused anyway. Bodies without a length are still capped
 /// while they are read.
-async fn refuse_large(limit: usize, req: Request<Body>, next: Next) -> Response<Body> {
+async fn refuse_large(limits: LimitSettings, req: Request<Body>, next: Next) -> Response<Body> {
     let declared =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    let limit = upload_limit(req.uri().path()).unwrap_or(limit);
+    let limit = upload_limit(req.uri().path(), limits).unwrap_or(limits.body_bytes);
     if declared.is_some_and(|n| n > limit as u64) {
         let e = AppError::TooLarge;
         let mut res = if req.uri().path().starts_with("/api/") {

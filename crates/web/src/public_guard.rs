@@ -4,16 +4,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
+use shouhu_domain::settings::{PublicReportSettings, Settings};
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Mutex;
 
-/// Public reports accepted from one address within [`WINDOW`]. A school or a village may
-/// share one address, so the limit is generous for people and small for a script.
-pub const PER_ADDRESS: usize = 10;
+/// The window of the per-address limit (the setting counts reports per hour).
 pub const WINDOW: Duration = Duration::hours(1);
-/// How long a question stays valid: long enough to write a report on a slow phone.
-pub const QUESTION_VALID: Duration = Duration::hours(2);
 
 /// A question and the token that proves which question it was.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -33,13 +30,14 @@ pub enum CheckError {
 pub struct PublicGuard {
     secret: [u8; 32],
     recent: Mutex<HashMap<IpAddr, VecDeque<DateTime<Utc>>>>,
+    settings: PublicReportSettings,
 }
 
 impl Default for PublicGuard {
     fn default() -> Self {
         let mut secret = [0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
-        PublicGuard { secret, recent: Mutex::default() }
+        PublicGuard { secret, recent: Mutex::default(), settings: Settings::default().public_reports }
     }
 }
 
@@ -51,12 +49,17 @@ impl PublicGuard {
         hex::encode(h.finalize())
     }
 
-    /// A new question, valid until `now + QUESTION_VALID`.
+    /// The guard with the settings document's limits.
+    pub fn new(settings: PublicReportSettings) -> PublicGuard {
+        PublicGuard { settings, ..PublicGuard::default() }
+    }
+
+    /// A new question, valid until `now` plus the setting `public_reports.question_valid_minutes`.
     pub fn challenge(&self, now: DateTime<Utc>) -> Challenge {
         use rand::Rng;
         let mut rng = rand::rng();
         let (a, b) = (rng.random_range(1..10u32), rng.random_range(1..10u32));
-        let expires = (now + QUESTION_VALID).timestamp();
+        let expires = (now + self.settings.question_valid).timestamp();
         Challenge {
             question: format!("{a} 加 {b} 等于几？"),
             token: format!("{expires}.{}", self.sign(expires, a + b)),
@@ -86,7 +89,7 @@ impl PublicGuard {
         while q.front().is_some_and(|t| now - *t >= WINDOW) {
             q.pop_front();
         }
-        if q.len() >= PER_ADDRESS {
+        if q.len() >= self.settings.per_address_per_hour as usize {
             return false;
         }
         q.push_back(now);
@@ -123,7 +126,10 @@ mod tests {
         let g = PublicGuard::default();
         let c = g.challenge(now());
         let right = answer_of(&c.question).to_string();
-        assert_eq!(g.check(&c.token, &right, now() + QUESTION_VALID + Duration::seconds(1)), Err(CheckError::Expired));
+        assert_eq!(
+            g.check(&c.token, &right, now() + Settings::default().public_reports.question_valid + Duration::seconds(1)),
+            Err(CheckError::Expired)
+        );
         let other = PublicGuard::default();
         assert_eq!(other.check(&c.token, &right, now()), Err(CheckError::Wrong));
     }
@@ -133,7 +139,7 @@ mod tests {
         let g = PublicGuard::default();
         let a: IpAddr = "10.0.0.1".parse().expect("ip");
         let b: IpAddr = "10.0.0.2".parse().expect("ip");
-        for _ in 0..PER_ADDRESS {
+        for _ in 0..Settings::default().public_reports.per_address_per_hour {
             assert!(g.admit(a, now()));
         }
         assert!(!g.admit(a, now()));

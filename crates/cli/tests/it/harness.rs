@@ -84,14 +84,24 @@ impl TestApp {
         TestApp::with_config(shouhu_web::Config::default()).await
     }
 
-    pub async fn with_config(mut config: shouhu_web::Config) -> TestApp {
+    pub async fn with_config(config: shouhu_web::Config) -> TestApp {
+        TestApp::with(config, shouhu_domain::settings::Settings::default()).await
+    }
+
+    /// An app whose settings document says `toml` (the rest at their defaults).
+    pub async fn with_settings(toml: &str) -> TestApp {
+        let settings = shouhu_domain::settings::Settings::from_toml(toml).expect("valid settings");
+        TestApp::with(shouhu_web::Config::default(), settings).await
+    }
+
+    pub async fn with(mut config: shouhu_web::Config, settings: shouhu_domain::settings::Settings) -> TestApp {
         let work = tempfile::tempdir().expect("work dir");
         config.work_dir = work.path().to_path_buf();
         // Noon in China on 2026-11-29.
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 29, 4, 0, 0).single().expect("valid")));
         let (url, db) = fresh_database().await;
         let c2: Arc<dyn shouhu_domain::clock::Clock> = clock.clone();
-        let store = blocking(move || server::open_store(&url, c2).expect("open store")).await;
+        let store = blocking(move || server::open_store_with(&url, c2, settings).expect("open store")).await;
         let running = server::start("127.0.0.1:0", store.clone(), config).await.expect("start server");
         TestApp { base: format!("http://{}", running.addr), store, clock, running: Some(running), _db: db, _work: work }
     }

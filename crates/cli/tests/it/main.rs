@@ -14,3 +14,4 @@ mod report_pages;
 mod reports;
 mod scope;
 mod search;
+mod settings;

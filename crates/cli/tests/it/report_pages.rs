@@ -343,7 +343,7 @@ async fn the_public_page_keeps_the_report_when_the_address_is_over_its_limit() {
     let app = TestApp::new().await;
     let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     let mut last = (0u16, String::new());
-    for i in 0..=shouhu_web::public_guard::PER_ADDRESS {
+    for i in 0..=app.store.settings.public_reports.per_address_per_hour {
         let (_, form) = page(&c, &app, "/report").await;
         let question = input_value(&form, "challenge_question");
         let right: u32 = question.split(|ch: char| !ch.is_ascii_digit()).filter_map(|n| n.parse::<u32>().ok()).sum();
@@ -364,9 +364,11 @@ async fn the_public_page_keeps_the_report_when_the_address_is_over_its_limit() {
     assert_eq!(last.0, 429);
     assert!(
         last.1.contains("110")
-            && last.1.contains(&format!(">第{}个孩子</textarea>", shouhu_web::public_guard::PER_ADDRESS))
+            && last
+                .1
+                .contains(&format!(">第{}个孩子</textarea>", app.store.settings.public_reports.per_address_per_hour))
     );
-    assert_eq!(count_reports(&app).await, shouhu_web::public_guard::PER_ADDRESS as i64);
+    assert_eq!(count_reports(&app).await, i64::from(app.store.settings.public_reports.per_address_per_hour));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -270,14 +270,14 @@ async fn the_public_reports_without_an_account_and_a_burst_is_throttled() {
     let res = reqwest::get(app.url("/api/v1/public/reports/20261129-AAAAA-AAAAA")).await.expect("get");
     assert_eq!(res.status(), 404);
 
-    for _ in 1..shouhu_web::public_guard::PER_ADDRESS {
+    for _ in 1..app.store.settings.public_reports.per_address_per_hour {
         let (s, r) = public_post(&app, &body).await;
         assert_eq!(s, 201, "{r}");
     }
     let (s, r) = public_post(&app, &body).await;
     assert_eq!(s, 429, "{r}");
     assert!(r["message"].as_str().is_some_and(|m| m.contains("110")), "tells them where to turn: {r}");
-    assert_eq!(count_reports(&app).await, shouhu_web::public_guard::PER_ADDRESS as i64);
+    assert_eq!(count_reports(&app).await, i64::from(app.store.settings.public_reports.per_address_per_hour));
 
     body["child_id"] = json!(1);
     let (s, _) = public_post(&app, &body).await;

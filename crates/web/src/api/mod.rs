@@ -100,7 +100,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .route(
             "/api/v1/imports",
             axum::routing::post(imports::start)
-                .layer(axum::extract::DefaultBodyLimit::max(crate::imports::UPLOAD_LIMIT)),
+                // The upload's limit is a setting: checked from the declared length by the
+                // middleware and again while the file is spooled.
+                .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
             "/api/v1/reports/{id}/attachments",

@@ -28,7 +28,7 @@ use shouhu_domain::assessment::{
 };
 use shouhu_domain::codes::Relation;
 use shouhu_domain::error::FieldErrors;
-use shouhu_domain::guardianship::{self as g, Applicant, ApplicantRule, ApplicationState, Conduct, Ground, RecordKind};
+use shouhu_domain::guardianship::{self as g, Applicant, ApplicationState, Conduct, Ground, RecordKind};
 use shouhu_domain::msg;
 use shouhu_domain::report::may_see_area_reports;
 use shouhu_domain::role::{OrgType, Role};
@@ -1310,7 +1310,7 @@ async fn file_application(
     user.check_csrf(form.get("csrf"))?;
     let mut errs = FieldErrors::default();
     let applicant = pick(&form, "applicant", Applicant::parse, &mut errs);
-    if applicant.is_some_and(|a| !g::may_apply(a, ApplicantRule::default())) {
+    if applicant.is_some_and(|a| !g::may_apply(a, state.store.settings.applicant_rule)) {
         errs.add("applicant", msg::APPLICANT_NOT_ALLOWED);
     }
     let applicant_name = required_text(&form, "applicant_name", &mut errs);

@@ -608,7 +608,7 @@ fn read_form(state: &AppState, pairs: &[(String, String)]) -> Result<ChildFile, 
     if errs.is_empty() {
         return Ok(file);
     }
-    if let Err(more) = shouhu_domain::validate::child_file(file, state.store.today(), state.store.age_rule) {
+    if let Err(more) = shouhu_domain::validate::child_file(file, state.store.today(), state.store.settings.age_rule) {
         for e in more.0 {
             if errs.get(&e.field).is_none() {
                 errs.0.push(e);

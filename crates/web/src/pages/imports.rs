@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/imports", get(list).post(upload).layer(DefaultBodyLimit::max(imports::UPLOAD_LIMIT)))
+        .route("/imports", get(list).post(upload).layer(DefaultBodyLimit::disable()))
         .route("/imports/template.xlsx", get(template))
         .route("/imports/{id}", get(show))
         .route("/imports/{id}/report", get(report))
@@ -117,7 +117,7 @@ pub async fn read_upload(state: &AppState, mut mp: Multipart) -> Result<Upload, 
                     .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
                     .take(100)
                     .collect();
-                let mut spool = Spool::create(spooled.clone()).await?;
+                let mut spool = Spool::create(spooled.clone(), state.store.settings.limits.upload_bytes).await?;
                 while let Some(chunk) = field.chunk().await.map_err(bad)? {
                     spool.write(&chunk).await?;
                 }

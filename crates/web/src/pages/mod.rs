@@ -7,6 +7,7 @@ pub mod imports;
 pub mod login;
 pub mod report_stats;
 pub mod reports;
+pub mod settings;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .merge(report_stats::router())
         .merge(reports::router())
         .merge(casework::router())
+        .merge(settings::router())
 }
 
 /// What the frame of every page shows: who is signed in, and the form token.
@@ -48,6 +50,8 @@ pub struct LayoutUser {
     pub sees_reports: bool,
     /// Sees the assessments of their area (评估帮扶): the police, townships and civil affairs.
     pub sees_casework: bool,
+    /// Sees the settings document (系统设置).
+    pub sees_settings: bool,
 }
 
 impl Layout {
@@ -65,6 +69,7 @@ impl Layout {
                 sees_reports: shouhu_domain::report::may_file_member_report(u.principal.role)
                     || shouhu_domain::report::may_see_area_reports(u.principal.role),
                 sees_casework: shouhu_domain::report::may_see_area_reports(u.principal.role),
+                sees_settings: u.principal.role.may_see_settings(),
             }),
         }
     }

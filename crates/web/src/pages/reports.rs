@@ -262,7 +262,7 @@ fn read_intake(store: &Store, input: &ReportInput, member: bool) -> Result<Intak
     if errs.is_empty() {
         return Ok(intake);
     }
-    if let Err(more) = rules::check_intake(intake, store.now()) {
+    if let Err(more) = rules::check_intake(intake, store.now(), store.settings.reports.discovery_clock_skew) {
         for e in more.0 {
             let shadowed = errs.get(&e.field).is_some()
                 // A registry child that could not be read stands for the description and village.

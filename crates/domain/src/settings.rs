@@ -1,0 +1,558 @@
+//! shouhu's one settings document: every number the law does not fix (a deadline, a limit, a
+//! choice between texts), with its default, unit and source.
+//!
+//! The document is a TOML file beside the data (`shouhu.toml`). A key left out takes its
+//! default, so a file written by an older shouhu still starts; an unknown key or a wrong value
+//! stops start-up with a message naming the key, because a typo silently ignored would leave a
+//! deadline other than the one the city decided. [`SPECS`] is the one list: the parser, the
+//! default document and the read-only settings page are all made from it.
+
+use crate::age::AgeRule;
+use crate::guardianship::ApplicantRule;
+use crate::msg;
+use chrono::Duration;
+
+/// The reporting workflow's deadlines ([S] says "at once" and names no number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportSettings {
+    /// A report filed later than this after the discovery is counted late.
+    pub late_report_limit: Duration,
+    /// The police's acceptance later than this after filing is counted late.
+    pub late_response_limit: Duration,
+    /// Days the township has for its assessment after the police's hand-over.
+    pub assessment_days: i64,
+    /// How far "in the future" a discovery time may be (a phone clock running fast).
+    pub discovery_clock_skew: Duration,
+}
+
+/// The public report page's guard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicReportSettings {
+    /// Reports accepted from one address in an hour.
+    pub per_address_per_hour: u32,
+    /// How long the arithmetic question may be answered.
+    pub question_valid: Duration,
+}
+
+/// Sign-in throttling and sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignInSettings {
+    pub max_failures_per_user: i64,
+    pub max_failures_per_address: i64,
+    pub failure_window: Duration,
+    pub session_ttl: Duration,
+}
+
+/// Size limits of what people send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Largest ordinary request body, in bytes (uploads have their own limit).
+    pub body_bytes: usize,
+    /// Largest census workbook upload, in bytes.
+    pub upload_bytes: usize,
+}
+
+/// Every setting, read once at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    pub age_rule: AgeRule,
+    pub applicant_rule: ApplicantRule,
+    pub reports: ReportSettings,
+    pub public_reports: PublicReportSettings,
+    pub sign_in: SignInSettings,
+    pub limits: LimitSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let mut s = Settings {
+            age_rule: AgeRule::default(),
+            applicant_rule: ApplicantRule::default(),
+            reports: ReportSettings {
+                late_report_limit: Duration::zero(),
+                late_response_limit: Duration::zero(),
+                assessment_days: 0,
+                discovery_clock_skew: Duration::zero(),
+            },
+            public_reports: PublicReportSettings { per_address_per_hour: 0, question_valid: Duration::zero() },
+            sign_in: SignInSettings {
+                max_failures_per_user: 0,
+                max_failures_per_address: 0,
+                failure_window: Duration::zero(),
+                session_ttl: Duration::zero(),
+            },
+            limits: LimitSettings { body_bytes: 0, upload_bytes: 0 },
+        };
+        // The defaults are written once, in SPECS, so the document and the code cannot disagree.
+        for spec in SPECS {
+            match spec.kind {
+                Kind::Int { default, set, .. } => set(&mut s, default),
+                Kind::Choice { default, set, .. } => set(&mut s, default),
+            }
+        }
+        s
+    }
+}
+
+/// The unit a setting's number is in, as the document and the page name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Minutes,
+    Hours,
+    Days,
+    Count,
+    Kilobytes,
+    Megabytes,
+    /// One of named choices.
+    Choice,
+}
+
+impl Unit {
+    pub fn label(self) -> &'static str {
+        match self {
+            Unit::Minutes => msg::UNIT_MINUTES,
+            Unit::Hours => msg::UNIT_HOURS,
+            Unit::Days => msg::UNIT_DAYS,
+            Unit::Count => msg::UNIT_COUNT,
+            Unit::Kilobytes => "KB",
+            Unit::Megabytes => "MB",
+            Unit::Choice => "",
+        }
+    }
+
+    fn english(self) -> &'static str {
+        match self {
+            Unit::Minutes => "minutes",
+            Unit::Hours => "hours",
+            Unit::Days => "days",
+            Unit::Count => "count",
+            Unit::Kilobytes => "kilobytes",
+            Unit::Megabytes => "megabytes",
+            Unit::Choice => "one of the choices",
+        }
+    }
+}
+
+/// How a setting's value is read and written.
+#[derive(Clone, Copy)]
+pub enum Kind {
+    /// A whole number from `min` to `max`.
+    Int { min: i64, max: i64, default: i64, get: fn(&Settings) -> i64, set: fn(&mut Settings, i64) },
+    /// One of `choices` (code, Chinese label).
+    Choice {
+        choices: &'static [(&'static str, &'static str)],
+        default: &'static str,
+        get: fn(&Settings) -> &'static str,
+        set: fn(&mut Settings, &str),
+    },
+}
+
+/// One setting: its key in the document, what it means, its unit and where its default
+/// comes from.
+#[derive(Clone, Copy)]
+pub struct Spec {
+    /// `section.name` in the TOML document.
+    pub key: &'static str,
+    /// What it is, in Chinese, for the settings page.
+    pub label: &'static str,
+    pub unit: Unit,
+    /// The text of the law behind it, or [U] where no text fixes the number.
+    pub source: &'static str,
+    /// Why the default is what it is (English, for the document and docs).
+    pub reason: &'static str,
+    pub kind: Kind,
+}
+
+impl Spec {
+    /// The current value as the page shows it.
+    pub fn shown(&self, s: &Settings) -> String {
+        match self.kind {
+            Kind::Int { get, .. } => get(s).to_string(),
+            Kind::Choice { choices, get, .. } => {
+                let code = get(s);
+                choices.iter().find(|(c, _)| *c == code).map_or(code, |(_, l)| l).to_string()
+            }
+        }
+    }
+
+    /// The default as the page shows it.
+    pub fn default_shown(&self) -> String {
+        self.shown(&Settings::default())
+    }
+}
+
+fn minutes(d: Duration) -> i64 {
+    d.num_minutes()
+}
+
+fn hours(d: Duration) -> i64 {
+    d.num_hours()
+}
+
+/// Every setting. Keys are permanent: renaming one makes existing documents refuse to start.
+pub static SPECS: &[Spec] = &[
+    Spec {
+        key: "age.rule",
+        label: msg::SETTING_AGE_RULE,
+        unit: Unit::Choice,
+        source: "[U] 法释〔2006〕1号 第二条（类推）",
+        reason: "no text fixes the day a year of age is reached outside criminal law; the Supreme \
+                 People's Court's rule (the day after the birthday) is the only written one",
+        kind: Kind::Choice {
+            choices: &[("day_after_birthday", msg::AGE_RULE_DAY_AFTER), ("on_birthday", msg::AGE_RULE_ON_BIRTHDAY)],
+            default: "day_after_birthday",
+            get: |s| match s.age_rule {
+                AgeRule::DayAfterBirthday => "day_after_birthday",
+                AgeRule::OnBirthday => "on_birthday",
+            },
+            set: |s, v| s.age_rule = if v == "on_birthday" { AgeRule::OnBirthday } else { AgeRule::DayAfterBirthday },
+        },
+    },
+    Spec {
+        key: "guardianship.applicants",
+        label: msg::SETTING_APPLICANTS,
+        unit: Unit::Choice,
+        source: "[G14] 27、[CC] 36；[S] 二(五)",
+        reason: "where the Tianjin draft and national law differ, national law is the default",
+        kind: Kind::Choice {
+            choices: &[("national", msg::APPLICANT_RULE_NATIONAL), ("seed", msg::APPLICANT_RULE_SEED)],
+            default: "national",
+            get: |s| match s.applicant_rule {
+                ApplicantRule::National => "national",
+                ApplicantRule::Seed => "seed",
+            },
+            set: |s, v| s.applicant_rule = if v == "seed" { ApplicantRule::Seed } else { ApplicantRule::National },
+        },
+    },
+    Spec {
+        key: "reports.late_report_hours",
+        label: msg::SETTING_LATE_REPORT,
+        unit: Unit::Hours,
+        source: "[U] [S] 二(二)“第一时间”",
+        reason: "the law says at once; a day separates a report made the same day from one put off",
+        kind: Kind::Int {
+            min: 1,
+            max: 24 * 30,
+            default: 24,
+            get: |s| hours(s.reports.late_report_limit),
+            set: |s, v| s.reports.late_report_limit = Duration::hours(v),
+        },
+    },
+    Spec {
+        key: "reports.late_response_minutes",
+        label: msg::SETTING_LATE_RESPONSE,
+        unit: Unit::Minutes,
+        source: "[U] [S] 二(三)“立即出警”",
+        reason: "the law says at once; half an hour is a duty desk's usual acceptance time",
+        kind: Kind::Int {
+            min: 1,
+            max: 24 * 60,
+            default: 30,
+            get: |s| minutes(s.reports.late_response_limit),
+            set: |s, v| s.reports.late_response_limit = Duration::minutes(v),
+        },
+    },
+    Spec {
+        key: "reports.assessment_days",
+        label: msg::SETTING_ASSESSMENT_DAYS,
+        unit: Unit::Days,
+        source: "[U] [S] 二(四)",
+        reason: "the draft names the assessment but no deadline; a week lets the township gather \
+                 the police, school and village",
+        kind: Kind::Int {
+            min: 1,
+            max: 90,
+            default: 7,
+            get: |s| s.reports.assessment_days,
+            set: |s, v| s.reports.assessment_days = v,
+        },
+    },
+    Spec {
+        key: "reports.discovery_clock_skew_minutes",
+        label: msg::SETTING_CLOCK_SKEW,
+        unit: Unit::Minutes,
+        source: "[U]",
+        reason: "a phone clock running a few minutes fast must not make a genuine report fail",
+        kind: Kind::Int {
+            min: 0,
+            max: 60,
+            default: 5,
+            get: |s| minutes(s.reports.discovery_clock_skew),
+            set: |s, v| s.reports.discovery_clock_skew = Duration::minutes(v),
+        },
+    },
+    Spec {
+        key: "public_reports.per_address_per_hour",
+        label: msg::SETTING_PUBLIC_PER_ADDRESS,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "enough for a family or a shop sharing an address, few enough to stop a flood",
+        kind: Kind::Int {
+            min: 1,
+            max: 10_000,
+            default: 10,
+            get: |s| i64::from(s.public_reports.per_address_per_hour),
+            set: |s, v| s.public_reports.per_address_per_hour = u32::try_from(v).unwrap_or(u32::MAX),
+        },
+    },
+    Spec {
+        key: "public_reports.question_valid_minutes",
+        label: msg::SETTING_QUESTION_VALID,
+        unit: Unit::Minutes,
+        source: "[U]",
+        reason: "long enough to write a report on a phone, short enough that answers are not collected",
+        kind: Kind::Int {
+            min: 5,
+            max: 24 * 60,
+            default: 120,
+            get: |s| minutes(s.public_reports.question_valid),
+            set: |s, v| s.public_reports.question_valid = Duration::minutes(v),
+        },
+    },
+    Spec {
+        key: "sign_in.max_failures_per_user",
+        label: msg::SETTING_FAILURES_USER,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "a person mistyping does not reach it; guessing is slowed",
+        kind: Kind::Int {
+            min: 1,
+            max: 1000,
+            default: 5,
+            get: |s| s.sign_in.max_failures_per_user,
+            set: |s, v| s.sign_in.max_failures_per_user = v,
+        },
+    },
+    Spec {
+        key: "sign_in.max_failures_per_address",
+        label: msg::SETTING_FAILURES_ADDRESS,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "an office sharing one address may mistype several times",
+        kind: Kind::Int {
+            min: 1,
+            max: 100_000,
+            default: 20,
+            get: |s| s.sign_in.max_failures_per_address,
+            set: |s, v| s.sign_in.max_failures_per_address = v,
+        },
+    },
+    Spec {
+        key: "sign_in.failure_window_minutes",
+        label: msg::SETTING_FAILURE_WINDOW,
+        unit: Unit::Minutes,
+        source: "[U]",
+        reason: "failures older than this are forgotten",
+        kind: Kind::Int {
+            min: 1,
+            max: 24 * 60,
+            default: 15,
+            get: |s| minutes(s.sign_in.failure_window),
+            set: |s, v| s.sign_in.failure_window = Duration::minutes(v),
+        },
+    },
+    Spec {
+        key: "sign_in.session_hours",
+        label: msg::SETTING_SESSION_HOURS,
+        unit: Unit::Hours,
+        source: "[U]",
+        reason: "a working day; a shared office computer does not stay signed in overnight",
+        kind: Kind::Int {
+            min: 1,
+            max: 24 * 7,
+            default: 8,
+            get: |s| hours(s.sign_in.session_ttl),
+            set: |s, v| s.sign_in.session_ttl = Duration::hours(v),
+        },
+    },
+    Spec {
+        key: "limits.body_kb",
+        label: msg::SETTING_BODY_LIMIT,
+        unit: Unit::Kilobytes,
+        source: "[U]",
+        reason: "the largest form (a child's file) is a few kilobytes; more is refused before it is read",
+        kind: Kind::Int {
+            min: 16,
+            max: 64 * 1024,
+            default: 256,
+            get: |s| i64::try_from(s.limits.body_bytes / 1024).unwrap_or(i64::MAX),
+            set: |s, v| s.limits.body_bytes = usize::try_from(v).unwrap_or(0) * 1024,
+        },
+    },
+    Spec {
+        key: "limits.upload_mb",
+        label: msg::SETTING_UPLOAD_LIMIT,
+        unit: Unit::Megabytes,
+        source: "[U]",
+        reason: "a census workbook of a million rows is about 150 MB",
+        kind: Kind::Int {
+            min: 1,
+            max: 4096,
+            default: 200,
+            get: |s| i64::try_from(s.limits.upload_bytes / (1024 * 1024)).unwrap_or(i64::MAX),
+            set: |s, v| s.limits.upload_bytes = usize::try_from(v).unwrap_or(0) * 1024 * 1024,
+        },
+    },
+];
+
+/// What is wrong with a settings document; the message names the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingsError(pub String);
+
+impl Settings {
+    /// Reads a settings document. Keys left out take their defaults.
+    pub fn from_toml(text: &str) -> Result<Settings, SettingsError> {
+        let table: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| SettingsError(format!("{}{}", msg::SETTINGS_NOT_TOML, e.message().trim())))?;
+        let mut s = Settings::default();
+        for (section, value) in &table {
+            let toml::Value::Table(entries) = value else {
+                return Err(SettingsError(format!("{section}：{}", msg::SETTINGS_UNKNOWN_KEY)));
+            };
+            for (name, value) in entries {
+                let key = format!("{section}.{name}");
+                let Some(spec) = SPECS.iter().find(|s| s.key == key) else {
+                    return Err(SettingsError(format!("{key}：{}", msg::SETTINGS_UNKNOWN_KEY)));
+                };
+                spec.apply(&mut s, value)?;
+            }
+        }
+        Ok(s)
+    }
+
+    /// The document with every setting at its default, each with its unit, source and reason
+    /// as a comment: what shouhu writes when there is none yet.
+    pub fn default_document() -> String {
+        let mut out = String::from(
+            "# shouhu's settings. Every number the law does not fix is here, with its default,\n\
+             # unit and source ([U]: no text fixes it). Change a value and restart shouhu; a key\n\
+             # left out takes its default; an unknown key or a wrong value stops start-up.\n",
+        );
+        let mut section = "";
+        for spec in SPECS {
+            let (sec, name) = spec.key.split_once('.').unwrap_or(("", spec.key));
+            if sec != section {
+                out.push_str(&format!("\n[{sec}]\n"));
+                section = sec;
+            }
+            let (value, range) = match spec.kind {
+                Kind::Int { min, max, default, .. } => (default.to_string(), format!("{min}..{max}")),
+                Kind::Choice { choices, default, .. } => (
+                    format!("\"{default}\""),
+                    choices.iter().map(|(c, _)| format!("\"{c}\"")).collect::<Vec<_>>().join(" | "),
+                ),
+            };
+            out.push_str(&format!(
+                "# {}. Unit: {}; allowed: {range}. Source: {}. Why: {}.\n{name} = {value}\n",
+                spec.label,
+                spec.unit.english(),
+                spec.source,
+                spec.reason
+            ));
+        }
+        out
+    }
+}
+
+impl Spec {
+    fn apply(&self, s: &mut Settings, value: &toml::Value) -> Result<(), SettingsError> {
+        match self.kind {
+            Kind::Int { min, max, set, .. } => match value.as_integer() {
+                Some(v) if (min..=max).contains(&v) => {
+                    set(s, v);
+                    Ok(())
+                }
+                _ => Err(SettingsError(format!(
+                    "{}：{}{min}{}{max}{}（{}{value}）",
+                    self.key,
+                    msg::SETTINGS_INT_RANGE_PREFIX,
+                    msg::SETTINGS_INT_RANGE_TO,
+                    msg::SETTINGS_INT_RANGE_SUFFIX,
+                    msg::SETTINGS_FOUND,
+                ))),
+            },
+            Kind::Choice { choices, set, .. } => match value.as_str() {
+                Some(v) if choices.iter().any(|(c, _)| *c == v) => {
+                    set(s, v);
+                    Ok(())
+                }
+                _ => Err(SettingsError(format!(
+                    "{}：{}{}（{}{value}）",
+                    self.key,
+                    msg::SETTINGS_CHOICE,
+                    choices.iter().map(|(c, _)| format!("\"{c}\"")).collect::<Vec<_>>().join("、"),
+                    msg::SETTINGS_FOUND,
+                ))),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_document_reads_back_as_the_defaults() {
+        assert_eq!(Settings::from_toml(&Settings::default_document()), Ok(Settings::default()));
+    }
+
+    #[test]
+    fn defaults_are_those_the_decisions_name() {
+        let s = Settings::default();
+        assert_eq!(s.age_rule, AgeRule::DayAfterBirthday);
+        assert_eq!(s.applicant_rule, ApplicantRule::National);
+        assert_eq!(s.reports.late_report_limit, Duration::hours(24));
+        assert_eq!(s.reports.late_response_limit, Duration::minutes(30));
+        assert_eq!(s.reports.assessment_days, 7);
+        assert_eq!(s.reports.discovery_clock_skew, Duration::minutes(5));
+        assert_eq!(s.public_reports.per_address_per_hour, 10);
+        assert_eq!(s.sign_in.session_ttl, Duration::hours(8));
+        assert_eq!(s.limits.body_bytes, 256 * 1024);
+        assert_eq!(s.limits.upload_bytes, 200 * 1024 * 1024);
+    }
+
+    #[test]
+    fn a_value_changes_only_its_setting() {
+        let s = Settings::from_toml("[reports]\nassessment_days = 10\n[age]\nrule = \"on_birthday\"\n").expect("valid");
+        assert_eq!(s.reports.assessment_days, 10);
+        assert_eq!(s.age_rule, AgeRule::OnBirthday);
+        assert_eq!(s.reports.late_report_limit, Duration::hours(24));
+        assert_eq!(Settings::from_toml(""), Ok(Settings::default()));
+    }
+
+    #[test]
+    fn a_wrong_value_names_its_key() {
+        let e = Settings::from_toml("[reports]\nassessment_days = 0\n").expect_err("out of range");
+        assert!(e.0.starts_with("reports.assessment_days："), "{e}");
+        assert!(e.0.contains("1") && e.0.contains("90"), "{e}");
+        assert!(Settings::from_toml("[reports]\nassessment_days = 90\n").is_ok());
+        assert!(Settings::from_toml("[reports]\nassessment_days = 91\n").is_err());
+        let e = Settings::from_toml("[reports]\nassessment_days = \"7\"\n").expect_err("a string");
+        assert!(e.0.starts_with("reports.assessment_days："), "{e}");
+        let e = Settings::from_toml("[age]\nrule = \"birthday\"\n").expect_err("no such choice");
+        assert!(e.0.starts_with("age.rule：") && e.0.contains("on_birthday"), "{e}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_by_name() {
+        let e = Settings::from_toml("[reports]\nassesment_days = 7\n").expect_err("typo");
+        assert!(e.0.starts_with("reports.assesment_days："), "{e}");
+        let e = Settings::from_toml("colour = 1\n").expect_err("not a section");
+        assert!(e.0.starts_with("colour："), "{e}");
+        assert!(Settings::from_toml("[reports\n").is_err());
+    }
+
+    #[test]
+    fn every_key_is_unique_and_every_default_in_its_range() {
+        for (i, a) in SPECS.iter().enumerate() {
+            assert!(SPECS[i + 1..].iter().all(|b| b.key != a.key), "{} twice", a.key);
+            if let Kind::Int { min, max, default, get, .. } = a.kind {
+                assert!((min..=max).contains(&default), "{}", a.key);
+                assert_eq!(get(&Settings::default()), default, "{} does not read back", a.key);
+            }
+        }
+    }
+}
