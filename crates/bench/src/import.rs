@@ -55,7 +55,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     let mut g = shouhu::demo::Generator::new(99, shouhu::demo::all_villages(&store.regions), store.today());
     shouhu::census_files::write_csv(&mut g, o.rows, &csv)?;
 
-    let actor = store.principal_by_username("city").context("demo user city")?.actor();
+    let actor = store.principal_by_username("city").context("demo user city")?;
     let opts = ImportOptions {
         on_existing: OnExisting::Skip,
         only_good_rows: true,

@@ -172,3 +172,18 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// The account a benchmark acts as: a civil-affairs officer of `region` (not in the database;
+/// the store reads only its role and region).
+pub fn officer(region: &str) -> shouhu_store::users::Principal {
+    shouhu_store::users::Principal {
+        user_id: 1,
+        username: "shouhu-bench".into(),
+        display_name: "shouhu-bench".into(),
+        role: shouhu_domain::role::Role::CityOfficer,
+        org_id: 1,
+        org_name: "shouhu-bench".into(),
+        org_type: shouhu_domain::role::OrgType::CityCivilAffairs,
+        region_code: region.into(),
+    }
+}

@@ -7,10 +7,10 @@ use crate::report;
 use crate::stats::{Samples, ms};
 use anyhow::{Context, ensure};
 use shouhu_domain::clock::{Clock, SystemClock};
-use shouhu_domain::role::{Role, Scope};
+
+use shouhu_store::Store;
 use shouhu_store::audit::Action;
 use shouhu_store::children::LedgerFilter;
-use shouhu_store::{Actor, Store};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -91,8 +91,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     );
     println!("| call | calls | p50 (ms) | p99 (ms) | max (ms) |");
     println!("|---|---:|---:|---:|---:|");
-    let scopes =
-        [("city-wide (12)", Scope::Region("12".into())), ("township (120114101)", Scope::Region("120114101".into()))];
+    let scopes = [("city-wide (12)", crate::officer("12")), ("township (120114101)", crate::officer("120114101"))];
     for (scope_name, scope) in &scopes {
         for (c, class) in classes.iter().enumerate() {
             let mut all = Samples::default();
@@ -111,12 +110,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
         })?;
         row(&format!("`Store::ledger` first page (20 rows + capped count), scope {scope_name}"), &mut s);
     }
-    let actor = Actor {
-        user_id: None,
-        user_name: "shouhu-bench".into(),
-        role: Role::CityOfficer,
-        scope: Scope::Region("12".into()),
-    };
+    let actor = crate::officer("12");
     let mut s = time(o.reps * 20, || {
         store.audit(&actor, Action::Search, None, "shouhu-bench")?;
         Ok(())
@@ -126,7 +120,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     println!("\nThe same calls from {} threads at once for {} s each (no HTTP; city-wide scope):\n", o.threads, o.secs);
     println!("| calls | calls/s | p50 (ms) | p99 (ms) | max (ms) |");
     println!("|---|---:|---:|---:|---:|");
-    let city = Scope::Region("12".into());
+    let city = crate::officer("12");
     let filter = LedgerFilter::default();
     let variants: [(&str, Box<Call<'_>>); 3] = [
         (

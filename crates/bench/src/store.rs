@@ -9,7 +9,7 @@ use anyhow::{Context, ensure};
 use shouhu_domain::age::AgeRule;
 use shouhu_domain::child::ChildFile;
 use shouhu_domain::clock::{Clock, SystemClock};
-use shouhu_domain::role::Scope;
+
 use shouhu_domain::rules;
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -123,7 +123,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     let today = clock.today();
     let url = format!("sqlite://{}", o.db.display());
     let store = shouhu::server::open_store(&url, clock).context("opening the store")?;
-    let scope = Scope::Region("12".into());
+    let scope = crate::officer("12");
     let rule = AgeRule::default();
 
     let read = |m: Method, id: i64| -> anyhow::Result<()> {

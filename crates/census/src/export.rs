@@ -639,6 +639,19 @@ mod tests {
             .expect("store opens")
     }
 
+    fn city() -> shouhu_store::users::Principal {
+        shouhu_store::users::Principal {
+            user_id: 1,
+            username: "shi".into(),
+            display_name: "test".into(),
+            role: Role::CityOfficer,
+            org_id: 1,
+            org_name: "市民政局".into(),
+            org_type: shouhu_domain::role::OrgType::CityCivilAffairs,
+            region_code: "12".into(),
+        }
+    }
+
     fn actor() -> Actor {
         Actor { user_id: None, user_name: "test".into(), role: Role::CityOfficer, scope: Scope::Region("12".into()) }
     }
@@ -704,7 +717,7 @@ mod tests {
         let outside: Vec<ChildFile> = (0..7).map(|_| g.file()).collect();
         let ids_in = store.create_children(&actor(), inside.clone(), "test").expect("created");
         let ids_out = store.create_children(&actor(), outside, "test").expect("created");
-        let closed = store.close_child(&actor(), ids_in[3], 1, CloseReason::MovedOut, None).expect("closed");
+        let closed = store.close_child(&city(), ids_in[3], 1, CloseReason::MovedOut, None).expect("closed");
         assert!(matches!(closed.status, FileStatus::Closed { .. }));
 
         let out = dir.path().join("台账.xlsx");

@@ -15,6 +15,7 @@ use shouhu_domain::error::FieldErrors;
 use shouhu_domain::fields::Source;
 use shouhu_domain::msg;
 use shouhu_store::import::{CheckedFile, Existing, ImportCounts, ImportItem, PreparedFile};
+use shouhu_store::users::Principal;
 use shouhu_store::{Actor, Store, StoreError};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -330,14 +331,16 @@ fn next_chunk(
     Ok(chunk)
 }
 
-/// Checks the whole sheet and imports it if it may be.
+/// Checks the whole sheet and imports it if it may be, in `p`'s name and scope.
 pub fn run(
     store: &Store,
-    actor: &Actor,
+    p: &Principal,
     source: &dyn RowSource,
     opts: &ImportOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportOutcome, ImportError> {
+    // The rows' checks and writes take the stamp derived once, not a person per row.
+    let actor = &p.actor();
     if !actor.role.may_write_children() {
         return Err(ImportError::Forbidden);
     }
@@ -454,7 +457,7 @@ mod tests {
     use shouhu_domain::clock::FixedClock;
     use shouhu_domain::codes::CloseReason;
     use shouhu_domain::id_number::check_character;
-    use shouhu_domain::role::{Role, Scope};
+    use shouhu_domain::role::Role;
     use shouhu_store::DbUrl;
     use std::sync::Arc;
 
@@ -475,12 +478,25 @@ mod tests {
         (dir, store)
     }
 
-    fn township() -> Actor {
-        Actor {
-            user_id: None,
-            user_name: "镇".into(),
+    fn city() -> shouhu_store::users::Principal {
+        shouhu_store::users::Principal {
+            role: Role::CityOfficer,
+            org_type: shouhu_domain::role::OrgType::CityCivilAffairs,
+            region_code: "12".into(),
+            ..township()
+        }
+    }
+
+    fn township() -> shouhu_store::users::Principal {
+        shouhu_store::users::Principal {
+            user_id: 1,
+            username: "zhen".into(),
+            display_name: "镇".into(),
             role: Role::TownshipStaff,
-            scope: Scope::Region("120114101".into()),
+            org_id: 1,
+            org_name: "梅厂镇人民政府".into(),
+            org_type: shouhu_domain::role::OrgType::TownshipGovernment,
+            region_code: "120114101".into(),
         }
     }
 
@@ -549,7 +565,7 @@ mod tests {
         assert_eq!(out.written.map(|w| w.created + w.updated), Some(0));
         let out = run(&store, &township(), &again, &opts(OnExisting::Update, false), &mut |_| {}).expect("updated");
         assert_eq!(out.written.map(|w| w.updated), Some(1));
-        let rows = store.search(&Scope::Region("12".into()), "王一", 5).expect("search");
+        let rows = store.search(&city(), "王一", 5).expect("search");
         let hist = store.child_history(&township(), rows[0].id).expect("history");
         assert_eq!(hist[0].field, "address");
         assert_eq!(hist[0].source, "import:登记表.csv");
@@ -618,7 +634,7 @@ mod tests {
         let out = run(&store, &township(), &rows, &o, &mut |_| {}).expect("imported");
         assert_eq!(out.written.map(|w| w.created), Some(3000));
         assert!(out.index_pending);
-        let city = Scope::Region("12".into());
+        let city = city();
         assert!(store.search(&city, "赵18", 5).expect("search").is_empty(), "not indexed yet");
         let whole = id("20150602", "000");
         let by_id = store.search(&city, whole, 5).expect("search");
@@ -649,7 +665,7 @@ mod tests {
         let rows = many(3000, vec!["", "", "", "", "", "", "", ""]);
         let o = ImportOptions { index_now: false, ..opts(OnExisting::Skip, false) };
         run(&store, &township(), &rows, &o, &mut |_| {}).expect("imported");
-        let city = Scope::Region("12".into());
+        let city = city();
         let ids: Vec<i64> =
             store.pool.read(|c| c.query("SELECT id FROM children ORDER BY id", &[], |r| r.i64(0))).expect("ids");
         // Both in the import's second batch of 2,000 files, indexed after the first.

@@ -15,7 +15,7 @@ pub fn import(
     report: Option<&Path>,
 ) -> anyhow::Result<()> {
     let principal = store.principal_by_username(username).map_err(|_| anyhow::anyhow!("no active user {username}"))?;
-    let actor = principal.actor();
+    let actor = principal.clone();
     let opts = ImportOptions {
         on_existing: if update { OnExisting::Update } else { OnExisting::Skip },
         only_good_rows,
@@ -94,7 +94,7 @@ pub fn export(store: &Store, username: &str, out: &Path) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let stats = shouhu_census::export::export_ledger(store, &p.scope(), &meta, out)
         .map_err(|e| anyhow::anyhow!(e.message()))?;
-    store.audit(&p.actor(), shouhu_store::audit::Action::Export, None, &format!("cli: {} files", stats.rows))?;
+    store.audit(&p, shouhu_store::audit::Action::Export, None, &format!("cli: {} files", stats.rows))?;
     eprintln!("{} 份档案，{} 字节，{:.1} 秒", stats.rows, stats.bytes, started.elapsed().as_secs_f64());
     Ok(())
 }

@@ -91,6 +91,17 @@ impl Store {
     /// commit with whatever other rows are waiting.
     pub fn audit(
         &self,
+        p: &crate::users::Principal,
+        action: Action,
+        child: Option<(i64, &str)>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.audit_as(&p.actor(), action, child, detail)
+    }
+
+    /// The same for a stamp already derived (the store's own methods, bulk paths).
+    pub fn audit_as(
+        &self,
         actor: &Actor,
         action: Action,
         child: Option<(i64, &str)>,

@@ -374,7 +374,7 @@ impl Store {
 
     /// Records state guardianship ([UPL] 92, 94) on a case: by civil affairs, on a ground of
     /// the article it falls under, from a day not before the case nor in the future.
-    pub async fn add_placement(&self, p: &Principal, id: i64, np: NewPlacement) -> Result<i64, StoreError> {
+    pub fn add_placement(&self, p: &Principal, id: i64, np: NewPlacement) -> Result<i64, StoreError> {
         if !g::may_record_placement(p.role) {
             return Err(StoreError::Forbidden);
         }
@@ -422,7 +422,7 @@ impl Store {
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// A child's cases within the caller's reach, newest first, each with the revocation
@@ -473,15 +473,11 @@ impl Store {
 
     /// Opens an assessment directly, for a child of the township's ledger ([S] 二(四) starts
     /// from the police's notice, but a township that learns of a child at risk need not wait).
-    pub async fn open_assessment(&self, p: &Principal, child_id: i64) -> Result<i64, StoreError> {
+    pub fn open_assessment(&self, p: &Principal, child_id: i64) -> Result<i64, StoreError> {
         if !rules::may_run_assessment(p.role) {
             return Err(StoreError::Forbidden);
         }
-        let store = self.clone();
-        let scope = p.scope();
-        let child = tokio::task::spawn_blocking(move || store.get_child(&scope, child_id))
-            .await
-            .map_err(|e| StoreError::Backend(e.to_string()))??;
+        let child = self.get_child(p, child_id)?;
         let (at, who) = (self.now(), p.actor().user_name);
         let due = shouhu_domain::report::assessment_due(at, self.settings.reports.assessment_days);
         let rx = self.report_writer.submit(move |c| {
@@ -500,14 +496,14 @@ impl Store {
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// What the child's file tells the risk rules; nothing when the child is not registered
     /// or (for this user) not visible.
     pub fn child_facts(&self, p: &Principal, child_id: Option<i64>) -> ChildFacts {
         let Some(id) = child_id else { return ChildFacts::default() };
-        match self.get_child(&p.scope(), id) {
+        match self.get_child(p, id) {
             Ok(c) => ChildFacts {
                 age: c.derived.age,
                 disabled_or_ill: matches!(
@@ -521,7 +517,7 @@ impl Store {
     }
 
     /// Records the assessment's answers and participants and derives its risk level.
-    pub async fn complete_assessment(
+    pub fn complete_assessment(
         &self,
         p: &Principal,
         id: i64,
@@ -573,12 +569,12 @@ impl Store {
             )?;
             Ok(())
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))?;
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))?;
         Ok(risk)
     }
 
     /// Adds a service to the plan.
-    pub async fn add_service(
+    pub fn add_service(
         &self,
         p: &Principal,
         id: i64,
@@ -603,11 +599,11 @@ impl Store {
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// Moves a service on (planned → in progress → completed, or stopped), with its outcome.
-    pub async fn move_service(
+    pub fn move_service(
         &self,
         p: &Principal,
         id: i64,
@@ -642,11 +638,11 @@ impl Store {
             )?;
             Ok(())
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// Refers the family to social assistance run by `receiving_org_id`.
-    pub async fn add_referral(
+    pub fn add_referral(
         &self,
         p: &Principal,
         id: i64,
@@ -657,10 +653,7 @@ impl Store {
         if !rules::may_run_assessment(p.role) {
             return Err(StoreError::Forbidden);
         }
-        let store = self.clone();
-        let org = tokio::task::spawn_blocking(move || store.get_org(receiving_org_id))
-            .await
-            .map_err(|e| StoreError::Backend(e.to_string()))?;
+        let org = self.get_org(receiving_org_id);
         if org.is_err() {
             return Err(StoreError::invalid("receiving_org_id", msg::ORG_UNKNOWN));
         }
@@ -676,7 +669,7 @@ impl Store {
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// Referrals waiting for the caller's organisation.
@@ -694,7 +687,7 @@ impl Store {
     /// The receiving organisation accepts or declines a referral (with a reason), and later
     /// grants or refuses the assistance. Only that organisation may; to anyone else the
     /// referral does not exist.
-    pub async fn decide_referral(
+    pub fn decide_referral(
         &self,
         p: &Principal,
         referral_id: i64,
@@ -724,12 +717,12 @@ impl Store {
             )?;
             Ok(())
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// Adds an entry to the guardian's conduct record: incidents by those who assess,
     /// measures by the police; evidence always, and no measure before the case began.
-    pub async fn add_conduct(&self, p: &Principal, id: i64, entry: NewConduct) -> Result<i64, StoreError> {
+    pub fn add_conduct(&self, p: &Principal, id: i64, entry: NewConduct) -> Result<i64, StoreError> {
         if !g::may_record_conduct(p.role, entry.kind) {
             return Err(StoreError::Forbidden);
         }
@@ -774,12 +767,12 @@ impl Store {
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// Records a revocation application: only by an applicant the law allows, only on
     /// grounds the conduct record meets, filed no earlier than the case and not in the future.
-    pub async fn file_application(&self, p: &Principal, id: i64, a: NewApplication) -> Result<i64, StoreError> {
+    pub fn file_application(&self, p: &Principal, id: i64, a: NewApplication) -> Result<i64, StoreError> {
         if !g::may_follow_application(p.role) {
             return Err(StoreError::Forbidden);
         }
@@ -829,13 +822,13 @@ impl Store {
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// Moves an application on with the court. The appointment of a new guardian is written
     /// to the child's file first (with history, source `revocation:{id}`), then recorded here,
     /// so a failure in between leaves the application where it was, to be done again.
-    pub async fn move_application(
+    pub fn move_application(
         &self,
         p: &Principal,
         id: i64,
@@ -851,15 +844,9 @@ impl Store {
             return Err(StoreError::invalid("date", msg::DATE_IN_FUTURE));
         }
         let scope = case_scope(p);
-        let store = self.clone();
-        let (sc, pp) = (scope.clone(), p.clone());
-        let (current, child_id) = tokio::task::spawn_blocking(move || {
-            let d = store.reports.read(|c| store.load_assessment(c, &sc, id, today))?;
-            let a = d.applications.into_iter().find(|a| a.id == application_id).ok_or(StoreError::NotFound)?;
-            Ok::<_, StoreError>((a, d.summary.child_id.map(|c| (c, pp))))
-        })
-        .await
-        .map_err(|e| StoreError::Backend(e.to_string()))??;
+        let d = self.reports.read(|c| self.load_assessment(c, &scope, id, today))?;
+        let current = d.applications.into_iter().find(|a| a.id == application_id).ok_or(StoreError::NotFound)?;
+        let child_id = d.summary.child_id;
         if current.version != step.version {
             return Err(StoreError::Stale { current: current.version });
         }
@@ -884,12 +871,8 @@ impl Store {
             }
             (_, _) => None,
         };
-        if let (Some(ng), Some((child, pp))) = (&new_guardian, child_id) {
-            let store = self.clone();
-            let ng = ng.clone();
-            tokio::task::spawn_blocking(move || store.appoint_guardian(&pp, child, application_id, &ng))
-                .await
-                .map_err(|e| StoreError::Backend(e.to_string()))??;
+        if let (Some(ng), Some(child)) = (&new_guardian, child_id) {
+            self.appoint_guardian(p, child, application_id, ng)?;
         }
         let at = self.now();
         let maintenance = step.maintenance_owed.map(|m| m.trim().to_string()).filter(|m| !m.is_empty());
@@ -919,7 +902,7 @@ impl Store {
             }
             Ok(())
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// Writes the court's new guardian into the child's file, with history.
@@ -930,8 +913,7 @@ impl Store {
         application_id: i64,
         ng: &NewGuardian,
     ) -> Result<(), StoreError> {
-        let actor = p.actor();
-        let rec = self.get_child(&actor.scope, child)?;
+        let rec = self.get_child(p, child)?;
         let mut file = rec.file.clone();
         file.entrusted_guardian = Some(shouhu_domain::child::EntrustedGuardian {
             name: ng.name.clone(),
@@ -940,7 +922,7 @@ impl Store {
             address: ng.address.clone(),
             ..Default::default()
         });
-        self.update_child(&actor, child, rec.version, file, &format!("revocation:{application_id}"))?;
+        self.update_child(p, child, rec.version, file, &format!("revocation:{application_id}"))?;
         Ok(())
     }
 }

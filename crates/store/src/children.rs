@@ -7,6 +7,7 @@ use crate::error::StoreError;
 use crate::file_data;
 use crate::history::{self, HistoryEntry};
 use crate::search_terms::{self, Query};
+use crate::users::Principal;
 use crate::{Actor, Store};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -198,22 +199,28 @@ impl Store {
         c.query_opt(&sql.text, &sql.params, |r| self.record_from_row(r))?.ok_or(StoreError::NotFound)
     }
 
-    /// A child's file, if it exists inside `scope`.
-    pub fn get_child(&self, scope: &Scope, id: i64) -> Result<ChildRecord, StoreError> {
+    /// A child's file, if it exists inside the user's scope (not audited: for naming the
+    /// child on another record's page; [`Store::view_child`] opens the file itself).
+    pub fn get_child(&self, p: &Principal, id: i64) -> Result<ChildRecord, StoreError> {
+        self.get_child_in(&p.scope(), id)
+    }
+
+    pub(crate) fn get_child_in(&self, scope: &Scope, id: i64) -> Result<ChildRecord, StoreError> {
         self.pool.read(|c| self.load(c, scope, id))
     }
 
     /// A child's file, with the view recorded in the audit log.
     /// The file is returned only once its view is recorded.
-    pub fn view_child(&self, actor: &Actor, id: i64) -> Result<ChildRecord, StoreError> {
+    pub fn view_child(&self, p: &Principal, id: i64) -> Result<ChildRecord, StoreError> {
+        let actor = p.actor();
         let rec = self.pool.read(|c| self.load(c, &actor.scope, id))?;
-        self.audit(actor, Action::ViewChild, Some((rec.id, &rec.district_code)), "")?;
+        self.audit_as(&actor, Action::ViewChild, Some((rec.id, &rec.district_code)), "")?;
         Ok(rec)
     }
 
     /// Whether `village` is a village of the region tree inside the actor's scope: where
     /// the actor may put a child's file.
-    pub fn may_place_in(&self, actor: &Actor, village: &str, school_org_id: Option<i64>) -> bool {
+    pub(crate) fn may_place_in(&self, actor: &Actor, village: &str, school_org_id: Option<i64>) -> bool {
         self.regions.get(village).is_some_and(|r| r.level == Level::Village)
             && actor.scope.covers(village, school_org_id)
     }
@@ -396,7 +403,8 @@ impl Store {
     }
 
     /// Creates a file. The same ID number twice names the existing file instead.
-    pub fn create_child(&self, actor: &Actor, file: ChildFile, source: Source<'_>) -> Result<ChildRecord, StoreError> {
+    pub fn create_child(&self, p: &Principal, file: ChildFile, source: Source<'_>) -> Result<ChildRecord, StoreError> {
+        let actor = &p.actor();
         let now = self.now();
         let res = self.pool.write(|c| {
             let file = self.check_file(c, actor, file)?;
@@ -407,7 +415,8 @@ impl Store {
         self.unique_race(res, actor)
     }
 
-    /// Creates many files in one transaction: all of them, or none.
+    /// Creates many files in one transaction: all of them, or none. A bulk path (demo and
+    /// synthetic data, tests): it takes the stamp `actor`, which may be the system's.
     pub fn create_children(
         &self,
         actor: &Actor,
@@ -444,12 +453,13 @@ impl Store {
     /// saved in between, nothing is written and `Stale` says so.
     pub fn update_child(
         &self,
-        actor: &Actor,
+        p: &Principal,
         id: i64,
         expected_version: i64,
         file: ChildFile,
         source: Source<'_>,
     ) -> Result<ChildRecord, StoreError> {
+        let actor = &p.actor();
         let now = self.now();
         let res = self.pool.write(|c| {
             let current = self.load(c, &actor.scope, id)?;
@@ -529,7 +539,7 @@ impl Store {
     /// Closes a file with a reason (§2.1); it stays in the registry and can be reopened.
     pub fn close_child(
         &self,
-        actor: &Actor,
+        p: &Principal,
         id: i64,
         expected_version: i64,
         reason: CloseReason,
@@ -542,12 +552,12 @@ impl Store {
         if note.as_ref().is_some_and(|n| n.chars().count() > validate::SHORT_TEXT * 2) {
             return Err(StoreError::invalid("note", msg::too_long(validate::SHORT_TEXT * 2)));
         }
-        self.set_closed(actor, id, expected_version, Some((reason, note)))
+        self.set_closed(&p.actor(), id, expected_version, Some((reason, note)))
     }
 
     /// Reopens a closed file.
-    pub fn reopen_child(&self, actor: &Actor, id: i64, expected_version: i64) -> Result<ChildRecord, StoreError> {
-        self.set_closed(actor, id, expected_version, None)
+    pub fn reopen_child(&self, p: &Principal, id: i64, expected_version: i64) -> Result<ChildRecord, StoreError> {
+        self.set_closed(&p.actor(), id, expected_version, None)
     }
 
     fn set_closed(
@@ -596,7 +606,8 @@ impl Store {
     }
 
     /// The file's history, newest change first, if the file is inside `scope`.
-    pub fn child_history(&self, actor: &Actor, id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+    pub fn child_history(&self, p: &Principal, id: i64) -> Result<Vec<HistoryEntry>, StoreError> {
+        let actor = &p.actor();
         let (rec, rows) = self.pool.read(|c| {
             let rec = self.load(c, &actor.scope, id)?;
             let mut sql = Sql::new(
@@ -620,12 +631,13 @@ impl Store {
             })?;
             Ok((rec, rows))
         })?;
-        self.audit(actor, Action::ViewHistory, Some((rec.id, &rec.district_code)), "")?;
+        self.audit_as(actor, Action::ViewHistory, Some((rec.id, &rec.district_code)), "")?;
         Ok(rows)
     }
 
     /// One page of the ledger (台账) of the caller's scope.
-    pub fn ledger(&self, scope: &Scope, f: &LedgerFilter, page: u32, per_page: u32) -> Result<LedgerPage, StoreError> {
+    pub fn ledger(&self, p: &Principal, f: &LedgerFilter, page: u32, per_page: u32) -> Result<LedgerPage, StoreError> {
+        let scope = &p.scope();
         let page = page.max(1);
         let per_page = per_page.clamp(1, 100);
         let mut wh = Sql::new(" WHERE 1 = 1");
@@ -678,7 +690,7 @@ impl Store {
         })
     }
 
-    /// One batch of the files in `scope`, open ones first, each part in ledger order, after
+    /// One batch of the files in `scope` (a bulk path: exports derive the scope once), open ones first, each part in ledger order, after
     /// the key `after` = (closed, village code, id) of the previous batch's last file. Reading
     /// in the ledger index's own order keeps every batch as cheap as the first, so exports
     /// read a whole scope in constant memory and time per batch.
@@ -703,7 +715,8 @@ impl Store {
 
     /// The search box: a name or part of it, pinyin or initials, an ID number or its last
     /// digits. Open and closed files alike, inside `scope`, at most `limit`.
-    pub fn search(&self, scope: &Scope, q: &str, limit: u32) -> Result<Vec<LedgerRow>, StoreError> {
+    pub fn search(&self, p: &Principal, q: &str, limit: u32) -> Result<Vec<LedgerRow>, StoreError> {
+        let scope = &p.scope();
         let Some(query) = search_terms::parse_query(q) else {
             return Ok(Vec::new());
         };

@@ -45,8 +45,8 @@ impl GroupCommit {
         Ok(GroupCommit { queue: Mutex::new(tx) })
     }
 
-    /// Queues `work`; the receiver answers once it is committed (or failed). Async callers
-    /// await it; others call `blocking_recv`.
+    /// Queues `work`; the receiver answers once it is committed (or failed); callers wait
+    /// with `blocking_recv`.
     pub fn submit<T: Send + 'static>(
         &self,
         work: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError> + Send + 'static,

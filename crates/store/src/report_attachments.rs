@@ -124,7 +124,7 @@ fn attach_in(
 
 impl Store {
     /// Attaches a file to a report the caller may see (their own, or their region's).
-    pub async fn add_attachment(
+    pub fn add_attachment(
         &self,
         p: &Principal,
         id: i64,
@@ -141,13 +141,13 @@ impl Store {
             c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.ok_or(StoreError::NotFound)?;
             attach_in(c, id, name, kind, sha, data, at, &who)
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// A member of the public adds a photo or document to their report with its receipt
     /// number, within a day of filing; after that (or for a receipt that is not a public
     /// report) there is nothing to attach to.
-    pub async fn add_public_attachment(
+    pub fn add_public_attachment(
         &self,
         receipt: &str,
         file_name: &str,
@@ -168,20 +168,16 @@ impl Store {
                 .ok_or(StoreError::NotFound)?;
             attach_in(c, id, name, kind, sha, data, at, &who)
         });
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// An attachment's content, if its report is within the caller's reach; the read is
     /// recorded before the content is returned.
-    pub async fn read_attachment(
-        &self,
-        p: &Principal,
-        id: i64,
-        aid: i64,
-    ) -> Result<(AttachmentInfo, Vec<u8>), StoreError> {
-        let (scope, store) = (report_scope(p), self.clone());
-        let found = tokio::task::spawn_blocking(move || {
-            store.reports.read(|c| {
+    pub fn read_attachment(&self, p: &Principal, id: i64, aid: i64) -> Result<(AttachmentInfo, Vec<u8>), StoreError> {
+        let scope = report_scope(p);
+        let found = self
+            .reports
+            .read(|c| {
                 let mut sql = Sql::new(
                     "SELECT a.id, a.file_name, a.kind, a.size, a.uploaded_at, a.data FROM report_attachments a \
                      JOIN reports r ON r.id = a.report_id WHERE a.id = ",
@@ -189,12 +185,9 @@ impl Store {
                 sql.bind(aid).push(" AND r.id = ").bind(id);
                 push_report_scope(&mut sql, &scope);
                 c.query_opt(&sql.text, &sql.params, |r| Ok((info_from_row(r)?, r.bytes(5)?)))
-            })
-        })
-        .await
-        .map_err(|e| StoreError::Backend(e.to_string()))??
-        .ok_or(StoreError::NotFound)?;
-        self.record_case_view(p, "view_attachment", id).await?;
+            })?
+            .ok_or(StoreError::NotFound)?;
+        self.record_case_view(p, "view_attachment", id)?;
         Ok(found)
     }
 }

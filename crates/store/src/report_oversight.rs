@@ -145,7 +145,7 @@ impl Store {
     }
 
     /// Commends a member of the public for a report ([S] 二(二)); counted in the statistics.
-    pub async fn commend_report(&self, p: &Principal, id: i64, note: Option<String>) -> Result<(), StoreError> {
+    pub fn commend_report(&self, p: &Principal, id: i64, note: Option<String>) -> Result<(), StoreError> {
         if !rules::may_commend(p.role) {
             return Err(StoreError::Forbidden);
         }
@@ -174,7 +174,7 @@ impl Store {
             insert_event(c, id, "commended", at, &desk, &serde_json::json!({ "note": note }))?;
             store.load_summary(c, &ReportScope::Everything, id)
         });
-        let summary = rx.await.unwrap_or_else(|_| Err(writer_stopped()))?;
+        let summary = rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))?;
         self.publish("changed", summary);
         Ok(())
     }
@@ -193,23 +193,18 @@ impl Store {
 
     /// Links a report of an unregistered child (and its assessment) to the file the
     /// township created or found for the child.
-    pub async fn link_report_child(&self, p: &Principal, id: i64, child_id: i64) -> Result<(), StoreError> {
+    pub fn link_report_child(&self, p: &Principal, id: i64, child_id: i64) -> Result<(), StoreError> {
         if !rules::may_link_child(p.role) {
             return Err(StoreError::Forbidden);
         }
-        let store = self.clone();
-        let scope = p.scope();
-        let child = tokio::task::spawn_blocking(move || store.get_child(&scope, child_id))
-            .await
-            .map_err(|e| StoreError::Backend(e.to_string()))?
-            .map_err(|e| match e {
-                StoreError::NotFound => {
-                    let mut errs = shouhu_domain::error::FieldErrors::default();
-                    errs.add("child_id", msg::REPORT_CHILD_UNKNOWN);
-                    StoreError::Invalid(errs)
-                }
-                e => e,
-            })?;
+        let child = self.get_child(p, child_id).map_err(|e| match e {
+            StoreError::NotFound => {
+                let mut errs = shouhu_domain::error::FieldErrors::default();
+                errs.add("child_id", msg::REPORT_CHILD_UNKNOWN);
+                StoreError::Invalid(errs)
+            }
+            e => e,
+        })?;
         let (desk, at) = (p.clone(), self.now());
         let store = self.clone();
         let rx = self.report_writer.submit(move |c| {
@@ -232,7 +227,7 @@ impl Store {
             insert_event(c, id, "child_linked", at, &desk, &serde_json::json!({ "child_id": child.id }))?;
             store.load_summary(c, &ReportScope::Everything, id)
         });
-        let summary = rx.await.unwrap_or_else(|_| Err(writer_stopped()))?;
+        let summary = rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))?;
         self.publish("changed", summary);
         Ok(())
     }

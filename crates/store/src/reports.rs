@@ -262,7 +262,7 @@ impl Store {
         };
         let mut child_name = None;
         let village_code = match (intake.child_id, &reporter) {
-            (Some(id), Reporter::Member(p)) => match self.get_child(&p.scope(), id) {
+            (Some(id), Reporter::Member(p)) => match self.get_child(p, id) {
                 Ok(child) => {
                     child_name = Some(child.file.name.clone());
                     // The registry's village wins over anything typed.
@@ -294,11 +294,12 @@ impl Store {
 
     /// Writes a checked report and answers once it is committed to disk. A repeat of a
     /// submission already received (same key, same content) answers with the first receipt.
-    /// Awaits the commit without holding a thread; no database work runs on the caller's.
-    pub async fn file_report(&self, report: CheckedReport) -> Result<Receipt, StoreError> {
+    /// Blocks until the writer thread has committed it; no database work runs on the caller's
+    /// thread meanwhile.
+    pub fn file_report(&self, report: CheckedReport) -> Result<Receipt, StoreError> {
         let settings = self.settings.reports;
         let rx = self.report_writer.submit(move |c| insert_report(c, &report, settings));
-        let (receipt, summary) = rx.await.unwrap_or_else(|_| Err(writer_stopped()))?;
+        let (receipt, summary) = rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))?;
         if let Some(mut s) = summary {
             s.village_name = self.regions.path_name(&s.village_code);
             self.publish("filed", s);
@@ -348,17 +349,17 @@ impl Store {
     }
 
     /// Records that `p` viewed a report; the caller shows it only once this returns.
-    pub async fn record_report_view(&self, p: &Principal, id: i64) -> Result<(), StoreError> {
-        self.record_case_view(p, "view_report", id).await
+    pub fn record_report_view(&self, p: &Principal, id: i64) -> Result<(), StoreError> {
+        self.record_case_view(p, "view_report", id)
     }
 
     /// Records a view of a report (`view_report`) or an assessment (`view_assessment`, by
     /// its id) in the reports' access log.
-    pub async fn record_case_view(&self, p: &Principal, action: &'static str, id: i64) -> Result<(), StoreError> {
+    pub fn record_case_view(&self, p: &Principal, action: &'static str, id: i64) -> Result<(), StoreError> {
         let actor = p.actor();
         let at = self.now();
         let rx = self.report_writer.submit(move |c| record_access(c, at, &actor, id, action, ""));
-        rx.await.unwrap_or_else(|_| Err(writer_stopped()))
+        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
     /// A report in full as `p` may see it (record the view with `record_report_view`; the
@@ -448,7 +449,7 @@ impl Store {
     /// its area, only to the next step, and only from the version the officer saw.
     /// Disposal needs the kind of case and its required actions; the hand-over opens the
     /// township's assessment deadline.
-    pub async fn advance_report(
+    pub fn advance_report(
         &self,
         p: &Principal,
         id: i64,
@@ -467,13 +468,13 @@ impl Store {
             advance_in(c, &desk, id, to, version, case_kind, at, settings)?;
             store.load_summary(c, &ReportScope::Everything, id)
         });
-        let summary = rx.await.unwrap_or_else(|_| Err(writer_stopped()))?;
+        let summary = rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))?;
         self.publish("changed", summary);
         Ok(())
     }
 
     /// Records an action of the disposal, once the police are on scene ([S] 二(三)).
-    pub async fn record_report_action(
+    pub fn record_report_action(
         &self,
         p: &Principal,
         id: i64,
@@ -513,7 +514,7 @@ impl Store {
             insert_event(c, id, "action", at, &desk, &detail)?;
             store.load_summary(c, &ReportScope::Everything, id)
         });
-        let summary = rx.await.unwrap_or_else(|_| Err(writer_stopped()))?;
+        let summary = rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))?;
         self.publish("changed", summary);
         Ok(())
     }

@@ -105,7 +105,7 @@ pub fn spawn(state: &AppState, principal: Principal, job: i64, opts: ImportOptio
     let state = state.clone();
     tokio::task::spawn_blocking(move || {
         let store = &state.store;
-        let actor = principal.actor();
+        let actor = principal.clone();
         let upload = upload_path(&state.config.work_dir, job);
         let jobs = state.jobs.clone();
         let result = import::run(store, &actor, &FileSource(upload.clone()), &opts, &mut |p| jobs.set(job, p));

@@ -82,13 +82,26 @@ impl AppState {
         }
     }
 
-    /// Runs blocking store work off the async threads.
+    /// Runs store work (the store is synchronous, decision 53) on a blocking thread, at most
+    /// twice the cores at once.
     pub async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Store) -> Result<T, shouhu_store::StoreError> + Send + 'static,
     ) -> Result<T, error::AppError> {
         let store = self.store.clone();
         let _slot = self.db_slots.acquire().await.map_err(|e| error::AppError::Internal(e.to_string()))?;
+        Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
+    }
+
+    /// Runs store work that ends in a group commit (reports, casework, their audit rows) on a
+    /// blocking thread without taking one of the database slots: the thread mostly waits for
+    /// the writer's commit, and holding a slot meanwhile would cap how many reports one commit
+    /// can carry (decision 53).
+    pub async fn run_queued<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T, shouhu_store::StoreError> + Send + 'static,
+    ) -> Result<T, error::AppError> {
+        let store = self.store.clone();
         Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
     }
 }

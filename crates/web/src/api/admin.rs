@@ -44,7 +44,7 @@ pub async fn create_org(
     ApiJson(o): ApiJson<NewOrg>,
 ) -> ApiResult<(StatusCode, Json<Created>)> {
     user.require(Role::is_admin)?;
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     let id = state
         .run(move |s| {
             let id = s.create_org(&o.name, o.org_type, &o.region_code)?;
@@ -96,7 +96,7 @@ pub async fn create_user(
     }
     let password = u.password;
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     let (display, org, role) = (u.display_name.trim().to_string(), u.org_id, u.role);
     let id = state
         .run(move |s| {

@@ -60,7 +60,12 @@ pub async fn open(
     user: CurrentUser,
     ApiJson(req): ApiJson<OpenRequest>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
-    let id = state.store.open_assessment(&user.principal, req.child_id).await?;
+    let id = state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.open_assessment(&p, req.child_id)
+        })
+        .await?;
     created(&state, &user, id).await
 }
 
@@ -74,7 +79,12 @@ pub async fn get(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<AssessmentDetail>> {
     let d = detail(&state, &user, id).await?;
-    state.store.record_case_view(&user.principal, "view_assessment", id).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.record_case_view(&p, "view_assessment", id)
+        })
+        .await?;
     Ok(d)
 }
 
@@ -103,7 +113,12 @@ pub async fn complete(
             Ok(s.child_facts(&p, child))
         })
         .await?;
-    state.store.complete_assessment(&user.principal, id, req.version, req.answers, req.participants, facts).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.complete_assessment(&p, id, req.version, req.answers, req.participants, facts)
+        })
+        .await?;
     detail(&state, &user, id).await
 }
 
@@ -124,7 +139,12 @@ pub async fn add_service(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<ServiceRequest>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
-    state.store.add_service(&user.principal, id, req.kind, &req.provider, req.start_date).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.add_service(&p, id, req.kind, &req.provider, req.start_date)
+        })
+        .await?;
     created(&state, &user, id).await
 }
 
@@ -147,7 +167,12 @@ pub async fn move_service(
     Path((id, service_id)): Path<(i64, i64)>,
     ApiJson(req): ApiJson<ServiceStatusRequest>,
 ) -> ApiResult<Json<AssessmentDetail>> {
-    state.store.move_service(&user.principal, id, service_id, req.status, req.outcome).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.move_service(&p, id, service_id, req.status, req.outcome)
+        })
+        .await?;
     detail(&state, &user, id).await
 }
 
@@ -171,7 +196,12 @@ pub async fn add_referral(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<ReferralRequest>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
-    state.store.add_referral(&user.principal, id, req.kind, req.receiving_org_id, req.note).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.add_referral(&p, id, req.kind, req.receiving_org_id, req.note)
+        })
+        .await?;
     created(&state, &user, id).await
 }
 
@@ -200,7 +230,12 @@ pub async fn decide_referral(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<ReferralDecision>,
 ) -> ApiResult<StatusCode> {
-    state.store.decide_referral(&user.principal, id, req.state, req.reason).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.decide_referral(&p, id, req.state, req.reason)
+        })
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -214,7 +249,12 @@ pub async fn add_conduct(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<NewConduct>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
-    state.store.add_conduct(&user.principal, id, req).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.add_conduct(&p, id, req)
+        })
+        .await?;
     created(&state, &user, id).await
 }
 
@@ -228,7 +268,12 @@ pub async fn file_application(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<NewApplication>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
-    state.store.file_application(&user.principal, id, req).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.file_application(&p, id, req)
+        })
+        .await?;
     created(&state, &user, id).await
 }
 
@@ -242,7 +287,12 @@ pub async fn move_application(
     Path((id, application_id)): Path<(i64, i64)>,
     ApiJson(req): ApiJson<ApplicationStep>,
 ) -> ApiResult<Json<AssessmentDetail>> {
-    state.store.move_application(&user.principal, id, application_id, req).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.move_application(&p, id, application_id, req)
+        })
+        .await?;
     detail(&state, &user, id).await
 }
 
@@ -256,7 +306,12 @@ pub async fn add_placement(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<NewPlacement>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
-    state.store.add_placement(&user.principal, id, req).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.add_placement(&p, id, req)
+        })
+        .await?;
     created(&state, &user, id).await
 }
 

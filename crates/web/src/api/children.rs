@@ -26,8 +26,7 @@ pub async fn list(
     user: CurrentUser,
     QueryParams(p): QueryParams<LedgerQuery>,
 ) -> ApiResult<Json<LedgerPage>> {
-    let scope = user.principal.scope();
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     let filter = p.filter();
     let page = p.page.unwrap_or(1);
     let per_page = p.per_page.unwrap_or(20);
@@ -35,11 +34,11 @@ pub async fn list(
     let out = state
         .run(move |s| {
             if q.is_empty() {
-                let pg = s.ledger(&scope, &filter, page, per_page)?;
+                let pg = s.ledger(&actor, &filter, page, per_page)?;
                 s.audit(&actor, Action::ViewLedger, None, &format!("api page {page}"))?;
                 Ok(pg)
             } else {
-                let rows: Vec<LedgerRow> = s.search(&scope, &q, per_page)?;
+                let rows: Vec<LedgerRow> = s.search(&actor, &q, per_page)?;
                 s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&q))?;
                 let n = rows.len() as i64;
                 Ok(LedgerPage { rows, page: 1, per_page: per_page.clamp(1, 100), total: n, total_capped: false })
@@ -58,7 +57,7 @@ pub async fn create(
     user: CurrentUser,
     ApiJson(file): ApiJson<ChildFile>,
 ) -> ApiResult<(StatusCode, Json<ChildRecord>)> {
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     let rec = state.run(move |s| s.create_child(&actor, file, "api")).await?;
     Ok((StatusCode::CREATED, Json(rec)))
 }
@@ -67,7 +66,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/children/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = ChildRecord), (status = 404, body = ApiErrorBody)))]
 pub async fn get(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> ApiResult<Json<ChildRecord>> {
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     Ok(Json(state.run(move |s| s.view_child(&actor, id)).await?))
 }
 
@@ -88,7 +87,7 @@ pub async fn update(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<UpdateRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     Ok(Json(state.run(move |s| s.update_child(&actor, id, req.version, req.file, "api")).await?))
 }
 
@@ -110,7 +109,7 @@ pub async fn close(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<CloseRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     Ok(Json(state.run(move |s| s.close_child(&actor, id, req.version, req.reason, req.note)).await?))
 }
 
@@ -129,7 +128,7 @@ pub async fn reopen(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     Ok(Json(state.run(move |s| s.reopen_child(&actor, id, req.version)).await?))
 }
 
@@ -141,7 +140,7 @@ pub async fn history(
     user: CurrentUser,
     IdPath(id): IdPath,
 ) -> ApiResult<Json<Vec<HistoryEntry>>> {
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     Ok(Json(state.run(move |s| s.child_history(&actor, id)).await?))
 }
 

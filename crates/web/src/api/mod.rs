@@ -141,7 +141,7 @@ async fn create_token(
             let token = auth::random_token();
             let h = auth::token_hash(&token);
             let name = req.name.unwrap_or_else(|| "api".into()).chars().take(100).collect::<String>();
-            let actor = p.actor();
+            let actor = p.clone();
             state
                 .run(move |s| {
                     s.create_api_token(&h, p.user_id, &name)?;

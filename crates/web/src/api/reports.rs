@@ -50,7 +50,7 @@ pub async fn file(
     let key = idem_key(&headers);
     let reporter = Reporter::Member(user.principal);
     let checked = state.run(move |s| s.check_report(intake, reporter, key.as_deref())).await?;
-    Ok(receipt_response(state.store.file_report(checked).await?))
+    Ok(receipt_response(state.run_queued(move |s| s.file_report(checked)).await?))
 }
 
 /// A public report: what a member of the public may send (no child from the registry).
@@ -133,7 +133,7 @@ pub async fn file_public(
     guard_public(&state, addr, &token, &answer)?;
     let key = idem_key(&headers);
     let checked = state.run(move |s| s.check_report(intake, Reporter::Public, key.as_deref())).await?;
-    Ok(receipt_response(state.store.file_report(checked).await?))
+    Ok(receipt_response(state.run_queued(move |s| s.file_report(checked)).await?))
 }
 
 /// How far a report has got, by its receipt number (for the public reporter).
@@ -191,7 +191,12 @@ pub async fn get(
 ) -> ApiResult<Json<ReportDetail>> {
     let p = user.principal.clone();
     let detail = state.run(move |s| s.report_detail(&p, id)).await?;
-    state.store.record_report_view(&user.principal, id).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.record_report_view(&p, id)
+        })
+        .await?;
     Ok(Json(detail))
 }
 
@@ -223,7 +228,12 @@ pub async fn step(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<StepRequest>,
 ) -> ApiResult<Json<ReportDetail>> {
-    state.store.advance_report(&user.principal, id, req.step, req.version, req.case_kind).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.advance_report(&p, id, req.step, req.version, req.case_kind)
+        })
+        .await?;
     detail_after(&state, user, id).await
 }
 
@@ -249,7 +259,12 @@ pub async fn action(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<ActionRequest>,
 ) -> ApiResult<Json<ReportDetail>> {
-    state.store.record_report_action(&user.principal, id, req.action, req.carer, req.note).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.record_report_action(&p, id, req.action, req.carer, req.note)
+        })
+        .await?;
     detail_after(&state, user, id).await
 }
 
@@ -351,7 +366,12 @@ pub async fn commend(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<CommendRequest>,
 ) -> ApiResult<Json<ReportDetail>> {
-    state.store.commend_report(&user.principal, id, req.note).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.commend_report(&p, id, req.note)
+        })
+        .await?;
     detail_after(&state, user, id).await
 }
 
@@ -372,7 +392,12 @@ pub async fn link_child(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<LinkChildRequest>,
 ) -> ApiResult<Json<ReportDetail>> {
-    state.store.link_report_child(&user.principal, id, req.child_id).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.link_report_child(&p, id, req.child_id)
+        })
+        .await?;
     detail_after(&state, user, id).await
 }
 
@@ -401,7 +426,12 @@ pub async fn attach(
     QueryParams(q): QueryParams<AttachmentQuery>,
     body: axum::body::Bytes,
 ) -> ApiResult<(StatusCode, Json<AttachmentInfo>)> {
-    let info = state.store.add_attachment(&user.principal, id, &q.name, body.to_vec()).await?;
+    let info = state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.add_attachment(&p, id, &q.name, body.to_vec())
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(info)))
 }
 
@@ -415,7 +445,12 @@ pub async fn attachment(
     user: CurrentUser,
     Path((id, aid)): Path<(i64, i64)>,
 ) -> ApiResult<axum::response::Response> {
-    let (info, data) = state.store.read_attachment(&user.principal, id, aid).await?;
+    let (info, data) = state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.read_attachment(&p, id, aid)
+        })
+        .await?;
     Ok(attachment_response(&info, data))
 }
 

@@ -86,7 +86,7 @@ async fn create_user(State(state): State<AppState>, user: CurrentUser, form: For
         return error_status(users_page(&state, &user, errors, String::new()).await);
     }
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(AppError::from)??;
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     let res = state
         .run(move |s| {
             let id = s.create_user(&username, &display_name, &hash, org_id, role)?;
@@ -120,7 +120,7 @@ async fn set_active(
     user.check_csrf(form.get("csrf"))?;
     user.require(Role::is_admin)?;
     let active = form.get("active") == Some("true");
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     state
         .run(move |s| {
             s.set_user_active(id, active)?;
@@ -141,7 +141,7 @@ async fn create_token(
     user.require(Role::is_admin)?;
     let token = auth::random_token();
     let h = auth::token_hash(&token);
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     state
         .run(move |s| {
             s.principal(id)?;
@@ -199,7 +199,7 @@ async fn create_org(State(state): State<AppState>, user: CurrentUser, form: Form
     let Some(org_type) = form.get("org_type").and_then(OrgType::parse) else {
         return error_status(orgs_page(&state, &user, vec![format!("{}：{}", msg::ORG_TYPE, msg::REQUIRED)]).await);
     };
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     let res = state
         .run(move |s| {
             let id = s.create_org(&name, org_type, &region)?;

@@ -406,7 +406,12 @@ async fn open(State(state): State<AppState>, user: CurrentUser, form: FormPairs)
     user.check_csrf(form.get("csrf"))?;
     let child_id: i64 =
         form.get("child_id").and_then(|v| v.trim().parse().ok()).ok_or(PageError(AppError::NotFound))?;
-    let id = state.store.open_assessment(&user.principal, child_id).await?;
+    let id = state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.open_assessment(&p, child_id)
+        })
+        .await?;
     Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
 }
 
@@ -1051,7 +1056,14 @@ async fn add_placement(
     let result = match (kind, start_date) {
         (Some(kind), Some(start_date)) if errs.is_empty() => {
             let np = shouhu_store::casework::NewPlacement { kind, ground, placed_with, start_date, note: None };
-            state.store.add_placement(&user.principal, id, np).await.map(drop).map_err(AppError::from)
+            state
+                .run_queued({
+                    let p = user.principal.clone();
+                    move |s| s.add_placement(&p, id, np)
+                })
+                .await
+                .map(drop)
+                .map_err(AppError::from)
         }
         _ => Err(invalid(errs)),
     };
@@ -1067,7 +1079,12 @@ async fn load(
 ) -> Result<(AssessmentDetail, Vec<Organisation>), PageError> {
     let p = user.principal.clone();
     let loaded = state.run(move |s| Ok((s.assessment_detail(&p, id)?, s.list_orgs()?))).await?;
-    state.store.record_case_view(&user.principal, "view_assessment", id).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.record_case_view(&p, "view_assessment", id)
+        })
+        .await?;
     Ok(loaded)
 }
 
@@ -1164,7 +1181,13 @@ async fn complete(State(state): State<AppState>, user: CurrentUser, IdPath(id): 
                     Ok(s.child_facts(&p, child))
                 })
                 .await?;
-            match state.store.complete_assessment(&user.principal, id, version, answers, participants, facts).await {
+            match state
+                .run_queued({
+                    let p = user.principal.clone();
+                    move |s| s.complete_assessment(&p, id, version, answers, participants, facts)
+                })
+                .await
+            {
                 Ok(_) => Ok(()),
                 Err(e) => Err(match AppError::from(e) {
                     // The store counts the rows it was given; the form counts every row.
@@ -1202,9 +1225,14 @@ async fn add_service(
     let provider = required_text(&form, "provider", &mut errs);
     let start = date_field(&form, "start_date", true, &mut errs);
     let result = match (kind, start) {
-        (Some(kind), Some(start)) if errs.is_empty() => {
-            state.store.add_service(&user.principal, id, kind, &provider, start).await.map(drop).map_err(AppError::from)
-        }
+        (Some(kind), Some(start)) if errs.is_empty() => state
+            .run_queued({
+                let p = user.principal.clone();
+                move |s| s.add_service(&p, id, kind, &provider, start)
+            })
+            .await
+            .map(drop)
+            .map_err(AppError::from),
         _ => Err(invalid(errs)),
     };
     finish(&state, &user, id, result, Kept::new("service", form), msg::ASSESSMENT_STALE).await
@@ -1222,7 +1250,13 @@ async fn move_service(
     let to = pick(&form, "status", ServiceStatus::parse, &mut errs);
     let outcome = non_empty(form.get("outcome"));
     let result = match to {
-        Some(to) => state.store.move_service(&user.principal, id, service, to, outcome).await.map_err(AppError::from),
+        Some(to) => state
+            .run_queued({
+                let p = user.principal.clone();
+                move |s| s.move_service(&p, id, service, to, outcome)
+            })
+            .await
+            .map_err(AppError::from),
         None => Err(invalid(errs)),
     };
     finish(&state, &user, id, result, Kept::new(format!("service-{service}"), form), msg::ASSESSMENT_STALE).await
@@ -1252,9 +1286,14 @@ async fn add_referral(
     };
     let note = non_empty(form.get("note"));
     let result = match (kind, org) {
-        (Some(kind), Some(org)) if errs.is_empty() => {
-            state.store.add_referral(&user.principal, id, kind, org, note).await.map(drop).map_err(AppError::from)
-        }
+        (Some(kind), Some(org)) if errs.is_empty() => state
+            .run_queued({
+                let p = user.principal.clone();
+                move |s| s.add_referral(&p, id, kind, org, note)
+            })
+            .await
+            .map(drop)
+            .map_err(AppError::from),
         _ => Err(invalid(errs)),
     };
     finish(&state, &user, id, result, Kept::new("referral", form), msg::ASSESSMENT_STALE).await
@@ -1294,7 +1333,14 @@ async fn add_conduct(
                 ended,
                 evidence,
             };
-            state.store.add_conduct(&user.principal, id, entry).await.map(drop).map_err(AppError::from)
+            state
+                .run_queued({
+                    let p = user.principal.clone();
+                    move |s| s.add_conduct(&p, id, entry)
+                })
+                .await
+                .map(drop)
+                .map_err(AppError::from)
         }
         _ => Err(invalid(errs)),
     };
@@ -1332,7 +1378,14 @@ async fn file_application(
     let result = match (applicant, filed_on) {
         (Some(applicant), Some(filed_on)) if errs.is_empty() => {
             let a = NewApplication { applicant, applicant_name, grounds, court, filed_on };
-            state.store.file_application(&user.principal, id, a).await.map(drop).map_err(AppError::from)
+            state
+                .run_queued({
+                    let p = user.principal.clone();
+                    move |s| s.file_application(&p, id, a)
+                })
+                .await
+                .map(drop)
+                .map_err(AppError::from)
         }
         _ => Err(invalid(errs)),
     };
@@ -1375,7 +1428,13 @@ async fn move_application(
                 new_guardian,
                 maintenance_owed: non_empty(form.get("maintenance_owed")),
             };
-            state.store.move_application(&user.principal, id, application, step).await.map_err(AppError::from)
+            state
+                .run_queued({
+                    let p = user.principal.clone();
+                    move |s| s.move_application(&p, id, application, step)
+                })
+                .await
+                .map_err(AppError::from)
         }
         _ => Err(invalid(errs)),
     };
@@ -1480,7 +1539,13 @@ async fn decide_referral(
     let to = pick(&form, "state", ReferralState::parse, &mut errs);
     let reason = non_empty(form.get("reason"));
     let result = match to {
-        Some(to) => state.store.decide_referral(&user.principal, id, to, reason).await.map_err(AppError::from),
+        Some(to) => state
+            .run_queued({
+                let p = user.principal.clone();
+                move |s| s.decide_referral(&p, id, to, reason)
+            })
+            .await
+            .map_err(AppError::from),
         None => Err(invalid(errs)),
     };
     match result {

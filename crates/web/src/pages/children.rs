@@ -144,24 +144,23 @@ async fn ledger(
     QueryParams(q): QueryParams<LedgerQuery>,
 ) -> PageResult {
     let scope = user.principal.scope();
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     let filter = q.filter();
     let page_no = q.page.unwrap_or(1).max(1);
     let query_text = q.q.trim().to_string();
     let searching = !query_text.is_empty();
     let (rows, total_text, has_next) = {
-        let scope = scope.clone();
         let filter = filter.clone();
         let qt = query_text.clone();
         state
             .run(move |s| {
                 if !qt.is_empty() {
-                    let rows = s.search(&scope, &qt, 50)?;
+                    let rows = s.search(&actor, &qt, 50)?;
                     s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&qt))?;
                     let n = rows.len();
                     Ok((rows, format!("{}{n}{}", msg::TOTAL_PREFIX, msg::TOTAL_SUFFIX), false))
                 } else {
-                    let p: LedgerPage = s.ledger(&scope, &filter, page_no, 20)?;
+                    let p: LedgerPage = s.ledger(&actor, &filter, page_no, 20)?;
                     s.audit(&actor, Action::ViewLedger, None, &format!("page {page_no}"))?;
                     let more = p.total_capped || i64::from(p.page * p.per_page) < p.total;
                     let text = if p.total_capped {
@@ -307,7 +306,7 @@ async fn view(
     IdPath(id): IdPath,
     QueryParams(vq): QueryParams<ViewQuery>,
 ) -> PageResult {
-    let (actor, p) = (user.principal.actor(), user.principal.clone());
+    let (actor, p) = (user.principal.clone(), user.principal.clone());
     let (rec, cases) = state.run(move |s| Ok((s.view_child(&actor, id)?, s.child_cases(&p, id)?))).await?;
     let mut page = child_view(&state, &user, rec, vq.saved.is_some());
     page.cases = cases
@@ -625,7 +624,7 @@ async fn create(State(state): State<AppState>, user: CurrentUser, form: FormPair
     let schools = state.run(move |s| schools_in_scope(s, &scope)).await?;
     let result = match read_form(&state, &form.0) {
         Ok(file) => {
-            let actor = user.principal.actor();
+            let actor = user.principal.clone();
             state.run(move |s| s.create_child(&actor, file, "web")).await
         }
         Err(e) => Err(e),
@@ -640,7 +639,7 @@ async fn create(State(state): State<AppState>, user: CurrentUser, form: FormPair
 
 async fn edit_form(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> PageResult {
     user.require(Role::may_write_children)?;
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     let scope = user.principal.scope();
     let (rec, schools) = state.run(move |s| Ok((s.view_child(&actor, id)?, schools_in_scope(s, &scope)?))).await?;
     if matches!(rec.status, FileStatus::Closed { .. }) {
@@ -671,7 +670,7 @@ async fn update(State(state): State<AppState>, user: CurrentUser, IdPath(id): Id
     let schools = state.run(move |s| schools_in_scope(s, &scope)).await?;
     let result = match read_form(&state, &form.0) {
         Ok(file) => {
-            let actor = user.principal.actor();
+            let actor = user.principal.clone();
             state.run(move |s| s.update_child(&actor, id, version, file, "web")).await
         }
         Err(e) => Err(e),
@@ -700,7 +699,7 @@ async fn close(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdP
         return Err(PageError(AppError::BadRequest(msg::CLOSE_REASON_REQUIRED.into(), Vec::new())));
     };
     let note = form.get("note").map(str::to_string);
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     match state.run(move |s| s.close_child(&actor, id, version, reason, note)).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}")).into_response()),
         Err(AppError::Invalid(f)) => {
@@ -713,7 +712,7 @@ async fn close(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdP
 async fn reopen(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
-    let actor = user.principal.actor();
+    let actor = user.principal.clone();
     state.run(move |s| s.reopen_child(&actor, id, version)).await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
@@ -758,9 +757,8 @@ fn history_row(store: &Store, e: HistoryEntry) -> HistoryRow {
 }
 
 async fn history(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> PageResult {
-    let actor = user.principal.actor();
-    let scope = user.principal.scope();
-    let (rec, entries) = state.run(move |s| Ok((s.get_child(&scope, id)?, s.child_history(&actor, id)?))).await?;
+    let actor = user.principal.clone();
+    let (rec, entries) = state.run(move |s| Ok((s.get_child(&actor, id)?, s.child_history(&actor, id)?))).await?;
     let rows = entries.into_iter().map(|e| history_row(&state.store, e)).collect();
     Ok(render(&HistoryView { layout: Layout::new(msg::HISTORY, Some(&user)), id, name: rec.file.name, rows }))
 }

@@ -307,7 +307,7 @@ pub async fn export_download(state: &AppState, user: &CurrentUser) -> Result<Res
         };
         let r = shouhu_census::export::export_ledger(&store, &p.scope(), &meta, &o);
         if let Ok(s) = &r {
-            let _ = store.audit(&p.actor(), shouhu_store::audit::Action::Export, None, &format!("{} files", s.rows));
+            let _ = store.audit(&p, shouhu_store::audit::Action::Export, None, &format!("{} files", s.rows));
         }
         r
     })

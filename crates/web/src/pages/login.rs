@@ -92,7 +92,7 @@ async fn login_submit(
     match auth::check_login(&state, &username, password, &addr.ip().to_string()).await? {
         LoginOutcome::Ok(p) => {
             let cookie = auth::start_session(&state, p.user_id).await?;
-            let actor = p.actor();
+            let actor = p.clone();
             state.run(move |s| s.audit(&actor, Action::Login, None, "web")).await?;
             let mut res = Redirect::to("/children").into_response();
             if let Ok(v) = cookie.parse() {
@@ -117,7 +117,7 @@ async fn logout(State(state): State<AppState>, user: CurrentUser, form: FormPair
     user.check_csrf(form.get("csrf"))?;
     if let auth::Via::Session { token_hash, .. } = &user.via {
         let h = token_hash.clone();
-        let actor = user.principal.actor();
+        let actor = user.principal.clone();
         state
             .run(move |s| {
                 s.delete_session(&h)?;

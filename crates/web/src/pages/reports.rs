@@ -392,9 +392,9 @@ async fn new_form(
     let mut child_hint = String::new();
     if let Some(id) = q.child_id.as_deref().and_then(|s| s.trim().parse::<i64>().ok()) {
         v.child_id = id.to_string();
-        let scope = user.principal.scope();
+        let p = user.principal.clone();
         // Only a name the reporter may see anyway; a child out of scope is simply not named.
-        if let Ok(child) = state.run(move |s| s.get_child(&scope, id)).await {
+        if let Ok(child) = state.run(move |s| s.get_child(&p, id)).await {
             child_hint = format!("{}（{}）", child.file.name, state.store.regions.path_name(&child.file.village_code));
         }
     }
@@ -433,7 +433,7 @@ async fn file(State(state): State<AppState>, user: CurrentUser, form: FormPairs)
             let reporter = Reporter::Member(user.principal.clone());
             let key = input.key();
             match state.run(move |s| s.check_report(intake, reporter, key.as_deref())).await {
-                Ok(checked) => state.store.file_report(checked).await.map_err(AppError::from),
+                Ok(checked) => state.run_queued(move |s| s.file_report(checked)).await.map_err(AppError::from),
                 Err(e) => Err(e),
             }
         }
@@ -486,7 +486,7 @@ async fn file_public(
     };
     let result = match checked {
         Ok(checked) => match guard_public(&state, addr, &input.challenge_token, &input.challenge_answer) {
-            Ok(()) => state.store.file_report(checked).await.map_err(AppError::from),
+            Ok(()) => state.run_queued(move |s| s.file_report(checked)).await.map_err(AppError::from),
             Err(e) => Err(e),
         },
         Err(AppError::Invalid(mut errs)) => {
@@ -990,7 +990,12 @@ fn report_page(user: &CurrentUser, d: ReportDetail, saved: bool, r: Refusal) -> 
 async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<ReportDetail, PageError> {
     let p = user.principal.clone();
     let detail = state.run(move |s| s.report_detail(&p, id)).await?;
-    state.store.record_report_view(&user.principal, id).await?;
+    state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.record_report_view(&p, id)
+        })
+        .await?;
     Ok(detail)
 }
 
@@ -1036,7 +1041,13 @@ async fn step(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPa
     };
     let kind_code = form.get("case_kind").unwrap_or("").to_string();
     let case_kind = CaseKind::parse(&kind_code);
-    match state.store.advance_report(&user.principal, id, to, version, case_kind).await {
+    match state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.advance_report(&p, id, to, version, case_kind)
+        })
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?saved=1")).into_response()),
         Err(e) => {
             refused_on_page(&state, &user, id, e.into(), Refusal { case_kind: kind_code, ..Default::default() }).await
@@ -1055,7 +1066,13 @@ async fn action(State(state): State<AppState>, user: CurrentUser, IdPath(id): Id
     let carer = TemporaryCarer::parse(&kept.carer);
     let note = non_empty(&kept.note);
     let result = match DisposalAction::parse(&kept.action) {
-        Some(a) => state.store.record_report_action(&user.principal, id, a, carer, note).await.map_err(AppError::from),
+        Some(a) => state
+            .run_queued({
+                let p = user.principal.clone();
+                move |s| s.record_report_action(&p, id, a, carer, note)
+            })
+            .await
+            .map_err(AppError::from),
         None => {
             let mut errs = FieldErrors::default();
             errs.add("action", msg::REPORT_CHOOSE_ACTION);
@@ -1090,7 +1107,13 @@ async fn upload(
     }
     user.check_csrf(csrf.as_deref())?;
     let (name, data) = file.unwrap_or_default();
-    match state.store.add_attachment(&user.principal, id, &name, data.to_vec()).await {
+    match state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.add_attachment(&p, id, &name, data.to_vec())
+        })
+        .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/reports/{id}?saved=1")).into_response()),
         Err(e) => refused_on_page(&state, &user, id, e.into(), Refusal::default()).await,
     }
@@ -1101,7 +1124,13 @@ async fn download(
     user: CurrentUser,
     axum::extract::Path((id, aid)): axum::extract::Path<(i64, i64)>,
 ) -> PageResult {
-    let (info, data) = state.store.read_attachment(&user.principal, id, aid).await.map_err(AppError::from)?;
+    let (info, data) = state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.read_attachment(&p, id, aid)
+        })
+        .await
+        .map_err(AppError::from)?;
     Ok(crate::api::reports::attachment_response(&info, data))
 }
 
@@ -1134,24 +1163,31 @@ async fn public_upload(
         return Ok(with_status(page, StatusCode::TOO_MANY_REQUESTS));
     }
     let (name, data) = file.unwrap_or_default();
-    match state.store.add_public_attachment(&receipt, &name, data.to_vec()).await {
+    let r = receipt.clone();
+    match state.run_queued(move |s| s.add_public_attachment(&r, &name, data.to_vec())).await {
         Ok(_) => {
             let link = form_urlencoded::Serializer::new(String::new()).append_pair("receipt", &receipt).finish();
             Ok(Redirect::to(&format!("/report/receipt?{link}&uploaded=1")).into_response())
         }
-        Err(shouhu_store::StoreError::Invalid(errs)) => {
+        Err(AppError::Invalid(errs)) => {
             let message = errs.get("file").unwrap_or(msg::FORM_HAS_ERRORS).to_string();
             let page = receipt_page_with(&state, None, q(false), message).await?;
             Ok(with_status(page, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(e) => Err(PageError(e.into())),
+        Err(e) => Err(PageError(e)),
     }
 }
 
 async fn commend(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath, form: FormPairs) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     let note = non_empty(form.get("note").unwrap_or(""));
-    match state.store.commend_report(&user.principal, id, note).await {
+    match state
+        .run_queued({
+            let p = user.principal.clone();
+            move |s| s.commend_report(&p, id, note)
+        })
+        .await
+    {
         Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?saved=1")).into_response()),
         Err(e) => refused_on_page(&state, &user, id, e.into(), Refusal::default()).await,
     }
@@ -1165,7 +1201,13 @@ async fn link_child(
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     let result = match form.get("child_id").and_then(|v| v.trim().parse::<i64>().ok()) {
-        Some(child) => state.store.link_report_child(&user.principal, id, child).await.map_err(AppError::from),
+        Some(child) => state
+            .run_queued({
+                let p = user.principal.clone();
+                move |s| s.link_report_child(&p, id, child)
+            })
+            .await
+            .map_err(AppError::from),
         None => {
             let mut errs = FieldErrors::default();
             errs.add("child_id", msg::REPORT_CHILD_UNKNOWN);
