@@ -18,6 +18,16 @@ pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
     (at + chrono::Duration::hours(8)).date_naive()
 }
 
+/// An instant as people in China read it, to the minute (2026-11-29 12:00, UTC+8).
+pub fn china_time(at: DateTime<Utc>) -> String {
+    (at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The same to the second (the audit log).
+pub fn china_time_seconds(at: DateTime<Utc>) -> String {
+    (at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
 /// The instant a day begins in China (00:00 UTC+8).
 pub fn china_day_start(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(8)

@@ -7,8 +7,8 @@
 //! each field's error beside it and everything typed kept; an assessment outside the user's
 //! region gives the same not-found page as a missing one. Everything works without JavaScript.
 
-use super::children::Opt;
-use super::reports::china_time;
+use super::view::Opt;
+use super::view::china_time;
 use super::{Layout, PageError, PageResult, render};
 use crate::AppState;
 use crate::auth::CurrentUser;

@@ -3,11 +3,13 @@
 pub mod admin;
 pub mod casework;
 pub mod children;
+pub mod form;
 pub mod imports;
 pub mod login;
 pub mod report_stats;
 pub mod reports;
 pub mod settings;
+pub mod view;
 
 use crate::AppState;
 use crate::auth::CurrentUser;

@@ -1,0 +1,189 @@
+//! A child's file as its readers see it, with its cases, and closing and reopening it.
+
+use super::section_of;
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::body::{FormPairs, IdPath, QueryParams};
+use crate::error::AppError;
+use crate::forms::{self, FIELDS};
+use crate::pages::form;
+use crate::pages::view::{Opt, opts};
+use crate::pages::{Layout, PageError, PageResult, render};
+use askama::Template;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
+use serde::Deserialize;
+use shouhu_domain::child::{ChildFile, ChildRecord, FileStatus};
+use shouhu_domain::codes::{CloseReason, CodeList};
+use shouhu_domain::msg;
+use shouhu_store::Store;
+
+pub struct ShowRow {
+    pub label: &'static str,
+    pub value: String,
+}
+
+pub struct ShowSection {
+    pub title: &'static str,
+    pub rows: Vec<ShowRow>,
+}
+
+#[derive(Template)]
+#[template(path = "children/child.html")]
+pub struct ChildView {
+    pub layout: Layout,
+    pub id: i64,
+    pub version: i64,
+    pub name: String,
+    pub closed: bool,
+    pub closed_text: String,
+    pub age: String,
+    pub age_band: String,
+    pub category: &'static str,
+    pub warnings: Vec<&'static str>,
+    pub village_path: String,
+    pub sections: Vec<ShowSection>,
+    pub saved: bool,
+    pub can_write: bool,
+    pub can_close: bool,
+    /// "报告情况" from the child's page, with the child filled in.
+    pub can_report: bool,
+    /// "发起评估": opens an assessment of the child (评估帮扶).
+    pub can_assess: bool,
+    pub close_reasons: Vec<Opt>,
+    /// The child's assessments (for those who see casework), with revocation grounds.
+    pub cases: Vec<CaseView>,
+}
+
+pub struct CaseView {
+    pub id: i64,
+    pub state: &'static str,
+    pub risk: &'static str,
+    pub overdue: bool,
+    pub met: Vec<&'static str>,
+    pub approaching: Vec<&'static str>,
+}
+
+fn show_sections(store: &Store, file: &ChildFile) -> Vec<ShowSection> {
+    let values = forms::values_of(file);
+    let mut sections: Vec<ShowSection> = Vec::new();
+    for (path, _) in FIELDS {
+        let title = section_of(path);
+        if sections.last().is_none_or(|s| s.title != title) {
+            sections.push(ShowSection { title, rows: Vec::new() });
+        }
+        let Some(raw) = values.get(*path) else {
+            continue;
+        };
+        let value = match *path {
+            "village_code" => format!("{}（{raw}）", store.regions.path_name(raw)),
+            _ => forms::display(path, raw),
+        };
+        if let Some(s) = sections.last_mut() {
+            s.rows.push(ShowRow { label: msg::field_label(path), value });
+        }
+    }
+    sections.retain(|s| !s.rows.is_empty());
+    sections
+}
+
+#[derive(Deserialize)]
+pub(super) struct ViewQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+pub(super) async fn view(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    QueryParams(vq): QueryParams<ViewQuery>,
+) -> PageResult {
+    let p = user.principal.clone();
+    let (rec, cases) = state.run(move |s| Ok((s.view_child(&p, id)?, s.child_cases(&p, id)?))).await?;
+    let mut page = child_view(&state, &user, rec, vq.saved.is_some());
+    page.cases = cases
+        .iter()
+        .map(|l| CaseView {
+            id: l.assessment.id,
+            state: l.assessment.state.label(),
+            risk: l.assessment.risk_level.map_or("", |r| r.label()),
+            overdue: l.assessment.overdue,
+            met: l.grounds.iter().filter(|g| g.met).map(|g| g.ground.label()).collect(),
+            approaching: l.grounds.iter().filter(|g| !g.met).map(|g| g.ground.label()).collect(),
+        })
+        .collect();
+    Ok(render(&page))
+}
+
+fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, saved: bool) -> ChildView {
+    let (closed, closed_text) = match &rec.status {
+        FileStatus::Open => (false, String::new()),
+        FileStatus::Closed { reason, note, closed_at } => (
+            true,
+            format!(
+                "{}：{}{}（{}）",
+                msg::STATUS_CLOSED,
+                reason.label(),
+                note.as_ref().map(|n| format!("，{n}")).unwrap_or_default(),
+                shouhu_domain::clock::china_date(*closed_at)
+            ),
+        ),
+    };
+    ChildView {
+        layout: Layout::new(rec.file.name.clone(), Some(user)),
+        id: rec.id,
+        version: rec.version,
+        name: rec.file.name.clone(),
+        closed,
+        closed_text,
+        age: rec.derived.age.map(|a| format!("{a}{}", msg::YEARS_SUFFIX)).unwrap_or_default(),
+        age_band: rec.derived.age_band.map(|b| b.label().to_string()).unwrap_or_default(),
+        category: rec.derived.category.label(),
+        warnings: rec.derived.warnings.iter().map(|w| w.label()).collect(),
+        village_path: state.store.regions.path_name(&rec.file.village_code),
+        sections: show_sections(&state.store, &rec.file),
+        saved,
+        can_write: user.principal.role.may_write_children() && !closed,
+        can_close: user.principal.role.may_close_files(),
+        can_report: shouhu_domain::report::may_file_member_report(user.principal.role),
+        can_assess: shouhu_domain::assessment::may_run_assessment(user.principal.role) && !closed,
+        close_reasons: opts(CloseReason::options(), ""),
+        cases: Vec::new(),
+    }
+}
+
+pub(super) async fn close(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: FormPairs,
+) -> PageResult {
+    user.check_csrf(form.get("csrf"))?;
+    let version = form::version(&form);
+    let Some(reason) = form.get("reason").and_then(CloseReason::parse) else {
+        return Err(PageError(AppError::BadRequest(msg::CLOSE_REASON_REQUIRED.into(), Vec::new())));
+    };
+    let note = form.get("note").map(str::to_string);
+    let actor = user.principal.clone();
+    match state.run(move |s| s.close_child(&actor, id, version, reason, note)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{id}")).into_response()),
+        Err(AppError::Invalid(f)) => {
+            Err(PageError(AppError::BadRequest(f.0.first().map(|e| e.message.clone()).unwrap_or_default(), f.0)))
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+pub(super) async fn reopen(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: FormPairs,
+) -> PageResult {
+    user.check_csrf(form.get("csrf"))?;
+    let version = form::version(&form);
+    let actor = user.principal.clone();
+    state.run(move |s| s.reopen_child(&actor, id, version)).await?;
+    Ok(Redirect::to(&format!("/children/{id}")).into_response())
+}

@@ -1,0 +1,172 @@
+//! The ledger (台账) of a user's scope: search, filters, pages.
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::body::QueryParams;
+pub use crate::filters::LedgerQuery;
+use crate::pages::view::{Opt, opts};
+use crate::pages::{Layout, PageResult, render};
+use askama::Template;
+use axum::extract::State;
+use shouhu_domain::age::AgeBand;
+use shouhu_domain::child::Warning;
+use shouhu_domain::codes::{Category, CodeList, GuardianshipType, Schooling};
+use shouhu_domain::msg;
+use shouhu_domain::region::Level;
+use shouhu_domain::role::Scope;
+use shouhu_store::Store;
+use shouhu_store::audit::Action;
+use shouhu_store::children::{LedgerPage, LedgerRow};
+
+pub struct RowView {
+    pub id: i64,
+    pub name: String,
+    pub sex: &'static str,
+    pub age: String,
+    pub village: String,
+    pub category: &'static str,
+    pub guardianship: &'static str,
+    pub schooling: &'static str,
+    pub warnings: Vec<&'static str>,
+    pub id_masked: String,
+    pub closed: bool,
+}
+
+impl RowView {
+    pub fn of(r: &LedgerRow) -> RowView {
+        RowView {
+            id: r.id,
+            name: r.name.clone(),
+            sex: r.sex.map_or("", |s| s.label()),
+            age: r.age.map(|a| format!("{a}{}", msg::YEARS_SUFFIX)).unwrap_or_default(),
+            village: r.village_name.clone(),
+            category: r.category.label(),
+            guardianship: r.guardianship_type.map_or("", |g| g.label()),
+            schooling: r.schooling.map_or("", |s| s.label()),
+            warnings: r.warnings.iter().map(|w| w.label()).collect(),
+            id_masked: r.id_number_masked.clone().unwrap_or_default(),
+            closed: r.closed,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "children/ledger.html")]
+pub struct LedgerView {
+    pub layout: Layout,
+    pub q: String,
+    pub searching: bool,
+    /// A filter is set: the filter panel stays open (closed by default, to leave the phone's
+    /// first screen to the list).
+    pub filtering: bool,
+    pub rows: Vec<RowView>,
+    pub total_text: String,
+    pub page: u32,
+    pub prev_link: String,
+    pub next_link: String,
+    pub regions: Vec<Opt>,
+    pub categories: Vec<Opt>,
+    pub age_bands: Vec<Opt>,
+    pub guardianship_types: Vec<Opt>,
+    pub schoolings: Vec<Opt>,
+    pub warnings: Vec<Opt>,
+    pub statuses: Vec<Opt>,
+}
+
+/// The regions a user can filter by: their region's subtree down to townships, and villages
+/// when their region is a township.
+pub fn region_options(store: &Store, scope: &Scope, current: &str) -> Vec<Opt> {
+    let Scope::Region(root) = scope else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![(root.clone(), 0usize)];
+    while let Some((code, depth)) = stack.pop() {
+        let Some(r) = store.regions.get(&code) else {
+            continue;
+        };
+        out.push(Opt {
+            code: r.code.clone(),
+            label: format!("{}{}", "　".repeat(depth), r.name),
+            selected: r.code == current,
+        });
+        let root_is_township = store.regions.get(root).is_some_and(|r| r.level >= Level::Township);
+        let kids: Vec<String> = store
+            .regions
+            .children(&code)
+            .filter(|c| c.level != Level::Village || root_is_township)
+            .map(|c| c.code.clone())
+            .collect();
+        for k in kids.into_iter().rev() {
+            stack.push((k, depth + 1));
+        }
+    }
+    out
+}
+
+pub(super) async fn ledger(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<LedgerQuery>,
+) -> PageResult {
+    let scope = user.principal.scope();
+    let actor = user.principal.clone();
+    let filter = q.filter();
+    let page_no = q.page.unwrap_or(1).max(1);
+    let query_text = q.q.trim().to_string();
+    let searching = !query_text.is_empty();
+    let (rows, total_text, has_next) = {
+        let filter = filter.clone();
+        let qt = query_text.clone();
+        state
+            .run(move |s| {
+                if !qt.is_empty() {
+                    let rows = s.search(&actor, &qt, 50)?;
+                    s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&qt))?;
+                    let n = rows.len();
+                    Ok((rows, format!("{}{n}{}", msg::TOTAL_PREFIX, msg::TOTAL_SUFFIX), false))
+                } else {
+                    let p: LedgerPage = s.ledger(&actor, &filter, page_no, 20)?;
+                    s.audit(&actor, Action::ViewLedger, None, &format!("page {page_no}"))?;
+                    let more = p.total_capped || i64::from(p.page * p.per_page) < p.total;
+                    let text = if p.total_capped {
+                        format!("{}{}{}{}", msg::MORE_THAN, p.total, "", msg::TOTAL_SUFFIX)
+                    } else {
+                        format!("{}{}{}", msg::TOTAL_PREFIX, p.total, msg::TOTAL_SUFFIX)
+                    };
+                    Ok((p.rows, text, more))
+                }
+            })
+            .await?
+    };
+    let view = LedgerView {
+        layout: Layout::new(msg::LEDGER, Some(&user)),
+        q: query_text,
+        searching,
+        filtering: [&q.region, &q.category, &q.age_band, &q.guardianship_type, &q.schooling, &q.warning, &q.status]
+            .iter()
+            .any(|v| !v.is_empty()),
+        rows: rows.iter().map(RowView::of).collect(),
+        total_text,
+        page: page_no,
+        prev_link: if page_no > 1 { format!("/children?{}", q.with_page(page_no - 1)) } else { String::new() },
+        next_link: if has_next { format!("/children?{}", q.with_page(page_no + 1)) } else { String::new() },
+        regions: region_options(&state.store, &scope, &q.region),
+        categories: opts(Category::options(), &q.category),
+        age_bands: AgeBand::ALL
+            .iter()
+            .map(|b| Opt { code: b.code().into(), label: b.label().into(), selected: b.code() == q.age_band })
+            .collect(),
+        guardianship_types: opts(GuardianshipType::options(), &q.guardianship_type),
+        schoolings: opts(Schooling::options(), &q.schooling),
+        warnings: Warning::ALL
+            .iter()
+            .map(|w| Opt { code: w.code().into(), label: w.label().into(), selected: w.code() == q.warning })
+            .collect(),
+        statuses: opts(
+            vec![("open", msg::STATUS_OPEN), ("closed", msg::STATUS_CLOSED), ("all", msg::ALL)],
+            if q.status.is_empty() { "open" } else { &q.status },
+        ),
+    };
+    Ok(render(&view))
+}

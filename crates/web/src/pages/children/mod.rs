@@ -1,0 +1,42 @@
+//! The registry on pages (一人一档): the ledger, a child's file, its form and its history.
+
+mod edit;
+mod file;
+mod history;
+mod ledger;
+
+use crate::AppState;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use ledger::region_options;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/children", get(ledger::ledger))
+        .route("/children/new", get(edit::new_form).post(edit::create))
+        .route("/children/{id}", get(file::view))
+        .route("/children/{id}/edit", get(edit::edit_form).post(edit::update))
+        .route("/children/{id}/close", post(file::close))
+        .route("/children/{id}/reopen", post(file::reopen))
+        .route("/children/{id}/history", get(history::history))
+}
+
+/// The form's and the file's sections, by the first segment of each field's path.
+fn section_of(path: &str) -> &'static str {
+    use shouhu_domain::msg;
+    match path.split_once('.').map(|(h, _)| h) {
+        Some("father") => msg::SECTION_FATHER,
+        Some("mother") => msg::SECTION_MOTHER,
+        Some("paternal_grandfather" | "paternal_grandmother" | "maternal_grandfather" | "maternal_grandmother") => {
+            msg::SECTION_GRANDPARENTS
+        }
+        Some("entrusted_guardian") => msg::SECTION_GUARDIAN,
+        _ => match path {
+            "guardianship_type" | "lives_alone" | "unattended" | "income_sources" | "assistance" | "notes" => {
+                msg::SECTION_FAMILY
+            }
+            _ => msg::SECTION_CHILD,
+        },
+    }
+}
