@@ -136,6 +136,11 @@ pub const SITUATION_REQUIRED: &str = "请至少选择一种发现的情形";
 pub const DISCOVERY_IN_FUTURE: &str = "发现时间不能晚于现在，请核对手机时间";
 pub const CHILD_OR_DESCRIPTION: &str = "请从档案中选择儿童，或填写儿童的姓名、大致年龄等情况";
 pub const REPORT_VILLAGE_REQUIRED: &str = "儿童不在档案中时，请选择儿童所在的村（居）";
+/// A situation whose condition of sex or age ([MR] (2), (3)) the registered child does not
+/// meet; names the situations that do, not the child's sex, age or birth date.
+pub fn situation_not_for_child(situation: &str, instead: &[&str]) -> String {
+    format!("档案中的儿童不符合“{situation}”的性别或年龄条件，请改选：“{}”", instead.join("”或“"))
+}
 pub const REPORT_CHILD_UNKNOWN: &str = "找不到该儿童的档案，或不在您的管辖范围内；可改为填写儿童情况";
 pub const REPORT_REPEATED_KEY: &str = "该提交编号已用于另一份内容不同的报告，请刷新页面后重新填写";
 pub const REPORT_STEP_ORDER: &str = "报告当前不处于这一步之前的环节，请刷新页面查看最新进度";
