@@ -193,6 +193,7 @@ describe('from a report to a new guardian', () => {
     await police.goto(assessmentPath);
     for (let round = 1; round <= 3; round++) {
       await police.fill(field('guardian'), '父亲 张某');
+      await police.selectOption(field('standing'), 'father');
       await police.fill(field('date'), today);
       await police.selectOption(field('conduct-kind'), 'criticism_education');
       await police.selectOption(field('conduct'), 'begging');
@@ -211,6 +212,7 @@ describe('from a report to a new guardian', () => {
       ['incident'],
     );
     await township.fill(field('guardian'), '父亲 张某');
+    await township.selectOption(field('standing'), 'father');
     await township.fill(field('date'), today);
     await township.selectOption(field('conduct-kind'), 'incident');
     await township.selectOption(field('conduct'), 'begging');
@@ -224,6 +226,7 @@ describe('from a report to a new guardian', () => {
 
     // An incident without its evidence is refused, the field named and the rest kept.
     await township.fill(field('guardian'), '父亲 张某');
+    await township.selectOption(field('standing'), 'father');
     await township.fill(field('date'), today);
     await township.selectOption(field('conduct'), 'abuse');
     await township.check('#f-serious_harm');

@@ -126,13 +126,14 @@ pub enum FileStatus {
 pub enum Warning {
     /// Under 16 and living alone [S] [13] [UPL] 21.
     Under16LivingAlone,
-    /// Under 8 and unattended [UPL] 21.
+    /// Under 8 and without care: unattended, living alone or without a guardian [UPL] 21.
     Under8Unattended,
     /// The entrusted guardian is under 18 [UPL] 22.
     EntrustedGuardianMinor,
-    /// The entrusted guardian falls under the exclusions of [UPL] 22.
+    /// The entrusted guardian falls under the exclusions of [UPL] 22 or lacks the capacity to care.
     EntrustedGuardianDisqualified,
-    /// Nobody is looking after the child (census type 无人监护) [UPL] 21.
+    /// Nobody is looking after the child (census type 无人监护, or both parents away and
+    /// nobody entrusted) [UPL] 21.
     NoGuardian,
 }
 

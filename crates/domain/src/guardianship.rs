@@ -26,6 +26,26 @@ crate::codes::code_list! {
 }
 
 crate::codes::code_list! {
+    /// Who a conduct record is about, by their standing toward the child ([CC] 27, [UPL] 22).
+    Standing {
+        Father = "father", "父亲";
+        Mother = "mother", "母亲";
+        OtherGuardian = "other_guardian", "其他监护人（依法担任或经指定）";
+        EntrustedCarer = "entrusted_carer", "受委托照护人（被委托人）";
+    }
+}
+
+/// [CC] 27: the parents are a minor's guardians; when they are dead or incapable, others
+/// take it up in the law's order or are appointed ([CC] 31), or a court appoints one after a
+/// revocation ([CC] 36). [UPL] 22: parents who cannot care for the child themselves entrust
+/// its care to someone else and stay its guardians; the carer is not a guardian. Revocation
+/// ([CC] 36, [G14] 35) takes away a guardian's qualification, so only a guardian's conduct
+/// can meet its grounds.
+pub fn is_guardian(s: Standing) -> bool {
+    !matches!(s, Standing::EntrustedCarer)
+}
+
+crate::codes::code_list! {
     /// A record is an incident (what the guardian did) or a measure taken about it ([S] 二(五):
     /// criticism and education, penalties, a criminal case; [UPL] 118: a family-education
     /// guidance order).
@@ -67,6 +87,10 @@ pub fn may_follow_application(role: crate::role::Role) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct ConductRecord {
     pub id: i64,
+    /// Whose conduct it is. `None` for records kept before it was asked, when the form asked
+    /// for the guardian: they are taken to be about a guardian.
+    #[serde(default)]
+    pub standing: Option<Standing>,
     /// When it happened, or when the measure was taken.
     pub date: NaiveDate,
     pub kind: RecordKind,
@@ -174,10 +198,15 @@ pub struct GroundFinding {
     pub explanation: String,
 }
 
-/// [S] 二(五), [G14] 35: which grounds the records meet, and which they approach (some
-/// elements on record, others not yet), each with its evidence. Grounds with no related
-/// record are left out.
+/// [S] 二(五), [G14] 35: which grounds the guardians' records meet, and which they approach
+/// (some elements on record, others not yet), each with its evidence. Grounds with no
+/// related record are left out.
 pub fn evaluate_grounds(records: &[ConductRecord], today: NaiveDate) -> Vec<GroundFinding> {
+    // A carer's conduct stays on record, but no ground is met against someone who is not a
+    // guardian ([`is_guardian`]), nor do measures about a carer count as a guardian's education.
+    let guardians: Vec<ConductRecord> =
+        records.iter().filter(|r| r.standing.is_none_or(is_guardian)).cloned().collect();
+    let records = guardians.as_slice();
     let mut out = Vec::new();
     refused_duties(records, today, &mut out);
     not_corrected_after_education(records, &mut out);
@@ -473,6 +502,7 @@ mod tests {
     fn rec(id: i64, date: NaiveDate, kind: RecordKind, conduct: Conduct) -> ConductRecord {
         ConductRecord {
             id,
+            standing: Some(Standing::Father),
             date,
             kind,
             conduct,
@@ -571,6 +601,37 @@ mod tests {
         let f = evaluate_grounds(&[assault], d(12, 1));
         assert!(find(&f, Ground::S3ViolenceAbuseAbandonment).is_none(), "not one of the seed's three");
         assert!(find(&f, Ground::G1SeriousHarm).is_some());
+    }
+
+    #[test]
+    fn an_entrusted_carers_conduct_meets_no_ground_and_a_guardians_does() {
+        assert!(is_guardian(Standing::Father) && is_guardian(Standing::Mother));
+        assert!(is_guardian(Standing::OtherGuardian), "appointed by law or by a court");
+        assert!(!is_guardian(Standing::EntrustedCarer), "[UPL] 22: the parents stay the guardians");
+        let mut abuse = rec(1, d(5, 1), RecordKind::Incident, Conduct::Abuse);
+        abuse.serious_harm = true;
+        abuse.standing = Some(Standing::EntrustedCarer);
+        assert!(evaluate_grounds(std::slice::from_ref(&abuse), d(12, 1)).is_empty());
+        // Older records without a standing were kept as a guardian's.
+        abuse.standing = None;
+        assert!(
+            find(&evaluate_grounds(std::slice::from_ref(&abuse), d(12, 1)), Ground::S3ViolenceAbuseAbandonment)
+                .is_some_and(|g| g.met)
+        );
+        // Rounds of education given to a carer do not count toward a parent's begging ground.
+        let mut records: Vec<ConductRecord> = [2, 3, 4]
+            .iter()
+            .map(|&m| {
+                let mut r = rec(i64::from(m), d(m, 2), RecordKind::CriticismEducation, Conduct::Begging);
+                r.standing = Some(Standing::EntrustedCarer);
+                r
+            })
+            .collect();
+        records.push(rec(5, d(6, 1), RecordKind::Incident, Conduct::Begging));
+        let g5 = evaluate_grounds(&records, d(12, 1));
+        let g5 = find(&g5, Ground::G5Begging).expect("the father's begging is listed");
+        assert!(!g5.met);
+        assert!(g5.evidence.is_empty(), "none of the carer's rounds counts: {:?}", g5.evidence);
     }
 
     #[test]

@@ -136,6 +136,11 @@ pub const SITUATION_REQUIRED: &str = "请至少选择一种发现的情形";
 pub const DISCOVERY_IN_FUTURE: &str = "发现时间不能晚于现在，请核对手机时间";
 pub const CHILD_OR_DESCRIPTION: &str = "请从档案中选择儿童，或填写儿童的姓名、大致年龄等情况";
 pub const REPORT_VILLAGE_REQUIRED: &str = "儿童不在档案中时，请选择儿童所在的村（居）";
+/// A situation whose condition of sex or age ([MR] (2), (3)) the registered child does not
+/// meet; names the situations that do, not the child's sex, age or birth date.
+pub fn situation_not_for_child(situation: &str, instead: &[&str]) -> String {
+    format!("档案中的儿童不符合“{situation}”的性别或年龄条件，请改选：“{}”", instead.join("”或“"))
+}
 pub const REPORT_CHILD_UNKNOWN: &str = "找不到该儿童的档案，或不在您的管辖范围内；可改为填写儿童情况";
 pub const REPORT_REPEATED_KEY: &str = "该提交编号已用于另一份内容不同的报告，请刷新页面后重新填写";
 pub const REPORT_STEP_ORDER: &str = "报告当前不处于这一步之前的环节，请刷新页面查看最新进度";
@@ -533,9 +538,9 @@ pub const REFERRAL_DECLINE: &str = "不予受理";
 pub const REFERRAL_GRANT: &str = "批准救助";
 pub const REFERRAL_REFUSE: &str = "经审核不符合条件";
 pub const REFERRAL_STALE: &str = "该转介刚被他人办理，您的操作未执行。请查看下面的最新情况";
-pub const CONDUCT_RECORD: &str = "监护人行为记录";
-pub const CONDUCT_GUARDIAN: &str = "监护人";
-pub const CONDUCT_GUARDIAN_HINT: &str = "例如：父亲 张某";
+pub const CONDUCT_RECORD: &str = "监护人及照护人行为记录";
+pub const CONDUCT_GUARDIAN: &str = "行为人姓名";
+pub const CONDUCT_GUARDIAN_HINT: &str = "例如：张某";
 pub const CONDUCT_DATE: &str = "日期（行为发生或采取措施的日期）";
 pub const RECORD_KIND: &str = "记录类别";
 pub const CONDUCT_WHAT: &str = "行为";
@@ -551,6 +556,9 @@ pub const NO_CONDUCT: &str = "尚无行为记录";
 pub const CONDUCT_RECORD_NO: &str = "记录";
 pub const CONDUCT_KIND_NOT_YOURS: &str =
     "批评教育、训诫、处罚等措施由公安机关记录；乡镇（街道）和民政部门记录侵害或失职行为";
+pub const CONDUCT_STANDING: &str = "与儿童的关系";
+pub const CARER_NOT_GUARDIAN: &str = "受委托照护人不是监护人（未成年人保护法第二十二条，民法典第二十七条）：其行为照常记录，但不据以认定撤销监护人资格的情形；父母仍是监护人。";
+pub const NOT_A_GUARDIAN: &str = "非监护人，不作为撤销依据";
 pub const GROUNDS: &str = "撤销监护人资格情形";
 pub const GROUNDS_HINT: &str = "由行为记录及其证据自动判定";
 pub const NO_GROUNDS: &str = "行为记录尚未涉及撤销监护人资格的情形";

@@ -85,6 +85,39 @@ pub fn urgency(situations: &[Situation]) -> Urgency {
     }
 }
 
+/// The age from which [MR] 一(三) applies to a girl instead of 一(二): 14 full years.
+pub const MR_GIRL_AGE: u32 = 14;
+
+/// [MR] 一(二)–(三): two of the situations are defined by the child: (2) is a girl under
+/// 14 (any sexual assault, pregnancy or abortion), (3) a girl of 14 or over (pregnancy or
+/// abortion caused by sexual assault). For a child picked from the registry, `Err` names the
+/// situations that fit the registered sex and age instead; a fact the file does not hold
+/// (sex or birth date) refuses nothing, so the reporter's account stands. The age is in
+/// full years on `on` (the day of discovery in China) under `rule` (decision 17).
+pub fn situation_fits_registered_child(
+    s: Situation,
+    sex: Option<crate::codes::Sex>,
+    birth: Option<chrono::NaiveDate>,
+    on: chrono::NaiveDate,
+    rule: crate::age::AgeRule,
+) -> Result<(), &'static [Situation]> {
+    use crate::codes::Sex;
+    // For a boy, harm to the genitals or private parts, or any other serious harm ([MR] (1), (9)).
+    const FOR_A_BOY: &[Situation] = &[Situation::GenitalInjury, Situation::OtherSeriousHarm];
+    let under_14 = birth.and_then(|b| crate::age::full_years(b, on, rule)).map(|a| a < MR_GIRL_AGE);
+    match s {
+        Situation::GirlUnder14Sexual | Situation::Girl14PlusPregnancyAssault if sex == Some(Sex::Male) => {
+            Err(FOR_A_BOY)
+        }
+        // (3) covers only a pregnancy or abortion; any other sexual assault of an older girl is (9).
+        Situation::GirlUnder14Sexual if under_14 == Some(false) => {
+            Err(&[Situation::Girl14PlusPregnancyAssault, Situation::OtherSeriousHarm])
+        }
+        Situation::Girl14PlusPregnancyAssault if under_14 == Some(true) => Err(&[Situation::GirlUnder14Sexual]),
+        _ => Ok(()),
+    }
+}
+
 /// [S] 二(二), [13]: schools, kindergartens, medical institutions, village and residents'
 /// committees, social-work service agencies, relief-management agencies and welfare
 /// institutions, and their staff, must report; [MR] adds state organs (townships, street
@@ -499,6 +532,56 @@ mod tests {
         let errs = check_intake(r, at(10, 0), SKEW).expect_err("invalid");
         assert_eq!(errs.get("contact_phone"), Some(crate::msg::PHONE_INVALID));
         assert!(check_intake(intake(), at(10, 0), SKEW).is_ok());
+    }
+
+    #[test]
+    fn a_girls_situation_changes_with_her_14th_birthday_under_the_configured_rule() {
+        use crate::age::AgeRule;
+        use crate::codes::Sex;
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("valid");
+        let (birth, female) = (Some(d(2012, 11, 28)), Some(Sex::Female));
+        let fits = |s, on, rule| situation_fits_registered_child(s, female, birth, on, rule);
+        let (under, over) = (Situation::GirlUnder14Sexual, Situation::Girl14PlusPregnancyAssault);
+        // The day after the birthday (the default): 13 on the birthday, 14 the day after.
+        assert_eq!(fits(under, d(2026, 11, 28), AgeRule::DayAfterBirthday), Ok(()));
+        assert_eq!(fits(over, d(2026, 11, 28), AgeRule::DayAfterBirthday), Err(&[under][..]));
+        assert_eq!(
+            fits(under, d(2026, 11, 29), AgeRule::DayAfterBirthday),
+            Err(&[over, Situation::OtherSeriousHarm][..])
+        );
+        assert_eq!(fits(over, d(2026, 11, 29), AgeRule::DayAfterBirthday), Ok(()));
+        // On the birthday itself: 14 on the birthday, 13 the day before.
+        assert_eq!(fits(under, d(2026, 11, 27), AgeRule::OnBirthday), Ok(()));
+        assert_eq!(fits(under, d(2026, 11, 28), AgeRule::OnBirthday), Err(&[over, Situation::OtherSeriousHarm][..]));
+        assert_eq!(fits(over, d(2026, 11, 28), AgeRule::OnBirthday), Ok(()));
+    }
+
+    #[test]
+    fn a_boy_fits_neither_girls_situation_and_unknown_facts_refuse_nothing() {
+        use crate::age::AgeRule;
+        use crate::codes::Sex;
+        let on = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("valid");
+        let young = chrono::NaiveDate::from_ymd_opt(2020, 1, 1);
+        let rule = AgeRule::default();
+        for s in [Situation::GirlUnder14Sexual, Situation::Girl14PlusPregnancyAssault] {
+            let err = situation_fits_registered_child(s, Some(Sex::Male), young, on, rule).expect_err("a boy");
+            assert_eq!(err, &[Situation::GenitalInjury, Situation::OtherSeriousHarm]);
+            assert_eq!(situation_fits_registered_child(s, None, None, on, rule), Ok(()), "nothing known");
+        }
+        // Sex unknown, age known: the age alone decides between (2) and (3).
+        assert_eq!(situation_fits_registered_child(Situation::GirlUnder14Sexual, None, young, on, rule), Ok(()));
+        assert!(situation_fits_registered_child(Situation::Girl14PlusPregnancyAssault, None, young, on, rule).is_err());
+        // Sex known, age unknown: a girl fits both.
+        for s in [Situation::GirlUnder14Sexual, Situation::Girl14PlusPregnancyAssault] {
+            assert_eq!(situation_fits_registered_child(s, Some(Sex::Female), None, on, rule), Ok(()));
+        }
+        // No other situation has a condition of sex or age.
+        for s in Situation::ALL
+            .iter()
+            .filter(|s| !matches!(s, Situation::GirlUnder14Sexual | Situation::Girl14PlusPregnancyAssault))
+        {
+            assert_eq!(situation_fits_registered_child(*s, Some(Sex::Male), young, on, rule), Ok(()), "{s:?}");
+        }
     }
 
     #[test]

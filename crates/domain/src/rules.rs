@@ -28,9 +28,26 @@ pub fn living_alone_breach(lives_alone: bool, age: Option<u32>) -> bool {
     lives_alone && age.is_some_and(|a| !age::may_live_alone(a))
 }
 
-/// [UPL] 21: a child under 8 may not be left unattended.
-pub fn unattended_breach(unattended: bool, age: Option<u32>) -> bool {
-    unattended && age.is_some_and(|a| !age::may_be_left_unattended(a))
+/// [M16] [UPL] 21: nobody looks after the child. The census type says so (无人监护), or the
+/// file shows both parents away for work with nobody entrusted and no type stated: then
+/// the file names nobody who has the child. A type of fair or good care says someone does,
+/// so an entrusted carer merely not written down is not taken for none.
+pub fn no_guardian(file: &ChildFile, category: Category) -> bool {
+    file.guardianship_type == Some(GuardianshipType::NoGuardian)
+        || category == Category::BothAway && file.entrusted_guardian.is_none() && file.guardianship_type.is_none()
+}
+
+/// [UPL] 21: a child is without care when the file says it is unattended (无人照料), when it
+/// lives alone (脱离监护单独居住: nobody looks after a child who lives alone), or when it has
+/// no guardian at all ([`no_guardian`]). One fact implies the others' consequence, so no
+/// single box decides it.
+pub fn without_care(file: &ChildFile, category: Category) -> bool {
+    file.unattended || file.lives_alone || no_guardian(file, category)
+}
+
+/// [UPL] 21: a child under 8 may not be left without care ([`without_care`]).
+pub fn unattended_breach(without_care: bool, age: Option<u32>) -> bool {
+    without_care && age.is_some_and(|a| !age::may_be_left_unattended(a))
 }
 
 /// [UPL] 22: the entrusted carer must be an adult; their age is read from their ID number.
@@ -42,30 +59,39 @@ pub fn entrusted_guardian_is_minor(g: &EntrustedGuardian, today: NaiveDate, rule
         .is_some_and(|a| !age::may_be_entrusted_carer(a))
 }
 
-/// [UPL] 21: a child with no guardian at all (census type 无人监护) is unattended by law.
-pub fn no_guardian(t: Option<GuardianshipType>) -> bool {
-    t == Some(GuardianshipType::NoGuardian)
+/// [UPL] 22: the entrusted carer must be able to care and must not fall under the article's
+/// exclusions (past abuse, drugs, gambling, neglect …). Either the file marks the carer
+/// disqualified, or the census type says the entrusted guardian lacks the capacity to care
+/// (受委托监护人监护能力不足, [M16]).
+pub fn entrusted_guardian_unsuitable(file: &ChildFile) -> bool {
+    file.entrusted_guardian.as_ref().is_some_and(|g| g.disqualified)
+        || file.guardianship_type == Some(GuardianshipType::EntrustedLacksCapacity)
 }
 
-/// Every breach of the law that the file shows at `today`.
-pub fn warnings(file: &ChildFile, age: Option<u32>, today: NaiveDate, rule: AgeRule) -> Vec<Warning> {
+/// Every breach of the law that the file shows at `today`, each from all the facts that
+/// imply it. Stored as bits when the file is written (decision 11), so this is the only
+/// place a warning is decided.
+pub fn warnings(
+    file: &ChildFile,
+    age: Option<u32>,
+    category: Category,
+    today: NaiveDate,
+    rule: AgeRule,
+) -> Vec<Warning> {
     let mut out = Vec::new();
     if living_alone_breach(file.lives_alone, age) {
         out.push(Warning::Under16LivingAlone);
     }
-    if unattended_breach(file.unattended, age) {
+    if unattended_breach(without_care(file, category), age) {
         out.push(Warning::Under8Unattended);
     }
-    if let Some(g) = &file.entrusted_guardian {
-        if entrusted_guardian_is_minor(g, today, rule) {
-            out.push(Warning::EntrustedGuardianMinor);
-        }
-        // [UPL] 22: the exclusions (abuse, drugs, gambling, neglect …) disqualify a carer.
-        if g.disqualified {
-            out.push(Warning::EntrustedGuardianDisqualified);
-        }
+    if file.entrusted_guardian.as_ref().is_some_and(|g| entrusted_guardian_is_minor(g, today, rule)) {
+        out.push(Warning::EntrustedGuardianMinor);
     }
-    if no_guardian(file.guardianship_type) {
+    if entrusted_guardian_unsuitable(file) {
+        out.push(Warning::EntrustedGuardianDisqualified);
+    }
+    if no_guardian(file, category) {
         out.push(Warning::NoGuardian);
     }
     out
@@ -74,11 +100,12 @@ pub fn warnings(file: &ChildFile, age: Option<u32>, today: NaiveDate, rule: AgeR
 /// Age, band, category and warnings of a file at `today`: derived, never typed.
 pub fn derive(file: &ChildFile, today: NaiveDate, rule: AgeRule) -> Derived {
     let age = file.birth_date.and_then(|b| age::full_years(b, today, rule));
+    let category = left_behind_category(&file.father, &file.mother, age);
     Derived {
         age,
         age_band: age.and_then(AgeBand::of_age),
-        category: left_behind_category(&file.father, &file.mother, age),
-        warnings: warnings(file, age, today, rule),
+        category,
+        warnings: warnings(file, age, category, today, rule),
         as_of: today,
     }
 }
@@ -133,6 +160,86 @@ mod tests {
     fn unattended_is_a_breach_under_8_only() {
         assert!(unattended_breach(true, Some(7)));
         assert!(!unattended_breach(true, Some(8)));
+        assert!(!unattended_breach(false, Some(3)));
+        assert!(!unattended_breach(true, None), "no birth date, no age to hold against");
+    }
+
+    fn small(today_age: u32) -> ChildFile {
+        // Born 1 May: `today_age` full years on 29 November 2026.
+        let year = 2026 - i32::try_from(today_age).expect("small");
+        ChildFile {
+            birth_date: Some(d(year, 5, 1)),
+            father: away(),
+            mother: away(),
+            guardianship_type: Some(GuardianshipType::Good),
+            ..ChildFile::default()
+        }
+    }
+
+    fn ws(file: &ChildFile) -> Vec<Warning> {
+        derive(file, d(2026, 11, 29), AgeRule::default()).warnings
+    }
+
+    #[test]
+    fn living_alone_is_being_without_care_so_under_8_it_is_also_unattended() {
+        let mut f = small(7);
+        f.lives_alone = true;
+        assert_eq!(ws(&f), vec![Warning::Under16LivingAlone, Warning::Under8Unattended]);
+        let mut f = small(8);
+        f.lives_alone = true;
+        assert_eq!(ws(&f), vec![Warning::Under16LivingAlone], "8 may be left unattended, not live alone");
+        let mut f = small(16);
+        f.lives_alone = true;
+        assert!(ws(&f).is_empty(), "16 may live alone");
+    }
+
+    #[test]
+    fn no_guardian_by_the_census_type_or_by_both_parents_away_with_nobody_named() {
+        let mut f = small(7);
+        f.guardianship_type = Some(GuardianshipType::NoGuardian);
+        assert_eq!(ws(&f), vec![Warning::Under8Unattended, Warning::NoGuardian]);
+        let mut f = small(8);
+        f.guardianship_type = None;
+        assert_eq!(ws(&f), vec![Warning::NoGuardian], "8: no longer an under-8 breach");
+        assert!(no_guardian(&f, Category::BothAway));
+        // Someone entrusted, or a type that says someone cares, or one parent at home.
+        f.entrusted_guardian = Some(EntrustedGuardian { name: "祖母".into(), ..EntrustedGuardian::default() });
+        assert!(!no_guardian(&f, Category::BothAway));
+        let mut f = small(7);
+        f.guardianship_type = Some(GuardianshipType::Fair);
+        assert!(ws(&f).is_empty());
+        let mut f = small(7);
+        f.guardianship_type = None;
+        f.mother = home(true);
+        assert!(ws(&f).is_empty(), "a capable mother at home has the child");
+        // 16 and over: no longer left-behind, so parents away alone do not make it.
+        let mut f = small(16);
+        f.guardianship_type = None;
+        assert!(ws(&f).is_empty());
+    }
+
+    #[test]
+    fn without_care_is_any_of_unattended_living_alone_or_no_guardian() {
+        let f = small(5);
+        assert!(!without_care(&f, Category::BothAway));
+        assert!(without_care(&ChildFile { unattended: true, ..f.clone() }, Category::BothAway));
+        assert!(without_care(&ChildFile { lives_alone: true, ..f.clone() }, Category::BothAway));
+        let none = ChildFile { guardianship_type: Some(GuardianshipType::NoGuardian), ..f };
+        assert!(without_care(&none, Category::NotLeftBehind));
+    }
+
+    #[test]
+    fn a_carer_lacking_capacity_by_the_census_type_is_unsuitable_like_a_disqualified_one() {
+        let mut f = small(10);
+        f.entrusted_guardian = Some(EntrustedGuardian { name: "外婆".into(), ..EntrustedGuardian::default() });
+        assert!(ws(&f).is_empty());
+        f.guardianship_type = Some(GuardianshipType::EntrustedLacksCapacity);
+        assert_eq!(ws(&f), vec![Warning::EntrustedGuardianDisqualified]);
+        f.guardianship_type = Some(GuardianshipType::Good);
+        if let Some(g) = f.entrusted_guardian.as_mut() {
+            g.disqualified = true;
+        }
+        assert_eq!(ws(&f), vec![Warning::EntrustedGuardianDisqualified]);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use shouhu_domain::assessment::{
 use shouhu_domain::codes::Relation;
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::guardianship::{
-    self as g, Applicant, ApplicationState, Conduct, ConductRecord, Ground, GroundFinding, RecordKind,
+    self as g, Applicant, ApplicationState, Conduct, ConductRecord, Ground, GroundFinding, RecordKind, Standing,
 };
 use shouhu_domain::msg;
 use shouhu_domain::role::Scope;
@@ -73,10 +73,10 @@ pub struct Referral {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-/// A conduct record with who the guardian was and who recorded it.
+/// A conduct record with whose conduct it was and who recorded it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct GuardianEntry {
-    /// Which guardian: father, mother, the entrusted carer, by name.
+    /// The person, by name; their standing toward the child is in the record.
     pub guardian: String,
     #[serde(flatten)]
     pub record: ConductRecord,
@@ -177,7 +177,12 @@ pub struct AssessmentDetail {
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewConduct {
+    /// The person, by name.
     pub guardian: String,
+    /// Father, mother, another guardian or the entrusted carer. Required: grounds for
+    /// revocation are met by a guardian's conduct only.
+    #[serde(default)]
+    pub standing: Option<Standing>,
     pub date: NaiveDate,
     pub kind: RecordKind,
     pub conduct: Conduct,
@@ -720,20 +725,25 @@ impl Store {
         rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
-    /// Adds an entry to the guardian's conduct record: incidents by those who assess,
-    /// measures by the police; evidence always, and no measure before the case began.
+    /// Adds an entry to the conduct record: incidents by those who assess, measures by the
+    /// police; whose conduct it is, evidence always, and no measure before the case began.
+    /// A carer's conduct is kept like a guardian's; only the grounds leave it out.
     pub fn add_conduct(&self, p: &Principal, id: i64, entry: NewConduct) -> Result<i64, StoreError> {
         if !g::may_record_conduct(p.role, entry.kind) {
             return Err(StoreError::Forbidden);
         }
         let mut errs = FieldErrors::default();
         let guardian = short_text(&mut errs, "guardian", &entry.guardian, 100);
+        if entry.standing.is_none() {
+            errs.add("standing", msg::REQUIRED);
+        }
         errs.into_result(()).map_err(StoreError::Invalid)?;
         let (scope, at, who, org, today) = (case_scope(p), self.now(), p.actor().user_name, p.org_id, self.today());
         let rx = self.report_writer.submit(move |c| {
             let opened = assessment_opened(c, &scope, id)?;
             let record = ConductRecord {
                 id: 0,
+                standing: entry.standing,
                 date: entry.date,
                 kind: entry.kind,
                 conduct: entry.conduct,
@@ -746,8 +756,8 @@ impl Store {
             let r = g::check_record(record, Some(opened), today).map_err(StoreError::Invalid)?;
             c.query_opt(
                 "INSERT INTO conduct_records (assessment_id, guardian, on_date, kind, conduct, serious_harm, \
-                 child_without_means, refused_to_entrust, ended, evidence, recorded_at, recorded_by, org_id) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                 child_without_means, refused_to_entrust, ended, evidence, recorded_at, recorded_by, org_id, standing) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
                 &[
                     id.into(),
                     guardian.into(),
@@ -762,6 +772,7 @@ impl Store {
                     at.into(),
                     who.into(),
                     org.into(),
+                    r.standing.map(|x| x.code()).into(),
                 ],
                 |row| row.i64(0),
             )?
@@ -960,13 +971,14 @@ fn application_from_row(r: &dyn Row) -> Result<Application, StoreError> {
 fn load_conduct(c: &mut Conn<'_, '_>, id: i64) -> Result<Vec<GuardianEntry>, StoreError> {
     c.query(
         "SELECT id, guardian, on_date, kind, conduct, serious_harm, child_without_means, refused_to_entrust, ended, \
-         evidence, recorded_by, recorded_at FROM conduct_records WHERE assessment_id = $1 ORDER BY on_date, id",
+         evidence, recorded_by, recorded_at, standing FROM conduct_records WHERE assessment_id = $1 ORDER BY on_date, id",
         &[id.into()],
         |r| {
             Ok(GuardianEntry {
                 guardian: r.text(1)?,
                 record: ConductRecord {
                     id: r.i64(0)?,
+                    standing: r.opt_text(12)?.map(|x| Standing::parse(&x).ok_or_else(|| bad("standing"))).transpose()?,
                     date: r.opt_date(2)?.ok_or_else(|| bad("date"))?,
                     kind: RecordKind::parse(&r.text(3)?).ok_or_else(|| bad("record kind"))?,
                     conduct: Conduct::parse(&r.text(4)?).ok_or_else(|| bad("conduct"))?,

@@ -59,6 +59,11 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/reports/0005_placements.sql"),
         include_str!("../migrations/postgres/reports/0005_placements.sql"),
     ),
+    (
+        6,
+        include_str!("../migrations/sqlite/reports/0006_conduct_standing.sql"),
+        include_str!("../migrations/postgres/reports/0006_conduct_standing.sql"),
+    ),
 ];
 
 /// Brings the registry's schema up to date.

@@ -234,7 +234,8 @@ impl Store {
     }
 
     /// Checks a report as submitted (every wrong field named) and, for a child picked from
-    /// the registry, that the reporter may see that child. Reads only; nothing is written.
+    /// the registry, that the reporter may see that child and that the child meets each
+    /// situation's condition of sex and age ([MR]). Reads only; nothing is written.
     pub fn check_report(
         &self,
         intake: Intake,
@@ -264,6 +265,23 @@ impl Store {
         let village_code = match (intake.child_id, &reporter) {
             (Some(id), Reporter::Member(p)) => match self.get_child(p, id) {
                 Ok(child) => {
+                    // Only a child the reporter may read is checked, so the refusal tells
+                    // nothing the file does not already show them; one out of reach is
+                    // refused as unknown above, whatever the situations.
+                    let day = shouhu_domain::clock::china_date(intake.discovered_at.unwrap_or(now));
+                    for s in &intake.situations {
+                        let fits = rules::situation_fits_registered_child(
+                            *s,
+                            child.file.sex,
+                            child.file.birth_date,
+                            day,
+                            self.settings.age_rule,
+                        );
+                        if let Err(instead) = fits {
+                            let instead: Vec<&str> = instead.iter().map(|x| x.label()).collect();
+                            errs.add("situations", msg::situation_not_for_child(s.label(), &instead));
+                        }
+                    }
                     child_name = Some(child.file.name.clone());
                     // The registry's village wins over anything typed.
                     intake.village_code = Some(child.file.village_code.clone());

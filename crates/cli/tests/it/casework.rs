@@ -18,7 +18,7 @@ async fn step(app: &TestApp, police: &User, id: i64, step: &str, extra: Value) -
 }
 
 fn conduct(date: &str, kind: &str, what: &str) -> Value {
-    json!({"guardian": "父亲 张某", "date": date, "kind": kind, "conduct": what, "evidence": "派出所询问笔录"})
+    json!({"guardian": "张某", "standing": "father", "date": date, "kind": kind, "conduct": what, "evidence": "派出所询问笔录"})
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -238,4 +238,55 @@ async fn state_guardianship_rests_on_its_articles_grounds_and_district_lists_cas
     assert_eq!(list[0]["grounds"][0]["met"], true);
     let (_, none) = app.get(&other, "/api/v1/revocation-grounds").await;
     assert_eq!(none, json!([]), "another district's cases are not listed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_carers_conduct_is_recorded_but_grounds_for_revocation_are_a_guardians_only() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let police = app.user("paichusuo", Role::Police, OrgType::PoliceStation, TOWNSHIP_A).await;
+    let child = app.create_child(&township, &child("李小花", VILLAGE_A, 2)).await;
+    let (s, d) = app.post(&township, "/api/v1/assessments", &json!({"child_id": child["id"]})).await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["id"].as_i64().expect("id");
+    let path = format!("/api/v1/assessments/{id}/conduct");
+
+    // Serious abuse by the grandmother the parents entrusted the child to ([UPL] 22).
+    let mut carer = conduct("2026-11-29", "incident", "abuse");
+    carer["guardian"] = json!("外婆 李某");
+    carer["standing"] = json!("entrusted_carer");
+    carer["serious_harm"] = json!(true);
+    let (s, d) = app.post(&police, &path, &carer).await;
+    assert_eq!(s, 201, "the carer's conduct is recorded: {d}");
+    assert_eq!(d["conduct"][0]["standing"], "entrusted_carer", "{d}");
+    assert_eq!(d["grounds"], json!([]), "no ground against someone who is not a guardian: {d}");
+    let (_, list) = app.get(&district, "/api/v1/revocation-grounds").await;
+    assert_eq!(list, json!([]), "nor on the district's list");
+    let application = json!({"applicant": "civil_affairs", "applicant_name": "武清区民政局",
+        "grounds": ["s3_violence_abuse_abandonment"], "court": "武清区人民法院", "filed_on": "2026-11-29"});
+    let (s, r) = app.post(&district, &format!("/api/v1/assessments/{id}/applications"), &application).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("grounds.0")), "{r}");
+
+    // Who the record is about must be said.
+    let mut unstated = conduct("2026-11-29", "incident", "abuse");
+    unstated.as_object_mut().expect("object").remove("standing");
+    let (s, r) = app.post(&police, &path, &unstated).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("standing")), "{r}");
+
+    // The same conduct of the father, a guardian, meets the ground.
+    let mut father = conduct("2026-11-29", "incident", "abuse");
+    father["serious_harm"] = json!(true);
+    let (s, d) = app.post(&police, &path, &father).await;
+    assert_eq!(s, 201, "{d}");
+    let s3 = d["grounds"]
+        .as_array()
+        .expect("grounds")
+        .iter()
+        .find(|g| g["ground"] == "s3_violence_abuse_abandonment")
+        .cloned();
+    assert_eq!(s3.as_ref().map(|g| &g["met"]), Some(&json!(true)), "{d}");
+    assert_eq!(s3.map(|g| g["evidence"].clone()), Some(json!([d["conduct"][1]["id"]])), "the father's record only");
+    let (s, r) = app.post(&district, &format!("/api/v1/assessments/{id}/applications"), &application).await;
+    assert_eq!(s, 201, "{r}");
 }

@@ -172,6 +172,7 @@ async fn the_conduct_record_and_an_application_through_the_page() {
         vec![
             ("csrf", p_csrf.clone()),
             ("guardian", "父亲 张某".to_string()),
+            ("standing", "father".to_string()),
             ("date", TODAY.to_string()),
             ("kind", "criticism_education".to_string()),
             ("conduct", "begging".to_string()),
@@ -199,6 +200,7 @@ async fn the_conduct_record_and_an_application_through_the_page() {
         &[
             ("csrf", &t_csrf),
             ("guardian", "父亲 张某"),
+            ("standing", "father"),
             ("date", TODAY),
             ("kind", "reprimand"),
             ("conduct", "begging"),
@@ -215,6 +217,7 @@ async fn the_conduct_record_and_an_application_through_the_page() {
         &[
             ("csrf", &t_csrf),
             ("guardian", "父亲 张某"),
+            ("standing", "father"),
             ("date", TODAY),
             ("kind", "incident"),
             ("conduct", "abuse"),
@@ -229,6 +232,37 @@ async fn the_conduct_record_and_an_application_through_the_page() {
     assert!(html.contains("id=\"ground-s3_violence_abuse_abandonment\" data-met=\"1\""), "and the seed's");
     assert!(html.contains("id=\"ground-g5_begging\" data-met=\"0\""), "one round of education is not yet three");
     assert!(html.contains("严重损害") && html.contains("镇卫生院伤情记录"), "the record with its flag and evidence");
+    assert!(!html.contains("id=\"carer-not-guardian\""), "no carer's conduct yet: nothing to explain");
+
+    // The entrusted grandmother's conduct is recorded, not held against her as a guardian,
+    // and the page says why; whose conduct it is must be said.
+    let carer = |standing: &'static str| {
+        vec![
+            ("csrf", t_csrf.clone()),
+            ("guardian", "外婆 李某".to_string()),
+            ("standing", standing.to_string()),
+            ("date", TODAY.to_string()),
+            ("kind", "incident".to_string()),
+            ("conduct", "violent_injury".to_string()),
+            ("serious_harm", "1".to_string()),
+            ("evidence", "镇卫生院伤情记录 2026-120".to_string()),
+        ]
+    };
+    let fields = carer("");
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (s, _, html) = post(&township, &app, &conduct, &pairs).await;
+    assert_eq!(s, 422);
+    assert!(html.contains("id=\"e-standing\">此项为必填项") && html.contains("href=\"#f-standing\""), "named");
+    assert!(html.contains("value=\"外婆 李某\""), "the rest is kept");
+    let fields = carer("entrusted_carer");
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(post(&township, &app, &conduct, &pairs).await.0, 303);
+    let (_, html) = page(&township, &app, &path).await;
+    assert!(html.contains("外婆 李某（受委托照护人（被委托人））") && html.contains("非监护人，不作为撤销依据"));
+    assert!(html.contains("id=\"carer-not-guardian\">受委托照护人不是监护人（未成年人保护法第二十二条"), "why");
+    assert!(html.contains("镇卫生院伤情记录 2026-120"), "the carer's record is on the page");
+    let g1 = html.split("id=\"ground-g1_serious_harm\"").nth(1).and_then(|t| t.split("</li>").next()).unwrap_or("");
+    assert_eq!(g1.matches("class=\"evidence\"").count(), 1, "the father's record only: {g1}");
 
     // The district applies: a neighbour may not, civil affairs may.
     let (district, d_csrf) = browser(&app, "qu").await;
@@ -391,6 +425,7 @@ async fn an_assessment_out_of_scope_is_the_same_page_as_a_missing_one() {
         &[
             ("csrf", &o_csrf),
             ("guardian", "父亲"),
+            ("standing", "father"),
             ("date", TODAY),
             ("kind", "incident"),
             ("conduct", "abuse"),
@@ -468,7 +503,7 @@ async fn the_childs_file_shows_its_cases_and_the_grounds_met_to_those_who_see_ca
     let (s, d) = app.post(&township, "/api/v1/assessments", &serde_json::json!({"child_id": child_id})).await;
     assert_eq!(s, 201, "{d}");
     let id = d["id"].as_i64().expect("id");
-    let abuse = serde_json::json!({"guardian": "父亲", "date": TODAY, "kind": "incident", "conduct": "abuse",
+    let abuse = serde_json::json!({"guardian": "张某", "standing": "father", "date": TODAY, "kind": "incident", "conduct": "abuse",
         "serious_harm": true, "evidence": "医院诊断证明"});
     let (s, r) = app.post(&police, &format!("/api/v1/assessments/{id}/conduct"), &abuse).await;
     assert_eq!(s, 201, "{r}");
@@ -494,7 +529,7 @@ async fn district_civil_affairs_has_the_list_of_cases_meeting_revocation_grounds
     let child = app.create_child(&township, &child("孙小梅", VILLAGE_A, 7)).await;
     let (_, d) = app.post(&township, "/api/v1/assessments", &serde_json::json!({"child_id": child["id"]})).await;
     let id = d["id"].as_i64().expect("id");
-    let abandoned = serde_json::json!({"guardian": "母亲", "date": TODAY, "kind": "incident", "conduct": "abandonment",
+    let abandoned = serde_json::json!({"guardian": "王某", "standing": "mother", "date": TODAY, "kind": "incident", "conduct": "abandonment",
         "serious_harm": true, "evidence": "村委会证明"});
     let (s, r) = app.post(&police, &format!("/api/v1/assessments/{id}/conduct"), &abandoned).await;
     assert_eq!(s, 201, "{r}");

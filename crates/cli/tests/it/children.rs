@@ -353,3 +353,69 @@ async fn malformed_paths_queries_and_bodies_get_clear_answers() {
         .expect("send");
     assert_eq!(res.status(), 400, "not JSON");
 }
+
+/// The warnings of a file as the API shows them.
+fn warning_codes(rec: &Value) -> Vec<String> {
+    rec["derived"]["warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .filter_map(|w| w.as_str().map(String::from))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warnings_follow_from_every_fact_of_the_file_and_the_ledger_filter_agrees() {
+    let (app, u) = township_app().await;
+    let small = |name: &str, seq: u32| {
+        let mut f = child(name, VILLAGE_A, seq);
+        f["birth_date"] = json!("2021-03-01");
+        f["id_number"] = json!(id_for("120114", "2021-03-01", true, seq));
+        f
+    };
+    // Five and living alone, the "unattended" box left unticked: living alone is being
+    // without care too ([UPL] 21).
+    let mut alone = small("独居", 21);
+    alone["lives_alone"] = json!(true);
+    // Five, census type 无人监护, nothing else ticked.
+    let mut no_guardian = small("无监护", 22);
+    no_guardian["guardianship_type"] = json!("no_guardian");
+    // Five, both parents away, nobody entrusted and no type stated: nobody has the child.
+    let mut nobody = small("无人", 23);
+    nobody.as_object_mut().expect("object").remove("guardianship_type");
+    // An entrusted carer the census says lacks the capacity to care ([UPL] 22).
+    let mut weak = child("能力不足", VILLAGE_A, 24);
+    weak["guardianship_type"] = json!("entrusted_lacks_capacity");
+    weak["entrusted_guardian"] = json!({"name": "外婆", "relation": "maternal_grandparent"});
+
+    let rec = app.create_child(&u, &alone).await;
+    assert_eq!(warning_codes(&rec), ["under16_living_alone", "under8_unattended"]);
+    let rec = app.create_child(&u, &no_guardian).await;
+    assert_eq!(warning_codes(&rec), ["under8_unattended", "no_guardian"]);
+    let rec = app.create_child(&u, &nobody).await;
+    assert_eq!(warning_codes(&rec), ["under8_unattended", "no_guardian"]);
+    let rec = app.create_child(&u, &weak).await;
+    assert_eq!(warning_codes(&rec), ["entrusted_guardian_disqualified"]);
+    // A five-year-old whose file says care is good is not flagged.
+    let rec = app.create_child(&u, &small("有人照料", 25)).await;
+    assert_eq!(warning_codes(&rec), Vec::<String>::new());
+
+    // The stored bits the ledger filters on agree with what the file shows.
+    let names = |p: &Value| -> Vec<String> {
+        let mut v: Vec<String> =
+            p["rows"].as_array().expect("rows").iter().filter_map(|r| r["name"].as_str().map(String::from)).collect();
+        v.sort();
+        v
+    };
+    let (_, p) = app.get(&u, "/api/v1/children?warning=under8_unattended").await;
+    assert_eq!(names(&p), ["无人", "无监护", "独居"]);
+    let (_, p) = app.get(&u, "/api/v1/children?warning=no_guardian").await;
+    assert_eq!(names(&p), ["无人", "无监护"]);
+    let (_, p) = app.get(&u, "/api/v1/children?warning=entrusted_guardian_disqualified").await;
+    assert_eq!(names(&p), ["能力不足"]);
+    let (_, p) = app.get(&u, "/api/v1/children").await;
+    for row in p["rows"].as_array().expect("rows") {
+        let (_, full) = app.get(&u, &format!("/api/v1/children/{}", row["id"])).await;
+        assert_eq!(row["warnings"], full["derived"]["warnings"], "ledger and file agree for {}", row["name"]);
+    }
+}

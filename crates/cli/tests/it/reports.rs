@@ -534,3 +534,58 @@ async fn the_public_add_photos_with_their_receipt_within_a_day() {
     let (s, _) = public_upload(&app, &receipt, vec![0xFF, 0xD8, 0xFF, 0xE0, 9, 9]).await;
     assert_eq!(s, 404, "a day after filing, the receipt no longer takes photos");
 }
+
+/// A girl of `VILLAGE_A` born on `birth`, with an ID number that agrees.
+fn girl(name: &str, birth: &str, seq: u32) -> Value {
+    let mut f = child(name, VILLAGE_A, seq);
+    f["sex"] = json!("female");
+    f["birth_date"] = json!(birth);
+    f["id_number"] = json!(id_for("120114", birth, false, seq));
+    f
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_situation_is_checked_against_the_registered_childs_sex_and_age() {
+    let Desk { app, teacher, .. } = desk().await;
+    let director = app.user("zhuren", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_A).await;
+    // Born 2012-11-28: 14 from 2026-11-29 under the default rule (the day after the birthday).
+    let older = app.create_child(&director, &girl("李小花", "2012-11-28", 2)).await;
+    let boy = app.create_child(&director, &child("王小二", VILLAGE_A, 3)).await;
+    let report = |child: &Value, situation: &str, discovered: &str| {
+        let mut b = alone_report(VILLAGE_A);
+        b["child_id"] = child["id"].clone();
+        b["situations"] = json!([situation]);
+        b["discovered_at"] = json!(discovered);
+        b
+    };
+    // Discovered on her 14th birthday in China (11:00): still 13, so [MR] (2) fits.
+    let r = file(&app, &director, &report(&older, "girl_under_14_sexual", "2026-11-28T03:00:00Z")).await;
+    assert_eq!(r["urgency"], "critical");
+    // Discovered the day after: 14, so (2) is refused with a field error that offers (3).
+    let (s, r) =
+        app.post(&director, "/api/v1/reports", &report(&older, "girl_under_14_sexual", "2026-11-29T03:00:00Z")).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("situations")), "{r}");
+    let m = r["fields"][0]["message"].as_str().unwrap_or("");
+    assert!(m.contains("十四周岁以上女性因遭受性侵害导致怀孕、流产"), "offers MR (3): {m}");
+    assert!(!m.contains("2012") && !m.contains("14岁"), "the refusal names no birth date or age: {m}");
+    file(&app, &director, &report(&older, "girl_14_plus_pregnancy_assault", "2026-11-29T03:00:00Z")).await;
+    // A boy meets neither; the message offers what does fit a boy.
+    for s in ["girl_under_14_sexual", "girl_14_plus_pregnancy_assault"] {
+        let (st, r) = app.post(&director, "/api/v1/reports", &report(&boy, s, "2026-11-29T03:00:00Z")).await;
+        assert_eq!((st, r["fields"][0]["field"].as_str()), (422, Some("situations")), "{s}: {r}");
+        let m = r["fields"][0]["message"].as_str().unwrap_or("");
+        assert!(m.contains("生殖器官或隐私部位"), "{m}");
+    }
+    // A reporter who may not read the file learns nothing from the situation: the same
+    // refusal as for any child out of reach, whatever the situation.
+    let (s, r) =
+        app.post(&teacher, "/api/v1/reports", &report(&older, "girl_under_14_sexual", "2026-11-29T03:00:00Z")).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("child_id")), "{r}");
+    assert_eq!(r["fields"].as_array().map(Vec::len), Some(1), "{r}");
+    // A described child keeps today's behaviour: the reporter's account stands.
+    let mut described = alone_report(VILLAGE_A);
+    described["situations"] = json!(["girl_under_14_sexual"]);
+    described["child_description"] = json!("男孩，约15岁");
+    file(&app, &director, &described).await;
+    assert_eq!(count_reports(&app).await, 3);
+}

@@ -28,7 +28,7 @@ use shouhu_domain::assessment::{
 };
 use shouhu_domain::codes::Relation;
 use shouhu_domain::error::FieldErrors;
-use shouhu_domain::guardianship::{self as g, Applicant, ApplicationState, Conduct, Ground, RecordKind};
+use shouhu_domain::guardianship::{self as g, Applicant, ApplicationState, Conduct, Ground, RecordKind, Standing};
 use shouhu_domain::msg;
 use shouhu_domain::report::may_see_area_reports;
 use shouhu_domain::role::{OrgType, Role};
@@ -266,6 +266,7 @@ fn error_line(form: &str, field: &str, message: &str) -> ErrorLine {
         ("referral", "state") => (msg::REFERRAL_STATE.into(), format!("f-reason{suffix}")),
         ("referral", _) => (msg::REFERRAL_NOTE.into(), "f-note".into()),
         ("conduct", "guardian") => (msg::CONDUCT_GUARDIAN.into(), "f-guardian".into()),
+        ("conduct", "standing") => (msg::CONDUCT_STANDING.into(), "f-standing".into()),
         ("conduct", "date") => (msg::CONDUCT_DATE.into(), "f-date".into()),
         ("conduct", "kind") => (msg::RECORD_KIND.into(), "f-conduct-kind".into()),
         ("conduct", "conduct") => (msg::CONDUCT_WHAT.into(), "f-conduct".into()),
@@ -499,12 +500,17 @@ pub struct ConductView {
     pub ended: String,
     pub evidence: String,
     pub guardian: String,
+    pub standing: &'static str,
+    /// An entrusted carer's conduct: recorded, but no ground for revocation.
+    pub not_guardian: bool,
     pub recorded_by: String,
     pub recorded_at: String,
 }
 
 pub struct ConductForm {
     pub guardian: String,
+    pub standings: Vec<Opt>,
+    pub e_standing: String,
     pub date: String,
     pub kinds: Vec<Opt>,
     pub conducts: Vec<Opt>,
@@ -613,6 +619,8 @@ pub struct AssessmentPage {
     pub referral_form: ReferralForm,
     pub conduct: Vec<ConductView>,
     pub conduct_form: ConductForm,
+    /// Some conduct on record is a carer's: the grounds section says why it is left out.
+    pub carer_conduct: bool,
     pub grounds: Vec<GroundView>,
     pub met_grounds: usize,
     pub applications: Vec<ApplicationView>,
@@ -766,6 +774,8 @@ fn conduct_view(e: &shouhu_store::casework::GuardianEntry) -> ConductView {
         ended: opt_day(r.ended),
         evidence: r.evidence.clone(),
         guardian: e.guardian.clone(),
+        standing: r.standing.map_or("", |x| x.label()),
+        not_guardian: r.standing.is_some_and(|x| !g::is_guardian(x)),
         recorded_by: e.recorded_by.clone(),
         recorded_at: china_time(e.recorded_at),
     }
@@ -885,6 +895,8 @@ fn assessment_page(
     let only_kind = if recordable.len() == 1 { recordable[0].code() } else { "" };
     let conduct_form = ConductForm {
         guardian: k.val(cf, "guardian"),
+        standings: options(Standing::ALL, Standing::code, Standing::label, &k.val(cf, "standing")),
+        e_standing: k.err(cf, "standing"),
         date: k.val(cf, "date"),
         kinds: options(&recordable, RecordKind::code, RecordKind::label, &k.val_or(cf, "kind", only_kind)),
         conducts: options(Conduct::ALL, Conduct::code, Conduct::label, &k.val(cf, "conduct")),
@@ -974,6 +986,7 @@ fn assessment_page(
         referral_form,
         conduct: d.conduct.iter().map(conduct_view).collect(),
         conduct_form,
+        carer_conduct: d.conduct.iter().any(|e| e.record.standing.is_some_and(|x| !g::is_guardian(x))),
         met_grounds: d.grounds.iter().filter(|f| f.met).count(),
         grounds: d
             .grounds
@@ -1312,6 +1325,7 @@ async fn add_conduct(
     }
     let mut errs = FieldErrors::default();
     let guardian = required_text(&form, "guardian", &mut errs);
+    let standing = pick(&form, "standing", Standing::parse, &mut errs);
     let date = date_field(&form, "date", true, &mut errs);
     let kind = pick(&form, "kind", RecordKind::parse, &mut errs);
     if kind.is_some_and(|k| !g::may_record_conduct(role, k)) {
@@ -1324,6 +1338,7 @@ async fn add_conduct(
         (Some(date), Some(kind), Some(conduct)) if errs.is_empty() => {
             let entry = NewConduct {
                 guardian,
+                standing,
                 date,
                 kind,
                 conduct,
