@@ -65,6 +65,11 @@ impl Kept {
         self.pairs.iter().filter(|(k, _)| k == name).map(|(_, v)| v.clone()).collect()
     }
 
+    /// The names of the fields sent (rows of a repeated group are `participants.0.party`, …).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.pairs.iter().map(|(k, _)| k.as_str())
+    }
+
     pub fn checked(&self, form: &str, name: &str) -> bool {
         self.is(form) && self.pairs.iter().any(|(k, _)| k == name)
     }
