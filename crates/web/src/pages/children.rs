@@ -701,7 +701,7 @@ async fn close(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdP
     };
     let note = form.get("note").map(str::to_string);
     let actor = user.principal.actor();
-    match state.run(move |s| s.close_child(&actor, id, version, reason, note)).await {
+    match state.run(move |s| s.close_child(&actor, id, version, reason, note, "web")).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}")).into_response()),
         Err(AppError::Invalid(f)) => {
             Err(PageError(AppError::BadRequest(f.0.first().map(|e| e.message.clone()).unwrap_or_default(), f.0)))
@@ -714,7 +714,7 @@ async fn reopen(State(state): State<AppState>, user: CurrentUser, IdPath(id): Id
     user.check_csrf(form.get("csrf"))?;
     let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     let actor = user.principal.actor();
-    state.run(move |s| s.reopen_child(&actor, id, version)).await?;
+    state.run(move |s| s.reopen_child(&actor, id, version, "web")).await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }
 
