@@ -717,7 +717,7 @@ mod tests {
         let outside: Vec<ChildFile> = (0..7).map(|_| g.file()).collect();
         let ids_in = store.create_children(&actor(), inside.clone(), "test").expect("created");
         let ids_out = store.create_children(&actor(), outside, "test").expect("created");
-        let closed = store.close_child(&city(), ids_in[3], 1, CloseReason::MovedOut, None).expect("closed");
+        let closed = store.close_child(&city(), ids_in[3], 1, CloseReason::MovedOut, None, "test").expect("closed");
         assert!(matches!(closed.status, FileStatus::Closed { .. }));
 
         let out = dir.path().join("台账.xlsx");

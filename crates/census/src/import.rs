@@ -705,7 +705,9 @@ mod tests {
                     file.name = "孙小美".into();
                     store.update_child(&township(), renamed, rec.version, file, "test").expect("renamed");
                     let rec = store.get_child(&city, closed).expect("file");
-                    store.close_child(&township(), closed, rec.version, CloseReason::MovedOut, None).expect("closed");
+                    store
+                        .close_child(&township(), closed, rec.version, CloseReason::MovedOut, None, "test")
+                        .expect("closed");
                 } else {
                     // The renamed file's edit wrote its terms; the old name's are never written.
                     let (stored, expected, _) = terms(renamed);

@@ -544,6 +544,7 @@ impl Store {
         expected_version: i64,
         reason: CloseReason,
         note: Option<String>,
+        source: Source<'_>,
     ) -> Result<ChildRecord, StoreError> {
         let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
         if reason == CloseReason::Other && note.is_none() {
@@ -552,12 +553,18 @@ impl Store {
         if note.as_ref().is_some_and(|n| n.chars().count() > validate::SHORT_TEXT * 2) {
             return Err(StoreError::invalid("note", msg::too_long(validate::SHORT_TEXT * 2)));
         }
-        self.set_closed(&p.actor(), id, expected_version, Some((reason, note)))
+        self.set_closed(&p.actor(), id, expected_version, Some((reason, note)), source)
     }
 
     /// Reopens a closed file.
-    pub fn reopen_child(&self, p: &Principal, id: i64, expected_version: i64) -> Result<ChildRecord, StoreError> {
-        self.set_closed(&p.actor(), id, expected_version, None)
+    pub fn reopen_child(
+        &self,
+        p: &Principal,
+        id: i64,
+        expected_version: i64,
+        source: Source<'_>,
+    ) -> Result<ChildRecord, StoreError> {
+        self.set_closed(&p.actor(), id, expected_version, None, source)
     }
 
     fn set_closed(
@@ -566,9 +573,10 @@ impl Store {
         id: i64,
         expected_version: i64,
         close: Option<(CloseReason, Option<String>)>,
+        source: Source<'_>,
     ) -> Result<ChildRecord, StoreError> {
         let now = self.now();
-        self.pool.write(|c| {
+        let res = self.pool.write(|c| {
             let current = self.load(c, &actor.scope, id)?;
             if !actor.role.may_close_files() {
                 return Err(StoreError::Forbidden);
@@ -587,22 +595,50 @@ impl Store {
                 None => (None, None),
             };
             let closed_at = close.as_ref().map(|_| now);
-            c.exec(
-                "UPDATE children SET version = version + 1, closed = $1, close_reason = $2, close_note = $3, closed_at = $4, updated_at = $5 \
-                 WHERE id = $6 AND version = $7",
-                &[close.is_some().into(), reason.into(), note.clone().into(), closed_at.into(), now.into(), id.into(), expected_version.into()],
-            )?;
+            let mut sql = Sql::new("UPDATE children SET version = version + 1, closed = ");
+            sql.bind(close.is_some());
+            sql.push(", close_reason = ").bind(reason);
+            sql.push(", close_note = ").bind(note.clone());
+            sql.push(", closed_at = ").bind(closed_at);
+            sql.push(", updated_at = ").bind(now);
+            sql.push(" WHERE id = ").bind(id);
+            sql.push(" AND version = ").bind(expected_version);
+            // The scope again, in the statement that writes.
+            push_scope_on(&mut sql, &actor.scope, "");
+            // No row: another writer changed the file after we read it (PostgreSQL re-reads
+            // the row after waiting for its lock), so nothing of ours may be written.
+            if c.exec(&sql.text, &sql.params)? == 0 {
+                return Err(StoreError::Stale { current: self.load(c, &actor.scope, id)?.version });
+            }
             c.exec("UPDATE child_search SET closed = $1 WHERE child_id = $2", &[close.is_some().into(), id.into()])?;
             let (old, new) = match &close {
-                Some((r, n)) => ("在档".to_string(), format!("销档：{}{}", r.label(), n.as_ref().map(|n| format!("（{n}）")).unwrap_or_default())),
+                Some((r, n)) => (
+                    "在档".to_string(),
+                    format!("销档：{}{}", r.label(), n.as_ref().map(|n| format!("（{n}）")).unwrap_or_default()),
+                ),
                 None => ("销档".to_string(), "恢复在档".to_string()),
             };
             let district = current.district_code.clone();
-            self.write_history(c, now, actor, "web", id, &district, expected_version + 1, &[("status".into(), Some(old), Some(new))])?;
+            self.write_history(
+                c,
+                now,
+                actor,
+                source,
+                id,
+                &district,
+                expected_version + 1,
+                &[("status".into(), Some(old), Some(new))],
+            )?;
             let action = if close.is_some() { Action::CloseChild } else { Action::ReopenChild };
             audit::record(c, now, actor, action, Some((id, &district)), reason.unwrap_or(""))?;
             self.load(c, &actor.scope, id)
-        })
+        });
+        match res {
+            // The only unique key written here is the history's (file, version): another
+            // writer has taken this version, so the caller's copy is stale.
+            Err(StoreError::UniqueViolation) => Err(StoreError::Stale { current: expected_version + 1 }),
+            other => other,
+        }
     }
 
     /// The file's history, newest change first, if the file is inside `scope`.

@@ -104,17 +104,33 @@ async fn request_log(req: Request<Body>, next: Next) -> Response<Body> {
     res
 }
 
-/// Paths hold record ids, never ID or phone numbers; masks long digit runs all the same.
+/// Paths hold record ids, never ID or phone numbers; masks what looks like one all the same.
+/// A record id is below 2^53, so at most 16 digits: an 18-digit ID number is never one. A
+/// mobile number could be an 11-digit record id; masking such an id costs only a log's detail.
 fn redact_path(path: &str) -> String {
     path.split('/')
         .map(|seg| {
             let digits = seg.chars().filter(|c| c.is_ascii_digit()).count();
-            if digits >= 15 && seg.len() <= 20 && !seg.chars().all(|c| c.is_ascii_digit()) {
-                shouhu_domain::id_number::mask_id(seg)
-            } else {
-                seg.to_string()
-            }
+            let all_digits = digits == seg.len();
+            let id_number = digits >= 15 && seg.len() <= 20 && (!all_digits || digits > 16);
+            let mobile = all_digits && shouhu_domain::id_number::normalise_phone(seg).is_some_and(|p| p.len() == 11);
+            if id_number || mobile { shouhu_domain::id_number::mask_id(seg) } else { seg.to_string() }
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_path;
+
+    #[test]
+    fn id_and_mobile_numbers_in_a_path_are_masked_and_record_ids_kept() {
+        assert_eq!(redact_path("/api/v1/children/110101202311012176"), "/api/v1/children/110***********2176");
+        assert_eq!(redact_path("/children/11010519491231002X/history"), "/children/110***********002X/history");
+        assert_eq!(redact_path("/api/v1/children/13812345678"), "/api/v1/children/138****5678");
+        // Record ids: up to 16 digits (below 2^53).
+        assert_eq!(redact_path("/api/v1/children/9007199254740991"), "/api/v1/children/9007199254740991");
+        assert_eq!(redact_path("/children/123456789012345/history"), "/children/123456789012345/history");
+    }
 }

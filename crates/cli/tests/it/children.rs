@@ -126,6 +126,132 @@ async fn a_closed_file_is_kept_cannot_be_edited_and_can_be_reopened() {
     assert_eq!(hist.as_array().expect("array").iter().filter(|h| h["field"] == "status").count(), 2);
 }
 
+/// The history's status entries of a file: (version, source).
+async fn status_changes(app: &TestApp, u: &User, id: i64) -> Vec<(i64, String)> {
+    let (status, hist) = app.get(u, &format!("/api/v1/children/{id}/history")).await;
+    assert_eq!(status, 200, "{hist}");
+    let mut rows: Vec<(i64, String)> = hist
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter(|h| h["field"] == "status")
+        .map(|h| (h["version"].as_i64().expect("version"), h["source"].as_str().expect("source").to_string()))
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_close_and_a_reopen_record_whether_they_came_from_the_api_or_the_pages() {
+    let (app, u) = township_app().await;
+    let id = app.create_child(&u, &child("孙七", VILLAGE_A, 5)).await["id"].as_i64().expect("id");
+    let (s, body) =
+        app.post(&u, &format!("/api/v1/children/{id}/close"), &json!({"version": 1, "reason": "moved_out"})).await;
+    assert_eq!(s, 200, "{body}");
+    let (s, body) = app.post(&u, &format!("/api/v1/children/{id}/reopen"), &json!({"version": 2})).await;
+    assert_eq!(s, 200, "{body}");
+    let (web, csrf) = crate::pages::browser(&app, "zhen").await;
+    let res = web
+        .post(app.url(&format!("/children/{id}/close")))
+        .form(&[("csrf", csrf.as_str()), ("version", "3"), ("reason", "moved_out")])
+        .send()
+        .await
+        .expect("close page");
+    assert_eq!(res.status(), 303);
+    let res = web
+        .post(app.url(&format!("/children/{id}/reopen")))
+        .form(&[("csrf", csrf.as_str()), ("version", "4")])
+        .send()
+        .await
+        .expect("reopen page");
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        status_changes(&app, &u, id).await,
+        vec![(2, "api".into()), (3, "api".into()), (4, "web".into()), (5, "web".into())]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_close_whose_update_writes_no_row_is_stale_and_leaves_no_trace() {
+    let (app, u) = township_app().await;
+    let id = app.create_child(&u, &child("周八", VILLAGE_A, 6)).await["id"].as_i64().expect("id");
+    // The row is read at the version the caller names but the UPDATE changes nothing, as when
+    // another writer got there between the read and the write (PostgreSQL re-checks the
+    // WHERE after waiting for the row): a trigger drops the update.
+    app.store(|s| {
+        s.pool.write(|c| {
+            if c.is_sqlite() {
+                c.batch("CREATE TRIGGER lose_close BEFORE UPDATE OF closed ON children BEGIN SELECT RAISE(IGNORE); END")
+            } else {
+                c.batch(
+                    "CREATE FUNCTION lose_close() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'; \
+                     CREATE TRIGGER lose_close BEFORE UPDATE OF closed ON children FOR EACH ROW EXECUTE FUNCTION lose_close()",
+                )
+            }
+        })
+    })
+    .await
+    .expect("trigger");
+    let (s, body) =
+        app.post(&u, &format!("/api/v1/children/{id}/close"), &json!({"version": 1, "reason": "moved_out"})).await;
+    assert_eq!(s, 409, "{body}");
+    assert_eq!(body["code"], "stale");
+    assert_eq!(status_changes(&app, &u, id).await, vec![], "no history for a change that was not made");
+    let (_, now) = app.get(&u, &format!("/api/v1/children/{id}")).await;
+    assert_eq!(now["status"]["state"], "open");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_close_that_loses_its_version_to_another_writer_is_stale_not_a_server_error() {
+    let (app, u) = township_app().await;
+    let rec = app.create_child(&u, &child("吴九", VILLAGE_A, 7)).await;
+    let id = rec["id"].as_i64().expect("id");
+    let district = rec["district_code"].as_str().expect("district").to_string();
+    // Another writer has already written the history of version 2 (the unique key the close
+    // writes), as a concurrent writer would have.
+    app.store(move |s| {
+        s.pool.write(|c| {
+            c.exec(
+                "INSERT INTO child_history (district_code, child_id, version, seq, changed_at, user_id, user_name, source, field, old_value, new_value) \
+                 VALUES ($1, $2, 2, 0, $3, NULL, 'other', 'api', 'address', NULL, 'x')",
+                &[district.as_str().into(), id.into(), chrono::Utc::now().into()],
+            )
+        })
+    })
+    .await
+    .expect("history row");
+    let (s, body) =
+        app.post(&u, &format!("/api/v1/children/{id}/close"), &json!({"version": 1, "reason": "moved_out"})).await;
+    assert_eq!(s, 409, "{body}");
+    assert_eq!(body["code"], "stale");
+    let (_, now) = app.get(&u, &format!("/api/v1/children/{id}")).await;
+    assert_eq!(now["status"]["state"], "open", "nothing of the close was kept");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_closes_of_one_version_close_once_and_the_others_are_stale() {
+    let (app, u) = township_app().await;
+    let id = app.create_child(&u, &child("郑十", VILLAGE_A, 8)).await["id"].as_i64().expect("id");
+    let app = std::sync::Arc::new(app);
+    let tries: Vec<_> = (0..8)
+        .map(|_| {
+            let (app, u) = (app.clone(), u.clone());
+            tokio::spawn(async move {
+                app.post(&u, &format!("/api/v1/children/{id}/close"), &json!({"version": 1, "reason": "moved_out"}))
+                    .await
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tries {
+        let (s, body) = t.await.expect("request");
+        assert!(s == 200 || (s == 409 && body["code"] == "stale"), "{s} {body}");
+        statuses.push(s);
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 1, "{statuses:?}");
+    assert_eq!(status_changes(&app, &u, id).await, vec![(2, "api".into())]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_names_the_field_and_changes_nothing() {
     let (app, u) = township_app().await;

@@ -1,5 +1,6 @@
 //! An acknowledged report is never lost: the real binary is killed (SIGKILL) while reports
-//! pour in, restarted, and every report it acknowledged is there.
+//! pour in, restarted, and every report it acknowledged is there; and the reports database is
+//! synced at every commit, which no kill can show.
 
 use crate::harness::*;
 use serde_json::{Value, json};
@@ -109,4 +110,47 @@ async fn every_acknowledged_report_survives_a_kill_under_load() {
     let missing: Vec<&String> = acked.iter().filter(|r| !stored.contains(r)).collect();
     assert!(missing.is_empty(), "{} of {} acknowledged reports lost: {missing:?}", missing.len(), acked.len());
     again.start_kill().expect("stop");
+}
+
+/// The value of a setting on `depth` connections of `pool` held at once, so that each is a
+/// different connection, the later ones opened after the first.
+fn setting_on_connections(pool: &shouhu_store::Pool, depth: usize, out: &mut Vec<String>) {
+    pool.read(|c| {
+        // SQLite names the level as a number; PostgreSQL syncs at commit unless told not to.
+        let value = if c.is_sqlite() {
+            c.query_opt("PRAGMA synchronous", &[], |r| r.i64(0).map(|v| v.to_string()))?
+        } else {
+            c.query_opt("SHOW synchronous_commit", &[], |r| r.text(0))?
+        };
+        out.push(value.expect("a value"));
+        if depth > 1 {
+            setting_on_connections(pool, depth - 1, out);
+        }
+        Ok(())
+    })
+    .expect("read setting");
+}
+
+/// A SIGKILL leaves the page cache, so the kill test above cannot tell FULL from NORMAL: the
+/// setting itself is checked here (decision 24).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_are_synced_at_every_commit_and_the_registry_at_checkpoints() {
+    let (url, _db) = fresh_database().await;
+    let sqlite = url.starts_with("sqlite:");
+    let (registry, reports) = blocking(move || {
+        let clock: Arc<dyn shouhu_domain::clock::Clock> = Arc::new(shouhu_domain::clock::SystemClock);
+        let store = shouhu::server::open_store(&url, clock).expect("open");
+        let (mut registry, mut reports) = (Vec::new(), Vec::new());
+        setting_on_connections(&store.pool, 4, &mut registry);
+        setting_on_connections(&store.reports, 4, &mut reports);
+        (registry, reports)
+    })
+    .await;
+    if sqlite {
+        assert_eq!(reports, ["2"; 4], "reports: synchronous=FULL on every connection");
+        assert_eq!(registry, ["1"; 4], "registry: synchronous=NORMAL on every connection");
+    } else {
+        assert_eq!(reports, ["on"; 4]);
+        assert_eq!(registry, ["on"; 4]);
+    }
 }

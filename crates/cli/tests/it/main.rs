@@ -9,6 +9,7 @@ mod casework_pages;
 mod census;
 mod children;
 mod durability;
+mod logs;
 mod pages;
 mod report_pages;
 mod reports;

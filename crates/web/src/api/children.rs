@@ -110,7 +110,7 @@ pub async fn close(
     ApiJson(req): ApiJson<CloseRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.clone();
-    Ok(Json(state.run(move |s| s.close_child(&actor, id, req.version, req.reason, req.note)).await?))
+    Ok(Json(state.run(move |s| s.close_child(&actor, id, req.version, req.reason, req.note, "api")).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -129,7 +129,7 @@ pub async fn reopen(
     ApiJson(req): ApiJson<VersionRequest>,
 ) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.clone();
-    Ok(Json(state.run(move |s| s.reopen_child(&actor, id, req.version)).await?))
+    Ok(Json(state.run(move |s| s.reopen_child(&actor, id, req.version, "api")).await?))
 }
 
 /// Every change to a file: who, when, which field, old and new value; newest first.

@@ -467,7 +467,7 @@ pub(super) async fn complete(
                 .await
             {
                 Ok(_) => Ok(()),
-                Err(e) => Err(match AppError::from(e) {
+                Err(e) => Err(match e {
                     // The store counts the rows it was given; the form counts every row.
                     AppError::Invalid(f) => invalid(FieldErrors(
                         f.0.into_iter()

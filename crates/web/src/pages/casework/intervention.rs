@@ -270,7 +270,6 @@ pub(super) async fn add_placement(
                 })
                 .await
                 .map(drop)
-                .map_err(AppError::from)
         }
         _ => Err(invalid(errs)),
     };
@@ -320,7 +319,6 @@ pub(super) async fn add_conduct(
                 })
                 .await
                 .map(drop)
-                .map_err(AppError::from)
         }
         _ => Err(invalid(errs)),
     };
@@ -365,7 +363,6 @@ pub(super) async fn file_application(
                 })
                 .await
                 .map(drop)
-                .map_err(AppError::from)
         }
         _ => Err(invalid(errs)),
     };
@@ -414,7 +411,6 @@ pub(super) async fn move_application(
                     move |s| s.move_application(&p, id, application, step)
                 })
                 .await
-                .map_err(AppError::from)
         }
         _ => Err(invalid(errs)),
     };

@@ -6,7 +6,6 @@ use super::*;
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::body::{FormPairs, IdPath};
-use crate::error::AppError;
 use crate::pages::PageResult;
 use crate::pages::form::{Kept, date_field, non_empty, pick, required_text};
 use crate::pages::view::{Opt, day, options};
@@ -119,8 +118,7 @@ pub(super) async fn add_service(
                 move |s| s.add_service(&p, id, kind, &provider, start)
             })
             .await
-            .map(drop)
-            .map_err(AppError::from),
+            .map(drop),
         _ => Err(invalid(errs)),
     };
     finish(&state, &user, id, result, Kept::new("service", form), msg::ASSESSMENT_STALE).await
@@ -138,13 +136,14 @@ pub(super) async fn move_service(
     let to = pick(&form, "status", ServiceStatus::parse, &mut errs);
     let outcome = non_empty(form.get("outcome"));
     let result = match to {
-        Some(to) => state
-            .run_queued({
-                let p = user.principal.clone();
-                move |s| s.move_service(&p, id, service, to, outcome)
-            })
-            .await
-            .map_err(AppError::from),
+        Some(to) => {
+            state
+                .run_queued({
+                    let p = user.principal.clone();
+                    move |s| s.move_service(&p, id, service, to, outcome)
+                })
+                .await
+        }
         None => Err(invalid(errs)),
     };
     finish(&state, &user, id, result, Kept::new(format!("service-{service}"), form), msg::ASSESSMENT_STALE).await
@@ -180,8 +179,7 @@ pub(super) async fn add_referral(
                 move |s| s.add_referral(&p, id, kind, org, note)
             })
             .await
-            .map(drop)
-            .map_err(AppError::from),
+            .map(drop),
         _ => Err(invalid(errs)),
     };
     finish(&state, &user, id, result, Kept::new("referral", form), msg::ASSESSMENT_STALE).await

@@ -166,7 +166,7 @@ pub(super) async fn close(
     };
     let note = form.get("note").map(str::to_string);
     let actor = user.principal.clone();
-    match state.run(move |s| s.close_child(&actor, id, version, reason, note)).await {
+    match state.run(move |s| s.close_child(&actor, id, version, reason, note, "web")).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}")).into_response()),
         Err(AppError::Invalid(f)) => {
             Err(PageError(AppError::BadRequest(f.0.first().map(|e| e.message.clone()).unwrap_or_default(), f.0)))
@@ -184,6 +184,6 @@ pub(super) async fn reopen(
     user.check_csrf(form.get("csrf"))?;
     let version = form::version(&form);
     let actor = user.principal.clone();
-    state.run(move |s| s.reopen_child(&actor, id, version)).await?;
+    state.run(move |s| s.reopen_child(&actor, id, version, "web")).await?;
     Ok(Redirect::to(&format!("/children/{id}")).into_response())
 }

@@ -309,7 +309,7 @@ pub(super) async fn file(State(state): State<AppState>, user: CurrentUser, form:
             let reporter = Reporter::Member(user.principal.clone());
             let key = input.key();
             match state.run(move |s| s.check_report(intake, reporter, key.as_deref())).await {
-                Ok(checked) => state.run_queued(move |s| s.file_report(checked)).await.map_err(AppError::from),
+                Ok(checked) => state.run_queued(move |s| s.file_report(checked)).await,
                 Err(e) => Err(e),
             }
         }
@@ -359,7 +359,7 @@ pub(super) async fn file_public(
     };
     let result = match checked {
         Ok(checked) => match guard_public(&state, addr, &input.challenge_token, &input.challenge_answer) {
-            Ok(()) => state.run_queued(move |s| s.file_report(checked)).await.map_err(AppError::from),
+            Ok(()) => state.run_queued(move |s| s.file_report(checked)).await,
             Err(e) => Err(e),
         },
         Err(AppError::Invalid(mut errs)) => {

@@ -292,13 +292,14 @@ pub(super) async fn action(
     let carer = form.get("carer").and_then(TemporaryCarer::parse);
     let note = non_empty(form.get("note"));
     let result = match form.get("action").and_then(DisposalAction::parse) {
-        Some(a) => state
-            .run_queued({
-                let p = user.principal.clone();
-                move |s| s.record_report_action(&p, id, a, carer, note)
-            })
-            .await
-            .map_err(AppError::from),
+        Some(a) => {
+            state
+                .run_queued({
+                    let p = user.principal.clone();
+                    move |s| s.record_report_action(&p, id, a, carer, note)
+                })
+                .await
+        }
         None => {
             let mut errs = FieldErrors::default();
             errs.add("action", msg::REPORT_CHOOSE_ACTION);
@@ -355,8 +356,7 @@ pub(super) async fn download(
             let p = user.principal.clone();
             move |s| s.read_attachment(&p, id, aid)
         })
-        .await
-        .map_err(AppError::from)?;
+        .await?;
     Ok(crate::api::reports::attachment_response(&info, data))
 }
 
@@ -388,13 +388,14 @@ pub(super) async fn link_child(
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     let result = match form.get("child_id").and_then(|v| v.trim().parse::<i64>().ok()) {
-        Some(child) => state
-            .run_queued({
-                let p = user.principal.clone();
-                move |s| s.link_report_child(&p, id, child)
-            })
-            .await
-            .map_err(AppError::from),
+        Some(child) => {
+            state
+                .run_queued({
+                    let p = user.principal.clone();
+                    move |s| s.link_report_child(&p, id, child)
+                })
+                .await
+        }
         None => {
             let mut errs = FieldErrors::default();
             errs.add("child_id", msg::REPORT_CHILD_UNKNOWN);
