@@ -9,6 +9,7 @@ mod casework_pages;
 mod census;
 mod children;
 mod durability;
+mod openapi;
 mod pages;
 mod report_pages;
 mod reports;
