@@ -135,7 +135,9 @@ pub fn check_row(
     let mut file = ChildFile::default();
     let mut errs = FieldErrors::default();
     for (i, field) in &map.fields {
-        field.read(&mut file, &mut errs, &[row.cell(*i)], Source::Census);
+        // A cell of a CSV that shouhu wrote (an error report corrected and uploaded
+        // again) may carry the apostrophe that kept it from being a formula.
+        field.read(&mut file, &mut errs, &[crate::csv_safe::restore(row.cell(*i))], Source::Census);
     }
     // The store's own check (the same as a form's), so the import need not check again.
     match store.check_import_file(actor, file) {
