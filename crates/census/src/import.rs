@@ -136,7 +136,15 @@ pub fn check_row(
     let mut file = ChildFile::default();
     let mut errs = FieldErrors::default();
     for (i, field) in &map.fields {
-        field.read(&mut file, &mut errs, &[row.cell(*i)], Source::Census);
+        // A cell of a CSV that shouhu wrote (an error report corrected and uploaded
+        // again) may carry the apostrophe that kept it from being a formula.
+        let cell = crate::csv_safe::restore(row.cell(*i));
+        // Bytes the reader could not decode became U+FFFD: the cell is wrong, not its text.
+        if cell.contains(char::REPLACEMENT_CHARACTER) {
+            errs.add(field.path, msg::CELL_UNREADABLE);
+            continue;
+        }
+        field.read(&mut file, &mut errs, &[cell], Source::Census);
     }
     // The store's own check (the same as a form's), so the import need not check again.
     match store.check_import_file(actor, file) {
@@ -540,6 +548,32 @@ mod tests {
         assert_eq!(out.errors[&5], "身份证号码与第2行重复");
         assert!(out.errors[&6].contains("第F列「所在村（居）」"), "{}", out.errors[&6]);
         assert_eq!(count(&store), 0);
+    }
+
+    #[test]
+    fn invalid_gb18030_bytes_are_an_error_of_their_row_and_column() {
+        let (d, store) = store();
+        let mut bytes = Vec::new();
+        let line = |cells: &[&str]| encoding_rs::GB18030.encode(&format!("{}\r\n", cells.join(","))).0.into_owned();
+        bytes.extend(line(HEAD));
+        bytes.extend(line(&["张一", "男", "2016-05-04", id("20160504", "001"), "一组", "120114101204", "是", "是"]));
+        // 张, then 0xFF, which begins no GB18030 character, then 二.
+        let mut bad = encoding_rs::GB18030.encode("张").0.into_owned();
+        bad.push(0xFF);
+        bad.extend(encoding_rs::GB18030.encode("二").0.iter());
+        bytes.extend(bad);
+        let rest = format!(",男,2016-05-04,{},一组,120114101204,是,是\r\n", id("20160504", "003"));
+        bytes.extend(encoding_rs::GB18030.encode(&rest).0.iter());
+        let path = d.path().join("gb.csv");
+        std::fs::write(&path, &bytes).expect("write");
+        assert!(std::str::from_utf8(&bytes).is_err(), "really not UTF-8");
+        let out =
+            run(&store, &township(), &FileSource(path), &opts(OnExisting::Skip, false), &mut |_| {}).expect("checked");
+        assert_eq!(out.rows, 2);
+        assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
+        assert_eq!(out.errors[&3], format!("第A列「姓名」：{}", msg::CELL_UNREADABLE));
+        assert!(out.written.is_none());
+        assert_eq!(count(&store), 0, "nothing with U+FFFD in it is stored");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! child's file; the checks and the import itself build on the store.
 
 pub mod columns;
+pub mod csv_safe;
 pub mod export;
 pub mod import;
 pub mod read;

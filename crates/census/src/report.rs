@@ -2,6 +2,7 @@
 //! Chinese, what is wrong in each bad row; and the blank census template.
 
 use crate::columns;
+use crate::csv_safe;
 use crate::read::{self, Format, ReadError, Sheet};
 use crate::table::RawRow;
 use rust_xlsxwriter::{
@@ -38,7 +39,8 @@ impl From<csv::Error> for ReadError {
 /// message, other rows nothing. Rows above the header are copied as they are.
 ///
 /// For CSV the report is CSV in UTF-8 with a byte order mark (so that Excel opens it
-/// right), comma-separated; for .xlsx it is a new .xlsx with every cell as text, the
+/// right), comma-separated, a cell that a spreadsheet would take for a formula written as
+/// text ([`csv_safe`]); for .xlsx it is a new .xlsx with every cell as text, the
 /// messages in red and the header row frozen. A row's number is the same in the report as
 /// in the uploaded file, so "第12行" points to the same row in both.
 pub fn write_report(
@@ -87,14 +89,13 @@ fn csv_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Res
     };
     for row in &sheet.preamble {
         blank_to(&mut w, row.line)?;
-        w.write_record(row.cells())?;
+        csv_safe::write_record(&mut w, row.cells())?;
     }
     blank_to(&mut w, sheet.header_line)?;
-    w.write_record(with_message(
-        sheet.headers.iter().map(String::as_str),
-        col,
-        Some(&header_text(errors, sheet.header_line)),
-    ))?;
+    csv_safe::write_record(
+        &mut w,
+        with_message(sheet.headers.iter().map(String::as_str), col, Some(&header_text(errors, sheet.header_line))),
+    )?;
     for row in sheet.rows {
         let row = row?;
         blank_to(&mut w, row.line)?;
@@ -102,7 +103,7 @@ fn csv_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Res
         if row.is_blank() && message.is_none() {
             w.write_record([""; 0])?;
         } else {
-            w.write_record(with_message(row.cells(), col, message))?;
+            csv_safe::write_record(&mut w, with_message(row.cells(), col, message))?;
         }
     }
     let mut file = w.into_inner().map_err(|e| write_err(e.into_error()))?;
@@ -389,6 +390,39 @@ mod tests {
 
         // A header line that is not the file's means the file is not the one checked.
         assert_eq!(write_report(&src, Format::Csv, 1, &errors(), &out), Err(ReadError::Changed));
+    }
+
+    #[test]
+    fn a_csv_report_writes_cells_that_would_be_formulas_as_text() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let src = dir.path().join("up.csv");
+        let cells = ["=HYPERLINK(\"http://x\",\"点击\")", "+1", "@SUM(A1)", "-", "\t=1+1", "120224001001"];
+        let text = format!(
+            "姓名,性别,出生日期,现居住地址,所在村（居）,备注\n{}\n",
+            cells.map(|c| format!("\"{}\"", c.replace('"', "\"\""))).join(",")
+        );
+        std::fs::write(&src, text).expect("write");
+        let out = dir.path().join("report.csv");
+        let errors = BTreeMap::from([(2, "=1+1".to_string())]);
+        write_report(&src, Format::Csv, 1, &errors, &out).expect("report");
+
+        let written = String::from_utf8(std::fs::read(&out).expect("read")).expect("UTF-8");
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(written.trim_start_matches('\u{feff}').as_bytes());
+        let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.expect("record")).collect();
+        let row: Vec<&str> = rows[1].iter().collect();
+        assert_eq!(
+            row,
+            vec!["'=HYPERLINK(\"http://x\",\"点击\")", "'+1", "'@SUM(A1)", "'-", "'\t=1+1", "120224001001", "'=1+1"],
+            "no cell begins a formula"
+        );
+        // Uploaded again, the cells read as they were.
+        let sheet = read::open(&out).expect("opens");
+        let back: Vec<RawRow> = sheet.rows.map(|r| r.expect("row")).collect();
+        let restored: Vec<&str> = (0..6).map(|i| crate::csv_safe::restore(back[0].cell(i))).collect();
+        assert_eq!(restored, cells.to_vec());
     }
 
     fn cell(range: &calamine::Range<Data>, row: u32, col: u32) -> String {

@@ -75,6 +75,7 @@ fn anniversary(birth: NaiveDate, year: i32) -> Option<NaiveDate> {
 /// Serialised as its [`AgeBand::code`] (`"6_13"`), like the code lists of [`crate::codes`];
 /// the snake_case variant names (`"from6_to13"`) are accepted when deserialising.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum AgeBand {
     #[serde(rename = "0_5", alias = "from0_to5")]
     From0To5,

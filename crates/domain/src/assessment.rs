@@ -100,7 +100,8 @@ pub fn grade_of(t: GuardianshipType) -> GuardianshipGrade {
 }
 
 /// The answers of the seed's three dimensions.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Answers {
     pub safety: Safety,
@@ -119,7 +120,8 @@ pub struct ChildFacts {
 }
 
 /// A risk level and every reason for it, most serious first.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Risk {
     pub level: RiskLevel,
     pub reasons: Vec<RiskReason>,

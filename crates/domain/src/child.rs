@@ -6,10 +6,10 @@ use crate::codes::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// A father or mother, as the census form records them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct Parent {
     pub name: String,
@@ -44,7 +44,8 @@ impl Default for Parent {
 }
 
 /// A grandparent: the census form asks for name and birth date only.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct Grandparent {
     pub name: String,
@@ -53,7 +54,8 @@ pub struct Grandparent {
 }
 
 /// The entrusted guardian (受委托监护人; 被委托人 in the 2020 law) [UPL] 22, [M19].
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct EntrustedGuardian {
     pub name: String,
@@ -69,7 +71,8 @@ pub struct EntrustedGuardian {
 }
 
 /// Everything a user types into a child's file. Derived facts are not here.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct ChildFile {
     pub name: String,
@@ -113,7 +116,8 @@ pub struct ChildFile {
 }
 
 /// Open or closed: a file is never deleted (§2.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum FileStatus {
     Open,
@@ -121,7 +125,8 @@ pub enum FileStatus {
 }
 
 /// A warning that the law is breached for this child (derived, never typed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Warning {
     /// Under 16 and living alone [S] [13] [UPL] 21.
@@ -185,11 +190,11 @@ impl Warning {
 }
 
 /// What is derived from a file at a date: shown beside it, stored for filtering.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Derived {
     /// Age in full years (周岁) at `as_of`.
     pub age: Option<u32>,
-    #[schema(value_type = Option<String>, example = "6_13")]
     pub age_band: Option<crate::age::AgeBand>,
     pub category: Category,
     pub warnings: Vec<Warning>,
@@ -197,7 +202,8 @@ pub struct Derived {
 }
 
 /// A stored child's file with its identity, version and derived facts.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChildRecord {
     pub id: i64,
     /// 6-digit district code: part of the key, so that data can be distributed by district.

@@ -18,14 +18,43 @@ pub trait CodeList: Sized + Copy + 'static {
     }
 }
 
+/// The OpenAPI schema of a closed list: a string, one of its codes; the description gives
+/// each code's label.
+#[cfg(feature = "openapi")]
+pub fn code_schema(codes: &[&str], labelled: &[&str]) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Type};
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(codes.iter().copied()))
+        .description(Some(labelled.join("; ")))
+        .into()
+}
+
 /// Declares an enum whose variants carry a stable snake_case code and a Chinese label.
 macro_rules! code_list {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $code:literal, $label:literal;)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         // Serde's names are the codes themselves (its snake_case would turn
         // `GirlUnder14Sexual` into `girl_under14_sexual`, not the stored code).
         pub enum $name { $(#[serde(rename = $code)] $variant,)+ }
+
+        // Written by hand: utoipa's derive does not see a `rename` whose value comes from
+        // a macro (a literal fragment reaches it wrapped in an invisible group), and listed
+        // the variants' Rust names instead of the codes the server speaks.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                $crate::codes::code_schema(&[$($code),+], &[$(concat!($code, ": ", $label)),+])
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> std::borrow::Cow<'static, str> {
+                std::borrow::Cow::Borrowed(stringify!($name))
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant,)+];

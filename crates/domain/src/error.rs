@@ -1,10 +1,10 @@
 //! Field-level validation errors: which field, and what is wrong with it, in the user's words.
 
 use serde::Serialize;
-use utoipa::ToSchema;
 
 /// One wrong field: a dotted path into the form (`father.id_number`) and a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,

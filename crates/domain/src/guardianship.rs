@@ -84,7 +84,8 @@ pub fn may_follow_application(role: crate::role::Role) -> bool {
 }
 
 /// One dated entry of a guardian's conduct record.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConductRecord {
     pub id: i64,
     /// Whose conduct it is. `None` for records kept before it was asked, when the form asked
@@ -185,7 +186,8 @@ impl Ground {
 }
 
 /// How far the records go toward a ground.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroundFinding {
     pub ground: Ground,
     /// All its elements are on record.

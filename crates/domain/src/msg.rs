@@ -5,6 +5,10 @@
 // Field errors.
 pub const REQUIRED: &str = "此项为必填项";
 pub const CONTROL_CHARS: &str = "含有不可见的控制字符，请删除后重新输入";
+/// A census cell with bytes that are not text in the file's encoding.
+pub const CELL_UNREADABLE: &str = "有无法识别的文字（文件中的字节不是有效的 GB18030 或 UTF-8 文字）。请在 Excel 中核对该单元格，\
+     或“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 后再上传";
+pub const NAME_CHARS: &str = "姓名中有不可见的控制字符或改变文字方向的字符（常见于从网页或聊天软件复制的文字），或有无法识别的字符“�”，请删除后重新输入";
 pub const DATE_INVALID: &str = "日期格式应为 年-月-日，例如 2015-03-08";
 pub const DATE_IN_FUTURE: &str = "日期不能晚于今天";
 pub const NOT_A_MINOR: &str = "出生日期表明已年满十八周岁，不属于未成年人";

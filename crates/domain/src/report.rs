@@ -372,7 +372,8 @@ pub fn sniff_attachment(b: &[u8]) -> Option<AttachmentKind> {
 }
 
 /// A report as a reporter submits it, before it is checked.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Intake {
     /// What was seen; at least one, several allowed.

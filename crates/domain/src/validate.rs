@@ -44,6 +44,32 @@ pub(crate) fn text(errs: &mut FieldErrors, field: &str, v: &mut Option<String>, 
     }
 }
 
+/// Characters a name may not hold: controls (C0 and C1, tabs and line breaks included), the
+/// marks and overrides that change the direction text is shown in (U+202E would show
+/// "张三\u{202E}abc" as "张三cba"), and U+FFFD, which stands for bytes that could not be
+/// read.
+pub fn refused_in_name(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || c == char::REPLACEMENT_CHARACTER
+}
+
+/// A name: a text whose characters are all shown as they are.
+fn name(errs: &mut FieldErrors, field: &str, v: &mut String, max: usize, required: bool) {
+    let mut o = Some(std::mem::take(v));
+    text(errs, field, &mut o, max);
+    match o {
+        Some(s) => {
+            if s.chars().any(refused_in_name) && errs.get(field).is_none() {
+                errs.add(field, msg::NAME_CHARS);
+            }
+            *v = s;
+        }
+        None if required => errs.add(field, msg::REQUIRED),
+        None => {}
+    }
+}
+
 /// A required text: trimmed, non-empty, bounded.
 pub(crate) fn required_text(errs: &mut FieldErrors, field: &str, v: &mut String, max: usize) {
     let mut o = Some(std::mem::take(v));
@@ -136,10 +162,8 @@ fn parent(errs: &mut FieldErrors, f: &Paths, p: &mut Parent, child_birth: Option
 }
 
 /// A relative's name: trimmed and bounded, and may be empty.
-fn relative_name(errs: &mut FieldErrors, f: &Paths, name: &mut String) {
-    let mut o = Some(std::mem::take(name));
-    text(errs, f.name, &mut o, SHORT_TEXT);
-    *name = o.unwrap_or_default();
+fn relative_name(errs: &mut FieldErrors, f: &Paths, v: &mut String) {
+    name(errs, f.name, v, SHORT_TEXT, false);
 }
 
 fn grandparent(errs: &mut FieldErrors, f: &Paths, g: &mut Grandparent, today: NaiveDate) {
@@ -148,7 +172,7 @@ fn grandparent(errs: &mut FieldErrors, f: &Paths, g: &mut Grandparent, today: Na
 }
 
 fn guardian(errs: &mut FieldErrors, g: &mut EntrustedGuardian, today: NaiveDate) {
-    required_text(errs, "entrusted_guardian.name", &mut g.name, SHORT_TEXT);
+    name(errs, "entrusted_guardian.name", &mut g.name, SHORT_TEXT, true);
     id(errs, "entrusted_guardian.id_number", &mut g.id_number, today);
     phone(errs, "entrusted_guardian.phone", &mut g.phone);
     text(errs, "entrusted_guardian.address", &mut g.address, SHORT_TEXT * 2);
@@ -164,7 +188,7 @@ fn guardian(errs: &mut FieldErrors, g: &mut EntrustedGuardian, today: NaiveDate)
 /// checked by the store, which knows the regions.
 pub fn child_file(mut f: ChildFile, today: NaiveDate, rule: AgeRule) -> Result<ChildFile, FieldErrors> {
     let mut errs = FieldErrors::default();
-    required_text(&mut errs, "name", &mut f.name, 50);
+    name(&mut errs, "name", &mut f.name, 50, true);
     if f.sex.is_none() {
         errs.add("sex", msg::REQUIRED);
     }
@@ -255,6 +279,53 @@ mod tests {
     fn valid_file_is_normalised() {
         let f = child_file(valid(), today(), AgeRule::default()).expect("valid");
         assert_eq!(f.name, "张小明");
+    }
+
+    #[test]
+    fn names_refuse_controls_direction_overrides_and_unreadable_characters() {
+        for bad in [
+            "张\u{202E}三",
+            "张\u{202D}三",
+            "张\u{200E}三",
+            "张\u{200F}三",
+            "张\u{2066}三",
+            "张\u{2069}三",
+            "张\u{061C}三",
+            "张\u{FFFD}三",
+            "张\t三",
+            "张\u{85}三",
+        ] {
+            let mut f = valid();
+            f.name = bad.into();
+            f.father.name = bad.into();
+            f.mother.name = bad.into();
+            f.paternal_grandfather.name = bad.into();
+            f.paternal_grandmother.name = bad.into();
+            f.maternal_grandfather.name = bad.into();
+            f.maternal_grandmother.name = bad.into();
+            f.entrusted_guardian = Some(EntrustedGuardian { name: bad.into(), ..Default::default() });
+            let errs = child_file(f, today(), AgeRule::default()).expect_err(bad);
+            for field in [
+                "name",
+                "father.name",
+                "mother.name",
+                "paternal_grandfather.name",
+                "paternal_grandmother.name",
+                "maternal_grandfather.name",
+                "maternal_grandmother.name",
+                "entrusted_guardian.name",
+            ] {
+                let m = errs.get(field).unwrap_or_else(|| panic!("{bad:?} in {field} is refused"));
+                assert!(m == msg::NAME_CHARS || m == msg::CONTROL_CHARS, "{field}: {m}");
+            }
+        }
+        // Names as people write them are kept.
+        for good in ["欧阳娜娜", "阿依古丽·买买提", "Anna-Lena", "王 小明"] {
+            let mut f = valid();
+            f.name = good.into();
+            f.father.name = good.into();
+            assert_eq!(child_file(f, today(), AgeRule::default()).expect(good).name, good);
+        }
     }
 
     #[test]

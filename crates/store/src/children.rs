@@ -92,10 +92,20 @@ pub struct LedgerPage {
     pub rows: Vec<LedgerRow>,
     pub page: u32,
     pub per_page: u32,
-    /// Number of matching files, counted up to `COUNT_CAP`.
+    /// Number of matching files, counted up to `COUNT_CAP`; for a search, the number of
+    /// rows given.
     pub total: i64,
-    /// True when there are more than `total` files (the count stopped at the cap).
+    /// True when more files match than `total` (the count stopped at the cap, or a search
+    /// at the page's size).
     pub total_capped: bool,
+}
+
+/// Search results: at most the rows asked for, and whether more files match.
+#[derive(Debug, Clone)]
+pub struct SearchPage {
+    pub rows: Vec<LedgerRow>,
+    /// More files match than `rows` holds.
+    pub more: bool,
 }
 
 /// A prefix search (pinyin, last digits) considers at most this many matching terms.
@@ -752,11 +762,21 @@ impl Store {
     /// The search box: a name or part of it, pinyin or initials, an ID number or its last
     /// digits. Open and closed files alike, inside `scope`, at most `limit`.
     pub fn search(&self, p: &Principal, q: &str, limit: u32) -> Result<Vec<LedgerRow>, StoreError> {
+        Ok(self.search_page(p, q, limit)?.rows)
+    }
+
+    /// [`Store::search`], and whether more files match than the `limit` given: one more
+    /// row than asked for is read to know it, and a prefix search whose candidate terms
+    /// reached [`PREFIX_CANDIDATES`] may have left matches out, so it says there may be more.
+    pub fn search_page(&self, p: &Principal, q: &str, limit: u32) -> Result<SearchPage, StoreError> {
         let scope = &p.scope();
         let Some(query) = search_terms::parse_query(q) else {
-            return Ok(Vec::new());
+            return Ok(SearchPage { rows: Vec::new(), more: false });
         };
-        let limit = i64::from(limit.clamp(1, 100));
+        let shown = limit.clamp(1, 100) as usize;
+        // One more than is shown, to know whether there are more.
+        let limit = shown as i64 + 1;
+        let mut candidates_capped: Option<Sql> = None;
         let mut sql;
         match &query {
             Query::IdNumber(raw) => {
@@ -789,9 +809,22 @@ impl Store {
                 push_scope_on(&mut sql, scope, "s.");
                 sql.push(" LIMIT ").bind(PREFIX_CANDIDATES).push(") AS p)");
                 sql.push(" ORDER BY c.closed, c.name, c.id LIMIT ").bind(limit);
+                let mut cap = Sql::new("SELECT count(*) FROM (SELECT 1 FROM child_search s WHERE s.term >= ");
+                cap.bind(term.as_str()).push(" AND s.term < ").bind(format!("{term}~"));
+                push_scope_on(&mut cap, scope, "s.");
+                cap.push(" LIMIT ").bind(PREFIX_CANDIDATES).push(") AS n");
+                candidates_capped = Some(cap);
             }
         }
-        self.pool.read(|c| c.query(&sql.text, &sql.params, |r| self.ledger_row(r)))
+        self.pool.read(|c| {
+            let mut rows = c.query(&sql.text, &sql.params, |r| self.ledger_row(r))?;
+            let mut more = rows.len() > shown;
+            rows.truncate(shown);
+            if let Some(cap) = candidates_capped.as_ref().filter(|_| !more) {
+                more = c.query_opt(&cap.text, &cap.params, |r| r.i64(0))?.unwrap_or(0) >= PREFIX_CANDIDATES;
+            }
+            Ok(SearchPage { rows, more })
+        })
     }
 }
 

@@ -545,3 +545,19 @@ async fn warnings_follow_from_every_fact_of_the_file_and_the_ledger_filter_agree
         assert_eq!(row["warnings"], full["derived"]["warnings"], "ledger and file agree for {}", row["name"]);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_with_direction_overrides_or_controls_are_refused_by_field() {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let mut file = child("张\u{202E}三", VILLAGE_A, 1);
+    file["mother"]["name"] = json!("李\u{2067}四");
+    file["entrusted_guardian"] = json!({"name": "王\u{200F}五"});
+    let (s, r) = app.post(&zhen, "/api/v1/children", &file).await;
+    assert_eq!(s, 422, "{r}");
+    for field in ["name", "mother.name", "entrusted_guardian.name"] {
+        let e = r["fields"].as_array().and_then(|f| f.iter().find(|e| e["field"] == field)).cloned();
+        assert_eq!(e.map(|e| e["message"].clone()), Some(json!(shouhu_domain::msg::NAME_CHARS)), "{field}: {r}");
+    }
+    assert_eq!(app.count_children().await, 0);
+}

@@ -142,22 +142,23 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// A GET over the API; the response is checked against the OpenAPI document.
     pub async fn get(&self, user: &User, path: &str) -> (u16, Value) {
         let res = reqwest::Client::new().get(self.url(path)).bearer_auth(&user.token).send().await.expect("request");
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(Value::Null))
+        crate::openapi::checked("GET", path, res).await
     }
 
+    /// A request with a JSON body over the API; the response is checked against the OpenAPI
+    /// document.
     pub async fn send(&self, user: &User, method: reqwest::Method, path: &str, body: &Value) -> (u16, Value) {
         let res = reqwest::Client::new()
-            .request(method, self.url(path))
+            .request(method.clone(), self.url(path))
             .bearer_auth(&user.token)
             .json(body)
             .send()
             .await
             .expect("request");
-        let status = res.status().as_u16();
-        (status, res.json().await.unwrap_or(Value::Null))
+        crate::openapi::checked(method.as_str(), path, res).await
     }
 
     pub async fn post(&self, user: &User, path: &str, body: &Value) -> (u16, Value) {

@@ -10,6 +10,7 @@ mod census;
 mod children;
 mod durability;
 mod logs;
+mod openapi;
 mod pages;
 mod report_pages;
 mod reports;

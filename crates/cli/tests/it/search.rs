@@ -62,3 +62,40 @@ async fn a_renamed_child_is_found_by_the_new_name_only() {
     let (_, p) = app.get(&zhen, "/api/v1/children?q=刘一").await;
     assert!(names(&p).is_empty());
 }
+
+/// `n` children named 李 and one more character, in one village.
+async fn many_li(app: &TestApp, user: &User, n: u32) {
+    for i in 0..n {
+        let given = char::from_u32(0x5B50 + i).expect("a CJK character");
+        app.create_child(user, &child(&format!("李{given}"), VILLAGE_A, 100 + i)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_that_stops_at_its_page_says_there_are_more() {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    many_li(&app, &zhen, 3).await;
+    // Exact term, prefix term (pinyin) and the whole set, each over a page of two.
+    for q in ["李", "li"] {
+        let (s, p) = app.get(&zhen, &format!("/api/v1/children?q={q}&per_page=2")).await;
+        assert_eq!(s, 200, "{p}");
+        assert_eq!((p["rows"].as_array().map(Vec::len), p["total"].as_i64()), (Some(2), Some(2)), "{q}: {p}");
+        assert_eq!(p["total_capped"], true, "{q}: three match, two were given: {p}");
+        let (_, p) = app.get(&zhen, &format!("/api/v1/children?q={q}&per_page=3")).await;
+        assert_eq!((p["total"].as_i64(), p["total_capped"].as_bool()), (Some(3), Some(false)), "{q}: {p}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_page_says_more_than_fifty_when_its_search_stops_at_fifty() {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    many_li(&app, &zhen, 51).await;
+    let (client, _) = crate::pages::browser(&app, "zhen").await;
+    let html = client.get(app.url("/children?q=李")).send().await.expect("page").text().await.expect("html");
+    let count = html.split("id=\"result-count\">").nth(1).and_then(|s| s.split('<').next()).unwrap_or("");
+    assert_eq!(count, format!("{}50{}", shouhu_domain::msg::MORE_THAN, shouhu_domain::msg::TOTAL_SUFFIX), "{count}");
+    let (_, p) = app.get(&zhen, "/api/v1/children?q=李&per_page=50").await;
+    assert_eq!((p["total"].as_i64(), p["total_capped"].as_bool()), (Some(50), Some(true)));
+}

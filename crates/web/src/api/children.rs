@@ -14,7 +14,7 @@ use shouhu_domain::child::{ChildFile, ChildRecord};
 use shouhu_domain::codes::CloseReason;
 use shouhu_domain::region::Region;
 use shouhu_store::audit::Action;
-use shouhu_store::children::{LedgerPage, LedgerRow};
+use shouhu_store::children::LedgerPage;
 use shouhu_store::history::HistoryEntry;
 use utoipa::ToSchema;
 
@@ -38,10 +38,18 @@ pub async fn list(
                 s.audit(&actor, Action::ViewLedger, None, &format!("api page {page}"))?;
                 Ok(pg)
             } else {
-                let rows: Vec<LedgerRow> = s.search(&actor, &q, per_page)?;
+                let found = s.search_page(&actor, &q, per_page)?;
                 s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&q))?;
-                let n = rows.len() as i64;
-                Ok(LedgerPage { rows, page: 1, per_page: per_page.clamp(1, 100), total: n, total_capped: false })
+                // Search results are one page: `total` counts them, and `total_capped` says
+                // that more files match than were given.
+                let n = found.rows.len() as i64;
+                Ok(LedgerPage {
+                    rows: found.rows,
+                    page: 1,
+                    per_page: per_page.clamp(1, 100),
+                    total: n,
+                    total_capped: found.more,
+                })
             }
         })
         .await?;

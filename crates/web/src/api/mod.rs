@@ -49,6 +49,34 @@ impl Modify for BearerAuth {
     }
 }
 
+/// Every operation answers its errors with [`ApiErrorBody`]: besides the statuses an
+/// operation lists, any error status it sends (400 for a malformed request, 401, 403, 413,
+/// 503 when busy …) is documented as the `default` response.
+fn add_error_default(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let error = ResponseBuilder::new()
+        .description("Any other error: what is wrong, and the fields it concerns")
+        .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiErrorBody"))).build())
+        .build();
+    for item in api.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.options,
+            &mut item.head,
+            &mut item.patch,
+            &mut item.trace,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            op.responses.responses.entry("default".to_string()).or_insert_with(|| error.clone().into());
+        }
+    }
+}
+
 /// The API's routes and its OpenAPI document.
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
@@ -93,6 +121,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(casework::add_placement))
         .routes(routes!(casework::grounds))
         .split_for_parts();
+    let mut api = api;
+    add_error_default(&mut api);
     let doc = api.clone();
     let router = router
         .route("/api/v1/openapi.json", get(move || async move { Json(doc) }))

@@ -121,10 +121,15 @@ pub(super) async fn ledger(
         state
             .run(move |s| {
                 if !qt.is_empty() {
-                    let rows = s.search(&actor, &qt, 50)?;
+                    let found = s.search_page(&actor, &qt, 50)?;
                     s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&qt))?;
-                    let n = rows.len();
-                    Ok((rows, format!("{}{n}{}", msg::TOTAL_PREFIX, msg::TOTAL_SUFFIX), false))
+                    let n = found.rows.len();
+                    let text = if found.more {
+                        format!("{}{n}{}", msg::MORE_THAN, msg::TOTAL_SUFFIX)
+                    } else {
+                        format!("{}{n}{}", msg::TOTAL_PREFIX, msg::TOTAL_SUFFIX)
+                    };
+                    Ok((found.rows, text, false))
                 } else {
                     let p: LedgerPage = s.ledger(&actor, &filter, page_no, 20)?;
                     s.audit(&actor, Action::ViewLedger, None, &format!("page {page_no}"))?;
