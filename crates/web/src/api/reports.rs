@@ -439,7 +439,10 @@ pub async fn attach(
 /// by the browser). The read is audited.
 #[utoipa::path(get, path = "/api/v1/reports/{id}/attachments/{attachment_id}",
     params(("id" = i64, Path), ("attachment_id" = i64, Path)),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ApiErrorBody)))]
+    responses((status = 200, description = "The file, with the type it was recognised as",
+        content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"), (Vec<u8> = "image/heic"),
+            (Vec<u8> = "application/pdf"))),
+        (status = 404, body = ApiErrorBody)))]
 pub async fn attachment(
     State(state): State<AppState>,
     user: CurrentUser,
