@@ -129,15 +129,13 @@ pub struct Placement {
     pub recorded_by: String,
 }
 
-/// A placement, as submitted.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+/// A placement to record (the API's request is the web crate's).
+#[derive(Debug, Clone)]
 pub struct NewPlacement {
     pub kind: g::PlacementKind,
     pub ground: String,
     pub placed_with: String,
     pub start_date: NaiveDate,
-    #[serde(default)]
     pub note: Option<String>,
 }
 
@@ -173,33 +171,8 @@ pub struct AssessmentDetail {
     pub placements: Vec<Placement>,
 }
 
-/// A new entry of the conduct record, as submitted.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewConduct {
-    /// The person, by name.
-    pub guardian: String,
-    /// Father, mother, another guardian or the entrusted carer. Required: grounds for
-    /// revocation are met by a guardian's conduct only.
-    #[serde(default)]
-    pub standing: Option<Standing>,
-    pub date: NaiveDate,
-    pub kind: RecordKind,
-    pub conduct: Conduct,
-    #[serde(default)]
-    pub serious_harm: bool,
-    #[serde(default)]
-    pub child_without_means: bool,
-    #[serde(default)]
-    pub refused_to_entrust: bool,
-    #[serde(default)]
-    pub ended: Option<NaiveDate>,
-    pub evidence: String,
-}
-
-/// A revocation application, as submitted.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+/// A revocation application to record.
+#[derive(Debug, Clone)]
 pub struct NewApplication {
     pub applicant: Applicant,
     pub applicant_name: String,
@@ -209,19 +182,15 @@ pub struct NewApplication {
     pub filed_on: NaiveDate,
 }
 
-/// A step of an application, as submitted.
-#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+/// A step of an application to record.
+#[derive(Debug, Clone)]
 pub struct ApplicationStep {
     pub state: ApplicationState,
     pub version: i64,
     /// The day of the hearing or the decision (today if left out).
-    #[serde(default)]
     pub date: Option<NaiveDate>,
     /// Required for `guardian_appointed`.
-    #[serde(default)]
     pub new_guardian: Option<NewGuardian>,
-    #[serde(default)]
     pub maintenance_owed: Option<String>,
 }
 
@@ -728,12 +697,13 @@ impl Store {
     /// Adds an entry to the conduct record: incidents by those who assess, measures by the
     /// police; whose conduct it is, evidence always, and no measure before the case began.
     /// A carer's conduct is kept like a guardian's; only the grounds leave it out.
-    pub fn add_conduct(&self, p: &Principal, id: i64, entry: NewConduct) -> Result<i64, StoreError> {
+    /// `person` is whose conduct it is, by name; the record's id is given by the store.
+    pub fn add_conduct(&self, p: &Principal, id: i64, person: &str, entry: ConductRecord) -> Result<i64, StoreError> {
         if !g::may_record_conduct(p.role, entry.kind) {
             return Err(StoreError::Forbidden);
         }
         let mut errs = FieldErrors::default();
-        let guardian = short_text(&mut errs, "guardian", &entry.guardian, 100);
+        let guardian = short_text(&mut errs, "guardian", person, 100);
         if entry.standing.is_none() {
             errs.add("standing", msg::REQUIRED);
         }
@@ -741,19 +711,8 @@ impl Store {
         let (scope, at, who, org, today) = (case_scope(p), self.now(), p.actor().user_name, p.org_id, self.today());
         let rx = self.report_writer.submit(move |c| {
             let opened = assessment_opened(c, &scope, id)?;
-            let record = ConductRecord {
-                id: 0,
-                standing: entry.standing,
-                date: entry.date,
-                kind: entry.kind,
-                conduct: entry.conduct,
-                serious_harm: entry.serious_harm,
-                child_without_means: entry.child_without_means,
-                refused_to_entrust: entry.refused_to_entrust,
-                ended: entry.ended,
-                evidence: entry.evidence,
-            };
-            let r = g::check_record(record, Some(opened), today).map_err(StoreError::Invalid)?;
+            let r =
+                g::check_record(ConductRecord { id: 0, ..entry }, Some(opened), today).map_err(StoreError::Invalid)?;
             c.query_opt(
                 "INSERT INTO conduct_records (assessment_id, guardian, on_date, kind, conduct, serious_harm, \
                  child_without_means, refused_to_entrust, ended, evidence, recorded_at, recorded_by, org_id, standing) \

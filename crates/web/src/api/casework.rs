@@ -8,11 +8,14 @@ use crate::error::{ApiErrorBody, ApiResult};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use chrono::NaiveDate;
 use serde::Deserialize;
 use shouhu_domain::assessment::{Answers, AssistanceKind, ReferralState, ServiceKind, ServiceStatus};
+use shouhu_domain::guardianship::{
+    Applicant, ApplicationState, Conduct, ConductRecord, Ground, PlacementKind, RecordKind, Standing,
+};
 use shouhu_store::casework::{
-    ApplicationStep, AssessmentDetail, AssessmentSummary, GroundsLine, NewApplication, NewConduct, NewPlacement,
-    Participant, Referral,
+    self as store, AssessmentDetail, AssessmentSummary, GroundsLine, NewGuardian, Participant, Referral,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -252,7 +255,10 @@ pub async fn add_conduct(
     state
         .run_queued({
             let p = user.principal.clone();
-            move |s| s.add_conduct(&p, id, req)
+            move |s| {
+                let person = req.guardian.clone();
+                s.add_conduct(&p, id, &person, req.record())
+            }
         })
         .await?;
     created(&state, &user, id).await
@@ -271,7 +277,7 @@ pub async fn file_application(
     state
         .run_queued({
             let p = user.principal.clone();
-            move |s| s.file_application(&p, id, req)
+            move |s| s.file_application(&p, id, req.into())
         })
         .await?;
     created(&state, &user, id).await
@@ -290,7 +296,7 @@ pub async fn move_application(
     state
         .run_queued({
             let p = user.principal.clone();
-            move |s| s.move_application(&p, id, application_id, req)
+            move |s| s.move_application(&p, id, application_id, req.into())
         })
         .await?;
     detail(&state, &user, id).await
@@ -309,7 +315,7 @@ pub async fn add_placement(
     state
         .run_queued({
             let p = user.principal.clone();
-            move |s| s.add_placement(&p, id, req)
+            move |s| s.add_placement(&p, id, req.into())
         })
         .await?;
     created(&state, &user, id).await
@@ -321,4 +327,126 @@ pub async fn add_placement(
 pub async fn grounds(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<GroundsLine>>> {
     let p = user.principal;
     Ok(Json(state.run(move |s| s.grounds_list(&p)).await?))
+}
+
+// ---------------------------------------------------------------- requests
+// The API's request bodies: what a client may send, refused field by field when unknown
+// (the store's commands carry no serde of their own, decision 61).
+
+/// A new entry of the conduct record, as submitted.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewConduct {
+    /// The person, by name.
+    pub guardian: String,
+    /// Father, mother, another guardian or the entrusted carer. Required: grounds for
+    /// revocation are met by a guardian's conduct only.
+    #[serde(default)]
+    pub standing: Option<Standing>,
+    pub date: NaiveDate,
+    pub kind: RecordKind,
+    pub conduct: Conduct,
+    #[serde(default)]
+    pub serious_harm: bool,
+    #[serde(default)]
+    pub child_without_means: bool,
+    #[serde(default)]
+    pub refused_to_entrust: bool,
+    #[serde(default)]
+    pub ended: Option<NaiveDate>,
+    pub evidence: String,
+}
+
+impl NewConduct {
+    /// The record to keep (its id is the store's to give).
+    fn record(self) -> ConductRecord {
+        ConductRecord {
+            id: 0,
+            standing: self.standing,
+            date: self.date,
+            kind: self.kind,
+            conduct: self.conduct,
+            serious_harm: self.serious_harm,
+            child_without_means: self.child_without_means,
+            refused_to_entrust: self.refused_to_entrust,
+            ended: self.ended,
+            evidence: self.evidence,
+        }
+    }
+}
+
+/// A revocation application, as submitted.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewApplication {
+    pub applicant: Applicant,
+    pub applicant_name: String,
+    /// The grounds relied on; each must be met by the conduct record.
+    pub grounds: Vec<Ground>,
+    pub court: String,
+    pub filed_on: NaiveDate,
+}
+
+impl From<NewApplication> for store::NewApplication {
+    fn from(a: NewApplication) -> Self {
+        store::NewApplication {
+            applicant: a.applicant,
+            applicant_name: a.applicant_name,
+            grounds: a.grounds,
+            court: a.court,
+            filed_on: a.filed_on,
+        }
+    }
+}
+
+/// A step of an application, as submitted.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApplicationStep {
+    pub state: ApplicationState,
+    pub version: i64,
+    /// The day of the hearing or the decision (today if left out).
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    /// Required for `guardian_appointed`.
+    #[serde(default)]
+    pub new_guardian: Option<NewGuardian>,
+    #[serde(default)]
+    pub maintenance_owed: Option<String>,
+}
+
+impl From<ApplicationStep> for store::ApplicationStep {
+    fn from(s: ApplicationStep) -> Self {
+        store::ApplicationStep {
+            state: s.state,
+            version: s.version,
+            date: s.date,
+            new_guardian: s.new_guardian,
+            maintenance_owed: s.maintenance_owed,
+        }
+    }
+}
+
+/// A placement, as submitted.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPlacement {
+    pub kind: PlacementKind,
+    pub ground: String,
+    pub placed_with: String,
+    pub start_date: NaiveDate,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl From<NewPlacement> for store::NewPlacement {
+    fn from(p: NewPlacement) -> Self {
+        store::NewPlacement {
+            kind: p.kind,
+            ground: p.ground,
+            placed_with: p.placed_with,
+            start_date: p.start_date,
+            note: p.note,
+        }
+    }
 }

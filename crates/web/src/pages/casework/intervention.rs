@@ -13,10 +13,12 @@ use crate::pages::{PageError, PageResult};
 use axum::extract::{Path, State};
 use shouhu_domain::codes::Relation;
 use shouhu_domain::error::FieldErrors;
-use shouhu_domain::guardianship::{self as g, Applicant, ApplicationState, Conduct, Ground, RecordKind, Standing};
+use shouhu_domain::guardianship::{
+    self as g, Applicant, ApplicationState, Conduct, ConductRecord, Ground, RecordKind, Standing,
+};
 use shouhu_domain::msg;
 use shouhu_domain::role::Role;
-use shouhu_store::casework::{Application, ApplicationStep, NewApplication, NewConduct, NewGuardian};
+use shouhu_store::casework::{Application, ApplicationStep, NewApplication, NewGuardian};
 
 pub struct ConductView {
     pub id: i64,
@@ -300,8 +302,8 @@ pub(super) async fn add_conduct(
     let evidence = required_text(&form, "evidence", &mut errs);
     let result = match (date, kind, conduct) {
         (Some(date), Some(kind), Some(conduct)) if errs.is_empty() => {
-            let entry = NewConduct {
-                guardian,
+            let entry = ConductRecord {
+                id: 0,
                 standing,
                 date,
                 kind,
@@ -315,7 +317,7 @@ pub(super) async fn add_conduct(
             state
                 .run_queued({
                     let p = user.principal.clone();
-                    move |s| s.add_conduct(&p, id, entry)
+                    move |s| s.add_conduct(&p, id, &guardian, entry)
                 })
                 .await
                 .map(drop)
