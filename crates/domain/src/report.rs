@@ -200,6 +200,14 @@ pub fn may_see_reporter(role: Role) -> bool {
     matches!(role, Role::Police | Role::CityOfficer | Role::DistrictOfficer)
 }
 
+/// [MR], [DV] 14, with [S] 二(三): who did something on a report's timeline is shown to
+/// those who see their area's reports (the police, townships, civil affairs: they work the
+/// case together), except where that someone is the reporter (the report filed, a photo the
+/// reporter added): the reporter's identity only to those who may know it.
+pub fn may_see_event_actor(role: Role, sees_area: bool, actor_is_reporter: bool) -> bool {
+    sees_area && (!actor_is_reporter || may_see_reporter(role))
+}
+
 /// Who may file a report from an account: everyone but the administrator, who handles
 /// accounts and no casework ([S] 二(二) obliges the organisations; anyone else may report).
 pub fn may_file_member_report(role: Role) -> bool {
@@ -671,6 +679,15 @@ mod tests {
         assert!(may_act_as_duty_desk(Role::Police, OrgType::PoliceStation));
         assert!(!may_act_as_duty_desk(Role::TownshipStaff, OrgType::PoliceStation));
         assert!(!may_act_as_duty_desk(Role::Police, OrgType::DistrictCivilAffairs));
+    }
+
+    #[test]
+    fn the_reporter_is_named_on_the_timeline_only_to_police_and_civil_affairs() {
+        assert!(may_see_event_actor(Role::Police, true, true));
+        assert!(may_see_event_actor(Role::DistrictOfficer, true, true));
+        assert!(!may_see_event_actor(Role::TownshipStaff, true, true), "the reporter");
+        assert!(may_see_event_actor(Role::TownshipStaff, true, false), "the officer who acted");
+        assert!(!may_see_event_actor(Role::Teacher, false, false), "a reporter sees no officer's name");
     }
 
     #[test]

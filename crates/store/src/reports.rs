@@ -170,6 +170,25 @@ pub(crate) fn push_report_scope(sql: &mut Sql, scope: &ReportScope) {
 
 pub(crate) const SUMMARY_COLUMNS: &str = "r.id, r.receipt, r.village_code, r.child_id, r.child_name, r.situations, r.urgency, \
      r.discovered_at, r.reported_at, r.step, r.step_at, r.late_report, r.accepted_at, r.version";
+/// An event and whether its actor is the report's reporter (the filing, or a photo the
+/// reporter added: by the same account, or by the public with the receipt).
+const EVENT_COLUMNS: &str = "e.id, e.report_id, e.kind, e.at, e.user_name, e.detail, \
+     COALESCE(e.kind = 'filed' OR e.user_id = r.reporter_user_id OR (e.user_id IS NULL AND e.kind = 'attachment'), FALSE)";
+
+/// A timeline event as `role` may see it: the actor's name only where the law allows
+/// ([`rules::may_see_event_actor`]).
+fn event_from_row(r: &dyn Row, role: shouhu_domain::role::Role, sees_area: bool) -> Result<ReportEvent, StoreError> {
+    let by_reporter = r.bool(6)?;
+    Ok(ReportEvent {
+        id: r.i64(0)?,
+        report_id: r.i64(1)?,
+        kind: r.text(2)?,
+        at: r.ts(3)?,
+        user_name: rules::may_see_event_actor(role, sees_area, by_reporter).then(|| r.text(4)).transpose()?,
+        detail: serde_json::from_str(&r.text(5)?)?,
+    })
+}
+
 const DETAIL_COLUMNS: &str = "r.description, r.child_description, r.channel, r.reporter_name, r.reporter_org_name, \
      r.reporter_org_type, r.contact_name, r.contact_phone, r.case_kind, r.station_org_id, r.handed_over_at, \
      r.assessment_due";
@@ -419,18 +438,9 @@ impl Store {
                 })?
                 .ok_or(StoreError::NotFound)?;
             detail.events = c.query(
-                "SELECT id, report_id, kind, at, user_name, detail FROM report_events WHERE report_id = $1 ORDER BY id",
+                &format!("SELECT {EVENT_COLUMNS} FROM report_events e JOIN reports r ON r.id = e.report_id WHERE e.report_id = $1 ORDER BY e.id"),
                 &[id.into()],
-                |r| {
-                    Ok(ReportEvent {
-                        id: r.i64(0)?,
-                        report_id: r.i64(1)?,
-                        kind: r.text(2)?,
-                        at: r.ts(3)?,
-                        user_name: area_viewer.then(|| r.text(4)).transpose()?,
-                        detail: serde_json::from_str(&r.text(5)?)?,
-                    })
-                },
+                |r| event_from_row(r, p.role, area_viewer),
             )?;
             detail.attachments = crate::report_attachments::list_in(c, id)?;
             detail.actions_done = actions_done(&detail.events);
@@ -546,23 +556,13 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         self.reports.read(|c| {
-            let mut sql = Sql::new(
-                "SELECT e.id, e.report_id, e.kind, e.at, e.user_name, e.detail FROM report_events e \
-                 JOIN reports r ON r.id = e.report_id WHERE e.id > ",
-            );
+            let mut sql = Sql::new(&format!(
+                "SELECT {EVENT_COLUMNS} FROM report_events e JOIN reports r ON r.id = e.report_id WHERE e.id > "
+            ));
             sql.bind(after);
             push_report_scope(&mut sql, &scope);
             sql.push(" ORDER BY e.id LIMIT ").bind(limit);
-            c.query(&sql.text, &sql.params, |r| {
-                Ok(ReportEvent {
-                    id: r.i64(0)?,
-                    report_id: r.i64(1)?,
-                    kind: r.text(2)?,
-                    at: r.ts(3)?,
-                    user_name: Some(r.text(4)?),
-                    detail: serde_json::from_str(&r.text(5)?)?,
-                })
-            })
+            c.query(&sql.text, &sql.params, |r| event_from_row(r, p.role, true))
         })
     }
 

@@ -589,3 +589,51 @@ async fn a_situation_is_checked_against_the_registered_childs_sex_and_age() {
     file(&app, &director, &described).await;
     assert_eq!(count_reports(&app).await, 3);
 }
+
+/// [MR], [DV] 14 (decision 29): the reporter is named only to the police and civil affairs,
+/// everywhere a report's data leaves the store: the report, the event feed, the pages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reporter_is_named_to_the_police_and_civil_affairs_and_to_nobody_else() {
+    let Desk { app, teacher, police, township, .. } = desk().await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    // The reporter's own name, unlike anyone else's.
+    app.store(|s| s.pool.write(|c| c.exec("UPDATE users SET display_name = '王秀英' WHERE username = 'laoshi'", &[])))
+        .await
+        .expect("renamed");
+    let id = file(&app, &teacher, &alone_report(VILLAGE_A)).await["id"].as_i64().expect("id");
+    assert_eq!(step(&app, &police, id, "accepted", json!({})).await.0, 200);
+    // Who filed, and who accepted, as an event list tells it.
+    let by = |events: &Value, kind: &str| {
+        events.as_array().and_then(|e| e.iter().find(|e| e["kind"] == kind)).map(|e| e["user_name"].clone())
+    };
+    let report = format!("/api/v1/reports/{id}");
+    for (who, user, may) in [("police", &police, true), ("district", &district, true), ("township", &township, false)] {
+        let (s, d) = app.get(user, &report).await;
+        assert_eq!(s, 200, "{who}");
+        assert_eq!(by(&d["events"], "filed").is_some_and(|n| !n.is_null()), may, "{who} and the report: {d}");
+        assert_eq!(d.get("reporter").is_some_and(|r| !r.is_null()), may, "{who}: {d}");
+        let (_, feed) = app.get(user, "/api/v1/report-events?after=0").await;
+        assert_eq!(by(&feed, "filed").is_some_and(|n| !n.is_null()), may, "{who} and the event feed: {feed}");
+        let officer = by(&d["events"], "accepted").and_then(|n| n.as_str().map(String::from)).unwrap_or_default();
+        assert!(officer.contains("paichusuo_a"), "{who} sees which officer acted: {d}");
+    }
+    let (_, own) = app.get(&teacher, &report).await;
+    assert!(!own.to_string().contains("paichusuo_a"), "the reporter sees the outcome, not the officers: {own}");
+    // The pages: the township's shows the officer and not the reporter's unit or name.
+    let (_, d) = app.get(&police, &report).await;
+    let reporter_name =
+        by(&d["events"], "filed").and_then(|n| n.as_str().map(String::from)).expect("named to the police");
+    let url = app.url(&format!("/reports/{id}"));
+    let page = |client: reqwest::Client| {
+        let url = url.clone();
+        async move { client.get(url).send().await.expect("page").text().await.expect("html") }
+    };
+    let html = page(crate::pages::browser(&app, "zhen_a").await.0).await;
+    let timeline = html.split("id=\"report-timeline\"").nth(1).unwrap_or(&html);
+    assert!(timeline.contains("paichusuo_a"), "the township's timeline names the officer");
+    assert_eq!(reporter_name, "王秀英");
+    assert!(!html.contains(&reporter_name), "and not the reporter ({reporter_name})");
+    assert!(!html.contains("laoshi的单位"), "nor the reporter's unit");
+    let html = page(crate::pages::browser(&app, "paichusuo_a").await.0).await;
+    assert!(html.contains("laoshi的单位") && html.contains("王秀英"), "the police's page names the reporter");
+}
