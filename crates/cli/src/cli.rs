@@ -120,6 +120,10 @@ pub enum UserCommand {
 }
 
 pub fn main() -> ExitCode {
+    // Everything shouhu creates (databases, settings, uploads, exports) is its own account's
+    // alone: children's data must not be readable by others on the machine (issue 21).
+    #[cfg(unix)]
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
     // Parsed first: the log format is one of the settings, and a wrong one stops here.
     let cli = Cli::parse();
     let format = cli.log_format;
@@ -163,6 +167,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     // become log events there.
     let json = cli.log_format == LogFormat::Json;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    owner_only_dir(std::path::Path::new(&cli.data_dir))?;
     let settings_path = cli.settings.clone().unwrap_or_else(|| std::path::Path::new(&cli.data_dir).join("shouhu.toml"));
     let settings = crate::settings_file::load(&settings_path)?;
     let open_store = |url: &str, clock: Arc<dyn Clock>| server::open_store_with(url, clock, settings.clone());
@@ -269,4 +274,17 @@ async fn shutdown_signal() -> std::io::Result<()> {
         r = tokio::signal::ctrl_c() => r,
         _ = term.recv() => Ok(()),
     }
+}
+
+/// The data folder, created if missing, open to shouhu's own account only (0700), also when
+/// an older shouhu or an operator created it open to others.
+fn owner_only_dir(dir: &std::path::Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("restricting {}", dir.display()))?;
+    }
+    Ok(())
 }

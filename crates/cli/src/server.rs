@@ -35,11 +35,17 @@ pub struct Running {
 /// or before a restart); a web import indexes its own files as soon as it commits.
 const INDEX_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Writes the search terms of imported files in the background until `stop` is dropped.
-fn start_indexer(store: Store) -> std::io::Result<std::sync::mpsc::Sender<()>> {
+/// Writes the search terms of imported files in the background until `stop` is dropped,
+/// and deletes work files (error reports, abandoned uploads) older than the setting
+/// `limits.work_file_hours`.
+fn start_indexer(store: Store, work_dir: std::path::PathBuf) -> std::io::Result<std::sync::mpsc::Sender<()>> {
     let (tx, stop) = std::sync::mpsc::channel::<()>();
     std::thread::Builder::new().name("shouhu-indexer".into()).spawn(move || {
         loop {
+            let removed = shouhu_web::imports::sweep(&work_dir, store.settings.limits.work_file_age, store.now());
+            if removed > 0 {
+                tracing::info!(removed, "deleted work files past their age");
+            }
             if let Err(e) = store.index_all(|_| {}) {
                 tracing::warn!(error = %e, "indexing imported files; trying again later");
             }
@@ -56,7 +62,7 @@ pub async fn start(bind: &str, store: Store, config: Config) -> anyhow::Result<R
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let indexer = start_indexer(store.clone())?;
+    let indexer = start_indexer(store.clone(), config.work_dir.clone())?;
     let state = AppState::new(store, config);
     let done = tokio::spawn(shouhu_web::serve(listener, state, async move {
         let _ = stopped.await;

@@ -644,3 +644,5 @@ pub const SETTING_FAILURE_WINDOW: &str = "登录失败次数的统计时段";
 pub const SETTING_SESSION_HOURS: &str = "登录后会话的有效时间";
 pub const SETTING_BODY_LIMIT: &str = "一次提交内容的大小上限";
 pub const SETTING_UPLOAD_LIMIT: &str = "上传摸底排查表的大小上限";
+pub const SETTING_WORK_FILE_HOURS: &str = "导入错误说明等临时文件未下载时的保留时间";
+pub const REPORT_DELETED: &str = "错误说明已下载，为保护儿童信息已从服务器删除；如需再次查看，请改正后重新导入。";

@@ -50,6 +50,8 @@ pub struct LimitSettings {
     pub body_bytes: usize,
     /// Largest census workbook upload, in bytes.
     pub upload_bytes: usize,
+    /// How long an error report or other work file is kept if nobody downloads it.
+    pub work_file_age: Duration,
 }
 
 /// Every setting, read once at start-up.
@@ -81,7 +83,7 @@ impl Default for Settings {
                 failure_window: Duration::zero(),
                 session_ttl: Duration::zero(),
             },
-            limits: LimitSettings { body_bytes: 0, upload_bytes: 0 },
+            limits: LimitSettings { body_bytes: 0, upload_bytes: 0, work_file_age: Duration::zero() },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -391,6 +393,21 @@ pub static SPECS: &[Spec] = &[
             default: 200,
             get: |s| i64::try_from(s.limits.upload_bytes / (1024 * 1024)).unwrap_or(i64::MAX),
             set: |s, v| s.limits.upload_bytes = usize::try_from(v).unwrap_or(0) * 1024 * 1024,
+        },
+    },
+    Spec {
+        key: "limits.work_file_hours",
+        label: msg::SETTING_WORK_FILE_HOURS,
+        unit: Unit::Hours,
+        source: "[U] PIPL 19",
+        reason: "an error report repeats a whole uploaded sheet of children's data; it is deleted once \
+                 downloaded, and a day is enough to download it",
+        kind: Kind::Int {
+            min: 1,
+            max: 24 * 30,
+            default: 24,
+            get: |s| hours(s.limits.work_file_age),
+            set: |s, v| s.limits.work_file_age = Duration::hours(v),
         },
     },
 ];

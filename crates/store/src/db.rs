@@ -500,6 +500,7 @@ impl Pool {
                     .max_size(size)
                     .connection_timeout(Duration::from_secs(10))
                     .build(SqliteManager { path: path.clone(), durability })?;
+                owner_only(path)?;
                 Ok(Pool::Sqlite(pool, Arc::default()))
             }
             DbUrl::Postgres(url) => {
@@ -592,6 +593,29 @@ impl Pool {
             }
         }
     }
+}
+
+/// Children's files are for their owner only: the database and its WAL and shared-memory
+/// files are made readable and writable by the server's own account and nobody else,
+/// including files an older shouhu created with the default 0644 (issue 21). SQLite gives a
+/// new WAL the database file's permissions.
+fn owner_only(db: &std::path::Path) -> Result<(), StoreError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            let path = std::path::PathBuf::from(name);
+            if path.exists() {
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| StoreError::Config(format!("cannot restrict {}: {e}", path.display())))?;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = db;
+    Ok(())
 }
 
 #[cfg(test)]

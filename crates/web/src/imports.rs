@@ -188,3 +188,43 @@ impl Spool {
         let _ = tokio::fs::remove_file(path).await;
     }
 }
+
+/// Deletes the files of `work_dir` last changed more than `age` before `now`: error reports
+/// nobody downloaded, uploads a stopped server left. Each repeats children's data from a
+/// census sheet, so none stays longer than the setting allows (issue 21). Returns how many.
+pub fn sweep(work_dir: &Path, age: chrono::Duration, now: chrono::DateTime<chrono::Utc>) -> usize {
+    let Ok(entries) = std::fs::read_dir(work_dir) else { return 0 };
+    let cutoff = std::time::SystemTime::from(now) - age.to_std().unwrap_or_default();
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let old =
+            entry.metadata().ok().filter(|m| m.is_file()).and_then(|m| m.modified().ok()).is_some_and(|t| t < cutoff);
+        if old && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sweep_deletes_work_files_past_their_age_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().expect("dir");
+        let now = chrono::Utc::now();
+        let touch = |name: &str, hours_ago: i64| {
+            let path = dir.path().join(name);
+            let f = std::fs::File::create(&path).expect("file");
+            f.set_modified(std::time::SystemTime::from(now - chrono::Duration::hours(hours_ago))).expect("mtime");
+            path
+        };
+        let old = touch("import-1-abc-report.csv", 25);
+        let fresh = touch("import-2-def-report.csv", 23);
+        let running = touch("upload-0123456789abcdef.part", 0);
+        assert_eq!(sweep(dir.path(), chrono::Duration::hours(24), now), 1);
+        assert!(!old.exists() && fresh.exists() && running.exists());
+        assert_eq!(sweep(&dir.path().join("missing"), chrono::Duration::hours(24), now), 0);
+    }
+}

@@ -75,6 +75,17 @@ async fn a_sheet_with_errors_imports_nothing_and_returns_the_sheet_with_the_erro
     assert!(lines[1].ends_with(",错误说明"), "{}", lines[1]);
     assert!(lines[3].contains("校验位"), "{}", lines[3]);
     assert!(lines[2].ends_with(','), "a good row has an empty message: {}", lines[2]);
+
+    // The report repeats the uploaded sheet: once sent it is gone from the server (issue 21).
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/imports/{}/report", started["id"])))
+        .bearer_auth(&u.token)
+        .send()
+        .await
+        .expect("report");
+    assert_eq!(res.status(), 404, "downloaded once");
+    let left: Vec<_> = std::fs::read_dir(app.work_dir()).expect("work dir").flatten().map(|e| e.file_name()).collect();
+    assert!(left.is_empty(), "nothing of the sheet stays in the work folder: {left:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

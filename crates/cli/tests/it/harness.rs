@@ -138,6 +138,11 @@ impl TestApp {
         User { id, token }
     }
 
+    /// The server's folder for uploads, error reports and exports being written.
+    pub fn work_dir(&self) -> &std::path::Path {
+        self._work.path()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

@@ -9,6 +9,7 @@ mod casework_pages;
 mod census;
 mod children;
 mod durability;
+mod files;
 mod logs;
 mod openapi;
 mod pages;

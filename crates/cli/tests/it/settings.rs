@@ -52,7 +52,7 @@ async fn the_city_reads_the_settings_and_others_may_not() {
 }
 
 /// Runs the real binary with a data folder holding `toml` as its settings document.
-async fn start_with(toml: Option<&str>) -> (std::process::Output, tempfile::TempDir) {
+pub(crate) async fn start_with(toml: Option<&str>) -> (std::process::Output, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("dir");
     if let Some(t) = toml {
         std::fs::write(dir.path().join("shouhu.toml"), t).expect("write");

@@ -193,13 +193,26 @@ pub struct JobPage {
     pub indexing: bool,
     pub indexed: usize,
     pub outcome: Option<JobOutcome>,
+    /// The error report was downloaded (or aged out) and deleted.
+    pub report_gone: bool,
 }
 
 async fn show(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> PageResult {
     let uid = user.principal.user_id;
     let job: ImportJob = state.run(move |s| s.import_job(uid, id)).await?;
     let progress = state.jobs.progress(id);
-    let outcome: Option<JobOutcome> = job.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok());
+    let mut outcome: Option<JobOutcome> = job.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok());
+    // A report deleted after its download is no longer offered.
+    let report_gone = outcome.as_mut().is_some_and(|o| {
+        let gone = o
+            .report
+            .as_deref()
+            .is_some_and(|name| imports::report_path(&state.config.work_dir, name).is_none_or(|path| !path.exists()));
+        if gone {
+            o.report = None;
+        }
+        gone
+    });
     Ok(render(&JobPage {
         layout: Layout::new(msg::IMPORTS, Some(&user)),
         id,
@@ -213,6 +226,7 @@ async fn show(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPa
         indexing: progress.is_some_and(|p| p.phase == Phase::Indexing),
         indexed: progress.map_or(0, |p| p.indexed),
         outcome,
+        report_gone,
     }))
 }
 
@@ -265,7 +279,9 @@ pub async fn report_download(state: &AppState, user: &CurrentUser, id: i64) -> R
     let path = imports::report_path(&state.config.work_dir, &name).ok_or(AppError::NotFound)?;
     let (kind, ct) = if name.ends_with(".csv") { ("csv", CSV) } else { ("xlsx", XLSX) };
     let stem = job.file_name.rsplit_once('.').map_or(job.file_name.as_str(), |(s, _)| s).to_string();
-    download(&path, &format!("{stem}-错误说明.{kind}"), ct, false).await
+    // The report repeats the uploaded sheet: it is deleted once sent (a second copy means
+    // importing again), or by the sweep after `limits.work_file_hours` (issue 21).
+    download(&path, &format!("{stem}-错误说明.{kind}"), ct, true).await
 }
 
 async fn template(State(state): State<AppState>, _user: CurrentUser) -> Result<Response, PageError> {
