@@ -30,22 +30,36 @@ pub enum CheckError {
 pub struct PublicGuard {
     secret: [u8; 32],
     recent: Mutex<HashMap<IpAddr, VecDeque<DateTime<Utc>>>>,
+    /// Questions already used, until they expire: by a report (with its retry key, so a
+    /// retry of the same report passes), or by a wrong answer (no key).
+    used: Mutex<HashMap<String, (i64, Option<String>)>>,
     settings: PublicReportSettings,
 }
+
+/// Used questions remembered at most (pruned of expired ones first); a flood beyond it
+/// forgets the oldest, erring on the side of letting a report in.
+const USED_MAX: usize = 200_000;
 
 impl Default for PublicGuard {
     fn default() -> Self {
         let mut secret = [0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut secret);
-        PublicGuard { secret, recent: Mutex::default(), settings: Settings::default().public_reports }
+        PublicGuard {
+            secret,
+            recent: Mutex::default(),
+            used: Mutex::default(),
+            settings: Settings::default().public_reports,
+        }
     }
 }
 
 impl PublicGuard {
-    fn sign(&self, expires: i64, answer: u32) -> String {
+    /// The token's signature over its expiry, its nonce (so that two questions with the same
+    /// answer are two tokens, each used once) and the answer.
+    fn sign(&self, expires: i64, nonce: &str, answer: u32) -> String {
         let mut h = Sha256::new();
         h.update(self.secret);
-        h.update(format!("|{expires}|{answer}").as_bytes());
+        h.update(format!("|{expires}|{nonce}|{answer}").as_bytes());
         hex::encode(h.finalize())
     }
 
@@ -60,21 +74,62 @@ impl PublicGuard {
         let mut rng = rand::rng();
         let (a, b) = (rng.random_range(1..10u32), rng.random_range(1..10u32));
         let expires = (now + self.settings.question_valid).timestamp();
+        let nonce = crate::auth::random_token()[..16].to_string();
         Challenge {
             question: format!("{a} 加 {b} 等于几？"),
-            token: format!("{expires}.{}", self.sign(expires, a + b)),
+            token: format!("{expires}.{nonce}.{}", self.sign(expires, &nonce, a + b)),
         }
     }
 
-    /// Whether `answer` answers the question `token` was issued for.
-    pub fn check(&self, token: &str, answer: &str, now: DateTime<Utc>) -> Result<(), CheckError> {
-        let (expires, mac) = token.split_once('.').ok_or(CheckError::Expired)?;
+    /// Whether `answer` answers the question `token` was issued for, and the question is
+    /// still unused (or used by this same report, `key` being its retry key). A wrong
+    /// answer uses the question up: each question gets one guess (issue 21).
+    pub fn check(&self, token: &str, answer: &str, key: Option<&str>, now: DateTime<Utc>) -> Result<(), CheckError> {
+        let mut parts = token.splitn(3, '.');
+        let (Some(expires), Some(nonce), Some(mac)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(CheckError::Expired);
+        };
         let expires: i64 = expires.parse().map_err(|_| CheckError::Expired)?;
         if now.timestamp() > expires {
             return Err(CheckError::Expired);
         }
-        let answer: u32 = answer.trim().parse().map_err(|_| CheckError::Wrong)?;
-        if crate::auth::constant_time_eq(&self.sign(expires, answer), mac) { Ok(()) } else { Err(CheckError::Wrong) }
+        if let Ok(used) = self.used.lock()
+            && let Some((_, by)) = used.get(token)
+            && (by.is_none() || by.as_deref() != key)
+        {
+            return Err(CheckError::Expired);
+        }
+        let right = answer
+            .trim()
+            .parse::<u32>()
+            .is_ok_and(|a| crate::auth::constant_time_eq(&self.sign(expires, nonce, a), mac));
+        if right {
+            Ok(())
+        } else {
+            self.mark_used(token, expires, None, now);
+            Err(CheckError::Wrong)
+        }
+    }
+
+    /// Marks the question `token` (answered right by [`PublicGuard::check`]) as used by the
+    /// report with retry key `key`: one question, one report.
+    pub fn redeem(&self, token: &str, key: Option<&str>, now: DateTime<Utc>) {
+        let expires = token.split_once('.').and_then(|(e, _)| e.parse::<i64>().ok()).unwrap_or(0);
+        self.mark_used(token, expires, key.filter(|k| !k.is_empty()).map(str::to_string), now);
+    }
+
+    fn mark_used(&self, token: &str, expires: i64, key: Option<String>, now: DateTime<Utc>) {
+        let Ok(mut used) = self.used.lock() else { return };
+        if used.len() >= USED_MAX {
+            used.retain(|_, (e, _)| *e >= now.timestamp());
+            if used.len() >= USED_MAX {
+                let mut by_expiry: Vec<i64> = used.values().map(|(e, _)| *e).collect();
+                by_expiry.sort_unstable();
+                let median = by_expiry[by_expiry.len() / 2];
+                used.retain(|_, (e, _)| *e > median);
+            }
+        }
+        used.insert(token.to_string(), (expires, key));
     }
 
     /// Counts a report from `addr`; false when the address is over its limit (nothing is
@@ -116,9 +171,27 @@ mod tests {
         let g = PublicGuard::default();
         let c = g.challenge(now());
         let right = answer_of(&c.question);
-        assert_eq!(g.check(&c.token, &right.to_string(), now()), Ok(()));
-        assert_eq!(g.check(&c.token, &(right + 1).to_string(), now()), Err(CheckError::Wrong));
-        assert_eq!(g.check(&c.token, "abc", now()), Err(CheckError::Wrong));
+        assert_eq!(g.check(&c.token, &right.to_string(), None, now()), Ok(()));
+        assert_eq!(g.check(&c.token, &right.to_string(), None, now()), Ok(()), "answered, not yet used");
+        assert_eq!(g.check(&c.token, &(right + 1).to_string(), None, now()), Err(CheckError::Wrong));
+        let c = g.challenge(now());
+        assert_eq!(g.check(&c.token, "abc", None, now()), Err(CheckError::Wrong));
+    }
+
+    #[test]
+    fn a_question_gets_one_guess_and_serves_one_report() {
+        let g = PublicGuard::default();
+        let c = g.challenge(now());
+        let right = answer_of(&c.question);
+        assert_eq!(g.check(&c.token, &(right + 1).to_string(), None, now()), Err(CheckError::Wrong));
+        assert_eq!(g.check(&c.token, &right.to_string(), None, now()), Err(CheckError::Expired), "the guess is spent");
+
+        let c = g.challenge(now());
+        let right = answer_of(&c.question).to_string();
+        g.redeem(&c.token, Some("key-1"), now());
+        assert_eq!(g.check(&c.token, &right, Some("key-1"), now()), Ok(()), "a retry of the same report");
+        assert_eq!(g.check(&c.token, &right, Some("key-2"), now()), Err(CheckError::Expired), "another report");
+        assert_eq!(g.check(&c.token, &right, None, now()), Err(CheckError::Expired));
     }
 
     #[test]
@@ -127,11 +200,16 @@ mod tests {
         let c = g.challenge(now());
         let right = answer_of(&c.question).to_string();
         assert_eq!(
-            g.check(&c.token, &right, now() + Settings::default().public_reports.question_valid + Duration::seconds(1)),
+            g.check(
+                &c.token,
+                &right,
+                None,
+                now() + Settings::default().public_reports.question_valid + Duration::seconds(1)
+            ),
             Err(CheckError::Expired)
         );
         let other = PublicGuard::default();
-        assert_eq!(other.check(&c.token, &right, now()), Err(CheckError::Wrong));
+        assert_eq!(other.check(&c.token, &right, None, now()), Err(CheckError::Wrong));
     }
 
     #[test]

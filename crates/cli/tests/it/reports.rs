@@ -235,6 +235,19 @@ fn answer(question: &str) -> String {
     n.to_string()
 }
 
+async fn challenge(app: &TestApp) -> Value {
+    reqwest::get(app.url("/api/v1/public/challenge")).await.expect("get").json().await.expect("json")
+}
+
+/// A public report with a question of its own, answered right.
+async fn answered(app: &TestApp, body: &Value) -> Value {
+    let ch = challenge(app).await;
+    let mut body = body.clone();
+    body["challenge_token"] = ch["token"].clone();
+    body["challenge_answer"] = json!(answer(ch["question"].as_str().unwrap_or("")));
+    body
+}
+
 async fn public_post(app: &TestApp, body: &Value) -> (u16, Value) {
     let res = reqwest::Client::new().post(app.url("/api/v1/public/reports")).json(body).send().await.expect("send");
     (res.status().as_u16(), res.json().await.unwrap_or(Value::Null))
@@ -251,13 +264,32 @@ async fn the_public_reports_without_an_account_and_a_burst_is_throttled() {
     body["challenge_answer"] = json!("99");
     let (s, r) = public_post(&app, &body).await;
     assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("challenge_answer")), "{r}");
+    // A question gets one guess: the right answer now comes too late.
+    body["challenge_answer"] = json!(answer(ch["question"].as_str().unwrap_or("")));
+    let (s, r) = public_post(&app, &body).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("challenge_answer")), "{r}");
 
+    let ch = challenge(&app).await;
+    body["challenge_token"] = ch["token"].clone();
     body["challenge_answer"] = json!(answer(ch["question"].as_str().unwrap_or("")));
     let (s, r) = public_post(&app, &body).await;
     assert_eq!(s, 201, "{r}");
     let receipt = r["receipt"].as_str().expect("receipt").to_string();
     let (_, d) = app.get(&police, &format!("/api/v1/reports/{}", r["id"])).await;
     assert_eq!(d["reporter"]["channel"], "public");
+    // One question, one report: the same answered question again is refused.
+    let mut again = body.clone();
+    again["description"] = json!("另一个孩子也独自在家");
+    let (s, r) = public_post(&app, &again).await;
+    assert_eq!((s, r["fields"][0]["field"].as_str()), (422, Some("challenge_answer")), "{r}");
+    // Reports with mistakes do not use up the address's allowance; only reports let in do.
+    let mut wrong = answered(&app, &body).await;
+    wrong["village_code"] = json!("1201141012");
+    for _ in 0..app.store.settings.public_reports.per_address_per_hour {
+        let (s, r) = public_post(&app, &wrong).await;
+        assert_eq!(s, 422, "{r}");
+        wrong = answered(&app, &wrong).await;
+    }
 
     let status: Value = reqwest::get(app.url(&format!("/api/v1/public/reports/{}", receipt.to_lowercase())))
         .await
@@ -271,10 +303,10 @@ async fn the_public_reports_without_an_account_and_a_burst_is_throttled() {
     assert_eq!(res.status(), 404);
 
     for _ in 1..app.store.settings.public_reports.per_address_per_hour {
-        let (s, r) = public_post(&app, &body).await;
+        let (s, r) = public_post(&app, &answered(&app, &body).await).await;
         assert_eq!(s, 201, "{r}");
     }
-    let (s, r) = public_post(&app, &body).await;
+    let (s, r) = public_post(&app, &answered(&app, &body).await).await;
     assert_eq!(s, 429, "{r}");
     assert!(r["message"].as_str().is_some_and(|m| m.contains("110")), "tells them where to turn: {r}");
     assert_eq!(count_reports(&app).await, i64::from(app.store.settings.public_reports.per_address_per_hour));

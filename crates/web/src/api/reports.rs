@@ -98,9 +98,9 @@ pub async fn challenge(State(state): State<AppState>) -> Json<Challenge> {
 
 /// The human check and the per-address limit of the public page, in that order: a wrong
 /// answer does not use up the address's allowance.
-pub fn guard_public(state: &AppState, addr: SocketAddr, token: &str, answer: &str) -> Result<(), AppError> {
-    let now = state.store.now();
-    if let Err(e) = state.public_guard.check(token, answer, now) {
+/// The human check's verdict on a public report, as the field error the form shows.
+pub fn check_human(state: &AppState, token: &str, answer: &str, key: Option<&str>) -> Result<(), FieldErrors> {
+    state.public_guard.check(token, answer, key, state.store.now()).map_err(|e| {
         let mut errs = FieldErrors::default();
         errs.add(
             "challenge_answer",
@@ -109,11 +109,18 @@ pub fn guard_public(state: &AppState, addr: SocketAddr, token: &str, answer: &st
                 CheckError::Expired => msg::HUMAN_CHECK_EXPIRED,
             },
         );
-        return Err(AppError::Invalid(errs));
-    }
+        errs
+    })
+}
+
+/// Lets a checked public report in: counts it against its address's allowance (only
+/// reports that are let in count, issue 21) and uses up its question.
+pub fn admit_public(state: &AppState, addr: SocketAddr, token: &str, key: Option<&str>) -> Result<(), AppError> {
+    let now = state.store.now();
     if !state.public_guard.admit(addr.ip(), now) {
         return Err(AppError::Throttled(msg::REPORT_THROTTLED));
     }
+    state.public_guard.redeem(token, key, now);
     Ok(())
 }
 
@@ -130,9 +137,13 @@ pub async fn file_public(
     ApiJson(report): ApiJson<PublicReport>,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {
     let (intake, token, answer) = report.into_parts();
-    guard_public(&state, addr, &token, &answer)?;
     let key = idem_key(&headers);
-    let checked = state.run(move |s| s.check_report(intake, Reporter::Public, key.as_deref())).await?;
+    // The question first (a wrong guess uses it up), then the report, and only a report let
+    // in counts against the address.
+    check_human(&state, &token, &answer, key.as_deref()).map_err(AppError::Invalid)?;
+    let k = key.clone();
+    let checked = state.run(move |s| s.check_report(intake, Reporter::Public, k.as_deref())).await?;
+    admit_public(&state, addr, &token, key.as_deref())?;
     Ok(receipt_response(state.run_queued(move |s| s.file_report(checked)).await?))
 }
 

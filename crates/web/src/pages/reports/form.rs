@@ -3,14 +3,13 @@
 
 use super::field_label;
 use crate::AppState;
-use crate::api::reports::guard_public;
+use crate::api::reports::{admit_public, check_human};
 use crate::auth::{self, CurrentUser, MaybeUser};
 use crate::body::{FormPairs, QueryParams};
 use crate::error::AppError;
 use crate::pages::form::{Kept, Refusal, non_empty, refused_page};
 use crate::pages::view::Opt;
 use crate::pages::{Layout, PageResult, render};
-use crate::public_guard::CheckError;
 use askama::Template;
 use axum::extract::{ConnectInfo, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -351,27 +350,28 @@ pub(super) async fn file_public(
 ) -> PageResult {
     let mut input = ReportInput::from_form(&form);
     let key = input.key();
-    // The report is checked first (reading only), so a report with mistakes uses up none of
-    // the address's allowance; the human check's verdict joins its errors.
+    // The question's verdict (a wrong guess uses it up) joins the report's own errors; a
+    // report with mistakes uses up neither its question nor the address's allowance, which
+    // only a report let in counts.
+    let human = check_human(&state, &input.challenge_token, &input.challenge_answer, key.as_deref());
+    let k = key.clone();
     let checked = match read_intake(&state.store, &input, false) {
-        Ok(intake) => state.run(move |s| s.check_report(intake, Reporter::Public, key.as_deref())).await,
+        Ok(intake) => state.run(move |s| s.check_report(intake, Reporter::Public, k.as_deref())).await,
         Err(errs) => Err(AppError::Invalid(errs)),
     };
-    let result = match checked {
-        Ok(checked) => match guard_public(&state, addr, &input.challenge_token, &input.challenge_answer) {
+    let result = match (checked, human) {
+        (Ok(checked), Ok(())) => match admit_public(&state, addr, &input.challenge_token, key.as_deref()) {
             Ok(()) => state.run_queued(move |s| s.file_report(checked)).await,
             Err(e) => Err(e),
         },
-        Err(AppError::Invalid(mut errs)) => {
-            let verdict = state.public_guard.check(&input.challenge_token, &input.challenge_answer, state.store.now());
-            match verdict {
-                Ok(()) => {}
-                Err(CheckError::Wrong) => errs.add("challenge_answer", msg::HUMAN_CHECK_WRONG),
-                Err(CheckError::Expired) => errs.add("challenge_answer", msg::HUMAN_CHECK_EXPIRED),
+        (Ok(_), Err(h)) => Err(AppError::Invalid(h)),
+        (Err(AppError::Invalid(mut errs)), human) => {
+            if let Err(h) = human {
+                errs.0.extend(h.0);
             }
             Err(AppError::Invalid(errs))
         }
-        Err(e) => Err(e),
+        (Err(e), _) => Err(e),
     };
     let e = match result {
         Ok(r) => return Ok(to_receipt("/report/receipt", &r.receipt, r.repeated)),
