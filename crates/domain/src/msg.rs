@@ -646,3 +646,5 @@ pub const SETTING_BODY_LIMIT: &str = "一次提交内容的大小上限";
 pub const SETTING_UPLOAD_LIMIT: &str = "上传摸底排查表的大小上限";
 pub const SETTING_WORK_FILE_HOURS: &str = "导入错误说明等临时文件未下载时的保留时间";
 pub const REPORT_DELETED: &str = "错误说明已下载，为保护儿童信息已从服务器删除；如需再次查看，请改正后重新导入。";
+pub const SETTING_REFUSALS_AUDITED: &str = "同一用户每小时记入审计日志的被拒绝访问次数";
+pub const REFUSALS_NOT_RECORDED: &str = "此前一小时内另有被拒绝的访问未逐条记录，次数：";

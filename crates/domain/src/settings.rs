@@ -54,6 +54,13 @@ pub struct LimitSettings {
     pub work_file_age: Duration,
 }
 
+/// The audit log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditSettings {
+    /// Refused requests of one user written to the audit log in an hour.
+    pub refusals_per_user_per_hour: i64,
+}
+
 /// Every setting, read once at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -63,6 +70,7 @@ pub struct Settings {
     pub public_reports: PublicReportSettings,
     pub sign_in: SignInSettings,
     pub limits: LimitSettings,
+    pub audit: AuditSettings,
 }
 
 impl Default for Settings {
@@ -84,6 +92,7 @@ impl Default for Settings {
                 session_ttl: Duration::zero(),
             },
             limits: LimitSettings { body_bytes: 0, upload_bytes: 0, work_file_age: Duration::zero() },
+            audit: AuditSettings { refusals_per_user_per_hour: 0 },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -408,6 +417,21 @@ pub static SPECS: &[Spec] = &[
             default: 24,
             get: |s| hours(s.limits.work_file_age),
             set: |s, v| s.limits.work_file_age = Duration::hours(v),
+        },
+    },
+    Spec {
+        key: "audit.refusals_per_user_per_hour",
+        label: msg::SETTING_REFUSALS_AUDITED,
+        unit: Unit::Count,
+        source: "[U] PIPL 51",
+        reason: "enough to see who probes for records outside their area, few enough that a \
+                 probe cannot flood the audit log; the rest are counted in the next entry",
+        kind: Kind::Int {
+            min: 1,
+            max: 100_000,
+            default: 30,
+            get: |s| s.audit.refusals_per_user_per_hour,
+            set: |s, v| s.audit.refusals_per_user_per_hour = v,
         },
     },
 ];

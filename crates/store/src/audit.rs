@@ -36,6 +36,9 @@ pub enum Action {
     CreateOrg,
     Import,
     Export,
+    /// A read or change refused: a record outside the user's scope (answered as missing)
+    /// or an action their role may not take.
+    Refused,
 }
 
 impl Action {
@@ -56,6 +59,7 @@ impl Action {
             Action::CreateOrg => "create_org",
             Action::Import => "import",
             Action::Export => "export",
+            Action::Refused => "refused",
         }
     }
 }

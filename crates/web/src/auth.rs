@@ -147,6 +147,10 @@ impl FromRequestParts<AppState> for CurrentUser {
         let is_api = parts.uri.path().starts_with("/api/");
         let result = async {
             let user = authenticate(state, &parts.headers).await?.ok_or(AppError::Unauthenticated)?;
+            // For the audit of a refusal that follows (crate::refusals).
+            if let Some(who) = parts.extensions.get::<crate::refusals::Who>() {
+                let _ = who.0.set(user.principal.clone());
+            }
             // API writes from a browser session carry the token in a header.
             if is_api && !matches!(parts.method, Method::GET | Method::HEAD) {
                 user.check_csrf(parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()))?;

@@ -11,6 +11,7 @@ pub use shouhu_domain::fields as forms;
 pub mod middleware;
 pub mod pages;
 pub mod public_guard;
+pub mod refusals;
 pub mod statics;
 
 use axum::Router;
@@ -63,6 +64,8 @@ pub struct AppState {
     pub db_slots: Arc<tokio::sync::Semaphore>,
     /// The public report page's human check and per-address limit.
     pub public_guard: Arc<public_guard::PublicGuard>,
+    /// Refused requests audited per user (at most a setting an hour).
+    pub refusals: Arc<refusals::Refusals>,
 }
 
 impl AppState {
@@ -79,6 +82,7 @@ impl AppState {
             setup_token,
             jobs: Arc::default(),
             db_slots: Arc::new(tokio::sync::Semaphore::new(cores * 2)),
+            refusals: Arc::default(),
         }
     }
 
@@ -114,6 +118,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api_router)
         .merge(statics::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), refusals::audit_refusals))
         .with_state(state.clone());
     middleware::apply(router, state.store.settings.limits)
 }

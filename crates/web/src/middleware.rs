@@ -107,7 +107,7 @@ async fn request_log(req: Request<Body>, next: Next) -> Response<Body> {
 /// Paths hold record ids, never ID or phone numbers; masks what looks like one all the same.
 /// A record id is below 2^53, so at most 16 digits: an 18-digit ID number is never one. A
 /// mobile number could be an 11-digit record id; masking such an id costs only a log's detail.
-fn redact_path(path: &str) -> String {
+pub fn redact_path(path: &str) -> String {
     path.split('/')
         .map(|seg| {
             let digits = seg.chars().filter(|c| c.is_ascii_digit()).count();

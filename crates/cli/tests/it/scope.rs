@@ -1,7 +1,7 @@
 //! Region and enrolment scope: a child outside a user's scope looks exactly like a missing one.
 
 use crate::harness::*;
-use serde_json::json;
+use serde_json::{Value, json};
 use shouhu_domain::role::{OrgType, Role};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,4 +105,43 @@ async fn every_view_and_change_is_audited_without_id_numbers() {
     assert!(!text.contains(&idn), "an ID number reached the audit log");
     let (s, _) = app.get(&zhen, "/api/v1/audit").await;
     assert_eq!(s, 403);
+}
+
+/// Issue 21: reads refused for scope (answered as missing) leave a trace in the audit log,
+/// at most the setting's number a user an hour, so a probe cannot flood it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refused_reads_are_audited_up_to_a_limit() {
+    let app = TestApp::with_settings("[audit]\nrefusals_per_user_per_hour = 3\n").await;
+    let zhen_a = app.user("zhen_a", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let zhen_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let admin = app.user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12").await;
+    let other = app.create_child(&zhen_b, &child("庚辛", VILLAGE_B, 2)).await;
+    let id = other["id"].as_i64().expect("id");
+    for _ in 0..5 {
+        let (s, _) = app.get(&zhen_a, &format!("/api/v1/children/{id}")).await;
+        assert_eq!(s, 404, "another township's child looks missing");
+    }
+    let (_, all) = app.get(&admin, "/api/v1/audit").await;
+    let refused: Vec<&Value> = all
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter(|e| e["action"] == "refused" && e["user_name"].as_str().is_some_and(|u| u.contains("zhen_a")))
+        .collect();
+    assert_eq!(refused.len(), 3, "three of the five, the rest counted: {all}");
+    assert!(
+        refused[0]["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains(&format!("/api/v1/children/{id}")) && d.contains("404")),
+        "{}",
+        refused[0]
+    );
+    // The owner's own reads are not refusals.
+    app.get(&zhen_b, &format!("/api/v1/children/{id}")).await;
+    let (_, all) = app.get(&admin, "/api/v1/audit").await;
+    let entries = all.as_array().expect("entries");
+    let by_b = |action: &str| {
+        entries.iter().any(|e| e["action"] == action && e["user_name"].as_str().is_some_and(|u| u.contains("zhen_b")))
+    };
+    assert!(by_b("view_child") && !by_b("refused"), "{all}");
 }
