@@ -120,7 +120,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), refusals::audit_refusals))
         .with_state(state.clone());
-    middleware::apply(router, state.store.settings.limits)
+    middleware::apply(router, state.store.settings.limits, state.config.secure_cookies)
 }
 
 /// Serves until `shutdown` resolves.

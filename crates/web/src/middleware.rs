@@ -22,13 +22,20 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; 
 pub const REQUEST_ID: &str = "x-request-id";
 
 /// Wraps the router in the layers every response needs.
-pub fn apply(router: Router, limits: LimitSettings) -> Router {
+/// `https`: shouhu is served over HTTPS (its cookies are `Secure`), so browsers are told to
+/// use nothing else (HSTS, a year).
+pub fn apply(router: Router, limits: LimitSettings, https: bool) -> Router {
     let body_limit = limits.body_bytes;
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
+    let hsts = SetResponseHeaderLayer::if_not_present(
+        header::STRICT_TRANSPORT_SECURITY,
+        https.then(|| HeaderValue::from_static("max-age=31536000")),
+    );
     router
         .layer(axum::middleware::from_fn(move |req, next| refuse_large(limits, req, next)))
+        .layer(hsts)
         .layer(axum::middleware::from_fn(request_log))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(header(header::CONTENT_SECURITY_POLICY, CSP))

@@ -190,3 +190,32 @@ async fn the_first_administrator_needs_the_setup_token() {
     let res = c.post(app.url("/setup")).form(&form("setup-secret-123")).send().await.expect("again");
     assert_eq!(res.status(), 409, "only once");
 }
+
+/// Issue 21: behind HTTPS every cookie is `Secure`, the sign-in form's too, and browsers are
+/// told to use HTTPS only (HSTS); without it, neither (a plain-HTTP demo still works).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_https_every_cookie_is_secure_and_hsts_is_sent() {
+    for https in [true, false] {
+        let app = TestApp::with_config(shouhu_web::Config { secure_cookies: https, ..Default::default() }).await;
+        app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+        let c = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        let res = c.get(app.url("/login")).send().await.expect("login page");
+        let hsts = res.headers().get("strict-transport-security").map(|v| v.to_str().unwrap_or("").to_string());
+        let cookie = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let html = res.text().await.expect("html");
+        assert_eq!(cookie.ends_with("; Secure"), https, "the sign-in form's cookie: {cookie}");
+        assert_eq!(hsts.as_deref(), https.then_some("max-age=31536000"));
+        let token = csrf_of(&html);
+        let value = cookie.split(';').next().unwrap_or("").to_string();
+        let res = c
+            .post(app.url("/login"))
+            .header("cookie", value)
+            .form(&[("csrf", token.as_str()), ("username", "zhen"), ("password", PASSWORD)])
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(res.status(), 303);
+        let session = res.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        assert_eq!(session.contains("; Secure"), https, "the session cookie: {session}");
+    }
+}

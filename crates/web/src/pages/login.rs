@@ -60,7 +60,8 @@ fn login_page_with(state: &AppState, username: &str, error: &str) -> axum::respo
         needs_setup: state.setup_token.lock().map(|t| t.is_some()).unwrap_or(false),
     };
     let mut res = render(&page);
-    let cookie = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{LOGIN_CSRF_COOKIE}={token}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600{secure}");
     if let Ok(v) = cookie.parse() {
         res.headers_mut().append(SET_COOKIE, v);
     }
