@@ -253,13 +253,15 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let password = match std::env::var("SHOUHU_ADMIN_PASSWORD") {
                 Ok(p) => p,
                 Err(_) => {
-                    eprintln!("密码 / password (at least 10 characters):");
+                    eprintln!("密码 / password (at least 10 characters, not a common one, not your name):");
                     let mut line = String::new();
                     std::io::stdin().read_line(&mut line)?;
                     line.trim_end_matches(['\r', '\n']).to_string()
                 }
             };
-            anyhow::ensure!(password.chars().count() >= 10, "password must have at least 10 characters");
+            if let Some(problem) = shouhu_web::auth::password_problem(&password, &username, &display_name) {
+                anyhow::bail!("{problem}");
+            }
             seed::create_admin(&store, &username, &display_name, &password)?;
             eprintln!("administrator {username} created");
             Ok(())

@@ -648,3 +648,6 @@ pub const SETTING_WORK_FILE_HOURS: &str = "导入错误说明等临时文件未�
 pub const REPORT_DELETED: &str = "错误说明已下载，为保护儿童信息已从服务器删除；如需再次查看，请改正后重新导入。";
 pub const SETTING_REFUSALS_AUDITED: &str = "同一用户每小时记入审计日志的被拒绝访问次数";
 pub const REFUSALS_NOT_RECORDED: &str = "此前一小时内另有被拒绝的访问未逐条记录，次数：";
+pub const PASSWORD_HAS_NAME: &str = "密码不能包含用户名或姓名";
+pub const PASSWORD_GUESSABLE: &str =
+    "这个密码太常见或太容易猜到（例如 1234567890、password12），请换一个更长、更不规则的密码";

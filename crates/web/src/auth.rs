@@ -32,6 +32,26 @@ pub fn token_hash(token: &str) -> String {
 
 /// argon2id with the crate's defaults (OWASP's minimum: 19 MiB, 2 passes). Slow on purpose:
 /// run it on the blocking pool.
+/// What is wrong with a new password, if anything: too short, built on the person's own
+/// username or name, or common or easily guessed (zxcvbn's dictionaries of common and
+/// leaked passwords, names and keyboard patterns; a score under 3 is guessable in about
+/// 10^8 tries). Issue 21: `1234567890` and `password12` were accepted.
+pub fn password_problem(password: &str, username: &str, display_name: &str) -> Option<&'static str> {
+    if password.chars().count() < 10 {
+        return Some(shouhu_domain::msg::PASSWORD_TOO_SHORT);
+    }
+    let lower = password.to_lowercase();
+    let own = [username.trim().to_lowercase(), display_name.trim().to_lowercase()];
+    if own.iter().any(|n| n.chars().count() >= 2 && lower.contains(n.as_str())) {
+        return Some(shouhu_domain::msg::PASSWORD_HAS_NAME);
+    }
+    let inputs: Vec<&str> = own.iter().map(String::as_str).filter(|s| !s.is_empty()).collect();
+    if zxcvbn::zxcvbn(password, &inputs).score() < zxcvbn::Score::Three {
+        return Some(shouhu_domain::msg::PASSWORD_GUESSABLE);
+    }
+    None
+}
+
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
@@ -258,5 +278,22 @@ mod tests {
         h.insert(COOKIE, "a=1; shouhu_session=abc; b=2".parse().expect("header"));
         assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie(&h, "c"), None);
+    }
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::password_problem;
+    use shouhu_domain::msg;
+
+    #[test]
+    fn common_short_or_own_name_passwords_are_refused() {
+        assert_eq!(password_problem("123456789", "zhen", "王芳"), Some(msg::PASSWORD_TOO_SHORT));
+        assert_eq!(password_problem("1234567890", "zhen", "王芳"), Some(msg::PASSWORD_GUESSABLE));
+        assert_eq!(password_problem("password12", "zhen", "王芳"), Some(msg::PASSWORD_GUESSABLE));
+        assert_eq!(password_problem("qwertyuiop", "zhen", "王芳"), Some(msg::PASSWORD_GUESSABLE));
+        assert_eq!(password_problem("wangfang-2026-xx", "wangfang", "王芳"), Some(msg::PASSWORD_HAS_NAME));
+        assert_eq!(password_problem("王芳王芳王芳王芳王芳", "zhen", "王芳"), Some(msg::PASSWORD_HAS_NAME));
+        assert_eq!(password_problem("Mei-chang 2026 zhen hu", "laoshi", "李老师"), None);
     }
 }

@@ -343,7 +343,7 @@ async fn every_operation_answers_as_documented() {
         )
         .await;
     c.get(&admin, "/api/v1/orgs").await;
-    c.send(Some(&admin), "POST", "/api/v1/users", &json!({"username": "yisheng", "display_name": "医生", "password": "long-enough-pass", "org_id": org["id"], "role": "doctor"})).await;
+    c.send(Some(&admin), "POST", "/api/v1/users", &json!({"username": "yisheng", "display_name": "医生", "password": "Mei-chang 2026 zhen hu", "org_id": org["id"], "role": "doctor"})).await;
     c.get(&admin, "/api/v1/users").await;
     c.get(&township, &format!("/api/v1/regions/{TOWNSHIP_A}")).await;
 

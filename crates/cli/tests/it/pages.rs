@@ -177,8 +177,8 @@ async fn the_first_administrator_needs_the_setup_token() {
             ("token", token.to_string()),
             ("username", "root".to_string()),
             ("display_name", "管理员".to_string()),
-            ("password", "a-long-password".to_string()),
-            ("password2", "a-long-password".to_string()),
+            ("password", "Guo-luo zhuang 2026 ce".to_string()),
+            ("password2", "Guo-luo zhuang 2026 ce".to_string()),
         ]
     };
     let res = c.post(app.url("/setup")).form(&form("guess")).send().await.expect("setup");

@@ -60,7 +60,7 @@ pub(crate) async fn start_with(toml: Option<&str>) -> (std::process::Output, tem
     let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_shouhu"))
         .args(["--data-dir", &dir.path().display().to_string(), "user", "create-admin"])
         .args(["--username", "root", "--display-name", "管理员"])
-        .env("SHOUHU_ADMIN_PASSWORD", "a-long-enough-password")
+        .env("SHOUHU_ADMIN_PASSWORD", "Guo-luo zhuang 2026 ce")
         .env_remove("SHOUHU_SETTINGS")
         .env_remove("SHOUHU_DATABASE_URL")
         .output()

@@ -88,8 +88,8 @@ pub async fn create_user(
     if u.display_name.trim().is_empty() {
         errs.add("display_name", msg::REQUIRED);
     }
-    if u.password.chars().count() < 10 {
-        errs.add("password", msg::PASSWORD_TOO_SHORT);
+    if let Some(problem) = auth::password_problem(&u.password, &username, &u.display_name) {
+        errs.add("password", problem);
     }
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));

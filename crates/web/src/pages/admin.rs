@@ -75,8 +75,8 @@ async fn create_user(State(state): State<AppState>, user: CurrentUser, form: For
     if display_name.is_empty() {
         errors.push(format!("{}：{}", msg::DISPLAY_NAME, msg::REQUIRED));
     }
-    if password.chars().count() < 10 {
-        errors.push(msg::PASSWORD_TOO_SHORT.to_string());
+    if let Some(problem) = crate::auth::password_problem(&password, &username, &display_name) {
+        errors.push(problem.to_string());
     }
     let (Some(role), Some(org_id)) = (role, org_id) else {
         errors.push(format!("{}、{}：{}", msg::ROLE, msg::ORG, msg::REQUIRED));

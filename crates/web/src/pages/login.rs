@@ -171,8 +171,8 @@ async fn setup_submit(State(state): State<AppState>, form: FormPairs) -> PageRes
     if username.is_empty() || display_name.is_empty() {
         errors.push(format!("{}、{}：{}", msg::USERNAME, msg::DISPLAY_NAME, msg::REQUIRED));
     }
-    if password.chars().count() < 10 {
-        errors.push(msg::PASSWORD_TOO_SHORT.to_string());
+    if let Some(problem) = auth::password_problem(&password, &username, &display_name) {
+        errors.push(problem.to_string());
     }
     if form.get("password2").unwrap_or("") != password {
         errors.push(msg::PASSWORDS_DIFFER.to_string());
