@@ -124,7 +124,7 @@ fn kind_of(c: &Column) -> CellKind {
         return CellKind::Digits;
     }
     match FIELDS.iter().find(|(p, _)| *p == c.path).map(|(_, k)| k) {
-        Some(Kind::Bool | Kind::Enum(..) | Kind::Multi(..)) => CellKind::Label,
+        Some(Kind::Bool | Kind::YesNoUnknown | Kind::Enum(..) | Kind::Multi(..)) => CellKind::Label,
         _ => CellKind::Plain,
     }
 }
@@ -458,6 +458,15 @@ fn yes_no(b: bool) -> Option<Cow<'static, str>> {
     Some(Cow::Borrowed(if b { msg::YES } else { msg::NO }))
 }
 
+/// 是, 否 or 未填写: a yes/no/unknown field always has a cell.
+fn yes_no_unknown(b: Option<bool>) -> Option<Cow<'static, str>> {
+    Some(Cow::Borrowed(match b {
+        Some(true) => msg::YES,
+        Some(false) => msg::NO,
+        None => msg::NOT_FILLED_IN,
+    }))
+}
+
 fn label<T: CodeList>(v: Option<T>) -> Option<Cow<'static, str>> {
     v.map(|v| Cow::Borrowed(v.label()))
 }
@@ -486,9 +495,9 @@ fn getter(path: &str) -> Option<Getter> {
         "ethnicity" => |f| text(&f.ethnicity),
         "birth_date" => |f| date(f.birth_date),
         "id_number" => |f| opt_text(&f.id_number),
-        "hukou_registered" => |f| yes_no(f.hukou_registered),
+        "hukou_registered" => |f| yes_no_unknown(f.hukou_registered),
         "hukou_place" => |f| opt_text(&f.hukou_place),
-        "rural_hukou" => |f| yes_no(f.rural_hukou),
+        "rural_hukou" => |f| yes_no_unknown(f.rural_hukou),
         "address" => |f| text(&f.address),
         "village_code" => |f| text(&f.village_code),
         "health" => |f| label(f.health),
@@ -843,7 +852,7 @@ mod tests {
             let values = fields::values_of(f);
             for (path, _) in FIELDS {
                 let get = getter(path).unwrap_or_else(|| panic!("no getter for {path}"));
-                let want = values.get(*path).map(|raw| fields::display(path, raw));
+                let want = fields::display_in(&values, path);
                 assert_eq!(get(f).map(Cow::into_owned), want, "{path}");
             }
         }

@@ -300,6 +300,9 @@ fn kind_of(path: &str) -> Option<Kind> {
 fn choices(path: &str) -> Option<Vec<&'static str>> {
     match kind_of(path)? {
         Kind::Bool => Some(vec![shouhu_domain::msg::YES, shouhu_domain::msg::NO]),
+        Kind::YesNoUnknown => {
+            Some(vec![shouhu_domain::msg::YES, shouhu_domain::msg::NO, shouhu_domain::msg::NOT_FILLED_IN])
+        }
         Kind::Enum(_, options) => Some(options().into_iter().map(|(_, l)| l).collect()),
         _ => None,
     }
@@ -325,6 +328,7 @@ fn requirement(path: &str) -> String {
     match kind_of(path) {
         Some(Kind::Date) => "日期，如 2015-03-08、2015/3/8 或 20150308".into(),
         Some(Kind::Bool) => "填“是”或“否”（可从下拉列表选择）；空白表示未填".into(),
+        Some(Kind::YesNoUnknown) => "填“是”或“否”（可从下拉列表选择）；不清楚时留空或填“未填写”，不会当作“否”".into(),
         Some(Kind::Enum(_, options)) => {
             format!("下列之一（可从下拉列表选择）：{}", labels(options))
         }

@@ -12,6 +12,10 @@
 //!   or 16 and over);
 //! - 性别, 监护类型, 就学情况, 健康状况 "未填写": the field is empty.
 //!
+//! Hukou (已登记户口, 农村户籍) has no column: a file is counted by its other fields whether
+//! its hukou is 是, 否 or not filled in, so that 合计 is every open file of the ledger
+//! (`rules::derive` says why an unknown hukou excludes nothing).
+//!
 //! Only open files are counted: a closed file is history, not a child in care. Closed files
 //! are counted apart ([`Summary::closed`]) so that the ledger's rows can be reconciled.
 
@@ -390,9 +394,14 @@ pub(crate) mod synth {
                 ethnicity: if self.chance(90) { "汉族" } else { "回族" }.into(),
                 birth_date: Some(birth),
                 id_number: Some(Self::id(birth, seq)),
-                hukou_registered: true,
+                // Without a draw, so that the other fields stay as they were for a seed.
+                hukou_registered: if i % 17 == 3 { None } else { Some(true) },
                 hukou_place: Some("天津市武清区".into()),
-                rural_hukou: true,
+                rural_hukou: match i % 13 {
+                    5 => None,
+                    6 => Some(false),
+                    _ => Some(true),
+                },
                 address: format!("天津市武清区某村{}号", 1 + i % 300),
                 village_code: village,
                 disability_category: (health == Some(Health::Disabled)).then(|| "肢体".into()),
@@ -547,6 +556,27 @@ mod tests {
         assert_eq!(t.guardianship[0], count(&|r| r.file.guardianship_type == Some(GuardianshipType::NoGuardian)));
         assert_eq!(t.schooling[8], count(&|r| r.file.schooling.is_none()));
         assert_eq!(t.health[1], count(&|r| r.file.health == Some(Health::Disabled)));
+    }
+
+    #[test]
+    fn hukou_not_filled_in_or_not_rural_is_counted_like_any_other_file() {
+        let recs = records(3000, 5);
+        assert!(recs.iter().any(|r| r.file.rural_hukou.is_none() && r.status == FileStatus::Open));
+        assert!(recs.iter().any(|r| r.file.hukou_registered.is_none() && r.status == FileStatus::Open));
+        assert!(recs.iter().any(|r| r.file.rural_hukou == Some(false) && r.status == FileStatus::Open));
+        let mut s = Summary::new();
+        let mut rural = Summary::new();
+        for r in &recs {
+            s.add(r);
+            let mut known = r.clone();
+            known.file.hukou_registered = Some(true);
+            known.file.rural_hukou = Some(true);
+            known.derived = rules::derive(&known.file, today(), AgeRule::default());
+            rural.add(&known);
+        }
+        s.check().expect("balanced");
+        assert_eq!(s.rows(), rural.rows(), "the same table as if every hukou were rural and registered");
+        assert_eq!(s.total().total, recs.iter().filter(|r| r.status == FileStatus::Open).count() as u64);
     }
 
     #[test]

@@ -602,9 +602,10 @@ impl Generator {
             ethnicity,
             birth_date: Some(date(birth)),
             id_number,
-            hukou_registered,
+            // Demo files are fully filled in: 未填写 comes from census sheets with blank cells.
+            hukou_registered: Some(hukou_registered),
             hukou_place: hukou_registered.then(|| format!("天津市{district_name}")),
-            rural_hukou: true,
+            rural_hukou: Some(true),
             address,
             village_code: self.villages[vi].code.clone(),
             health: Some(health),
@@ -1159,7 +1160,7 @@ mod tests {
             match &f.id_number {
                 Some(id) => {
                     assert!(ids.insert(id.clone()), "duplicate ID number");
-                    assert!(f.hukou_registered);
+                    assert_eq!(f.hukou_registered, Some(true));
                     let district = &f.village_code[..6];
                     let code = &id[..6];
                     assert!(
@@ -1169,7 +1170,7 @@ mod tests {
                 }
                 None => {
                     no_id += 1;
-                    assert!(!f.hukou_registered);
+                    assert_eq!(f.hukou_registered, Some(false));
                 }
             }
             for p in [&f.father, &f.mother] {

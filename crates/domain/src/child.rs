@@ -81,11 +81,12 @@ pub struct ChildFile {
     #[serde(with = "crate::iso_date")]
     pub birth_date: Option<NaiveDate>,
     pub id_number: Option<String>,
-    /// Hukou registered (是否登记户口).
-    pub hukou_registered: bool,
+    /// Hukou registered (是否登记户口); null when not filled in (未填写).
+    pub hukou_registered: Option<bool>,
     pub hukou_place: Option<String>,
-    /// Rural hukou (农村户籍), a condition of the census population [M16].
-    pub rural_hukou: bool,
+    /// Rural hukou (农村户籍), a condition of the census population [M16]; null when not
+    /// filled in (未填写). Neither 否 nor null leaves the file out of anything.
+    pub rural_hukou: Option<bool>,
     pub address: String,
     /// 12-digit code of the village or community where the child lives.
     pub village_code: String,

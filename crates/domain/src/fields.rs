@@ -15,6 +15,10 @@ pub enum Kind {
     Text,
     Date,
     Bool,
+    /// 是, 否 or not filled in (未填写, `None`): a select with all three, never a checkbox,
+    /// which would turn 未填写 into 否 whenever the file is saved. Empty is 未填写, in a form
+    /// and in a census cell alike.
+    YesNoUnknown,
     Int,
     /// One of a closed list: the label of a code (None when not on the list), and all options.
     Enum(fn(&str) -> Option<&'static str>, fn() -> Vec<(&'static str, &'static str)>),
@@ -29,9 +33,9 @@ pub const FIELDS: &[(&str, Kind)] = &[
     ("ethnicity", Kind::Text),
     ("birth_date", Kind::Date),
     ("id_number", Kind::Text),
-    ("hukou_registered", Kind::Bool),
+    ("hukou_registered", Kind::YesNoUnknown),
     ("hukou_place", Kind::Text),
-    ("rural_hukou", Kind::Bool),
+    ("rural_hukou", Kind::YesNoUnknown),
     ("address", Kind::Text),
     ("village_code", Kind::Text),
     ("health", Kind::Enum(<Health as CodeList>::label_of, <Health as CodeList>::options)),
@@ -127,6 +131,8 @@ pub enum Value<'a> {
     Text(&'a str),
     Date(NaiveDate),
     Bool(bool),
+    /// 是, 否 or 未填写.
+    Maybe(Option<bool>),
     Int(i64),
     /// The items of a multi-select, each a code or a label.
     List(Vec<&'a str>),
@@ -153,6 +159,13 @@ impl Value<'_> {
 
     fn flag(&self) -> bool {
         matches!(self, Value::Bool(true))
+    }
+
+    fn maybe(&self) -> Option<bool> {
+        match self {
+            Value::Maybe(b) => *b,
+            _ => None,
+        }
     }
 
     fn int(&self) -> Option<i64> {
@@ -282,9 +295,9 @@ fn setter(path: &str) -> Option<Setter> {
         ("ethnicity", "") => put!(ethnicity = string),
         ("birth_date", "") => put!(birth_date = date),
         ("id_number", "") => put!(id_number = text),
-        ("hukou_registered", "") => put!(hukou_registered = flag),
+        ("hukou_registered", "") => put!(hukou_registered = maybe),
         ("hukou_place", "") => put!(hukou_place = text),
-        ("rural_hukou", "") => put!(rural_hukou = flag),
+        ("rural_hukou", "") => put!(rural_hukou = maybe),
         ("address", "") => put!(address = string),
         ("village_code", "") => put!(village_code = string),
         ("health", "") => pick!(health),
@@ -349,6 +362,11 @@ impl Field {
                 None => return errs.add(self.path, msg::YES_OR_NO),
             },
             Kind::Bool => Value::Bool(values.iter().any(|v| yes_no(v.trim()) == Some(true))),
+            Kind::YesNoUnknown if first.is_empty() || first == msg::NOT_FILLED_IN => Value::Maybe(None),
+            Kind::YesNoUnknown => match yes_no(first) {
+                Some(b) => Value::Maybe(Some(b)),
+                None => return errs.add(self.path, msg::YES_NO_OR_NOT_FILLED_IN),
+            },
             Kind::Multi(..) => {
                 let items: Vec<&str> = values
                     .iter()
@@ -450,10 +468,26 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 pub fn display(path: &str, raw: &str) -> String {
     let kind = FIELDS.iter().find(|(p, _)| *p == path).map(|(_, k)| *k);
     match kind {
-        Some(Kind::Bool) => if raw == "true" { msg::YES } else { msg::NO }.to_string(),
+        Some(Kind::Bool | Kind::YesNoUnknown) => if raw == "true" { msg::YES } else { msg::NO }.to_string(),
         Some(Kind::Enum(label, _)) => label(raw).unwrap_or(raw).to_string(),
         Some(Kind::Multi(label, _)) => raw.split(',').map(|c| label(c).unwrap_or(c)).collect::<Vec<_>>().join("、"),
         _ => raw.to_string(),
+    }
+}
+
+/// How a field without a value reads to a person: 未填写 for a yes/no/unknown field, where
+/// empty is an answer of its own; nothing for the others, whose empty fields are left out.
+pub fn display_empty(path: &str) -> Option<&'static str> {
+    let kind = FIELDS.iter().find(|(p, _)| *p == path).map(|(_, k)| *k);
+    matches!(kind, Some(Kind::YesNoUnknown)).then_some(msg::NOT_FILLED_IN)
+}
+
+/// How a field of a file reads to a person, from the file's [`values_of`]: [`display`] of
+/// its value, or [`display_empty`] when it has none.
+pub fn display_in(values: &HashMap<String, String>, path: &str) -> Option<String> {
+    match values.get(path) {
+        Some(raw) => Some(display(path, raw)),
+        None => display_empty(path).map(str::to_string),
     }
 }
 
@@ -577,6 +611,37 @@ mod tests {
         let (_, errs) = read_from(&pairs(&[("income_sources", "务工收入、彩票")]), Source::Census);
         assert_eq!(errs.0.len(), 1);
         assert_eq!(errs.get("income_sources"), Some(msg::UNKNOWN_OPTION));
+    }
+
+    #[test]
+    fn hukou_is_yes_no_or_not_filled_in_and_empty_is_not_no() {
+        // A blank census cell, as the template says, is not filled in; so is the export's 未填写.
+        for (cell, want) in [("", None), ("  ", None), ("未填写", None), ("是", Some(true)), ("否", Some(false))] {
+            let (f, errs) = read_from(&pairs(&[("hukou_registered", cell), ("rural_hukou", cell)]), Source::Census);
+            assert!(errs.is_empty(), "{cell}: {errs:?}");
+            assert_eq!((f.hukou_registered, f.rural_hukou), (want, want), "{cell:?}");
+        }
+        let (f, _) = read_from(&pairs(&[("name", "李四")]), Source::Census);
+        assert_eq!((f.hukou_registered, f.rural_hukou), (None, None), "no column is not filled in either");
+        let (_, errs) = read_from(&pairs(&[("rural_hukou", "也许")]), Source::Census);
+        assert_eq!(errs.get("rural_hukou"), Some(msg::YES_NO_OR_NOT_FILLED_IN));
+        // The form's select sends true, false or nothing chosen.
+        let (f, errs) = read(&pairs(&[("hukou_registered", "false"), ("rural_hukou", "")]));
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!((f.hukou_registered, f.rural_hukou), (Some(false), None));
+    }
+
+    #[test]
+    fn not_filled_in_reads_as_such_and_round_trips_through_the_form() {
+        let f = ChildFile { name: "李四".into(), hukou_registered: Some(false), ..Default::default() };
+        let values = values_of(&f);
+        assert_eq!(display_in(&values, "hukou_registered").as_deref(), Some(msg::NO));
+        assert_eq!(display_in(&values, "rural_hukou").as_deref(), Some(msg::NOT_FILLED_IN));
+        assert_eq!(display_in(&values, "notes"), None, "other empty fields are left out");
+        let back: Vec<(String, String)> = values.into_iter().collect();
+        let (g, errs) = read(&back);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!((g.hukou_registered, g.rural_hukou), (Some(false), None));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub const DISABILITY_REQUIRED: &str = "健康状况为残疾时，请填写残�
 pub const ILLNESS_REQUIRED: &str = "健康状况为患病时，请填写所患疾病";
 pub const UNKNOWN_OPTION: &str = "不是可选的选项之一";
 pub const YES_OR_NO: &str = "应填写“是”或“否”";
+pub const YES_NO_OR_NOT_FILLED_IN: &str = "应填写“是”或“否”；不清楚时留空或填“未填写”";
 pub const STALE_VERSION: &str = "该档案已被他人修改，您的修改未保存。请刷新页面，查看最新内容后重新修改";
 pub const DUPLICATE_ID: &str = "该身份证号码已有档案";
 pub const CLOSE_REASON_REQUIRED: &str = "请选择销档原因";
@@ -268,6 +269,8 @@ pub const WARNINGS: &str = "违法情形预警";
 pub const NONE: &str = "无";
 pub const YES: &str = "是";
 pub const NO: &str = "否";
+/// A yes/no/unknown field (已登记户口, 农村户籍) that nobody has filled in.
+pub const NOT_FILLED_IN: &str = "未填写";
 pub const REQUIRED_MARK: &str = "（必填）";
 pub const CHOOSE: &str = "请选择";
 pub const ADMIN: &str = "系统管理";

@@ -98,6 +98,13 @@ pub fn warnings(
 }
 
 /// Age, band, category and warnings of a file at `today`: derived, never typed.
+///
+/// Hukou takes no part. Rural hukou is a condition of the census population [M16], but a
+/// file is a child the township has found, and its hukou excludes it from nothing: with
+/// 否, or not filled in (`None`, shown 未填写 on every page and in the ledger, where it tells
+/// the township what is still to be found out), the file keeps its category and warnings and
+/// stays in the ledger and the summary. Leaving out a child whose hukou nobody has checked
+/// would hide exactly the files that need a visit.
 pub fn derive(file: &ChildFile, today: NaiveDate, rule: AgeRule) -> Derived {
     let age = file.birth_date.and_then(|b| age::full_years(b, today, rule));
     let category = left_behind_category(&file.father, &file.mother, age);
@@ -280,6 +287,25 @@ mod tests {
                 Warning::NoGuardian
             ]
         );
+    }
+
+    #[test]
+    fn hukou_not_filled_in_or_not_rural_changes_nothing_derived() {
+        let file = |registered, rural| ChildFile {
+            birth_date: Some(d(2020, 5, 1)),
+            lives_alone: true,
+            father: away(),
+            mother: away(),
+            hukou_registered: registered,
+            rural_hukou: rural,
+            ..ChildFile::default()
+        };
+        let rural = derive(&file(Some(true), Some(true)), d(2026, 11, 29), AgeRule::default());
+        assert_eq!(rural.category, Category::BothAway);
+        for (registered, rural_hukou) in [(None, None), (Some(false), Some(false)), (Some(true), None)] {
+            let got = derive(&file(registered, rural_hukou), d(2026, 11, 29), AgeRule::default());
+            assert_eq!(got, rural, "{registered:?} {rural_hukou:?}");
+        }
     }
 
     fn with_check(first17: &str) -> String {

@@ -7,12 +7,16 @@
 //!
 //! Field numbers are forever. A new field takes a new number, and a removed field's number
 //! is never used again, so that every stored file reads back. Reading starts from the
-//! default file, as the JSON form does (`#[serde(default)]`); a number this build does not
-//! know is an error, as an unknown JSON key is (`deny_unknown_fields`).
+//! default file, as the JSON form does (`#[serde(default)]`), but for the yes/no/unknown
+//! fields (see below); a number this build does not know is an error, as an unknown JSON
+//! key is (`deny_unknown_fields`).
 //!
 //! Values by kind:
 //! - text: its length in bytes (a varint), then its UTF-8;
 //! - yes/no: one byte, 0 or 1;
+//! - yes/no/unknown (已登记户口, 农村户籍): left out for 否, one byte 1 for 是, 2 for not
+//!   filled in. They were yes/no fields, written only when 是, until unknown was told apart:
+//!   every file stored then reads as it was, an absent field as 否 (see [`base`]);
 //! - date: days from 0001-01-01 (chrono's `num_days_from_ce`), a zigzag varint;
 //! - number: a zigzag varint;
 //! - a code list's entry: its place in the list (`CodeList::all`, from 0), a varint, which
@@ -85,6 +89,17 @@ mod guardian {
     pub const DISQUALIFIED: u8 = 7;
 }
 
+/// What an empty binary form stands for: the default file, except that the yes/no/unknown
+/// fields are 否, which files written before they could be unknown leave out.
+fn base() -> ChildFile {
+    ChildFile { hukou_registered: Some(false), rural_hukou: Some(false), ..ChildFile::default() }
+}
+
+/// A yes/no/unknown field's byte for 是; 否 is left out.
+const YES: u8 = 1;
+/// A yes/no/unknown field's byte for not filled in.
+const NOT_FILLED_IN: u8 = 2;
+
 /// Appends `file`'s binary form to `out`.
 pub fn write(file: &ChildFile, out: &mut Vec<u8>) {
     // Named in full, without `..`, so that a new field does not compile until it is written.
@@ -127,9 +142,9 @@ pub fn write(file: &ChildFile, out: &mut Vec<u8>) {
     w.text(child::ETHNICITY, ethnicity);
     w.date(child::BIRTH_DATE, *birth_date);
     w.opt_text(child::ID_NUMBER, id_number);
-    w.flag(child::HUKOU_REGISTERED, *hukou_registered, false);
+    w.maybe(child::HUKOU_REGISTERED, *hukou_registered);
     w.opt_text(child::HUKOU_PLACE, hukou_place);
-    w.flag(child::RURAL_HUKOU, *rural_hukou, false);
+    w.maybe(child::RURAL_HUKOU, *rural_hukou);
     w.text(child::ADDRESS, address);
     w.text(child::VILLAGE_CODE, village_code);
     w.code(child::HEALTH, *health);
@@ -162,7 +177,7 @@ pub fn write(file: &ChildFile, out: &mut Vec<u8>) {
 
 /// Reads a file written by [`write`].
 pub fn read(bytes: &[u8]) -> Result<ChildFile, StoreError> {
-    let mut f = ChildFile::default();
+    let mut f = base();
     let mut r = Reader { bytes, at: 0 };
     while let Some(n) = r.field() {
         match n {
@@ -171,9 +186,9 @@ pub fn read(bytes: &[u8]) -> Result<ChildFile, StoreError> {
             child::ETHNICITY => f.ethnicity = r.text()?,
             child::BIRTH_DATE => f.birth_date = Some(r.date()?),
             child::ID_NUMBER => f.id_number = Some(r.text()?),
-            child::HUKOU_REGISTERED => f.hukou_registered = r.flag()?,
+            child::HUKOU_REGISTERED => f.hukou_registered = r.maybe()?,
             child::HUKOU_PLACE => f.hukou_place = Some(r.text()?),
-            child::RURAL_HUKOU => f.rural_hukou = r.flag()?,
+            child::RURAL_HUKOU => f.rural_hukou = r.maybe()?,
             child::ADDRESS => f.address = r.text()?,
             child::VILLAGE_CODE => f.village_code = r.text()?,
             child::HEALTH => f.health = Some(r.code()?),
@@ -285,6 +300,15 @@ impl Writer<'_> {
     fn flag(&mut self, n: u8, v: bool, default: bool) {
         if v != default {
             self.0.extend_from_slice(&[n, v as u8]);
+        }
+    }
+
+    /// A yes/no/unknown field: left out for 否, as it always was (see [`base`]).
+    fn maybe(&mut self, n: u8, v: Option<bool>) {
+        match v {
+            Some(false) => {}
+            Some(true) => self.0.extend_from_slice(&[n, YES]),
+            None => self.0.extend_from_slice(&[n, NOT_FILLED_IN]),
         }
     }
 
@@ -440,6 +464,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    fn maybe(&mut self) -> Result<Option<bool>, StoreError> {
+        match self.byte()? {
+            // 0 is never written, but is what it would mean.
+            0 => Ok(Some(false)),
+            YES => Ok(Some(true)),
+            NOT_FILLED_IN => Ok(None),
+            _ => Err(self.error("yes/no/unknown neither 0, 1 nor 2")),
+        }
+    }
+
     fn number(&mut self) -> Result<i64, StoreError> {
         let z = self.varint()?;
         Ok((z >> 1) as i64 ^ -((z & 1) as i64))
@@ -509,9 +543,9 @@ mod tests {
             ethnicity: "汉族".into(),
             birth_date: date(2012, 5, 17),
             id_number: Some("12011420120517001X".into()),
-            hukou_registered: true,
+            hukou_registered: Some(true),
             hukou_place: Some("天津市北辰区".into()),
-            rural_hukou: true,
+            rural_hukou: Some(true),
             address: "天津市北辰区西堤头镇东赵庄村三排5号".into(),
             village_code: "120113102201".into(),
             health: Some(Health::Disabled),
@@ -586,8 +620,8 @@ mod tests {
 
     #[test]
     fn defaults_are_left_out_but_empty_values_that_are_not_defaults_are_kept() {
-        assert!(bytes(&ChildFile::default()).is_empty());
-        assert_eq!(read(&[]).expect("read"), ChildFile::default());
+        assert!(bytes(&base()).is_empty());
+        assert_eq!(read(&[]).expect("read"), base());
         let f = ChildFile {
             id_number: Some(String::new()),
             entrusted_guardian: Some(EntrustedGuardian::default()),
@@ -615,7 +649,7 @@ mod tests {
             father: Parent { capable: false, ..Default::default() },
             income_sources: vec![IncomeSource::Wages],
             lives_alone: true,
-            ..Default::default()
+            ..base()
         };
         let expected: &[u8] = &[
             1, 3, 0xe5, 0xbc, 0xa0, // name
@@ -628,6 +662,26 @@ mod tests {
         ];
         assert_eq!(bytes(&f), expected);
         assert_eq!(read(expected).expect("read"), f);
+    }
+
+    #[test]
+    fn hukou_reads_as_it_was_stored_before_it_could_be_unknown() {
+        // Rows written when these were yes/no: 是 as [6, 1], 否 left out. They read unchanged.
+        let old_yes: &[u8] = &[1, 3, 0xe5, 0xbc, 0xa0, 6, 1, 8, 1];
+        let f = read(old_yes).expect("read");
+        assert_eq!((f.hukou_registered, f.rural_hukou), (Some(true), Some(true)));
+        assert_eq!(bytes(&f), old_yes, "是 is written as it always was");
+        let old_no: &[u8] = &[1, 3, 0xe5, 0xbc, 0xa0];
+        let f = read(old_no).expect("read");
+        assert_eq!((f.hukou_registered, f.rural_hukou), (Some(false), Some(false)), "absent is 否, as it was");
+        assert_eq!(bytes(&f), old_no);
+        // Not filled in is a value of its own, and reads back.
+        let unknown = ChildFile { name: "张".into(), hukou_registered: None, rural_hukou: Some(false), ..base() };
+        assert_eq!(bytes(&unknown), [1, 3, 0xe5, 0xbc, 0xa0, 6, 2]);
+        assert_eq!(read(&bytes(&unknown)).expect("read"), unknown);
+        let both = ChildFile { hukou_registered: None, rural_hukou: None, ..full() };
+        assert_eq!(read(&bytes(&both)).expect("read"), both);
+        assert_eq!(read(&[6, 0]).expect("read").hukou_registered, Some(false), "0, never written, is 否");
     }
 
     #[test]
@@ -675,7 +729,8 @@ mod tests {
             (&[19, 2, 99, 0], "unknown field 99 at byte 3"),
             (&[1, 5, b'a'], "length past the end at byte 2"),
             (&[1, 2, 0xff, 0xfe], "text not UTF-8 at byte 4"),
-            (&[6, 2], "yes/no neither 0 nor 1 at byte 2"),
+            (&[15, 2], "yes/no neither 0 nor 1 at byte 2"),
+            (&[6, 3], "yes/no/unknown neither 0, 1 nor 2 at byte 2"),
             (&[2, 2], "unknown code at byte 2"),
             (&[29, 0xff, 0xff, 0x7f], "list longer than its data at byte 4"),
             (&[4, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], "number too long at byte 11"),

@@ -108,6 +108,33 @@ mod tests {
     }
 
     #[test]
+    fn hukou_reads_from_old_rows_as_before_and_not_filled_in_round_trips_in_every_form() {
+        // JSON rows (PostgreSQL's, and SQLite's oldest) hold true or false; so does the JSON
+        // inside a compressed row. They read as they were.
+        let old =
+            r#"{"name":"张三","village_code":"120114101204","hukou_registered":false,"rural_hukou":true}"#.as_bytes();
+        let mut compressed = vec![TAG_ZSTD_V1];
+        compressed.extend_from_slice(&(old.len() as u32).to_le_bytes());
+        let mut z = zstd::bulk::Compressor::with_dictionary(-3, DICTIONARY_V1).expect("compressor");
+        compressed.extend_from_slice(&z.compress(old).expect("compressed"));
+        for bytes in [old, &compressed[..]] {
+            let f = decode(bytes).expect("decoded");
+            assert_eq!((f.hukou_registered, f.rural_hukou), (Some(false), Some(true)));
+        }
+        // Not filled in is null in JSON, and a value of its own in the binary form.
+        for (registered, rural) in [(None, None), (None, Some(true)), (Some(false), None)] {
+            let f = ChildFile { hukou_registered: registered, rural_hukou: rural, ..file() };
+            let json = stored(encode(&f, false).expect("encoded"));
+            if registered.is_none() {
+                assert!(String::from_utf8_lossy(&json).contains(r#""hukou_registered":null"#));
+            }
+            for bytes in [stored(encode(&f, true).expect("encoded")), json, zstd_v1(&f)] {
+                assert_eq!(decode(&bytes).expect("decoded"), f);
+            }
+        }
+    }
+
+    #[test]
     fn each_compressed_file_on_a_thread_is_read_alone() {
         // The thread's decompressor is reused: a long file must leave nothing in a short one.
         let mut long = file();

@@ -191,3 +191,73 @@ async fn an_import_cut_off_by_a_restart_is_reported_failed() {
     assert_eq!(status["state"], "failed");
     assert_eq!(status["message"], "服务器重启");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn blank_hukou_cells_are_unknown_and_shown_as_not_filled_in() {
+    use calamine::Reader;
+    let app = TestApp::new().await;
+    let u = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    // Blank cells, 是/否, and the export's own 未填写 read back as unknown.
+    let csv = format!(
+        "{HEADER},已登记户口,农村户籍\n{},,\n{},是,否\n{},未填写,是\n",
+        row("户一", 41, VILLAGE_A),
+        row("户二", 42, VILLAGE_A),
+        row("户三", 43, VILLAGE_A)
+    );
+    let (s, started) = upload(&app, &u, "户籍.csv", csv.into_bytes(), &[]).await;
+    assert_eq!(s, 202, "{started}");
+    let job = finished(&app, &u, started["id"].as_i64().expect("id")).await;
+    assert_eq!(job["outcome"]["created"], 3, "{job}");
+
+    let (c, _) = crate::pages::browser(&app, "zhen").await;
+    let expected =
+        [("户一", Value::Null, Value::Null), ("户二", true.into(), false.into()), ("户三", Value::Null, true.into())];
+    for (name, registered, rural) in &expected {
+        let (_, p) = app.get(&u, &format!("/api/v1/children?q={name}")).await;
+        let id = p["rows"][0]["id"].as_i64().expect("id");
+        let (s, rec) = app.get(&u, &format!("/api/v1/children/{id}")).await;
+        assert_eq!(s, 200);
+        assert_eq!(&rec["file"]["hukou_registered"], registered, "{name}");
+        assert_eq!(&rec["file"]["rural_hukou"], rural, "{name}");
+        let html = c.get(app.url(&format!("/children/{id}"))).send().await.expect("page").text().await.expect("html");
+        let shown = |v: &Value| match v.as_bool() {
+            Some(true) => "是",
+            Some(false) => "否",
+            None => "未填写",
+        };
+        assert!(html.contains(&format!("<dt>已登记户口</dt><dd>{}</dd>", shown(registered))), "{name}: {html}");
+        assert!(html.contains(&format!("<dt>农村户籍</dt><dd>{}</dd>", shown(rural))), "{name}: {html}");
+    }
+
+    let res = reqwest::Client::new().get(app.url("/api/v1/export")).bearer_auth(&u.token).send().await.expect("export");
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.expect("bytes");
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    let sheet = wb.worksheet_range_at(0).expect("a sheet").expect("readable");
+    let rows: Vec<Vec<String>> = sheet.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    let header = rows.iter().find(|r| r.iter().any(|c| c == "已登记户口")).expect("header row");
+    let col = |h: &str| header.iter().position(|c| c == h).expect("column");
+    let (registered, rural) = (col("已登记户口"), col("农村户籍"));
+    let of = |name: &str| rows.iter().find(|r| r.iter().any(|c| c == name)).expect("ledger row");
+    assert_eq!((of("户一")[registered].as_str(), of("户一")[rural].as_str()), ("未填写", "未填写"));
+    assert_eq!((of("户二")[registered].as_str(), of("户二")[rural].as_str()), ("是", "否"));
+    assert_eq!((of("户三")[registered].as_str(), of("户三")[rural].as_str()), ("未填写", "是"));
+
+    // The edit form offers 是, 否 and 未填写, and keeps 未填写 (a checkbox would make it 否);
+    // a new file starts at 是.
+    let select = |html: &str, path: &str| {
+        let start = html.find(&format!("id=\"f-{path}\"")).expect("select");
+        html[start..start + html[start..].find("</select>").expect("end")].to_string()
+    };
+    let (_, p) = app.get(&u, "/api/v1/children?q=户一").await;
+    let id = p["rows"][0]["id"].as_i64().expect("id");
+    let edit = c.get(app.url(&format!("/children/{id}/edit"))).send().await.expect("edit").text().await.expect("html");
+    for path in ["hukou_registered", "rural_hukou"] {
+        let s = select(&edit, path);
+        assert!(s.contains("<option value=\"\">未填写</option>") && !s.contains("selected"), "{s}");
+    }
+    let new = c.get(app.url("/children/new")).send().await.expect("new").text().await.expect("html");
+    for path in ["hukou_registered", "rural_hukou"] {
+        assert!(select(&new, path).contains("<option value=\"true\" selected>是</option>"), "{new}");
+    }
+}

@@ -27,6 +27,8 @@ pub struct FieldView {
     pub checked: bool,
     pub error: String,
     pub options: Vec<Opt>,
+    /// A select's first, empty option: 请选择, or 未填写 where empty is an answer.
+    pub blank: &'static str,
     pub required: bool,
 }
 
@@ -98,6 +100,7 @@ fn build_form(store: &Store, scope: &Scope, schools: &[(i64, String)], kept: &Ke
             sections.push(FormSection { title, fields: Vec::new() });
         }
         let value = values.get(*path).cloned().unwrap_or_default();
+        let mut blank = msg::CHOOSE;
         let (kind_name, options) = match (*path, kind) {
             ("village_code", _) => match village_options(store, scope, &value) {
                 Some(o) => ("select", o),
@@ -114,6 +117,10 @@ fn build_form(store: &Store, scope: &Scope, schools: &[(i64, String)], kept: &Ke
             (_, Kind::Text | Kind::Int) => ("text", Vec::new()),
             (_, Kind::Date) => ("date", Vec::new()),
             (_, Kind::Bool) => ("bool", Vec::new()),
+            (_, Kind::YesNoUnknown) => {
+                blank = msg::NOT_FILLED_IN;
+                ("select", opts(vec![("true", msg::YES), ("false", msg::NO)], &value))
+            }
             (_, Kind::Enum(_, all)) => ("select", opts(all(), &value)),
             (_, Kind::Multi(_, all)) => {
                 let chosen: Vec<&str> = value.split(',').collect();
@@ -134,6 +141,7 @@ fn build_form(store: &Store, scope: &Scope, schools: &[(i64, String)], kept: &Ke
             value,
             error: kept.err("", path),
             options,
+            blank,
             required: REQUIRED_FIELDS.contains(path),
         };
         if let Some(s) = sections.last_mut() {

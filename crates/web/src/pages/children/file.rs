@@ -72,12 +72,12 @@ fn show_sections(store: &Store, file: &ChildFile) -> Vec<ShowSection> {
         if sections.last().is_none_or(|s| s.title != title) {
             sections.push(ShowSection { title, rows: Vec::new() });
         }
-        let Some(raw) = values.get(*path) else {
-            continue;
-        };
-        let value = match *path {
-            "village_code" => format!("{}（{raw}）", store.regions.path_name(raw)),
-            _ => forms::display(path, raw),
+        let value = match (*path, values.get(*path)) {
+            ("village_code", Some(raw)) => format!("{}（{raw}）", store.regions.path_name(raw)),
+            _ => match forms::display_in(&values, path) {
+                Some(v) => v,
+                None => continue,
+            },
         };
         if let Some(s) = sections.last_mut() {
             s.rows.push(ShowRow { label: msg::field_label(path), value });

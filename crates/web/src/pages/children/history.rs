@@ -33,7 +33,7 @@ pub struct HistoryView {
 
 fn history_row(store: &Store, e: HistoryEntry) -> HistoryRow {
     let show = |v: Option<String>| match v {
-        None => String::new(),
+        None => forms::display_empty(&e.field).unwrap_or_default().to_string(),
         Some(v) if e.field == "village_code" => format!("{}（{v}）", store.regions.path_name(&v)),
         Some(v) => forms::display(&e.field, &v),
     };
