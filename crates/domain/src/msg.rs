@@ -644,3 +644,13 @@ pub const SETTING_FAILURE_WINDOW: &str = "登录失败次数的统计时段";
 pub const SETTING_SESSION_HOURS: &str = "登录后会话的有效时间";
 pub const SETTING_BODY_LIMIT: &str = "一次提交内容的大小上限";
 pub const SETTING_UPLOAD_LIMIT: &str = "上传摸底排查表的大小上限";
+
+// Casework pages: the child named, the referral's sender and case (issue 16).
+pub const CHILD_NOT_NAMED: &str = "未建档儿童";
+pub const REFERRAL_SENDER: &str = "转介单位";
+pub const REFERRAL_CASE: &str = "评估编号";
+pub const OPEN_CASE: &str = "查看评估";
+pub const REFERRAL_SHOWS_ONLY: &str =
+    "转介只告知儿童姓名、所在村（居）、转介单位和评估编号；评估内容由转介单位掌握，如需了解请与其联系。";
+pub const REPORT_DISPOSAL: &str = "应急处置";
+pub const REPORT_DISCOVERED_AT_HINT: &str = "已填为现在；如是之前发现的，请改为实际发现的时间";

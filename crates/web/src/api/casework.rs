@@ -12,7 +12,7 @@ use serde::Deserialize;
 use shouhu_domain::assessment::{Answers, AssistanceKind, ReferralState, ServiceKind, ServiceStatus};
 use shouhu_store::casework::{
     ApplicationStep, AssessmentDetail, AssessmentSummary, GroundsLine, NewApplication, NewConduct, NewPlacement,
-    Participant, Referral,
+    Participant, ReceivedReferral,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -205,9 +205,9 @@ pub async fn add_referral(
     created(&state, &user, id).await
 }
 
-/// Referrals sent to the caller's organisation.
-#[utoipa::path(get, path = "/api/v1/referrals", responses((status = 200, body = Vec<Referral>)))]
-pub async fn referrals(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<Referral>>> {
+/// Referrals sent to the caller's organisation, with what a referral passes on of its case.
+#[utoipa::path(get, path = "/api/v1/referrals", responses((status = 200, body = Vec<ReceivedReferral>)))]
+pub async fn referrals(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<ReceivedReferral>>> {
     let p = user.principal;
     Ok(Json(state.run(move |s| s.referrals_for_org(&p)).await?))
 }
