@@ -56,6 +56,30 @@ crate::codes::code_list! {
     }
 }
 
+/// Which of the two health dimensions a finding is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HealthAspect {
+    Physical,
+    Mental,
+}
+
+impl HealthFinding {
+    /// The finding as the form offers it for one dimension: the physical and the mental
+    /// answer each say what they are about, so the two lists never read alike.
+    pub fn label_for(self, aspect: HealthAspect) -> &'static str {
+        use HealthAspect::*;
+        use HealthFinding::*;
+        match (aspect, self) {
+            (Physical, Serious) => "身体严重受损（重伤、重病或需紧急治疗）",
+            (Physical, Concern) => "身体需要关注（患病、受伤或营养不良）",
+            (Physical, Good) => "身体健康良好",
+            (Mental, Serious) => "心理严重受损（有自伤、自杀倾向或严重心理创伤）",
+            (Mental, Concern) => "心理需要关注（情绪或行为异常）",
+            (Mental, Good) => "心理健康良好",
+        }
+    }
+}
+
 crate::codes::code_list! {
     /// The assessment's conclusion; the list is declared most serious first.
     RiskLevel {
@@ -84,6 +108,14 @@ crate::codes::code_list! {
 pub fn may_run_assessment(role: crate::role::Role) -> bool {
     use crate::role::Role::*;
     matches!(role, TownshipStaff | DistrictOfficer | CityOfficer)
+}
+
+/// Who has the list of assessments (评估帮扶) as their work, and so the menu entry to it: those
+/// who run the assessment and the assistance ([S] 二(四): the township with civil affairs).
+/// The police take part in a case only through the report they handed over ([S] 二(三)) and
+/// the measures they record on it ([S] 二(五)); they reach the case from that report.
+pub fn has_assessment_list(role: crate::role::Role) -> bool {
+    may_run_assessment(role)
 }
 
 /// [M16]: the census guardianship types graded for the assessment. No guardian, a parent
@@ -250,6 +282,38 @@ pub fn may_move_referral(from: ReferralState, to: ReferralState) -> bool {
     matches!((from, to), (Sent, Accepted | Declined) | (Accepted, Granted | Refused))
 }
 
+crate::codes::code_list! {
+    /// What is known of a case, for what a referral passes on to the organisation it is
+    /// sent to ([`referral_discloses`]).
+    CaseFact {
+        ChildName = "child_name", "儿童姓名";
+        Village = "village", "所在村（居）";
+        Sender = "sender", "转介单位和经办人";
+        CaseNumber = "case_number", "评估编号";
+        Assessment = "assessment", "评估结果和风险等级";
+        ConductRecord = "conduct_record", "监护人行为记录";
+        Report = "report", "强制报告内容";
+        ChildFile = "child_file", "儿童档案";
+    }
+}
+
+/// What the organisation a referral is sent to learns of the case. [S] 二(四): "对于监护人
+/// 家庭经济困难且符合有关社会救助、社会福利政策的，民政及其他社会救助部门要及时纳入保障范围"
+/// — the referral's purpose is that the receiving organisation finds the family and decides
+/// on assistance it runs. For that it needs who the child is, the village, who sent the
+/// referral (to ask back) and the case's number (to quote when it does), besides the kind of
+/// help and the sender's note. The assessment's answers and risk, the guardian's conduct
+/// record, the report and the child's file serve the assessment and the intervention, not
+/// the assistance, and are not passed on; a receiver that may see the case by its own role
+/// and region (casework of its area) opens it as anyone else there would.
+pub fn referral_discloses(fact: CaseFact) -> bool {
+    use CaseFact::*;
+    match fact {
+        ChildName | Village | Sender | CaseNumber => true,
+        Assessment | ConductRecord | Report | ChildFile => false,
+    }
+}
+
 /// A decline or a refusal must say why, so the township can act on it (another referral, a
 /// different kind of help).
 pub fn needs_reason(to: ReferralState) -> bool {
@@ -317,6 +381,30 @@ mod tests {
         assert!(assessment_overdue(due, None, due + Duration::seconds(1)));
         assert!(assessment_overdue(due, Some(due + Duration::hours(1)), due + Duration::days(3)));
         assert!(!assessment_overdue(due, Some(due - Duration::hours(1)), due + Duration::days(3)));
+    }
+
+    #[test]
+    fn the_physical_and_the_mental_findings_never_read_alike() {
+        for f in HealthFinding::ALL {
+            let (body, mind) = (f.label_for(HealthAspect::Physical), f.label_for(HealthAspect::Mental));
+            assert!(body.starts_with("身体") && mind.starts_with("心理"), "{body} / {mind}");
+        }
+    }
+
+    #[test]
+    fn the_assessments_menu_is_for_those_who_assess() {
+        use crate::role::Role;
+        assert!(has_assessment_list(Role::TownshipStaff) && has_assessment_list(Role::DistrictOfficer));
+        assert!(has_assessment_list(Role::CityOfficer));
+        assert!(!has_assessment_list(Role::Police) && !has_assessment_list(Role::Teacher));
+    }
+
+    #[test]
+    fn a_referral_passes_on_who_and_where_but_not_the_assessment() {
+        assert!(referral_discloses(CaseFact::ChildName) && referral_discloses(CaseFact::Village));
+        assert!(referral_discloses(CaseFact::Sender) && referral_discloses(CaseFact::CaseNumber));
+        assert!(!referral_discloses(CaseFact::Assessment) && !referral_discloses(CaseFact::ConductRecord));
+        assert!(!referral_discloses(CaseFact::Report) && !referral_discloses(CaseFact::ChildFile));
     }
 
     #[test]

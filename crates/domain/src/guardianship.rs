@@ -167,13 +167,14 @@ crate::codes::code_list! {
 }
 
 impl Ground {
-    /// Where the ground is written.
+    /// Where the ground is written, by the text's name as the page shows it ([S] is the
+    /// Tianjin implementation opinion; its 二(五) lists three grounds in order).
     pub fn source(self) -> &'static str {
         use Ground::*;
         match self {
-            S1Unsupervised => "[S] 二(五)",
-            S2RefusedDuties => "[S] 二(五)",
-            S3ViolenceAbuseAbandonment => "[S] 二(五)",
+            S1Unsupervised => "天津市实施意见 二(五)(1)",
+            S2RefusedDuties => "天津市实施意见 二(五)(2)",
+            S3ViolenceAbuseAbandonment => "天津市实施意见 二(五)(3)",
             G1SeriousHarm => "法发〔2014〕24号 第35条(一)",
             G2UnsupervisedDanger => "法发〔2014〕24号 第35条(二)",
             G3RefusedDuties => "法发〔2014〕24号 第35条(三)",
@@ -518,6 +519,13 @@ mod tests {
 
     fn find(f: &[GroundFinding], g: Ground) -> Option<&GroundFinding> {
         f.iter().find(|x| x.ground == g)
+    }
+
+    #[test]
+    fn every_ground_names_its_text_in_chinese() {
+        for g in Ground::ALL {
+            assert!(!g.source().contains('['), "{}: a tag, not a name", g.source());
+        }
     }
 
     #[test]

@@ -654,3 +654,13 @@ pub const REFUSALS_NOT_RECORDED: &str = "此前一小时内另有被拒绝的访
 pub const PASSWORD_HAS_NAME: &str = "密码不能包含用户名或姓名";
 pub const PASSWORD_GUESSABLE: &str =
     "这个密码太常见或太容易猜到（例如 1234567890、password12），请换一个更长、更不规则的密码";
+
+// Casework pages: the child named, the referral's sender and case (issue 16).
+pub const CHILD_NOT_NAMED: &str = "未建档儿童";
+pub const REFERRAL_SENDER: &str = "转介单位";
+pub const REFERRAL_CASE: &str = "评估编号";
+pub const OPEN_CASE: &str = "查看评估";
+pub const REFERRAL_SHOWS_ONLY: &str =
+    "转介只告知儿童姓名、所在村（居）、转介单位和评估编号；评估内容由转介单位掌握，如需了解请与其联系。";
+pub const REPORT_DISPOSAL: &str = "应急处置";
+pub const REPORT_DISCOVERED_AT_HINT: &str = "已填为现在；如是之前发现的，请改为实际发现的时间";

@@ -39,6 +39,9 @@ pub struct AssessmentSummary {
     pub id: i64,
     pub report_id: Option<i64>,
     pub child_id: Option<i64>,
+    /// The child's name as the case knows it: the report's, or the file's when the case was
+    /// opened from the ledger; none for a described child.
+    pub child_name: Option<String>,
     pub village_code: String,
     pub village_name: String,
     pub opened_at: DateTime<Utc>,
@@ -71,6 +74,25 @@ pub struct Referral {
     pub reason: Option<String>,
     pub sent_at: DateTime<Utc>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// The organisation that sent it (none for referrals sent before this was kept).
+    pub sender_org_name: Option<String>,
+    /// Who sent it.
+    pub sent_by: Option<String>,
+}
+
+/// A referral as the organisation it was sent to sees it: only what
+/// `assessment::referral_discloses` passes on; anything else is left out here, in the store.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ReceivedReferral {
+    #[serde(flatten)]
+    pub referral: Referral,
+    /// The case's number, to quote to the sender.
+    pub assessment_id: Option<i64>,
+    pub child_name: Option<String>,
+    pub village_code: Option<String>,
+    pub village_name: Option<String>,
+    /// The receiver may open the case itself: its casework covers the case's village.
+    pub case_visible: bool,
 }
 
 /// A conduct record with whose conduct it was and who recorded it.
@@ -194,7 +216,9 @@ pub struct ApplicationStep {
     pub maintenance_owed: Option<String>,
 }
 
-const SUMMARY_COLUMNS: &str = "a.id, a.report_id, a.child_id, a.village_code, a.opened_at, a.due_at, a.state, a.risk_level, a.completed_at, a.version";
+const SUMMARY_COLUMNS: &str = "a.id, a.report_id, a.child_id, a.village_code, a.opened_at, a.due_at, a.state, a.risk_level, a.completed_at, a.version, a.child_name";
+
+const REFERRAL_COLUMNS: &str = "f.id, f.kind, f.receiving_org_id, f.note, f.state, f.reason, f.sent_at, f.decided_at, f.sender_org_name, f.sent_by";
 
 fn bad(what: &str) -> StoreError {
     StoreError::Backend(format!("unknown {what} in casework"))
@@ -228,6 +252,7 @@ impl Store {
             id: r.i64(0)?,
             report_id: r.opt_i64(1)?,
             child_id: r.opt_i64(2)?,
+            child_name: r.opt_text(10)?,
             village_name: self.regions.path_name(&village_code),
             village_code,
             opened_at: r.ts(4)?,
@@ -243,22 +268,40 @@ impl Store {
     /// by deadline) first.
     pub fn list_assessments(&self, p: &Principal, open_only: bool) -> Result<Vec<AssessmentSummary>, StoreError> {
         let scope = case_scope(p);
-        self.reports.read(|c| {
-            let mut sql = Sql::new(&format!("SELECT {SUMMARY_COLUMNS} FROM assessments a WHERE 1 = 1"));
-            push_scope_on(&mut sql, &scope, "a.");
-            if open_only {
-                sql.push(" AND a.state = 'open'");
+        self.reports
+            .read(|c| {
+                let mut sql = Sql::new(&format!("SELECT {SUMMARY_COLUMNS} FROM assessments a WHERE 1 = 1"));
+                push_scope_on(&mut sql, &scope, "a.");
+                if open_only {
+                    sql.push(" AND a.state = 'open'");
+                }
+                sql.push(" ORDER BY a.state DESC, a.due_at, a.id LIMIT 500");
+                c.query(&sql.text, &sql.params, |r| self.assessment_summary(r))
+            })
+            .map(|mut rows| {
+                self.name_from_registry(p, rows.iter_mut());
+                rows
+            })
+    }
+
+    /// Names the cases opened from the ledger before the name was kept on them, from the
+    /// registry in the caller's scope (another database on SQLite: read, not joined). A
+    /// child out of the caller's reach stays unnamed.
+    fn name_from_registry<'a>(&self, p: &Principal, cases: impl Iterator<Item = &'a mut AssessmentSummary>) {
+        for a in cases {
+            if let (None, Some(id)) = (&a.child_name, a.child_id) {
+                a.child_name = self.get_child(p, id).ok().map(|c| c.file.name);
             }
-            sql.push(" ORDER BY a.state DESC, a.due_at, a.id LIMIT 500");
-            c.query(&sql.text, &sql.params, |r| self.assessment_summary(r))
-        })
+        }
     }
 
     /// An assessment with its plan, the conduct record and the grounds it meets.
     pub fn assessment_detail(&self, p: &Principal, id: i64) -> Result<AssessmentDetail, StoreError> {
         let scope = case_scope(p);
         let today = self.today();
-        self.reports.read(|c| self.load_assessment(c, &scope, id, today))
+        let mut d = self.reports.read(|c| self.load_assessment(c, &scope, id, today))?;
+        self.name_from_registry(p, std::iter::once(&mut d.summary));
+        Ok(d)
     }
 
     fn load_assessment(
@@ -277,14 +320,14 @@ impl Store {
             .query_opt(&sql.text, &sql.params, |r| {
                 let summary = self.assessment_summary(r)?;
                 let reasons: Vec<String> =
-                    r.opt_text(12)?.map(|t| serde_json::from_str(&t)).transpose()?.unwrap_or_default();
+                    r.opt_text(13)?.map(|t| serde_json::from_str(&t)).transpose()?.unwrap_or_default();
                 Ok(AssessmentDetail {
                     completed_at: r.opt_ts(8)?,
                     summary,
-                    participants: serde_json::from_str(&r.text(10)?)?,
-                    answers: r.opt_text(11)?.map(|t| serde_json::from_str(&t)).transpose()?,
+                    participants: serde_json::from_str(&r.text(11)?)?,
+                    answers: r.opt_text(12)?.map(|t| serde_json::from_str(&t)).transpose()?,
                     risk_reasons: reasons.iter().filter_map(|c| RiskReason::parse(c)).collect(),
-                    completed_by: r.opt_text(13)?,
+                    completed_by: r.opt_text(14)?,
                     services: Vec::new(),
                     referrals: Vec::new(),
                     conduct: Vec::new(),
@@ -311,8 +354,7 @@ impl Store {
             },
         )?;
         d.referrals = c.query(
-            "SELECT id, kind, receiving_org_id, note, state, reason, sent_at, decided_at FROM referrals \
-             WHERE assessment_id = $1 ORDER BY id",
+            &format!("SELECT {REFERRAL_COLUMNS} FROM referrals f WHERE f.assessment_id = $1 ORDER BY f.id"),
             &[id.into()],
             referral_from_row,
         )?;
@@ -404,19 +446,24 @@ impl Store {
     pub fn child_cases(&self, p: &Principal, child_id: i64) -> Result<Vec<GroundsLine>, StoreError> {
         let scope = case_scope(p);
         let today = self.today();
-        self.reports.read(|c| {
-            let mut sql = Sql::new(&format!("SELECT {SUMMARY_COLUMNS} FROM assessments a WHERE a.child_id = "));
-            sql.bind(child_id);
-            push_scope_on(&mut sql, &scope, "a.");
-            sql.push(" ORDER BY a.id DESC LIMIT 50");
-            let cases = c.query(&sql.text, &sql.params, |r| self.assessment_summary(r))?;
-            let mut out = Vec::with_capacity(cases.len());
-            for a in cases {
-                let records: Vec<ConductRecord> = load_conduct(c, a.id)?.into_iter().map(|e| e.record).collect();
-                out.push(GroundsLine { grounds: g::evaluate_grounds(&records, today), assessment: a });
-            }
-            Ok(out)
-        })
+        self.reports
+            .read(|c| {
+                let mut sql = Sql::new(&format!("SELECT {SUMMARY_COLUMNS} FROM assessments a WHERE a.child_id = "));
+                sql.bind(child_id);
+                push_scope_on(&mut sql, &scope, "a.");
+                sql.push(" ORDER BY a.id DESC LIMIT 50");
+                let cases = c.query(&sql.text, &sql.params, |r| self.assessment_summary(r))?;
+                let mut out = Vec::with_capacity(cases.len());
+                for a in cases {
+                    let records: Vec<ConductRecord> = load_conduct(c, a.id)?.into_iter().map(|e| e.record).collect();
+                    out.push(GroundsLine { grounds: g::evaluate_grounds(&records, today), assessment: a });
+                }
+                Ok(out)
+            })
+            .map(|mut lines| {
+                self.name_from_registry(p, lines.iter_mut().map(|l| &mut l.assessment));
+                lines
+            })
     }
 
     /// The cases of the caller's region whose conduct record meets or approaches a
@@ -424,25 +471,30 @@ impl Store {
     pub fn grounds_list(&self, p: &Principal) -> Result<Vec<GroundsLine>, StoreError> {
         let scope = case_scope(p);
         let today = self.today();
-        self.reports.read(|c| {
-            let mut sql = Sql::new(&format!(
-                "SELECT {SUMMARY_COLUMNS} FROM assessments a WHERE EXISTS \
+        self.reports
+            .read(|c| {
+                let mut sql = Sql::new(&format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM assessments a WHERE EXISTS \
                  (SELECT 1 FROM conduct_records k WHERE k.assessment_id = a.id)"
-            ));
-            push_scope_on(&mut sql, &scope, "a.");
-            sql.push(" ORDER BY a.id DESC LIMIT 500");
-            let cases = c.query(&sql.text, &sql.params, |r| self.assessment_summary(r))?;
-            let mut out = Vec::new();
-            for a in cases {
-                let records: Vec<ConductRecord> = load_conduct(c, a.id)?.into_iter().map(|e| e.record).collect();
-                let grounds = g::evaluate_grounds(&records, today);
-                if !grounds.is_empty() {
-                    out.push(GroundsLine { assessment: a, grounds });
+                ));
+                push_scope_on(&mut sql, &scope, "a.");
+                sql.push(" ORDER BY a.id DESC LIMIT 500");
+                let cases = c.query(&sql.text, &sql.params, |r| self.assessment_summary(r))?;
+                let mut out = Vec::new();
+                for a in cases {
+                    let records: Vec<ConductRecord> = load_conduct(c, a.id)?.into_iter().map(|e| e.record).collect();
+                    let grounds = g::evaluate_grounds(&records, today);
+                    if !grounds.is_empty() {
+                        out.push(GroundsLine { assessment: a, grounds });
+                    }
                 }
-            }
-            out.sort_by_key(|l| !l.grounds.iter().any(|f| f.met));
-            Ok(out)
-        })
+                out.sort_by_key(|l| !l.grounds.iter().any(|f| f.met));
+                Ok(out)
+            })
+            .map(|mut lines| {
+                self.name_from_registry(p, lines.iter_mut().map(|l| &mut l.assessment));
+                lines
+            })
     }
 
     /// Opens an assessment directly, for a child of the township's ledger ([S] 二(四) starts
@@ -457,7 +509,7 @@ impl Store {
         let rx = self.report_writer.submit(move |c| {
             c.query_opt(
                 "INSERT INTO assessments (report_id, child_id, district_code, village_code, opened_at, opened_by, due_at, \
-                 state, participants, version) VALUES (NULL, $1, $2, $3, $4, $5, $6, 'open', '[]', 1) RETURNING id",
+                 state, participants, version, child_name) VALUES (NULL, $1, $2, $3, $4, $5, $6, 'open', '[]', 1, $7) RETURNING id",
                 &[
                     child.id.into(),
                     child.district_code.as_str().into(),
@@ -465,6 +517,7 @@ impl Store {
                     at.into(),
                     who.into(),
                     due.into(),
+                    child.file.name.as_str().into(),
                 ],
                 |r| r.i64(0),
             )?
@@ -633,12 +686,22 @@ impl Store {
         }
         let note = note.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
         let (scope, at) = (case_scope(p), self.now());
+        let (org, org_name, who) = (p.org_id, p.org_name.clone(), p.actor().user_name);
         let rx = self.report_writer.submit(move |c| {
             assessment_state(c, &scope, id)?;
             c.query_opt(
-                "INSERT INTO referrals (assessment_id, kind, receiving_org_id, note, state, sent_at) \
-                 VALUES ($1, $2, $3, $4, 'sent', $5) RETURNING id",
-                &[id.into(), kind.code().into(), receiving_org_id.into(), note.into(), at.into()],
+                "INSERT INTO referrals (assessment_id, kind, receiving_org_id, note, state, sent_at, sender_org_id, \
+                 sender_org_name, sent_by) VALUES ($1, $2, $3, $4, 'sent', $5, $6, $7, $8) RETURNING id",
+                &[
+                    id.into(),
+                    kind.code().into(),
+                    receiving_org_id.into(),
+                    note.into(),
+                    at.into(),
+                    org.into(),
+                    org_name.into(),
+                    who.into(),
+                ],
                 |r| r.i64(0),
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
@@ -646,16 +709,41 @@ impl Store {
         rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 
-    /// Referrals waiting for the caller's organisation.
-    pub fn referrals_for_org(&self, p: &Principal) -> Result<Vec<Referral>, StoreError> {
-        self.reports.read(|c| {
+    /// Referrals sent to the caller's organisation, with what the referral passes on of its
+    /// case (`assessment::referral_discloses`) and nothing more.
+    pub fn referrals_for_org(&self, p: &Principal) -> Result<Vec<ReceivedReferral>, StoreError> {
+        use rules::{CaseFact, referral_discloses as shows};
+        let rows = self.reports.read(|c| {
             c.query(
-                "SELECT id, kind, receiving_org_id, note, state, reason, sent_at, decided_at FROM referrals \
-                 WHERE receiving_org_id = $1 ORDER BY id DESC LIMIT 500",
+                &format!(
+                    "SELECT {REFERRAL_COLUMNS}, a.id, a.child_id, a.child_name, a.village_code FROM referrals f \
+                     JOIN assessments a ON a.id = f.assessment_id WHERE f.receiving_org_id = $1 ORDER BY f.id DESC LIMIT 500"
+                ),
                 &[p.org_id.into()],
-                referral_from_row,
+                |r| Ok((referral_from_row(r)?, r.i64(10)?, r.opt_i64(11)?, r.opt_text(12)?, r.text(13)?)),
             )
-        })
+        })?;
+        let scope = case_scope(p);
+        Ok(rows
+            .into_iter()
+            .map(|(mut referral, case, child_id, name, village)| {
+                if !shows(CaseFact::Sender) {
+                    (referral.sender_org_name, referral.sent_by) = (None, None);
+                }
+                let name = match (name, child_id) {
+                    (None, Some(id)) => self.get_child(p, id).ok().map(|c| c.file.name),
+                    (name, _) => name,
+                };
+                ReceivedReferral {
+                    referral,
+                    assessment_id: shows(CaseFact::CaseNumber).then_some(case),
+                    child_name: name.filter(|_| shows(CaseFact::ChildName)),
+                    village_name: shows(CaseFact::Village).then(|| self.regions.path_name(&village)),
+                    case_visible: scope.covers(&village, None),
+                    village_code: shows(CaseFact::Village).then_some(village),
+                }
+            })
+            .collect())
     }
 
     /// The receiving organisation accepts or declines a referral (with a reason), and later
@@ -907,6 +995,8 @@ fn referral_from_row(r: &dyn Row) -> Result<Referral, StoreError> {
         reason: r.opt_text(5)?,
         sent_at: r.ts(6)?,
         decided_at: r.opt_ts(7)?,
+        sender_org_name: r.opt_text(8)?,
+        sent_by: r.opt_text(9)?,
     })
 }
 
@@ -987,8 +1077,8 @@ pub(crate) fn open_from_report(
 ) -> Result<i64, StoreError> {
     c.query_opt(
         "INSERT INTO assessments (report_id, child_id, district_code, village_code, opened_at, opened_by, due_at, state, \
-         participants, version) SELECT id, child_id, district_code, village_code, $1, $2, $3, 'open', '[]', 1 \
-         FROM reports WHERE id = $4 RETURNING id",
+         participants, version, child_name) SELECT id, child_id, district_code, village_code, $1, $2, $3, 'open', '[]', 1, \
+         child_name FROM reports WHERE id = $4 RETURNING id",
         &[at.into(), who.into(), due.into(), report_id.into()],
         |r| r.i64(0),
     )?

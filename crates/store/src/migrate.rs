@@ -64,6 +64,11 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/reports/0006_conduct_standing.sql"),
         include_str!("../migrations/postgres/reports/0006_conduct_standing.sql"),
     ),
+    (
+        7,
+        include_str!("../migrations/sqlite/reports/0007_casework_names.sql"),
+        include_str!("../migrations/postgres/reports/0007_casework_names.sql"),
+    ),
 ];
 
 /// Brings the registry's schema up to date.

@@ -221,8 +221,9 @@ impl Store {
                 &[child.id.into(), child.file.name.as_str().into(), id.into()],
             )?;
             c.exec(
-                "UPDATE assessments SET child_id = $1, version = version + 1 WHERE report_id = $2 AND child_id IS NULL",
-                &[child.id.into(), id.into()],
+                "UPDATE assessments SET child_id = $1, child_name = $2, version = version + 1 WHERE report_id = $3 \
+                 AND child_id IS NULL",
+                &[child.id.into(), child.file.name.as_str().into(), id.into()],
             )?;
             insert_event(c, id, "child_linked", at, &desk, &serde_json::json!({ "child_id": child.id }))?;
             store.load_summary(c, &ReportScope::Everything, id)

@@ -6,6 +6,7 @@ mod harness;
 mod auth;
 mod casework;
 mod casework_pages;
+mod casework_people;
 mod census;
 mod children;
 mod durability;

@@ -15,7 +15,7 @@ use shouhu_domain::guardianship::{
     Applicant, ApplicationState, Conduct, ConductRecord, Ground, PlacementKind, RecordKind, Standing,
 };
 use shouhu_store::casework::{
-    self as store, AssessmentDetail, AssessmentSummary, GroundsLine, NewGuardian, Participant, Referral,
+    self as store, AssessmentDetail, AssessmentSummary, GroundsLine, NewGuardian, Participant, ReceivedReferral,
 };
 use utoipa::{IntoParams, ToSchema};
 
@@ -208,9 +208,9 @@ pub async fn add_referral(
     created(&state, &user, id).await
 }
 
-/// Referrals sent to the caller's organisation.
-#[utoipa::path(get, path = "/api/v1/referrals", responses((status = 200, body = Vec<Referral>)))]
-pub async fn referrals(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<Referral>>> {
+/// Referrals sent to the caller's organisation, with what a referral passes on of its case.
+#[utoipa::path(get, path = "/api/v1/referrals", responses((status = 200, body = Vec<ReceivedReferral>)))]
+pub async fn referrals(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<ReceivedReferral>>> {
     let p = user.principal;
     Ok(Json(state.run(move |s| s.referrals_for_org(&p)).await?))
 }

@@ -50,7 +50,7 @@ pub struct LayoutUser {
     pub can_report: bool,
     /// Has a reports page: their own reports, or their area's.
     pub sees_reports: bool,
-    /// Sees the assessments of their area (评估帮扶): the police, townships and civil affairs.
+    /// Has the assessments of their area (评估帮扶) as their work: townships and civil affairs.
     pub sees_casework: bool,
     /// Sees the settings document (系统设置).
     pub sees_settings: bool,
@@ -70,7 +70,7 @@ impl Layout {
                 can_report: shouhu_domain::report::may_file_member_report(u.principal.role),
                 sees_reports: shouhu_domain::report::may_file_member_report(u.principal.role)
                     || shouhu_domain::report::may_see_area_reports(u.principal.role),
-                sees_casework: shouhu_domain::report::may_see_area_reports(u.principal.role),
+                sees_casework: shouhu_domain::assessment::has_assessment_list(u.principal.role),
                 sees_settings: u.principal.role.may_see_settings(),
             }),
         }

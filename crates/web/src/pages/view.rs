@@ -5,6 +5,11 @@ use shouhu_domain::msg;
 
 pub use shouhu_domain::clock::{china_time, china_time_seconds};
 
+/// An instant as a `datetime-local` input holds it, in China time (2026-11-29T12:00).
+pub fn china_time_input(at: DateTime<Utc>) -> String {
+    (at + chrono::Duration::hours(8)).format("%Y-%m-%dT%H:%M").to_string()
+}
+
 /// An `<option>` of a select box, or a check box of a group.
 pub struct Opt {
     pub code: String,

@@ -17,8 +17,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use shouhu_domain::assessment::{
-    self as rules, Answers, AssessmentState, AssistanceKind, GuardianshipGrade, HealthFinding, Party, RiskLevel,
-    Safety, ServiceKind,
+    self as rules, Answers, AssessmentState, AssistanceKind, GuardianshipGrade, HealthAspect, HealthFinding, Party,
+    RiskLevel, Safety, ServiceKind,
 };
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::guardianship::{self as g, Applicant, Conduct, RecordKind, Standing};
@@ -56,6 +56,7 @@ pub struct AssessmentPage {
     pub layout: Layout,
     pub id: i64,
     pub version: i64,
+    pub child: String,
     pub village: String,
     pub child_id: Option<i64>,
     pub report_id: Option<i64>,
@@ -148,8 +149,12 @@ pub(super) fn complete_form(user: &CurrentUser, k: &Kept) -> CompleteForm {
         guardianship: choose("guardianship", || {
             options(GuardianshipGrade::ALL, GuardianshipGrade::code, GuardianshipGrade::label, "")
         }),
-        physical: choose("physical", || options(HealthFinding::ALL, HealthFinding::code, HealthFinding::label, "")),
-        mental: choose("mental", || options(HealthFinding::ALL, HealthFinding::code, HealthFinding::label, "")),
+        physical: choose("physical", || {
+            options(HealthFinding::ALL, HealthFinding::code, |f| f.label_for(HealthAspect::Physical), "")
+        }),
+        mental: choose("mental", || {
+            options(HealthFinding::ALL, HealthFinding::code, |f| f.label_for(HealthAspect::Mental), "")
+        }),
         rows,
         e_safety: k.err(f, "safety"),
         e_guardianship: k.err(f, "guardianship"),
@@ -180,8 +185,8 @@ pub(super) fn assessment_page(
             vec![
                 Pair { label: msg::SAFETY, value: a.safety.label().into() },
                 Pair { label: msg::GUARDIANSHIP_GRADE, value: a.guardianship.label().into() },
-                Pair { label: msg::PHYSICAL_HEALTH, value: a.physical.label().into() },
-                Pair { label: msg::MENTAL_HEALTH, value: a.mental.label().into() },
+                Pair { label: msg::PHYSICAL_HEALTH, value: a.physical.label_for(HealthAspect::Physical).into() },
+                Pair { label: msg::MENTAL_HEALTH, value: a.mental.label_for(HealthAspect::Mental).into() },
             ]
         })
         .unwrap_or_default();
@@ -264,9 +269,10 @@ pub(super) fn assessment_page(
     };
 
     AssessmentPage {
-        layout: Layout::new(format!("{} {}", msg::ASSESSMENT, s.village_name), Some(user)),
+        layout: Layout::new(format!("{} {}", msg::ASSESSMENT, child_named(s)), Some(user)),
         id: s.id,
         version: s.version,
+        child: child_named(s),
         village: s.village_name.clone(),
         child_id: s.child_id,
         report_id: s.report_id,

@@ -19,6 +19,7 @@ use shouhu_store::casework::AssessmentSummary;
 pub struct AssessmentRow {
     pub id: i64,
     pub report_id: Option<i64>,
+    pub child: String,
     pub village: String,
     pub registered: bool,
     pub open: bool,
@@ -35,6 +36,7 @@ impl AssessmentRow {
         AssessmentRow {
             id: a.id,
             report_id: a.report_id,
+            child: super::child_named(a),
             village: a.village_name.clone(),
             registered: a.child_id.is_some(),
             open: a.state == AssessmentState::Open,
@@ -90,6 +92,7 @@ pub struct GroundsPage {
 
 pub struct GroundsRow {
     pub id: i64,
+    pub child: String,
     pub village: String,
     pub state: &'static str,
     pub met: Vec<(&'static str, String)>,
@@ -113,6 +116,7 @@ pub(super) async fn grounds_list(State(state): State<AppState>, user: CurrentUse
             .iter()
             .map(|l| GroundsRow {
                 id: l.assessment.id,
+                child: super::child_named(&l.assessment),
                 village: l.assessment.village_name.clone(),
                 state: l.assessment.state.label(),
                 met: split(true, l),

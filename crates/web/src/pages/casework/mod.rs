@@ -21,6 +21,7 @@ use axum::Router;
 use axum::routing::{get, post};
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
+use shouhu_store::casework::AssessmentSummary;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -135,4 +136,10 @@ fn section_of(form: &str) -> &'static str {
 pub struct Pair {
     pub label: &'static str,
     pub value: String,
+}
+
+/// The child as the casework pages name it: by name, or as a child not yet on file (a
+/// described child of a report).
+pub(super) fn child_named(a: &AssessmentSummary) -> String {
+    a.child_name.clone().unwrap_or_else(|| msg::CHILD_NOT_NAMED.to_string())
 }

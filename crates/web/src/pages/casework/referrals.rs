@@ -15,11 +15,18 @@ use serde::Deserialize;
 use shouhu_domain::assessment::{self as rules, ReferralState};
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
-use shouhu_store::casework::Referral;
+use shouhu_store::casework::ReceivedReferral as Received;
 
 pub struct ReceivedReferral {
     pub id: i64,
     pub kind: &'static str,
+    /// What the referral passes on of its case (empty where it passes nothing).
+    pub child: String,
+    pub village: String,
+    pub sender: String,
+    pub case_id: Option<i64>,
+    /// The receiver may open the case itself.
+    pub case_link: bool,
     pub note: String,
     pub state_code: &'static str,
     pub state: &'static str,
@@ -52,13 +59,20 @@ pub(super) fn decision_button(to: ReferralState) -> &'static str {
     }
 }
 
-pub(super) fn received(r: &Referral, k: &Kept) -> ReceivedReferral {
+pub(super) fn received(x: &Received, k: &Kept) -> ReceivedReferral {
+    let r = &x.referral;
     let f = format!("referral-{}", r.id);
+    let sender = [r.sender_org_name.as_deref(), r.sent_by.as_deref()].into_iter().flatten().collect::<Vec<_>>();
     let next: Vec<ReferralState> =
         ReferralState::ALL.iter().copied().filter(|to| rules::may_move_referral(r.state, *to)).collect();
     ReceivedReferral {
         id: r.id,
         kind: r.kind.label(),
+        child: x.child_name.clone().unwrap_or_else(|| msg::CHILD_NOT_NAMED.to_string()),
+        village: x.village_name.clone().unwrap_or_default(),
+        sender: sender.join(" "),
+        case_id: x.assessment_id,
+        case_link: x.case_visible && x.assessment_id.is_some(),
         note: r.note.clone().unwrap_or_default(),
         state_code: r.state.code(),
         state: r.state.label(),

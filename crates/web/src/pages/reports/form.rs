@@ -8,7 +8,7 @@ use crate::auth::{self, CurrentUser, MaybeUser};
 use crate::body::{FormPairs, QueryParams};
 use crate::error::AppError;
 use crate::pages::form::{Kept, Refusal, non_empty, refused_page};
-use crate::pages::view::Opt;
+use crate::pages::view::{Opt, china_time_input};
 use crate::pages::{Layout, PageResult, render};
 use askama::Template;
 use axum::extract::{ConnectInfo, State};
@@ -274,7 +274,12 @@ pub(super) async fn new_form(
 ) -> PageResult {
     user.require(rules::may_file_member_report)?;
     let region = user.principal.region_code.clone();
-    let mut v = ReportInput { idempotency_key: auth::random_token(), ..Default::default() };
+    // Discovered now, unless the reporter corrects it (decision 68).
+    let mut v = ReportInput {
+        idempotency_key: auth::random_token(),
+        discovered_at: china_time_input(state.store.now()),
+        ..Default::default()
+    };
     if shouhu_domain::region::is_village_code(&region) {
         v.village_code = region.clone();
     }
@@ -336,6 +341,7 @@ pub(super) async fn public_form(State(state): State<AppState>, MaybeUser(user): 
     let c = state.public_guard.challenge(state.store.now());
     let v = ReportInput {
         idempotency_key: auth::random_token(),
+        discovered_at: china_time_input(state.store.now()),
         challenge_token: c.token,
         challenge_question: c.question,
         ..Default::default()

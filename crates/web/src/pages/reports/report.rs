@@ -122,6 +122,8 @@ pub struct ReportPage {
     pub release_radius: String,
     pub handed_over_at: String,
     pub assessment_due: String,
+    /// The case the hand-over opened, for those whose casework covers the report's area.
+    pub assessment_id: Option<i64>,
     pub saved: bool,
     pub refusal: Refusal,
     /// The duty desk of the report's area: may move it on and record actions.
@@ -202,6 +204,16 @@ fn report_page(user: &CurrentUser, d: ReportDetail, saved: bool, k: &Kept) -> Re
         release_radius: d.release_radius_km.map(|k| format!("{k} {}", msg::KM)).unwrap_or_default(),
         handed_over_at: d.handed_over_at.map(china_time).unwrap_or_default(),
         assessment_due: d.assessment_due.map(china_time).unwrap_or_default(),
+        assessment_id: d
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.kind == Step::HandedOver.code())
+            .and_then(|e| e.detail["assessment_id"].as_i64())
+            .filter(|_| {
+                rules::may_see_area_reports(user.principal.role)
+                    && shouhu_domain::region::within(&s.village_code, &user.principal.region_code)
+            }),
         saved,
         refusal: k.refusal(|_, field| (field_label(field).to_string(), String::new())),
         desk,
