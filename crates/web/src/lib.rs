@@ -101,6 +101,16 @@ impl AppState {
     /// blocking thread without taking one of the database slots: the thread mostly waits for
     /// the writer's commit, and holding a slot meanwhile would cap how many reports one commit
     /// can carry (decision 53).
+    /// [`AppState::run_queued`] for work done as `p` (who is handed to the work).
+    pub async fn queued_as<T: Send + 'static>(
+        &self,
+        p: &shouhu_store::users::Principal,
+        f: impl FnOnce(&Store, &shouhu_store::users::Principal) -> Result<T, shouhu_store::StoreError> + Send + 'static,
+    ) -> Result<T, error::AppError> {
+        let p = p.clone();
+        self.run_queued(move |s| f(s, &p)).await
+    }
+
     pub async fn run_queued<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Store) -> Result<T, shouhu_store::StoreError> + Send + 'static,

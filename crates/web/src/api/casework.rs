@@ -63,12 +63,7 @@ pub async fn open(
     user: CurrentUser,
     ApiJson(req): ApiJson<OpenRequest>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
-    let id = state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.open_assessment(&p, req.child_id)
-        })
-        .await?;
+    let id = state.queued_as(&user.principal, move |s, p| s.open_assessment(p, req.child_id)).await?;
     created(&state, &user, id).await
 }
 
@@ -82,12 +77,7 @@ pub async fn get(
     IdPath(id): IdPath,
 ) -> ApiResult<Json<AssessmentDetail>> {
     let d = detail(&state, &user, id).await?;
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.record_case_view(&p, "view_assessment", id)
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.record_case_view(p, "view_assessment", id)).await?;
     Ok(d)
 }
 
@@ -117,9 +107,8 @@ pub async fn complete(
         })
         .await?;
     state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.complete_assessment(&p, id, req.version, req.answers, req.participants, facts)
+        .queued_as(&user.principal, move |s, p| {
+            s.complete_assessment(p, id, req.version, req.answers, req.participants, facts)
         })
         .await?;
     detail(&state, &user, id).await
@@ -142,12 +131,7 @@ pub async fn add_service(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<ServiceRequest>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.add_service(&p, id, req.kind, &req.provider, req.start_date)
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.add_service(p, id, req.kind, &req.provider, req.start_date)).await?;
     created(&state, &user, id).await
 }
 
@@ -170,12 +154,7 @@ pub async fn move_service(
     Path((id, service_id)): Path<(i64, i64)>,
     ApiJson(req): ApiJson<ServiceStatusRequest>,
 ) -> ApiResult<Json<AssessmentDetail>> {
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.move_service(&p, id, service_id, req.status, req.outcome)
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.move_service(p, id, service_id, req.status, req.outcome)).await?;
     detail(&state, &user, id).await
 }
 
@@ -200,10 +179,7 @@ pub async fn add_referral(
     ApiJson(req): ApiJson<ReferralRequest>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
     state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.add_referral(&p, id, req.kind, req.receiving_org_id, req.note)
-        })
+        .queued_as(&user.principal, move |s, p| s.add_referral(p, id, req.kind, req.receiving_org_id, req.note))
         .await?;
     created(&state, &user, id).await
 }
@@ -233,12 +209,7 @@ pub async fn decide_referral(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<ReferralDecision>,
 ) -> ApiResult<StatusCode> {
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.decide_referral(&p, id, req.state, req.reason)
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.decide_referral(p, id, req.state, req.reason)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -274,12 +245,7 @@ pub async fn file_application(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<NewApplication>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.file_application(&p, id, req.into())
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.file_application(p, id, req.into())).await?;
     created(&state, &user, id).await
 }
 
@@ -293,12 +259,7 @@ pub async fn move_application(
     Path((id, application_id)): Path<(i64, i64)>,
     ApiJson(req): ApiJson<ApplicationStep>,
 ) -> ApiResult<Json<AssessmentDetail>> {
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.move_application(&p, id, application_id, req.into())
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.move_application(p, id, application_id, req.into())).await?;
     detail(&state, &user, id).await
 }
 
@@ -312,12 +273,7 @@ pub async fn add_placement(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<NewPlacement>,
 ) -> ApiResult<(StatusCode, Json<AssessmentDetail>)> {
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.add_placement(&p, id, req.into())
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.add_placement(p, id, req.into())).await?;
     created(&state, &user, id).await
 }
 

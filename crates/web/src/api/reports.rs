@@ -202,12 +202,7 @@ pub async fn get(
 ) -> ApiResult<Json<ReportDetail>> {
     let p = user.principal.clone();
     let detail = state.run(move |s| s.report_detail(&p, id)).await?;
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.record_report_view(&p, id)
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.record_report_view(p, id)).await?;
     Ok(Json(detail))
 }
 
@@ -239,12 +234,7 @@ pub async fn step(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<StepRequest>,
 ) -> ApiResult<Json<ReportDetail>> {
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.advance_report(&p, id, req.step, req.version, req.case_kind)
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.advance_report(p, id, req.step, req.version, req.case_kind)).await?;
     detail_after(&state, user, id).await
 }
 
@@ -271,10 +261,7 @@ pub async fn action(
     ApiJson(req): ApiJson<ActionRequest>,
 ) -> ApiResult<Json<ReportDetail>> {
     state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.record_report_action(&p, id, req.action, req.carer, req.note)
-        })
+        .queued_as(&user.principal, move |s, p| s.record_report_action(p, id, req.action, req.carer, req.note))
         .await?;
     detail_after(&state, user, id).await
 }
@@ -377,12 +364,7 @@ pub async fn commend(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<CommendRequest>,
 ) -> ApiResult<Json<ReportDetail>> {
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.commend_report(&p, id, req.note)
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.commend_report(p, id, req.note)).await?;
     detail_after(&state, user, id).await
 }
 
@@ -403,12 +385,7 @@ pub async fn link_child(
     IdPath(id): IdPath,
     ApiJson(req): ApiJson<LinkChildRequest>,
 ) -> ApiResult<Json<ReportDetail>> {
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.link_report_child(&p, id, req.child_id)
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.link_report_child(p, id, req.child_id)).await?;
     detail_after(&state, user, id).await
 }
 
@@ -437,12 +414,7 @@ pub async fn attach(
     QueryParams(q): QueryParams<AttachmentQuery>,
     body: axum::body::Bytes,
 ) -> ApiResult<(StatusCode, Json<AttachmentInfo>)> {
-    let info = state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.add_attachment(&p, id, &q.name, body.to_vec())
-        })
-        .await?;
+    let info = state.queued_as(&user.principal, move |s, p| s.add_attachment(p, id, &q.name, body.to_vec())).await?;
     Ok((StatusCode::CREATED, Json(info)))
 }
 
@@ -459,12 +431,7 @@ pub async fn attachment(
     user: CurrentUser,
     Path((id, aid)): Path<(i64, i64)>,
 ) -> ApiResult<axum::response::Response> {
-    let (info, data) = state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.read_attachment(&p, id, aid)
-        })
-        .await?;
+    let (info, data) = state.queued_as(&user.principal, move |s, p| s.read_attachment(p, id, aid)).await?;
     Ok(attachment_response(&info, data))
 }
 

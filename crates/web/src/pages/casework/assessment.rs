@@ -358,12 +358,7 @@ pub(super) async fn load(
 ) -> Result<(AssessmentDetail, Vec<Organisation>), PageError> {
     let p = user.principal.clone();
     let loaded = state.run(move |s| Ok((s.assessment_detail(&p, id)?, s.list_orgs()?))).await?;
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.record_case_view(&p, "view_assessment", id)
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.record_case_view(p, "view_assessment", id)).await?;
     Ok(loaded)
 }
 
@@ -466,9 +461,8 @@ pub(super) async fn complete(
                 })
                 .await?;
             match state
-                .run_queued({
-                    let p = user.principal.clone();
-                    move |s| s.complete_assessment(&p, id, version, answers, participants, facts)
+                .queued_as(&user.principal, move |s, p| {
+                    s.complete_assessment(p, id, version, answers, participants, facts)
                 })
                 .await
             {

@@ -265,13 +265,7 @@ pub(super) async fn add_placement(
     let result = match (kind, start_date) {
         (Some(kind), Some(start_date)) if errs.is_empty() => {
             let np = shouhu_store::casework::NewPlacement { kind, ground, placed_with, start_date, note: None };
-            state
-                .run_queued({
-                    let p = user.principal.clone();
-                    move |s| s.add_placement(&p, id, np)
-                })
-                .await
-                .map(drop)
+            state.queued_as(&user.principal, move |s, p| s.add_placement(p, id, np)).await.map(drop)
         }
         _ => Err(invalid(errs)),
     };
@@ -314,13 +308,7 @@ pub(super) async fn add_conduct(
                 ended,
                 evidence,
             };
-            state
-                .run_queued({
-                    let p = user.principal.clone();
-                    move |s| s.add_conduct(&p, id, &guardian, entry)
-                })
-                .await
-                .map(drop)
+            state.queued_as(&user.principal, move |s, p| s.add_conduct(p, id, &guardian, entry)).await.map(drop)
         }
         _ => Err(invalid(errs)),
     };
@@ -358,13 +346,7 @@ pub(super) async fn file_application(
     let result = match (applicant, filed_on) {
         (Some(applicant), Some(filed_on)) if errs.is_empty() => {
             let a = NewApplication { applicant, applicant_name, grounds, court, filed_on };
-            state
-                .run_queued({
-                    let p = user.principal.clone();
-                    move |s| s.file_application(&p, id, a)
-                })
-                .await
-                .map(drop)
+            state.queued_as(&user.principal, move |s, p| s.file_application(p, id, a)).await.map(drop)
         }
         _ => Err(invalid(errs)),
     };
@@ -407,12 +389,7 @@ pub(super) async fn move_application(
                 new_guardian,
                 maintenance_owed: non_empty(form.get("maintenance_owed")),
             };
-            state
-                .run_queued({
-                    let p = user.principal.clone();
-                    move |s| s.move_application(&p, id, application, step)
-                })
-                .await
+            state.queued_as(&user.principal, move |s, p| s.move_application(p, id, application, step)).await
         }
         _ => Err(invalid(errs)),
     };

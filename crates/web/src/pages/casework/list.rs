@@ -131,11 +131,6 @@ pub(super) async fn open(State(state): State<AppState>, user: CurrentUser, form:
     user.check_csrf(form.get("csrf"))?;
     let child_id: i64 =
         form.get("child_id").and_then(|v| v.trim().parse().ok()).ok_or(PageError(AppError::NotFound))?;
-    let id = state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.open_assessment(&p, child_id)
-        })
-        .await?;
+    let id = state.queued_as(&user.principal, move |s, p| s.open_assessment(p, child_id)).await?;
     Ok(Redirect::to(&format!("/assessments/{id}")).into_response())
 }

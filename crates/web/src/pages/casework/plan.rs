@@ -112,13 +112,9 @@ pub(super) async fn add_service(
     let provider = required_text(&form, "provider", &mut errs);
     let start = date_field(&form, "start_date", true, &mut errs);
     let result = match (kind, start) {
-        (Some(kind), Some(start)) if errs.is_empty() => state
-            .run_queued({
-                let p = user.principal.clone();
-                move |s| s.add_service(&p, id, kind, &provider, start)
-            })
-            .await
-            .map(drop),
+        (Some(kind), Some(start)) if errs.is_empty() => {
+            state.queued_as(&user.principal, move |s, p| s.add_service(p, id, kind, &provider, start)).await.map(drop)
+        }
         _ => Err(invalid(errs)),
     };
     finish(&state, &user, id, result, Kept::new("service", form), msg::ASSESSMENT_STALE).await
@@ -136,14 +132,7 @@ pub(super) async fn move_service(
     let to = pick(&form, "status", ServiceStatus::parse, &mut errs);
     let outcome = non_empty(form.get("outcome"));
     let result = match to {
-        Some(to) => {
-            state
-                .run_queued({
-                    let p = user.principal.clone();
-                    move |s| s.move_service(&p, id, service, to, outcome)
-                })
-                .await
-        }
+        Some(to) => state.queued_as(&user.principal, move |s, p| s.move_service(p, id, service, to, outcome)).await,
         None => Err(invalid(errs)),
     };
     finish(&state, &user, id, result, Kept::new(format!("service-{service}"), form), msg::ASSESSMENT_STALE).await
@@ -173,13 +162,9 @@ pub(super) async fn add_referral(
     };
     let note = non_empty(form.get("note"));
     let result = match (kind, org) {
-        (Some(kind), Some(org)) if errs.is_empty() => state
-            .run_queued({
-                let p = user.principal.clone();
-                move |s| s.add_referral(&p, id, kind, org, note)
-            })
-            .await
-            .map(drop),
+        (Some(kind), Some(org)) if errs.is_empty() => {
+            state.queued_as(&user.principal, move |s, p| s.add_referral(p, id, kind, org, note)).await.map(drop)
+        }
         _ => Err(invalid(errs)),
     };
     finish(&state, &user, id, result, Kept::new("referral", form), msg::ASSESSMENT_STALE).await

@@ -132,14 +132,7 @@ pub(super) async fn decide_referral(
     let to = pick(&form, "state", ReferralState::parse, &mut errs);
     let reason = non_empty(form.get("reason"));
     let result = match to {
-        Some(to) => {
-            state
-                .run_queued({
-                    let p = user.principal.clone();
-                    move |s| s.decide_referral(&p, id, to, reason)
-                })
-                .await
-        }
+        Some(to) => state.queued_as(&user.principal, move |s, p| s.decide_referral(p, id, to, reason)).await,
         None => Err(invalid(errs)),
     };
     match result {

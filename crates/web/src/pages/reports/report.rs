@@ -236,12 +236,7 @@ fn report_page(user: &CurrentUser, d: ReportDetail, saved: bool, k: &Kept) -> Re
 async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<ReportDetail, PageError> {
     let p = user.principal.clone();
     let detail = state.run(move |s| s.report_detail(&p, id)).await?;
-    state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.record_report_view(&p, id)
-        })
-        .await?;
+    state.queued_as(&user.principal, move |s, p| s.record_report_view(p, id)).await?;
     Ok(detail)
 }
 
@@ -282,13 +277,7 @@ pub(super) async fn step(
     };
     let kind_code = form.get("case_kind").unwrap_or("").to_string();
     let case_kind = CaseKind::parse(&kind_code);
-    match state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.advance_report(&p, id, to, version, case_kind)
-        })
-        .await
-    {
+    match state.queued_as(&user.principal, move |s, p| s.advance_report(p, id, to, version, case_kind)).await {
         Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?saved=1")).into_response()),
         Err(e) => refused_on_page(&state, &user, id, e, Kept::new("step", form)).await,
     }
@@ -304,14 +293,7 @@ pub(super) async fn action(
     let carer = form.get("carer").and_then(TemporaryCarer::parse);
     let note = non_empty(form.get("note"));
     let result = match form.get("action").and_then(DisposalAction::parse) {
-        Some(a) => {
-            state
-                .run_queued({
-                    let p = user.principal.clone();
-                    move |s| s.record_report_action(&p, id, a, carer, note)
-                })
-                .await
-        }
+        Some(a) => state.queued_as(&user.principal, move |s, p| s.record_report_action(p, id, a, carer, note)).await,
         None => {
             let mut errs = FieldErrors::default();
             errs.add("action", msg::REPORT_CHOOSE_ACTION);
@@ -346,13 +328,7 @@ pub(super) async fn upload(
     }
     user.check_csrf(csrf.as_deref())?;
     let (name, data) = file.unwrap_or_default();
-    match state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.add_attachment(&p, id, &name, data.to_vec())
-        })
-        .await
-    {
+    match state.queued_as(&user.principal, move |s, p| s.add_attachment(p, id, &name, data.to_vec())).await {
         Ok(_) => Ok(Redirect::to(&format!("/reports/{id}?saved=1")).into_response()),
         Err(e) => refused_on_page(&state, &user, id, e, Kept::with_pairs("upload", Vec::new())).await,
     }
@@ -363,12 +339,7 @@ pub(super) async fn download(
     user: CurrentUser,
     axum::extract::Path((id, aid)): axum::extract::Path<(i64, i64)>,
 ) -> PageResult {
-    let (info, data) = state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.read_attachment(&p, id, aid)
-        })
-        .await?;
+    let (info, data) = state.queued_as(&user.principal, move |s, p| s.read_attachment(p, id, aid)).await?;
     Ok(crate::api::reports::attachment_response(&info, data))
 }
 
@@ -380,13 +351,7 @@ pub(super) async fn commend(
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     let note = non_empty(form.get("note"));
-    match state
-        .run_queued({
-            let p = user.principal.clone();
-            move |s| s.commend_report(&p, id, note)
-        })
-        .await
-    {
+    match state.queued_as(&user.principal, move |s, p| s.commend_report(p, id, note)).await {
         Ok(()) => Ok(Redirect::to(&format!("/reports/{id}?saved=1")).into_response()),
         Err(e) => refused_on_page(&state, &user, id, e, Kept::new("commend", form)).await,
     }
@@ -400,14 +365,7 @@ pub(super) async fn link_child(
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     let result = match form.get("child_id").and_then(|v| v.trim().parse::<i64>().ok()) {
-        Some(child) => {
-            state
-                .run_queued({
-                    let p = user.principal.clone();
-                    move |s| s.link_report_child(&p, id, child)
-                })
-                .await
-        }
+        Some(child) => state.queued_as(&user.principal, move |s, p| s.link_report_child(p, id, child)).await,
         None => {
             let mut errs = FieldErrors::default();
             errs.add("child_id", msg::REPORT_CHILD_UNKNOWN);
