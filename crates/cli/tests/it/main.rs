@@ -12,6 +12,7 @@ mod durability;
 mod logs;
 mod openapi;
 mod pages;
+mod registry_pages;
 mod report_pages;
 mod reports;
 mod scope;

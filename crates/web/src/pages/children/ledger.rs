@@ -109,6 +109,8 @@ pub(super) async fn ledger(
     user: CurrentUser,
     QueryParams(q): QueryParams<LedgerQuery>,
 ) -> PageResult {
+    // The administrator sees no file; their home is administration (pages::home).
+    user.require(shouhu_domain::role::Role::may_read_children)?;
     let scope = user.principal.scope();
     let actor = user.principal.clone();
     let filter = q.filter();
