@@ -1,8 +1,10 @@
 //! The registry's and the administrator's pages as people met them (issue 16): where the
-//! administrator lands, the links they are shown, organisations by region name.
+//! administrator lands, the links they are shown, organisations by region name, and the
+//! ledger's export following what the ledger shows.
 
 use crate::harness::*;
 use crate::pages::browser;
+use serde_json::json;
 use shouhu_domain::role::{OrgType, Role};
 
 /// The targets of a page's links (`href="/…"`), without fragments.
@@ -66,4 +68,57 @@ async fn organisations_are_placed_by_a_region_name_as_the_report_form_takes_vill
     let html = c.get(app.url("/admin/orgs")).send().await.expect("orgs").text().await.expect("html");
     assert!(html.contains("<td>天津市</td>"), "the city is named");
     assert!(!html.contains("（12）"));
+}
+
+/// The names in the ledger sheet of an export.
+async fn exported(app: &TestApp, user: &User, query: &str) -> Vec<String> {
+    use calamine::Reader;
+    let res = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/export{query}")))
+        .bearer_auth(&user.token)
+        .send()
+        .await
+        .expect("export");
+    assert_eq!(res.status(), 200, "{query}");
+    let bytes = res.bytes().await.expect("bytes");
+    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    let sheet = wb.worksheet_range_at(0).expect("a sheet").expect("readable");
+    let mut names: Vec<String> = sheet.rows().skip(3).map(|r| r[0].to_string()).collect();
+    names.sort();
+    names
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_export_holds_what_the_ledger_shows_for_the_same_query() {
+    let app = TestApp::new().await;
+    let u = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    app.create_child(&u, &child("钱一", VILLAGE_A, 31)).await;
+    app.create_child(&u, &child("钱二", VILLAGE_A2, 32)).await;
+    let closed = app.create_child(&u, &child("孙三", VILLAGE_A, 33)).await;
+    let id = closed["id"].as_i64().expect("id");
+    let (s, _) =
+        app.post(&u, &format!("/api/v1/children/{id}/close"), &json!({"version": 1, "reason": "moved_out"})).await;
+    assert_eq!(s, 200);
+
+    // As the ledger: the open files by default, the closed ones when asked, a village's.
+    assert_eq!(exported(&app, &u, "").await, vec!["钱一", "钱二"]);
+    assert_eq!(exported(&app, &u, "?status=closed").await, vec!["孙三"]);
+    assert_eq!(exported(&app, &u, &format!("?status=all&region={VILLAGE_A}")).await, vec!["孙三", "钱一"]);
+    // A search: its matches (open and closed alike, as the search shows them).
+    assert_eq!(exported(&app, &u, &format!("?q={}", "%E5%AD%99%E4%B8%89")).await, vec!["孙三"]);
+
+    // The ledger's export link carries the ledger's query.
+    let (c, _) = browser(&app, "zhen").await;
+    let html = c
+        .get(app.url(&format!("/children?status=all&region={VILLAGE_A}")))
+        .send()
+        .await
+        .expect("ledger")
+        .text()
+        .await
+        .expect("html");
+    let export = links(&html).into_iter().find(|l| l.starts_with("/export.xlsx")).expect("export link");
+    assert_eq!(export, format!("/export.xlsx?region={VILLAGE_A}&status=all"));
+    let res = c.get(app.url(&export)).send().await.expect("export");
+    assert_eq!(res.status(), 200);
 }

@@ -3,8 +3,9 @@
 use super::{Layout, PageError, PageResult, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::body::IdPath;
+use crate::body::{IdPath, QueryParams};
 use crate::error::AppError;
+use crate::filters::LedgerQuery;
 use crate::imports::{self, JobOutcome, Spool};
 use askama::Template;
 use axum::Router;
@@ -278,23 +279,28 @@ async fn template(State(state): State<AppState>, _user: CurrentUser) -> Result<R
     Ok(download(&out, "农村留守儿童信息登记表.xlsx", XLSX, true).await?)
 }
 
-async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Response, PageError> {
-    Ok(export_download(&state, &user).await?)
+async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<LedgerQuery>,
+) -> Result<Response, PageError> {
+    Ok(export_download(&state, &user, &q).await?)
 }
 
-/// The ledger of the user's scope as .xlsx, written to disk in constant memory, then streamed.
-pub async fn export_download(state: &AppState, user: &CurrentUser) -> Result<Response, AppError> {
+/// What the ledger shows for query `q` in the user's scope (its filters, or a search's
+/// matches) as .xlsx, written to disk in constant memory, then streamed.
+pub async fn export_download(state: &AppState, user: &CurrentUser, q: &LedgerQuery) -> Result<Response, AppError> {
     if !user.principal.role.may_read_children() {
         return Err(AppError::Forbidden);
     }
+    let p = user.principal.clone();
+    let q = q.clone();
+    let selection = state.run(move |s| q.selection(s, &p)).await?;
     let out = state.config.work_dir.join(format!("export-{}.xlsx", &crate::auth::random_token()[..12]));
     let p = user.principal.clone();
     let o = out.clone();
     let scope_name = match p.scope() {
-        shouhu_domain::role::Scope::Region(r) => {
-            let path = state.store.regions.path_name(&r);
-            if path.is_empty() { "天津市".to_string() } else { path.replace(" / ", "") }
-        }
+        shouhu_domain::role::Scope::Region(r) => state.store.regions.path_name(&r).replace(" / ", ""),
         _ => p.org_name.clone(),
     };
     let store = state.store.clone();
@@ -305,7 +311,7 @@ pub async fn export_download(state: &AppState, user: &CurrentUser) -> Result<Res
             at: store.now(),
             scope_name,
         };
-        let r = shouhu_census::export::export_ledger(&store, &p.scope(), &meta, &o);
+        let r = shouhu_census::export::export_ledger(&store, &p.scope(), &selection, &meta, &o);
         if let Ok(s) = &r {
             let _ = store.audit(&p, shouhu_store::audit::Action::Export, None, &format!("{} files", s.rows));
         }
