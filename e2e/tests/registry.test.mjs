@@ -1,7 +1,8 @@
 // What people saw on the registry's, the administrator's and the census pages (issue 16):
 // names where raw values were (a school, a history's source and its creation, the audit
 // log's actions, the city), labelled grandparents, the administrator's landing page, tap
-// targets of at least 44 px with whole ledger cards to tap, and an icon.
+// targets of at least 44 px with whole ledger cards to tap, an icon, and a refused import
+// that does not say 已完成.
 
 import { describe, test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +22,7 @@ import {
 } from '../lib/harness.mjs';
 
 const TEST_TIMEOUT_MS = 120_000;
+const IMPORT_WAIT_MS = 60_000;
 /** The smallest height of a tap target (WCAG 2.5.5; Apple's and Android's guidelines). */
 const TAP_PX = 44;
 
@@ -250,5 +252,42 @@ describe('administrator desktop', () => {
     await submit(page, 'form[action="/admin/orgs"] button[type="submit"]');
     const row = await page.locator('#org-rows tr', { hasText: name }).first().textContent();
     assert.match(row, /武清区 \/ 梅厂镇/);
+  });
+});
+
+describe('census page', () => {
+  const vp = VIEWPORTS[1];
+  let context;
+  let page;
+
+  before(async () => {
+    context = await newContext(await browser(), vp);
+    page = await context.newPage();
+    await signIn(page, 'township');
+  });
+
+  after(async () => {
+    await context?.close();
+  });
+
+  afterEach(async (t) => {
+    if (!t.passed) await screenshot(page, `census-FAILED-${slug(t.name)}`);
+  });
+
+  test('a refused import does not say 已完成 in the list of imports', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const head = '姓名,性别,出生日期,身份证号码,现居住地址,所在村（居）,父亲外出务工,母亲外出务工';
+    const csv = `${head}\n${uniqueName()},男孩,2016-05-04,${idNumber('2016-05-04', 'male')},一组,郭罗庄村,是,是\n`;
+    await page.goto('/imports');
+    await page.setInputFiles('#import-file', { name: '退回.csv', mimeType: 'text/csv', buffer: Buffer.from('\uFEFF' + csv, 'utf8') });
+    await Promise.all([page.waitForURL(/\/imports\/\d+$/), page.click('#start-import')]);
+    await page.locator('#import-refused').waitFor({ state: 'visible', timeout: IMPORT_WAIT_MS });
+    const errors = await page.locator('#import-errors').textContent();
+    assert.match(errors, /可选：男、女/, 'the choices are named');
+    assert.doesNotMatch(errors, /所在村/, 'the village is taken by its name');
+    const job = new URL(page.url()).pathname;
+    await page.goto('/imports');
+    const state = await page.locator(`#import-jobs li:has(a[href="${job}"]) .job-state`).textContent();
+    assert.doesNotMatch(state, /已完成/);
+    assert.match(state, /未导入/);
   });
 });

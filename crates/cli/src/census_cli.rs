@@ -52,7 +52,7 @@ pub fn import(
         let sheet = shouhu_census::read::open(file).map_err(|e| anyhow::anyhow!(e.message()))?;
         let (format, header_line) = (sheet.format, sheet.header_line);
         drop(sheet);
-        shouhu_census::report::write_report(file, format, header_line, &outcome.errors, out)
+        shouhu_census::report::write_report(file, format, header_line, &outcome.errors, outcome.written.is_some(), out)
             .map_err(|e| anyhow::anyhow!(e.message()))?;
         eprintln!("标注了错误的表格：{}", out.display());
     }

@@ -39,10 +39,14 @@ fn china_time(t: chrono::DateTime<chrono::Utc>) -> String {
     (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
 }
 
-fn state_label(s: &str) -> &'static str {
-    match s {
-        "done" => msg::STATE_DONE,
-        "failed" => msg::STATE_FAILED,
+/// A job's state in words: a finished job that wrote nothing, or not every row, says so.
+fn state_label(job: &ImportJob) -> &'static str {
+    let outcome: Option<JobOutcome> = job.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok());
+    match (job.state.as_str(), outcome) {
+        ("done", Some(o)) if !o.written && o.error_rows > 0 => msg::STATE_REFUSED,
+        ("done", Some(o)) if o.error_rows > 0 => msg::STATE_PARTLY_DONE,
+        ("done", _) => msg::STATE_DONE,
+        ("failed", _) => msg::STATE_FAILED,
         _ => msg::STATE_RUNNING,
     }
 }
@@ -62,12 +66,7 @@ async fn imports_page(state: &AppState, user: &CurrentUser, error: &str) -> Page
         layout: Layout::new(msg::IMPORTS, Some(user)),
         jobs: jobs
             .into_iter()
-            .map(|j| JobRow {
-                id: j.id,
-                state: state_label(&j.state),
-                at: china_time(j.created_at),
-                file_name: j.file_name,
-            })
+            .map(|j| JobRow { id: j.id, state: state_label(&j), at: china_time(j.created_at), file_name: j.file_name })
             .collect(),
         error: error.to_string(),
     });
