@@ -19,6 +19,7 @@ use shouhu_domain::clock;
 use shouhu_domain::codes::CodeList;
 use shouhu_domain::fields::{self, FIELDS, Kind};
 use shouhu_domain::msg;
+use shouhu_store::children::LedgerFilter;
 use shouhu_store::{Scope, Store, StoreError};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -188,14 +189,22 @@ impl Formats {
     }
 }
 
-/// Writes the ledger of `scope` to `out` as .xlsx: sheet "台账" with every file in the scope
-/// (open and closed) in ledger order, sheet "汇总" with the census summary of the open files.
+/// Writes the ledger of `scope` to `out` as .xlsx: sheet "台账" with the files of the scope
+/// that the ledger's filter selects (what the ledger shows for the same query; open and
+/// closed ones with `StatusFilter::All`) in ledger order, sheet "汇总" with the census
+/// summary of the open ones among them.
 ///
 /// The file appears at `out` only when complete: it is written beside it first, and the
 /// constant-memory sheet's temporary file also lives in `out`'s directory.
-pub fn export_ledger(store: &Store, scope: &Scope, meta: &ExportMeta, out: &Path) -> Result<ExportStats, ExportError> {
+pub fn export_ledger(
+    store: &Store,
+    scope: &Scope,
+    filter: &LedgerFilter,
+    meta: &ExportMeta,
+    out: &Path,
+) -> Result<ExportStats, ExportError> {
     let partial = partial_path(out);
-    let res = write_workbook(store, scope, meta, out, &partial);
+    let res = write_workbook(store, scope, filter, meta, out, &partial);
     match res {
         Ok(rows) => {
             std::fs::rename(&partial, out)?;
@@ -218,6 +227,7 @@ fn partial_path(out: &Path) -> PathBuf {
 fn write_workbook(
     store: &Store,
     scope: &Scope,
+    filter: &LedgerFilter,
     meta: &ExportMeta,
     out: &Path,
     partial: &Path,
@@ -242,7 +252,7 @@ fn write_workbook(
     let ws = workbook.add_worksheet_with_constant_memory()?;
     ws.set_name(LEDGER_SHEET)?;
     let started = std::time::Instant::now();
-    let summary = write_ledger(ws, store, scope, meta, &ledger_title, &fmt)?;
+    let summary = write_ledger(ws, store, scope, filter, meta, &ledger_title, &fmt)?;
     let rows = summary.rows;
     let rows_written = started.elapsed();
     ws.set_active(true);
@@ -275,6 +285,7 @@ fn write_ledger(
     ws: &mut Worksheet,
     store: &Store,
     scope: &Scope,
+    filter: &LedgerFilter,
     meta: &ExportMeta,
     ledger_title: &str,
     fmt: &Formats,
@@ -312,7 +323,8 @@ fn write_ledger(
         s.spawn(move || {
             let mut after: Option<(bool, String, i64)> = None;
             loop {
-                let batch = store.children_batch(scope, after.as_ref().map(|(c, v, id)| (*c, v.as_str(), *id)), BATCH);
+                let key = after.as_ref().map(|(c, v, id)| (*c, v.as_str(), *id));
+                let batch = store.children_batch(scope, filter, key, BATCH);
                 let last = match &batch {
                     Ok(b) => b
                         .last()
@@ -423,9 +435,10 @@ impl RowPlan {
         }
         col += 1;
         let status = match &rec.status {
-            FileStatus::Open => "在档".to_string(),
+            FileStatus::Open => msg::STATUS_OPEN.to_string(),
+            // The pages' word (已销档), not another.
             FileStatus::Closed { reason, closed_at, .. } => {
-                format!("已结案（{}，{}）", reason.label(), clock::china_date(*closed_at))
+                format!("{}（{}，{}）", msg::STATUS_CLOSED, reason.label(), clock::china_date(*closed_at))
             }
         };
         ws.write_string(row, col, status)?;
@@ -604,7 +617,12 @@ fn write_summary(
     }
     row += 1;
     let notes = [
-        format!("说明：1. 统计在档（未结案）的儿童档案；已结案档案 {} 份列于台账，不计入本表。", summary.closed()),
+        format!(
+            "说明：1. 统计{}的儿童档案；{}档案 {} 份列于台账，不计入本表。",
+            msg::STATUS_OPEN,
+            msg::STATUS_CLOSED,
+            summary.closed()
+        ),
         format!(
             "2. 年龄按{}计算周岁；年龄段“其他”为已满16周岁（或出生日期不详）仍在档的儿童，留守类型“非留守儿童”为仍在档但已不符合留守儿童条件的儿童。",
             store.today()
@@ -631,6 +649,7 @@ mod tests {
     use shouhu_domain::id_number;
     use shouhu_domain::region::Level;
     use shouhu_domain::role::Role;
+    use shouhu_store::children::StatusFilter;
     use shouhu_store::{Actor, DbUrl};
     use std::sync::Arc;
     use std::time::Instant;
@@ -731,7 +750,7 @@ mod tests {
 
         let out = dir.path().join("台账.xlsx");
         let scope = Scope::Region("120114101".into());
-        let stats = export_ledger(&store, &scope, &meta(), &out).expect("exported");
+        let stats = export_ledger(&store, &scope, &all(), &meta(), &out).expect("exported");
         assert_eq!(stats.rows, inside.len() as u64);
         assert_eq!(stats.bytes, std::fs::metadata(&out).expect("file").len());
         // Nothing left beside it: no partial file, no constant-memory temporary file.
@@ -803,7 +822,7 @@ mod tests {
             assert!(matches!(ledger.get((r, id_col)), Some(Data::String(_))), "row {r}");
         }
         let closed_row = rows.iter().find(|r| r[col("档案编号")] == ids_in[3].to_string()).expect("closed row");
-        assert_eq!(closed_row[col("档案状态")], "已结案（迁出本地，2026-11-29）");
+        assert_eq!(closed_row[col("档案状态")], "已销档（迁出本地，2026-11-29）");
 
         // The summary: its totals are the open files in the scope, and it balances.
         let sum = sheet(&out, SUMMARY_SHEET);
@@ -831,7 +850,52 @@ mod tests {
             start += cols.len();
         }
         let notes: Vec<String> = (7..sum.height()).map(|r| text(sum.get((r, 0)))).collect();
-        assert!(notes[0].contains("已结案档案 1 份"), "{notes:?}");
+        assert!(notes[0].contains("已销档档案 1 份"), "{notes:?}");
+    }
+
+    /// Every file of the scope, open and closed.
+    fn all() -> LedgerFilter {
+        LedgerFilter { status: StatusFilter::All, ..Default::default() }
+    }
+
+    #[test]
+    fn exports_what_the_ledger_selects() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = open_store(dir.path());
+        let mut g = Synth::new(7, &["120114101204", "120114101001"], today());
+        let files: Vec<ChildFile> = (0..20).map(|_| g.file()).collect();
+        let ids = store.create_children(&actor(), files.clone(), "test").expect("created");
+        store.close_child(&city(), ids[0], 1, CloseReason::MovedOut, None, "test").expect("closed");
+        let scope = Scope::Region("120114101".into());
+        let exported = |f: &LedgerFilter| -> Vec<i64> {
+            let out = dir.path().join("筛选.xlsx");
+            export_ledger(&store, &scope, f, &meta(), &out).expect("exported");
+            let ledger = sheet(&out, LEDGER_SHEET);
+            let headers = row_of(&ledger, 2);
+            let col = headers.iter().position(|h| h == "档案编号").expect("column");
+            let mut got: Vec<i64> =
+                (3..ledger.height()).map(|r| row_of(&ledger, r)[col].parse().expect("number")).collect();
+            got.sort();
+            got
+        };
+        let sorted = |mut v: Vec<i64>| {
+            v.sort();
+            v
+        };
+        // The ledger's default: the open files.
+        assert_eq!(exported(&LedgerFilter::default()), sorted(ids[1..].to_vec()));
+        assert_eq!(exported(&LedgerFilter { status: StatusFilter::Closed, ..Default::default() }), vec![ids[0]]);
+        // A village.
+        let in_village: Vec<i64> =
+            ids.iter().zip(&files).filter(|(_, f)| f.village_code == "120114101204").map(|(id, _)| *id).collect();
+        assert!(!in_village.is_empty() && in_village.len() < ids.len());
+        let village =
+            LedgerFilter { region: Some("120114101204".into()), status: StatusFilter::All, ..Default::default() };
+        assert_eq!(exported(&village), sorted(in_village));
+        // A search's matches.
+        let chosen = LedgerFilter { ids: Some(vec![ids[0], ids[5]]), status: StatusFilter::All, ..Default::default() };
+        assert_eq!(exported(&chosen), sorted(vec![ids[0], ids[5]]));
+        assert_eq!(exported(&LedgerFilter { ids: Some(Vec::new()), ..all() }), Vec::<i64>::new());
     }
 
     #[test]
@@ -864,7 +928,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = open_store(dir.path());
         let out = dir.path().join("empty.xlsx");
-        let stats = export_ledger(&store, &Scope::Nothing, &meta(), &out).expect("exported");
+        let stats = export_ledger(&store, &Scope::Nothing, &all(), &meta(), &out).expect("exported");
         assert_eq!(stats.rows, 0);
         let ledger = sheet(&out, LEDGER_SHEET);
         assert_eq!(ledger.height(), 3);
@@ -880,7 +944,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let store = open_store(dir.path());
         let out = dir.path().join("no/such/dir/x.xlsx");
-        let e = export_ledger(&store, &Scope::Nothing, &meta(), &out).expect_err("fails");
+        let e = export_ledger(&store, &Scope::Nothing, &all(), &meta(), &out).expect_err("fails");
         assert!(!e.message().is_empty());
         assert!(!out.exists());
     }
@@ -921,7 +985,7 @@ mod tests {
         let db_dir = std::env::var("SHOUHU_EXPORT_DB").map(PathBuf::from).unwrap_or_else(|_| dir.path().to_path_buf());
         std::fs::create_dir_all(&db_dir).expect("db dir");
         let store = open_store(&db_dir);
-        let have = store.children_batch(&Scope::Region("120114".into()), None, 1).expect("reads").len();
+        let have = store.children_batch(&Scope::Region("120114".into()), &all(), None, 1).expect("reads").len();
         let mut villages: Vec<&str> = store
             .regions
             .villages()
@@ -960,7 +1024,7 @@ mod tests {
             });
             let t = Instant::now();
             let cpu = cpu_secs();
-            let stats = export_ledger(&store, &Scope::Region("120114".into()), &meta(), &out).expect("export");
+            let stats = export_ledger(&store, &Scope::Region("120114".into()), &all(), &meta(), &out).expect("export");
             let secs = t.elapsed().as_secs_f64();
             let cpu = cpu_secs() - cpu;
             stop.store(true, std::sync::atomic::Ordering::Relaxed);

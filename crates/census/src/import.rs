@@ -11,10 +11,13 @@
 use crate::columns::{self, HeaderMap};
 use crate::table::RawRow;
 use shouhu_domain::child::ChildFile;
-use shouhu_domain::error::FieldErrors;
-use shouhu_domain::fields::Source;
+use shouhu_domain::error::{FieldError, FieldErrors};
+use shouhu_domain::fields::{FIELDS, Kind, Source};
 use shouhu_domain::msg;
+use shouhu_domain::region::Level;
+use shouhu_domain::role::Scope;
 use shouhu_store::import::{CheckedFile, Existing, ImportCounts, ImportItem, PreparedFile};
+use shouhu_store::regions::Unresolved;
 use shouhu_store::users::Principal;
 use shouhu_store::{Actor, Store, StoreError};
 use std::collections::{BTreeMap, HashMap};
@@ -144,6 +147,27 @@ pub fn check_row(
             errs.add(field.path, msg::CELL_UNREADABLE);
             continue;
         }
+        // A village by its name, as the report form takes it: "郭罗庄村" within the
+        // importer's region, or "武清区梅厂镇郭罗庄村".
+        let village;
+        let cell = if field.path == "village_code" {
+            match store.regions.resolve(cell, Some(Level::Village), within(&actor.scope)) {
+                Ok(code) => {
+                    village = code.unwrap_or_default();
+                    village.as_str()
+                }
+                Err(Unresolved::Ambiguous) => {
+                    errs.add(field.path, msg::REPORT_VILLAGE_AMBIGUOUS);
+                    continue;
+                }
+                Err(Unresolved::Unknown) => {
+                    errs.add(field.path, msg::VILLAGE_UNKNOWN);
+                    continue;
+                }
+            }
+        } else {
+            cell
+        };
         field.read(&mut file, &mut errs, &[cell], Source::Census);
     }
     // The store's own check (the same as a form's), so the import need not check again.
@@ -161,12 +185,29 @@ pub fn check_row(
     }
 }
 
+/// The region a user's village names are looked up in: their own ("" for all of Tianjin).
+fn within(scope: &Scope) -> &str {
+    match scope {
+        Scope::Region(r) => r.as_str(),
+        _ => "",
+    }
+}
+
 fn merge(into: &mut FieldErrors, more: FieldErrors) {
     for e in more.0 {
         if into.get(&e.field).is_none() {
             into.0.push(e);
         }
     }
+}
+
+/// A field's error; a value not on a closed list says what the list holds.
+fn message_of(e: &FieldError) -> String {
+    let choices = match FIELDS.iter().find(|(p, _)| *p == e.field).map(|(_, k)| k) {
+        Some(Kind::Enum(_, all) | Kind::Multi(_, all)) if e.message == msg::UNKNOWN_OPTION => all(),
+        _ => return e.message.clone(),
+    };
+    msg::unknown_option_among(&choices.iter().map(|(_, label)| *label).collect::<Vec<_>>())
 }
 
 /// Names each wrong field by the workbook's own column letter and header.
@@ -178,9 +219,9 @@ fn describe(map: &HeaderMap, headers: &[String], errs: &FieldErrors) -> String {
                 "第{}列「{}」：{}",
                 column_letter(*i),
                 headers.get(*i).map(|h| h.trim().to_string()).unwrap_or_else(|| columns::header_of(&e.field)),
-                e.message
+                message_of(e)
             ),
-            None => format!("「{}」：{}", columns::header_of(&e.field), e.message),
+            None => format!("「{}」：{}", columns::header_of(&e.field), message_of(e)),
         })
         .collect::<Vec<_>>()
         .join("；")
@@ -548,6 +589,36 @@ mod tests {
         assert_eq!(out.errors[&5], "身份证号码与第2行重复");
         assert!(out.errors[&6].contains("第F列「所在村（居）」"), "{}", out.errors[&6]);
         assert_eq!(count(&store), 0);
+    }
+
+    #[test]
+    fn villages_are_taken_by_their_unique_names_as_the_report_form_takes_them() {
+        let (_d, store) = store();
+        let rows = Rows(vec![
+            HEAD.to_vec(),
+            // Within the importer's township, by the village's own name.
+            vec!["张一", "男", "2016-05-04", id("20160504", "001"), "一组", "郭罗庄村", "是", "是"],
+            // By district, township and village.
+            vec!["张二", "男", "2016-05-04", id("20160504", "003"), "一组", "武清区梅厂镇郭罗庄村", "是", "是"],
+            vec!["张三", "男", "2016-05-04", id("20160504", "005"), "一组", "没有这个村", "是", "是"],
+        ]);
+        let out = run(&store, &township(), &rows, &opts(OnExisting::Skip, true), &mut |_| {}).expect("checked");
+        assert_eq!(out.errors.keys().copied().collect::<Vec<_>>(), vec![4], "{:?}", out.errors);
+        assert!(out.errors[&4].contains(msg::VILLAGE_UNKNOWN), "{}", out.errors[&4]);
+        let villages: Vec<String> =
+            store.pool.read(|c| c.query("SELECT village_code FROM children", &[], |r| r.text(0))).expect("villages");
+        assert_eq!(villages, vec!["120114101204".to_string(); 2]);
+    }
+
+    #[test]
+    fn a_value_not_on_a_closed_list_names_the_choices() {
+        let (_d, store) = store();
+        let rows = Rows(vec![
+            HEAD.to_vec(),
+            vec!["张一", "男孩", "2016-05-04", id("20160504", "001"), "一组", "120114101204", "是", "是"],
+        ]);
+        let out = run(&store, &township(), &rows, &opts(OnExisting::Skip, false), &mut |_| {}).expect("checked");
+        assert_eq!(out.errors[&2], "第B列「性别」：不是可选的选项之一（可选：男、女）");
     }
 
     #[test]

@@ -43,11 +43,15 @@ impl From<csv::Error> for ReadError {
 /// text ([`csv_safe`]); for .xlsx it is a new .xlsx with every cell as text, the
 /// messages in red and the header row frozen. A row's number is the same in the report as
 /// in the uploaded file, so "第12行" points to the same row in both.
+///
+/// With `imported` (the good rows were imported, only the wrong ones were not) the good
+/// rows are left blank: the report, corrected and uploaded again, repeats nothing.
 pub fn write_report(
     src: &Path,
     format: Format,
     header_line: usize,
     errors: &BTreeMap<usize, String>,
+    imported: bool,
     out: &Path,
 ) -> Result<(), ReadError> {
     let sheet = read::open(src)?;
@@ -55,8 +59,8 @@ pub fn write_report(
         return Err(ReadError::Changed);
     }
     match format {
-        Format::Csv => csv_report(sheet, errors, out),
-        Format::Xlsx => xlsx_report(sheet, errors, out),
+        Format::Csv => csv_report(sheet, errors, imported, out),
+        Format::Xlsx => xlsx_report(sheet, errors, imported, out),
     }
 }
 
@@ -73,7 +77,7 @@ fn header_text(errors: &BTreeMap<usize, String>, line: usize) -> String {
     }
 }
 
-fn csv_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Result<(), ReadError> {
+fn csv_report(sheet: Sheet, errors: &BTreeMap<usize, String>, imported: bool, out: &Path) -> Result<(), ReadError> {
     let mut file = BufWriter::new(File::create(out).map_err(write_err)?);
     file.write_all(&[0xEF, 0xBB, 0xBF]).map_err(write_err)?;
     let mut w = csv::WriterBuilder::new().flexible(true).terminator(csv::Terminator::CRLF).from_writer(file);
@@ -98,8 +102,12 @@ fn csv_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Res
     )?;
     for row in sheet.rows {
         let row = row?;
-        blank_to(&mut w, row.line)?;
         let message = errors.get(&row.line).map(String::as_str);
+        if imported && message.is_none() {
+            // Left blank by the next row written (or the end).
+            continue;
+        }
+        blank_to(&mut w, row.line)?;
         if row.is_blank() && message.is_none() {
             w.write_record([""; 0])?;
         } else {
@@ -161,7 +169,7 @@ fn excel_col(c: usize) -> Result<u16, ReadError> {
     u16::try_from(c).map_err(|_| ReadError::Write("column out of range".into()))
 }
 
-fn xlsx_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Result<(), ReadError> {
+fn xlsx_report(sheet: Sheet, errors: &BTreeMap<usize, String>, imported: bool, out: &Path) -> Result<(), ReadError> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet_with_constant_memory()?;
     let name = sheet.sheet_name.clone().unwrap_or_else(|| "登记表".into());
@@ -199,6 +207,9 @@ fn xlsx_report(sheet: Sheet, errors: &BTreeMap<usize, String>, out: &Path) -> Re
     ws.write_string_with_format(hr, ecol, head, &error_header_fmt)?;
     for row in sheet.rows {
         let row = row?;
+        if imported && !errors.contains_key(&row.line) {
+            continue;
+        }
         write_row(ws, &row)?;
         if let Some(m) = errors.get(&row.line) {
             ws.write_string_with_format(excel_row(row.line)?, ecol, cell_text(m), &error_fmt)?;
@@ -370,7 +381,7 @@ mod tests {
         let (gb, _, _) = encoding_rs::GB18030.encode(&text);
         std::fs::write(&src, &gb).expect("write");
         let out = dir.path().join("report.csv");
-        write_report(&src, Format::Csv, 2, &errors(), &out).expect("report");
+        write_report(&src, Format::Csv, 2, &errors(), false, &out).expect("report");
 
         let bytes = std::fs::read(&out).expect("read");
         assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 with a BOM");
@@ -393,7 +404,21 @@ mod tests {
         assert_eq!(rows[3].cell(5), "身份证号码与已有档案重复");
 
         // A header line that is not the file's means the file is not the one checked.
-        assert_eq!(write_report(&src, Format::Csv, 1, &errors(), &out), Err(ReadError::Changed));
+        assert_eq!(write_report(&src, Format::Csv, 1, &errors(), false, &out), Err(ReadError::Changed));
+    }
+
+    #[test]
+    fn after_importing_the_good_rows_the_report_holds_only_the_wrong_ones() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let src = dir.path().join("up.csv");
+        std::fs::write(&src, census_csv()).expect("write");
+        let out = dir.path().join("report.csv");
+        write_report(&src, Format::Csv, 2, &errors(), true, &out).expect("report");
+        let sheet = read::open(&out).expect("opens");
+        let rows: Vec<RawRow> = sheet.rows.map(|r| r.expect("row")).filter(|r| !r.is_blank()).collect();
+        // 张三 was imported: not repeated; the wrong rows keep their numbers.
+        assert_eq!(rows.iter().map(|r| (r.line, r.cell(0))).collect::<Vec<_>>(), vec![(5, "李四"), (6, "王五")]);
+        assert!(!std::fs::read_to_string(&out).expect("text").contains("张三"));
     }
 
     #[test]
@@ -408,7 +433,7 @@ mod tests {
         std::fs::write(&src, text).expect("write");
         let out = dir.path().join("report.csv");
         let errors = BTreeMap::from([(2, "=1+1".to_string())]);
-        write_report(&src, Format::Csv, 1, &errors, &out).expect("report");
+        write_report(&src, Format::Csv, 1, &errors, false, &out).expect("report");
 
         let written = String::from_utf8(std::fs::read(&out).expect("read")).expect("UTF-8");
         let mut rdr = csv::ReaderBuilder::new()
@@ -451,7 +476,7 @@ mod tests {
         wb.save(&src).expect("save");
 
         let out = dir.path().join("report.xlsx");
-        write_report(&src, Format::Xlsx, 2, &errors(), &out).expect("report");
+        write_report(&src, Format::Xlsx, 2, &errors(), false, &out).expect("report");
         let mut back: Xlsx<_> = open_workbook(&out).expect("opens");
         assert_eq!(back.sheet_names(), vec!["某镇".to_string()]);
         let range = back.worksheet_range("某镇").expect("sheet");
@@ -469,6 +494,14 @@ mod tests {
         let styles = back.worksheet_style("某镇").expect("styles");
         let red = styles.get((4, 5)).and_then(|s| s.font.as_ref()).and_then(|f| f.color).expect("a colour");
         assert_eq!((red.red, red.green, red.blue), (0xFF, 0, 0));
+
+        // After the good rows were imported, they are not repeated.
+        write_report(&src, Format::Xlsx, 2, &errors(), true, &out).expect("report");
+        let mut back: Xlsx<_> = open_workbook(&out).expect("opens");
+        let range = back.worksheet_range("某镇").expect("sheet");
+        assert_eq!(cell(&range, 2, 0), "", "the imported row is left out");
+        assert_eq!(cell(&range, 4, 0), "李四");
+        assert_eq!(cell(&range, 5, 0), "王五");
     }
 
     #[test]

@@ -52,7 +52,7 @@ pub fn import(
         let sheet = shouhu_census::read::open(file).map_err(|e| anyhow::anyhow!(e.message()))?;
         let (format, header_line) = (sheet.format, sheet.header_line);
         drop(sheet);
-        shouhu_census::report::write_report(file, format, header_line, &outcome.errors, out)
+        shouhu_census::report::write_report(file, format, header_line, &outcome.errors, outcome.written.is_some(), out)
             .map_err(|e| anyhow::anyhow!(e.message()))?;
         eprintln!("标注了错误的表格：{}", out.display());
     }
@@ -83,8 +83,10 @@ pub fn import(
 }
 
 /// Exports the ledger of `username`'s scope.
-pub fn export(store: &Store, username: &str, out: &Path) -> anyhow::Result<()> {
+pub fn export(store: &Store, username: &str, out: &Path, query: &str) -> anyhow::Result<()> {
     let p = store.principal_by_username(username).map_err(|_| anyhow::anyhow!("no active user {username}"))?;
+    let q = shouhu_web::filters::LedgerQuery::parse(query).map_err(|e| anyhow::anyhow!("--query: {e}"))?;
+    let selection = q.selection(store, &p)?;
     let meta = shouhu_census::export::ExportMeta {
         user: p.display_name.clone(),
         org: p.org_name.clone(),
@@ -92,7 +94,7 @@ pub fn export(store: &Store, username: &str, out: &Path) -> anyhow::Result<()> {
         scope_name: p.org_name.clone(),
     };
     let started = std::time::Instant::now();
-    let stats = shouhu_census::export::export_ledger(store, &p.scope(), &meta, out)
+    let stats = shouhu_census::export::export_ledger(store, &p.scope(), &selection, &meta, out)
         .map_err(|e| anyhow::anyhow!(e.message()))?;
     store.audit(&p, shouhu_store::audit::Action::Export, None, &format!("cli: {} files", stats.rows))?;
     eprintln!("{} 份档案，{} 字节，{:.1} 秒", stats.rows, stats.bytes, started.elapsed().as_secs_f64());

@@ -74,12 +74,16 @@ pub enum Command {
         #[arg(long)]
         report: Option<std::path::PathBuf>,
     },
-    /// Export the ledger of a user's scope to .xlsx.
+    /// Export what the ledger shows a user to .xlsx: by default its open files, as the ledger.
     Export {
         #[arg(long = "as")]
         user: String,
         #[arg(long)]
         out: std::path::PathBuf,
+        /// The ledger's query, as in its address: a search (`q=张`) or its filters
+        /// (`status=all&region=120114101&category=both_away`).
+        #[arg(long, default_value = "")]
+        query: String,
     },
 }
 
@@ -244,9 +248,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&url, clock)?;
             crate::census_cli::import(&store, &file, &user, update, only_good_rows, report.as_deref())
         }
-        Command::Export { user, out } => {
+        Command::Export { user, out, query } => {
             let store = open_store(&url, clock)?;
-            crate::census_cli::export(&store, &user, &out)
+            crate::census_cli::export(&store, &user, &out, &query)
         }
         Command::User { command: UserCommand::CreateAdmin { username, display_name } } => {
             let store = open_store(&url, clock)?;

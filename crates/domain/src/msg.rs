@@ -26,6 +26,11 @@ pub const VILLAGE_UNKNOWN: &str = "没有这个村（居）代码，或不在您
 pub const DISABILITY_REQUIRED: &str = "健康状况为残疾时，请填写残疾类别";
 pub const ILLNESS_REQUIRED: &str = "健康状况为患病时，请填写所患疾病";
 pub const UNKNOWN_OPTION: &str = "不是可选的选项之一";
+
+/// A value not on a closed list, with the list ("不是可选的选项之一（可选：男、女）").
+pub fn unknown_option_among(choices: &[&str]) -> String {
+    format!("{UNKNOWN_OPTION}（可选：{}）", choices.join("、"))
+}
 pub const YES_OR_NO: &str = "应填写“是”或“否”";
 pub const YES_NO_OR_NOT_FILLED_IN: &str = "应填写“是”或“否”；不清楚时留空或填“未填写”";
 pub const STALE_VERSION: &str = "该档案已被他人修改，您的修改未保存。请刷新页面，查看最新内容后重新修改";
@@ -282,7 +287,10 @@ pub const ROLE: &str = "角色";
 pub const ORG: &str = "所属单位";
 pub const ORG_NAME: &str = "单位名称";
 pub const ORG_TYPE: &str = "单位类型";
-pub const REGION_CODE: &str = "所辖区划代码";
+pub const ORG_REGION: &str = "所在地区";
+pub const ORG_REGION_HINT: &str = "区、乡镇（街道）或村（居）的名称，例如 武清区梅厂镇；或区划代码";
+pub const REGION_UNKNOWN: &str = "没有这个地区，请填写区、乡镇（街道）的名称，例如 武清区梅厂镇，或区划代码";
+pub const REGION_AMBIGUOUS: &str = "有多个地区叫这个名字，请写上所在的区，例如 武清区梅厂镇";
 pub const ACTIVE: &str = "启用";
 pub const DISABLE: &str = "停用";
 pub const ENABLE: &str = "启用";
@@ -305,6 +313,49 @@ pub const SECTION_GUARDIAN: &str = "受委托监护人（如有）";
 pub const SECTION_FAMILY: &str = "监护与家庭情况";
 pub const VILLAGE_CODE_HINT: &str = "12位村（居）代码";
 pub const FILE_CREATED: &str = "建档";
+
+/// Where a change of a file came from (the history's `source`): "web", "api", "import:FILE"…
+pub fn change_source(source: &str) -> String {
+    match source {
+        "web" => "网页".to_string(),
+        "api" => "接口".to_string(),
+        "demo" => "演示数据".to_string(),
+        "system" => "系统".to_string(),
+        s => match s.strip_prefix("import:") {
+            Some(file) if !file.is_empty() => format!("导入（{file}）"),
+            Some(_) => "导入".to_string(),
+            None => s.to_string(),
+        },
+    }
+}
+
+/// The n-th version of a file, in its history.
+pub fn file_version(n: i64) -> String {
+    format!("第{n}版")
+}
+
+/// An audit log action (`audit_log.action`), in words; `None` for a code this catalog lacks.
+pub fn audit_action(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "view_child" => "查看档案",
+        "create_child" => "新建档案",
+        "update_child" => "修改档案",
+        "close_child" => "销档",
+        "reopen_child" => "恢复在档",
+        "view_history" => "查看变更记录",
+        "view_ledger" => "查看台账",
+        "search" => "查找",
+        "login" => "登录",
+        "logout" => "退出",
+        "create_user" => "新建用户",
+        "change_user" => "修改用户",
+        "create_org" => "新建单位",
+        "import" => "导入摸底排查表",
+        "export" => "导出台账",
+        "refused" => "被拒绝的访问",
+        _ => return None,
+    })
+}
 
 /// The Chinese label of a field of the child's file, by its dotted path.
 pub fn field_label(path: &str) -> &'static str {
@@ -399,6 +450,10 @@ pub const FILE_REQUIRED: &str = "请选择要上传的文件";
 pub const STATE_RUNNING: &str = "进行中";
 pub const STATE_DONE: &str = "已完成";
 pub const STATE_FAILED: &str = "失败";
+/// An import refused for its wrong rows: nothing written.
+pub const STATE_REFUSED: &str = "未导入（表中有错误）";
+/// An import of the good rows only, some rows wrong.
+pub const STATE_PARTLY_DONE: &str = "已导入正确的行，有错误的行未导入";
 pub const STARTED_AT: &str = "开始时间";
 pub const FILE_NAME: &str = "文件";
 

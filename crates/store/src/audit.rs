@@ -42,6 +42,30 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 16] = [
+        Action::ViewChild,
+        Action::CreateChild,
+        Action::UpdateChild,
+        Action::CloseChild,
+        Action::ReopenChild,
+        Action::ViewHistory,
+        Action::ViewLedger,
+        Action::Search,
+        Action::Login,
+        Action::Logout,
+        Action::CreateUser,
+        Action::ChangeUser,
+        Action::CreateOrg,
+        Action::Import,
+        Action::Export,
+        Action::Refused,
+    ];
+
+    /// The action in words, from the message catalog.
+    pub fn label(code: &str) -> String {
+        shouhu_domain::msg::audit_action(code).map_or_else(|| code.to_string(), str::to_string)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Action::ViewChild => "view_child",
@@ -135,5 +159,21 @@ impl Store {
                 })
             })
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+
+    #[test]
+    fn every_action_has_words_in_the_catalog() {
+        // `code` matches every action: a new one needs a code, and then a place in ALL.
+        let codes: std::collections::BTreeSet<&str> = Action::ALL.iter().map(|a| a.code()).collect();
+        assert_eq!(codes.len(), Action::ALL.len());
+        assert!(codes.contains(Action::Refused.code()));
+        for a in Action::ALL {
+            assert!(shouhu_domain::msg::audit_action(a.code()).is_some(), "{} has no words", a.code());
+        }
     }
 }

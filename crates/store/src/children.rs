@@ -66,6 +66,8 @@ pub struct LedgerFilter {
     pub schooling: Option<Schooling>,
     pub warning: Option<Warning>,
     pub status: StatusFilter,
+    /// Only these files: a search's matches, exported as the ledger showed them.
+    pub ids: Option<Vec<i64>>,
 }
 
 /// One line of the ledger or of search results. ID numbers are masked.
@@ -688,6 +690,26 @@ impl Store {
         let per_page = per_page.clamp(1, 100);
         let mut wh = Sql::new(" WHERE 1 = 1");
         push_scope(&mut wh, scope);
+        self.push_filter(&mut wh, f);
+        self.pool.read(|c| {
+            let mut q =
+                Sql { text: format!("SELECT {LEDGER_COLUMNS} FROM children c{}", wh.text), params: wh.params.clone() };
+            q.push(" ORDER BY c.village_code, c.id LIMIT ").bind(i64::from(per_page));
+            q.push(" OFFSET ").bind(i64::from((page - 1) * per_page));
+            let rows = c.query(&q.text, &q.params, |r| self.ledger_row(r))?;
+            let mut cnt = Sql {
+                text: format!("SELECT count(*) FROM (SELECT 1 FROM children c{}", wh.text),
+                params: wh.params.clone(),
+            };
+            cnt.push(" LIMIT ").bind(COUNT_CAP + 1).push(") AS capped");
+            let n = c.query_opt(&cnt.text, &cnt.params, |r| r.i64(0))?.unwrap_or(0);
+            Ok(LedgerPage { rows, page, per_page, total: n.min(COUNT_CAP), total_capped: n > COUNT_CAP })
+        })
+    }
+
+    /// Appends the ledger's filters to a WHERE clause on `children c`: the one place where
+    /// they become SQL, for the ledger's pages and its export alike.
+    fn push_filter(&self, wh: &mut Sql, f: &LedgerFilter) {
         match f.status {
             StatusFilter::Open => {
                 wh.push(" AND c.closed = ").bind(false);
@@ -720,35 +742,31 @@ impl Store {
         if let Some(w) = f.warning {
             wh.push(" AND (c.warnings & ").bind(w.bit()).push(") <> 0");
         }
-        self.pool.read(|c| {
-            let mut q =
-                Sql { text: format!("SELECT {LEDGER_COLUMNS} FROM children c{}", wh.text), params: wh.params.clone() };
-            q.push(" ORDER BY c.village_code, c.id LIMIT ").bind(i64::from(per_page));
-            q.push(" OFFSET ").bind(i64::from((page - 1) * per_page));
-            let rows = c.query(&q.text, &q.params, |r| self.ledger_row(r))?;
-            let mut cnt = Sql {
-                text: format!("SELECT count(*) FROM (SELECT 1 FROM children c{}", wh.text),
-                params: wh.params.clone(),
-            };
-            cnt.push(" LIMIT ").bind(COUNT_CAP + 1).push(") AS capped");
-            let n = c.query_opt(&cnt.text, &cnt.params, |r| r.i64(0))?.unwrap_or(0);
-            Ok(LedgerPage { rows, page, per_page, total: n.min(COUNT_CAP), total_capped: n > COUNT_CAP })
-        })
+        if let Some(ids) = &f.ids {
+            wh.push(" AND c.id IN (");
+            for (i, id) in ids.iter().enumerate() {
+                wh.push(if i == 0 { "" } else { ", " }).bind(*id);
+            }
+            // No match: an IN list may not be empty.
+            wh.push(if ids.is_empty() { "NULL)" } else { ")" });
+        }
     }
 
-    /// One batch of the files in `scope` (a bulk path: exports derive the scope once), open ones first, each part in ledger order, after
+    /// One batch of the files in `scope` (a bulk path: exports derive the scope once) that
+    /// the ledger's filter `f` selects, open ones first, each part in ledger order, after
     /// the key `after` = (closed, village code, id) of the previous batch's last file. Reading
     /// in the ledger index's own order keeps every batch as cheap as the first, so exports
     /// read a whole scope in constant memory and time per batch.
     pub fn children_batch(
         &self,
         scope: &Scope,
+        f: &LedgerFilter,
         after: Option<(bool, &str, i64)>,
         limit: u32,
     ) -> Result<Vec<ChildRecord>, StoreError> {
-        let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS} FROM children c WHERE c.closed IN ("));
-        sql.bind(false).push(", ").bind(true).push(")");
+        let mut sql = Sql::new(&format!("SELECT {RECORD_COLUMNS} FROM children c WHERE 1 = 1"));
         push_scope(&mut sql, scope);
+        self.push_filter(&mut sql, f);
         if let Some((closed, village, id)) = after {
             sql.push(" AND (c.closed > ").bind(closed);
             sql.push(" OR (c.closed = ").bind(closed).push(" AND c.village_code > ").bind(village);

@@ -52,6 +52,27 @@ pub struct RegionIndex {
     by_code: HashMap<String, Region>,
     children: HashMap<String, Vec<String>>,
     roots: Vec<String>,
+    /// Each region's path from the district down without separators ("武清区梅厂镇郭罗庄村"),
+    /// the city's own name for the city: what a typed name is matched against.
+    compact: Vec<(String, String)>,
+}
+
+/// Why a typed region name gave no region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unresolved {
+    /// No region of the kind asked for has that name.
+    Unknown,
+    /// Several have it: the user must say which (by its township or district).
+    Ambiguous,
+}
+
+/// A typed name without white space, "/" separators and a leading "天津市".
+fn compact_name(typed: &str) -> String {
+    let t: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '/').collect();
+    match t.strip_prefix("天津市") {
+        Some(rest) if !rest.is_empty() => rest.to_string(),
+        _ => t,
+    }
 }
 
 impl RegionIndex {
@@ -78,7 +99,44 @@ impl RegionIndex {
             }
             idx.by_code.insert(r.code.clone(), r);
         }
+        let mut compact: Vec<(String, String)> =
+            idx.by_code.keys().map(|c| (c.clone(), compact_name(&idx.path_name(c)))).collect();
+        compact.sort();
+        idx.compact = compact;
         idx
+    }
+
+    /// The region a person named: digits as they are (the caller checks the code), or a name
+    /// that names exactly one region of `level` (any level when `None`) inside `within` (a
+    /// region code; "" for all of Tianjin). The whole path ("武清区梅厂镇郭罗庄村") is tried
+    /// first, then its end ("梅厂镇郭罗庄村", "郭罗庄村"), then any part of it; the first of
+    /// these that some region matches decides. Spaces, "/" and "天津市" in front do not count.
+    /// The report form, the census import and the organisation form all read names by this.
+    pub fn resolve(&self, typed: &str, level: Option<Level>, within: &str) -> Result<Option<String>, Unresolved> {
+        let t = compact_name(typed);
+        if t.is_empty() {
+            return Ok(None);
+        }
+        if t.chars().all(|c| c.is_ascii_digit()) {
+            return Ok(Some(t));
+        }
+        let candidates: Vec<&(String, String)> = self
+            .compact
+            .iter()
+            .filter(|(code, _)| {
+                code.starts_with(within) && level.is_none_or(|l| self.get(code).is_some_and(|r| r.level == l))
+            })
+            .collect();
+        let tiers: [&dyn Fn(&str) -> bool; 3] = [&|p| p == t, &|p| p.ends_with(&t), &|p| p.contains(&t)];
+        for matches in tiers {
+            let mut hits = candidates.iter().filter(|(_, p)| matches(p.as_str()));
+            match (hits.next(), hits.next()) {
+                (Some((code, _)), None) => return Ok(Some(code.clone())),
+                (Some(_), Some(_)) => return Err(Unresolved::Ambiguous),
+                (None, _) => {}
+            }
+        }
+        Err(Unresolved::Unknown)
     }
 
     pub fn get(&self, code: &str) -> Option<&Region> {
@@ -97,8 +155,12 @@ impl RegionIndex {
         self.roots.iter().filter_map(|c| self.by_code.get(c))
     }
 
-    /// "武清区 / 下朱庄街道 / 东蒲洼村": the path from the district down, for display.
+    /// "武清区 / 下朱庄街道 / 东蒲洼村": the path from the district down, for display; the
+    /// city's own name ("天津市") for the city.
     pub fn path_name(&self, code: &str) -> String {
+        if let Some(r) = self.get(code).filter(|r| r.level == Level::City) {
+            return r.name.clone();
+        }
         let mut parts = Vec::new();
         let mut cur = self.get(code);
         while let Some(r) = cur {
@@ -137,6 +199,41 @@ impl From<Level> for Val {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tianjin() -> RegionIndex {
+        RegionIndex::from_regions(parse_csv(TIANJIN_CSV).expect("parses"))
+    }
+
+    #[test]
+    fn the_city_is_named() {
+        assert_eq!(tianjin().path_name("12"), "天津市");
+        assert_eq!(tianjin().path_name("120114101"), "武清区 / 梅厂镇");
+    }
+
+    #[test]
+    fn names_resolve_to_the_one_region_they_name() {
+        let idx = tianjin();
+        let village = Some(Level::Village);
+        assert_eq!(idx.resolve("武清区梅厂镇郭罗庄村", village, ""), Ok(Some("120114101204".into())));
+        assert_eq!(idx.resolve("天津市 武清区 / 梅厂镇 / 郭罗庄村", village, ""), Ok(Some("120114101204".into())));
+        assert_eq!(idx.resolve("郭罗庄村", village, "120114101"), Ok(Some("120114101204".into())));
+        assert_eq!(idx.resolve("120114101204", village, ""), Ok(Some("120114101204".into())));
+        assert_eq!(idx.resolve("  ", village, ""), Ok(None));
+        assert_eq!(idx.resolve("没有这个村", village, ""), Err(Unresolved::Unknown));
+        // Outside the township it was asked within.
+        assert_eq!(idx.resolve("郭罗庄村", village, "120114102"), Err(Unresolved::Unknown));
+        // Any level: the township, not its villages whose paths also contain its name.
+        assert_eq!(idx.resolve("武清区梅厂镇", None, ""), Ok(Some("120114101".into())));
+        assert_eq!(idx.resolve("天津市", None, ""), Ok(Some("12".into())));
+        assert_eq!(idx.resolve("武清区", None, ""), Ok(Some("120114".into())));
+    }
+
+    #[test]
+    fn a_name_of_several_regions_is_ambiguous() {
+        let idx = tianjin();
+        assert_eq!(idx.resolve("村委会", Some(Level::Village), ""), Err(Unresolved::Ambiguous));
+        assert_eq!(idx.resolve("梅厂镇", Some(Level::Village), ""), Err(Unresolved::Ambiguous));
+    }
 
     #[test]
     fn bundled_tianjin_file_has_the_expected_counts() {

@@ -5,10 +5,15 @@ use shouhu_domain::age::AgeBand;
 use shouhu_domain::child::Warning;
 use shouhu_domain::codes::{Category, GuardianshipType, Schooling};
 use shouhu_store::children::{LedgerFilter, StatusFilter};
+use shouhu_store::users::Principal;
+use shouhu_store::{Store, StoreError};
 use utoipa::IntoParams;
 
+/// Search results the ledger page shows (one page, no more).
+pub const SEARCH_ROWS: u32 = 50;
+
 /// The ledger's filters and page, as query parameters of the page and of the API.
-#[derive(Debug, Default, Deserialize, IntoParams)]
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
     /// Search box: a name or part of it, pinyin or initials, an ID number or its last digits.
@@ -56,11 +61,40 @@ impl LedgerQuery {
                 "all" => StatusFilter::All,
                 _ => StatusFilter::Open,
             },
+            ids: None,
         }
     }
 
-    /// The query string of these filters with another page number.
-    pub fn with_page(&self, page: u32) -> String {
+    /// What the ledger shows for this query, as the export's selection: its filters, or for
+    /// a search the matches it shows (open and closed, `per_page` or [`SEARCH_ROWS`] of them).
+    pub fn selection(&self, store: &Store, p: &Principal) -> Result<LedgerFilter, StoreError> {
+        let q = self.q.trim();
+        if q.is_empty() {
+            return Ok(self.filter());
+        }
+        let found = store.search_page(p, q, self.per_page.unwrap_or(SEARCH_ROWS))?;
+        Ok(LedgerFilter {
+            ids: Some(found.rows.iter().map(|r| r.id).collect()),
+            status: StatusFilter::All,
+            ..Default::default()
+        })
+    }
+
+    /// A query string (`status=all&region=120114`, as the ledger's address has it).
+    pub fn parse(query: &str) -> Result<LedgerQuery, String> {
+        serde_urlencoded::from_str(query.trim_start_matches('?')).map_err(|e| e.to_string())
+    }
+
+    /// The search and the filters as a query string: the export link of the ledger showing them.
+    pub fn export_query(&self) -> String {
+        let mut s = self.filter_pairs();
+        if !self.q.trim().is_empty() {
+            s.insert(0, ("q".into(), self.q.trim().to_string()));
+        }
+        serde_urlencoded::to_string(s).unwrap_or_default()
+    }
+
+    fn filter_pairs(&self) -> Vec<(String, String)> {
         let pairs = [
             ("region", &self.region),
             ("category", &self.category),
@@ -70,8 +104,12 @@ impl LedgerQuery {
             ("warning", &self.warning),
             ("status", &self.status),
         ];
-        let mut s: Vec<(String, String)> =
-            pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    /// The query string of these filters with another page number.
+    pub fn with_page(&self, page: u32) -> String {
+        let mut s = self.filter_pairs();
         s.push(("page".into(), page.to_string()));
         serde_urlencoded::to_string(s).unwrap_or_default()
     }

@@ -143,7 +143,14 @@ fn write_report(work_dir: &Path, job: i64, upload: &Path, outcome: &ImportOutcom
     drop(sheet);
     let name = new_report_name(job, format);
     let out = work_dir.join(&name);
-    match shouhu_census::report::write_report(upload, format, header_line, &outcome.errors, &out) {
+    match shouhu_census::report::write_report(
+        upload,
+        format,
+        header_line,
+        &outcome.errors,
+        outcome.written.is_some(),
+        &out,
+    ) {
         Ok(()) => Some(name),
         Err(e) => {
             tracing::error!(job, error = %e.message(), "could not write the error report");

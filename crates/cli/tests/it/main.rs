@@ -14,6 +14,7 @@ mod files;
 mod logs;
 mod openapi;
 mod pages;
+mod registry_pages;
 mod report_pages;
 mod reports;
 mod scope;

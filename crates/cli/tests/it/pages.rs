@@ -3,7 +3,7 @@
 use crate::harness::*;
 use shouhu_domain::role::{OrgType, Role};
 
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     let marker = "name=\"csrf\" value=\"";
     let start = html.find(marker).expect("csrf field") + marker.len();
     html[start..].split('"').next().expect("value").to_string()
@@ -27,7 +27,9 @@ pub(crate) async fn browser(app: &TestApp, username: &str) -> (reqwest::Client, 
     assert_eq!(res.status(), 303, "signed in");
     let cookie = res.headers().get("set-cookie").expect("cookie").to_str().expect("ascii").to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
-    let html = c.get(app.url("/children")).send().await.expect("ledger").text().await.expect("html");
+    // The user's home: the ledger, or administration for the administrator.
+    let home = res.headers()["location"].to_str().expect("location").to_string();
+    let html = c.get(app.url(&home)).send().await.expect("home").text().await.expect("html");
     (c, csrf_of(&html))
 }
 

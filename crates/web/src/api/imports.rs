@@ -2,8 +2,9 @@
 
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::body::IdPath;
+use crate::body::{IdPath, QueryParams};
 use crate::error::{ApiErrorBody, ApiResult, AppError};
+use crate::filters::LedgerQuery;
 use crate::imports::JobOutcome;
 use crate::pages::imports as pages;
 use axum::Json;
@@ -78,9 +79,14 @@ pub async fn report(State(state): State<AppState>, user: CurrentUser, IdPath(id)
     pages::report_download(&state, &user, id).await
 }
 
-/// The ledger of the caller's scope as .xlsx (census form columns, and a summary sheet).
-#[utoipa::path(get, path = "/api/v1/export",
+/// What `GET /api/v1/children` lists for the same query (its filters, or a search's
+/// matches), in the caller's scope, as .xlsx (census form columns, and a summary sheet).
+#[utoipa::path(get, path = "/api/v1/export", params(LedgerQuery),
     responses((status = 200, description = "the ledger (.xlsx)"), (status = 403, body = ApiErrorBody)))]
-pub async fn export(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Response> {
-    pages::export_download(&state, &user).await
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<LedgerQuery>,
+) -> ApiResult<Response> {
+    pages::export_download(&state, &user, &q).await
 }

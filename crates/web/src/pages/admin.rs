@@ -16,6 +16,7 @@ use serde::Deserialize;
 use shouhu_domain::msg;
 use shouhu_domain::role::{OrgType, Role};
 use shouhu_store::audit::{Action, AuditEntry};
+use shouhu_store::regions::Unresolved;
 use shouhu_store::users::{Organisation, UserSummary};
 
 pub fn router() -> Router<AppState> {
@@ -178,7 +179,7 @@ async fn orgs_page(state: &AppState, user: &CurrentUser, errors: Vec<String>) ->
                 id: o.id,
                 name: o.name,
                 org_type: o.org_type.label(),
-                region: format!("{}（{}）", state.store.regions.path_name(&o.region_code), o.region_code),
+                region: state.store.regions.path_name(&o.region_code),
             })
             .collect(),
         types: OrgType::ALL.iter().map(|t| Choice { code: t.code().into(), label: t.label().into() }).collect(),
@@ -195,9 +196,19 @@ async fn create_org(State(state): State<AppState>, user: CurrentUser, form: Form
     user.check_csrf(form.get("csrf"))?;
     user.require(Role::is_admin)?;
     let name = form.get("name").unwrap_or("").to_string();
-    let region = form.get("region_code").unwrap_or("").trim().to_string();
     let Some(org_type) = form.get("org_type").and_then(OrgType::parse) else {
         return error_status(orgs_page(&state, &user, vec![format!("{}：{}", msg::ORG_TYPE, msg::REQUIRED)]).await);
+    };
+    // A region's name ("武清区梅厂镇") as the report form takes a village's, or its code.
+    let region = match state.store.regions.resolve(form.get("region_code").unwrap_or(""), None, "") {
+        Ok(r) => r.unwrap_or_default(),
+        Err(e) => {
+            let m = match e {
+                Unresolved::Unknown => msg::REGION_UNKNOWN,
+                Unresolved::Ambiguous => msg::REGION_AMBIGUOUS,
+            };
+            return error_status(orgs_page(&state, &user, vec![format!("{}：{m}", msg::ORG_REGION)]).await);
+        }
     };
     let actor = user.principal.clone();
     let res = state
@@ -219,7 +230,7 @@ async fn create_org(State(state): State<AppState>, user: CurrentUser, form: Form
 fn field_name(f: &str) -> &'static str {
     match f {
         "name" => msg::ORG_NAME,
-        "region_code" => msg::REGION_CODE,
+        "region_code" => msg::ORG_REGION,
         _ => msg::FIELD,
     }
 }
@@ -264,7 +275,7 @@ async fn audit(
         .map(|e| AuditRow {
             at: (e.at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string(),
             user: e.user_name,
-            action: e.action,
+            action: Action::label(&e.action),
             child: e.child_id.map(|c| c.to_string()).unwrap_or_default(),
             detail: e.detail,
         })

@@ -3,8 +3,9 @@
 use super::{Layout, PageError, PageResult, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::body::IdPath;
+use crate::body::{IdPath, QueryParams};
 use crate::error::AppError;
+use crate::filters::LedgerQuery;
 use crate::imports::{self, JobOutcome, Spool};
 use askama::Template;
 use axum::Router;
@@ -38,10 +39,14 @@ fn china_time(t: chrono::DateTime<chrono::Utc>) -> String {
     (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
 }
 
-fn state_label(s: &str) -> &'static str {
-    match s {
-        "done" => msg::STATE_DONE,
-        "failed" => msg::STATE_FAILED,
+/// A job's state in words: a finished job that wrote nothing, or not every row, says so.
+fn state_label(job: &ImportJob) -> &'static str {
+    let outcome: Option<JobOutcome> = job.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok());
+    match (job.state.as_str(), outcome) {
+        ("done", Some(o)) if !o.written && o.error_rows > 0 => msg::STATE_REFUSED,
+        ("done", Some(o)) if o.error_rows > 0 => msg::STATE_PARTLY_DONE,
+        ("done", _) => msg::STATE_DONE,
+        ("failed", _) => msg::STATE_FAILED,
         _ => msg::STATE_RUNNING,
     }
 }
@@ -61,12 +66,7 @@ async fn imports_page(state: &AppState, user: &CurrentUser, error: &str) -> Page
         layout: Layout::new(msg::IMPORTS, Some(user)),
         jobs: jobs
             .into_iter()
-            .map(|j| JobRow {
-                id: j.id,
-                state: state_label(&j.state),
-                at: china_time(j.created_at),
-                file_name: j.file_name,
-            })
+            .map(|j| JobRow { id: j.id, state: state_label(&j), at: china_time(j.created_at), file_name: j.file_name })
             .collect(),
         error: error.to_string(),
     });
@@ -294,23 +294,28 @@ async fn template(State(state): State<AppState>, _user: CurrentUser) -> Result<R
     Ok(download(&out, "农村留守儿童信息登记表.xlsx", XLSX, true).await?)
 }
 
-async fn export(State(state): State<AppState>, user: CurrentUser) -> Result<Response, PageError> {
-    Ok(export_download(&state, &user).await?)
+async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<LedgerQuery>,
+) -> Result<Response, PageError> {
+    Ok(export_download(&state, &user, &q).await?)
 }
 
-/// The ledger of the user's scope as .xlsx, written to disk in constant memory, then streamed.
-pub async fn export_download(state: &AppState, user: &CurrentUser) -> Result<Response, AppError> {
+/// What the ledger shows for query `q` in the user's scope (its filters, or a search's
+/// matches) as .xlsx, written to disk in constant memory, then streamed.
+pub async fn export_download(state: &AppState, user: &CurrentUser, q: &LedgerQuery) -> Result<Response, AppError> {
     if !user.principal.role.may_read_children() {
         return Err(AppError::Forbidden);
     }
+    let p = user.principal.clone();
+    let q = q.clone();
+    let selection = state.run(move |s| q.selection(s, &p)).await?;
     let out = state.config.work_dir.join(format!("export-{}.xlsx", &crate::auth::random_token()[..12]));
     let p = user.principal.clone();
     let o = out.clone();
     let scope_name = match p.scope() {
-        shouhu_domain::role::Scope::Region(r) => {
-            let path = state.store.regions.path_name(&r);
-            if path.is_empty() { "天津市".to_string() } else { path.replace(" / ", "") }
-        }
+        shouhu_domain::role::Scope::Region(r) => state.store.regions.path_name(&r).replace(" / ", ""),
         _ => p.org_name.clone(),
     };
     let store = state.store.clone();
@@ -321,7 +326,7 @@ pub async fn export_download(state: &AppState, user: &CurrentUser) -> Result<Res
             at: store.now(),
             scope_name,
         };
-        let r = shouhu_census::export::export_ledger(&store, &p.scope(), &meta, &o);
+        let r = shouhu_census::export::export_ledger(&store, &p.scope(), &selection, &meta, &o);
         if let Ok(s) = &r {
             let _ = store.audit(&p, shouhu_store::audit::Action::Export, None, &format!("{} files", s.rows));
         }

@@ -69,8 +69,8 @@ fn login_page_with(state: &AppState, username: &str, error: &str) -> axum::respo
 }
 
 async fn login_page(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> PageResult {
-    if user.is_some() {
-        return Ok(Redirect::to("/children").into_response());
+    if let Some(u) = user {
+        return Ok(Redirect::to(super::home(u.principal.role)).into_response());
     }
     Ok(login_page_with(&state, "", ""))
 }
@@ -95,7 +95,7 @@ async fn login_submit(
             let cookie = auth::start_session(&state, p.user_id).await?;
             let actor = p.clone();
             state.run(move |s| s.audit(&actor, Action::Login, None, "web")).await?;
-            let mut res = Redirect::to("/children").into_response();
+            let mut res = Redirect::to(super::home(p.role)).into_response();
             if let Ok(v) = cookie.parse() {
                 res.headers_mut().append(SET_COOKIE, v);
             }

@@ -22,7 +22,12 @@ use shouhu_domain::msg;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", axum::routing::get(|| async { Redirect::to("/children") }))
+        .route(
+            "/",
+            axum::routing::get(|crate::auth::MaybeUser(user): crate::auth::MaybeUser| async move {
+                Redirect::to(user.map_or("/children", |u| home(u.principal.role)))
+            }),
+        )
         .merge(login::router())
         .merge(children::router())
         .merge(admin::router())
@@ -31,6 +36,12 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(casework::router())
         .merge(settings::router())
+}
+
+/// Where a user lands after signing in, and what `/` and the brand lead to: the
+/// administrator, who sees no child's file, to administration; everyone else to the ledger.
+pub fn home(role: shouhu_domain::role::Role) -> &'static str {
+    if role.may_read_children() { "/children" } else { "/admin/users" }
 }
 
 /// What the frame of every page shows: who is signed in, and the form token.
@@ -45,6 +56,8 @@ pub struct LayoutUser {
     pub org: String,
     pub role: &'static str,
     pub is_admin: bool,
+    /// Sees the ledger (台账): everyone but the administrator.
+    pub sees_ledger: bool,
     pub can_write: bool,
     /// May file a report from the account (everyone but the administrator).
     pub can_report: bool,
@@ -66,6 +79,7 @@ impl Layout {
                 org: u.principal.org_name.clone(),
                 role: u.principal.role.label(),
                 is_admin: u.principal.role.is_admin(),
+                sees_ledger: u.principal.role.may_read_children(),
                 can_write: u.principal.role.may_write_children(),
                 can_report: shouhu_domain::report::may_file_member_report(u.principal.role),
                 sees_reports: shouhu_domain::report::may_file_member_report(u.principal.role)

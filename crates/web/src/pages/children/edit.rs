@@ -1,7 +1,7 @@
 //! A child's file as a form: new and edit, shown again with every error beside its field
 //! when refused.
 
-use super::section_of;
+use super::{label_in_section, section_of};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::body::{FormPairs, IdPath};
@@ -135,7 +135,7 @@ fn build_form(store: &Store, scope: &Scope, schools: &[(i64, String)], kept: &Ke
         };
         let field = FieldView {
             path,
-            label: msg::field_label(path).to_string(),
+            label: label_in_section(path),
             kind: kind_name,
             checked: value == "true",
             value,

@@ -1,6 +1,6 @@
 //! A child's file as its readers see it, with its cases, and closing and reopening it.
 
-use super::section_of;
+use super::{label_in_section, section_of};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::body::{FormPairs, IdPath, QueryParams};
@@ -19,7 +19,7 @@ use shouhu_domain::msg;
 use shouhu_store::Store;
 
 pub struct ShowRow {
-    pub label: &'static str,
+    pub label: String,
     pub value: String,
 }
 
@@ -64,7 +64,9 @@ pub struct CaseView {
     pub approaching: Vec<&'static str>,
 }
 
-fn show_sections(store: &Store, file: &ChildFile) -> Vec<ShowSection> {
+/// The file's sections as its readers see them; `school` is the name of the file's school
+/// (`school_org_id`), when it has one.
+fn show_sections(store: &Store, file: &ChildFile, school: Option<&str>) -> Vec<ShowSection> {
     let values = forms::values_of(file);
     let mut sections: Vec<ShowSection> = Vec::new();
     for (path, _) in FIELDS {
@@ -74,13 +76,14 @@ fn show_sections(store: &Store, file: &ChildFile) -> Vec<ShowSection> {
         }
         let value = match (*path, values.get(*path)) {
             ("village_code", Some(raw)) => format!("{}（{raw}）", store.regions.path_name(raw)),
+            ("school_org_id", Some(raw)) => school.map_or_else(|| raw.clone(), str::to_string),
             _ => match forms::display_in(&values, path) {
                 Some(v) => v,
                 None => continue,
             },
         };
         if let Some(s) = sections.last_mut() {
-            s.rows.push(ShowRow { label: msg::field_label(path), value });
+            s.rows.push(ShowRow { label: label_in_section(path), value });
         }
     }
     sections.retain(|s| !s.rows.is_empty());
@@ -100,8 +103,15 @@ pub(super) async fn view(
     QueryParams(vq): QueryParams<ViewQuery>,
 ) -> PageResult {
     let p = user.principal.clone();
-    let (rec, cases) = state.run(move |s| Ok((s.view_child(&p, id)?, s.child_cases(&p, id)?))).await?;
-    let mut page = child_view(&state, &user, rec, vq.saved.is_some());
+    let (rec, cases, school) = state
+        .run(move |s| {
+            let rec = s.view_child(&p, id)?;
+            // A school since removed shows as its number.
+            let school = rec.file.school_org_id.and_then(|org| s.get_org(org).ok()).map(|o| o.name);
+            Ok((rec, s.child_cases(&p, id)?, school))
+        })
+        .await?;
+    let mut page = child_view(&state, &user, rec, school.as_deref(), vq.saved.is_some());
     page.cases = cases
         .iter()
         .map(|l| CaseView {
@@ -116,7 +126,7 @@ pub(super) async fn view(
     Ok(render(&page))
 }
 
-fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, saved: bool) -> ChildView {
+fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, school: Option<&str>, saved: bool) -> ChildView {
     let (closed, closed_text) = match &rec.status {
         FileStatus::Open => (false, String::new()),
         FileStatus::Closed { reason, note, closed_at } => (
@@ -142,7 +152,7 @@ fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, saved: boo
         category: rec.derived.category.label(),
         warnings: rec.derived.warnings.iter().map(|w| w.label()).collect(),
         village_path: state.store.regions.path_name(&rec.file.village_code),
-        sections: show_sections(&state.store, &rec.file),
+        sections: show_sections(&state.store, &rec.file, school),
         saved,
         can_write: user.principal.role.may_write_children() && !closed,
         can_close: user.principal.role.may_close_files(),

@@ -61,6 +61,8 @@ pub struct LedgerView {
     pub filtering: bool,
     pub rows: Vec<RowView>,
     pub total_text: String,
+    /// The export link: what this page shows, as .xlsx.
+    pub export_link: String,
     pub page: u32,
     pub prev_link: String,
     pub next_link: String,
@@ -109,6 +111,8 @@ pub(super) async fn ledger(
     user: CurrentUser,
     QueryParams(q): QueryParams<LedgerQuery>,
 ) -> PageResult {
+    // The administrator sees no file; their home is administration (pages::home).
+    user.require(shouhu_domain::role::Role::may_read_children)?;
     let scope = user.principal.scope();
     let actor = user.principal.clone();
     let filter = q.filter();
@@ -121,7 +125,7 @@ pub(super) async fn ledger(
         state
             .run(move |s| {
                 if !qt.is_empty() {
-                    let found = s.search_page(&actor, &qt, 50)?;
+                    let found = s.search_page(&actor, &qt, crate::filters::SEARCH_ROWS)?;
                     s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&qt))?;
                     let n = found.rows.len();
                     let text = if found.more {
@@ -153,6 +157,7 @@ pub(super) async fn ledger(
             .any(|v| !v.is_empty()),
         rows: rows.iter().map(RowView::of).collect(),
         total_text,
+        export_link: format!("/export.xlsx?{}", q.export_query()).trim_end_matches('?').to_string(),
         page: page_no,
         prev_link: if page_no > 1 { format!("/children?{}", q.with_page(page_no - 1)) } else { String::new() },
         next_link: if has_next { format!("/children?{}", q.with_page(page_no + 1)) } else { String::new() },

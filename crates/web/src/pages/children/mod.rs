@@ -40,3 +40,14 @@ fn section_of(path: &str) -> &'static str {
         },
     }
 }
+
+/// A field's label in its section: the section names the person, except the grandparents'
+/// section, which holds four ("祖父 姓名").
+fn label_in_section(path: &str) -> String {
+    use shouhu_domain::msg;
+    if section_of(path) == msg::SECTION_GRANDPARENTS {
+        msg::field_full_label(path)
+    } else {
+        msg::field_label(path).to_string()
+    }
+}

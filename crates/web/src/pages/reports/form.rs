@@ -20,6 +20,7 @@ use shouhu_domain::msg;
 use shouhu_domain::region::Level;
 use shouhu_domain::report::{self as rules, Intake, Situation};
 use shouhu_store::Store;
+use shouhu_store::regions::Unresolved;
 use shouhu_store::reports::Reporter;
 use std::net::SocketAddr;
 
@@ -79,23 +80,10 @@ fn parse_china_time(s: &str) -> Option<DateTime<Utc>> {
 /// The village a reporter named: a 12-digit code as it is, or a name ("武清区梅厂镇郭罗庄村")
 /// that names exactly one village. The public knows names, not codes.
 fn resolve_village(store: &Store, typed: &str) -> Result<Option<String>, &'static str> {
-    let t: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '/').collect();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    if t.chars().all(|c| c.is_ascii_digit()) {
-        return Ok(Some(t));
-    }
-    let mut hits = store.regions.villages().filter(|v| {
-        let path: String =
-            store.regions.path_name(&v.code).chars().filter(|c| !c.is_whitespace() && *c != '/').collect();
-        path.contains(&t)
-    });
-    match (hits.next(), hits.next()) {
-        (Some(v), None) => Ok(Some(v.code.clone())),
-        (Some(_), Some(_)) => Err(msg::REPORT_VILLAGE_AMBIGUOUS),
-        (None, _) => Err(msg::VILLAGE_UNKNOWN),
-    }
+    store.regions.resolve(typed, Some(Level::Village), "").map_err(|e| match e {
+        Unresolved::Ambiguous => msg::REPORT_VILLAGE_AMBIGUOUS,
+        Unresolved::Unknown => msg::VILLAGE_UNKNOWN,
+    })
 }
 
 /// Reads the form into an intake. What cannot be read (an unknown situation, a time that is
