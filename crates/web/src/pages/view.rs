@@ -10,6 +10,14 @@ pub fn china_time_input(at: DateTime<Utc>) -> String {
     (at + chrono::Duration::hours(8)).format("%Y-%m-%dT%H:%M").to_string()
 }
 
+/// A page's `?saved=…` after a form went through (which form, where a page has several):
+/// the page says 已保存.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Saved {
+    #[serde(default)]
+    pub saved: Option<String>,
+}
+
 /// An `<option>` of a select box, or a check box of a group.
 pub struct Opt {
     pub code: String,

@@ -10,12 +10,12 @@ use crate::auth::CurrentUser;
 use crate::body::{FormPairs, IdPath, QueryParams};
 use crate::error::AppError;
 use crate::pages::form::{Kept, Refusal, pick, with_status};
+use crate::pages::view::Saved;
 use crate::pages::view::{Opt, china_time, day, opt_day, options};
 use crate::pages::{Layout, PageError, PageResult, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use serde::Deserialize;
 use shouhu_domain::assessment::{
     self as rules, Answers, AssessmentState, AssistanceKind, GuardianshipGrade, HealthAspect, HealthFinding, Party,
     RiskLevel, Safety, ServiceKind,
@@ -362,17 +362,11 @@ pub(super) async fn load(
     Ok(loaded)
 }
 
-#[derive(Deserialize)]
-pub(super) struct ViewQuery {
-    #[serde(default)]
-    saved: Option<String>,
-}
-
 pub(super) async fn view(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
-    QueryParams(q): QueryParams<ViewQuery>,
+    QueryParams(q): QueryParams<Saved>,
 ) -> PageResult {
     let (d, orgs) = load(&state, &user, id).await?;
     let saved = q.saved.unwrap_or_default();

@@ -7,12 +7,12 @@ use crate::body::{FormPairs, IdPath, QueryParams};
 use crate::error::AppError;
 use crate::forms::{self, FIELDS};
 use crate::pages::form;
+use crate::pages::view::Saved;
 use crate::pages::view::{Opt, opts};
 use crate::pages::{Layout, PageError, PageResult, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use serde::Deserialize;
 use shouhu_domain::child::{ChildFile, ChildRecord, FileStatus};
 use shouhu_domain::codes::{CloseReason, CodeList};
 use shouhu_domain::msg;
@@ -90,17 +90,11 @@ fn show_sections(store: &Store, file: &ChildFile, school: Option<&str>) -> Vec<S
     sections
 }
 
-#[derive(Deserialize)]
-pub(super) struct ViewQuery {
-    #[serde(default)]
-    saved: Option<String>,
-}
-
 pub(super) async fn view(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
-    QueryParams(vq): QueryParams<ViewQuery>,
+    QueryParams(vq): QueryParams<Saved>,
 ) -> PageResult {
     let p = user.principal.clone();
     let (rec, cases, school) = state

@@ -7,13 +7,13 @@ use crate::auth::CurrentUser;
 use crate::body::{FormPairs, IdPath, QueryParams};
 use crate::error::AppError;
 use crate::pages::form::{self, Kept, Refusal, non_empty, refused_page};
+use crate::pages::view::Saved;
 use crate::pages::view::{Opt, china_time, options};
 use crate::pages::{Layout, PageError, PageResult, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
 use shouhu_domain::report::{self as rules, CaseKind, DisposalAction, Step, TemporaryCarer, Urgency};
@@ -240,17 +240,11 @@ async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<ReportDet
     Ok(detail)
 }
 
-#[derive(Deserialize)]
-pub(super) struct ViewQuery {
-    #[serde(default)]
-    saved: Option<String>,
-}
-
 pub(super) async fn view(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
-    QueryParams(q): QueryParams<ViewQuery>,
+    QueryParams(q): QueryParams<Saved>,
 ) -> PageResult {
     let d = load(&state, &user, id).await?;
     Ok(render(&report_page(&user, d, q.saved.is_some(), &Kept::default())))
