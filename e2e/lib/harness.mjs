@@ -4,6 +4,7 @@
 // `locator.waitFor` and `page.waitForFunction`, never by sleeping).
 
 import { chromium } from 'playwright-core';
+import { before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -251,4 +252,50 @@ export async function signIn(page, username) {
 /** `minutesAgo` minutes ago, as a datetime-local value in China time (UTC+8). */
 export function chinaLocal(minutesAgo) {
   return new Date(Date.now() + 8 * 3600_000 - minutesAgo * 60_000).toISOString().slice(0, 16);
+}
+
+/** Today in China, as a date input's value. */
+export function chinaToday() {
+  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** Clicks a button that submits a form and waits for the page that answers. */
+export async function submitBy(page, button) {
+  await Promise.all([page.waitForEvent('load'), button.click()]);
+}
+
+/**
+ * Demo accounts signed in, each in its own browser context, for the `describe` block that
+ * calls this: `open(name, viewport, username)` opens one; all close after the block, and
+ * every open page is screenshotted (`{prefix}-{name}-FAILED-…`) when a test fails.
+ */
+export function signedInAccounts(prefix) {
+  let browser;
+  const contexts = [];
+  const pages = {};
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    for (const c of contexts) await c.close();
+    await browser?.close();
+  });
+  afterEach(async (t) => {
+    if (!t.passed) {
+      for (const [name, page] of Object.entries(pages)) {
+        await screenshot(page, `${prefix}-${name}-FAILED-${slug(t.name)}`);
+      }
+    }
+  });
+  return {
+    pages,
+    async open(name, viewport, username) {
+      const context = await newContext(browser, viewport);
+      contexts.push(context);
+      const page = await context.newPage();
+      pages[name] = page;
+      await signIn(page, username);
+      return page;
+    },
+  };
 }

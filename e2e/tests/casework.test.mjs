@@ -11,7 +11,7 @@
 // shows it as not yet met, and the application rests on serious abuse (虐待 with 严重损害),
 // which meets [S] 二(五)(3) and 法发〔2014〕24号 第35条(一) at once.
 
-import { describe, test, before, after, afterEach } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEMO_PASSWORD,
@@ -22,11 +22,10 @@ import {
   expectText,
   expectVisible,
   field,
-  launchBrowser,
-  newContext,
+  chinaToday,
   screenshot,
-  slug,
-  signIn,
+  signedInAccounts,
+  submitBy,
   chinaLocal,
 } from '../lib/harness.mjs';
 
@@ -34,20 +33,10 @@ const TEST_TIMEOUT_MS = 180_000;
 const desktop = VIEWPORTS.find((v) => v.name === 'desktop');
 const phone = VIEWPORTS.find((v) => v.name === 'phone');
 
-/** Today in China, as a date input's value. */
-function chinaToday() {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** Clicks a button that submits a form and waits for the page that answers. */
-async function submit(page, button) {
-  await Promise.all([page.waitForEvent('load'), button.click()]);
-}
+const submit = submitBy;
 
 describe('from a report to a new guardian', () => {
-  let browser;
-  const contexts = [];
-  const pages = {};
+  const { open, pages } = signedInAccounts('casework');
   // Unique per run, so the report is this run's.
   const mark = `测试${Date.now().toString(36)}`;
   let receipt = null;
@@ -55,32 +44,6 @@ describe('from a report to a new guardian', () => {
   let assessmentPath = null;
   let assessed = false;
   let recorded = false;
-
-  async function open(name, viewport, username) {
-    const context = await newContext(browser, viewport);
-    contexts.push(context);
-    const page = await context.newPage();
-    pages[name] = page;
-    await signIn(page, username);
-    return page;
-  }
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-  });
-
-  afterEach(async (t) => {
-    if (!t.passed) {
-      for (const [name, page] of Object.entries(pages)) {
-        await screenshot(page, `casework-${name}-FAILED-${slug(t.name)}`);
-      }
-    }
-  });
 
   test('a teacher reports a child made to beg', { timeout: TEST_TIMEOUT_MS }, async () => {
     const teacher = await open('teacher', phone, 'teacher');

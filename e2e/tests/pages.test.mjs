@@ -4,7 +4,7 @@
 // physical and mental answers read differently; a revocation ground names its source text
 // in Chinese, not by its tag ([S]).
 
-import { describe, test, before, after, afterEach } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   DEMO_VILLAGE,
@@ -14,26 +14,17 @@ import {
   expectText,
   expectVisible,
   field,
-  launchBrowser,
-  newContext,
+  chinaToday,
   screenshot,
-  slug,
-  signIn,
+  signedInAccounts,
+  submitBy,
 } from '../lib/harness.mjs';
 
 const TEST_TIMEOUT_MS = 180_000;
 const desktop = VIEWPORTS.find((v) => v.name === 'desktop');
 const phone = VIEWPORTS.find((v) => v.name === 'phone');
 
-/** Today in China, as a date input's value. */
-function chinaToday() {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/** Clicks a button that submits a form and waits for the page that answers. */
-async function submit(page, button) {
-  await Promise.all([page.waitForEvent('load'), button.click()]);
-}
+const submit = submitBy;
 
 /** How many headings, terms and labels of the page say exactly `text`. */
 async function labelsSaying(page, text) {
@@ -49,39 +40,11 @@ async function optionTexts(page, selector) {
 }
 
 describe('report and casework pages as people saw them', () => {
-  let browser;
-  const contexts = [];
-  const pages = {};
+  const { open, pages } = signedInAccounts('pages');
   const mark = `页面${Date.now().toString(36)}`;
   let receipt = null;
   let reportId = null;
   let handedOver = false;
-
-  async function open(name, viewport, username) {
-    const context = await newContext(browser, viewport);
-    contexts.push(context);
-    const page = await context.newPage();
-    pages[name] = page;
-    await signIn(page, username);
-    return page;
-  }
-
-  before(async () => {
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    for (const c of contexts) await c.close();
-    await browser?.close();
-  });
-
-  afterEach(async (t) => {
-    if (!t.passed) {
-      for (const [name, page] of Object.entries(pages)) {
-        await screenshot(page, `pages-${name}-FAILED-${slug(t.name)}`);
-      }
-    }
-  });
 
   test('the report form starts with the time of discovery at now, in China', { timeout: TEST_TIMEOUT_MS }, async () => {
     const teacher = await open('teacher', phone, 'teacher');
