@@ -12,7 +12,7 @@
 use crate::columns::{self, Column};
 use crate::summary::{self, Summary};
 use chrono::NaiveDate;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 use shouhu_domain::child::{ChildFile, ChildRecord, EntrustedGuardian, FileStatus, Parent};
 use shouhu_domain::clock;
@@ -100,9 +100,7 @@ pub fn exported_by(meta: &ExportMeta) -> String {
     format!("导出人：{}（{}） 导出时间：{}", meta.user, meta.org, china_time(meta.at))
 }
 
-fn china_time(at: DateTime<Utc>) -> String {
-    (at + Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
-}
+use shouhu_domain::clock::china_time;
 
 /// How a census column's value becomes a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -273,7 +273,7 @@ async fn audit(
         .into_iter()
         .take(50)
         .map(|e| AuditRow {
-            at: (e.at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string(),
+            at: super::view::china_time_seconds(e.at),
             user: e.user_name,
             action: Action::label(&e.action),
             child: e.child_id.map(|c| c.to_string()).unwrap_or_default(),

@@ -35,9 +35,7 @@ pub struct JobRow {
     pub at: String,
 }
 
-fn china_time(t: chrono::DateTime<chrono::Utc>) -> String {
-    (t + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
-}
+use super::view::china_time;
 
 /// A job's state in words: a finished job that wrote nothing, or not every row, says so.
 fn state_label(job: &ImportJob) -> &'static str {

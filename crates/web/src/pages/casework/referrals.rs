@@ -11,7 +11,6 @@ use crate::pages::{Layout, PageError, PageResult, render};
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use serde::Deserialize;
 use shouhu_domain::assessment::{self as rules, ReferralState};
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
@@ -107,16 +106,10 @@ pub(super) async fn referral_page(
     }))
 }
 
-#[derive(Deserialize)]
-pub(super) struct ReferralQuery {
-    #[serde(default)]
-    saved: Option<String>,
-}
-
 pub(super) async fn referrals(
     State(state): State<AppState>,
     user: CurrentUser,
-    QueryParams(q): QueryParams<ReferralQuery>,
+    QueryParams(q): QueryParams<crate::pages::view::Saved>,
 ) -> PageResult {
     referral_page(&state, &user, q.saved.is_some(), 0, Kept::default()).await
 }
