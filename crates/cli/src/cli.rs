@@ -85,6 +85,41 @@ pub enum Command {
         #[arg(long, default_value = "")]
         query: String,
     },
+    /// Copy both SQLite databases, while the server runs, into one encrypted file (PostgreSQL:
+    /// pg_dump). The key comes from --key-file or SHOUHU_BACKUP_KEY, never from the data folder.
+    Backup {
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// The key made by `shouhu backup-key` (else the environment's SHOUHU_BACKUP_KEY).
+        #[arg(long, env = "SHOUHU_BACKUP_KEY_FILE")]
+        key_file: Option<std::path::PathBuf>,
+    },
+    /// Check a backup (its key, every chunk's tag, its format, each database's integrity and
+    /// schema) and restore it into the data folder, which must be empty unless --force.
+    Restore {
+        #[arg(long)]
+        from: std::path::PathBuf,
+        #[arg(long, env = "SHOUHU_BACKUP_KEY_FILE")]
+        key_file: Option<std::path::PathBuf>,
+        /// Replace the databases of a data folder that is not empty (stop shouhu first).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Anonymise closed files whose child turned 18 more than `retention.years_after_adulthood`
+    /// years ago, with the reports and cases about them; in batches, resumable.
+    Retention {
+        /// Only count, per district, what would change.
+        #[arg(long, conflicts_with = "apply", required_unless_present = "apply")]
+        dry_run: bool,
+        /// Anonymise.
+        #[arg(long)]
+        apply: bool,
+    },
+    /// Make a new backup key in a new file (0600). Keep it apart from the data and the backups.
+    BackupKey {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -171,6 +206,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     // become log events there.
     let json = cli.log_format == LogFormat::Json;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    // These neither open the store nor write the data folder's settings: a restore needs it
+    // empty, and a backup only reads.
+    match &cli.command {
+        Command::Backup { out, key_file } => return crate::backup::backup(&url, out, key_file.as_deref()),
+        Command::Restore { from, key_file, force } => {
+            return crate::backup::restore(&url, from, key_file.as_deref(), *force);
+        }
+        Command::BackupKey { out } => return crate::backup::make_key(out, std::path::Path::new(&cli.data_dir)),
+        _ => {}
+    }
     owner_only_dir(std::path::Path::new(&cli.data_dir))?;
     let settings_path = cli.settings.clone().unwrap_or_else(|| std::path::Path::new(&cli.data_dir).join("shouhu.toml"));
     let settings = crate::settings_file::load(&settings_path)?;
@@ -252,6 +297,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&url, clock)?;
             crate::census_cli::export(&store, &user, &out, &query)
         }
+        Command::Retention { apply, .. } => {
+            let store = open_store(&url, clock)?;
+            crate::retention_cli::run(&store, apply)
+        }
+        // Done before the store was opened.
+        Command::Backup { .. } | Command::Restore { .. } | Command::BackupKey { .. } => Ok(()),
         Command::User { command: UserCommand::CreateAdmin { username, display_name } } => {
             let store = open_store(&url, clock)?;
             let password = match std::env::var("SHOUHU_ADMIN_PASSWORD") {

@@ -18,6 +18,7 @@ pub mod iso_date;
 pub mod msg;
 pub mod region;
 pub mod report;
+pub mod retention;
 pub mod role;
 pub mod rules;
 pub mod settings;

@@ -353,6 +353,7 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "import" => "导入摸底排查表",
         "export" => "导出台账",
         "refused" => "被拒绝的访问",
+        "retention_anonymise" => "按保存期限匿名化",
         _ => return None,
     })
 }
@@ -719,3 +720,6 @@ pub const REFERRAL_SHOWS_ONLY: &str =
     "转介只告知儿童姓名、所在村（居）、转介单位和评估编号；评估内容由转介单位掌握，如需了解请与其联系。";
 pub const REPORT_DISPOSAL: &str = "应急处置";
 pub const REPORT_DISCOVERED_AT_HINT: &str = "已填为现在；如是之前发现的，请改为实际发现的时间";
+pub const UNIT_YEARS: &str = "年";
+pub const SETTING_RETENTION_YEARS: &str = "已销档档案在儿童年满十八周岁后保留身份信息的年数（期满匿名化）";
+pub const ANONYMISED_FILE: &str = "该档案已按保存期限匿名化，不能恢复在档";

@@ -61,6 +61,13 @@ pub struct AuditSettings {
     pub refusals_per_user_per_hour: i64,
 }
 
+/// How long closed files keep what identifies the child (decision 94).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetentionSettings {
+    /// Years after the child turned 18 before a closed file is anonymised.
+    pub years_after_adulthood: u32,
+}
+
 /// Every setting, read once at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -71,6 +78,7 @@ pub struct Settings {
     pub sign_in: SignInSettings,
     pub limits: LimitSettings,
     pub audit: AuditSettings,
+    pub retention: RetentionSettings,
 }
 
 impl Default for Settings {
@@ -93,6 +101,7 @@ impl Default for Settings {
             },
             limits: LimitSettings { body_bytes: 0, upload_bytes: 0, work_file_age: Duration::zero() },
             audit: AuditSettings { refusals_per_user_per_hour: 0 },
+            retention: RetentionSettings { years_after_adulthood: 0 },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -112,6 +121,7 @@ pub enum Unit {
     Hours,
     Days,
     Count,
+    Years,
     Kilobytes,
     Megabytes,
     /// One of named choices.
@@ -125,6 +135,7 @@ impl Unit {
             Unit::Hours => msg::UNIT_HOURS,
             Unit::Days => msg::UNIT_DAYS,
             Unit::Count => msg::UNIT_COUNT,
+            Unit::Years => msg::UNIT_YEARS,
             Unit::Kilobytes => "KB",
             Unit::Megabytes => "MB",
             Unit::Choice => "",
@@ -137,6 +148,7 @@ impl Unit {
             Unit::Hours => "hours",
             Unit::Days => "days",
             Unit::Count => "count",
+            Unit::Years => "years",
             Unit::Kilobytes => "kilobytes",
             Unit::Megabytes => "megabytes",
             Unit::Choice => "one of the choices",
@@ -434,6 +446,22 @@ pub static SPECS: &[Spec] = &[
             set: |s, v| s.audit.refusals_per_user_per_hour = v,
         },
     },
+    Spec {
+        key: "retention.years_after_adulthood",
+        label: msg::SETTING_RETENTION_YEARS,
+        unit: Unit::Years,
+        source: "[U] PIPL 19、47；[CC] 188、191",
+        reason: "no text read fixes how long a closed file is kept; PIPL keeps data only as long as its \
+                 purpose needs, and a minor's claim for sexual harm may be brought until 3 years after \
+                 turning 18, so the file's evidence is kept that long, then anonymised",
+        kind: Kind::Int {
+            min: 1,
+            max: 50,
+            default: 3,
+            get: |s| i64::from(s.retention.years_after_adulthood),
+            set: |s, v| s.retention.years_after_adulthood = u32::try_from(v).unwrap_or(u32::MAX),
+        },
+    },
 ];
 
 /// What is wrong with a settings document; the message names the key.
@@ -553,6 +581,7 @@ mod tests {
         assert_eq!(s.sign_in.session_ttl, Duration::hours(8));
         assert_eq!(s.limits.body_bytes, 256 * 1024);
         assert_eq!(s.limits.upload_bytes, 200 * 1024 * 1024);
+        assert_eq!(s.retention.years_after_adulthood, 3);
     }
 
     #[test]

@@ -602,6 +602,17 @@ impl Store {
                 (None, false) => return Err(StoreError::State(msg::NOT_CLOSED)),
                 _ => {}
             }
+            // An anonymised file has no child left to reopen (decision 94).
+            if close.is_none()
+                && c.query_opt(
+                    "SELECT id FROM children WHERE id = $1 AND anonymised_at IS NOT NULL",
+                    &[id.into()],
+                    |r| r.i64(0),
+                )?
+                .is_some()
+            {
+                return Err(StoreError::State(msg::ANONYMISED_FILE));
+            }
             let (reason, note) = match &close {
                 Some((r, n)) => (Some(r.code()), n.clone()),
                 None => (None, None),

@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod audit_sink;
+pub mod backup;
 pub mod casework;
 pub mod children;
 pub mod db;
@@ -21,6 +22,7 @@ pub mod regions;
 pub mod report_attachments;
 pub mod report_oversight;
 pub mod reports;
+pub mod retention;
 pub mod search_terms;
 pub mod sessions;
 pub mod users;

@@ -30,6 +30,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_children_by_id.sql"),
         include_str!("../migrations/postgres/0005_children_by_id.sql"),
     ),
+    (
+        10,
+        include_str!("../migrations/sqlite/0010_retention.sql"),
+        include_str!("../migrations/postgres/0010_retention.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.
@@ -70,6 +75,16 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/reports/0007_casework_names.sql"),
     ),
 ];
+
+/// The registry's schema versions this build knows.
+pub fn registry_versions() -> Vec<i64> {
+    MIGRATIONS.iter().map(|m| m.0).collect()
+}
+
+/// The reports' schema versions this build knows.
+pub fn report_versions() -> Vec<i64> {
+    REPORT_MIGRATIONS.iter().map(|m| m.0).collect()
+}
 
 /// Brings the registry's schema up to date.
 pub fn run(pool: &Pool) -> Result<(), StoreError> {

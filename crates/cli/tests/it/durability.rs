@@ -10,7 +10,7 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 /// Starts `shouhu serve` on a free port and returns it with its address once it listens.
-async fn start(data_dir: &std::path::Path, url: &str, demo: bool) -> (Child, String) {
+pub(crate) async fn start(data_dir: &std::path::Path, url: &str, demo: bool) -> (Child, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_shouhu"));
     cmd.arg("--data-dir").arg(data_dir).args(["--database-url", url, "serve", "--bind", "127.0.0.1:0"]);
     if demo {
@@ -29,7 +29,7 @@ async fn start(data_dir: &std::path::Path, url: &str, demo: bool) -> (Child, Str
     (child, format!("http://{addr}"))
 }
 
-async fn token(base: &str, username: &str) -> String {
+pub(crate) async fn token(base: &str, username: &str) -> String {
     let res = reqwest::Client::new()
         .post(format!("{base}/api/v1/tokens"))
         .json(&json!({"username": username, "password": "shouhu-demo-2026"}))

@@ -4,6 +4,7 @@
 mod harness;
 
 mod auth;
+mod backup;
 mod casework;
 mod casework_pages;
 mod casework_people;
@@ -17,6 +18,7 @@ mod pages;
 mod registry_pages;
 mod report_pages;
 mod reports;
+mod retention;
 mod scope;
 mod search;
 mod settings;
