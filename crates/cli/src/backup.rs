@@ -346,7 +346,7 @@ pub fn backup(url: &str, out: &Path, key_file: Option<&Path>) -> anyhow::Result<
         if inside(k, &data_dir) {
             bail!("the key file is in the data folder {}: keep the key apart from the data", data_dir.display());
         }
-        if inside(k, folder_of(out)) && folder_of(k) == folder_of(out) {
+        if inside(k, folder_of(out)) {
             bail!("the key file is in the folder the backup goes to: keep the key apart from the backups");
         }
     }

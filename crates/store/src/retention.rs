@@ -50,6 +50,12 @@ const EVENT_CODES: &[&str] = &[
     "township_code",
 ];
 
+/// Where the search for files due goes on: after this (birth date, id).
+type Cursor = (NaiveDate, i64);
+
+/// Rows of the reports' database about the files: (id, district code).
+type Rows = Vec<(i64, String)>;
+
 /// A file due: its id, district and birth date (the cursor's key).
 struct Due {
     id: i64,
@@ -68,11 +74,7 @@ fn in_list(sql: &mut Sql, ids: &[i64]) {
 impl Store {
     /// The next files due after `after` (birth date, id), at most `limit` candidates read.
     /// Returns the files due and the cursor after the last candidate read (None at the end).
-    fn due_after(
-        &self,
-        after: Option<(NaiveDate, i64)>,
-        limit: usize,
-    ) -> Result<(Vec<Due>, Option<(NaiveDate, i64)>), StoreError> {
+    fn due_after(&self, after: Option<Cursor>, limit: usize) -> Result<(Vec<Due>, Option<Cursor>), StoreError> {
         let today = self.today();
         let years = self.settings.retention.years_after_adulthood;
         let rule = self.settings.age_rule;
@@ -133,10 +135,7 @@ impl Store {
     }
 
     /// The report ids and case ids about the files `ids`, with their districts.
-    fn reports_and_cases(
-        c: &mut Conn<'_, '_>,
-        ids: &[i64],
-    ) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), StoreError> {
+    fn reports_and_cases(c: &mut Conn<'_, '_>, ids: &[i64]) -> Result<(Rows, Rows), StoreError> {
         let mut sql = Sql::new("SELECT id, district_code FROM reports WHERE child_id IN ");
         in_list(&mut sql, ids);
         let reports = c.query(&sql.text, &sql.params, |r| Ok((r.i64(0)?, r.text(1)?)))?;
