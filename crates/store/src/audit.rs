@@ -39,10 +39,20 @@ pub enum Action {
     /// A read or change refused: a record outside the user's scope (answered as missing)
     /// or an action their role may not take.
     Refused,
+    /// Accounts (issue 21): a reset, a role change, a second approval, a password set by
+    /// link or changed by its owner, signing out everywhere, API tokens issued and revoked.
+    ResetPassword,
+    ChangeRole,
+    ApproveAccount,
+    SetPassword,
+    ChangePassword,
+    SignOutEverywhere,
+    IssueToken,
+    RevokeToken,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -59,6 +69,14 @@ impl Action {
         Action::Import,
         Action::Export,
         Action::Refused,
+        Action::ResetPassword,
+        Action::ChangeRole,
+        Action::ApproveAccount,
+        Action::SetPassword,
+        Action::ChangePassword,
+        Action::SignOutEverywhere,
+        Action::IssueToken,
+        Action::RevokeToken,
     ];
 
     /// The action in words, from the message catalog.
@@ -84,6 +102,14 @@ impl Action {
             Action::Import => "import",
             Action::Export => "export",
             Action::Refused => "refused",
+            Action::ResetPassword => "reset_password",
+            Action::ChangeRole => "change_role",
+            Action::ApproveAccount => "approve_account",
+            Action::SetPassword => "set_password",
+            Action::ChangePassword => "change_password",
+            Action::SignOutEverywhere => "sign_out_everywhere",
+            Action::IssueToken => "issue_token",
+            Action::RevokeToken => "revoke_token",
         }
     }
 }
