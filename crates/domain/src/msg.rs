@@ -298,8 +298,6 @@ pub const CREATE: &str = "创建";
 pub const ACTION: &str = "操作";
 pub const DETAIL: &str = "详情";
 pub const CHILD_ID: &str = "档案编号";
-pub const NEW_API_TOKEN: &str = "生成接口令牌";
-pub const API_TOKEN_SHOWN_ONCE: &str = "接口令牌只显示这一次，请妥善保存：";
 pub const SETUP_TITLE: &str = "初始化：创建第一个管理员";
 pub const SETUP_TOKEN_LABEL: &str = "初始化口令（见服务器启动时的输出）";
 pub const SETUP_ORG_NAME: &str = "天津市民政局";
@@ -354,6 +352,14 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "export" => "导出台账",
         "refused" => "被拒绝的访问",
         "retention_anonymise" => "按保存期限匿名化",
+        "reset_password" => "重置密码或令牌",
+        "change_role" => "变更角色或单位",
+        "approve_account" => "批准账号",
+        "set_password" => "通过链接设置密码",
+        "change_password" => "修改本人密码",
+        "sign_out_everywhere" => "退出所有登录",
+        "issue_token" => "签发接口令牌",
+        "revoke_token" => "撤销接口令牌",
         _ => return None,
     })
 }
@@ -723,3 +729,61 @@ pub const REPORT_DISCOVERED_AT_HINT: &str = "已填为现在；如是之前发�
 pub const UNIT_YEARS: &str = "年";
 pub const SETTING_RETENTION_YEARS: &str = "已销档档案在儿童年满十八周岁后保留身份信息的年数（期满匿名化）";
 pub const ANONYMISED_FILE: &str = "该档案已按保存期限匿名化，不能恢复在档";
+
+// Accounts (issue 21): set-password links, second approval, one's own account.
+pub const SETTING_IDLE_MINUTES: &str = "多久未操作即自动退出登录";
+pub const SETTING_LINK_HOURS: &str = "设置密码链接的有效时间";
+pub const SETTING_API_TOKEN_DAYS: &str = "个人接口令牌的最长有效期";
+pub const SETTING_SERVICE_TOKEN_DAYS: &str = "系统对接账号令牌的有效期";
+pub const MY_ACCOUNT: &str = "我的账号";
+pub const CHANGE_PASSWORD: &str = "修改密码";
+pub const CURRENT_PASSWORD: &str = "当前密码";
+pub const NEW_PASSWORD: &str = "新密码";
+pub const WRONG_CURRENT_PASSWORD: &str = "当前密码不正确";
+pub const PASSWORD_CHANGED: &str = "密码已修改，其他电脑和手机上的登录已退出";
+pub const MY_TOKENS: &str = "我的接口令牌";
+pub const NO_TOKENS: &str = "没有有效的接口令牌";
+pub const TOKEN_NAME: &str = "用途";
+pub const ISSUED_AT: &str = "签发时间";
+pub const EXPIRES_AT: &str = "到期时间";
+pub const REVOKE: &str = "撤销";
+pub const TOKEN_REVOKED: &str = "令牌已撤销";
+pub const SIGN_OUT_EVERYWHERE: &str = "退出所有登录";
+pub const SIGN_OUT_EVERYWHERE_HINT: &str =
+    "结束您在所有电脑和手机上的登录（包括这一台）。接口令牌不受影响，除非勾选下面一项。";
+pub const ALSO_REVOKE_TOKENS: &str = "同时撤销我的全部接口令牌";
+pub const SET_PASSWORD_TITLE: &str = "设置密码";
+pub const SET_PASSWORD_FOR: &str = "为以下账号设置密码：";
+pub const LINK_INVALID: &str = "链接无效、已使用或已过期，请联系系统管理员重新发放";
+pub const ACCOUNT_KIND: &str = "账号类型";
+pub const ACCOUNT_STATUS: &str = "状态";
+pub const STATUS_READY: &str = "正常";
+pub const STATUS_DISABLED: &str = "已停用";
+pub const STATUS_AWAITING: &str = "待审核：";
+pub const STATUS_NO_PASSWORD: &str = "待本人设置密码";
+pub const RESET_PASSWORD: &str = "重置密码";
+pub const RESET_TOKEN: &str = "重新签发令牌";
+pub const CHANGE_ROLE: &str = "变更角色或单位";
+pub const APPROVALS: &str = "账号审核";
+pub const APPROVE: &str = "批准";
+pub const NO_APPROVALS: &str = "没有待审核的账号";
+pub const REQUESTED_BY: &str = "申请人";
+pub const REQUESTED_AT: &str = "申请时间";
+pub const CHANGE_TO: &str = "变更为";
+pub const APPROVED_BY_ANOTHER: &str =
+    "须由申请人以外的系统管理员或市民政工作人员批准；系统对接账号须由市民政工作人员批准";
+pub const AWAITING_APPROVAL_SENT: &str = "已提交审核：须由另一位系统管理员或市民政工作人员在「账号审核」中批准（系统对接账号须由市民政工作人员批准）。批准人会看到设置密码链接或令牌，由其交给本人或对接系统的负责人。";
+pub const LINK_HAND_OVER: &str =
+    "请把下面的链接交给本人（只显示这一次），由本人设置密码。链接只能使用一次，有效时间（小时）：";
+pub const SERVICE_TOKEN_SHOWN_ONCE: &str = "系统对接账号的令牌只显示这一次，请交给对接系统的负责人妥善保存：";
+pub const REQUEST_OPEN: &str = "该账号已有待审核的申请，请等审核后再操作";
+pub const ROLE_CHANGED: &str = "角色和单位已变更";
+pub const SERVICE_NOT_ADMIN: &str = "系统对接账号不能是系统管理员";
+pub const ACCOUNT_ENDED: &str = "该账号的登录和接口令牌已全部失效。";
+pub const ROLE_CHANGE_NOTE: &str =
+    "变更为可查看儿童档案的角色须经第二人批准；批准前仍按原角色使用。如需立即收回权限，请停用账号。";
+
+/// The range a token's life may be asked for in.
+pub fn token_days(max: i64) -> String {
+    format!("有效天数须为1到{max}天")
+}

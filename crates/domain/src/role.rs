@@ -73,6 +73,75 @@ impl Role {
     }
 }
 
+crate::codes::code_list! {
+    /// Who an account is for (decision 78): a person, who signs in with a password they set
+    /// themselves, or another system, which has no password, cannot sign in to pages and
+    /// uses only the tokens issued to it.
+    AccountKind {
+        Person = "person", "个人账号";
+        Service = "service", "系统对接账号";
+    }
+}
+
+crate::codes::code_list! {
+    /// What waits for a second person's approval on an account (decision 77).
+    Awaiting {
+        Create = "create", "新建账号";
+        Reset = "reset", "重置密码或令牌";
+        RoleChange = "role", "变更角色或单位";
+    }
+}
+
+impl Role {
+    /// Giving an account this role (creating it so, changing it to it, or handing it a new
+    /// password or token) needs a second person's approval: the administrator reads no
+    /// child's file (decision 6), and an account that reads children, made or reset by the
+    /// administrator alone, would let them read through it (issue 21). The administrator's
+    /// own role reads nothing, so making another administrator needs no second approval.
+    pub fn needs_second_approval(self) -> bool {
+        self.may_read_children()
+    }
+
+    /// Who may give that approval: another administrator (a second pair of eyes on the
+    /// accounts), or the city civil affairs (市民政), who answer for the registry as a whole
+    /// ([S] 三(一)).
+    pub fn may_approve_accounts(self) -> bool {
+        matches!(self, Role::Admin | Role::CityOfficer)
+    }
+}
+
+impl AccountKind {
+    /// A system reads or writes children within its scope for another system (an
+    /// education or police database); administration stays with people, so no service
+    /// account is an administrator.
+    pub fn may_have(self, role: Role) -> bool {
+        self == AccountKind::Person || role.may_read_children()
+    }
+}
+
+/// A change to an account waiting for a second approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountRequest {
+    pub account_id: i64,
+    pub kind: AccountKind,
+    /// The administrator who asked.
+    pub requested_by: i64,
+}
+
+impl AccountRequest {
+    /// Whether this user may approve it: a role that may approve, someone other than who
+    /// asked (or the approval would be no second look) and than the account itself. A
+    /// system's token is shown once to whoever approves, so for a service account only the
+    /// city civil affairs may: an administrator holding it would read children through it
+    /// (decision 6), and the city already reads them all.
+    pub fn may_be_approved_by(&self, role: Role, user_id: i64) -> bool {
+        role.may_approve_accounts()
+            && user_id != self.requested_by
+            && user_id != self.account_id
+            && (self.kind == AccountKind::Person || role == Role::CityOfficer)
+    }
+}
+
 /// Where a user may see and change children.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -136,5 +205,29 @@ mod tests {
         assert!(!Role::Teacher.may_write_children());
         assert!(!Role::Police.may_write_children());
         assert!(!Role::Admin.may_write_children());
+    }
+
+    #[test]
+    fn accounts_that_read_children_need_a_second_approval() {
+        assert!(!Role::Admin.needs_second_approval());
+        for r in Role::ALL.iter().filter(|r| **r != Role::Admin) {
+            assert!(r.needs_second_approval(), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn a_second_person_approves_and_only_the_city_a_system() {
+        let person = AccountRequest { account_id: 5, kind: AccountKind::Person, requested_by: 1 };
+        assert!(person.may_be_approved_by(Role::Admin, 2));
+        assert!(person.may_be_approved_by(Role::CityOfficer, 3));
+        assert!(!person.may_be_approved_by(Role::Admin, 1), "not who asked");
+        assert!(!person.may_be_approved_by(Role::CityOfficer, 5), "not the account itself");
+        assert!(!person.may_be_approved_by(Role::DistrictOfficer, 4));
+        let system = AccountRequest { kind: AccountKind::Service, ..person };
+        assert!(system.may_be_approved_by(Role::CityOfficer, 3));
+        assert!(!system.may_be_approved_by(Role::Admin, 2), "an administrator would hold its token");
+        assert!(!AccountKind::Service.may_have(Role::Admin));
+        assert!(AccountKind::Service.may_have(Role::Police));
+        assert!(AccountKind::Person.may_have(Role::Admin));
     }
 }

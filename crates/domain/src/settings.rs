@@ -41,6 +41,8 @@ pub struct SignInSettings {
     pub max_failures_per_address: i64,
     pub failure_window: Duration,
     pub session_ttl: Duration,
+    /// A session not used for this long is ended.
+    pub idle_timeout: Duration,
 }
 
 /// Size limits of what people send.
@@ -68,6 +70,17 @@ pub struct RetentionSettings {
     pub years_after_adulthood: u32,
 }
 
+/// Accounts: set-password links and API tokens (decision 76).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountSettings {
+    /// How long a set-password link can be used.
+    pub set_password_link_ttl: Duration,
+    /// The longest life of a person's own API token (a request may ask for less).
+    pub api_token_ttl: Duration,
+    /// The life of a token issued to another system's service account.
+    pub service_token_ttl: Duration,
+}
+
 /// Every setting, read once at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -79,6 +92,7 @@ pub struct Settings {
     pub limits: LimitSettings,
     pub audit: AuditSettings,
     pub retention: RetentionSettings,
+    pub accounts: AccountSettings,
 }
 
 impl Default for Settings {
@@ -98,10 +112,16 @@ impl Default for Settings {
                 max_failures_per_address: 0,
                 failure_window: Duration::zero(),
                 session_ttl: Duration::zero(),
+                idle_timeout: Duration::zero(),
             },
             limits: LimitSettings { body_bytes: 0, upload_bytes: 0, work_file_age: Duration::zero() },
             audit: AuditSettings { refusals_per_user_per_hour: 0 },
             retention: RetentionSettings { years_after_adulthood: 0 },
+            accounts: AccountSettings {
+                set_password_link_ttl: Duration::zero(),
+                api_token_ttl: Duration::zero(),
+                service_token_ttl: Duration::zero(),
+            },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -389,6 +409,21 @@ pub static SPECS: &[Spec] = &[
         },
     },
     Spec {
+        key: "sign_in.idle_minutes",
+        label: msg::SETTING_IDLE_MINUTES,
+        unit: Unit::Minutes,
+        source: "[U] PIPL 51",
+        reason: "a computer left signed in at a township office or a village committee is signed out \
+                 after half an hour unused (OWASP's guide: 15 to 30 minutes for sensitive data)",
+        kind: Kind::Int {
+            min: 1,
+            max: 24 * 60,
+            default: 30,
+            get: |s| minutes(s.sign_in.idle_timeout),
+            set: |s, v| s.sign_in.idle_timeout = Duration::minutes(v),
+        },
+    },
+    Spec {
         key: "limits.body_kb",
         label: msg::SETTING_BODY_LIMIT,
         unit: Unit::Kilobytes,
@@ -460,6 +495,51 @@ pub static SPECS: &[Spec] = &[
             default: 3,
             get: |s| i64::from(s.retention.years_after_adulthood),
             set: |s, v| s.retention.years_after_adulthood = u32::try_from(v).unwrap_or(u32::MAX),
+        },
+    },
+    Spec {
+        key: "accounts.set_password_link_hours",
+        label: msg::SETTING_LINK_HOURS,
+        unit: Unit::Hours,
+        source: "[U]",
+        reason: "a link handed over on a Friday still works on Monday; one forgotten in a chat \
+                 stops working within days",
+        kind: Kind::Int {
+            min: 1,
+            max: 24 * 14,
+            default: 72,
+            get: |s| hours(s.accounts.set_password_link_ttl),
+            set: |s, v| s.accounts.set_password_link_ttl = Duration::hours(v),
+        },
+    },
+    Spec {
+        key: "accounts.api_token_days",
+        label: msg::SETTING_API_TOKEN_DAYS,
+        unit: Unit::Days,
+        source: "[U]",
+        reason: "a person's script asks for a new token with their password each month; a lost \
+                 token works a month at most",
+        kind: Kind::Int {
+            min: 1,
+            max: 366,
+            default: 30,
+            get: |s| s.accounts.api_token_ttl.num_days(),
+            set: |s, v| s.accounts.api_token_ttl = Duration::days(v),
+        },
+    },
+    Spec {
+        key: "accounts.service_token_days",
+        label: msg::SETTING_SERVICE_TOKEN_DAYS,
+        unit: Unit::Days,
+        source: "[U]",
+        reason: "another system has no password to renew its token with; a new one, approved \
+                 like the account, each year",
+        kind: Kind::Int {
+            min: 1,
+            max: 3 * 366,
+            default: 365,
+            get: |s| s.accounts.service_token_ttl.num_days(),
+            set: |s, v| s.accounts.service_token_ttl = Duration::days(v),
         },
     },
 ];
@@ -579,6 +659,9 @@ mod tests {
         assert_eq!(s.reports.discovery_clock_skew, Duration::minutes(5));
         assert_eq!(s.public_reports.per_address_per_hour, 10);
         assert_eq!(s.sign_in.session_ttl, Duration::hours(8));
+        assert_eq!(s.sign_in.idle_timeout, Duration::minutes(30));
+        assert_eq!(s.accounts.set_password_link_ttl, Duration::hours(72));
+        assert_eq!(s.accounts.api_token_ttl, Duration::days(30));
         assert_eq!(s.limits.body_bytes, 256 * 1024);
         assert_eq!(s.limits.upload_bytes, 200 * 1024 * 1024);
         assert_eq!(s.retention.years_after_adulthood, 3);

@@ -41,10 +41,20 @@ pub enum Action {
     Refused,
     /// A closed file anonymised at the end of its retention (decision 94).
     RetentionAnonymise,
+    /// Accounts (issue 21): a reset, a role change, a second approval, a password set by
+    /// link or changed by its owner, signing out everywhere, API tokens issued and revoked.
+    ResetPassword,
+    ChangeRole,
+    ApproveAccount,
+    SetPassword,
+    ChangePassword,
+    SignOutEverywhere,
+    IssueToken,
+    RevokeToken,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 25] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -62,6 +72,14 @@ impl Action {
         Action::Export,
         Action::Refused,
         Action::RetentionAnonymise,
+        Action::ResetPassword,
+        Action::ChangeRole,
+        Action::ApproveAccount,
+        Action::SetPassword,
+        Action::ChangePassword,
+        Action::SignOutEverywhere,
+        Action::IssueToken,
+        Action::RevokeToken,
     ];
 
     /// The action in words, from the message catalog.
@@ -88,6 +106,14 @@ impl Action {
             Action::Export => "export",
             Action::Refused => "refused",
             Action::RetentionAnonymise => "retention_anonymise",
+            Action::ResetPassword => "reset_password",
+            Action::ChangeRole => "change_role",
+            Action::ApproveAccount => "approve_account",
+            Action::SetPassword => "set_password",
+            Action::ChangePassword => "change_password",
+            Action::SignOutEverywhere => "sign_out_everywhere",
+            Action::IssueToken => "issue_token",
+            Action::RevokeToken => "revoke_token",
         }
     }
 }

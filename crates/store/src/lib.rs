@@ -4,6 +4,7 @@
 //! query's WHERE clause, so that a child outside the scope is exactly as absent as a child
 //! that does not exist.
 
+pub mod accounts;
 pub mod audit;
 pub mod audit_sink;
 pub mod backup;

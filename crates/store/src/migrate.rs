@@ -31,6 +31,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0005_children_by_id.sql"),
     ),
     (
+        6,
+        include_str!("../migrations/sqlite/0006_accounts.sql"),
+        include_str!("../migrations/postgres/0006_accounts.sql"),
+    ),
+    (
         10,
         include_str!("../migrations/sqlite/0010_retention.sql"),
         include_str!("../migrations/postgres/0010_retention.sql"),

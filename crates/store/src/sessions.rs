@@ -27,19 +27,31 @@ impl Store {
         })
     }
 
-    /// The user and CSRF token of a live session of an active user.
+    /// The user and CSRF token of a live session of an active user: neither expired nor
+    /// unused for the idle setting's minutes (issue 21; its last use is noted here).
     pub fn session(&self, token_hash: &str) -> Result<Option<(Principal, String)>, StoreError> {
         let now = self.now();
-        self.pool.read(|c| {
+        let idle_since = now - self.settings.sign_in.idle_timeout;
+        let found = self.pool.read(|c| {
             c.query_opt(
                 &format!(
-                    "SELECT {PRINCIPAL_COLUMNS}, s.csrf_token FROM sessions s \
+                    "SELECT {PRINCIPAL_COLUMNS}, s.csrf_token, COALESCE(s.last_seen_at, s.created_at) FROM sessions s \
                      JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id \
-                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = $3"
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = $3 \
+                     AND COALESCE(s.last_seen_at, s.created_at) > $4"
                 ),
-                &[token_hash.into(), now.into(), true.into()],
-                |r| Ok((principal_from_row(r)?, r.text(8)?)),
+                &[token_hash.into(), now.into(), true.into(), idle_since.into()],
+                |r| Ok((principal_from_row(r)?, r.text(8)?, r.ts(9)?)),
             )
+        })?;
+        Ok(match found {
+            Some((p, csrf, seen)) => {
+                if crate::accounts::seen_long_ago(seen, now) {
+                    self.touch_session(token_hash)?;
+                }
+                Some((p, csrf))
+            }
+            None => None,
         })
     }
 
@@ -47,26 +59,19 @@ impl Store {
         self.pool.write(|c| c.exec("DELETE FROM sessions WHERE token_hash = $1", &[token_hash.into()]).map(|_| ()))
     }
 
-    pub fn create_api_token(&self, token_hash: &str, user_id: i64, name: &str) -> Result<(), StoreError> {
-        let now = self.now();
-        self.pool.write(|c| {
-            c.exec(
-                "INSERT INTO api_tokens (token_hash, user_id, name, created_at, revoked) VALUES ($1, $2, $3, $4, $5)",
-                &[token_hash.into(), user_id.into(), name.into(), now.into(), false.into()],
-            )
-            .map(|_| ())
-        })
-    }
-
+    /// The user of a live API token (not revoked, not expired: `accounts::live_token`).
     pub fn api_token(&self, token_hash: &str) -> Result<Option<Principal>, StoreError> {
+        let now = self.now();
+        let oldest = now - self.settings.accounts.api_token_ttl;
         self.pool.read(|c| {
             c.query_opt(
                 &format!(
                     "SELECT {PRINCIPAL_COLUMNS} FROM api_tokens t \
                      JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.org_id \
-                     WHERE t.token_hash = $1 AND t.revoked = $2 AND u.active = $3"
+                     WHERE t.token_hash = $1 AND u.active = $2 AND {}",
+                    crate::accounts::live_token(3)
                 ),
-                &[token_hash.into(), false.into(), true.into()],
+                &[token_hash.into(), true.into(), now.into(), oldest.into()],
                 principal_from_row,
             )
         })

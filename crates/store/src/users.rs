@@ -5,7 +5,7 @@ use crate::error::StoreError;
 use crate::{Actor, Store};
 use serde::Serialize;
 use shouhu_domain::msg;
-use shouhu_domain::role::{OrgType, Role, Scope};
+use shouhu_domain::role::{AccountKind, Awaiting, OrgType, Role, Scope};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Organisation {
@@ -80,6 +80,11 @@ pub struct UserSummary {
     pub org_id: i64,
     pub org_name: String,
     pub active: bool,
+    pub kind: AccountKind,
+    /// A change waiting for a second approval, if any.
+    pub awaiting: Option<Awaiting>,
+    /// A person's password is set (a new or reset account waits for its link to be used).
+    pub password_set: bool,
 }
 
 impl Store {
@@ -175,9 +180,9 @@ impl Store {
             c.query_opt(
                 &format!(
                     "SELECT {PRINCIPAL_COLUMNS}, u.password_hash FROM users u JOIN organisations o ON o.id = u.org_id \
-                     WHERE u.username = $1 AND u.active = $2"
+                     WHERE u.username = $1 AND u.active = $2 AND u.kind = $3 AND u.password_hash <> ''"
                 ),
-                &[username.into(), true.into()],
+                &[username.into(), true.into(), AccountKind::Person.code().into()],
                 |r| Ok((principal_from_row(r)?, r.text(8)?)),
             )
         })
@@ -211,11 +216,17 @@ impl Store {
     pub fn list_users(&self) -> Result<Vec<UserSummary>, StoreError> {
         self.pool.read(|c| {
             c.query(
-                "SELECT u.id, u.username, u.display_name, u.role, o.id, o.name, u.active \
-                 FROM users u JOIN organisations o ON o.id = u.org_id ORDER BY u.id",
+                "SELECT u.id, u.username, u.display_name, u.role, o.id, o.name, u.active, u.kind, r.what, \
+                 u.password_hash <> '' \
+                 FROM users u JOIN organisations o ON o.id = u.org_id \
+                 LEFT JOIN account_requests r ON r.user_id = u.id ORDER BY u.id",
                 &[],
                 |r| {
                     Ok(UserSummary {
+                        kind: AccountKind::parse(&r.text(7)?)
+                            .ok_or_else(|| StoreError::Backend("unknown kind".into()))?,
+                        awaiting: r.opt_text(8)?.as_deref().and_then(Awaiting::parse),
+                        password_set: r.bool(9)?,
                         id: r.i64(0)?,
                         username: r.text(1)?,
                         display_name: r.text(2)?,

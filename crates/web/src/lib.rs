@@ -1,6 +1,7 @@
 //! shouhu's web server: HTML pages in Chinese (server-rendered, usable without JavaScript)
 //! and the JSON API under `/api/v1`, over one [`Store`].
 
+pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod body;

@@ -121,7 +121,15 @@ pub fn redact_path(path: &str) -> String {
             let all_digits = digits == seg.len();
             let id_number = digits >= 15 && seg.len() <= 20 && (!all_digits || digits > 16);
             let mobile = all_digits && shouhu_domain::id_number::normalise_phone(seg).is_some_and(|p| p.len() == 11);
-            if id_number || mobile { shouhu_domain::id_number::mask_id(seg) } else { seg.to_string() }
+            // A secret in a path (a set-password link's token: 64 hex digits) is never logged.
+            let secret = seg.len() >= 32 && seg.bytes().all(|b| b.is_ascii_hexdigit()) && !all_digits;
+            if secret {
+                "***".to_string()
+            } else if id_number || mobile {
+                shouhu_domain::id_number::mask_id(seg)
+            } else {
+                seg.to_string()
+            }
         })
         .collect::<Vec<_>>()
         .join("/")
@@ -136,6 +144,8 @@ mod tests {
         assert_eq!(redact_path("/api/v1/children/110101202311012176"), "/api/v1/children/110***********2176");
         assert_eq!(redact_path("/children/11010519491231002X/history"), "/children/110***********002X/history");
         assert_eq!(redact_path("/api/v1/children/13812345678"), "/api/v1/children/138****5678");
+        let link = format!("/set-password/{}", "ab12".repeat(16));
+        assert_eq!(redact_path(&link), "/set-password/***");
         // Record ids: up to 16 digits (below 2^53).
         assert_eq!(redact_path("/api/v1/children/9007199254740991"), "/api/v1/children/9007199254740991");
         assert_eq!(redact_path("/children/123456789012345/history"), "/children/123456789012345/history");

@@ -343,8 +343,41 @@ async fn every_operation_answers_as_documented() {
         )
         .await;
     c.get(&admin, "/api/v1/orgs").await;
-    c.send(Some(&admin), "POST", "/api/v1/users", &json!({"username": "yisheng", "display_name": "医生", "password": "Mei-chang 2026 zhen hu", "org_id": org["id"], "role": "doctor"})).await;
+    let made = c
+        .send(
+            Some(&admin),
+            "POST",
+            "/api/v1/users",
+            &json!({"username": "yisheng", "display_name": "医生", "org_id": org["id"], "role": "doctor"}),
+        )
+        .await;
     c.get(&admin, "/api/v1/users").await;
+    let city = app.user("shi", Role::CityOfficer, OrgType::CityCivilAffairs, "12").await;
+    c.get(&city, "/api/v1/approvals").await;
+    let yisheng = made["id"].as_i64().expect("id");
+    c.send(Some(&city), "POST", &format!("/api/v1/users/{yisheng}/approve"), &Value::Null).await;
+    c.send(
+        Some(&admin),
+        "POST",
+        &format!("/api/v1/users/{yisheng}/role"),
+        &json!({"role": "admin", "org_id": org["id"]}),
+    )
+    .await;
+    c.send(Some(&admin), "POST", &format!("/api/v1/users/{yisheng}/reset"), &Value::Null).await;
+    let mine = c
+        .send(None, "POST", "/api/v1/tokens", &json!({"username": "zhen", "password": PASSWORD, "expires_in_days": 1}))
+        .await;
+    c.get(&township, "/api/v1/tokens").await;
+    c.send(Some(&township), "DELETE", &format!("/api/v1/tokens/{}", mine["id"]), &Value::Null).await;
+    let cun = app.user("cun", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_A).await;
+    c.send(
+        Some(&cun),
+        "POST",
+        "/api/v1/me/password",
+        &json!({"current_password": PASSWORD, "new_password": "Guo-luo zhuang 2026 ce"}),
+    )
+    .await;
+    c.send(Some(&cun), "POST", "/api/v1/me/sign-out-everywhere", &json!({})).await;
     c.get(&township, &format!("/api/v1/regions/{TOWNSHIP_A}")).await;
 
     // The registry.

@@ -74,11 +74,19 @@ async fn the_administrator_manages_accounts_but_reads_no_child() {
     assert_eq!(s, 403);
     let org = app.org("梅厂派出所", OrgType::PoliceStation, TOWNSHIP_A).await;
     let (s, body) = app
-        .post(&admin, "/api/v1/users", &json!({"username": "jing", "display_name": "民警", "password": "Mei-chang 2026 zhen hu", "org_id": org, "role": "police"}))
+        .post(
+            &admin,
+            "/api/v1/users",
+            &json!({"username": "jing", "display_name": "民警", "org_id": org, "role": "police"}),
+        )
         .await;
     assert_eq!(s, 201, "{body}");
     let (s, body) = app
-        .post(&admin, "/api/v1/users", &json!({"username": "jing", "display_name": "民警", "password": "Mei-chang 2026 zhen hu", "org_id": org, "role": "police"}))
+        .post(
+            &admin,
+            "/api/v1/users",
+            &json!({"username": "jing", "display_name": "民警", "org_id": org, "role": "police"}),
+        )
         .await;
     assert_eq!(s, 409, "{body}");
     assert_eq!(body["fields"][0]["field"], "username");
@@ -144,27 +152,4 @@ async fn refused_reads_are_audited_up_to_a_limit() {
         entries.iter().any(|e| e["action"] == action && e["user_name"].as_str().is_some_and(|u| u.contains("zhen_b")))
     };
     assert!(by_b("view_child") && !by_b("refused"), "{all}");
-}
-
-/// Issue 21: a new account's password may not be common, guessable or the person's name.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_common_or_own_name_password_is_refused_by_field() {
-    let app = TestApp::new().await;
-    let admin = app.user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12").await;
-    let org = app.org("梅厂派出所", OrgType::PoliceStation, TOWNSHIP_A).await;
-    for (password, message) in [
-        ("1234567890", shouhu_domain::msg::PASSWORD_GUESSABLE),
-        ("password12", shouhu_domain::msg::PASSWORD_GUESSABLE),
-        ("liming-2026-meichang", shouhu_domain::msg::PASSWORD_HAS_NAME),
-    ] {
-        let body = json!({"username": "liming", "display_name": "李明", "password": password, "org_id": org, "role": "police"});
-        let (s, r) = app.post(&admin, "/api/v1/users", &body).await;
-        assert_eq!(
-            (s, r["fields"][0]["field"].as_str(), r["fields"][0]["message"].as_str()),
-            (422, Some("password"), Some(message)),
-            "{password}"
-        );
-    }
-    let (_, users) = app.get(&admin, "/api/v1/users").await;
-    assert!(!users.to_string().contains("liming"), "no account was made");
 }

@@ -1,17 +1,17 @@
-//! Organisations, users and the audit log over JSON: administrators only.
+//! Organisations, users and the audit log over JSON: administrators only; approvals of
+//! accounts also for the city.
 
 use crate::AppState;
-use crate::auth::{self, CurrentUser};
-use crate::body::ApiJson;
-use crate::body::QueryParams;
-use crate::error::{ApiErrorBody, ApiResult, AppError};
+use crate::accounts::{AccountOutcome, Secret};
+use crate::auth::CurrentUser;
+use crate::body::{ApiJson, IdPath, QueryParams};
+use crate::error::{ApiErrorBody, ApiResult};
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
-use shouhu_domain::error::FieldErrors;
-use shouhu_domain::msg;
-use shouhu_domain::role::{OrgType, Role};
+use shouhu_domain::role::{AccountKind, OrgType, Role};
+use shouhu_store::accounts::{NewAccount, PendingAccount};
 use shouhu_store::audit::{Action, AuditEntry};
 use shouhu_store::users::{Organisation, UserSummary};
 use utoipa::{IntoParams, ToSchema};
@@ -66,46 +66,105 @@ pub async fn list_users(State(state): State<AppState>, user: CurrentUser) -> Api
 pub struct NewUser {
     pub username: String,
     pub display_name: String,
-    /// At least 10 characters.
-    pub password: String,
     pub org_id: i64,
     pub role: Role,
+    /// A person (the default) or another system's service account.
+    #[serde(default)]
+    pub kind: Option<AccountKind>,
 }
 
+/// Creates an account without a password. A person's one-time set-password link (a
+/// system's token) is in the answer, or, for an account that reads children, given to
+/// whoever approves it (`POST /api/v1/users/{id}/approve`).
 #[utoipa::path(post, path = "/api/v1/users", request_body = NewUser,
-    responses((status = 201, body = Created), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 201, body = AccountOutcome), (status = 403, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn create_user(
     State(state): State<AppState>,
     user: CurrentUser,
+    headers: HeaderMap,
     ApiJson(u): ApiJson<NewUser>,
-) -> ApiResult<(StatusCode, Json<Created>)> {
+) -> ApiResult<(StatusCode, Json<AccountOutcome>)> {
     user.require(Role::is_admin)?;
-    let mut errs = FieldErrors::default();
-    let username = u.username.trim().to_string();
-    if username.is_empty() || username.chars().any(char::is_whitespace) || username.chars().count() > 50 {
-        errs.add("username", msg::REQUIRED);
-    }
-    if u.display_name.trim().is_empty() {
-        errs.add("display_name", msg::REQUIRED);
-    }
-    if let Some(problem) = auth::password_problem(&u.password, &username, &u.display_name) {
-        errs.add("password", problem);
-    }
-    if !errs.is_empty() {
-        return Err(AppError::Invalid(errs));
-    }
-    let password = u.password;
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await??;
-    let actor = user.principal.clone();
-    let (display, org, role) = (u.display_name.trim().to_string(), u.org_id, u.role);
-    let id = state
-        .run(move |s| {
-            let id = s.create_user(&username, &display, &hash, org, role)?;
-            s.audit(&actor, Action::CreateUser, None, &format!("user {id} ({})", role.code()))?;
-            Ok(id)
-        })
-        .await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    let new = NewAccount {
+        username: u.username,
+        display_name: u.display_name,
+        org_id: u.org_id,
+        role: u.role,
+        kind: u.kind.unwrap_or(AccountKind::Person),
+    };
+    let secret = Secret::new();
+    let (p, h) = (user.principal.clone(), secret.hash.clone());
+    let (id, issued) = state.run(move |s| s.create_account(&p, &new, &h)).await?;
+    let https = state.config.secure_cookies;
+    Ok((StatusCode::CREATED, Json(AccountOutcome::new(id, issued, &secret, &headers, https))))
+}
+
+/// Ends the account's sessions and tokens and takes its password away; a new link (a
+/// system's token) follows here, or from whoever approves when the account reads children.
+#[utoipa::path(post, path = "/api/v1/users/{id}/reset", params(("id" = i64, Path)),
+    responses((status = 200, body = AccountOutcome), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn reset_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> ApiResult<Json<AccountOutcome>> {
+    user.require(Role::is_admin)?;
+    let secret = Secret::new();
+    let (p, h) = (user.principal.clone(), secret.hash.clone());
+    let issued = state.run(move |s| s.reset_account(&p, id, &h)).await?;
+    Ok(Json(AccountOutcome::new(id, issued, &secret, &headers, state.config.secure_cookies)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    pub role: Role,
+    pub org_id: i64,
+}
+
+/// Gives an account another role or organisation: at once when the new role reads no
+/// child, otherwise after a second approval (the old role stays meanwhile).
+#[utoipa::path(post, path = "/api/v1/users/{id}/role", params(("id" = i64, Path)), request_body = RoleChange,
+    responses((status = 200, body = AccountOutcome), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn change_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+    ApiJson(c): ApiJson<RoleChange>,
+) -> ApiResult<Json<AccountOutcome>> {
+    user.require(Role::is_admin)?;
+    let p = user.principal.clone();
+    let issued = state.run(move |s| s.change_account_role(&p, id, c.role, c.org_id)).await?;
+    Ok(Json(AccountOutcome::new(id, issued, &Secret::new(), &headers, state.config.secure_cookies)))
+}
+
+/// The changes to accounts waiting for a second approval: for administrators and the city.
+#[utoipa::path(get, path = "/api/v1/approvals",
+    responses((status = 200, body = Vec<PendingAccount>), (status = 403, body = ApiErrorBody)))]
+pub async fn approvals(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<Vec<PendingAccount>>> {
+    user.require(Role::may_approve_accounts)?;
+    let p = user.principal.clone();
+    Ok(Json(state.run(move |s| s.pending_accounts(&p)).await?))
+}
+
+/// Approves the change waiting on an account: by another administrator than who asked, or
+/// the city; a service account only by the city. A new or reset account's link (a
+/// system's token) is in the answer, shown once, for the approver to hand over.
+#[utoipa::path(post, path = "/api/v1/users/{id}/approve", params(("id" = i64, Path)),
+    responses((status = 200, body = AccountOutcome), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+pub async fn approve(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> ApiResult<Json<AccountOutcome>> {
+    user.require(Role::may_approve_accounts)?;
+    let secret = Secret::new();
+    let (p, h) = (user.principal.clone(), secret.hash.clone());
+    let issued = state.run(move |s| s.approve_account(&p, id, &h)).await?;
+    Ok(Json(AccountOutcome::new(id, issued, &secret, &headers, state.config.secure_cookies)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

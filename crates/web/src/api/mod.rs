@@ -4,6 +4,7 @@
 //! Authentication: `Authorization: Bearer <token>` (integrations), or the browser session
 //! cookie with the session's CSRF token in `X-CSRF-Token` on writes.
 
+pub mod account;
 pub mod admin;
 pub mod casework;
 pub mod children;
@@ -18,7 +19,6 @@ use axum::extract::{ConnectInfo, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use shouhu_store::audit::Action;
 use shouhu_store::users::Principal;
 use std::net::SocketAddr;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -80,7 +80,10 @@ fn add_error_default(api: &mut utoipa::openapi::OpenApi) {
 /// The API's routes and its OpenAPI document.
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, api) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(create_token))
+        .routes(routes!(create_token, account::list_tokens))
+        .routes(routes!(account::revoke_token))
+        .routes(routes!(account::change_password))
+        .routes(routes!(account::sign_out_everywhere))
         .routes(routes!(me))
         .routes(routes!(children::list, children::create))
         .routes(routes!(children::get, children::update))
@@ -90,6 +93,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(children::regions))
         .routes(routes!(admin::list_orgs, admin::create_org))
         .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::reset_user))
+        .routes(routes!(admin::change_role))
+        .routes(routes!(admin::approve))
+        .routes(routes!(admin::approvals))
         .routes(routes!(admin::audit))
         .routes(routes!(imports::status))
         .routes(routes!(imports::report))
@@ -150,35 +157,39 @@ pub struct TokenRequest {
     /// What the token is for, e.g. the name of the integration.
     #[serde(default)]
     pub name: Option<String>,
+    /// Days the token lives: at most the setting `accounts.api_token_days`, which is also
+    /// the default.
+    #[serde(default)]
+    pub expires_in_days: Option<i64>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     /// Send as `Authorization: Bearer <token>`. Shown once; stored only as a hash.
     pub token: String,
+    /// To list it (`GET /api/v1/tokens`) and revoke it (`DELETE /api/v1/tokens/{id}`).
+    pub id: i64,
+    pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Exchanges a username and password for an API token (throttled like the sign-in page).
+/// Exchanges a username and password for an API token of one's own (throttled like the
+/// sign-in page); it expires after the days asked for, at most the setting's.
 #[utoipa::path(post, path = "/api/v1/tokens", request_body = TokenRequest, security(()),
-    responses((status = 201, body = TokenResponse), (status = 401, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+    responses((status = 201, body = TokenResponse), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
 async fn create_token(
     State(state): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> ApiResult<(axum::http::StatusCode, Json<TokenResponse>)> {
+    let ttl = account::token_life(&state, req.expires_in_days)?;
     match auth::check_login(&state, &req.username, &req.password, &addr.ip().to_string()).await? {
         LoginOutcome::Ok(p) => {
             let token = auth::random_token();
             let h = auth::token_hash(&token);
             let name = req.name.unwrap_or_else(|| "api".into()).chars().take(100).collect::<String>();
-            let actor = p.clone();
-            state
-                .run(move |s| {
-                    s.create_api_token(&h, p.user_id, &name)?;
-                    s.audit(&actor, Action::Login, None, "api token")
-                })
-                .await?;
-            Ok((axum::http::StatusCode::CREATED, Json(TokenResponse { token })))
+            let expires_at = state.store.now() + ttl;
+            let id = state.run(move |s| s.issue_api_token(&p, &h, &name, expires_at)).await?;
+            Ok((axum::http::StatusCode::CREATED, Json(TokenResponse { token, id, expires_at })))
         }
         LoginOutcome::BadCredentials => Err(AppError::BadCredentials),
         LoginOutcome::Throttled => Err(AppError::Throttled(shouhu_domain::msg::THROTTLED)),

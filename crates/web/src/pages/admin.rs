@@ -1,20 +1,22 @@
-//! The administrator's pages: organisations, users, API tokens and the audit log.
+//! The administrator's pages: organisations, accounts and the audit log.
 
 use super::{Layout, PageError, PageResult, render};
 use crate::AppState;
-use crate::auth::{self, CurrentUser};
+use crate::accounts::{Handover, Secret};
+use crate::auth::CurrentUser;
 use crate::body::FormPairs;
 use crate::body::{IdPath, QueryParams};
 use crate::error::AppError;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use shouhu_domain::msg;
-use shouhu_domain::role::{OrgType, Role};
+use shouhu_domain::role::{AccountKind, OrgType, Role};
+use shouhu_store::accounts::{Issued, NewAccount};
 use shouhu_store::audit::{Action, AuditEntry};
 use shouhu_store::regions::Unresolved;
 use shouhu_store::users::{Organisation, UserSummary};
@@ -22,8 +24,10 @@ use shouhu_store::users::{Organisation, UserSummary};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users).post(create_user))
+        .route("/admin/users/{id}", get(user_page))
         .route("/admin/users/{id}/active", post(set_active))
-        .route("/admin/users/{id}/token", post(create_token))
+        .route("/admin/users/{id}/reset", post(reset))
+        .route("/admin/users/{id}/role", post(change_role))
         .route("/admin/orgs", get(orgs).post(create_org))
         .route("/admin/audit", get(audit))
 }
@@ -33,75 +37,111 @@ pub struct Choice {
     pub label: String,
 }
 
+/// A user as the list shows them: what they are and whether they can sign in.
+pub struct UserRow {
+    pub user: UserSummary,
+    pub status: String,
+}
+
+impl UserRow {
+    fn of(user: UserSummary) -> UserRow {
+        let status = if !user.active {
+            msg::STATUS_DISABLED.to_string()
+        } else if let Some(a) = user.awaiting {
+            format!("{}{}", msg::STATUS_AWAITING, a.label())
+        } else if user.kind == AccountKind::Person && !user.password_set {
+            msg::STATUS_NO_PASSWORD.to_string()
+        } else {
+            msg::STATUS_READY.to_string()
+        };
+        UserRow { user, status }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "admin_users.html")]
 pub struct UsersPage {
     pub layout: Layout,
-    pub users: Vec<UserSummary>,
+    pub users: Vec<UserRow>,
     pub orgs: Vec<Organisation>,
     pub roles: Vec<Choice>,
+    pub kinds: Vec<Choice>,
     pub errors: Vec<String>,
-    pub new_token: String,
+    pub handover: Handover,
 }
 
-async fn users_page(state: &AppState, user: &CurrentUser, errors: Vec<String>, new_token: String) -> PageResult {
+fn roles() -> Vec<Choice> {
+    Role::ALL.iter().map(|r| Choice { code: r.code().into(), label: r.label().into() }).collect()
+}
+
+async fn users_page(state: &AppState, user: &CurrentUser, errors: Vec<String>, handover: Handover) -> PageResult {
     let (users, orgs) = state.run(|s| Ok((s.list_users()?, s.list_orgs()?))).await?;
     Ok(render(&UsersPage {
         layout: Layout::new(msg::USERS, Some(user)),
-        users,
+        users: users.into_iter().map(UserRow::of).collect(),
         orgs,
-        roles: Role::ALL.iter().map(|r| Choice { code: r.code().into(), label: r.label().into() }).collect(),
+        roles: roles(),
+        kinds: AccountKind::ALL.iter().map(|k| Choice { code: k.code().into(), label: k.label().into() }).collect(),
         errors,
-        new_token,
+        handover,
     }))
 }
 
 async fn users(State(state): State<AppState>, user: CurrentUser) -> PageResult {
     user.require(Role::is_admin)?;
-    users_page(&state, &user, Vec::new(), String::new()).await
+    users_page(&state, &user, Vec::new(), Handover::default()).await
 }
 
-async fn create_user(State(state): State<AppState>, user: CurrentUser, form: FormPairs) -> PageResult {
+/// Creates an account without a password: its person gets a one-time link to set their
+/// own, at once or, for an account that reads children, from whoever approves it.
+async fn create_user(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    form: FormPairs,
+) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     user.require(Role::is_admin)?;
-    let username = form.get("username").unwrap_or("").trim().to_string();
-    let display_name = form.get("display_name").unwrap_or("").trim().to_string();
-    let password = form.get("password").unwrap_or("").to_string();
     let role = form.get("role").and_then(Role::parse);
     let org_id = form.get("org_id").and_then(|v| v.parse::<i64>().ok());
-    let mut errors = Vec::new();
-    if username.is_empty() || username.chars().count() > 50 || username.chars().any(char::is_whitespace) {
-        errors.push(format!("{}：{}", msg::USERNAME, msg::REQUIRED));
-    }
-    if display_name.is_empty() {
-        errors.push(format!("{}：{}", msg::DISPLAY_NAME, msg::REQUIRED));
-    }
-    if let Some(problem) = crate::auth::password_problem(&password, &username, &display_name) {
-        errors.push(problem.to_string());
-    }
+    let kind = form.get("kind").and_then(AccountKind::parse).unwrap_or(AccountKind::Person);
     let (Some(role), Some(org_id)) = (role, org_id) else {
-        errors.push(format!("{}、{}：{}", msg::ROLE, msg::ORG, msg::REQUIRED));
-        return error_status(users_page(&state, &user, errors, String::new()).await);
+        let errors = vec![format!("{}、{}：{}", msg::ROLE, msg::ORG, msg::REQUIRED)];
+        return error_status(users_page(&state, &user, errors, Handover::default()).await);
     };
-    if !errors.is_empty() {
-        return error_status(users_page(&state, &user, errors, String::new()).await);
-    }
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password)).await.map_err(AppError::from)??;
-    let actor = user.principal.clone();
-    let res = state
-        .run(move |s| {
-            let id = s.create_user(&username, &display_name, &hash, org_id, role)?;
-            s.audit(&actor, Action::CreateUser, None, &format!("user {id} ({})", role.code()))?;
-            Ok(id)
-        })
-        .await;
+    let new = NewAccount {
+        username: form.get("username").unwrap_or("").to_string(),
+        display_name: form.get("display_name").unwrap_or("").to_string(),
+        org_id,
+        role,
+        kind,
+    };
+    let secret = Secret::new();
+    let h = secret.hash.clone();
+    let p = user.principal.clone();
+    let res = state.run(move |s| s.create_account(&p, &new, &h)).await;
     match res {
-        Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
+        Ok((_, issued)) => users_page(&state, &user, Vec::new(), handover(&state, issued, &secret, &headers)).await,
         Err(e @ (AppError::Duplicate { .. } | AppError::Invalid(_))) => {
-            let errs = e.fields().into_iter().map(|f| f.message).collect();
-            error_status(users_page(&state, &user, errs, String::new()).await)
+            let errs = e.fields().into_iter().map(|f| format!("{}：{}", user_field(&f.field), f.message)).collect();
+            error_status(users_page(&state, &user, errs, Handover::default()).await)
         }
         Err(e) => Err(PageError(e)),
+    }
+}
+
+fn handover(state: &AppState, issued: Issued, secret: &Secret, headers: &HeaderMap) -> Handover {
+    let hours = state.store.settings.accounts.set_password_link_ttl.num_hours();
+    Handover::new(issued, secret, headers, state.config.secure_cookies, hours)
+}
+
+fn user_field(f: &str) -> &'static str {
+    match f {
+        "username" => msg::USERNAME,
+        "display_name" => msg::DISPLAY_NAME,
+        "role" => msg::ROLE,
+        "org_id" => msg::ORG,
+        _ => msg::FIELD,
     }
 }
 
@@ -110,6 +150,41 @@ fn error_status(r: PageResult) -> PageResult {
         *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         res
     })
+}
+
+#[derive(Template)]
+#[template(path = "admin_user.html")]
+pub struct UserPage {
+    pub layout: Layout,
+    pub row: UserRow,
+    pub orgs: Vec<Organisation>,
+    pub roles: Vec<Choice>,
+    pub errors: Vec<String>,
+    pub handover: Handover,
+}
+
+async fn one_user_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    errors: Vec<String>,
+    handover: Handover,
+) -> PageResult {
+    let (users, orgs) = state.run(|s| Ok((s.list_users()?, s.list_orgs()?))).await?;
+    let row = users.into_iter().find(|u| u.id == id).ok_or(PageError(AppError::NotFound))?;
+    Ok(render(&UserPage {
+        layout: Layout::new(format!("{} · {}", msg::USERS, row.username), Some(user)),
+        row: UserRow::of(row),
+        orgs,
+        roles: roles(),
+        errors,
+        handover,
+    }))
+}
+
+async fn user_page(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> PageResult {
+    user.require(Role::is_admin)?;
+    one_user_page(&state, &user, id, Vec::new(), Handover::default()).await
 }
 
 async fn set_active(
@@ -128,29 +203,69 @@ async fn set_active(
             s.audit(&actor, Action::ChangeUser, None, &format!("user {id} active={active}"))
         })
         .await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
 }
 
-/// Issues an API token for a user; it is shown once and stored only as its hash.
-async fn create_token(
+/// Ends the account's sessions and tokens and takes its password away; a new link (or a
+/// system's token) follows, from whoever approves when the account reads children. The
+/// administrator never sets or sees a person's password.
+async fn reset(
     State(state): State<AppState>,
     user: CurrentUser,
     IdPath(id): IdPath,
+    headers: HeaderMap,
     form: FormPairs,
 ) -> PageResult {
     user.check_csrf(form.get("csrf"))?;
     user.require(Role::is_admin)?;
-    let token = auth::random_token();
-    let h = auth::token_hash(&token);
-    let actor = user.principal.clone();
-    state
-        .run(move |s| {
-            s.principal(id)?;
-            s.create_api_token(&h, id, "admin")?;
-            s.audit(&actor, Action::ChangeUser, None, &format!("user {id} api token issued"))
-        })
-        .await?;
-    users_page(&state, &user, Vec::new(), token).await
+    let secret = Secret::new();
+    let h = secret.hash.clone();
+    let p = user.principal.clone();
+    match state.run(move |s| s.reset_account(&p, id, &h)).await {
+        Ok(issued) => {
+            let h = handover(&state, issued, &secret, &headers).after_reset();
+            one_user_page(&state, &user, id, Vec::new(), h).await
+        }
+        Err(AppError::State(m)) => {
+            error_status(one_user_page(&state, &user, id, vec![m.into()], Handover::default()).await)
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// Another role or organisation: at once, or after a second approval when the new role
+/// reads children.
+async fn change_role(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+    form: FormPairs,
+) -> PageResult {
+    user.check_csrf(form.get("csrf"))?;
+    user.require(Role::is_admin)?;
+    let role = form.get("role").and_then(Role::parse);
+    let org_id = form.get("org_id").and_then(|v| v.parse::<i64>().ok());
+    let (Some(role), Some(org_id)) = (role, org_id) else {
+        let errors = vec![format!("{}、{}：{}", msg::ROLE, msg::ORG, msg::REQUIRED)];
+        return error_status(one_user_page(&state, &user, id, errors, Handover::default()).await);
+    };
+    let secret = Secret::new();
+    let p = user.principal.clone();
+    match state.run(move |s| s.change_account_role(&p, id, role, org_id)).await {
+        Ok(issued) => {
+            let h = handover(&state, issued, &secret, &headers);
+            one_user_page(&state, &user, id, Vec::new(), h).await
+        }
+        Err(AppError::State(m)) => {
+            error_status(one_user_page(&state, &user, id, vec![m.into()], Handover::default()).await)
+        }
+        Err(e @ AppError::Invalid(_)) => {
+            let errs = e.fields().into_iter().map(|f| format!("{}：{}", user_field(&f.field), f.message)).collect();
+            error_status(one_user_page(&state, &user, id, errs, Handover::default()).await)
+        }
+        Err(e) => Err(PageError(e)),
+    }
 }
 
 #[derive(Template)]

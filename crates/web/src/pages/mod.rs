@@ -1,5 +1,6 @@
 //! HTML pages: server-rendered, in Chinese, usable without JavaScript on a 360-px phone.
 
+pub mod account;
 pub mod admin;
 pub mod casework;
 pub mod children;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(casework::router())
         .merge(settings::router())
+        .merge(account::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
@@ -67,6 +69,8 @@ pub struct LayoutUser {
     pub sees_casework: bool,
     /// Sees the settings document (系统设置).
     pub sees_settings: bool,
+    /// Approves accounts (账号审核): administrators and the city.
+    pub approves_accounts: bool,
 }
 
 impl Layout {
@@ -86,6 +90,7 @@ impl Layout {
                     || shouhu_domain::report::may_see_area_reports(u.principal.role),
                 sees_casework: shouhu_domain::assessment::has_assessment_list(u.principal.role),
                 sees_settings: u.principal.role.may_see_settings(),
+                approves_accounts: u.principal.role.may_approve_accounts(),
             }),
         }
     }
