@@ -353,6 +353,7 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "import" => "导入摸底排查表",
         "export" => "导出台账",
         "refused" => "被拒绝的访问",
+        "reveal_number" => "查看完整号码",
         _ => return None,
     })
 }
@@ -719,3 +720,16 @@ pub const REFERRAL_SHOWS_ONLY: &str =
     "转介只告知儿童姓名、所在村（居）、转介单位和评估编号；评估内容由转介单位掌握，如需了解请与其联系。";
 pub const REPORT_DISPOSAL: &str = "应急处置";
 pub const REPORT_DISCOVERED_AT_HINT: &str = "已填为现在；如是之前发现的，请改为实际发现的时间";
+
+// Masked numbers, "show" and the export's watermark (issue 21).
+pub const SHOW_FULL_NUMBER: &str = "显示完整号码";
+pub const REVEAL_REASON: &str = "查看理由";
+pub const REVEAL_REASON_HINT: &str = "写明为什么需要完整号码（例如：急诊需联系监护人）；本次查看和理由将记入审计日志";
+pub const REVEAL_SUBMIT: &str = "显示";
+pub const REVEALED_NOTE: &str = "完整号码，仅本次显示；已记入审计日志";
+pub const REVEAL_FIELD_UNKNOWN: &str = "只能显示身份证号码或电话号码";
+pub const NUMBERS_MASKED: &str =
+    "按岗位权限，部分身份证号码和电话号码已隐藏；确需完整号码时，可点击“显示完整号码”并写明理由。";
+pub const HISTORY_NUMBERS_MASKED: &str = "按岗位权限，变更记录中的部分身份证号码和电话号码已隐藏。";
+pub const SEARCH_ID_WHOLE: &str = "请输入完整的身份证号码查找；按号码末几位查找仅限可查看完整身份证号码的岗位";
+pub const WATERMARK_NOTICE: &str = "内部资料 注意保密 仅限工作使用";

@@ -39,10 +39,12 @@ pub enum Action {
     /// A read or change refused: a record outside the user's scope (answered as missing)
     /// or an action their role may not take.
     Refused,
+    /// A masked ID or phone number shown in full, with the reason given (never the number).
+    RevealNumber,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -59,6 +61,7 @@ impl Action {
         Action::Import,
         Action::Export,
         Action::Refused,
+        Action::RevealNumber,
     ];
 
     /// The action in words, from the message catalog.
@@ -84,6 +87,7 @@ impl Action {
             Action::Import => "import",
             Action::Export => "export",
             Action::Refused => "refused",
+            Action::RevealNumber => "reveal_number",
         }
     }
 }
