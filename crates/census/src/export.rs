@@ -7,19 +7,28 @@
 //! accumulated on the way (its size grows with the townships only) and written as a second,
 //! ordinary sheet once the rows are done.
 //!
-//! Auditing the export is the caller's business.
+//! Every sheet names who exported it and when, in its frozen rows, its printed header and
+//! footer, and a watermark repeated over its cells ([`watermark_text`]), so that a printed
+//! page or a screenshot names its source. [`export_for`] is the one way a user exports: it
+//! checks the role ([`Role::may_export`](shouhu_domain::role::Role::may_export)) and writes the audit entry before the file is
+//! handed over; [`export_ledger`] is its bulk part, for a scope already decided.
 
 use crate::columns::{self, Column};
 use crate::summary::{self, Summary};
 use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
-use rust_xlsxwriter::{Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, DocProperties, Format, FormatAlign, FormatBorder, Shape, ShapeFont, ShapeFormat, ShapeText,
+    ShapeTextHorizontalAlignment, ShapeTextVerticalAlignment, Workbook, Worksheet, XlsxError,
+};
 use shouhu_domain::child::{ChildFile, ChildRecord, EntrustedGuardian, FileStatus, Parent};
 use shouhu_domain::clock;
 use shouhu_domain::codes::CodeList;
 use shouhu_domain::fields::{self, FIELDS, Kind};
 use shouhu_domain::msg;
+use shouhu_store::audit::Action;
 use shouhu_store::children::LedgerFilter;
+use shouhu_store::users::Principal;
 use shouhu_store::{Scope, Store, StoreError};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -51,6 +60,9 @@ pub enum ExportError {
     /// More files than an Excel sheet has rows.
     #[error("too many rows for one sheet: more than {0}")]
     TooManyRows(u64),
+    /// The user's role does not keep the ledger ([`Role::may_export`](shouhu_domain::role::Role::may_export)).
+    #[error("this role may not export the ledger")]
+    Forbidden,
 }
 
 impl ExportError {
@@ -60,6 +72,7 @@ impl ExportError {
             ExportError::TooManyRows(max) => {
                 format!("导出范围内的档案超过Excel单表上限（{max}行），请缩小导出范围后重试")
             }
+            ExportError::Forbidden => msg::FORBIDDEN.to_string(),
             _ => "导出失败，请稍后重试；如仍失败，请联系系统管理员".to_string(),
         }
     }
@@ -101,6 +114,99 @@ pub fn exported_by(meta: &ExportMeta) -> String {
 }
 
 use shouhu_domain::clock::china_time;
+
+/// The watermark repeated over every sheet: who exported it, from which organisation, when,
+/// and that it is confidential.
+pub fn watermark_text(meta: &ExportMeta) -> String {
+    format!("{}（{}） {} 导出\n{}", meta.user, meta.org, china_time(meta.at), msg::WATERMARK_NOTICE)
+}
+
+/// Exports what the ledger shows `p` for `filter` ([`export_ledger`] over `p`'s scope),
+/// if `p`'s role keeps the ledger ([`Role::may_export`](shouhu_domain::role::Role::may_export); otherwise [`ExportError::Forbidden`]
+/// and nothing is written), naming `p` and the time in the workbook; `scope_name` names
+/// the scope in its title and `source` ("web", "api", "cli") where it was asked from. The
+/// export is in the audit log before this returns: a file whose export could not be
+/// recorded is deleted.
+pub fn export_for(
+    store: &Store,
+    p: &Principal,
+    filter: &LedgerFilter,
+    scope_name: &str,
+    source: &str,
+    out: &Path,
+) -> Result<ExportStats, ExportError> {
+    if !p.role.may_export() {
+        return Err(ExportError::Forbidden);
+    }
+    let meta = ExportMeta {
+        user: p.display_name.clone(),
+        org: p.org_name.clone(),
+        at: store.now(),
+        scope_name: scope_name.into(),
+    };
+    let stats = export_ledger(store, &p.scope(), filter, &meta, out)?;
+    let detail = format!("{source}: {} files, {scope_name}", stats.rows);
+    if let Err(e) = store.audit(p, Action::Export, None, &detail) {
+        let _ = std::fs::remove_file(out);
+        return Err(e.into());
+    }
+    Ok(stats)
+}
+
+/// A header or footer's text with Excel's control character `&` written as itself.
+fn header_text(s: &str) -> String {
+    s.chars().filter(|c| !c.is_control()).take(60).collect::<String>().replace('&', "&&")
+}
+
+/// Who and when on every printed page: the header names the exporter and the time, the
+/// footer repeats them with the page number; the title, exporter and column rows repeat
+/// at the top of each page (`repeat_rows`, 0-based, inclusive).
+fn print_marks(ws: &mut Worksheet, meta: &ExportMeta, repeat_rows: u32) -> Result<(), XlsxError> {
+    let who = format!("{}（{}）", header_text(&meta.user), header_text(&meta.org));
+    let at = china_time(meta.at);
+    ws.set_header(format!("&L导出人：{who} 导出时间：{at}&R{}", msg::WATERMARK_NOTICE));
+    ws.set_footer(format!("&L{who} {at} 导出&C第 &P 页，共 &N 页&R{}", msg::WATERMARK_NOTICE));
+    ws.set_landscape();
+    ws.set_repeat_rows(0, repeat_rows)?;
+    Ok(())
+}
+
+/// Rows between two bands of watermarks, at least.
+const WATERMARK_EVERY: u32 = 20;
+/// Bands of watermarks on a sheet, at most: a large ledger's bands are spread out.
+const WATERMARK_BANDS: u32 = 250;
+
+/// The watermark ([`watermark_text`]), light grey and unfilled, repeated over the rows
+/// `first..first + rows` in bands, each band across the sheet's `cols` columns every 8,
+/// every other band shifted by 4: whatever part of the sheet is on screen shows one.
+fn watermark(ws: &mut Worksheet, meta: &ExportMeta, first: u32, rows: u32, cols: u16) -> Result<(), XlsxError> {
+    let mark = Shape::textbox()
+        .set_text(watermark_text(meta))
+        .set_width(330)
+        .set_height(46)
+        .set_format(&ShapeFormat::new().set_no_fill().set_no_line())
+        .set_font(&ShapeFont::new().set_color(Color::RGB(0xBFBFBF)).set_size(11))
+        .set_text_options(
+            &ShapeText::new()
+                .set_horizontal_alignment(ShapeTextHorizontalAlignment::Center)
+                .set_vertical_alignment(ShapeTextVerticalAlignment::Middle),
+        )
+        .set_alt_text(watermark_text(meta));
+    let step = WATERMARK_EVERY.max(rows.div_ceil(WATERMARK_BANDS));
+    let mut band = 0;
+    let mut row = first;
+    // Even an empty sheet carries one band.
+    while band == 0 || row < first + rows {
+        let mut col = if band % 2 == 0 { 1 } else { 5 };
+        while col < cols.max(2) {
+            ws.insert_shape(row, col, &mark)?;
+            col += 8;
+        }
+        band += 1;
+        row += step;
+    }
+    Ok(())
+}
 
 /// How a census column's value becomes a cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,11 +359,16 @@ fn write_workbook(
     let summary = write_ledger(ws, store, scope, filter, meta, &ledger_title, &fmt)?;
     let rows = summary.rows;
     let rows_written = started.elapsed();
+    let ledger_cols = (columns::columns().len() + DERIVED_HEADERS.len()) as u16;
+    watermark(ws, meta, LEDGER_HEADER_ROWS, rows as u32, ledger_cols)?;
+    print_marks(ws, meta, LEDGER_HEADER_ROWS - 1)?;
     ws.set_active(true);
 
     let ws = workbook.add_worksheet();
     ws.set_name(SUMMARY_SHEET)?;
-    write_summary(ws, store, meta, &summary.summary, &fmt)?;
+    let summary_rows = write_summary(ws, store, meta, &summary.summary, &fmt)?;
+    watermark(ws, meta, 4, summary_rows, 2 + summary::headers().len() as u16)?;
+    print_marks(ws, meta, 3)?;
 
     workbook.use_zip_large_file(rows >= LARGE_FILE_ROWS);
     if rows >= FAST_ZIP_ROWS {
@@ -561,13 +672,14 @@ fn getter(path: &str) -> Option<Getter> {
     Some(g)
 }
 
+/// Writes the summary sheet; returns the number of rows below its header.
 fn write_summary(
     ws: &mut Worksheet,
     store: &Store,
     meta: &ExportMeta,
     summary: &Summary,
     fmt: &Formats,
-) -> Result<(), ExportError> {
+) -> Result<u32, ExportError> {
     let groups = summary::groups();
     let headers = summary::headers();
     // Township name, its code, then the counts.
@@ -631,7 +743,7 @@ fn write_summary(
         ws.write_string_with_format(row, 0, n, &fmt.note)?;
         row += 1;
     }
-    Ok(())
+    Ok(row - 4)
 }
 
 #[cfg(test)]

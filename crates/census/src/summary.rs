@@ -461,6 +461,7 @@ mod tests {
             file,
             created_at: at,
             updated_at: at,
+            masked: Vec::new(),
         }
     }
 

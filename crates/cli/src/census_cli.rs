@@ -82,21 +82,18 @@ pub fn import(
     Ok(())
 }
 
-/// Exports the ledger of `username`'s scope.
+/// Exports the ledger of `username`'s scope, if their role keeps the ledger.
 pub fn export(store: &Store, username: &str, out: &Path, query: &str) -> anyhow::Result<()> {
     let p = store.principal_by_username(username).map_err(|_| anyhow::anyhow!("no active user {username}"))?;
+    if !p.role.may_export() {
+        store.audit(&p, shouhu_store::audit::Action::Refused, None, "cli: export")?;
+        anyhow::bail!("{username}（{}）{}", p.role.label(), shouhu_domain::msg::FORBIDDEN);
+    }
     let q = shouhu_web::filters::LedgerQuery::parse(query).map_err(|e| anyhow::anyhow!("--query: {e}"))?;
     let selection = q.selection(store, &p)?;
-    let meta = shouhu_census::export::ExportMeta {
-        user: p.display_name.clone(),
-        org: p.org_name.clone(),
-        at: store.now(),
-        scope_name: p.org_name.clone(),
-    };
     let started = std::time::Instant::now();
-    let stats = shouhu_census::export::export_ledger(store, &p.scope(), &selection, &meta, out)
+    let stats = shouhu_census::export::export_for(store, &p, &selection, &p.org_name, "cli", out)
         .map_err(|e| anyhow::anyhow!(e.message()))?;
-    store.audit(&p, shouhu_store::audit::Action::Export, None, &format!("cli: {} files", stats.rows))?;
     eprintln!("{} 份档案，{} 字节，{:.1} 秒", stats.rows, stats.bytes, started.elapsed().as_secs_f64());
     Ok(())
 }

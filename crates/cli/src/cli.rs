@@ -75,6 +75,7 @@ pub enum Command {
         report: Option<std::path::PathBuf>,
     },
     /// Export what the ledger shows a user to .xlsx: by default its open files, as the ledger.
+    /// Only for a role that keeps the ledger (township, district, city).
     Export {
         #[arg(long = "as")]
         user: String,

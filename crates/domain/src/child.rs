@@ -216,4 +216,8 @@ pub struct ChildRecord {
     pub derived: Derived,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The fields of `file` whose numbers are masked for the reader (`father.phone`, …;
+    /// `crate::masking`): `POST /api/v1/children/{id}/reveal` shows one in full, with a reason.
+    #[serde(default)]
+    pub masked: Vec<String>,
 }

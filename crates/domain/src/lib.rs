@@ -15,6 +15,7 @@ pub mod fields;
 pub mod guardianship;
 pub mod id_number;
 pub mod iso_date;
+pub mod masking;
 pub mod msg;
 pub mod region;
 pub mod report;

@@ -360,6 +360,7 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "sign_out_everywhere" => "退出所有登录",
         "issue_token" => "签发接口令牌",
         "revoke_token" => "撤销接口令牌",
+        "reveal_number" => "查看完整号码",
         _ => return None,
     })
 }
@@ -787,3 +788,16 @@ pub const ROLE_CHANGE_NOTE: &str =
 pub fn token_days(max: i64) -> String {
     format!("有效天数须为1到{max}天")
 }
+
+// Masked numbers, "show" and the export's watermark (issue 21).
+pub const SHOW_FULL_NUMBER: &str = "显示完整号码";
+pub const REVEAL_REASON: &str = "查看理由";
+pub const REVEAL_REASON_HINT: &str = "写明为什么需要完整号码（例如：急诊需联系监护人）；本次查看和理由将记入审计日志";
+pub const REVEAL_SUBMIT: &str = "显示";
+pub const REVEALED_NOTE: &str = "完整号码，仅本次显示；已记入审计日志";
+pub const REVEAL_FIELD_UNKNOWN: &str = "只能显示身份证号码或电话号码";
+pub const NUMBERS_MASKED: &str =
+    "按岗位权限，部分身份证号码和电话号码已隐藏；确需完整号码时，可点击“显示完整号码”并写明理由。";
+pub const HISTORY_NUMBERS_MASKED: &str = "按岗位权限，变更记录中的部分身份证号码和电话号码已隐藏。";
+pub const SEARCH_ID_WHOLE: &str = "请输入完整的身份证号码查找；按号码末几位查找仅限可查看完整身份证号码的岗位";
+pub const WATERMARK_NOTICE: &str = "内部资料 注意保密 仅限工作使用";

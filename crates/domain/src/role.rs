@@ -71,6 +71,53 @@ impl Role {
     pub fn may_close_files(self) -> bool {
         matches!(self, Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff)
     }
+
+    /// Sees ID numbers (the child's, the parents', the entrusted guardian's) in full; every
+    /// other reader sees them masked ([`crate::masking::mask_id_number`]). Those who keep
+    /// the ledger: [S] 三(一) the township keeps it, one file per child, and district and
+    /// city civil affairs oversee it; the village child director types the census form's
+    /// numbers and keeps them current [M19] (whoever edits a file must see what they
+    /// save). The police: [S] 三(一) they verify the census's hukou data, and [S] 二(三) they
+    /// identify a missing or endangered child and find the parents. A teacher, a doctor
+    /// and a social worker know the child in person and need no number to teach, treat or
+    /// serve them; when one does, "show" asks for the reason ([`Role::may_reveal_numbers`]).
+    pub fn sees_full_id_numbers(self) -> bool {
+        matches!(
+            self,
+            Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff | Role::ChildDirector | Role::Police
+        )
+    }
+
+    /// Sees the parents' and the entrusted guardian's phone numbers in full: those who see
+    /// ID numbers ([`Role::sees_full_id_numbers`]: the police must reach the parents at
+    /// once, [S] 二(三)), and the teacher, whose school tells the parents or guardian of a
+    /// dropout and brings the child back with them ([S] 二(一)) and is told of an
+    /// entrustment by the parents ([UPL] 22): reaching the guardian is a school's routine,
+    /// and a teacher's scope is the children enrolled with them. A doctor or a social worker
+    /// reaches a guardian now and then, for one child, across a whole township or district:
+    /// masked, with "show" for the occasion (an emergency admission, [S] 三(二)).
+    pub fn sees_full_phone_numbers(self) -> bool {
+        self.sees_full_id_numbers() || matches!(self, Role::Teacher)
+    }
+
+    /// May ask to see a masked number in full ("显示完整号码"), giving a reason that goes
+    /// into the audit log with the field's name: every reader of children's files. Masking
+    /// guards against a glance over the shoulder and against collecting numbers in bulk,
+    /// not against a reader's real need, which is occasional and cannot wait (a doctor
+    /// reaching the guardian of a child brought in hurt); the stated reason and the audit
+    /// entry hold the reader to account. The administrator reads no file and may not.
+    pub fn may_reveal_numbers(self) -> bool {
+        self.may_read_children()
+    }
+
+    /// May export the ledger as a workbook (and so carry every file of a scope out of the
+    /// system): those who keep the ledger, [S] 三(一) (the township; district and city civil
+    /// affairs, who compile and oversee it), as for closing files. A workbook leaves the
+    /// audit log behind: a reader who needs one file opens it; a child director, a teacher,
+    /// a doctor, the police and a social worker read files one at a time.
+    pub fn may_export(self) -> bool {
+        matches!(self, Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff)
+    }
 }
 
 crate::codes::code_list! {
@@ -197,6 +244,49 @@ mod tests {
         let s = Scope::of(Role::TownshipStaff, OrgType::TownshipGovernment, 3, "120114001");
         assert!(s.covers("120114001002", None));
         assert!(!s.covers("120114002001", None));
+    }
+
+    /// Every role, and what it sees of the numbers in a file, may reveal, may export.
+    #[test]
+    fn numbers_and_export_per_role() {
+        use Role::*;
+        // (role, full ID numbers, full phone numbers, may reveal, may export)
+        let table = [
+            (Admin, false, false, false, false),
+            (CityOfficer, true, true, true, true),
+            (DistrictOfficer, true, true, true, true),
+            (TownshipStaff, true, true, true, true),
+            (ChildDirector, true, true, true, false),
+            (Teacher, false, true, true, false),
+            (Doctor, false, false, true, false),
+            (Police, true, true, true, false),
+            (SocialWorker, false, false, true, false),
+        ];
+        assert_eq!(table.len(), Role::ALL.len(), "every role is decided");
+        for (role, id, phone, reveal, export) in table {
+            assert_eq!(role.sees_full_id_numbers(), id, "{role:?} ID numbers");
+            assert_eq!(role.sees_full_phone_numbers(), phone, "{role:?} phone numbers");
+            assert_eq!(role.may_reveal_numbers(), reveal, "{role:?} reveal");
+            assert_eq!(role.may_export(), export, "{role:?} export");
+        }
+    }
+
+    /// The rules hold together: whoever edits a file sees every number in it (a masked value
+    /// would be saved back over the real one); an export carries full numbers, so only
+    /// roles that see them export; whoever sees a case (its new guardian's phone) sees phones.
+    #[test]
+    fn writers_and_exporters_see_numbers_in_full() {
+        for &role in Role::ALL {
+            if role.may_write_children() || role.may_export() {
+                assert!(role.sees_full_id_numbers() && role.sees_full_phone_numbers(), "{role:?}");
+            }
+            if crate::report::may_see_area_reports(role) {
+                assert!(role.sees_full_phone_numbers(), "{role:?} sees cases");
+            }
+            if role.sees_full_id_numbers() {
+                assert!(role.sees_full_phone_numbers(), "{role:?}");
+            }
+        }
     }
 
     #[test]

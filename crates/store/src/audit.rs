@@ -51,10 +51,12 @@ pub enum Action {
     SignOutEverywhere,
     IssueToken,
     RevokeToken,
+    /// A masked ID or phone number shown in full, with the reason given (never the number).
+    RevealNumber,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 26] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -80,6 +82,7 @@ impl Action {
         Action::SignOutEverywhere,
         Action::IssueToken,
         Action::RevokeToken,
+        Action::RevealNumber,
     ];
 
     /// The action in words, from the message catalog.
@@ -114,6 +117,7 @@ impl Action {
             Action::SignOutEverywhere => "sign_out_everywhere",
             Action::IssueToken => "issue_token",
             Action::RevokeToken => "revoke_token",
+            Action::RevealNumber => "reveal_number",
         }
     }
 }

@@ -971,7 +971,8 @@ impl Store {
         application_id: i64,
         ng: &NewGuardian,
     ) -> Result<(), StoreError> {
-        let rec = self.get_child(p, child)?;
+        // The stored file, numbers and all: it is written back.
+        let rec = self.get_child_in(&p.scope(), child)?;
         let mut file = rec.file.clone();
         file.entrusted_guardian = Some(shouhu_domain::child::EntrustedGuardian {
             name: ng.name.clone(),

@@ -16,8 +16,9 @@ use shouhu_domain::child::{ChildFile, ChildRecord, FileStatus, Warning};
 use shouhu_domain::codes::{Category, CloseReason, GuardianshipType, Schooling, Sex};
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::id_number;
+use shouhu_domain::masking;
 use shouhu_domain::region::{self, Level};
-use shouhu_domain::role::{OrgType, Scope};
+use shouhu_domain::role::{OrgType, Role, Scope};
 use shouhu_domain::{msg, rules, validate};
 
 /// Where a change came from, kept in the history ("web", "api", "import:FILE", "demo").
@@ -175,7 +176,9 @@ impl Store {
             guardianship_type: r.opt_text(7)?.and_then(|s| GuardianshipType::parse(&s)),
             schooling: r.opt_text(8)?.and_then(|s| Schooling::parse(&s)),
             warnings: Warning::from_bits(r.i64(9)?),
-            id_number_masked: r.opt_text(10)?.map(|s| id_number::mask_id(&s)),
+            // Lists show the number masked to everyone, as a reader who may not see it does:
+            // the file itself shows it in full to those who may.
+            id_number_masked: r.opt_text(10)?.map(|s| masking::mask_id_number(&s)),
             closed: r.bool(11)?,
         })
     }
@@ -201,7 +204,18 @@ impl Store {
             derived,
             created_at: r.ts(8)?,
             updated_at: r.ts(9)?,
+            masked: Vec::new(),
         })
+    }
+
+    /// A file as `role` may read it: the numbers it may not see in full masked, and named
+    /// in `masked` (`shouhu_domain::masking`). Every file that leaves the store for a user
+    /// goes through here; the store's own reads (a change's diff, a court's new guardian)
+    /// keep the numbers.
+    fn for_reader(rec: ChildRecord, role: Role) -> ChildRecord {
+        let mut rec = rec;
+        rec.masked = masking::mask_file(&mut rec.file, role);
+        rec
     }
 
     pub(crate) fn load(&self, c: &mut Conn<'_, '_>, scope: &Scope, id: i64) -> Result<ChildRecord, StoreError> {
@@ -212,9 +226,10 @@ impl Store {
     }
 
     /// A child's file, if it exists inside the user's scope (not audited: for naming the
-    /// child on another record's page; [`Store::view_child`] opens the file itself).
+    /// child on another record's page; [`Store::view_child`] opens the file itself). Its
+    /// numbers are masked as for the user's role.
     pub fn get_child(&self, p: &Principal, id: i64) -> Result<ChildRecord, StoreError> {
-        self.get_child_in(&p.scope(), id)
+        Ok(Self::for_reader(self.get_child_in(&p.scope(), id)?, p.role))
     }
 
     pub(crate) fn get_child_in(&self, scope: &Scope, id: i64) -> Result<ChildRecord, StoreError> {
@@ -227,7 +242,40 @@ impl Store {
         let actor = p.actor();
         let rec = self.pool.read(|c| self.load(c, &actor.scope, id))?;
         self.audit_as(&actor, Action::ViewChild, Some((rec.id, &rec.district_code)), "")?;
-        Ok(rec)
+        Ok(Self::for_reader(rec, p.role))
+    }
+
+    /// One number of a file in full ("显示完整号码"), for a reader who sees it masked:
+    /// `field` names it (`father.phone`), `reason` says why (required; see
+    /// `masking::reveal_reason`). The reveal is in the audit log, with the field and the
+    /// reason, never the number, before the number is returned; `None` when the field is
+    /// empty. A wrong field or a missing reason is refused before anything is read or written.
+    pub fn reveal_number(
+        &self,
+        p: &Principal,
+        id: i64,
+        field: &str,
+        reason: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let mut errs = FieldErrors::default();
+        if let Err(e) = masking::reveal_field(field) {
+            errs.0.extend(e.0);
+        }
+        let reason = masking::reveal_reason(reason).unwrap_or_else(|e| {
+            errs.0.extend(e.0);
+            String::new()
+        });
+        if !errs.is_empty() {
+            return Err(StoreError::Invalid(errs));
+        }
+        if !p.role.may_reveal_numbers() {
+            return Err(StoreError::Forbidden);
+        }
+        let actor = p.actor();
+        let rec = self.pool.read(|c| self.load(c, &actor.scope, id))?;
+        let detail = format!("{}；理由：{reason}", msg::field_full_label(field));
+        self.audit_as(&actor, Action::RevealNumber, Some((rec.id, &rec.district_code)), &detail)?;
+        Ok(masking::number_of(&rec.file, field).map(str::to_string))
     }
 
     /// Whether `village` is a village of the region tree inside the actor's scope: where
@@ -424,7 +472,7 @@ impl Store {
             audit::record(c, now, actor, Action::CreateChild, Some((id, &district)), source)?;
             self.load(c, &actor.scope, id)
         });
-        self.unique_race(res, actor)
+        self.unique_race(res, actor).map(|rec| Self::for_reader(rec, p.role))
     }
 
     /// Creates many files in one transaction: all of them, or none. A bulk path (demo and
@@ -496,7 +544,7 @@ impl Store {
             )?;
             self.load(c, &actor.scope, id)
         });
-        self.unique_race(res, actor)
+        self.unique_race(res, actor).map(|rec| Self::for_reader(rec, p.role))
     }
 
     /// Writes a checked file over `current` inside the caller's transaction: the row, its
@@ -566,6 +614,7 @@ impl Store {
             return Err(StoreError::invalid("note", msg::too_long(validate::SHORT_TEXT * 2)));
         }
         self.set_closed(&p.actor(), id, expected_version, Some((reason, note)), source)
+            .map(|rec| Self::for_reader(rec, p.role))
     }
 
     /// Reopens a closed file.
@@ -576,7 +625,7 @@ impl Store {
         expected_version: i64,
         source: Source<'_>,
     ) -> Result<ChildRecord, StoreError> {
-        self.set_closed(&p.actor(), id, expected_version, None, source)
+        self.set_closed(&p.actor(), id, expected_version, None, source).map(|rec| Self::for_reader(rec, p.role))
     }
 
     fn set_closed(
@@ -678,14 +727,19 @@ impl Store {
             push_scope(&mut sql, &actor.scope);
             sql.push(") ORDER BY h.version DESC, h.seq");
             let rows = c.query(&sql.text, &sql.params, |r| {
+                // Old versions hold numbers too: masked as the file is.
+                let field = r.text(4)?;
+                let (old_value, old_masked) = masking::history_value(&field, r.opt_text(5)?, p.role);
+                let (new_value, new_masked) = masking::history_value(&field, r.opt_text(6)?, p.role);
                 Ok(HistoryEntry {
                     version: r.i64(0)?,
                     changed_at: r.ts(1)?,
                     user_name: r.text(2)?,
                     source: r.text(3)?,
-                    field: r.text(4)?,
-                    old_value: r.opt_text(5)?,
-                    new_value: r.opt_text(6)?,
+                    field,
+                    old_value,
+                    new_value,
+                    masked: old_masked || new_masked,
                 })
             })?;
             Ok((rec, rows))
@@ -802,6 +856,13 @@ impl Store {
         let Some(query) = search_terms::parse_query(q) else {
             return Ok(SearchPage { rows: Vec::new(), more: false });
         };
+        // The last digits of an ID number are a question anyone may ask only of the numbers
+        // they see: for a reader who sees them masked, each answer would tell one more digit.
+        if matches!(&query, Query::Prefix(t) if t.starts_with(search_terms::ID_REVERSED))
+            && !p.role.sees_full_id_numbers()
+        {
+            return Err(StoreError::invalid("q", msg::SEARCH_ID_WHOLE));
+        }
         let shown = limit.clamp(1, 100) as usize;
         // One more than is shown, to know whether there are more.
         let limit = shown as i64 + 1;

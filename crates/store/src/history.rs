@@ -14,6 +14,8 @@ pub struct HistoryEntry {
     pub field: String,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
+    /// The values are ID or phone numbers masked for the reader, as in the file.
+    pub masked: bool,
 }
 
 pub use shouhu_domain::fields::flatten;

@@ -14,6 +14,7 @@ mod children;
 mod durability;
 mod files;
 mod logs;
+mod masking;
 mod openapi;
 mod pages;
 mod registry_pages;

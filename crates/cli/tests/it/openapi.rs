@@ -406,6 +406,13 @@ async fn every_operation_answers_as_documented() {
         .await;
     c.send(Some(&township), "POST", &format!("/api/v1/children/{id}/reopen"), &json!({"version": rec["version"]}))
         .await;
+    c.send(
+        Some(&police),
+        "POST",
+        &format!("/api/v1/children/{id}/reveal"),
+        &json!({"field": "father.phone", "reason": "联系监护人"}),
+    )
+    .await;
     c.get(&admin, "/api/v1/audit").await;
 
     // A census file in, its error report, and the ledger out.

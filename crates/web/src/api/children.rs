@@ -18,9 +18,12 @@ use shouhu_store::children::LedgerPage;
 use shouhu_store::history::HistoryEntry;
 use utoipa::ToSchema;
 
-/// The ledger of the caller's scope, one page; or search results when `q` is given.
+/// The ledger of the caller's scope, one page; or search results when `q` is given. ID
+/// numbers are masked in lists. Searching by the last digits of an ID number is for roles
+/// that see ID numbers in full (others 422, field `q`); a whole ID number finds its file for
+/// every reader.
 #[utoipa::path(get, path = "/api/v1/children", params(LedgerQuery),
-    responses((status = 200, body = LedgerPage), (status = 401, body = ApiErrorBody)))]
+    responses((status = 200, body = LedgerPage), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -70,12 +73,53 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(rec)))
 }
 
-/// A child's file (recorded in the audit log). Outside the caller's scope: 404.
+/// A child's file (recorded in the audit log). Outside the caller's scope: 404. ID and
+/// phone numbers the caller's role does not see in full are masked (`120114************`,
+/// `138****5678`) and their fields listed in `masked`; `POST /api/v1/children/{id}/reveal`
+/// shows one, with a reason.
 #[utoipa::path(get, path = "/api/v1/children/{id}", params(("id" = i64, Path)),
     responses((status = 200, body = ChildRecord), (status = 404, body = ApiErrorBody)))]
 pub async fn get(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> ApiResult<Json<ChildRecord>> {
     let actor = user.principal.clone();
     Ok(Json(state.run(move |s| s.view_child(&actor, id)).await?))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevealRequest {
+    /// The field whose number to show (one of the record's `masked`): `id_number`,
+    /// `father.id_number`, `father.phone`, `mother.id_number`, `mother.phone`,
+    /// `entrusted_guardian.id_number` or `entrusted_guardian.phone`.
+    pub field: String,
+    /// Why the full number is needed (required, at most 100 characters); kept in the audit
+    /// log with the field's name. Numbers typed into it are masked there.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RevealedNumber {
+    pub field: String,
+    /// The number in full; null when the field is empty.
+    pub value: Option<String>,
+}
+
+/// One ID or phone number of a file in full ("显示完整号码"), for a reader who sees it
+/// masked: the reveal is in the audit log, with the field and the reason (never the
+/// number), before the number is answered. Without a reason, or for a field that holds no
+/// number: 422 and nothing recorded. Outside the caller's scope: 404.
+#[utoipa::path(post, path = "/api/v1/children/{id}/reveal", params(("id" = i64, Path)), request_body = RevealRequest,
+    responses((status = 200, body = RevealedNumber), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+pub async fn reveal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    ApiJson(req): ApiJson<RevealRequest>,
+) -> ApiResult<Json<RevealedNumber>> {
+    let actor = user.principal.clone();
+    let field = req.field.clone();
+    let value = state.run(move |s| s.reveal_number(&actor, id, &req.field, &req.reason)).await?;
+    Ok(Json(RevealedNumber { field, value }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -140,7 +184,8 @@ pub async fn reopen(
     Ok(Json(state.run(move |s| s.reopen_child(&actor, id, req.version, "api")).await?))
 }
 
-/// Every change to a file: who, when, which field, old and new value; newest first.
+/// Every change to a file: who, when, which field, old and new value; newest first. Old
+/// values of ID and phone numbers are masked as the file's are (`masked` says so).
 #[utoipa::path(get, path = "/api/v1/children/{id}/history", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<HistoryEntry>), (status = 404, body = ApiErrorBody)))]
 pub async fn history(

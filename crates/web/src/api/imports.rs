@@ -80,7 +80,9 @@ pub async fn report(State(state): State<AppState>, user: CurrentUser, IdPath(id)
 }
 
 /// What `GET /api/v1/children` lists for the same query (its filters, or a search's
-/// matches), in the caller's scope, as .xlsx (census form columns, and a summary sheet).
+/// matches), in the caller's scope, as .xlsx (census form columns, and a summary sheet),
+/// for the roles that keep the ledger (township, district, city; others 403). Every sheet
+/// names who exported it and when, and carries a watermark saying so; the export is audited.
 #[utoipa::path(get, path = "/api/v1/export", params(LedgerQuery),
     responses((status = 200, description = "the ledger (.xlsx)"), (status = 403, body = ApiErrorBody)))]
 pub async fn export(
@@ -88,5 +90,5 @@ pub async fn export(
     user: CurrentUser,
     QueryParams(q): QueryParams<LedgerQuery>,
 ) -> ApiResult<Response> {
-    pages::export_download(&state, &user, &q).await
+    pages::export_download(&state, &user, &q, "api").await
 }

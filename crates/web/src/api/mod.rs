@@ -89,6 +89,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(children::get, children::update))
         .routes(routes!(children::close))
         .routes(routes!(children::reopen))
+        .routes(routes!(children::reveal))
         .routes(routes!(children::history))
         .routes(routes!(children::regions))
         .routes(routes!(admin::list_orgs, admin::create_org))

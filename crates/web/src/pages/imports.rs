@@ -297,15 +297,19 @@ async fn export(
     user: CurrentUser,
     QueryParams(q): QueryParams<LedgerQuery>,
 ) -> Result<Response, PageError> {
-    Ok(export_download(&state, &user, &q).await?)
+    Ok(export_download(&state, &user, &q, "web").await?)
 }
 
 /// What the ledger shows for query `q` in the user's scope (its filters, or a search's
 /// matches) as .xlsx, written to disk in constant memory, then streamed.
-pub async fn export_download(state: &AppState, user: &CurrentUser, q: &LedgerQuery) -> Result<Response, AppError> {
-    if !user.principal.role.may_read_children() {
-        return Err(AppError::Forbidden);
-    }
+pub async fn export_download(
+    state: &AppState,
+    user: &CurrentUser,
+    q: &LedgerQuery,
+    source: &'static str,
+) -> Result<Response, AppError> {
+    // For those who keep the ledger (decision 88); the refusal is audited as any 403.
+    user.require(Role::may_export)?;
     let p = user.principal.clone();
     let q = q.clone();
     let selection = state.run(move |s| q.selection(s, &p)).await?;
@@ -318,21 +322,14 @@ pub async fn export_download(state: &AppState, user: &CurrentUser, q: &LedgerQue
     };
     let store = state.store.clone();
     let stats = tokio::task::spawn_blocking(move || {
-        let meta = shouhu_census::export::ExportMeta {
-            user: p.display_name.clone(),
-            org: p.org_name.clone(),
-            at: store.now(),
-            scope_name,
-        };
-        let r = shouhu_census::export::export_ledger(&store, &p.scope(), &selection, &meta, &o);
-        if let Ok(s) = &r {
-            let _ = store.audit(&p, shouhu_store::audit::Action::Export, None, &format!("{} files", s.rows));
-        }
-        r
+        shouhu_census::export::export_for(&store, &p, &selection, &scope_name, source, &o)
     })
     .await
     .map_err(AppError::from)?
-    .map_err(|e| AppError::BadRequest(e.message(), Vec::new()))?;
+    .map_err(|e| match e {
+        shouhu_census::export::ExportError::Forbidden => AppError::Forbidden,
+        e => AppError::BadRequest(e.message(), Vec::new()),
+    })?;
     tracing::info!(rows = stats.rows, "ledger exported");
     let date = state.store.today();
     download(&out, &format!("留守儿童台账-{date}.xlsx"), XLSX, true).await

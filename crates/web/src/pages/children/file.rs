@@ -12,6 +12,7 @@ use crate::pages::view::{Opt, opts};
 use crate::pages::{Layout, PageError, PageResult, render};
 use askama::Template;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use shouhu_domain::child::{ChildFile, ChildRecord, FileStatus};
 use shouhu_domain::codes::{CloseReason, CodeList};
@@ -19,8 +20,17 @@ use shouhu_domain::msg;
 use shouhu_store::Store;
 
 pub struct ShowRow {
+    /// The field's dotted path (`father.phone`).
+    pub path: String,
     pub label: String,
     pub value: String,
+    /// The value is an ID or phone number masked for this reader: "显示完整号码" is offered.
+    pub masked: bool,
+    /// The value is a masked number shown in full for this one view.
+    pub revealed: bool,
+    /// "显示完整号码" was refused: the reason typed, the message beside it.
+    pub reason: String,
+    pub reason_error: String,
 }
 
 pub struct ShowSection {
@@ -44,6 +54,10 @@ pub struct ChildView {
     pub village_path: String,
     pub sections: Vec<ShowSection>,
     pub saved: bool,
+    /// Some numbers are masked for this reader: the page says so once.
+    pub numbers_masked: bool,
+    /// A "显示完整号码" refused for another reason than its reason (an unknown field).
+    pub reveal_error: String,
     pub can_write: bool,
     pub can_close: bool,
     /// "报告情况" from the child's page, with the child filled in.
@@ -65,8 +79,8 @@ pub struct CaseView {
 }
 
 /// The file's sections as its readers see them; `school` is the name of the file's school
-/// (`school_org_id`), when it has one.
-fn show_sections(store: &Store, file: &ChildFile, school: Option<&str>) -> Vec<ShowSection> {
+/// (`school_org_id`), when it has one; `masked` the fields whose numbers are masked.
+fn show_sections(store: &Store, file: &ChildFile, school: Option<&str>, masked: &[String]) -> Vec<ShowSection> {
     let values = forms::values_of(file);
     let mut sections: Vec<ShowSection> = Vec::new();
     for (path, _) in FIELDS {
@@ -83,19 +97,27 @@ fn show_sections(store: &Store, file: &ChildFile, school: Option<&str>) -> Vec<S
             },
         };
         if let Some(s) = sections.last_mut() {
-            s.rows.push(ShowRow { label: label_in_section(path), value });
+            s.rows.push(ShowRow {
+                path: path.to_string(),
+                label: label_in_section(path),
+                value,
+                masked: masked.iter().any(|m| m == path),
+                revealed: false,
+                reason: String::new(),
+                reason_error: String::new(),
+            });
         }
     }
     sections.retain(|s| !s.rows.is_empty());
     sections
 }
 
-pub(super) async fn view(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    IdPath(id): IdPath,
-    QueryParams(vq): QueryParams<Saved>,
-) -> PageResult {
+/// The file (its view audited), its cases and its school's name.
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(ChildRecord, Vec<CaseView>, Option<String>), PageError> {
     let p = user.principal.clone();
     let (rec, cases, school) = state
         .run(move |s| {
@@ -105,8 +127,7 @@ pub(super) async fn view(
             Ok((rec, s.child_cases(&p, id)?, school))
         })
         .await?;
-    let mut page = child_view(&state, &user, rec, school.as_deref(), vq.saved.is_some());
-    page.cases = cases
+    let cases = cases
         .iter()
         .map(|l| CaseView {
             id: l.assessment.id,
@@ -117,7 +138,61 @@ pub(super) async fn view(
             approaching: l.grounds.iter().filter(|g| !g.met).map(|g| g.ground.label()).collect(),
         })
         .collect();
+    Ok((rec, cases, school))
+}
+
+pub(super) async fn view(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    QueryParams(vq): QueryParams<Saved>,
+) -> PageResult {
+    let (rec, cases, school) = load(&state, &user, id).await?;
+    let mut page = child_view(&state, &user, rec, school.as_deref(), vq.saved.is_some());
+    page.cases = cases;
     Ok(render(&page))
+}
+
+/// "显示完整号码": one masked number of the file in full, for this one view, once the reason
+/// given is in the audit log (decision 87). Without a reason (or for a field that holds no
+/// number) nothing is revealed or recorded, and the page says what is missing beside the form.
+pub(super) async fn reveal(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: FormPairs,
+) -> PageResult {
+    user.check_csrf(form.get("csrf"))?;
+    let field = form.get("field").unwrap_or("").to_string();
+    let reason = form.get("reason").unwrap_or("").to_string();
+    let (p, f, r) = (user.principal.clone(), field.clone(), reason.clone());
+    let revealed = match state.run(move |s| s.reveal_number(&p, id, &f, &r)).await {
+        Ok(v) => Ok(v),
+        Err(AppError::Invalid(errs)) => Err(errs),
+        Err(e) => return Err(PageError(e)),
+    };
+    let (rec, cases, school) = load(&state, &user, id).await?;
+    let mut page = child_view(&state, &user, rec, school.as_deref(), false);
+    page.cases = cases;
+    let row = page.sections.iter_mut().flat_map(|s| s.rows.iter_mut()).find(|r| r.path == field);
+    match (revealed, row) {
+        (Ok(value), Some(row)) => {
+            row.value = value.unwrap_or_default();
+            row.masked = false;
+            row.revealed = true;
+            Ok(render(&page))
+        }
+        (Ok(_), None) => Ok(render(&page)),
+        (Err(errs), Some(row)) if errs.get("reason").is_some() && errs.get("field").is_none() => {
+            row.reason = reason;
+            row.reason_error = errs.get("reason").unwrap_or_default().to_string();
+            form::refused_page(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        (Err(errs), _) => {
+            page.reveal_error = errs.0.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("；");
+            form::refused_page(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
 }
 
 fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, school: Option<&str>, saved: bool) -> ChildView {
@@ -146,8 +221,10 @@ fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, school: Op
         category: rec.derived.category.label(),
         warnings: rec.derived.warnings.iter().map(|w| w.label()).collect(),
         village_path: state.store.regions.path_name(&rec.file.village_code),
-        sections: show_sections(&state.store, &rec.file, school),
+        sections: show_sections(&state.store, &rec.file, school, &rec.masked),
         saved,
+        numbers_masked: !rec.masked.is_empty(),
+        reveal_error: String::new(),
         can_write: user.principal.role.may_write_children() && !closed,
         can_close: user.principal.role.may_close_files(),
         can_report: shouhu_domain::report::may_file_member_report(user.principal.role),

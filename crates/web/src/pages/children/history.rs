@@ -33,6 +33,8 @@ pub struct HistoryView {
     pub id: i64,
     pub name: String,
     pub rows: Vec<HistoryRow>,
+    /// Some old or new values are numbers masked for this reader.
+    pub numbers_masked: bool,
 }
 
 fn history_row(store: &Store, schools: &HashMap<String, String>, e: HistoryEntry) -> HistoryRow {
@@ -70,6 +72,13 @@ pub(super) async fn history(State(state): State<AppState>, user: CurrentUser, Id
             Ok((rec, entries, schools))
         })
         .await?;
+    let numbers_masked = entries.iter().any(|e| e.masked);
     let rows = entries.into_iter().map(|e| history_row(&state.store, &schools, e)).collect();
-    Ok(render(&HistoryView { layout: Layout::new(msg::HISTORY, Some(&user)), id, name: rec.file.name, rows }))
+    Ok(render(&HistoryView {
+        layout: Layout::new(msg::HISTORY, Some(&user)),
+        id,
+        name: rec.file.name,
+        rows,
+        numbers_masked,
+    }))
 }

@@ -14,9 +14,9 @@ use shouhu_domain::codes::{Category, CodeList, GuardianshipType, Schooling};
 use shouhu_domain::msg;
 use shouhu_domain::region::Level;
 use shouhu_domain::role::Scope;
-use shouhu_store::Store;
 use shouhu_store::audit::Action;
 use shouhu_store::children::{LedgerPage, LedgerRow};
+use shouhu_store::{Store, StoreError};
 
 pub struct RowView {
     pub id: i64,
@@ -61,7 +61,8 @@ pub struct LedgerView {
     pub filtering: bool,
     pub rows: Vec<RowView>,
     pub total_text: String,
-    /// The export link: what this page shows, as .xlsx.
+    /// The export link: what this page shows, as .xlsx; empty for a role that may not
+    /// export (`Role::may_export`).
     pub export_link: String,
     pub page: u32,
     pub prev_link: String,
@@ -125,7 +126,14 @@ pub(super) async fn ledger(
         state
             .run(move |s| {
                 if !qt.is_empty() {
-                    let found = s.search_page(&actor, &qt, crate::filters::SEARCH_ROWS)?;
+                    let found = match s.search_page(&actor, &qt, crate::filters::SEARCH_ROWS) {
+                        // A question this reader may not ask (the last digits of an ID
+                        // number, for a role that sees them masked): the page says why.
+                        Err(StoreError::Invalid(f)) => {
+                            return Ok((Vec::new(), f.get("q").unwrap_or(msg::FORM_HAS_ERRORS).to_string(), false));
+                        }
+                        other => other?,
+                    };
                     s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&qt))?;
                     let n = found.rows.len();
                     let text = if found.more {
@@ -157,7 +165,11 @@ pub(super) async fn ledger(
             .any(|v| !v.is_empty()),
         rows: rows.iter().map(RowView::of).collect(),
         total_text,
-        export_link: format!("/export.xlsx?{}", q.export_query()).trim_end_matches('?').to_string(),
+        export_link: if user.principal.role.may_export() {
+            format!("/export.xlsx?{}", q.export_query()).trim_end_matches('?').to_string()
+        } else {
+            String::new()
+        },
         page: page_no,
         prev_link: if page_no > 1 { format!("/children?{}", q.with_page(page_no - 1)) } else { String::new() },
         next_link: if has_next { format!("/children?{}", q.with_page(page_no + 1)) } else { String::new() },

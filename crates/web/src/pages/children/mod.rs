@@ -19,6 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/children/{id}/edit", get(edit::edit_form).post(edit::update))
         .route("/children/{id}/close", post(file::close))
         .route("/children/{id}/reopen", post(file::reopen))
+        .route("/children/{id}/reveal", post(file::reveal))
         .route("/children/{id}/history", get(history::history))
 }
 
