@@ -106,21 +106,34 @@ export function checkCharacter(first17) {
   return CHECK_CHARS[s % 11];
 }
 
+/** Tianjin's district codes (GB/T 2260), so that numbers made in different test files rarely meet. */
+const DISTRICTS = ['120101', '120102', '120103', '120104', '120105', '120106', '120110', '120111',
+  '120112', '120113', '120114', '120115', '120116', '120117', '120118', '120119'];
+const issued = new Set();
+
 /**
- * An 18-character ID number of 武清区 (120114) for a birth date (YYYY-MM-DD) and sex:
- * a random 3-digit sequence whose last digit is odd for a boy and even for a girl,
- * and a correct check character.
+ * An 18-character ID number of a Tianjin district for a birth date (YYYY-MM-DD) and sex: a
+ * random 3-digit sequence whose last digit is odd for a boy and even for a girl, and a correct
+ * check character. Never the same number twice in one test file; 8,000 numbers per date and
+ * sex, so that files running apart on one server (a duplicate is refused) rarely collide.
  */
 export function idNumber(birthDate, sex) {
   const date = birthDate.replaceAll('-', '');
   assert.match(date, /^\d{8}$/);
-  const tens = Math.floor(Math.random() * 100);
-  const odd = [1, 3, 5, 7, 9];
-  const even = [0, 2, 4, 6, 8];
-  const last = (sex === 'male' ? odd : even)[Math.floor(Math.random() * 5)];
-  const seq = String(tens * 10 + last).padStart(3, '0');
-  const first17 = `120114${date}${seq}`;
-  return first17 + checkCharacter(first17);
+  for (;;) {
+    const district = DISTRICTS[Math.floor(Math.random() * DISTRICTS.length)];
+    const tens = Math.floor(Math.random() * 100);
+    const odd = [1, 3, 5, 7, 9];
+    const even = [0, 2, 4, 6, 8];
+    const last = (sex === 'male' ? odd : even)[Math.floor(Math.random() * 5)];
+    const seq = String(tens * 10 + last).padStart(3, '0');
+    const first17 = `${district}${date}${seq}`;
+    const id = first17 + checkCharacter(first17);
+    if (!issued.has(id)) {
+      issued.add(id);
+      return id;
+    }
+  }
 }
 
 /** The same number with a wrong check character (always a digit, never X). */
