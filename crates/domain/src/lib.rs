@@ -21,4 +21,5 @@ pub mod report;
 pub mod role;
 pub mod rules;
 pub mod settings;
+pub mod sign_in;
 pub mod validate;

@@ -206,7 +206,13 @@ pub const NOT_FOUND: &str = "找不到该记录，或您无权查看";
 pub const FORBIDDEN: &str = "您的角色无权进行此操作";
 pub const UNAUTHENTICATED: &str = "请先登录";
 pub const BAD_CREDENTIALS: &str = "用户名或密码错误";
-pub const THROTTLED: &str = "登录失败次数过多，请稍后再试";
+/// A sign-in attempt refused for its wait (decision 81): when to try again, and that the
+/// owner's own browser is not held back by others' attempts.
+pub fn sign_in_wait(seconds: i64) -> String {
+    let when =
+        if seconds >= 120 { format!("{} 分钟", (seconds + 59) / 60) } else { format!("{} 秒", seconds.max(1)) };
+    format!("登录失败次数过多，请 {when}后再试。在您曾成功登录过的浏览器上，他人的尝试不会影响您登录。")
+}
 pub const CSRF: &str = "页面已过期，请刷新后重新提交";
 pub const BODY_TOO_LARGE: &str = "提交的内容过大";
 pub const BAD_REQUEST: &str = "请求格式不正确";
@@ -680,6 +686,7 @@ pub const SETTINGS_INT_RANGE_TO: &str = " 到 ";
 pub const SETTINGS_INT_RANGE_SUFFIX: &str = " 之间的整数";
 pub const SETTINGS_CHOICE: &str = "应为以下之一：";
 pub const SETTINGS_FOUND: &str = "现为 ";
+pub const UNIT_SECONDS: &str = "秒";
 pub const UNIT_MINUTES: &str = "分钟";
 pub const UNIT_HOURS: &str = "小时";
 pub const UNIT_DAYS: &str = "天";
@@ -696,9 +703,12 @@ pub const SETTING_ASSESSMENT_DAYS: &str = "公安机关通报后乡镇完成评�
 pub const SETTING_CLOCK_SKEW: &str = "发现时间可晚于当前时间的容差（手机时钟偏快）";
 pub const SETTING_PUBLIC_PER_ADDRESS: &str = "公众报告：同一网络地址每小时可提交的报告数";
 pub const SETTING_QUESTION_VALID: &str = "公众报告：验证题的有效时间";
-pub const SETTING_FAILURES_USER: &str = "同一账号连续登录失败的次数上限";
-pub const SETTING_FAILURES_ADDRESS: &str = "同一网络地址登录失败的次数上限";
-pub const SETTING_FAILURE_WINDOW: &str = "登录失败次数的统计时段";
+pub const SETTING_FREE_FAILURES_ACCOUNT: &str = "同一账号登录失败多少次后开始延时";
+pub const SETTING_FREE_FAILURES_ADDRESS: &str = "同一网络地址登录失败多少次后开始延时";
+pub const SETTING_FIRST_DELAY: &str = "登录延时：首次等待时间（此后每失败一次加倍）";
+pub const SETTING_MAX_DELAY: &str = "登录延时：最长等待时间";
+pub const SETTING_FAILURE_MEMORY: &str = "登录失败记录的保留时间";
+pub const SETTING_KNOWN_DEVICE_DAYS: &str = "曾成功登录的浏览器被记住的时间";
 pub const SETTING_SESSION_HOURS: &str = "登录后会话的有效时间";
 pub const SETTING_BODY_LIMIT: &str = "一次提交内容的大小上限";
 pub const SETTING_UPLOAD_LIMIT: &str = "上传摸底排查表的大小上限";

@@ -23,6 +23,7 @@ pub mod report_oversight;
 pub mod reports;
 pub mod search_terms;
 pub mod sessions;
+pub mod sign_in;
 pub mod users;
 
 pub use db::{DbUrl, Pool};

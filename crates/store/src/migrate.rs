@@ -30,6 +30,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_children_by_id.sql"),
         include_str!("../migrations/postgres/0005_children_by_id.sql"),
     ),
+    (7, include_str!("../migrations/sqlite/0007_sign_in.sql"), include_str!("../migrations/postgres/0007_sign_in.sql")),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

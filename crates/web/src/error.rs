@@ -50,6 +50,11 @@ pub enum AppError {
     TooLarge,
     Busy,
     Internal(String),
+    /// A sign-in attempt refused unheard until its wait is over (decision 81): 429 with
+    /// `Retry-After`.
+    SignInWait {
+        seconds: i64,
+    },
 }
 
 impl From<StoreError> for AppError {
@@ -84,7 +89,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Stale { .. } | AppError::Duplicate { .. } | AppError::State(_) => StatusCode::CONFLICT,
-            AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Throttled(_) | AppError::SignInWait { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -103,7 +108,7 @@ impl AppError {
             AppError::Stale { .. } => "stale",
             AppError::Duplicate { .. } => "duplicate",
             AppError::State(_) => "state",
-            AppError::Throttled(_) => "throttled",
+            AppError::Throttled(_) | AppError::SignInWait { .. } => "throttled",
             AppError::TooLarge => "too_large",
             AppError::Busy => "busy",
             AppError::Internal(_) => "internal",
@@ -127,6 +132,7 @@ impl AppError {
             AppError::TooLarge => msg::BODY_TOO_LARGE.into(),
             AppError::Busy => msg::BUSY.into(),
             AppError::Internal(_) => msg::INTERNAL.into(),
+            AppError::SignInWait { seconds } => msg::sign_in_wait(*seconds),
         }
     }
 
@@ -169,7 +175,11 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
-        (self.status(), Json(self.body())).into_response()
+        let mut res = (self.status(), Json(self.body())).into_response();
+        if let AppError::SignInWait { seconds } = self {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        res
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod body;
+pub mod client_addr;
 pub mod error;
 pub mod filters;
 pub mod imports;
@@ -13,6 +14,7 @@ pub mod pages;
 pub mod public_guard;
 pub mod refusals;
 pub mod statics;
+pub mod throttle;
 
 use axum::Router;
 use shouhu_store::Store;
@@ -29,6 +31,8 @@ pub struct Config {
     pub setup_token: Option<String>,
     /// Folder for uploads being imported, error reports and exports being written.
     pub work_dir: std::path::PathBuf,
+    /// Proxies whose `X-Forwarded-For` names the client (`client_addr`, decision 82).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for Config {
@@ -38,6 +42,7 @@ impl Default for Config {
             demo_logins: Vec::new(),
             setup_token: None,
             work_dir: std::env::temp_dir().join("shouhu-work"),
+            trusted_proxies: Vec::new(),
         }
     }
 }

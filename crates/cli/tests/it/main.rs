@@ -20,3 +20,4 @@ mod reports;
 mod scope;
 mod search;
 mod settings;
+mod sign_in;

@@ -11,16 +11,17 @@ pub mod imports;
 pub mod reports;
 
 use crate::AppState;
-use crate::auth::{self, LoginOutcome};
+use crate::auth;
 use crate::body::ApiJson;
+use crate::client_addr::ClientAddr;
 use crate::error::{ApiErrorBody, ApiResult, AppError};
-use axum::extract::{ConnectInfo, State};
+use crate::throttle::{self, Attempt, LoginOutcome};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use shouhu_store::audit::Action;
 use shouhu_store::users::Principal;
-use std::net::SocketAddr;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -158,16 +159,22 @@ pub struct TokenResponse {
     pub token: String,
 }
 
-/// Exchanges a username and password for an API token (throttled like the sign-in page).
+/// Exchanges a username and password for an API token. Failed attempts make later ones wait
+/// as on the sign-in page: 429 with `Retry-After` until then (decision 81).
 #[utoipa::path(post, path = "/api/v1/tokens", request_body = TokenRequest, security(()),
-    responses((status = 201, body = TokenResponse), (status = 401, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+    responses((status = 201, body = TokenResponse), (status = 401, body = ApiErrorBody),
+        (status = 429, body = ApiErrorBody, headers(("Retry-After" = i64, description = "Seconds until an attempt is heard again")))))]
 async fn create_token(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(addr): ClientAddr,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> ApiResult<(axum::http::StatusCode, Json<TokenResponse>)> {
-    match auth::check_login(&state, &req.username, &req.password, &addr.ip().to_string()).await? {
-        LoginOutcome::Ok(p) => {
+    let attempt = Attempt::new(&req.username, addr, &headers);
+    match throttle::check_password(&state, &attempt, &req.password).await? {
+        LoginOutcome::Ok(passed) => {
+            throttle::finish(&state, &passed).await?;
+            let p = passed.principal;
             let token = auth::random_token();
             let h = auth::token_hash(&token);
             let name = req.name.unwrap_or_else(|| "api".into()).chars().take(100).collect::<String>();
@@ -181,7 +188,7 @@ async fn create_token(
             Ok((axum::http::StatusCode::CREATED, Json(TokenResponse { token })))
         }
         LoginOutcome::BadCredentials => Err(AppError::BadCredentials),
-        LoginOutcome::Throttled => Err(AppError::Throttled(shouhu_domain::msg::THROTTLED)),
+        LoginOutcome::Wait(seconds) => Err(AppError::SignInWait { seconds }),
     }
 }
 

@@ -2,12 +2,14 @@
 
 use super::{Layout, PageError, PageResult, render};
 use crate::AppState;
-use crate::auth::{self, CurrentUser, LOGIN_CSRF_COOKIE, LoginOutcome, MaybeUser};
+use crate::auth::{self, CurrentUser, LOGIN_CSRF_COOKIE, MaybeUser};
 use crate::body::FormPairs;
+use crate::client_addr::ClientAddr;
 use crate::error::AppError;
+use crate::throttle::{self, Attempt, LoginOutcome, Passed};
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
@@ -15,7 +17,6 @@ use axum::routing::get;
 use shouhu_domain::msg;
 use shouhu_domain::role::{OrgType, Role};
 use shouhu_store::audit::Action;
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -77,7 +78,7 @@ async fn login_page(State(state): State<AppState>, MaybeUser(user): MaybeUser) -
 
 async fn login_submit(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     form: FormPairs,
 ) -> PageResult {
@@ -90,28 +91,42 @@ async fn login_submit(
     }
     let username = form.get("username").unwrap_or("").trim().to_string();
     let password = form.get("password").unwrap_or("");
-    match auth::check_login(&state, &username, password, &addr.ip().to_string()).await? {
-        LoginOutcome::Ok(p) => {
-            let cookie = auth::start_session(&state, p.user_id).await?;
-            let actor = p.clone();
-            state.run(move |s| s.audit(&actor, Action::Login, None, "web")).await?;
-            let mut res = Redirect::to(super::home(p.role)).into_response();
-            if let Ok(v) = cookie.parse() {
-                res.headers_mut().append(SET_COOKIE, v);
-            }
-            Ok(res)
-        }
+    let attempt = Attempt::new(&username, addr, &headers);
+    match throttle::check_password(&state, &attempt, password).await? {
+        LoginOutcome::Ok(passed) => signed_in(&state, &passed, "web").await,
         LoginOutcome::BadCredentials => {
             let mut res = login_page_with(&state, &username, msg::BAD_CREDENTIALS);
             *res.status_mut() = StatusCode::UNAUTHORIZED;
             Ok(res)
         }
-        LoginOutcome::Throttled => {
-            let mut res = login_page_with(&state, &username, msg::THROTTLED);
-            *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-            Ok(res)
+        LoginOutcome::Wait(seconds) => Ok(wait_page(&state, &username, seconds)),
+    }
+}
+
+/// The sign-in form again, 429, saying when to try again (also in `Retry-After`).
+pub(crate) fn wait_page(state: &AppState, username: &str, seconds: i64) -> axum::response::Response {
+    let mut res = login_page_with(state, username, &msg::sign_in_wait(seconds));
+    *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    res.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+    res
+}
+
+/// Every step of a sign-in passed: the session starts, the browser becomes a known device of
+/// the account, and the user goes home.
+pub(crate) async fn signed_in(state: &AppState, passed: &Passed, how: &'static str) -> PageResult {
+    throttle::finish(state, passed).await?;
+    let device = throttle::remember(state, passed).await?;
+    let p = passed.principal.clone();
+    let cookie = auth::start_session(state, p.user_id).await?;
+    let actor = p.clone();
+    state.run(move |s| s.audit(&actor, Action::Login, None, how)).await?;
+    let mut res = Redirect::to(super::home(p.role)).into_response();
+    for c in [cookie, device] {
+        if let Ok(v) = c.parse() {
+            res.headers_mut().append(SET_COOKIE, v);
         }
     }
+    Ok(res)
 }
 
 async fn logout(State(state): State<AppState>, user: CurrentUser, form: FormPairs) -> PageResult {
