@@ -192,6 +192,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             if demo {
                 seed::demo(&store)?;
                 config.demo_logins = seed::demo_logins();
+                config.demo_totp_secret = seed::DEMO_TOTP_SECRET.into();
             }
             if store.count_admins()? == 0 {
                 let token = shouhu_web::auth::random_token()[..16].to_string();

@@ -359,6 +359,9 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "import" => "导入摸底排查表",
         "export" => "导出台账",
         "refused" => "被拒绝的访问",
+        "enrol_second_factor" => "开启两步验证",
+        "reset_second_factor" => "重置两步验证",
+        "use_recovery_code" => "用恢复码登录",
         _ => return None,
     })
 }
@@ -729,3 +732,39 @@ pub const REFERRAL_SHOWS_ONLY: &str =
     "转介只告知儿童姓名、所在村（居）、转介单位和评估编号；评估内容由转介单位掌握，如需了解请与其联系。";
 pub const REPORT_DISPOSAL: &str = "应急处置";
 pub const REPORT_DISCOVERED_AT_HINT: &str = "已填为现在；如是之前发现的，请改为实际发现的时间";
+
+// The second factor (issue 21, decision 83).
+pub const SETTING_SECOND_STEP: &str = "输入密码后输入验证码（或设置两步验证）的时限";
+pub const SETTING_RECOVERY_CODES: &str = "开启两步验证时发给的恢复码个数";
+pub const SECOND_FACTOR: &str = "两步验证";
+pub const SECOND_FACTOR_CODE_TITLE: &str = "输入验证码";
+pub const SECOND_FACTOR_CODE_HINT: &str = "请打开手机上的验证器应用，输入“守护”账号当前显示的 6 位数字。";
+pub const SECOND_FACTOR_CODE: &str = "验证码";
+pub const SECOND_FACTOR_VERIFY: &str = "验证";
+pub const SECOND_FACTOR_RECOVERY_HINT: &str = "手机不在身边？可输入一个恢复码代替验证码，每个恢复码只能用一次。";
+pub const SECOND_FACTOR_BAD_CODE: &str = "验证码不正确或已用过，请输入验证器当前显示的 6 位数字";
+pub const SECOND_FACTOR_START_AGAIN: &str = "重新输入用户名和密码";
+pub const SECOND_FACTOR_ENROL_TITLE: &str = "设置两步验证";
+pub const SECOND_FACTOR_REQUIRED: &str =
+    "您的账号可以查看全市或全区儿童的信息或管理账号，须先设置两步验证才能使用系统。设置完成前不能进行其他操作。";
+pub const SECOND_FACTOR_OPTIONAL: &str =
+    "开启后，登录时除密码外还要输入手机验证器上的验证码，他人即使知道您的密码也无法登录。";
+pub const ENROL_STEP_APP: &str =
+    "在手机上安装支持 TOTP 的验证器应用（如 Google Authenticator、Microsoft Authenticator、FreeOTP）。";
+pub const ENROL_STEP_SCAN: &str = "在应用中添加账号，扫描下面的二维码：";
+pub const ENROL_STEP_KEY: &str = "无法扫码时，手动输入密钥：";
+pub const ENROL_STEP_CODE: &str = "输入应用显示的 6 位验证码，完成设置。";
+pub const RECOVERY_CODES_TITLE: &str = "恢复码";
+pub const SECOND_FACTOR_ON: &str = "两步验证已开启。";
+pub const RECOVERY_CODES_SHOWN_ONCE: &str =
+    "以下恢复码只显示这一次，请抄写或打印后妥善保管：手机丢失时，每个恢复码可代替验证码登录一次。";
+pub const CONTINUE: &str = "继续";
+pub const SECOND_FACTOR_ALREADY: &str = "两步验证已经开启";
+pub const RECOVERY_CODES_LEFT: &str = "剩余恢复码个数：";
+pub const SECOND_FACTOR_LOST: &str = "手机丢失或更换时，请联系系统管理员重置两步验证，下次登录时重新设置。";
+pub const RESET_SECOND_FACTOR: &str = "重置两步验证";
+pub const SECOND_FACTOR_NEEDED: &str = "此账号已开启两步验证：请同时提供验证器上的验证码或一个恢复码（code）";
+pub const SECOND_FACTOR_BAD_CODE_API: &str = "用户名、密码或验证码错误";
+pub const SECOND_FACTOR_ENROL_FIRST: &str = "此账号须先在网页上登录并设置两步验证，之后才能申请接口令牌";
+pub const DEMO_SECOND_FACTOR: &str =
+    "系统管理员、市、区账号登录时还要输入验证码：在手机验证器应用中扫描下面的二维码（或输入密钥），所有演示账号共用：";

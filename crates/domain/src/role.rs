@@ -71,6 +71,16 @@ impl Role {
     pub fn may_close_files(self) -> bool {
         matches!(self, Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff)
     }
+
+    /// Must sign in with a second factor (TOTP) besides the password (decision 83): the
+    /// administrator, who makes accounts and roles, and civil affairs of the city and the
+    /// districts, who read every child of the city or of a district. A stolen password there
+    /// opens thousands of minors' files, which PIPL 28 makes sensitive personal information
+    /// and PIPL 51 asks to protect by measures in proportion (issue 21). Other roles may
+    /// add one; their scope is a township or less.
+    pub fn needs_second_factor(self) -> bool {
+        matches!(self, Role::Admin | Role::CityOfficer | Role::DistrictOfficer)
+    }
 }
 
 /// Where a user may see and change children.
@@ -128,6 +138,14 @@ mod tests {
         let s = Scope::of(Role::TownshipStaff, OrgType::TownshipGovernment, 3, "120114001");
         assert!(s.covers("120114001002", None));
         assert!(!s.covers("120114002001", None));
+    }
+
+    #[test]
+    fn wide_roles_need_a_second_factor_and_local_ones_may_add_one() {
+        let needs: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.needs_second_factor()).collect();
+        assert_eq!(needs, [Role::Admin, Role::CityOfficer, Role::DistrictOfficer]);
+        assert!(!Role::TownshipStaff.needs_second_factor());
+        assert!(!Role::Police.needs_second_factor());
     }
 
     #[test]

@@ -50,6 +50,10 @@ pub struct SignInSettings {
     /// How long a browser stays a known device of an account after its last good sign-in.
     pub known_device_ttl: Duration,
     pub session_ttl: Duration,
+    /// How long after the password the second factor's code (or its set-up) may be entered.
+    pub second_step: Duration,
+    /// Recovery codes given when a second factor is set up.
+    pub recovery_codes: i64,
 }
 
 /// Size limits of what people send.
@@ -102,6 +106,8 @@ impl Default for Settings {
                 failure_memory: Duration::zero(),
                 known_device_ttl: Duration::zero(),
                 session_ttl: Duration::zero(),
+                second_step: Duration::zero(),
+                recovery_codes: 0,
             },
             limits: LimitSettings { body_bytes: 0, upload_bytes: 0, work_file_age: Duration::zero() },
             audit: AuditSettings { refusals_per_user_per_hour: 0 },
@@ -435,6 +441,36 @@ pub static SPECS: &[Spec] = &[
             default: 8,
             get: |s| hours(s.sign_in.session_ttl),
             set: |s, v| s.sign_in.session_ttl = Duration::hours(v),
+        },
+    },
+    Spec {
+        key: "sign_in.second_step_minutes",
+        label: msg::SETTING_SECOND_STEP,
+        unit: Unit::Minutes,
+        source: "[U]",
+        reason: "time to find the phone, or to install an authenticator app and set it up; then the \
+                 password is asked again",
+        kind: Kind::Int {
+            min: 1,
+            max: 120,
+            default: 15,
+            get: |s| minutes(s.sign_in.second_step),
+            set: |s, v| s.sign_in.second_step = Duration::minutes(v),
+        },
+    },
+    Spec {
+        key: "sign_in.recovery_codes",
+        label: msg::SETTING_RECOVERY_CODES,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "enough for a lost phone or two until an administrator resets the second factor; \
+                 each code is used once",
+        kind: Kind::Int {
+            min: 1,
+            max: 50,
+            default: 10,
+            get: |s| s.sign_in.recovery_codes,
+            set: |s, v| s.sign_in.recovery_codes = v,
         },
     },
     Spec {

@@ -39,10 +39,14 @@ pub enum Action {
     /// A read or change refused: a record outside the user's scope (answered as missing)
     /// or an action their role may not take.
     Refused,
+    /// A second factor set up, reset by an administrator, or passed with a recovery code.
+    EnrolSecondFactor,
+    ResetSecondFactor,
+    UseRecoveryCode,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 19] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -59,6 +63,9 @@ impl Action {
         Action::Import,
         Action::Export,
         Action::Refused,
+        Action::EnrolSecondFactor,
+        Action::ResetSecondFactor,
+        Action::UseRecoveryCode,
     ];
 
     /// The action in words, from the message catalog.
@@ -84,6 +91,9 @@ impl Action {
             Action::Import => "import",
             Action::Export => "export",
             Action::Refused => "refused",
+            Action::EnrolSecondFactor => "enrol_second_factor",
+            Action::ResetSecondFactor => "reset_second_factor",
+            Action::UseRecoveryCode => "use_recovery_code",
         }
     }
 }

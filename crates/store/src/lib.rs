@@ -22,6 +22,7 @@ pub mod report_attachments;
 pub mod report_oversight;
 pub mod reports;
 pub mod search_terms;
+pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
 pub mod users;

@@ -144,7 +144,8 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
     {
         let h = token_hash(bearer.trim());
         let store = state.store.clone();
-        let p = tokio::task::spawn_blocking(move || store.api_token(&h)).await??;
+        let p =
+            tokio::task::spawn_blocking(move || crate::second_factor::complete(&store, store.api_token(&h)?)).await??;
         // A wrong token is a failed sign-in, not an anonymous request.
         return p.map(|principal| Some(CurrentUser { principal, via: Via::Token })).ok_or(AppError::Unauthenticated);
     }
@@ -154,7 +155,12 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
     let h = token_hash(token);
     let store = state.store.clone();
     let h2 = h.clone();
-    let found = tokio::task::spawn_blocking(move || store.session(&h2)).await??;
+    let found = tokio::task::spawn_blocking(move || match store.session(&h2)? {
+        // A role that needs a second factor is nobody without one (decision 83).
+        Some((p, csrf)) => Ok(crate::second_factor::complete(&store, Some(p))?.map(|p| (p, csrf))),
+        None => Ok::<_, shouhu_store::StoreError>(None),
+    })
+    .await??;
     Ok(found.map(|(principal, csrf)| CurrentUser { principal, via: Via::Session { token_hash: h, csrf } }))
 }
 

@@ -55,6 +55,8 @@ pub enum AppError {
     SignInWait {
         seconds: i64,
     },
+    /// A token request without the second factor it needs (decision 83): 401.
+    SecondFactor(&'static str),
 }
 
 impl From<StoreError> for AppError {
@@ -85,7 +87,9 @@ impl AppError {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(..) => StatusCode::BAD_REQUEST,
-            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Unauthenticated | AppError::BadCredentials | AppError::SecondFactor(_) => {
+                StatusCode::UNAUTHORIZED
+            }
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Stale { .. } | AppError::Duplicate { .. } | AppError::State(_) => StatusCode::CONFLICT,
@@ -109,6 +113,7 @@ impl AppError {
             AppError::Duplicate { .. } => "duplicate",
             AppError::State(_) => "state",
             AppError::Throttled(_) | AppError::SignInWait { .. } => "throttled",
+            AppError::SecondFactor(_) => "second_factor_required",
             AppError::TooLarge => "too_large",
             AppError::Busy => "busy",
             AppError::Internal(_) => "internal",
@@ -133,6 +138,7 @@ impl AppError {
             AppError::Busy => msg::BUSY.into(),
             AppError::Internal(_) => msg::INTERNAL.into(),
             AppError::SignInWait { seconds } => msg::sign_in_wait(*seconds),
+            AppError::SecondFactor(m) => (*m).into(),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod middleware;
 pub mod pages;
 pub mod public_guard;
 pub mod refusals;
+pub mod second_factor;
 pub mod statics;
 pub mod throttle;
 
@@ -33,6 +34,8 @@ pub struct Config {
     pub work_dir: std::path::PathBuf,
     /// Proxies whose `X-Forwarded-For` names the client (`client_addr`, decision 82).
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The demo accounts' shared TOTP secret, shown on the sign-in page (only with `--demo`).
+    pub demo_totp_secret: String,
 }
 
 impl Default for Config {
@@ -43,6 +46,7 @@ impl Default for Config {
             setup_token: None,
             work_dir: std::env::temp_dir().join("shouhu-work"),
             trusted_proxies: Vec::new(),
+            demo_totp_secret: String::new(),
         }
     }
 }

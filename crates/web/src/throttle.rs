@@ -52,6 +52,23 @@ pub struct Passed {
     pub key: String,
 }
 
+impl Passed {
+    /// A step passed by `principal` in `attempt`, counted as the failure rows `ids`, from the
+    /// known device `device` (the attempt's cookie, if it is one of the account's).
+    pub fn new(principal: Principal, attempt: &Attempt, ids: Vec<i64>, device: Option<i64>) -> Passed {
+        Passed {
+            key: match device {
+                Some(id) => format!("device:{id}"),
+                None => format!("user:{}", attempt.username),
+            },
+            principal,
+            device,
+            device_token: attempt.device_token.clone(),
+            attempt: ids,
+        }
+    }
+}
+
 /// Outcome of a sign-in attempt.
 pub enum LoginOutcome {
     Ok(Box<Passed>),
@@ -109,16 +126,7 @@ pub async fn check_password(state: &AppState, attempt: &Attempt, password: &str)
     })
     .await??;
     Ok(match found {
-        Some((principal, _)) => LoginOutcome::Ok(Box::new(Passed {
-            key: match device {
-                Some(id) => format!("device:{id}"),
-                None => format!("user:{}", attempt.username),
-            },
-            principal,
-            device,
-            device_token: attempt.device_token.clone(),
-            attempt: ids,
-        })),
+        Some((principal, _)) => LoginOutcome::Ok(Box::new(Passed::new(principal, attempt, ids, device))),
         None => LoginOutcome::BadCredentials,
     })
 }

@@ -19,5 +19,6 @@ mod report_pages;
 mod reports;
 mod scope;
 mod search;
+mod second_factor;
 mod settings;
 mod sign_in;

@@ -345,6 +345,7 @@ async fn every_operation_answers_as_documented() {
     c.get(&admin, "/api/v1/orgs").await;
     c.send(Some(&admin), "POST", "/api/v1/users", &json!({"username": "yisheng", "display_name": "医生", "password": "Mei-chang 2026 zhen hu", "org_id": org["id"], "role": "doctor"})).await;
     c.get(&admin, "/api/v1/users").await;
+    c.send(Some(&admin), "POST", &format!("/api/v1/users/{}/second-factor/reset", director.id), &Value::Null).await;
     c.get(&township, &format!("/api/v1/regions/{TOWNSHIP_A}")).await;
 
     // The registry.

@@ -20,3 +20,29 @@ CREATE TABLE known_devices (
     expires_at TEXT NOT NULL
 );
 CREATE INDEX known_devices_user ON known_devices(user_id);
+
+-- Second factors (decision 83): the TOTP secret (base32; the server computes codes from it),
+-- confirmed by a first code; the last time step accepted, so that no code is used twice.
+CREATE TABLE second_factors (
+    user_id INTEGER PRIMARY KEY REFERENCES users(id),
+    secret TEXT NOT NULL,
+    confirmed_at TEXT,
+    last_step INTEGER NOT NULL,
+    created_at TEXT NOT NULL
+);
+-- Recovery codes, as their SHA-256; each used once.
+CREATE TABLE recovery_codes (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    code_hash TEXT NOT NULL,
+    used_at TEXT
+);
+CREATE INDEX recovery_codes_user ON recovery_codes(user_id, code_hash);
+-- A sign-in whose password was right and whose second step is still to come: no session.
+CREATE TABLE pending_sign_ins (
+    token_hash TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users(id),
+    csrf_token TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX pending_sign_ins_user ON pending_sign_ins(user_id);

@@ -121,6 +121,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(casework::move_application))
         .routes(routes!(casework::add_placement))
         .routes(routes!(casework::grounds))
+        .routes(routes!(crate::second_factor::api_reset))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);
@@ -151,6 +152,10 @@ pub struct TokenRequest {
     /// What the token is for, e.g. the name of the integration.
     #[serde(default)]
     pub name: Option<String>,
+    /// For an account with a second factor: the authenticator's current 6-digit code, or one
+    /// of the account's recovery codes (each used once).
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -159,8 +164,10 @@ pub struct TokenResponse {
     pub token: String,
 }
 
-/// Exchanges a username and password for an API token. Failed attempts make later ones wait
-/// as on the sign-in page: 429 with `Retry-After` until then (decision 81).
+/// Exchanges a username and password (and, for an account with a second factor, its code)
+/// for an API token. A role that must have a second factor gets none before setting it up
+/// in the browser (401 `second_factor_required`). Failed attempts make later ones wait as on
+/// the sign-in page: 429 with `Retry-After` until then (decisions 81, 83).
 #[utoipa::path(post, path = "/api/v1/tokens", request_body = TokenRequest, security(()),
     responses((status = 201, body = TokenResponse), (status = 401, body = ApiErrorBody),
         (status = 429, body = ApiErrorBody, headers(("Retry-After" = i64, description = "Seconds until an attempt is heard again")))))]
@@ -173,6 +180,7 @@ async fn create_token(
     let attempt = Attempt::new(&req.username, addr, &headers);
     match throttle::check_password(&state, &attempt, &req.password).await? {
         LoginOutcome::Ok(passed) => {
+            second_step(&state, &passed.principal, req.code).await?;
             throttle::finish(&state, &passed).await?;
             let p = passed.principal;
             let token = auth::random_token();
@@ -190,6 +198,37 @@ async fn create_token(
         LoginOutcome::BadCredentials => Err(AppError::BadCredentials),
         LoginOutcome::Wait(seconds) => Err(AppError::SignInWait { seconds }),
     }
+}
+
+/// The token request's second step: the code of an account with a second factor, used up;
+/// refused for a role that must have one and has none yet. A refusal leaves the attempt
+/// counted as a failure.
+async fn second_step(state: &AppState, p: &Principal, code: Option<String>) -> Result<(), AppError> {
+    use crate::second_factor::{Passed, check_and_use};
+    use shouhu_domain::msg;
+    let uid = p.user_id;
+    if !state.run(move |s| s.has_second_factor(uid)).await? {
+        return if p.role.needs_second_factor() {
+            Err(AppError::SecondFactor(msg::SECOND_FACTOR_ENROL_FIRST))
+        } else {
+            Ok(())
+        };
+    }
+    let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+        return Err(AppError::SecondFactor(msg::SECOND_FACTOR_NEEDED));
+    };
+    let actor = p.clone();
+    let used = state
+        .run(move |s| {
+            let used = check_and_use(s, uid, &code)?;
+            if used == Some(Passed::RecoveryCode) {
+                let left = s.recovery_codes_left(uid)?;
+                s.audit(&actor, Action::UseRecoveryCode, None, &format!("{}{left}", msg::RECOVERY_CODES_LEFT))?;
+            }
+            Ok(used)
+        })
+        .await?;
+    used.map(|_| ()).ok_or(AppError::SecondFactor(msg::SECOND_FACTOR_BAD_CODE_API))
 }
 
 /// The signed-in user, their organisation and role.

@@ -8,6 +8,7 @@ pub mod imports;
 pub mod login;
 pub mod report_stats;
 pub mod reports;
+pub mod second_factor;
 pub mod settings;
 pub mod view;
 
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(casework::router())
         .merge(settings::router())
+        .merge(second_factor::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
