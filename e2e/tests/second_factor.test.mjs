@@ -42,6 +42,7 @@ describe('signing in with a TOTP code', () => {
         await page.goto('/login');
         const shown = (await page.locator('#demo-totp-secret').textContent()).replace(/\s/g, '');
         assert.equal(shown, DEMO_TOTP_SECRET, 'the demo shows the secret its accounts use');
+        await expectNoHorizontalScroll(page, viewport, 'sign-in page with the demo QR code');
         await page.fill('#username', 'city');
         await page.fill('#password', DEMO_PASSWORD);
         await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('#login-submit')]);
