@@ -7,6 +7,7 @@ import { chromium } from 'playwright-core';
 import { before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { createHmac } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -24,6 +25,11 @@ export const BASE_URL = (() => {
 
 /** Every demo account has this password (crates/cli/src/seed.rs). */
 export const DEMO_PASSWORD = 'shouhu-demo-2026';
+/**
+ * The TOTP secret of the demo accounts that need a second factor (admin, city, district):
+ * crates/cli/src/seed.rs, shown on the demo's sign-in page like the password.
+ */
+export const DEMO_TOTP_SECRET = 'SHOUHUDEMOTOTPKEYFORTIANJINCHILD';
 /** The director's village, 郭罗庄村委会 (梅厂镇, 武清区, 天津市). */
 export const DEMO_VILLAGE = '120114101204';
 
@@ -254,12 +260,61 @@ export async function screenshot(page, name) {
   }
 }
 
-/** Signs a demo account in and waits for the ledger. */
-export async function signIn(page, username) {
+/** The bytes of an RFC 4648 base32 string. */
+function base32Bytes(s) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of s.replace(/[\s=]/g, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The 6-digit TOTP code (RFC 6238: HMAC-SHA-1, 30-second steps) of `secret` for time step `step`. */
+export function totp(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', base32Bytes(secret)).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(n).padStart(6, '0');
+}
+
+/**
+ * On the code page after the password: enters the demo secret's code. A code is accepted
+ * once, so when this step's code was used (the same account signed in moments ago), the
+ * next step's, which the server also accepts, is entered.
+ */
+export async function enterTotp(page, secret = DEMO_TOTP_SECRET) {
+  const now = Math.floor(Date.now() / 1000 / 30);
+  for (const step of [now, now + 1, now - 1]) {
+    await page.fill('#code', totp(secret, step));
+    await Promise.all([page.waitForEvent('load'), page.click('#code-submit')]);
+    if (new URL(page.url()).pathname !== '/login/code') return;
+  }
+  throw new Error('no code of the demo TOTP secret was accepted');
+}
+
+/** Signs a demo account in (with its TOTP code where the role needs one) and waits for its home. */
+export async function signInTo(page, username) {
   await page.goto('/login');
   await page.fill('#username', username);
   await page.fill('#password', DEMO_PASSWORD);
-  await Promise.all([page.waitForURL(/\/children/), page.click('#login-submit')]);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'), page.click('#login-submit')]);
+  if (new URL(page.url()).pathname === '/login/code') await enterTotp(page);
+}
+
+/** Signs a demo account in and waits for the ledger. */
+export async function signIn(page, username) {
+  await signInTo(page, username);
+  await expectPath(page, /^\/children/);
 }
 
 /** `minutesAgo` minutes ago, as a datetime-local value in China time (UTC+8). */

@@ -7,7 +7,7 @@
 import { describe, test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  DEMO_PASSWORD,
+  signInTo,
   VIEWPORTS,
   expectPath,
   expectVisible,
@@ -36,12 +36,8 @@ after(async () => {
   if (browserPromise) await (await browserPromise).close();
 });
 
-async function signIn(page, username) {
-  await page.goto('/login');
-  await page.fill('#username', username);
-  await page.fill('#password', DEMO_PASSWORD);
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('#login-submit')]);
-}
+/** Signs in and waits for the account's home (the administrator's is not the ledger). */
+const signIn = signInTo;
 
 /** Clicks a submit button and waits for the page it leads to. */
 async function submit(page, selector) {

@@ -47,6 +47,12 @@ pub enum Command {
         /// Mark cookies Secure (when served over HTTPS).
         #[arg(long, env = "SHOUHU_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// A reverse proxy (address or network, e.g. 10.0.0.2 or 10.0.0.0/8) whose
+        /// X-Forwarded-For names the client, for sign-in waits and the public report limit.
+        /// Repeat it, or separate with commas. Without it, the connection's address is the client's.
+        #[arg(long = "trusted-proxy", env = "SHOUHU_TRUSTED_PROXIES", value_delimiter = ',',
+              value_parser = shouhu_web::client_addr::parse_trusted_proxy)]
+        trusted_proxies: Vec<shouhu_web::client_addr::IpNet>,
     },
     /// Demo and synthetic data.
     Demo {
@@ -223,15 +229,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let open_store = |url: &str, clock: Arc<dyn Clock>| server::open_store_with(url, clock, settings.clone());
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Command::Serve { bind, demo, secure_cookies } => {
+        Command::Serve { bind, demo, secure_cookies, trusted_proxies } => {
             let store = open_store(&url, clock).context("opening the database")?;
             let work_dir = std::path::Path::new(&cli.data_dir).join("work");
-            let mut config = shouhu_web::Config { secure_cookies, work_dir, ..Default::default() };
+            let mut config = shouhu_web::Config { secure_cookies, work_dir, trusted_proxies, ..Default::default() };
             // Imports left running by a stopped server never committed: say so.
             store.fail_interrupted_jobs("服务器重启，导入已中断；档案未作任何改动，请重新上传")?;
             if demo {
                 seed::demo(&store)?;
                 config.demo_logins = seed::demo_logins();
+                config.demo_totp_secret = seed::DEMO_TOTP_SECRET.into();
             }
             if store.count_admins()? == 0 {
                 let token = shouhu_web::auth::random_token()[..16].to_string();

@@ -8,6 +8,10 @@ use shouhu_web::DemoLogin;
 /// The password of every demo account (shown on the sign-in page with `--demo`).
 pub const DEMO_PASSWORD: &str = "shouhu-demo-2026";
 
+/// The demo's TOTP secret (base32), shared by the demo accounts whose role needs a second
+/// factor and shown on the sign-in page with `--demo`: as public as the demo password.
+pub const DEMO_TOTP_SECRET: &str = "SHOUHUDEMOTOTPKEYFORTIANJINCHILD";
+
 /// Townships whose villages get demo children: 武清区梅厂镇 and 大碱厂镇, 宝坻区大口屯镇.
 pub const DEMO_TOWNSHIPS: &[&str] = &["120114101", "120114102", "120115101"];
 /// The demo village (郭罗庄村委会, 梅厂镇).
@@ -82,7 +86,11 @@ pub fn demo(store: &Store) -> anyhow::Result<()> {
         if *org_type == OrgType::School {
             school = Some(org_id);
         }
-        store.create_user(username, display, &hash, org_id, *role)?;
+        let id = store.create_user(username, display, &hash, org_id, *role)?;
+        if role.needs_second_factor() {
+            store.start_enrolment(id, DEMO_TOTP_SECRET)?;
+            store.confirm_second_factor(id, 0, &[])?;
+        }
     }
     let villages = demo::villages_of(&store.regions, DEMO_TOWNSHIPS);
     let mut g = Generator::new(2016, villages, store.today());

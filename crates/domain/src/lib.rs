@@ -23,4 +23,5 @@ pub mod retention;
 pub mod role;
 pub mod rules;
 pub mod settings;
+pub mod sign_in;
 pub mod validate;

@@ -206,7 +206,13 @@ pub const NOT_FOUND: &str = "找不到该记录，或您无权查看";
 pub const FORBIDDEN: &str = "您的角色无权进行此操作";
 pub const UNAUTHENTICATED: &str = "请先登录";
 pub const BAD_CREDENTIALS: &str = "用户名或密码错误";
-pub const THROTTLED: &str = "登录失败次数过多，请稍后再试";
+/// A sign-in attempt refused for its wait (decision 81): when to try again, and that the
+/// owner's own browser is not held back by others' attempts.
+pub fn sign_in_wait(seconds: i64) -> String {
+    let when =
+        if seconds >= 120 { format!("{} 分钟", (seconds + 59) / 60) } else { format!("{} 秒", seconds.max(1)) };
+    format!("登录失败次数过多，请 {when}后再试。在您曾成功登录过的浏览器上，他人的尝试不会影响您登录。")
+}
 pub const CSRF: &str = "页面已过期，请刷新后重新提交";
 pub const BODY_TOO_LARGE: &str = "提交的内容过大";
 pub const BAD_REQUEST: &str = "请求格式不正确";
@@ -361,6 +367,9 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "issue_token" => "签发接口令牌",
         "revoke_token" => "撤销接口令牌",
         "reveal_number" => "查看完整号码",
+        "enrol_second_factor" => "开启两步验证",
+        "reset_second_factor" => "重置两步验证",
+        "use_recovery_code" => "用恢复码登录",
         _ => return None,
     })
 }
@@ -688,6 +697,7 @@ pub const SETTINGS_INT_RANGE_TO: &str = " 到 ";
 pub const SETTINGS_INT_RANGE_SUFFIX: &str = " 之间的整数";
 pub const SETTINGS_CHOICE: &str = "应为以下之一：";
 pub const SETTINGS_FOUND: &str = "现为 ";
+pub const UNIT_SECONDS: &str = "秒";
 pub const UNIT_MINUTES: &str = "分钟";
 pub const UNIT_HOURS: &str = "小时";
 pub const UNIT_DAYS: &str = "天";
@@ -704,9 +714,12 @@ pub const SETTING_ASSESSMENT_DAYS: &str = "公安机关通报后乡镇完成评�
 pub const SETTING_CLOCK_SKEW: &str = "发现时间可晚于当前时间的容差（手机时钟偏快）";
 pub const SETTING_PUBLIC_PER_ADDRESS: &str = "公众报告：同一网络地址每小时可提交的报告数";
 pub const SETTING_QUESTION_VALID: &str = "公众报告：验证题的有效时间";
-pub const SETTING_FAILURES_USER: &str = "同一账号连续登录失败的次数上限";
-pub const SETTING_FAILURES_ADDRESS: &str = "同一网络地址登录失败的次数上限";
-pub const SETTING_FAILURE_WINDOW: &str = "登录失败次数的统计时段";
+pub const SETTING_FREE_FAILURES_ACCOUNT: &str = "同一账号登录失败多少次后开始延时";
+pub const SETTING_FREE_FAILURES_ADDRESS: &str = "同一网络地址登录失败多少次后开始延时";
+pub const SETTING_FIRST_DELAY: &str = "登录延时：首次等待时间（此后每失败一次加倍）";
+pub const SETTING_MAX_DELAY: &str = "登录延时：最长等待时间";
+pub const SETTING_FAILURE_MEMORY: &str = "登录失败记录的保留时间";
+pub const SETTING_KNOWN_DEVICE_DAYS: &str = "曾成功登录的浏览器被记住的时间";
 pub const SETTING_SESSION_HOURS: &str = "登录后会话的有效时间";
 pub const SETTING_BODY_LIMIT: &str = "一次提交内容的大小上限";
 pub const SETTING_UPLOAD_LIMIT: &str = "上传摸底排查表的大小上限";
@@ -801,3 +814,39 @@ pub const NUMBERS_MASKED: &str =
 pub const HISTORY_NUMBERS_MASKED: &str = "按岗位权限，变更记录中的部分身份证号码和电话号码已隐藏。";
 pub const SEARCH_ID_WHOLE: &str = "请输入完整的身份证号码查找；按号码末几位查找仅限可查看完整身份证号码的岗位";
 pub const WATERMARK_NOTICE: &str = "内部资料 注意保密 仅限工作使用";
+
+// The second factor (issue 21, decision 83).
+pub const SETTING_SECOND_STEP: &str = "输入密码后输入验证码（或设置两步验证）的时限";
+pub const SETTING_RECOVERY_CODES: &str = "开启两步验证时发给的恢复码个数";
+pub const SECOND_FACTOR: &str = "两步验证";
+pub const SECOND_FACTOR_CODE_TITLE: &str = "输入验证码";
+pub const SECOND_FACTOR_CODE_HINT: &str = "请打开手机上的验证器应用，输入“守护”账号当前显示的 6 位数字。";
+pub const SECOND_FACTOR_CODE: &str = "验证码";
+pub const SECOND_FACTOR_VERIFY: &str = "验证";
+pub const SECOND_FACTOR_RECOVERY_HINT: &str = "手机不在身边？可输入一个恢复码代替验证码，每个恢复码只能用一次。";
+pub const SECOND_FACTOR_BAD_CODE: &str = "验证码不正确或已用过，请输入验证器当前显示的 6 位数字";
+pub const SECOND_FACTOR_START_AGAIN: &str = "重新输入用户名和密码";
+pub const SECOND_FACTOR_ENROL_TITLE: &str = "设置两步验证";
+pub const SECOND_FACTOR_REQUIRED: &str =
+    "您的账号可以查看全市或全区儿童的信息或管理账号，须先设置两步验证才能使用系统。设置完成前不能进行其他操作。";
+pub const SECOND_FACTOR_OPTIONAL: &str =
+    "开启后，登录时除密码外还要输入手机验证器上的验证码，他人即使知道您的密码也无法登录。";
+pub const ENROL_STEP_APP: &str =
+    "在手机上安装支持 TOTP 的验证器应用（如 Google Authenticator、Microsoft Authenticator、FreeOTP）。";
+pub const ENROL_STEP_SCAN: &str = "在应用中添加账号，扫描下面的二维码：";
+pub const ENROL_STEP_KEY: &str = "无法扫码时，手动输入密钥：";
+pub const ENROL_STEP_CODE: &str = "输入应用显示的 6 位验证码，完成设置。";
+pub const RECOVERY_CODES_TITLE: &str = "恢复码";
+pub const SECOND_FACTOR_ON: &str = "两步验证已开启。";
+pub const RECOVERY_CODES_SHOWN_ONCE: &str =
+    "以下恢复码只显示这一次，请抄写或打印后妥善保管：手机丢失时，每个恢复码可代替验证码登录一次。";
+pub const CONTINUE: &str = "继续";
+pub const SECOND_FACTOR_ALREADY: &str = "两步验证已经开启";
+pub const RECOVERY_CODES_LEFT: &str = "剩余恢复码个数：";
+pub const SECOND_FACTOR_LOST: &str = "手机丢失或更换时，请联系系统管理员重置两步验证，下次登录时重新设置。";
+pub const RESET_SECOND_FACTOR: &str = "重置两步验证";
+pub const SECOND_FACTOR_NEEDED: &str = "此账号已开启两步验证：请同时提供验证器上的验证码或一个恢复码（code）";
+pub const SECOND_FACTOR_BAD_CODE_API: &str = "用户名、密码或验证码错误";
+pub const SECOND_FACTOR_ENROL_FIRST: &str = "此账号须先在网页上登录并设置两步验证，之后才能申请接口令牌";
+pub const DEMO_SECOND_FACTOR: &str =
+    "系统管理员、市、区账号登录时还要输入验证码：在手机验证器应用中扫描下面的二维码（或输入密钥），所有演示账号共用：";

@@ -189,6 +189,18 @@ impl AccountRequest {
     }
 }
 
+impl Role {
+    /// Must sign in with a second factor (TOTP) besides the password (decision 83): the
+    /// administrator, who makes accounts and roles, and civil affairs of the city and the
+    /// districts, who read every child of the city or of a district. A stolen password there
+    /// opens thousands of minors' files, which PIPL 28 makes sensitive personal information
+    /// and PIPL 51 asks to protect by measures in proportion (issue 21). Other roles may
+    /// add one; their scope is a township or less.
+    pub fn needs_second_factor(self) -> bool {
+        matches!(self, Role::Admin | Role::CityOfficer | Role::DistrictOfficer)
+    }
+}
+
 /// Where a user may see and change children.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -287,6 +299,14 @@ mod tests {
                 assert!(role.sees_full_phone_numbers(), "{role:?}");
             }
         }
+    }
+
+    #[test]
+    fn wide_roles_need_a_second_factor_and_local_ones_may_add_one() {
+        let needs: Vec<Role> = Role::ALL.iter().copied().filter(|r| r.needs_second_factor()).collect();
+        assert_eq!(needs, [Role::Admin, Role::CityOfficer, Role::DistrictOfficer]);
+        assert!(!Role::TownshipStaff.needs_second_factor());
+        assert!(!Role::Police.needs_second_factor());
     }
 
     #[test]

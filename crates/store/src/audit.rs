@@ -53,10 +53,14 @@ pub enum Action {
     RevokeToken,
     /// A masked ID or phone number shown in full, with the reason given (never the number).
     RevealNumber,
+    /// A second factor set up, reset by an administrator, or passed with a recovery code.
+    EnrolSecondFactor,
+    ResetSecondFactor,
+    UseRecoveryCode,
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 29] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -83,6 +87,9 @@ impl Action {
         Action::IssueToken,
         Action::RevokeToken,
         Action::RevealNumber,
+        Action::EnrolSecondFactor,
+        Action::ResetSecondFactor,
+        Action::UseRecoveryCode,
     ];
 
     /// The action in words, from the message catalog.
@@ -118,6 +125,9 @@ impl Action {
             Action::IssueToken => "issue_token",
             Action::RevokeToken => "revoke_token",
             Action::RevealNumber => "reveal_number",
+            Action::EnrolSecondFactor => "enrol_second_factor",
+            Action::ResetSecondFactor => "reset_second_factor",
+            Action::UseRecoveryCode => "use_recovery_code",
         }
     }
 }

@@ -25,7 +25,9 @@ pub mod report_oversight;
 pub mod reports;
 pub mod retention;
 pub mod search_terms;
+pub mod second_factor;
 pub mod sessions;
+pub mod sign_in;
 pub mod users;
 
 pub use db::{DbUrl, Pool};

@@ -35,6 +35,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_accounts.sql"),
         include_str!("../migrations/postgres/0006_accounts.sql"),
     ),
+    (7, include_str!("../migrations/sqlite/0007_sign_in.sql"), include_str!("../migrations/postgres/0007_sign_in.sql")),
     (
         10,
         include_str!("../migrations/sqlite/0010_retention.sql"),

@@ -1,8 +1,7 @@
-//! Server-side sessions, API tokens and login throttling. Tokens are stored hashed: a copy
+//! Server-side sessions and API tokens. Tokens are stored hashed: a copy
 //! of the database does not let anyone sign in.
 
 use crate::Store;
-use crate::db::Val;
 use crate::error::StoreError;
 use crate::users::{PRINCIPAL_COLUMNS, Principal, principal_from_row};
 use chrono::{DateTime, Utc};
@@ -75,29 +74,5 @@ impl Store {
                 principal_from_row,
             )
         })
-    }
-
-    /// Records a failed sign-in under `key` (a username or an address).
-    pub fn record_login_failure(&self, key: &str) -> Result<(), StoreError> {
-        let now = self.now();
-        self.pool.write(|c| {
-            c.exec("INSERT INTO login_failures (key, at) VALUES ($1, $2)", &[key.into(), now.into()]).map(|_| ())
-        })
-    }
-
-    /// Failed sign-ins under `key` since `since`.
-    pub fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64, StoreError> {
-        self.pool.read(|c| {
-            Ok(c.query_opt(
-                "SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2",
-                &[key.into(), Val::Ts(since)],
-                |r| r.i64(0),
-            )?
-            .unwrap_or(0))
-        })
-    }
-
-    pub fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        self.pool.write(|c| c.exec("DELETE FROM login_failures WHERE key = $1", &[key.into()]).map(|_| ()))
     }
 }

@@ -1,4 +1,4 @@
-//! Sign-in, sessions, API tokens, CSRF and login throttling.
+//! Sign-in, sessions, API tokens and CSRF (sign-in waits: `throttle`).
 
 use crate::AppState;
 use crate::error::AppError;
@@ -144,7 +144,8 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
     {
         let h = token_hash(bearer.trim());
         let store = state.store.clone();
-        let p = tokio::task::spawn_blocking(move || store.api_token(&h)).await??;
+        let p =
+            tokio::task::spawn_blocking(move || crate::second_factor::complete(&store, store.api_token(&h)?)).await??;
         // A wrong token is a failed sign-in, not an anonymous request.
         return p.map(|principal| Some(CurrentUser { principal, via: Via::Token })).ok_or(AppError::Unauthenticated);
     }
@@ -154,7 +155,12 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
     let h = token_hash(token);
     let store = state.store.clone();
     let h2 = h.clone();
-    let found = tokio::task::spawn_blocking(move || store.session(&h2)).await??;
+    let found = tokio::task::spawn_blocking(move || match store.session(&h2)? {
+        // A role that needs a second factor is nobody without one (decision 83).
+        Some((p, csrf)) => Ok(crate::second_factor::complete(&store, Some(p))?.map(|p| (p, csrf))),
+        None => Ok::<_, shouhu_store::StoreError>(None),
+    })
+    .await??;
     Ok(found.map(|(principal, csrf)| CurrentUser { principal, via: Via::Session { token_hash: h, csrf } }))
 }
 
@@ -191,52 +197,6 @@ impl FromRequestParts<AppState> for MaybeUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         Ok(MaybeUser(authenticate(state, &parts.headers).await?))
     }
-}
-
-/// Outcome of a sign-in attempt.
-pub enum LoginOutcome {
-    Ok(Principal),
-    BadCredentials,
-    Throttled,
-}
-
-/// Checks a username and password, with throttling per username and per address.
-pub async fn check_login(
-    state: &AppState,
-    username: &str,
-    password: &str,
-    address: &str,
-) -> Result<LoginOutcome, AppError> {
-    let store = state.store.clone();
-    let (user, pass, addr) = (username.trim().to_string(), password.to_string(), address.to_string());
-    tokio::task::spawn_blocking(move || -> Result<LoginOutcome, shouhu_store::StoreError> {
-        // Failed sign-ins allowed per username and per address within the window: settings.
-        let limits = store.settings.sign_in;
-        let since = store.now() - limits.failure_window;
-        let user_key = format!("user:{user}");
-        let addr_key = format!("addr:{addr}");
-        if store.login_failures_since(&user_key, since)? >= limits.max_failures_per_user
-            || store.login_failures_since(&addr_key, since)? >= limits.max_failures_per_address
-        {
-            return Ok(LoginOutcome::Throttled);
-        }
-        let found = store.user_for_login(&user)?;
-        let hash = found.as_ref().map_or(dummy_hash(), |(_, h)| h.as_str());
-        let ok = verify_password(&pass, hash);
-        match found {
-            Some((p, _)) if ok => {
-                store.clear_login_failures(&user_key)?;
-                Ok(LoginOutcome::Ok(p))
-            }
-            _ => {
-                store.record_login_failure(&user_key)?;
-                store.record_login_failure(&addr_key)?;
-                Ok(LoginOutcome::BadCredentials)
-            }
-        }
-    })
-    .await?
-    .map_err(AppError::from)
 }
 
 /// Starts a session; returns the cookie to set.

@@ -50,6 +50,13 @@ pub enum AppError {
     TooLarge,
     Busy,
     Internal(String),
+    /// A sign-in attempt refused unheard until its wait is over (decision 81): 429 with
+    /// `Retry-After`.
+    SignInWait {
+        seconds: i64,
+    },
+    /// A token request without the second factor it needs (decision 83): 401.
+    SecondFactor(&'static str),
 }
 
 impl From<StoreError> for AppError {
@@ -80,11 +87,13 @@ impl AppError {
         match self {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(..) => StatusCode::BAD_REQUEST,
-            AppError::Unauthenticated | AppError::BadCredentials => StatusCode::UNAUTHORIZED,
+            AppError::Unauthenticated | AppError::BadCredentials | AppError::SecondFactor(_) => {
+                StatusCode::UNAUTHORIZED
+            }
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Stale { .. } | AppError::Duplicate { .. } | AppError::State(_) => StatusCode::CONFLICT,
-            AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Throttled(_) | AppError::SignInWait { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -103,7 +112,8 @@ impl AppError {
             AppError::Stale { .. } => "stale",
             AppError::Duplicate { .. } => "duplicate",
             AppError::State(_) => "state",
-            AppError::Throttled(_) => "throttled",
+            AppError::Throttled(_) | AppError::SignInWait { .. } => "throttled",
+            AppError::SecondFactor(_) => "second_factor_required",
             AppError::TooLarge => "too_large",
             AppError::Busy => "busy",
             AppError::Internal(_) => "internal",
@@ -127,6 +137,8 @@ impl AppError {
             AppError::TooLarge => msg::BODY_TOO_LARGE.into(),
             AppError::Busy => msg::BUSY.into(),
             AppError::Internal(_) => msg::INTERNAL.into(),
+            AppError::SignInWait { seconds } => msg::sign_in_wait(*seconds),
+            AppError::SecondFactor(m) => (*m).into(),
         }
     }
 
@@ -169,7 +181,11 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         self.log();
-        (self.status(), Json(self.body())).into_response()
+        let mut res = (self.status(), Json(self.body())).into_response();
+        if let AppError::SignInWait { seconds } = self {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        res
     }
 }
 

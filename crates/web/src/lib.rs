@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod api;
 pub mod auth;
 pub mod body;
+pub mod client_addr;
 pub mod error;
 pub mod filters;
 pub mod imports;
@@ -13,7 +14,9 @@ pub mod middleware;
 pub mod pages;
 pub mod public_guard;
 pub mod refusals;
+pub mod second_factor;
 pub mod statics;
+pub mod throttle;
 
 use axum::Router;
 use shouhu_store::Store;
@@ -30,6 +33,10 @@ pub struct Config {
     pub setup_token: Option<String>,
     /// Folder for uploads being imported, error reports and exports being written.
     pub work_dir: std::path::PathBuf,
+    /// Proxies whose `X-Forwarded-For` names the client (`client_addr`, decision 82).
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The demo accounts' shared TOTP secret, shown on the sign-in page (only with `--demo`).
+    pub demo_totp_secret: String,
 }
 
 impl Default for Config {
@@ -39,6 +46,8 @@ impl Default for Config {
             demo_logins: Vec::new(),
             setup_token: None,
             work_dir: std::env::temp_dir().join("shouhu-work"),
+            trusted_proxies: Vec::new(),
+            demo_totp_secret: String::new(),
         }
     }
 }

@@ -54,7 +54,7 @@ async fn use_link(link: &str, password: &str) -> u16 {
 }
 
 fn user_of(token: &Value) -> User {
-    User { id: 0, token: token["token"].as_str().expect("token").to_string() }
+    User { id: 0, token: token["token"].as_str().expect("token").to_string(), totp: None }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -193,8 +193,13 @@ async fn a_second_person_approves_and_never_who_asked() {
     let (s, r) = app.post(&city, &format!("/api/v1/users/{}/approve", zhen.id), &Value::Null).await;
     assert_eq!(s, 200, "{r}");
     assert!(r.get("set_password_link").is_none(), "a role change hands out nothing");
-    let (_, me) = app.get(&zhen, "/api/v1/me").await;
-    assert_eq!((me["role"].as_str(), me["region_code"].as_str()), (Some("district_officer"), Some("120114")));
+    let zhen_id = zhen.id;
+    let p = app.store(move |s| s.principal(zhen_id).expect("principal")).await;
+    assert_eq!((p.role, p.region_code.as_str()), (Role::DistrictOfficer, "120114"));
+    // A district officer must have a second factor (decision 83): the old token opens
+    // nothing until one is set up.
+    let (s, _) = app.get(&zhen, "/api/v1/me").await;
+    assert_eq!(s, 401);
 
     // Both the request and the approval are in the audit log, in words.
     let (_, log) = app.get(&admin, "/api/v1/audit").await;

@@ -77,6 +77,8 @@ pub struct TestApp {
 pub struct User {
     pub id: i64,
     pub token: String,
+    /// The TOTP secret of a user whose role needs a second factor (set up through the store).
+    pub totp: Option<String>,
 }
 
 impl TestApp {
@@ -127,15 +129,49 @@ impl TestApp {
         let hash = blocking(|| shouhu_web::auth::hash_password(PASSWORD).expect("hash")).await;
         let u = username.to_string();
         let id = self.store(move |s| s.create_user(&u, "测试用户", &hash, org, role).expect("create user")).await;
+        // A role that needs a second factor gets one, set up through the store (decision 83).
+        let totp = if role.needs_second_factor() { Some(self.enrol(id).await) } else { None };
+        let mut body = json!({"username": username, "password": PASSWORD});
+        if totp.is_some() {
+            body["code"] = json!(self.next_code(id).await);
+        }
         let res = reqwest::Client::new()
             .post(format!("{}/api/v1/tokens", self.base))
-            .json(&json!({"username": username, "password": PASSWORD}))
+            .json(&body)
             .send()
             .await
-            .expect("token request");
+            .expect("token");
         assert_eq!(res.status(), 201, "token for {username}");
         let token = res.json::<Value>().await.expect("json")["token"].as_str().expect("token").to_string();
-        User { id, token }
+        User { id, token, totp }
+    }
+
+    /// Sets up a second factor for the user through the store; returns its TOTP secret.
+    pub async fn enrol(&self, user_id: i64) -> String {
+        let secret = shouhu_web::second_factor::new_secret();
+        let s2 = secret.clone();
+        self.store(move |s| {
+            s.start_enrolment(user_id, &s2).expect("start");
+            s.confirm_second_factor(user_id, 0, &[]).expect("confirm");
+        })
+        .await;
+        secret
+    }
+
+    /// A TOTP code the user's second factor accepts now (on the injected clock): the first
+    /// step within the allowed drift not yet used, the clock moving on a step if all are used.
+    pub async fn next_code(&self, user_id: i64) -> String {
+        use shouhu_domain::clock::Clock;
+        use shouhu_web::second_factor::{STEP_SECONDS, code_at, step_of};
+        let f = self.store(move |s| s.second_factor(user_id).expect("read").expect("a second factor")).await;
+        loop {
+            let now = step_of(self.clock.now());
+            if let Some(step) = (now - 1..=now + 1).find(|s| *s > f.last_step) {
+                let t = chrono::DateTime::from_timestamp(step * STEP_SECONDS, 0).expect("time");
+                return code_at(&f.secret, t).expect("code");
+            }
+            self.clock.advance(chrono::Duration::seconds(STEP_SECONDS));
+        }
     }
 
     /// The server's folder for uploads, error reports and exports being written.

@@ -23,4 +23,6 @@ mod reports;
 mod retention;
 mod scope;
 mod search;
+mod second_factor;
 mod settings;
+mod sign_in;

@@ -378,6 +378,7 @@ async fn every_operation_answers_as_documented() {
     )
     .await;
     c.send(Some(&cun), "POST", "/api/v1/me/sign-out-everywhere", &json!({})).await;
+    c.send(Some(&admin), "POST", &format!("/api/v1/users/{}/second-factor/reset", director.id), &Value::Null).await;
     c.get(&township, &format!("/api/v1/regions/{TOWNSHIP_A}")).await;
 
     // The registry.

@@ -25,6 +25,23 @@ pub(crate) async fn browser(app: &TestApp, username: &str) -> (reqwest::Client, 
         .await
         .expect("login");
     assert_eq!(res.status(), 303, "signed in");
+    // A second factor's code, for a user who has one (decision 83).
+    let res = if res.headers()["location"] == "/login/code" {
+        let html = c.get(app.url("/login/code")).send().await.expect("code page").text().await.expect("html");
+        let u = username.to_string();
+        let id = app.store(move |s| s.principal_by_username(&u).expect("user").user_id).await;
+        let code = app.next_code(id).await;
+        let res = c
+            .post(app.url("/login/code"))
+            .form(&[("csrf", csrf_of(&html).as_str()), ("code", code.as_str())])
+            .send()
+            .await
+            .expect("code");
+        assert_eq!(res.status(), 303, "second step passed");
+        res
+    } else {
+        res
+    };
     let cookie = res.headers().get("set-cookie").expect("cookie").to_str().expect("ascii").to_string();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     // The user's home: the ledger, or administration for the administrator.

@@ -12,15 +12,16 @@ pub mod imports;
 pub mod reports;
 
 use crate::AppState;
-use crate::auth::{self, LoginOutcome};
+use crate::auth;
 use crate::body::ApiJson;
+use crate::client_addr::ClientAddr;
 use crate::error::{ApiErrorBody, ApiResult, AppError};
-use axum::extract::{ConnectInfo, State};
+use crate::throttle::{self, Attempt, LoginOutcome};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use shouhu_store::users::Principal;
-use std::net::SocketAddr;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -128,6 +129,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(casework::move_application))
         .routes(routes!(casework::add_placement))
         .routes(routes!(casework::grounds))
+        .routes(routes!(crate::second_factor::api_reset))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);
@@ -162,6 +164,10 @@ pub struct TokenRequest {
     /// the default.
     #[serde(default)]
     pub expires_in_days: Option<i64>,
+    /// For an account with a second factor: the authenticator's current 6-digit code, or one
+    /// of the account's recovery codes (each used once).
+    #[serde(default)]
+    pub code: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -173,18 +179,27 @@ pub struct TokenResponse {
     pub expires_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Exchanges a username and password for an API token of one's own (throttled like the
-/// sign-in page); it expires after the days asked for, at most the setting's.
+/// Exchanges a username and password (and, for an account with a second factor, its code)
+/// for an API token of one's own; it expires after the days asked for, at most the
+/// setting's. A role that must have a second factor gets none before setting it up in the
+/// browser (401 `second_factor_required`). Failed attempts make later ones wait as on the
+/// sign-in page: 429 with `Retry-After` until then (decisions 79, 81, 83).
 #[utoipa::path(post, path = "/api/v1/tokens", request_body = TokenRequest, security(()),
-    responses((status = 201, body = TokenResponse), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
+    responses((status = 201, body = TokenResponse), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+        (status = 429, body = ApiErrorBody, headers(("Retry-After" = i64, description = "Seconds until an attempt is heard again")))))]
 async fn create_token(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(addr): ClientAddr,
+    headers: axum::http::HeaderMap,
     ApiJson(req): ApiJson<TokenRequest>,
 ) -> ApiResult<(axum::http::StatusCode, Json<TokenResponse>)> {
     let ttl = account::token_life(&state, req.expires_in_days)?;
-    match auth::check_login(&state, &req.username, &req.password, &addr.ip().to_string()).await? {
-        LoginOutcome::Ok(p) => {
+    let attempt = Attempt::new(&req.username, addr, &headers);
+    match throttle::check_password(&state, &attempt, &req.password).await? {
+        LoginOutcome::Ok(passed) => {
+            second_step(&state, &passed.principal, req.code).await?;
+            throttle::finish(&state, &passed).await?;
+            let p = passed.principal;
             let token = auth::random_token();
             let h = auth::token_hash(&token);
             let name = req.name.unwrap_or_else(|| "api".into()).chars().take(100).collect::<String>();
@@ -193,8 +208,40 @@ async fn create_token(
             Ok((axum::http::StatusCode::CREATED, Json(TokenResponse { token, id, expires_at })))
         }
         LoginOutcome::BadCredentials => Err(AppError::BadCredentials),
-        LoginOutcome::Throttled => Err(AppError::Throttled(shouhu_domain::msg::THROTTLED)),
+        LoginOutcome::Wait(seconds) => Err(AppError::SignInWait { seconds }),
     }
+}
+
+/// The token request's second step: the code of an account with a second factor, used up;
+/// refused for a role that must have one and has none yet. A refusal leaves the attempt
+/// counted as a failure.
+async fn second_step(state: &AppState, p: &Principal, code: Option<String>) -> Result<(), AppError> {
+    use crate::second_factor::{Passed, check_and_use};
+    use shouhu_domain::msg;
+    use shouhu_store::audit::Action;
+    let uid = p.user_id;
+    if !state.run(move |s| s.has_second_factor(uid)).await? {
+        return if p.role.needs_second_factor() {
+            Err(AppError::SecondFactor(msg::SECOND_FACTOR_ENROL_FIRST))
+        } else {
+            Ok(())
+        };
+    }
+    let Some(code) = code.filter(|c| !c.trim().is_empty()) else {
+        return Err(AppError::SecondFactor(msg::SECOND_FACTOR_NEEDED));
+    };
+    let actor = p.clone();
+    let used = state
+        .run(move |s| {
+            let used = check_and_use(s, uid, &code)?;
+            if used == Some(Passed::RecoveryCode) {
+                let left = s.recovery_codes_left(uid)?;
+                s.audit(&actor, Action::UseRecoveryCode, None, &format!("{}{left}", msg::RECOVERY_CODES_LEFT))?;
+            }
+            Ok(used)
+        })
+        .await?;
+    used.map(|_| ()).ok_or(AppError::SecondFactor(msg::SECOND_FACTOR_BAD_CODE_API))
 }
 
 /// The signed-in user, their organisation and role.

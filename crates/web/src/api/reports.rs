@@ -4,10 +4,11 @@
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::body::{ApiJson, IdPath, QueryParams};
+use crate::client_addr::{ClientAddr, limited};
 use crate::error::{ApiErrorBody, ApiResult, AppError};
 use crate::public_guard::{Challenge, CheckError};
 use axum::Json;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use serde::Deserialize;
@@ -17,7 +18,7 @@ use shouhu_domain::report::{CaseKind, DisposalAction, Intake, Situation, Step, T
 use shouhu_store::report_attachments::AttachmentInfo;
 use shouhu_store::report_oversight::ReportStats;
 use shouhu_store::reports::{self, Receipt, ReportDetail, ReportEvent, ReportStatus, ReportSummary, Reporter};
-use std::net::SocketAddr;
+use std::net::IpAddr;
 use tokio::sync::broadcast::error::RecvError;
 use utoipa::{IntoParams, ToSchema};
 
@@ -115,9 +116,9 @@ pub fn check_human(state: &AppState, token: &str, answer: &str, key: Option<&str
 
 /// Lets a checked public report in: counts it against its address's allowance (only
 /// reports that are let in count, issue 21) and uses up its question.
-pub fn admit_public(state: &AppState, addr: SocketAddr, token: &str, key: Option<&str>) -> Result<(), AppError> {
+pub fn admit_public(state: &AppState, addr: IpAddr, token: &str, key: Option<&str>) -> Result<(), AppError> {
     let now = state.store.now();
-    if !state.public_guard.admit(addr.ip(), now) {
+    if !state.public_guard.admit(limited(addr), now) {
         return Err(AppError::Throttled(msg::REPORT_THROTTLED));
     }
     state.public_guard.redeem(token, key, now);
@@ -132,7 +133,7 @@ pub fn admit_public(state: &AppState, addr: SocketAddr, token: &str, key: Option
         (status = 422, body = ApiErrorBody), (status = 429, body = ApiErrorBody)))]
 pub async fn file_public(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     ApiJson(report): ApiJson<PublicReport>,
 ) -> ApiResult<(StatusCode, Json<Receipt>)> {

@@ -2,12 +2,14 @@
 
 use super::{Layout, PageError, PageResult, render};
 use crate::AppState;
-use crate::auth::{self, CurrentUser, LOGIN_CSRF_COOKIE, LoginOutcome, MaybeUser};
+use crate::auth::{self, CurrentUser, LOGIN_CSRF_COOKIE, MaybeUser};
 use crate::body::FormPairs;
+use crate::client_addr::ClientAddr;
 use crate::error::AppError;
+use crate::throttle::{self, Attempt, LoginOutcome, Passed};
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
@@ -15,7 +17,6 @@ use axum::routing::get;
 use shouhu_domain::msg;
 use shouhu_domain::role::{OrgType, Role};
 use shouhu_store::audit::Action;
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -40,6 +41,9 @@ pub struct LoginPage {
     pub demo: Vec<DemoRow>,
     pub demo_password: String,
     pub needs_setup: bool,
+    /// The demo's TOTP secret, grouped, and its QR code.
+    pub demo_totp: String,
+    pub demo_totp_qr: String,
 }
 
 fn login_page_with(state: &AppState, username: &str, error: &str) -> axum::response::Response {
@@ -58,6 +62,8 @@ fn login_page_with(state: &AppState, username: &str, error: &str) -> axum::respo
         demo,
         demo_password: state.config.demo_logins.first().map(|d| d.password.clone()).unwrap_or_default(),
         needs_setup: state.setup_token.lock().map(|t| t.is_some()).unwrap_or(false),
+        demo_totp: crate::second_factor::grouped(&state.config.demo_totp_secret),
+        demo_totp_qr: demo_qr(&state.config.demo_totp_secret),
     };
     let mut res = render(&page);
     let secure = if state.config.secure_cookies { "; Secure" } else { "" };
@@ -66,6 +72,16 @@ fn login_page_with(state: &AppState, username: &str, error: &str) -> axum::respo
         res.headers_mut().append(SET_COOKIE, v);
     }
     res
+}
+
+/// The QR code of the demo's TOTP secret (for an authenticator app), if there is one.
+fn demo_qr(secret: &str) -> String {
+    if secret.is_empty() {
+        return String::new();
+    }
+    crate::second_factor::otpauth_url(secret, "demo")
+        .and_then(|url| crate::second_factor::qr_svg(&url))
+        .unwrap_or_default()
 }
 
 async fn login_page(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> PageResult {
@@ -77,7 +93,7 @@ async fn login_page(State(state): State<AppState>, MaybeUser(user): MaybeUser) -
 
 async fn login_submit(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     form: FormPairs,
 ) -> PageResult {
@@ -90,28 +106,54 @@ async fn login_submit(
     }
     let username = form.get("username").unwrap_or("").trim().to_string();
     let password = form.get("password").unwrap_or("");
-    match auth::check_login(&state, &username, password, &addr.ip().to_string()).await? {
-        LoginOutcome::Ok(p) => {
-            let cookie = auth::start_session(&state, p.user_id).await?;
-            let actor = p.clone();
-            state.run(move |s| s.audit(&actor, Action::Login, None, "web")).await?;
-            let mut res = Redirect::to(super::home(p.role)).into_response();
-            if let Ok(v) = cookie.parse() {
-                res.headers_mut().append(SET_COOKIE, v);
-            }
-            Ok(res)
-        }
+    let attempt = Attempt::new(&username, addr, &headers);
+    match throttle::check_password(&state, &attempt, password).await? {
+        LoginOutcome::Ok(passed) => match super::second_factor::after_password(&state, &passed).await? {
+            Some(second_step) => Ok(second_step),
+            None => signed_in(&state, &passed, "web").await,
+        },
         LoginOutcome::BadCredentials => {
             let mut res = login_page_with(&state, &username, msg::BAD_CREDENTIALS);
             *res.status_mut() = StatusCode::UNAUTHORIZED;
             Ok(res)
         }
-        LoginOutcome::Throttled => {
-            let mut res = login_page_with(&state, &username, msg::THROTTLED);
-            *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-            Ok(res)
+        LoginOutcome::Wait(seconds) => Ok(wait_page(&state, &username, seconds)),
+    }
+}
+
+/// The sign-in form again, 429, saying when to try again (also in `Retry-After`).
+pub(crate) fn wait_page(state: &AppState, username: &str, seconds: i64) -> axum::response::Response {
+    let mut res = login_page_with(state, username, &msg::sign_in_wait(seconds));
+    *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    res.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+    res
+}
+
+/// Every step of a sign-in passed: the session starts and the user goes home.
+async fn signed_in(state: &AppState, passed: &Passed, how: &'static str) -> PageResult {
+    let mut res = Redirect::to(super::home(passed.principal.role)).into_response();
+    for c in start_signed_in(state, passed, how).await? {
+        if let Ok(v) = c.parse() {
+            res.headers_mut().append(SET_COOKIE, v);
         }
     }
+    Ok(res)
+}
+
+/// Every step of a sign-in passed: the attempt is no failure, the session starts (audited)
+/// and the browser becomes a known device of the account. Returns the cookies to set: the
+/// session's first.
+pub(crate) async fn start_signed_in(
+    state: &AppState,
+    passed: &Passed,
+    how: &'static str,
+) -> Result<Vec<String>, AppError> {
+    throttle::finish(state, passed).await?;
+    let device = throttle::remember(state, passed).await?;
+    let cookie = auth::start_session(state, passed.principal.user_id).await?;
+    let actor = passed.principal.clone();
+    state.run(move |s| s.audit(&actor, Action::Login, None, how)).await?;
+    Ok(vec![cookie, device])
 }
 
 async fn logout(State(state): State<AppState>, user: CurrentUser, form: FormPairs) -> PageResult {

@@ -9,6 +9,7 @@ pub mod imports;
 pub mod login;
 pub mod report_stats;
 pub mod reports;
+pub mod second_factor;
 pub mod settings;
 pub mod view;
 
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(casework::router())
         .merge(settings::router())
         .merge(account::router())
+        .merge(second_factor::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the

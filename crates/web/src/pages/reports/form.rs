@@ -6,12 +6,13 @@ use crate::AppState;
 use crate::api::reports::{admit_public, check_human};
 use crate::auth::{self, CurrentUser, MaybeUser};
 use crate::body::{FormPairs, QueryParams};
+use crate::client_addr::ClientAddr;
 use crate::error::AppError;
 use crate::pages::form::{Kept, Refusal, non_empty, refused_page};
 use crate::pages::view::{Opt, china_time_input};
 use crate::pages::{Layout, PageResult, render};
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use serde::Deserialize;
@@ -22,7 +23,6 @@ use shouhu_domain::report::{self as rules, Intake, Situation};
 use shouhu_store::Store;
 use shouhu_store::regions::Unresolved;
 use shouhu_store::reports::Reporter;
-use std::net::SocketAddr;
 
 /// What the report form holds, exactly as typed: it comes back whole when the form is
 /// refused, so nothing the reporter entered is lost.
@@ -339,7 +339,7 @@ pub(super) async fn public_form(State(state): State<AppState>, MaybeUser(user): 
 
 pub(super) async fn file_public(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(addr): ClientAddr,
     form: FormPairs,
 ) -> PageResult {
     let mut input = ReportInput::from_form(&form);

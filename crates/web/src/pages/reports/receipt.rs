@@ -4,18 +4,18 @@
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::body::QueryParams;
+use crate::client_addr::{ClientAddr, limited};
 use crate::error::AppError;
 use crate::pages::form::with_status;
 use crate::pages::view::china_time;
 use crate::pages::{Layout, PageError, PageResult, render};
 use askama::Template;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 use shouhu_domain::msg;
 use shouhu_store::reports::ReportStatus;
-use std::net::SocketAddr;
 
 #[derive(Template)]
 #[template(path = "reports/report_receipt.html")]
@@ -139,7 +139,7 @@ pub(super) async fn status(State(state): State<AppState>, QueryParams(q): QueryP
 /// `receipt`, `file`), within a day of filing; counted in the address's allowance.
 pub(super) async fn public_upload(
     State(state): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientAddr(addr): ClientAddr,
     mut mp: axum::extract::Multipart,
 ) -> PageResult {
     let bad = || PageError(AppError::BadRequest(msg::BAD_REQUEST.into(), Vec::new()));
@@ -159,7 +159,7 @@ pub(super) async fn public_upload(
         repeated: None,
         uploaded: uploaded.then(|| "1".to_string()),
     };
-    if !state.public_guard.admit(addr.ip(), state.store.now()) {
+    if !state.public_guard.admit(limited(addr), state.store.now()) {
         let page = receipt_page_with(&state, None, q(false), msg::REPORT_THROTTLED.to_string()).await?;
         return Ok(with_status(page, StatusCode::TOO_MANY_REQUESTS));
     }
