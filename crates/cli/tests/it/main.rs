@@ -11,6 +11,7 @@ mod casework_people;
 mod census;
 mod children;
 mod durability;
+mod encryption;
 mod files;
 mod logs;
 mod openapi;
