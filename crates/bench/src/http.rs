@@ -94,12 +94,22 @@ fn encode(q: &str) -> String {
 
 /// Realistic search-box queries: common surnames, given names, pinyin initials and full pinyin,
 /// plus names and ID numbers of random children from the database.
-pub(crate) fn search_queries(db: &std::path::Path, sample: usize) -> anyhow::Result<(Vec<Target>, Vec<String>)> {
+/// ID numbers are stored sealed (decision 96): `cipher` opens them.
+pub(crate) fn search_queries(
+    db: &std::path::Path,
+    sample: usize,
+    cipher: &shouhu_store::crypto::FieldCipher,
+) -> anyhow::Result<(Vec<Target>, Vec<String>)> {
     let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let picked: Vec<(String, Option<String>)> = {
         let mut st =
             conn.prepare("SELECT name, id_number FROM children WHERE closed = 0 ORDER BY random() LIMIT ?1")?;
-        st.query_map([sample as i64], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?
+        let rows: Vec<(String, Option<String>)> =
+            st.query_map([sample as i64], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        let field = shouhu_store::crypto::field::CHILD_ID_NUMBER;
+        rows.into_iter()
+            .map(|(name, idn)| Ok((name, cipher.open_opt_text(field, idn)?)))
+            .collect::<anyhow::Result<_>>()?
     };
     let classes: Vec<String> = [
         "surname (1 character)",
@@ -351,11 +361,10 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
             c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?,
         )
     };
-    let (search_targets, search_classes) = search_queries(&db, o.sample_children)?;
-
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = format!("sqlite://{}", db.display());
     let store = shouhu::server::open_store(&url, clock).context("opening the store")?;
+    let (search_targets, search_classes) = search_queries(&db, o.sample_children, &store.cipher)?;
     let running = shouhu::server::start("127.0.0.1:0", store, shouhu_web::Config::default()).await?;
     let addr = running.addr;
     ensure!(addr.ip().is_loopback(), "refusing to load a non-loopback address {addr}");

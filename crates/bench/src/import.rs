@@ -29,8 +29,9 @@ pub struct Opts {
 const TABLES: [(&str, &str); 3] = [
     (
         "children",
-        "district_code, id, version, village_code, name, sex, birth_date, id_number, category, guardianship_type, \
-         schooling, health, warnings, school_org_id, closed, close_reason, close_note, closed_at, data, created_at, updated_at",
+        "district_code, id, version, village_code, name, sex, birth_date, id_number, id_blind, category, \
+         guardianship_type, schooling, health, warnings, school_org_id, closed, close_reason, close_note, closed_at, data, \
+         created_at, updated_at",
     ),
     (
         "child_history",

@@ -76,10 +76,10 @@ fn row(what: &str, s: &mut Samples) {
 
 pub fn run(o: &Opts) -> anyhow::Result<bool> {
     ensure!(o.db.is_file(), "{} does not exist", o.db.display());
-    let (targets, classes) = search_queries(&o.db, o.sample_children)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = format!("sqlite://{}", o.db.display());
     let store: Store = shouhu::server::open_store(&url, clock).context("opening the store")?;
+    let (targets, classes) = search_queries(&o.db, o.sample_children, &store.cipher)?;
     let children: i64 =
         store.pool.read(|c| c.query_opt("SELECT count(*) FROM children", &[], |r| r.i64(0)))?.unwrap_or(0);
 

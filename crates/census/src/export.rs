@@ -868,7 +868,7 @@ mod tests {
             .expect("dir")
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !n.starts_with("shouhu.db") && !n.starts_with("shouhu-reports.db"))
+            .filter(|n| !n.starts_with("shouhu.db") && !n.starts_with("shouhu-reports.db") && n != "shouhu-data.key")
             .collect();
         assert_eq!(left, vec!["台账.xlsx".to_string()]);
 

@@ -780,10 +780,7 @@ mod tests {
             let rec = store.get_child(&city, id).expect("file");
             let is_closed = matches!(rec.status, FileStatus::Closed { .. });
             let mut expected: Vec<(String, bool)> =
-                shouhu_store::search_terms::terms(&rec.file.name, rec.file.id_number.as_deref())
-                    .into_iter()
-                    .map(|t| (t, is_closed))
-                    .collect();
+                store.search_terms_of(&store.cipher.ring(), &rec.file).into_iter().map(|t| (t, is_closed)).collect();
             expected.sort();
             expected.dedup();
             let stored: Vec<(String, bool)> = store

@@ -15,6 +15,7 @@ use anyhow::{Context, bail};
 use serde::{Deserialize, Serialize};
 use shouhu_store::DbUrl;
 use shouhu_store::backup::{self as copies, Database};
+use shouhu_store::keyfile::{self, Secret, folder_of, inside};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -34,17 +35,15 @@ const HEADER: usize = MAGIC.len() + 1 + SALT + KEY_CHECK + NONCE_PREFIX + 4;
 pub const KEY_ENV: &str = "SHOUHU_BACKUP_KEY";
 
 /// A backup key: 32 random bytes, kept as 64 hex digits in a file of its own.
-pub struct Key([u8; 32]);
+pub struct Key(Secret);
 
 impl Key {
     fn parse(text: &str) -> Option<Key> {
-        let bytes = hex::decode(text.trim()).ok()?;
-        Some(Key(bytes.try_into().ok()?))
+        Secret::parse_hex(text).map(Key)
     }
 
     fn derive(&self, salt: Option<&[u8]>, info: &[u8], out: &mut [u8]) {
-        // 32 bytes out of SHA-256's HKDF are always within its limit (255 × 32).
-        let _ = hkdf::Hkdf::<sha2::Sha256>::new(salt, &self.0).expand(info, out);
+        self.0.derive(salt, info, out);
     }
 
     /// The value stored in a backup's header to recognise its key without revealing it.
@@ -69,15 +68,7 @@ impl Key {
 /// Where the key comes from: a file given with `--key-file`, or the environment.
 pub fn load_key(file: Option<&Path>) -> anyhow::Result<Key> {
     if let Some(path) = file {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(path).with_context(|| format!("reading the key file {}", path.display()))?;
-            if mode.permissions().mode() & 0o077 != 0 {
-                bail!("the key file {} can be read by others: `chmod 600` it first", path.display());
-            }
-        }
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading the key file {}", path.display()))?;
+        let text = keyfile::read(path)?;
         return Key::parse(&text).with_context(|| format!("{} does not hold a backup key", path.display()));
     }
     match std::env::var(KEY_ENV) {
@@ -88,24 +79,6 @@ pub fn load_key(file: Option<&Path>) -> anyhow::Result<Key> {
     }
 }
 
-/// `a` lies inside the folder `dir` (both as they are on disk, where they exist).
-fn inside(a: &Path, dir: &Path) -> bool {
-    let canon = |p: &Path| {
-        std::fs::canonicalize(p).ok().or_else(|| {
-            let parent = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            Some(std::fs::canonicalize(parent).ok()?.join(p.file_name()?))
-        })
-    };
-    match (canon(a), canon(dir)) {
-        (Some(a), Some(d)) => a.starts_with(d),
-        _ => false,
-    }
-}
-
-fn folder_of(path: &Path) -> &Path {
-    path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
-}
-
 /// `shouhu backup-key --out FILE`: a new random key, in a new file readable by its owner only.
 pub fn make_key(out: &Path, data_dir: &Path) -> anyhow::Result<()> {
     if inside(out, data_dir) {
@@ -114,11 +87,9 @@ pub fn make_key(out: &Path, data_dir: &Path) -> anyhow::Result<()> {
             data_dir.display()
         );
     }
-    let mut bytes = [0u8; 32];
-    rand::Rng::fill(&mut rand::rng(), &mut bytes);
-    let key = Key(bytes);
+    let key = Key(Secret::random());
     let mut f = private_file(out)?;
-    writeln!(f, "{}", hex::encode(key.0))?;
+    writeln!(f, "{}", key.0.to_hex())?;
     f.sync_all()?;
     eprintln!(
         "backup key {} written to {} (0600). Keep it apart from the backups and from this machine's data: \
@@ -131,11 +102,7 @@ pub fn make_key(out: &Path, data_dir: &Path) -> anyhow::Result<()> {
 
 /// A new file, 0600, that must not exist yet.
 fn private_file(path: &Path) -> anyhow::Result<std::fs::File> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
-    o.open(path).with_context(|| format!("creating {}", path.display()))
+    Ok(keyfile::create(path)?)
 }
 
 /// What the archive says about itself.
@@ -659,7 +626,7 @@ mod tests {
 
     #[test]
     fn what_is_sealed_opens_at_every_length_around_a_chunk() {
-        let key = Key([7; 32]);
+        let key = Key(Secret::from_bytes([7; 32]));
         for len in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 2 * CHUNK + 5] {
             let plain: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
             let file = sealed(&key, &plain);
@@ -669,7 +636,7 @@ mod tests {
 
     #[test]
     fn a_flipped_byte_a_cut_or_a_moved_chunk_is_refused() {
-        let key = Key([9; 32]);
+        let key = Key(Secret::from_bytes([9; 32]));
         let plain = vec![1u8; 3 * CHUNK + 10];
         let file = sealed(&key, &plain);
         for at in [HEADER + 3, HEADER + CHUNK + TAG + 100, file.len() - 1, 20] {
@@ -690,12 +657,12 @@ mod tests {
 
     #[test]
     fn each_file_has_its_own_key_and_a_key_is_recognised_by_its_check() {
-        let key = Key([3; 32]);
+        let key = Key(Secret::from_bytes([3; 32]));
         let (a, b) = (new_header(&key), new_header(&key));
         assert_ne!(salt(&a), salt(&b));
         assert_ne!(key.file_key(salt(&a)), key.file_key(salt(&b)));
         assert_eq!(key_check(&a), key.check());
-        assert_ne!(Key([4; 32]).check(), key.check());
+        assert_ne!(Key(Secret::from_bytes([4; 32])).check(), key.check());
         assert!(Key::parse(&format!("{}\n", hex::encode([5u8; 32]))).is_some());
         assert!(Key::parse("abcd").is_none());
     }

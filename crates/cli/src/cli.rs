@@ -20,6 +20,10 @@ pub struct Cli {
     /// written with every default on first start.
     #[arg(long, env = "SHOUHU_SETTINGS", global = true)]
     pub settings: Option<std::path::PathBuf>,
+    /// The data key file, which encrypts ID and phone numbers in the database. Default: the
+    /// key in SHOUHU_DATA_KEY if set, else {data-dir}/shouhu-data.key, made on first start.
+    #[arg(long, env = "SHOUHU_DATA_KEY_FILE", global = true)]
+    pub data_key_file: Option<std::path::PathBuf>,
     /// Log lines as text (coloured only on a terminal) or as one JSON object each, for log collectors.
     #[arg(long, env = "SHOUHU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -127,6 +131,35 @@ pub enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// The data key that encrypts ID and phone numbers: a new key file, rotation, retiring.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeysCommand {
+    /// Make a new data key in a new file (0600), outside the data folder, for --data-key-file.
+    New {
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Add a new key version to the key file and re-encrypt every value with it, in batches;
+    /// run again after an interruption to go on. Old versions stay readable until `retire`.
+    Rotate {
+        /// Rows per transaction.
+        #[arg(long, default_value_t = shouhu_store::rekey::BATCH)]
+        batch: usize,
+        /// Stop after this many transactions (run again to go on).
+        #[arg(long)]
+        max_batches: Option<usize>,
+        /// Seconds to give a running shouhu to read a new key before re-encrypting.
+        #[arg(long, default_value_t = 5)]
+        wait_secs: u64,
+    },
+    /// Remove the key versions no value is sealed with any more from the key file.
+    Retire,
 }
 
 #[derive(Subcommand, Debug)]
@@ -221,12 +254,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             return crate::backup::restore(&url, from, key_file.as_deref(), *force);
         }
         Command::BackupKey { out } => return crate::backup::make_key(out, std::path::Path::new(&cli.data_dir)),
+        Command::Keys { command: KeysCommand::New { out } } => {
+            return crate::keys_cli::new_key(out, std::path::Path::new(&cli.data_dir));
+        }
         _ => {}
     }
     owner_only_dir(std::path::Path::new(&cli.data_dir))?;
     let settings_path = cli.settings.clone().unwrap_or_else(|| std::path::Path::new(&cli.data_dir).join("shouhu.toml"));
     let settings = crate::settings_file::load(&settings_path)?;
-    let open_store = |url: &str, clock: Arc<dyn Clock>| server::open_store_with(url, clock, settings.clone());
+    let keys = shouhu_store::crypto::KeySource::resolve(cli.data_key_file.clone(), std::path::Path::new(&cli.data_dir));
+    let open_store =
+        |url: &str, clock: Arc<dyn Clock>| server::open_store_keyed(url, clock, settings.clone(), keys.clone());
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::Serve { bind, demo, secure_cookies, trusted_proxies } => {
@@ -309,8 +347,21 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let store = open_store(&url, clock)?;
             crate::retention_cli::run(&store, apply)
         }
+        Command::Keys { command: KeysCommand::Rotate { batch, max_batches, wait_secs } } => {
+            let store = open_store(&url, clock)?;
+            let opts =
+                crate::keys_cli::RotateOpts { batch, max_batches, settle: std::time::Duration::from_secs(wait_secs) };
+            crate::keys_cli::rotate(&store, opts).map(|_| ())
+        }
+        Command::Keys { command: KeysCommand::Retire } => {
+            let store = open_store(&url, clock)?;
+            crate::keys_cli::retire(&store).map(|_| ())
+        }
         // Done before the store was opened.
-        Command::Backup { .. } | Command::Restore { .. } | Command::BackupKey { .. } => Ok(()),
+        Command::Backup { .. }
+        | Command::Restore { .. }
+        | Command::BackupKey { .. }
+        | Command::Keys { command: KeysCommand::New { .. } } => Ok(()),
         Command::User { command: UserCommand::CreateAdmin { username, display_name } } => {
             let store = open_store(&url, clock)?;
             let password = match std::env::var("SHOUHU_ADMIN_PASSWORD") {

@@ -6,6 +6,7 @@ pub mod census_cli;
 pub mod census_files;
 pub mod cli;
 pub mod demo;
+pub mod keys_cli;
 pub mod retention_cli;
 pub mod seed;
 pub mod server;

@@ -2,6 +2,7 @@
 
 use shouhu_domain::clock::Clock;
 use shouhu_domain::settings::Settings;
+use shouhu_store::crypto::KeySource;
 use shouhu_store::{DbUrl, Store};
 use shouhu_web::{AppState, Config};
 use std::sync::Arc;
@@ -11,15 +12,27 @@ pub fn open_store(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Store> {
     open_store_with(url, clock, Settings::default())
 }
 
-/// Opens the database (migrating it) and returns the store, with the settings document's values.
+/// Opens the database (migrating it) and returns the store, with the settings document's values
+/// and the data key of `KeySource::beside` (SHOUHU_DATA_KEY, else the file beside a SQLite database).
 pub fn open_store_with(url: &str, clock: Arc<dyn Clock>, settings: Settings) -> anyhow::Result<Store> {
+    let keys = KeySource::beside(&DbUrl::parse(url)?)?;
+    open_store_keyed(url, clock, settings, keys)
+}
+
+/// [`open_store_with`] with the data key from `keys`.
+pub fn open_store_keyed(
+    url: &str,
+    clock: Arc<dyn Clock>,
+    settings: Settings,
+    keys: KeySource,
+) -> anyhow::Result<Store> {
     let url = DbUrl::parse(url)?;
     let pool_size = match url {
         // SQLite has one writer; more connections only help readers.
         DbUrl::Sqlite(_) => 8,
         DbUrl::Postgres(_) => 16,
     };
-    Ok(Store::open(&url, pool_size, clock, settings)?)
+    Ok(Store::open_keyed(&url, pool_size, clock, settings, keys)?)
 }
 
 /// A running server: its address and the handle that stops it.

@@ -365,7 +365,7 @@ impl Store {
             "SELECT id, applicant, applicant_name, grounds, court, filed_on, state, hearing_on, decided_on, new_guardian, \
              maintenance_owed, version FROM revocation_applications WHERE assessment_id = $1 ORDER BY id",
             &[id.into()],
-            application_from_row,
+            |r| application_from_row(r, &self.cipher),
         )?;
         d.placements = c.query(
             "SELECT id, kind, ground, placed_with, start_date, note, recorded_by FROM placements WHERE assessment_id = $1 ORDER BY id",
@@ -935,6 +935,13 @@ impl Store {
         let at = self.now();
         let maintenance = step.maintenance_owed.map(|m| m.trim().to_string()).filter(|m| !m.is_empty());
         let to = step.state;
+        // Sealed here (decision 96), not on the writer's thread.
+        let new_guardian = match &new_guardian {
+            Some(ng) => {
+                Some(self.cipher.ring().seal_text(crate::crypto::field::NEW_GUARDIAN, &serde_json::to_string(ng)?))
+            }
+            None => None,
+        };
         let rx = self.report_writer.submit(move |c| {
             let mut sql = Sql::new("UPDATE revocation_applications SET state = ");
             sql.bind(to.code()).push(", updated_at = ").bind(at).push(", version = version + 1");
@@ -948,7 +955,7 @@ impl Store {
                 _ => {}
             }
             if let Some(ng) = &new_guardian {
-                sql.push(", new_guardian = ").bind(serde_json::to_string(ng)?);
+                sql.push(", new_guardian = ").bind(ng.as_str());
             }
             if let Some(m) = maintenance {
                 sql.push(", maintenance_owed = ").bind(m);
@@ -1001,7 +1008,7 @@ fn referral_from_row(r: &dyn Row) -> Result<Referral, StoreError> {
     })
 }
 
-fn application_from_row(r: &dyn Row) -> Result<Application, StoreError> {
+fn application_from_row(r: &dyn Row, cipher: &crate::crypto::FieldCipher) -> Result<Application, StoreError> {
     Ok(Application {
         id: r.i64(0)?,
         applicant: Applicant::parse(&r.text(1)?).ok_or_else(|| bad("applicant"))?,
@@ -1012,7 +1019,10 @@ fn application_from_row(r: &dyn Row) -> Result<Application, StoreError> {
         state: ApplicationState::parse(&r.text(6)?).ok_or_else(|| bad("application state"))?,
         hearing_on: r.opt_date(7)?,
         decided_on: r.opt_date(8)?,
-        new_guardian: r.opt_text(9)?.map(|t| serde_json::from_str(&t)).transpose()?,
+        new_guardian: cipher
+            .open_opt_text(crate::crypto::field::NEW_GUARDIAN, r.opt_text(9)?)?
+            .map(|t| serde_json::from_str(&t))
+            .transpose()?,
         maintenance_owed: r.opt_text(10)?,
         version: r.i64(11)?,
     })

@@ -2,6 +2,7 @@
 //! the caller's scope, with every change kept in the file's history.
 
 use crate::audit::{self, Action};
+use crate::crypto::{Ring, field};
 use crate::db::{Conn, Row, Sql, Val};
 use crate::error::StoreError;
 use crate::file_data;
@@ -123,10 +124,11 @@ const LEDGER_COLUMNS: &str = "c.id, c.version, c.name, c.sex, c.birth_date, c.vi
 /// The columns of a new file's `children` row: the values that come from the file
 /// ([`Store::new_row_values`]), then its id, the time it was made (twice: created, updated),
 /// its version and whether it is closed.
-pub(crate) const NEW_ROW_COLUMNS: &str = "district_code, village_code, name, sex, birth_date, id_number, category, \
-     guardianship_type, schooling, health, warnings, school_org_id, data, id, created_at, updated_at, version, closed";
+pub(crate) const NEW_ROW_COLUMNS: &str = "district_code, village_code, name, sex, birth_date, id_number, id_blind, \
+     category, guardianship_type, schooling, health, warnings, school_org_id, data, id, created_at, updated_at, version, \
+     closed";
 /// How many of [`NEW_ROW_COLUMNS`] come from the file.
-pub(crate) const NEW_ROW_VALUES: usize = 13;
+pub(crate) const NEW_ROW_VALUES: usize = 14;
 
 /// A file as its search-term rows describe it: what the term index sorts and scopes by.
 pub(crate) struct TermOwner<'a> {
@@ -178,13 +180,16 @@ impl Store {
             warnings: Warning::from_bits(r.i64(9)?),
             // Lists show the number masked to everyone, as a reader who may not see it does:
             // the file itself shows it in full to those who may.
-            id_number_masked: r.opt_text(10)?.map(|s| masking::mask_id_number(&s)),
+            id_number_masked: self
+                .cipher
+                .open_opt_text(field::CHILD_ID_NUMBER, r.opt_text(10)?)?
+                .map(|s| masking::mask_id_number(&s)),
             closed: r.bool(11)?,
         })
     }
 
     fn record_from_row(&self, r: &dyn Row) -> Result<ChildRecord, StoreError> {
-        let file = file_data::decode(&r.text_or_bytes(7)?)?;
+        let file = self.read_file_data(r.text_or_bytes(7)?)?;
         let status = if r.bool(3)? {
             FileStatus::Closed {
                 reason: r.opt_text(4)?.and_then(|s| CloseReason::parse(&s)).unwrap_or(CloseReason::Other),
@@ -333,11 +338,10 @@ impl Store {
         let Some(idn) = file.id_number.as_deref() else {
             return Ok(());
         };
-        let found = c.query_opt(
-            "SELECT id, village_code, school_org_id FROM children WHERE id_number = $1",
-            &[idn.into()],
-            |r| Ok((r.i64(0)?, r.text(1)?, r.opt_i64(2)?)),
-        )?;
+        // Under every key version in force: a rotation may have left the file under an older one.
+        let mut sql = Sql::new("SELECT id, village_code, school_org_id FROM children WHERE id_blind");
+        push_blinds(&mut sql, &self.cipher.ring(), idn);
+        let found = c.query_opt(&sql.text, &sql.params, |r| Ok((r.i64(0)?, r.text(1)?, r.opt_i64(2)?)))?;
         match found {
             Some((id, _, _)) if Some(id) == except => Ok(()),
             Some((id, village, school)) => {
@@ -377,7 +381,7 @@ impl Store {
             village: &file.village_code,
             school: file.school_org_id,
         };
-        let terms = search_terms::terms(&file.name, file.id_number.as_deref());
+        let terms = self.search_terms_of(&self.cipher.ring(), file);
         insert_terms(c, &terms.iter().map(|t| (t.as_str(), &owner)).collect::<Vec<_>>())
     }
 
@@ -393,7 +397,16 @@ impl Store {
         version: i64,
         changes: &[(String, Option<String>, Option<String>)],
     ) -> Result<(), StoreError> {
-        for (seq, (field, old, new)) in changes.iter().enumerate() {
+        let ring = self.cipher.ring();
+        for (seq, (path, old, new)) in changes.iter().enumerate() {
+            let (old, new) = if field::sealed_in_history(path) {
+                (
+                    old.as_deref().map(|v| ring.seal_text(&field::history(path, false), v)),
+                    new.as_deref().map(|v| ring.seal_text(&field::history(path, true), v)),
+                )
+            } else {
+                (old.clone(), new.clone())
+            };
             c.exec(
                 "INSERT INTO child_history (district_code, child_id, version, seq, changed_at, user_id, user_name, source, field, old_value, new_value) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -406,9 +419,9 @@ impl Store {
                     actor.user_id.into(),
                     actor.user_name.as_str().into(),
                     source.into(),
-                    field.as_str().into(),
-                    old.clone().into(),
-                    new.clone().into(),
+                    path.as_str().into(),
+                    old.into(),
+                    new.into(),
                 ],
             )?;
         }
@@ -416,24 +429,39 @@ impl Store {
     }
 
     /// The values of a new file's `children` row that come from the file, in
-    /// [`NEW_ROW_COLUMNS`]'s order; its data in the binary form when `compact` (SQLite).
+    /// [`NEW_ROW_COLUMNS`]'s order; its data in the binary form when `compact` (SQLite). The
+    /// file and its ID number are sealed, and the number's blind index made, with the keys in
+    /// force.
     pub(crate) fn new_row_values(&self, file: &ChildFile, compact: bool) -> Result<[Val; NEW_ROW_VALUES], StoreError> {
         let derived = rules::derive(file, self.today(), self.settings.age_rule);
+        let ring = self.cipher.ring();
         Ok([
             region::district_of(&file.village_code).into(),
             file.village_code.as_str().into(),
             file.name.as_str().into(),
             file.sex.map(|s| s.code()).into(),
             file.birth_date.into(),
-            file.id_number.clone().into(),
+            file.id_number.as_deref().map(|n| ring.seal_text(field::CHILD_ID_NUMBER, n)).into(),
+            file.id_number.as_deref().map(|n| Val::Bytes(ring.blind(n))).unwrap_or(Val::Null),
             derived.category.code().into(),
             file.guardianship_type.map(|g| g.code()).into(),
             file.schooling.map(|s| s.code()).into(),
             file.health.map(|h| h.code()).into(),
             Warning::to_bits(&derived.warnings).into(),
             file.school_org_id.into(),
-            file_data::encode(file, compact)?,
+            seal_file_data(&ring, file, compact)?,
         ])
+    }
+
+    /// A stored file's data, opened and decoded.
+    pub(crate) fn read_file_data(&self, raw: Vec<u8>) -> Result<ChildFile, StoreError> {
+        file_data::decode(&self.cipher.open_vec(field::CHILD_FILE, raw)?)
+    }
+
+    /// A file's search terms, its ID number's under the keys in `ring`.
+    pub fn search_terms_of(&self, ring: &Ring, file: &ChildFile) -> Vec<String> {
+        let id_term = file.id_number.as_deref().and_then(|n| ring.suffix_term(n));
+        search_terms::terms(&file.name, id_term.as_deref())
     }
 
     /// Inserts a checked file inside the caller's transaction.
@@ -575,14 +603,17 @@ impl Store {
         sql.push(", name = ").bind(file.name.as_str());
         sql.push(", sex = ").bind(file.sex.map(|s| s.code()));
         sql.push(", birth_date = ").bind(file.birth_date);
-        sql.push(", id_number = ").bind(file.id_number.clone());
+        let ring = self.cipher.ring();
+        sql.push(", id_number = ").bind(file.id_number.as_deref().map(|n| ring.seal_text(field::CHILD_ID_NUMBER, n)));
+        sql.push(", id_blind = ")
+            .bind(file.id_number.as_deref().map(|n| Val::Bytes(ring.blind(n))).unwrap_or(Val::Null));
         sql.push(", category = ").bind(derived.category.code());
         sql.push(", guardianship_type = ").bind(file.guardianship_type.map(|g| g.code()));
         sql.push(", schooling = ").bind(file.schooling.map(|s| s.code()));
         sql.push(", health = ").bind(file.health.map(|h| h.code()));
         sql.push(", warnings = ").bind(Warning::to_bits(&derived.warnings));
         sql.push(", school_org_id = ").bind(file.school_org_id);
-        sql.push(", data = ").bind(file_data::encode(file, c.is_sqlite())?);
+        sql.push(", data = ").bind(seal_file_data(&ring, file, c.is_sqlite())?);
         sql.push(", updated_at = ").bind(now);
         sql.push(" WHERE id = ").bind(id);
         sql.push(" AND version = ").bind(current.version);
@@ -727,16 +758,18 @@ impl Store {
             push_scope(&mut sql, &actor.scope);
             sql.push(") ORDER BY h.version DESC, h.seq");
             let rows = c.query(&sql.text, &sql.params, |r| {
-                // Old versions hold numbers too: masked as the file is.
-                let field = r.text(4)?;
-                let (old_value, old_masked) = masking::history_value(&field, r.opt_text(5)?, p.role);
-                let (new_value, new_masked) = masking::history_value(&field, r.opt_text(6)?, p.role);
+                // Old versions hold numbers too: opened, then masked as the file is.
+                let path = r.text(4)?;
+                let old = self.cipher.open_opt_text(&field::history(&path, false), r.opt_text(5)?)?;
+                let new = self.cipher.open_opt_text(&field::history(&path, true), r.opt_text(6)?)?;
+                let (old_value, old_masked) = masking::history_value(&path, old, p.role);
+                let (new_value, new_masked) = masking::history_value(&path, new, p.role);
                 Ok(HistoryEntry {
                     version: r.i64(0)?,
                     changed_at: r.ts(1)?,
                     user_name: r.text(2)?,
                     source: r.text(3)?,
-                    field,
+                    field: path,
                     old_value,
                     new_value,
                     masked: old_masked || new_masked,
@@ -858,25 +891,44 @@ impl Store {
         };
         // The last digits of an ID number are a question anyone may ask only of the numbers
         // they see: for a reader who sees them masked, each answer would tell one more digit.
-        if matches!(&query, Query::Prefix(t) if t.starts_with(search_terms::ID_REVERSED))
-            && !p.role.sees_full_id_numbers()
-        {
+        if matches!(&query, Query::IdSuffix(_)) && !p.role.sees_full_id_numbers() {
             return Err(StoreError::invalid("q", msg::SEARCH_ID_WHOLE));
         }
         let shown = limit.clamp(1, 100) as usize;
         // One more than is shown, to know whether there are more.
         let limit = shown as i64 + 1;
         let mut candidates_capped: Option<Sql> = None;
+        // Last digits longer than a suffix term: the term's matches, those whose number ends so.
+        let mut ends_with: Option<&str> = None;
         let mut sql;
         match &query {
             Query::IdNumber(raw) => {
                 // A 15-digit number is stored upgraded to 18.
                 let normalised =
                     id_number::parse(raw, self.today()).map(|i| i.as_str().to_string()).unwrap_or_else(|_| raw.clone());
-                sql = Sql::new(&format!("SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id_number = "));
-                sql.bind(normalised);
+                sql = Sql::new(&format!("SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id_blind"));
+                push_blinds(&mut sql, &self.cipher.ring(), &normalised);
                 push_scope(&mut sql, scope);
                 sql.push(" ORDER BY c.closed, c.name, c.id LIMIT ").bind(limit);
+            }
+            Query::IdSuffix(digits) => {
+                sql = Sql::new(&format!(
+                    "SELECT {LEDGER_COLUMNS} FROM child_search s JOIN children c ON c.id = s.child_id WHERE s.term IN ("
+                ));
+                for (i, t) in self.cipher.ring().suffix_terms(digits).into_iter().enumerate() {
+                    sql.push(if i == 0 { "" } else { ", " }).bind(t);
+                }
+                sql.push(")");
+                push_scope_on(&mut sql, scope, "s.");
+                sql.push(" ORDER BY s.closed, s.name, s.child_id LIMIT ");
+                if digits.len() > crate::crypto::SUFFIX_DIGITS {
+                    // The term stands for the last four: read its candidates, keep those that
+                    // end with every digit typed.
+                    ends_with = Some(digits);
+                    sql.bind(PREFIX_CANDIDATES);
+                } else {
+                    sql.bind(limit);
+                }
             }
             Query::Exact(term) => {
                 // The term's index is in (closed, name, id) order: the first rows in scope
@@ -907,7 +959,22 @@ impl Store {
             }
         }
         self.pool.read(|c| {
-            let mut rows = c.query(&sql.text, &sql.params, |r| self.ledger_row(r))?;
+            let mut rows = match ends_with {
+                None => c.query(&sql.text, &sql.params, |r| self.ledger_row(r))?,
+                Some(digits) => {
+                    let mut kept = Vec::new();
+                    let candidates = c.query(&sql.text, &sql.params, |r| {
+                        let idn = self.cipher.open_opt_text(field::CHILD_ID_NUMBER, r.opt_text(10)?)?;
+                        Ok((self.ledger_row(r)?, idn))
+                    })?;
+                    for (row, idn) in candidates {
+                        if idn.is_some_and(|n| n.ends_with(digits)) && kept.len() < limit as usize {
+                            kept.push(row);
+                        }
+                    }
+                    kept
+                }
+            };
             let mut more = rows.len() > shown;
             rows.truncate(shown);
             if let Some(cap) = candidates_capped.as_ref().filter(|_| !more) {
@@ -916,6 +983,30 @@ impl Store {
             Ok(SearchPage { rows, more })
         })
     }
+}
+
+/// `sql` ends with a column holding blind indexes: matches the blind index of `id_number`
+/// under every key version in `ring` (one while no rotation is under way).
+pub(crate) fn push_blinds(sql: &mut Sql, ring: &Ring, id_number: &str) {
+    let blinds = ring.blinds(id_number);
+    if let [one] = blinds.as_slice() {
+        sql.push(" = ").bind(Val::Bytes(one.clone()));
+        return;
+    }
+    sql.push(" IN (");
+    for (i, b) in blinds.into_iter().enumerate() {
+        sql.push(if i == 0 { "" } else { ", " }).bind(Val::Bytes(b));
+    }
+    sql.push(")");
+}
+
+/// A file's data as stored: its plain form ([`file_data::encode`]) sealed for `children.data`.
+pub(crate) fn seal_file_data(ring: &Ring, file: &ChildFile, compact: bool) -> Result<Val, StoreError> {
+    Ok(match file_data::encode(file, compact)? {
+        Val::Bytes(b) => Val::Bytes(ring.seal(field::CHILD_FILE, &b)),
+        Val::Text(t) => Val::Text(ring.seal_text(field::CHILD_FILE, &t)),
+        other => other,
+    })
 }
 
 /// A new child id: random below 2^53, so that it is exact in JavaScript and says nothing

@@ -112,23 +112,37 @@ impl Store {
 
     /// The files that hold any of these (normalised) ID numbers, whoever may see them: the
     /// caller decides what to reveal.
+    /// Found by their blind indexes under every key version in force (decision 96).
     pub fn find_by_id_numbers(&self, ids: &[String]) -> Result<HashMap<String, Existing>, StoreError> {
+        let ring = self.cipher.ring();
+        let mut by_blind: HashMap<Vec<u8>, &str> = HashMap::with_capacity(ids.len() * ring.versions().len());
+        for id in ids {
+            for b in ring.blinds(id) {
+                by_blind.insert(b, id.as_str());
+            }
+        }
+        let blinds: Vec<&Vec<u8>> = by_blind.keys().collect();
         self.pool.read(|c| {
             let mut out = HashMap::new();
-            for chunk in ids.chunks(500) {
+            for chunk in blinds.chunks(500) {
                 let mut sql =
-                    Sql::new("SELECT id_number, id, village_code, school_org_id FROM children WHERE id_number IN (");
-                for (i, id) in chunk.iter().enumerate() {
+                    Sql::new("SELECT id_blind, id, village_code, school_org_id FROM children WHERE id_blind IN (");
+                for (i, b) in chunk.iter().enumerate() {
                     if i > 0 {
                         sql.push(", ");
                     }
-                    sql.bind(id.as_str());
+                    sql.bind(Val::Bytes((*b).clone()));
                 }
                 sql.push(")");
                 for (k, e) in c.query(&sql.text, &sql.params, |r| {
-                    Ok((r.text(0)?, Existing { id: r.i64(1)?, village_code: r.text(2)?, school_org_id: r.opt_i64(3)? }))
+                    Ok((
+                        r.bytes(0)?,
+                        Existing { id: r.i64(1)?, village_code: r.text(2)?, school_org_id: r.opt_i64(3)? },
+                    ))
                 })? {
-                    out.insert(k, e);
+                    if let Some(id) = by_blind.get(&k) {
+                        out.insert(id.to_string(), e);
+                    }
                 }
             }
             Ok(out)
@@ -373,8 +387,14 @@ impl Store {
                 },
             )?;
             let owners: Vec<TermOwner<'_>> = files.iter().map(TermSource::owner).collect();
-            let terms: Vec<Vec<String>> =
-                files.iter().map(|f| crate::search_terms::terms(&f.name, f.id_number.as_deref())).collect();
+            let ring = self.cipher.ring();
+            let mut terms: Vec<Vec<String>> = Vec::with_capacity(files.len());
+            for f in &files {
+                // The number's last digits get a term keyed like the rest (decision 96).
+                let idn = self.cipher.open_opt_text(crate::crypto::field::CHILD_ID_NUMBER, f.id_number.clone())?;
+                let id_term = idn.as_deref().and_then(|n| ring.suffix_term(n));
+                terms.push(crate::search_terms::terms(&f.name, id_term.as_deref()));
+            }
             let mut rows: Vec<(&str, &TermOwner<'_>)> =
                 terms.iter().zip(&owners).flat_map(|(ts, o)| ts.iter().map(move |t| (t.as_str(), o))).collect();
             // In the index's own order (term, closed, name, id): it grows in runs.

@@ -10,6 +10,7 @@ pub mod audit_sink;
 pub mod backup;
 pub mod casework;
 pub mod children;
+pub mod crypto;
 pub mod db;
 pub mod error;
 mod file_binary;
@@ -18,8 +19,10 @@ pub mod group_commit;
 pub mod history;
 pub mod import;
 pub mod jobs;
+pub mod keyfile;
 pub mod migrate;
 pub mod regions;
+pub mod rekey;
 pub mod report_attachments;
 pub mod report_oversight;
 pub mod reports;
@@ -64,12 +67,27 @@ pub struct Store {
     pub report_bus: tokio::sync::broadcast::Sender<Arc<reports::DeskEvent>>,
     /// The settings document (shouhu.toml), read at start-up.
     pub settings: Arc<Settings>,
+    /// Seals and opens ID numbers, phone numbers and the reporter's contact (decision 96).
+    pub cipher: Arc<crypto::FieldCipher>,
 }
 
 impl Store {
-    /// Opens the database, applies pending migrations and loads the region tree (seeding it
-    /// from the bundled Tianjin division codes on first start).
+    /// [`Store::open_keyed`] with the data key of [`crypto::KeySource::beside`] `url`.
     pub fn open(url: &DbUrl, pool_size: u32, clock: Arc<dyn Clock>, settings: Settings) -> Result<Store, StoreError> {
+        Store::open_keyed(url, pool_size, clock, settings, crypto::KeySource::beside(url)?)
+    }
+
+    /// Opens the database, applies pending migrations, checks the data key against the
+    /// database's (a wrong one stops here, before anything is written), seals what was
+    /// written before encryption, and loads the region tree (seeding it from the bundled
+    /// Tianjin division codes on first start).
+    pub fn open_keyed(
+        url: &DbUrl,
+        pool_size: u32,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+        keys: crypto::KeySource,
+    ) -> Result<Store, StoreError> {
         let pool = Pool::open(url, pool_size)?;
         migrate::run(&pool)?;
         regions::seed(&pool, regions::TIANJIN_CSV)?;
@@ -80,13 +98,41 @@ impl Store {
             DbUrl::Postgres(_) => pool.clone(),
         };
         migrate::run_reports(&reports)?;
+        let known = rekey::registered(&pool)?;
+        let source = keys.describe();
+        let cipher = match crypto::FieldCipher::load(keys, known.is_empty()) {
+            Ok(c) => Arc::new(c),
+            Err(StoreError::Config(e)) if !known.is_empty() => {
+                let k = &known[known.len() - 1];
+                return Err(StoreError::Config(format!(
+                    "{e}: this database's ID and phone numbers are encrypted with data key version {} (fingerprint \
+                     {}); start shouhu with that key (--data-key-file or SHOUHU_DATA_KEY). Nothing was written",
+                    k.version,
+                    &k.check[..k.check.len().min(12)]
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        rekey::check_and_register(&pool, &cipher.ring(), &source, clock.now())?;
         let report_writer = Arc::new(group_commit::GroupCommit::start(
             reports.clone(),
             "report-writer",
             Some(reports::lock_for_order),
         )?);
         let (report_bus, _) = tokio::sync::broadcast::channel(1024);
-        Ok(Store { pool, clock, regions, audit_sink, reports, report_writer, report_bus, settings: Arc::new(settings) })
+        let store = Store {
+            pool,
+            clock,
+            regions,
+            audit_sink,
+            reports,
+            report_writer,
+            report_bus,
+            settings: Arc::new(settings),
+            cipher,
+        };
+        store.seal_backlog()?;
+        Ok(store)
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

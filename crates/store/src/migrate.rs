@@ -41,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0010_retention.sql"),
         include_str!("../migrations/postgres/0010_retention.sql"),
     ),
+    (
+        11,
+        include_str!("../migrations/sqlite/0011_encryption.sql"),
+        include_str!("../migrations/postgres/0011_encryption.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.
@@ -79,6 +84,11 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         7,
         include_str!("../migrations/sqlite/reports/0007_casework_names.sql"),
         include_str!("../migrations/postgres/reports/0007_casework_names.sql"),
+    ),
+    (
+        8,
+        include_str!("../migrations/sqlite/reports/0008_encryption.sql"),
+        include_str!("../migrations/postgres/reports/0008_encryption.sql"),
     ),
 ];
 

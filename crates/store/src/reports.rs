@@ -6,6 +6,7 @@
 //! police, the township and civil affairs see the reports of their region; anyone else the
 //! reports they filed. A report outside that looks exactly like one that does not exist.
 
+use crate::crypto::field;
 use crate::db::{Conn, Row, Sql};
 use crate::error::StoreError;
 use crate::group_commit::writer_stopped;
@@ -140,6 +141,8 @@ pub struct CheckedReport {
     village_code: String,
     child_name: Option<String>,
     reported_at: DateTime<Utc>,
+    /// The reporter's contact name and phone, sealed (decision 96): here, not on the writer's thread.
+    sealed_contact: (Option<String>, Option<String>),
 }
 
 /// Which reports a user sees, written into every query.
@@ -326,7 +329,21 @@ impl Store {
             }
         };
         errs.into_result(()).map_err(StoreError::Invalid)?;
-        Ok(CheckedReport { intake, reporter, idem_key, idem_hash: hash, village_code, child_name, reported_at: now })
+        let ring = self.cipher.ring();
+        let sealed_contact = (
+            intake.contact_name.as_deref().map(|v| ring.seal_text(field::REPORT_CONTACT_NAME, v)),
+            intake.contact_phone.as_deref().map(|v| ring.seal_text(field::REPORT_CONTACT_PHONE, v)),
+        );
+        Ok(CheckedReport {
+            intake,
+            reporter,
+            idem_key,
+            idem_hash: hash,
+            village_code,
+            child_name,
+            reported_at: now,
+            sealed_contact,
+        })
     }
 
     /// Writes a checked report and answers once it is committed to disk. A repeat of a
@@ -416,8 +433,8 @@ impl Store {
                         name: r.opt_text(17)?,
                         org_name: r.opt_text(18)?,
                         org_type: r.opt_text(19)?,
-                        contact_name: r.opt_text(20)?,
-                        contact_phone: r.opt_text(21)?,
+                        contact_name: self.cipher.open_opt_text(field::REPORT_CONTACT_NAME, r.opt_text(20)?)?,
+                        contact_phone: self.cipher.open_opt_text(field::REPORT_CONTACT_PHONE, r.opt_text(21)?)?,
                     };
                     Ok(ReportDetail {
                         likely_case_kind: rules::likely_case_kind(&summary.situations),
@@ -665,8 +682,8 @@ fn insert_report(
                 org_id.into(),
                 org_name.into(),
                 org_type.into(),
-                i.contact_name.clone().into(),
-                i.contact_phone.clone().into(),
+                r.sealed_contact.0.clone().into(),
+                r.sealed_contact.1.clone().into(),
                 Step::Filed.code().into(),
             ],
             |row| row.i64(0),

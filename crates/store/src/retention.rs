@@ -12,7 +12,7 @@
 use crate::audit::{self, Action};
 use crate::db::{Conn, Sql, Val};
 use crate::error::StoreError;
-use crate::{Actor, Store, file_data};
+use crate::{Actor, Store};
 use chrono::NaiveDate;
 use shouhu_domain::retention::{self as rules, ANONYMISED};
 use std::collections::BTreeMap;
@@ -214,12 +214,17 @@ impl Store {
         else {
             return Ok(false);
         };
-        let file = rules::anonymise(&file_data::decode(&data)?);
+        let file = rules::anonymise(&self.read_file_data(data)?);
         let compact = c.is_sqlite();
         c.exec(
-            "UPDATE children SET name = $1, id_number = NULL, close_note = NULL, data = $2, anonymised_at = $3, \
-             version = version + 1, updated_at = $3 WHERE id = $4",
-            &[ANONYMISED.into(), file_data::encode(&file, compact)?, now.into(), id.into()],
+            "UPDATE children SET name = $1, id_number = NULL, id_blind = NULL, close_note = NULL, data = $2, \
+             anonymised_at = $3, version = version + 1, updated_at = $3 WHERE id = $4",
+            &[
+                ANONYMISED.into(),
+                crate::children::seal_file_data(&self.cipher.ring(), &file, compact)?,
+                now.into(),
+                id.into(),
+            ],
         )?;
         let history = c.query(
             "SELECT version, seq, field, old_value, new_value FROM child_history WHERE child_id = $1",

@@ -1,6 +1,7 @@
 //! The terms under which a child is found by the search box: parts of the Chinese name,
-//! full pinyin and pinyin initials from each syllable on, and the ID number backwards (so that
-//! "its last digits" is a prefix search like the others).
+//! full pinyin and pinyin initials from each syllable on, and a keyed term for the ID number's
+//! last four characters (`crypto::Ring::suffix_term`): never the number or a part of it
+//! (decision 96).
 
 use pinyin::ToPinyin;
 
@@ -8,8 +9,8 @@ use pinyin::ToPinyin;
 pub const NAME: &str = "c:";
 /// Pinyin from each syllable to the end, full and initials (prefix match).
 pub const PINYIN: &str = "p:";
-/// The ID number reversed (prefix match on the last digits).
-pub const ID_REVERSED: &str = "r:";
+/// An ID number's last digits: [`crate::crypto::SUFFIX_TERM`], then a keyed hash.
+pub use crate::crypto::SUFFIX_TERM;
 
 /// What a query typed into the search box is looking for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,10 +21,14 @@ pub enum Query {
     Exact(String),
     /// A term prefix to match.
     Prefix(String),
+    /// The last digits of an ID number (4 to 14 characters, upper case), found by the keyed
+    /// term of their last four.
+    IdSuffix(String),
 }
 
-/// Every search term of a child, without duplicates.
-pub fn terms(name: &str, id_number: Option<&str>) -> Vec<String> {
+/// Every search term of a child, without duplicates; `id_term` is its ID number's keyed
+/// suffix term, made by the store's keys.
+pub fn terms(name: &str, id_term: Option<&str>) -> Vec<String> {
     let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).take(12).collect();
     let mut out = Vec::new();
     for i in 0..chars.len() {
@@ -44,8 +49,8 @@ pub fn terms(name: &str, id_number: Option<&str>) -> Vec<String> {
         out.push(format!("{PINYIN}{full}"));
         out.push(format!("{PINYIN}{initials}"));
     }
-    if let Some(id) = id_number {
-        out.push(format!("{ID_REVERSED}{}", id.chars().rev().collect::<String>()));
+    if let Some(t) = id_term {
+        out.push(t.to_string());
     }
     out.sort();
     out.dedup();
@@ -68,7 +73,7 @@ pub fn parse_query(q: &str) -> Option<Query> {
             // Three digits or fewer would match a large part of the registry.
             return None;
         }
-        return Some(Query::Prefix(format!("{ID_REVERSED}{}", upper.chars().rev().collect::<String>())));
+        return Some(Query::IdSuffix(upper));
     }
     if q.chars().all(|c| c.is_ascii_alphabetic()) {
         return Some(Query::Prefix(format!("{PINYIN}{}", q.to_lowercase())));
@@ -82,9 +87,8 @@ mod tests {
 
     #[test]
     fn zhang_xiaoming_is_found_by_initials_full_pinyin_and_parts() {
-        let t = terms("张小明", Some("120114201503080017"));
-        for want in
-            ["c:张", "c:小明", "c:张小明", "p:zhangxiaoming", "p:zxm", "p:xiaoming", "p:xm", "r:710080305102411021"]
+        let t = terms("张小明", Some("s:0123abcd"));
+        for want in ["c:张", "c:小明", "c:张小明", "p:zhangxiaoming", "p:zxm", "p:xiaoming", "p:xm", "s:0123abcd"]
         {
             assert!(t.contains(&want.to_string()), "missing {want}: {t:?}");
         }
@@ -95,7 +99,8 @@ mod tests {
         assert_eq!(parse_query("zxm"), Some(Query::Prefix("p:zxm".into())));
         assert_eq!(parse_query("ZhangX"), Some(Query::Prefix("p:zhangx".into())));
         assert_eq!(parse_query("小明"), Some(Query::Exact("c:小明".into())));
-        assert_eq!(parse_query("0017"), Some(Query::Prefix("r:7100".into())));
+        assert_eq!(parse_query("0017"), Some(Query::IdSuffix("0017".into())));
+        assert_eq!(parse_query("08001x"), Some(Query::IdSuffix("08001X".into())));
         assert_eq!(parse_query("12011420150308001x"), Some(Query::IdNumber("12011420150308001X".into())));
         assert_eq!(parse_query("17"), None);
         assert_eq!(parse_query("  "), None);

@@ -99,10 +99,10 @@ async fn every_acknowledged_report_survives_a_kill_under_load() {
     let res = reqwest::Client::new().get(format!("{base}/api/v1/reports?view=queue")).bearer_auth(&police).send().await;
     assert_eq!(res.expect("queue").status(), 200, "the restarted server serves reports");
     let stored: Vec<String> = {
-        let url = url.clone();
+        let (url, keys) = (url.clone(), key_source(data.path()));
         blocking(move || {
             let clock: Arc<dyn shouhu_domain::clock::Clock> = Arc::new(shouhu_domain::clock::SystemClock);
-            let store = shouhu::server::open_store(&url, clock).expect("open");
+            let store = shouhu::server::open_store_keyed(&url, clock, Default::default(), keys).expect("open");
             store.reports.read(|c| c.query("SELECT receipt FROM reports", &[], |r| r.text(0))).expect("receipts")
         })
         .await
@@ -137,9 +137,11 @@ fn setting_on_connections(pool: &shouhu_store::Pool, depth: usize, out: &mut Vec
 async fn reports_are_synced_at_every_commit_and_the_registry_at_checkpoints() {
     let (url, _db) = fresh_database().await;
     let sqlite = url.starts_with("sqlite:");
+    let keys = tempfile::tempdir().expect("key dir");
+    let source = key_source(keys.path());
     let (registry, reports) = blocking(move || {
         let clock: Arc<dyn shouhu_domain::clock::Clock> = Arc::new(shouhu_domain::clock::SystemClock);
-        let store = shouhu::server::open_store(&url, clock).expect("open");
+        let store = shouhu::server::open_store_keyed(&url, clock, Default::default(), source).expect("open");
         let (mut registry, mut reports) = (Vec::new(), Vec::new());
         setting_on_connections(&store.pool, 4, &mut registry);
         setting_on_connections(&store.reports, 4, &mut reports);

@@ -67,9 +67,13 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub clock: Arc<FixedClock>,
+    /// The database's URL.
+    pub db_url: String,
     running: Option<server::Running>,
     _db: Db,
     _work: tempfile::TempDir,
+    /// Holds the data key file, apart from the database (on PostgreSQL there is no folder).
+    keys: tempfile::TempDir,
 }
 
 /// A user created for a test, with an API token.
@@ -102,10 +106,33 @@ impl TestApp {
         // Noon in China on 2026-11-29.
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 29, 4, 0, 0).single().expect("valid")));
         let (url, db) = fresh_database().await;
+        let keys = tempfile::tempdir().expect("key dir");
         let c2: Arc<dyn shouhu_domain::clock::Clock> = clock.clone();
-        let store = blocking(move || server::open_store_with(&url, c2, settings).expect("open store")).await;
+        let (u2, source) = (url.clone(), key_source(keys.path()));
+        let store = blocking(move || server::open_store_keyed(&u2, c2, settings, source).expect("open store")).await;
         let running = server::start("127.0.0.1:0", store.clone(), config).await.expect("start server");
-        TestApp { base: format!("http://{}", running.addr), store, clock, running: Some(running), _db: db, _work: work }
+        TestApp {
+            base: format!("http://{}", running.addr),
+            store,
+            clock,
+            db_url: url,
+            running: Some(running),
+            _db: db,
+            _work: work,
+            keys,
+        }
+    }
+
+    /// The data key file the app was started with.
+    pub fn key_file(&self) -> std::path::PathBuf {
+        self.keys.path().join(shouhu_store::crypto::KEY_FILE_NAME)
+    }
+
+    /// Opens the app's database again in this process, with the key in `keys` (a folder
+    /// holding a key file).
+    pub async fn reopen_with(&self, keys: &std::path::Path) -> anyhow::Result<Store> {
+        let (url, clock, source) = (self.db_url.clone(), self.clock.clone(), key_source(keys));
+        blocking(move || server::open_store_keyed(&url, clock, Default::default(), source)).await
     }
 
     /// Runs store code off the async threads (the PostgreSQL driver blocks).
@@ -235,6 +262,11 @@ impl Drop for TestApp {
             r.done.abort();
         }
     }
+}
+
+/// The data key file in `dir`, made on first start.
+pub fn key_source(dir: &std::path::Path) -> shouhu_store::crypto::KeySource {
+    shouhu_store::crypto::KeySource::File { path: dir.join(shouhu_store::crypto::KEY_FILE_NAME), create: true }
 }
 
 pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {

@@ -12,6 +12,7 @@ mod casework_people;
 mod census;
 mod children;
 mod durability;
+mod encryption;
 mod files;
 mod logs;
 mod masking;
