@@ -20,6 +20,10 @@ pub struct Cli {
     /// written with every default on first start.
     #[arg(long, env = "SHOUHU_SETTINGS", global = true)]
     pub settings: Option<std::path::PathBuf>,
+    /// The audit log's key (32 random bytes, as 64 hexadecimal digits), made on first start if
+    /// missing. SHOUHU_AUDIT_KEY (the 64 digits) takes its place when set. Default: {data-dir}/audit.key
+    #[arg(long, env = "SHOUHU_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<std::path::PathBuf>,
     /// Log lines as text (coloured only on a terminal) or as one JSON object each, for log collectors.
     #[arg(long, env = "SHOUHU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -85,6 +89,21 @@ pub enum Command {
         #[arg(long, default_value = "")]
         query: String,
     },
+    /// The audit log's chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check that every audit entry follows the one before it: prints "audit log intact: N
+    /// entries", or names the first entry changed, removed or inserted and exits with 1.
+    Verify,
+    /// After the audit key was lost: begin a new chain with the key in use. Entries before it
+    /// keep their order but their content can no longer be checked.
+    NewChain,
 }
 
 #[derive(Subcommand, Debug)]
@@ -173,8 +192,16 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     owner_only_dir(std::path::Path::new(&cli.data_dir))?;
     let settings_path = cli.settings.clone().unwrap_or_else(|| std::path::Path::new(&cli.data_dir).join("shouhu.toml"));
-    let settings = crate::settings_file::load(&settings_path)?;
-    let open_store = |url: &str, clock: Arc<dyn Clock>| server::open_store_with(url, clock, settings.clone());
+    let key_path = cli.audit_key_file.clone().unwrap_or_else(|| std::path::Path::new(&cli.data_dir).join("audit.key"));
+    // The audit commands need neither the settings nor a new key.
+    let settings = match cli.command {
+        Command::Audit { .. } => Default::default(),
+        _ => crate::settings_file::load(&settings_path)?,
+    };
+    let open_store = |url: &str, clock: Arc<dyn Clock>| -> anyhow::Result<shouhu_store::Store> {
+        let key = crate::audit_cli::load_key(&key_path, true)?;
+        server::open_store_with(url, clock, settings.clone(), key)
+    };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::Serve { bind, demo, secure_cookies } => {
@@ -251,6 +278,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export { user, out, query } => {
             let store = open_store(&url, clock)?;
             crate::census_cli::export(&store, &user, &out, &query)
+        }
+        Command::Audit { command } => {
+            // The key the log was written with: never a new one.
+            let key = crate::audit_cli::load_key(&key_path, false)?;
+            match command {
+                AuditCommand::Verify => crate::audit_cli::verify(&url, &key),
+                AuditCommand::NewChain => crate::audit_cli::new_chain(&url, &key, clock.now()),
+            }
         }
         Command::User { command: UserCommand::CreateAdmin { username, display_name } } => {
             let store = open_store(&url, clock)?;

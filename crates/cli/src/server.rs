@@ -2,24 +2,31 @@
 
 use shouhu_domain::clock::Clock;
 use shouhu_domain::settings::Settings;
+use shouhu_store::audit_chain::AuditKey;
 use shouhu_store::{DbUrl, Store};
 use shouhu_web::{AppState, Config};
 use std::sync::Arc;
 
 /// Opens the database (migrating it) with every setting at its default.
-pub fn open_store(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Store> {
-    open_store_with(url, clock, Settings::default())
+pub fn open_store(url: &str, clock: Arc<dyn Clock>, audit_key: AuditKey) -> anyhow::Result<Store> {
+    open_store_with(url, clock, Settings::default(), audit_key)
 }
 
-/// Opens the database (migrating it) and returns the store, with the settings document's values.
-pub fn open_store_with(url: &str, clock: Arc<dyn Clock>, settings: Settings) -> anyhow::Result<Store> {
+/// Opens the database (migrating it) and returns the store, with the settings document's
+/// values and the audit chain's key.
+pub fn open_store_with(
+    url: &str,
+    clock: Arc<dyn Clock>,
+    settings: Settings,
+    audit_key: AuditKey,
+) -> anyhow::Result<Store> {
     let url = DbUrl::parse(url)?;
     let pool_size = match url {
         // SQLite has one writer; more connections only help readers.
         DbUrl::Sqlite(_) => 8,
         DbUrl::Postgres(_) => 16,
     };
-    Ok(Store::open(&url, pool_size, clock, settings)?)
+    Ok(Store::open(&url, pool_size, clock, settings, audit_key)?)
 }
 
 /// A running server: its address and the handle that stops it.

@@ -353,6 +353,7 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "import" => "导入摸底排查表",
         "export" => "导出台账",
         "refused" => "被拒绝的访问",
+        "new_audit_key" => "更换审计密钥",
         _ => return None,
     })
 }
@@ -719,3 +720,13 @@ pub const REFERRAL_SHOWS_ONLY: &str =
     "转介只告知儿童姓名、所在村（居）、转介单位和评估编号；评估内容由转介单位掌握，如需了解请与其联系。";
 pub const REPORT_DISPOSAL: &str = "应急处置";
 pub const REPORT_DISCOVERED_AT_HINT: &str = "已填为现在；如是之前发现的，请改为实际发现的时间";
+
+// The audit log's filters (issue 21).
+pub const AUDIT_USER: &str = "用户（姓名或用户名）";
+pub const AUDIT_FROM: &str = "起始日期";
+pub const AUDIT_TO: &str = "截止日期";
+pub const AUDIT_TO_BEFORE_FROM: &str = "截止日期不能早于起始日期";
+pub const AUDIT_NOT_A_NUMBER: &str = "档案编号应为数字";
+pub const AUDIT_NONE: &str = "没有符合条件的记录";
+pub const AUDIT_CHILD_BY_NUMBER: &str = "管理员不查看儿童档案：记录中的儿童只以档案编号表示。";
+pub const AUDIT_SEQ: &str = "序号";

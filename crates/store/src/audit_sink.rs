@@ -5,6 +5,7 @@
 
 use crate::Actor;
 use crate::audit::{self, Action};
+use crate::audit_chain::AuditKey;
 use crate::db::Pool;
 use crate::error::StoreError;
 use crate::group_commit::GroupCommit;
@@ -12,12 +13,13 @@ use chrono::{DateTime, Utc};
 
 pub struct AuditSink {
     writer: GroupCommit,
+    key: AuditKey,
 }
 
 impl AuditSink {
     /// Starts the writer thread; it ends when the sink is dropped.
-    pub fn start(pool: Pool) -> Result<AuditSink, StoreError> {
-        Ok(AuditSink { writer: GroupCommit::start(pool, "audit-writer", None)? })
+    pub fn start(pool: Pool, key: AuditKey) -> Result<AuditSink, StoreError> {
+        Ok(AuditSink { writer: GroupCommit::start(pool, "audit-writer", None)?, key })
     }
 
     /// Records a row and returns once it is committed.
@@ -30,8 +32,9 @@ impl AuditSink {
         detail: &str,
     ) -> Result<(), StoreError> {
         let (actor, child, detail) = (actor.clone(), child.map(|(id, d)| (id, d.to_string())), detail.to_string());
+        let key = self.key.clone();
         self.writer.run(move |c| {
-            audit::record(c, at, &actor, action, child.as_ref().map(|(id, d)| (*id, d.as_str())), &detail)
+            audit::record(c, &key, at, &actor, action, child.as_ref().map(|(id, d)| (*id, d.as_str())), &detail)
         })
     }
 }

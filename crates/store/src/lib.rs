@@ -5,6 +5,7 @@
 //! that does not exist.
 
 pub mod audit;
+pub mod audit_chain;
 pub mod audit_sink;
 pub mod casework;
 pub mod children;
@@ -50,6 +51,8 @@ pub struct Store {
     pub regions: Arc<regions::RegionIndex>,
     /// Writes audit rows in group commits.
     pub audit_sink: Arc<audit_sink::AuditSink>,
+    /// The audit chain's key (never in the database).
+    pub audit_key: Arc<audit_chain::AuditKey>,
     /// Reports: on SQLite a database of their own, synced at every commit; on PostgreSQL
     /// the registry's pool.
     pub reports: Pool,
@@ -62,14 +65,22 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens the database, applies pending migrations and loads the region tree (seeding it
-    /// from the bundled Tianjin division codes on first start).
-    pub fn open(url: &DbUrl, pool_size: u32, clock: Arc<dyn Clock>, settings: Settings) -> Result<Store, StoreError> {
+    /// Opens the database, applies pending migrations, checks the audit key against the audit
+    /// chain (chaining the entries written before the chain, the first time) and loads the
+    /// region tree (seeding it from the bundled Tianjin division codes on first start).
+    pub fn open(
+        url: &DbUrl,
+        pool_size: u32,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+        audit_key: audit_chain::AuditKey,
+    ) -> Result<Store, StoreError> {
         let pool = Pool::open(url, pool_size)?;
         migrate::run(&pool)?;
+        audit_chain::begin(&pool, &audit_key, clock.now())?;
         regions::seed(&pool, regions::TIANJIN_CSV)?;
         let regions = Arc::new(regions::RegionIndex::load(&pool)?);
-        let audit_sink = Arc::new(audit_sink::AuditSink::start(pool.clone())?);
+        let audit_sink = Arc::new(audit_sink::AuditSink::start(pool.clone(), audit_key.clone())?);
         let reports = match url {
             DbUrl::Sqlite(_) => Pool::open_with(&url.reports(), pool_size, db::Durability::Full)?,
             DbUrl::Postgres(_) => pool.clone(),
@@ -81,7 +92,17 @@ impl Store {
             Some(reports::lock_for_order),
         )?);
         let (report_bus, _) = tokio::sync::broadcast::channel(1024);
-        Ok(Store { pool, clock, regions, audit_sink, reports, report_writer, report_bus, settings: Arc::new(settings) })
+        Ok(Store {
+            pool,
+            clock,
+            regions,
+            audit_sink,
+            audit_key: Arc::new(audit_key),
+            reports,
+            report_writer,
+            report_bus,
+            settings: Arc::new(settings),
+        })
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

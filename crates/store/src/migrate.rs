@@ -30,6 +30,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0005_children_by_id.sql"),
         include_str!("../migrations/postgres/0005_children_by_id.sql"),
     ),
+    (
+        9,
+        include_str!("../migrations/sqlite/0009_audit_chain.sql"),
+        include_str!("../migrations/postgres/0009_audit_chain.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

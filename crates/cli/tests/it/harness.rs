@@ -67,6 +67,10 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub clock: Arc<FixedClock>,
+    /// The database's URL and its audit key (64 hexadecimal digits), for running the binary
+    /// on the same database.
+    pub db_url: String,
+    pub audit_key: String,
     running: Option<server::Running>,
     _db: Db,
     _work: tempfile::TempDir,
@@ -101,9 +105,24 @@ impl TestApp {
         let clock = Arc::new(FixedClock::new(Utc.with_ymd_and_hms(2026, 11, 29, 4, 0, 0).single().expect("valid")));
         let (url, db) = fresh_database().await;
         let c2: Arc<dyn shouhu_domain::clock::Clock> = clock.clone();
-        let store = blocking(move || server::open_store_with(&url, c2, settings).expect("open store")).await;
+        let key = shouhu_store::audit_chain::AuditKey::random_bytes();
+        let (db_url, audit_key) = (url.clone(), hex::encode(key));
+        let store = blocking(move || {
+            server::open_store_with(&url, c2, settings, shouhu_store::audit_chain::AuditKey::new(&key))
+                .expect("open store")
+        })
+        .await;
         let running = server::start("127.0.0.1:0", store.clone(), config).await.expect("start server");
-        TestApp { base: format!("http://{}", running.addr), store, clock, running: Some(running), _db: db, _work: work }
+        TestApp {
+            base: format!("http://{}", running.addr),
+            store,
+            clock,
+            db_url,
+            audit_key,
+            running: Some(running),
+            _db: db,
+            _work: work,
+        }
     }
 
     /// Runs store code off the async threads (the PostgreSQL driver blocks).
