@@ -143,6 +143,9 @@ enum Command {
         /// Entries in the log `verify` walks.
         #[arg(long, default_value_t = 1_000_000)]
         entries: u64,
+        /// Keep the database and print the command that verifies it.
+        #[arg(long)]
+        keep: bool,
     },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
@@ -183,8 +186,8 @@ fn main() -> ExitCode {
             reports::run(&reports::Opts { concurrency, secs, desks, rate, check })
         }
         Command::Generate { db_dir, children, seed } => generate::run(&db_dir, children, seed),
-        Command::Audit { database_url, threads, secs, rounds, entries } => {
-            audit::run(&audit::Opts { database_url, threads, secs, rounds, entries })
+        Command::Audit { database_url, threads, secs, rounds, entries, keep } => {
+            audit::run(&audit::Opts { database_url, threads, secs, rounds, entries, keep })
         }
     };
     match res {

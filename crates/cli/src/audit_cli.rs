@@ -16,7 +16,7 @@ pub const KEY_ENV: &str = "SHOUHU_AUDIT_KEY";
 /// bytes, readable and writable by shouhu's account only, as the first start writes the
 /// settings document.
 pub fn load_key(file: &Path, create: bool) -> anyhow::Result<AuditKey> {
-    if let Ok(text) = std::env::var(KEY_ENV) {
+    if let Some(text) = std::env::var(KEY_ENV).ok().filter(|t| !t.trim().is_empty()) {
         return AuditKey::from_hex(&text).map_err(|e| anyhow::anyhow!("{KEY_ENV}: {e}"));
     }
     match std::fs::read(file) {
@@ -102,15 +102,17 @@ fn place(p: &Place) -> String {
 pub fn verify(url: &str, key: &AuditKey) -> anyhow::Result<()> {
     let pool = open_pool(url)?;
     let started = std::time::Instant::now();
-    let verdict = audit_chain::verify(&pool, key, |_| {})
+    let verdict = audit_chain::verify(&pool, key)
         .context("reading the audit chain (a database shouhu has not migrated since the chain came has none)")?;
     match verdict {
-        Verdict::Intact { entries, last_seq, last_mac, chained_at_start, began_at, key_since_seq, key_since } => {
+        Verdict::Intact { entries, last_mac, chained_at_start, began_at, key_since_seq, key_since } => {
             println!("audit log intact: {entries} {}", if entries == 1 { "entry" } else { "entries" });
             if entries > 0 {
-                println!("last entry: seq {last_seq}, mac {last_mac} (note it elsewhere to catch a cut end later)");
+                println!("last entry: seq {entries}, mac {last_mac} (note it elsewhere to catch a cut end later)");
             }
-            let day = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(china_time_seconds).unwrap_or_default();
+            let day = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                t.map(|t| format!("{} China time", china_time_seconds(t))).unwrap_or_default()
+            };
             if chained_at_start > 0 {
                 println!(
                     "the first {chained_at_start} entries were written before the chain began ({}) and chained then: \

@@ -108,6 +108,22 @@ pub fn record(
     child: Option<(i64, &str)>,
     detail: &str,
 ) -> Result<(), StoreError> {
+    record_after(c, key, at, actor, action, child, detail, &mut None)
+}
+
+/// [`record`] for the audit writer, which knows the chain's head from its last entry in the
+/// same transaction ([`audit_chain::append_after`]).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn record_after(
+    c: &mut Conn<'_, '_>,
+    key: &AuditKey,
+    at: DateTime<Utc>,
+    actor: &Actor,
+    action: Action,
+    child: Option<(i64, &str)>,
+    detail: &str,
+    known: &mut audit_chain::Known,
+) -> Result<(), StoreError> {
     let entry = Entry {
         seq: 0,
         at: audit_chain::stored_time(at),
@@ -118,7 +134,7 @@ pub fn record(
         district_code: child.map(|(_, d)| d),
         detail,
     };
-    audit_chain::append(c, key, entry)?;
+    audit_chain::append_after(c, key, entry, known)?;
     Ok(())
 }
 

@@ -185,17 +185,33 @@ const HEAD_FOR_UPDATE: &str = "SELECT seq, mac, key_check, began_at, chained_at_
 /// Appends an entry (its `seq` is ignored: the next place is taken) inside the caller's
 /// transaction.
 pub fn append(c: &mut Conn<'_, '_>, key: &AuditKey, e: Entry<'_>) -> Result<i64, StoreError> {
+    append_after(c, key, e, &mut None)
+}
+
+/// The chain's last seq and mac, as a writer holding the head knows them.
+pub type Known = Option<(i64, Vec<u8>)>;
+
+/// [`append`] for a writer that appends many entries in one transaction (the audit writer's
+/// group commits): `known` is the head as this transaction last left it, `None` to read (and
+/// on PostgreSQL lock) it. It is updated only once the entry is written, so an entry that
+/// fails (and is rolled back to its savepoint, with any lock it took) leaves it as it was.
+pub fn append_after(c: &mut Conn<'_, '_>, key: &AuditKey, e: Entry<'_>, known: &mut Known) -> Result<i64, StoreError> {
     let sqlite = c.is_sqlite();
-    let (last, prev) = c
-        .query_opt(if sqlite { "SELECT seq, mac FROM audit_chain WHERE id = 1" } else { LAST_FOR_UPDATE }, &[], |r| {
-            Ok((r.i64(0)?, r.bytes(1)?))
-        })?
-        .ok_or_else(|| StoreError::Backend("audit_chain has no head row".into()))?;
+    let (last, prev) = match known.take() {
+        Some(k) => k,
+        None => c
+            .query_opt(
+                if sqlite { "SELECT seq, mac FROM audit_chain WHERE id = 1" } else { LAST_FOR_UPDATE },
+                &[],
+                |r| Ok((r.i64(0)?, r.bytes(1)?)),
+            )?
+            .ok_or_else(|| StoreError::Backend("audit_chain has no head row".into()))?,
+    };
     let e = Entry { seq: last + 1, ..e };
     let mac = key.mac(&prev, &e);
     let params = [
         Val::I64(e.seq),
-        Val::Bytes(mac),
+        Val::Bytes(mac.clone()),
         e.at.into(),
         e.user_id.into(),
         e.user_name.into(),
@@ -208,9 +224,10 @@ pub fn append(c: &mut Conn<'_, '_>, key: &AuditKey, e: Entry<'_>) -> Result<i64,
         c.exec(INSERT, &params)?;
         c.exec("UPDATE audit_chain SET seq = $1, mac = $2 WHERE id = 1", &params[..2])?;
     } else {
-        // One round trip for both.
+        // One statement for both (each statement is a round trip or two).
         c.exec(INSERT_AND_ADVANCE, &params)?;
     }
+    *known = Some((e.seq, mac));
     Ok(e.seq)
 }
 
@@ -366,13 +383,13 @@ pub struct Place {
 /// What `verify` found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Every entry follows. `entries` were checked; the first `chained_at_start` of them were
+    /// Every entry follows. `entries` were checked, seq 1 to `entries`; the first `chained_at_start` of them were
     /// written before the chain began (on `began_at`) and chained then; those before seq
     /// `key_since_seq` were chained with an earlier key (replaced on `key_since`), so only
     /// their order was checked.
     Intact {
         entries: i64,
-        last_seq: i64,
+        /// The last entry's mac (its seq is `entries`), to be noted elsewhere.
         last_mac: String,
         chained_at_start: i64,
         began_at: Option<DateTime<Utc>>,
@@ -399,8 +416,8 @@ pub enum Verdict {
 
 /// Walks the chain from its first entry, `BATCH` entries at a time, and says whether every
 /// entry follows; else the first that does not. Entries appended while it runs are checked
-/// as they come. `progress` hears the number of entries checked after each batch.
-pub fn verify(pool: &Pool, key: &AuditKey, mut progress: impl FnMut(i64)) -> Result<Verdict, StoreError> {
+/// as they come.
+pub fn verify(pool: &Pool, key: &AuditKey) -> Result<Verdict, StoreError> {
     let h = pool.read(|c| head(c, false))?;
     match &h.key_check {
         None => return Ok(Verdict::NotBegun),
@@ -441,7 +458,6 @@ pub fn verify(pool: &Pool, key: &AuditKey, mut progress: impl FnMut(i64)) -> Res
             last = Some(r.place());
             expected += 1;
         }
-        progress(expected - 1);
     }
     let checked = expected - 1;
     if checked < h.seq {
@@ -461,7 +477,6 @@ pub fn verify(pool: &Pool, key: &AuditKey, mut progress: impl FnMut(i64)) -> Res
     }
     Ok(Verdict::Intact {
         entries: checked,
-        last_seq: checked,
         last_mac: hex::encode(&prev),
         chained_at_start: h.chained_at_start,
         began_at: h.began_at,

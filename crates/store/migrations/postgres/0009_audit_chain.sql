@@ -26,7 +26,8 @@ INSERT INTO audit_chain (id, seq, mac) VALUES (1, 0, ''::bytea);
 -- The administrator's filters (by user, child, action and date; newest first).
 DROP INDEX audit_log_child;
 DROP INDEX audit_log_at;
-CREATE INDEX audit_log_child ON audit_log(child_id, at, id);
+-- Most entries name no child (sign-ins, searches, ledger pages): only those that do.
+CREATE INDEX audit_log_child ON audit_log(child_id, at, id) WHERE child_id IS NOT NULL;
 CREATE INDEX audit_log_at ON audit_log(at, id);
 CREATE INDEX audit_log_user ON audit_log(user_id, at, id);
 CREATE INDEX audit_log_action ON audit_log(action, at, id);
