@@ -108,23 +108,19 @@ pub fn record(
     child: Option<(i64, &str)>,
     detail: &str,
 ) -> Result<(), StoreError> {
-    record_after(c, key, at, actor, action, child, detail, &mut None)
+    audit_chain::append(c, key, entry(at, actor, action, child, detail))?;
+    Ok(())
 }
 
-/// [`record`] for the audit writer, which knows the chain's head from its last entry in the
-/// same transaction ([`audit_chain::append_after`]).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn record_after(
-    c: &mut Conn<'_, '_>,
-    key: &AuditKey,
+/// An entry's fields as `record` writes them (its `seq` is the chain's to give).
+pub(crate) fn entry<'a>(
     at: DateTime<Utc>,
-    actor: &Actor,
+    actor: &'a Actor,
     action: Action,
-    child: Option<(i64, &str)>,
-    detail: &str,
-    known: &mut audit_chain::Known,
-) -> Result<(), StoreError> {
-    let entry = Entry {
+    child: Option<(i64, &'a str)>,
+    detail: &'a str,
+) -> Entry<'a> {
+    Entry {
         seq: 0,
         at: audit_chain::stored_time(at),
         user_id: actor.user_id,
@@ -133,9 +129,7 @@ pub(crate) fn record_after(
         child_id: child.map(|(id, _)| id),
         district_code: child.map(|(_, d)| d),
         detail,
-    };
-    audit_chain::append_after(c, key, entry, known)?;
-    Ok(())
+    }
 }
 
 /// The administrator's filters of the audit log; all of them apply.

@@ -183,43 +183,12 @@ const HEAD_FOR_UPDATE: &str = "SELECT seq, mac, key_check, began_at, chained_at_
                                FROM audit_chain WHERE id = 1 FOR UPDATE";
 
 /// Appends an entry (its `seq` is ignored: the next place is taken) inside the caller's
-/// transaction.
+/// transaction, and moves the head to it.
 pub fn append(c: &mut Conn<'_, '_>, key: &AuditKey, e: Entry<'_>) -> Result<i64, StoreError> {
-    append_after(c, key, e, &mut None)
-}
-
-/// The chain's last seq and mac, as a writer holding the head knows them.
-pub type Known = Option<(i64, Vec<u8>)>;
-
-/// [`append`] for a writer that appends many entries in one transaction (the audit writer's
-/// group commits): `known` is the head as this transaction last left it, `None` to read (and
-/// on PostgreSQL lock) it. It is updated only once the entry is written, so an entry that
-/// fails (and is rolled back to its savepoint, with any lock it took) leaves it as it was.
-pub fn append_after(c: &mut Conn<'_, '_>, key: &AuditKey, e: Entry<'_>, known: &mut Known) -> Result<i64, StoreError> {
     let sqlite = c.is_sqlite();
-    let (last, prev) = match known.take() {
-        Some(k) => k,
-        None => c
-            .query_opt(
-                if sqlite { "SELECT seq, mac FROM audit_chain WHERE id = 1" } else { LAST_FOR_UPDATE },
-                &[],
-                |r| Ok((r.i64(0)?, r.bytes(1)?)),
-            )?
-            .ok_or_else(|| StoreError::Backend("audit_chain has no head row".into()))?,
-    };
+    let (last, prev) = read_last(c)?;
     let e = Entry { seq: last + 1, ..e };
-    let mac = key.mac(&prev, &e);
-    let params = [
-        Val::I64(e.seq),
-        Val::Bytes(mac.clone()),
-        e.at.into(),
-        e.user_id.into(),
-        e.user_name.into(),
-        e.action.into(),
-        e.child_id.into(),
-        e.district_code.into(),
-        e.detail.into(),
-    ];
+    let params = params(&e, key.mac(&prev, &e));
     if sqlite {
         c.exec(INSERT, &params)?;
         c.exec("UPDATE audit_chain SET seq = $1, mac = $2 WHERE id = 1", &params[..2])?;
@@ -227,8 +196,57 @@ pub fn append_after(c: &mut Conn<'_, '_>, key: &AuditKey, e: Entry<'_>, known: &
         // One statement for both (each statement is a round trip or two).
         c.exec(INSERT_AND_ADVANCE, &params)?;
     }
+    Ok(e.seq)
+}
+
+/// The chain's last seq and mac, as a writer holding the head knows them.
+pub type Known = Option<(i64, Vec<u8>)>;
+
+/// [`append`] for a writer that appends many entries in one transaction (the audit writer's
+/// group commits) and moves the head once, with [`write_head`] before its commit. `known` is
+/// the head as this transaction last left it, `None` to read (and on PostgreSQL lock) it.
+/// It changes only once the entry is written, so an entry that fails (and is rolled back to
+/// its savepoint, with any lock it took) leaves it as it was.
+pub fn append_known(c: &mut Conn<'_, '_>, key: &AuditKey, e: Entry<'_>, known: &mut Known) -> Result<i64, StoreError> {
+    let (last, prev) = match known {
+        Some(k) => k.clone(),
+        None => read_last(c)?,
+    };
+    let e = Entry { seq: last + 1, ..e };
+    let mac = key.mac(&prev, &e);
+    c.exec(INSERT, &params(&e, mac.clone()))?;
     *known = Some((e.seq, mac));
     Ok(e.seq)
+}
+
+/// Moves the head to what [`append_known`] wrote, if it wrote anything.
+pub fn write_head(c: &mut Conn<'_, '_>, known: &Known) -> Result<(), StoreError> {
+    if let Some((seq, mac)) = known {
+        c.exec("UPDATE audit_chain SET seq = $1, mac = $2 WHERE id = 1", &[Val::I64(*seq), Val::Bytes(mac.clone())])?;
+    }
+    Ok(())
+}
+
+/// Reads the head's last seq and mac, locking it on PostgreSQL (SQLite's writer holds the
+/// whole database).
+fn read_last(c: &mut Conn<'_, '_>) -> Result<(i64, Vec<u8>), StoreError> {
+    let sql = if c.is_sqlite() { "SELECT seq, mac FROM audit_chain WHERE id = 1" } else { LAST_FOR_UPDATE };
+    c.query_opt(sql, &[], |r| Ok((r.i64(0)?, r.bytes(1)?)))?
+        .ok_or_else(|| StoreError::Backend("audit_chain has no head row".into()))
+}
+
+fn params(e: &Entry<'_>, mac: Vec<u8>) -> [Val; 9] {
+    [
+        Val::I64(e.seq),
+        Val::Bytes(mac),
+        e.at.into(),
+        e.user_id.into(),
+        e.user_name.into(),
+        e.action.into(),
+        e.child_id.into(),
+        e.district_code.into(),
+        e.detail.into(),
+    ]
 }
 
 const LAST_FOR_UPDATE: &str = "SELECT seq, mac FROM audit_chain WHERE id = 1 FOR UPDATE";
@@ -576,5 +594,37 @@ mod tests {
         assert!(AuditKey::from_hex(&"07".repeat(31)).is_err());
         assert!(AuditKey::from_hex(&"zz".repeat(32)).is_err());
         assert_eq!(format!("{key:?}"), "AuditKey(…)", "never printed");
+    }
+
+    #[test]
+    fn a_writer_that_knows_the_head_moves_it_once_and_a_failed_entry_takes_no_place() {
+        let dir = tempfile::tempdir().expect("dir");
+        let pool = Pool::open(&crate::DbUrl::Sqlite(dir.path().join("t.db")), 2).expect("pool");
+        crate::migrate::run(&pool).expect("migrate");
+        let key = AuditKey::new(&[7; 32]);
+        begin(&pool, &key, entry(1).at).expect("begin");
+        pool.write(|c| {
+            let mut known = None;
+            append_known(c, &key, entry(0), &mut known)?;
+            let after_first = known.clone();
+            assert_eq!(after_first.as_ref().map(|k| k.0), Some(1));
+            assert_eq!(head(c, false)?.seq, 0, "the head moves once, at the end");
+            // Something in place 2 already: the next entry fails and leaves what is known.
+            c.batch("SAVEPOINT job")?;
+            c.exec(
+                "INSERT INTO audit_log (seq, mac, at, user_name, action, detail) VALUES (2, $1, $2, 'x', 'login', '')",
+                &[Val::Bytes(vec![0]), entry(0).at.into()],
+            )?;
+            assert!(matches!(append_known(c, &key, entry(0), &mut known), Err(StoreError::UniqueViolation)));
+            assert_eq!(known, after_first);
+            c.batch("ROLLBACK TO SAVEPOINT job")?;
+            append_known(c, &key, entry(0), &mut known)?;
+            write_head(c, &known)
+        })
+        .expect("written");
+        match verify(&pool, &key).expect("verify") {
+            Verdict::Intact { entries, .. } => assert_eq!(entries, 2),
+            other => panic!("{other:?}"),
+        }
     }
 }

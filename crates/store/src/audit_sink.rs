@@ -2,8 +2,8 @@
 //! each, views queue behind each other for SQLite's single writer. Here the rows go through
 //! a [`GroupCommit`] writer: each caller returns only once its row is committed, so no view
 //! goes unrecorded, and a hundred views cost about one commit. Within a batch the chain's
-//! head is read (and on PostgreSQL locked) by the first entry and carried on to the next, so
-//! the others skip that query.
+//! head is read (and on PostgreSQL locked) by the first entry, carried on from entry to entry
+//! and written once, before the commit.
 
 use crate::Actor;
 use crate::audit::{self, Action};
@@ -26,6 +26,11 @@ fn new_batch(_: &mut crate::db::Conn<'_, '_>) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Runs before each batch's commit.
+fn end_batch(c: &mut crate::db::Conn<'_, '_>) -> Result<(), StoreError> {
+    HEAD.with(|h| crate::audit_chain::write_head(c, &h.borrow()))
+}
+
 pub struct AuditSink {
     writer: GroupCommit,
     key: AuditKey,
@@ -34,7 +39,10 @@ pub struct AuditSink {
 impl AuditSink {
     /// Starts the writer thread; it ends when the sink is dropped.
     pub fn start(pool: Pool, key: AuditKey) -> Result<AuditSink, StoreError> {
-        Ok(AuditSink { writer: GroupCommit::start(pool, "audit-writer", Some(new_batch))?, key })
+        Ok(AuditSink {
+            writer: GroupCommit::start_with_end(pool, "audit-writer", Some(new_batch), Some(end_batch))?,
+            key,
+        })
     }
 
     /// Records a row and returns once it is committed.
@@ -50,7 +58,8 @@ impl AuditSink {
         let key = self.key.clone();
         self.writer.run(move |c| {
             let child = child.as_ref().map(|(id, d)| (*id, d.as_str()));
-            HEAD.with(|h| audit::record_after(c, &key, at, &actor, action, child, &detail, &mut h.borrow_mut()))
+            let entry = audit::entry(at, &actor, action, child, &detail);
+            HEAD.with(|h| crate::audit_chain::append_known(c, &key, entry, &mut h.borrow_mut())).map(|_| ())
         })
     }
 }
