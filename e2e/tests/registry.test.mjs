@@ -9,6 +9,8 @@ import assert from 'node:assert/strict';
 import {
   signInTo,
   VIEWPORTS,
+  chinaToday,
+  expectNoHorizontalScroll,
   expectPath,
   expectVisible,
   field,
@@ -230,7 +232,7 @@ describe('administrator desktop', () => {
 
   test('the audit log says what was done in Chinese', { timeout: TEST_TIMEOUT_MS }, async () => {
     await page.goto('/admin/audit');
-    const actions = await page.locator('#audit-rows tbody tr td:nth-child(3)').allTextContents();
+    const actions = await page.locator('#audit-rows .action').allTextContents();
     assert.ok(actions.length > 0);
     for (const a of actions) assert.doesNotMatch(a, /[a-z_]{3,}/, `an action in English: ${a}`);
     assert.ok(actions.includes('登录'), `${actions}`);
@@ -248,6 +250,46 @@ describe('administrator desktop', () => {
     await submit(page, 'form[action="/admin/orgs"] button[type="submit"]');
     const row = await page.locator('#org-rows tr', { hasText: name }).first().textContent();
     assert.match(row, /武清区 \/ 梅厂镇/);
+  });
+});
+
+describe('administrator phone', () => {
+  const vp = VIEWPORTS[1];
+  let context;
+  let page;
+
+  before(async () => {
+    context = await newContext(await browser(), vp);
+    page = await context.newPage();
+    await signIn(page, 'admin');
+  });
+
+  after(async () => {
+    await context?.close();
+  });
+
+  afterEach(async (t) => {
+    if (!t.passed) await screenshot(page, `admin-phone-FAILED-${slug(t.name)}`);
+  });
+
+  test('the audit log is filtered by action and day on a 360-px phone', { timeout: TEST_TIMEOUT_MS }, async () => {
+    await page.goto('/admin/audit');
+    await page.click('details.filters summary');
+    const options = await page.locator('#audit-action option').allTextContents();
+    assert.ok(options.includes('登录') && options.includes('查看档案'), `${options}`);
+    for (const o of options) assert.doesNotMatch(o, /[a-z_]{3,}/, `an action in English: ${o}`);
+    await page.selectOption('#audit-action', { label: '登录' });
+    await page.fill('#audit-from', chinaToday());
+    await page.fill('#audit-to', chinaToday());
+    await submit(page, '#audit-filters button[type="submit"]');
+    const actions = await page.locator('#audit-rows .action').allTextContents();
+    assert.ok(actions.length > 0, 'this sign-in is there');
+    for (const a of actions) assert.equal(a, '登录');
+    await expectNoHorizontalScroll(page, vp, 'audit log, filtered');
+    for (const sel of ['#audit-user', '#audit-child', '#audit-action', '#audit-from', '#audit-to', '#audit-filters button']) {
+      const box = await page.locator(sel).boundingBox();
+      assert.ok(box && box.height >= TAP_PX, `${sel} is ${box?.height} px tall`);
+    }
   });
 });
 

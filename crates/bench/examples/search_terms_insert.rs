@@ -19,7 +19,8 @@ fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("shouhu.db");
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    drop(shouhu::server::open_store(&format!("sqlite://{}", path.display()), clock)?);
+    let key = shouhu_store::audit_chain::AuditKey::random();
+    drop(shouhu::server::open_store(&format!("sqlite://{}", path.display()), clock, key)?);
     let c = rusqlite::Connection::open(&path)?;
     c.execute_batch(&format!(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size={cache}; PRAGMA temp_store=MEMORY;"

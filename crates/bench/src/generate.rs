@@ -12,7 +12,7 @@ pub fn run(db_dir: &Path, children: u64, seed: u64) -> anyhow::Result<bool> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = format!("sqlite://{}", db.display());
     let started = Instant::now();
-    let store = shouhu::server::open_store(&url, clock).context("opening the store")?;
+    let store = shouhu::server::open_store(&url, clock, crate::audit_key(&db)?).context("opening the store")?;
     shouhu::seed::demo(&store)?;
     let seeded = started.elapsed();
     let t = Instant::now();

@@ -363,7 +363,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     };
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = format!("sqlite://{}", db.display());
-    let store = shouhu::server::open_store(&url, clock).context("opening the store")?;
+    let store = shouhu::server::open_store(&url, clock, crate::audit_key(&db)?).context("opening the store")?;
     let (search_targets, search_classes) = search_queries(&db, o.sample_children, &store.cipher)?;
     let running = shouhu::server::start("127.0.0.1:0", store, shouhu_web::Config::default()).await?;
     let addr = running.addr;

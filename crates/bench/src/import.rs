@@ -44,7 +44,8 @@ fn fresh(dir: &std::path::Path) -> anyhow::Result<shouhu_store::Store> {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir)?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    shouhu::server::open_store(&format!("sqlite://{}/shouhu.db", dir.display()), clock)
+    let db = dir.join("shouhu.db");
+    shouhu::server::open_store(&format!("sqlite://{}", db.display()), clock, crate::audit_key(&db)?)
 }
 
 pub fn run(o: &Opts) -> anyhow::Result<bool> {
@@ -103,7 +104,11 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
 
     // The search terms, written after the commit as the server's indexer writes them.
     let index = if o.index {
-        let store = shouhu::server::open_store(&format!("sqlite://{}/shouhu.db", a.display()), Arc::new(SystemClock))?;
+        let store = shouhu::server::open_store(
+            &format!("sqlite://{}/shouhu.db", a.display()),
+            Arc::new(SystemClock),
+            crate::audit_key(&a.join("shouhu.db"))?,
+        )?;
         let started = Instant::now();
         let indexed = store.index_all(|_| {})?;
         let index_secs = started.elapsed().as_secs_f64();

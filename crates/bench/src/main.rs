@@ -9,9 +9,12 @@
 //! - `import`: the census import of N synthetic rows against a bare SQLite insert of the same
 //!   rows in the same run (requirements: ≥ half the bare rate; 1,000,000 rows < 20 s).
 //! - `generate`: demo accounts and N synthetic children, with the generation rate.
+//! - `audit`: audit entries per second with the chain against the table before it, and
+//!   `verify` over N entries (requirement: 1,000,000 entries well under a minute).
 //!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
+mod audit;
 mod generate;
 mod http;
 mod import;
@@ -123,6 +126,27 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Audit entries per second, chained and as before the chain; `verify` over N entries.
+    Audit {
+        /// A postgres:// URL (a database is made there and dropped); none: SQLite in a temporary folder.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Threads writing entries at once, each waiting for its commit as a request does.
+        #[arg(long, default_value_t = 16)]
+        threads: usize,
+        /// Seconds of each part.
+        #[arg(long, default_value_t = 5)]
+        secs: u64,
+        /// Rounds of the two writers in turn.
+        #[arg(long, default_value_t = 3)]
+        rounds: usize,
+        /// Entries in the log `verify` walks.
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+        /// Keep the database and print the command that verifies it.
+        #[arg(long)]
+        keep: bool,
+    },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
         #[arg(long)]
@@ -162,6 +186,9 @@ fn main() -> ExitCode {
             reports::run(&reports::Opts { concurrency, secs, desks, rate, check })
         }
         Command::Generate { db_dir, children, seed } => generate::run(&db_dir, children, seed),
+        Command::Audit { database_url, threads, secs, rounds, entries, keep } => {
+            audit::run(&audit::Opts { database_url, threads, secs, rounds, entries, keep })
+        }
     };
     match res {
         Ok(true) => ExitCode::SUCCESS,
@@ -171,6 +198,12 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The audit key of the database at `db` (a file path): the key file beside it, made on first use.
+pub fn audit_key(db: &std::path::Path) -> anyhow::Result<shouhu_store::audit_chain::AuditKey> {
+    let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    shouhu::audit_cli::load_key(&dir.join("audit.key"), true)
 }
 
 /// The account a benchmark acts as: a civil-affairs officer of `region` (not in the database;

@@ -28,7 +28,7 @@ pub struct Opts {
 }
 
 /// `threads` threads call `f` in a loop for `secs` seconds; every call timed.
-fn concurrent(
+pub(crate) fn concurrent(
     threads: usize,
     secs: u64,
     f: &(dyn Fn() -> anyhow::Result<()> + Sync),
@@ -78,7 +78,8 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     ensure!(o.db.is_file(), "{} does not exist", o.db.display());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = format!("sqlite://{}", o.db.display());
-    let store: Store = shouhu::server::open_store(&url, clock).context("opening the store")?;
+    let store: Store =
+        shouhu::server::open_store(&url, clock, crate::audit_key(&o.db)?).context("opening the store")?;
     let (targets, classes) = search_queries(&o.db, o.sample_children, &store.cipher)?;
     let children: i64 =
         store.pool.read(|c| c.query_opt("SELECT count(*) FROM children", &[], |r| r.i64(0)))?.unwrap_or(0);

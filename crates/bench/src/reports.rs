@@ -122,7 +122,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     std::fs::create_dir_all(&dir)?;
     let url = format!("sqlite://{}/shouhu.db", dir.display());
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let store = shouhu::server::open_store(&url, clock)?;
+    let store = shouhu::server::open_store(&url, clock, crate::audit_key(&dir.join("shouhu.db"))?)?;
     shouhu::seed::demo(&store)?;
     let running = shouhu::server::start("127.0.0.1:0", store.clone(), shouhu_web::Config::default()).await?;
     let addr = running.addr;

@@ -128,7 +128,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let today = clock.today();
     let url = format!("sqlite://{}", o.db.display());
-    let store = shouhu::server::open_store(&url, clock).context("opening the store")?;
+    let store = shouhu::server::open_store(&url, clock, crate::audit_key(&o.db)?).context("opening the store")?;
     let scope = crate::officer("12");
     let rule = AgeRule::default();
 

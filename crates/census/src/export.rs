@@ -773,8 +773,14 @@ mod tests {
     }
 
     fn open_store(dir: &Path) -> Store {
-        Store::open(&DbUrl::Sqlite(dir.join("shouhu.db")), 2, Arc::new(FixedClock::new(at())), Default::default())
-            .expect("store opens")
+        Store::open(
+            &DbUrl::Sqlite(dir.join("shouhu.db")),
+            2,
+            Arc::new(FixedClock::new(at())),
+            Default::default(),
+            shouhu_store::audit_chain::AuditKey::new(&[7; 32]),
+        )
+        .expect("store opens")
     }
 
     fn city() -> shouhu_store::users::Principal {

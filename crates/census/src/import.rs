@@ -523,7 +523,14 @@ mod tests {
         let dir = tempfile::tempdir().expect("dir");
         let clock =
             Arc::new(FixedClock::new(chrono::Utc.with_ymd_and_hms(2026, 11, 29, 4, 0, 0).single().expect("time")));
-        let store = Store::open(&DbUrl::Sqlite(dir.path().join("t.db")), 2, clock, Default::default()).expect("store");
+        let store = Store::open(
+            &DbUrl::Sqlite(dir.path().join("t.db")),
+            2,
+            clock,
+            Default::default(),
+            shouhu_store::audit_chain::AuditKey::random(),
+        )
+        .expect("store");
         (dir, store)
     }
 

@@ -24,6 +24,10 @@ pub struct Cli {
     /// key in SHOUHU_DATA_KEY if set, else {data-dir}/shouhu-data.key, made on first start.
     #[arg(long, env = "SHOUHU_DATA_KEY_FILE", global = true)]
     pub data_key_file: Option<std::path::PathBuf>,
+    /// The audit log's key (32 random bytes, as 64 hexadecimal digits), made on first start if
+    /// missing. SHOUHU_AUDIT_KEY (the 64 digits) takes its place when set. Default: {data-dir}/audit.key
+    #[arg(long, env = "SHOUHU_AUDIT_KEY_FILE", global = true)]
+    pub audit_key_file: Option<std::path::PathBuf>,
     /// Log lines as text (coloured only on a terminal) or as one JSON object each, for log collectors.
     #[arg(long, env = "SHOUHU_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -136,6 +140,11 @@ pub enum Command {
         #[command(subcommand)]
         command: KeysCommand,
     },
+    /// The audit log's chain.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -160,6 +169,16 @@ pub enum KeysCommand {
     },
     /// Remove the key versions no value is sealed with any more from the key file.
     Retire,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum AuditCommand {
+    /// Check that every audit entry follows the one before it: prints "audit log intact: N
+    /// entries", or names the first entry changed, removed or inserted and exits with 1.
+    Verify,
+    /// After the audit key was lost: begin a new chain with the key in use. Entries before it
+    /// keep their order but their content can no longer be checked.
+    NewChain,
 }
 
 #[derive(Subcommand, Debug)]
@@ -261,10 +280,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
     owner_only_dir(std::path::Path::new(&cli.data_dir))?;
     let settings_path = cli.settings.clone().unwrap_or_else(|| std::path::Path::new(&cli.data_dir).join("shouhu.toml"));
-    let settings = crate::settings_file::load(&settings_path)?;
+    let key_path = cli.audit_key_file.clone().unwrap_or_else(|| std::path::Path::new(&cli.data_dir).join("audit.key"));
+    // The audit commands need neither the settings nor a new key.
+    let settings = match cli.command {
+        Command::Audit { .. } => Default::default(),
+        _ => crate::settings_file::load(&settings_path)?,
+    };
     let keys = shouhu_store::crypto::KeySource::resolve(cli.data_key_file.clone(), std::path::Path::new(&cli.data_dir));
-    let open_store =
-        |url: &str, clock: Arc<dyn Clock>| server::open_store_keyed(url, clock, settings.clone(), keys.clone());
+    let open_store = |url: &str, clock: Arc<dyn Clock>| -> anyhow::Result<shouhu_store::Store> {
+        let key = crate::audit_cli::load_key(&key_path, true)?;
+        server::open_store_keyed(url, clock, settings.clone(), keys.clone(), key)
+    };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
         Command::Serve { bind, demo, secure_cookies, trusted_proxies } => {
@@ -362,6 +388,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         | Command::Restore { .. }
         | Command::BackupKey { .. }
         | Command::Keys { command: KeysCommand::New { .. } } => Ok(()),
+        Command::Audit { command } => {
+            // The key the log was written with: never a new one.
+            let key = crate::audit_cli::load_key(&key_path, false)?;
+            match command {
+                AuditCommand::Verify => crate::audit_cli::verify(&url, &key),
+                AuditCommand::NewChain => crate::audit_cli::new_chain(&url, &key, clock.now()),
+            }
+        }
         Command::User { command: UserCommand::CreateAdmin { username, display_name } } => {
             let store = open_store(&url, clock)?;
             let password = match std::env::var("SHOUHU_ADMIN_PASSWORD") {

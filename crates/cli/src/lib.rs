@@ -1,6 +1,7 @@
 //! shouhu (守护): the registry and protection workflows for rural left-behind children.
-//! This crate is the command line: `serve`, `demo`, `user`; and the server's assembly.
+//! This crate is the command line: `serve`, `demo`, `user`, `audit`; and the server's assembly.
 
+pub mod audit_cli;
 pub mod backup;
 pub mod census_cli;
 pub mod census_files;

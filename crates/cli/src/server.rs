@@ -2,21 +2,28 @@
 
 use shouhu_domain::clock::Clock;
 use shouhu_domain::settings::Settings;
+use shouhu_store::audit_chain::AuditKey;
 use shouhu_store::crypto::KeySource;
 use shouhu_store::{DbUrl, Store};
 use shouhu_web::{AppState, Config};
 use std::sync::Arc;
 
 /// Opens the database (migrating it) with every setting at its default.
-pub fn open_store(url: &str, clock: Arc<dyn Clock>) -> anyhow::Result<Store> {
-    open_store_with(url, clock, Settings::default())
+pub fn open_store(url: &str, clock: Arc<dyn Clock>, audit_key: AuditKey) -> anyhow::Result<Store> {
+    open_store_with(url, clock, Settings::default(), audit_key)
 }
 
-/// Opens the database (migrating it) and returns the store, with the settings document's values
-/// and the data key of `KeySource::beside` (SHOUHU_DATA_KEY, else the file beside a SQLite database).
-pub fn open_store_with(url: &str, clock: Arc<dyn Clock>, settings: Settings) -> anyhow::Result<Store> {
+/// Opens the database (migrating it) and returns the store, with the settings document's values,
+/// the audit chain's key and the data key of `KeySource::beside` (SHOUHU_DATA_KEY, else the file
+/// beside a SQLite database).
+pub fn open_store_with(
+    url: &str,
+    clock: Arc<dyn Clock>,
+    settings: Settings,
+    audit_key: AuditKey,
+) -> anyhow::Result<Store> {
     let keys = KeySource::beside(&DbUrl::parse(url)?)?;
-    open_store_keyed(url, clock, settings, keys)
+    open_store_keyed(url, clock, settings, keys, audit_key)
 }
 
 /// [`open_store_with`] with the data key from `keys`.
@@ -25,6 +32,7 @@ pub fn open_store_keyed(
     clock: Arc<dyn Clock>,
     settings: Settings,
     keys: KeySource,
+    audit_key: AuditKey,
 ) -> anyhow::Result<Store> {
     let url = DbUrl::parse(url)?;
     let pool_size = match url {
@@ -32,7 +40,7 @@ pub fn open_store_keyed(
         DbUrl::Sqlite(_) => 8,
         DbUrl::Postgres(_) => 16,
     };
-    Ok(Store::open_keyed(&url, pool_size, clock, settings, keys)?)
+    Ok(Store::open_keyed(&url, pool_size, clock, settings, keys, audit_key)?)
 }
 
 /// A running server: its address and the handle that stops it.

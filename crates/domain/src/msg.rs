@@ -370,6 +370,7 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "enrol_second_factor" => "开启两步验证",
         "reset_second_factor" => "重置两步验证",
         "use_recovery_code" => "用恢复码登录",
+        "new_audit_key" => "更换审计密钥",
         _ => return None,
     })
 }
@@ -850,3 +851,13 @@ pub const SECOND_FACTOR_BAD_CODE_API: &str = "用户名、密码或验证码错�
 pub const SECOND_FACTOR_ENROL_FIRST: &str = "此账号须先在网页上登录并设置两步验证，之后才能申请接口令牌";
 pub const DEMO_SECOND_FACTOR: &str =
     "系统管理员、市、区账号登录时还要输入验证码：在手机验证器应用中扫描下面的二维码（或输入密钥），所有演示账号共用：";
+
+// The audit log's filters (issue 21).
+pub const AUDIT_USER: &str = "用户（姓名或用户名）";
+pub const AUDIT_FROM: &str = "起始日期";
+pub const AUDIT_TO: &str = "截止日期";
+pub const AUDIT_TO_BEFORE_FROM: &str = "截止日期不能早于起始日期";
+pub const AUDIT_NOT_A_NUMBER: &str = "档案编号应为数字";
+pub const AUDIT_NONE: &str = "没有符合条件的记录";
+pub const AUDIT_CHILD_BY_NUMBER: &str = "管理员不查看儿童档案：记录中的儿童只以档案编号表示。";
+pub const AUDIT_SEQ: &str = "序号";

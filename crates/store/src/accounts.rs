@@ -154,7 +154,7 @@ impl Store {
                 self.issue(c, id, new.kind, secret_hash, now)?
             };
             let detail = format!("user {id} {username} ({}, {}){}", new.role.code(), new.kind.code(), waits(issued));
-            audit::record(c, now, &by.actor(), Action::CreateUser, None, &detail)?;
+            audit::record(c, &self.audit_key, now, &by.actor(), Action::CreateUser, None, &detail)?;
             Ok((id, issued))
         });
         match res {
@@ -188,6 +188,7 @@ impl Store {
             };
             audit::record(
                 c,
+                &self.audit_key,
                 now,
                 &by.actor(),
                 Action::ResetPassword,
@@ -227,7 +228,7 @@ impl Store {
                 Issued::Nothing
             };
             let detail = format!("user {user_id} → {} org {org_id}{}", role.code(), waits(issued));
-            audit::record(c, now, &by.actor(), Action::ChangeRole, None, &detail)?;
+            audit::record(c, &self.audit_key, now, &by.actor(), Action::ChangeRole, None, &detail)?;
             Ok(issued)
         })
     }
@@ -265,7 +266,7 @@ impl Store {
             };
             c.exec("DELETE FROM account_requests WHERE user_id = $1", &[user_id.into()])?;
             let detail = format!("user {user_id}: {} (requested by user {requested_by})", what.code());
-            audit::record(c, now, &by.actor(), Action::ApproveAccount, None, &detail)?;
+            audit::record(c, &self.audit_key, now, &by.actor(), Action::ApproveAccount, None, &detail)?;
             Ok(issued)
         })
     }
@@ -348,7 +349,7 @@ impl Store {
                     principal_from_row,
                 )?
                 .ok_or(StoreError::NotFound)?;
-            audit::record(c, now, &p.actor(), Action::SetPassword, None, &format!("user {id}"))?;
+            audit::record(c, &self.audit_key, now, &p.actor(), Action::SetPassword, None, &format!("user {id}"))?;
             Ok(p)
         })
     }
@@ -379,7 +380,7 @@ impl Store {
             }
             let ended = end_sessions(c, p.user_id, keep_session)?;
             let detail = format!("user {}: {ended} other sessions ended", p.user_id);
-            audit::record(c, now, &p.actor(), Action::ChangePassword, None, &detail)
+            audit::record(c, &self.audit_key, now, &p.actor(), Action::ChangePassword, None, &detail)
         })
     }
 
@@ -397,7 +398,7 @@ impl Store {
                 0
             };
             let detail = format!("user {}: {ended} sessions ended, {revoked} tokens revoked", p.user_id);
-            audit::record(c, now, &p.actor(), Action::SignOutEverywhere, None, &detail)
+            audit::record(c, &self.audit_key, now, &p.actor(), Action::SignOutEverywhere, None, &detail)
         })
     }
 
@@ -422,7 +423,15 @@ impl Store {
         let now = self.now();
         self.pool.write(|c| {
             let id = insert_token(c, p.user_id, token_hash, name, now, expires_at)?;
-            audit::record(c, now, &p.actor(), Action::IssueToken, None, &format!("token {id} until {expires_at}"))?;
+            audit::record(
+                c,
+                &self.audit_key,
+                now,
+                &p.actor(),
+                Action::IssueToken,
+                None,
+                &format!("token {id} until {expires_at}"),
+            )?;
             Ok(id)
         })
     }
@@ -463,7 +472,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound);
             }
-            audit::record(c, now, &p.actor(), Action::RevokeToken, None, &format!("token {id}"))
+            audit::record(c, &self.audit_key, now, &p.actor(), Action::RevokeToken, None, &format!("token {id}"))
         })
     }
 

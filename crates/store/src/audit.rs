@@ -1,8 +1,11 @@
 //! The audit log: who viewed or changed which child's file, when. Details never carry ID or
-//! phone numbers: callers pass masked text.
+//! phone numbers: callers pass masked text. Every entry is chained to the one before by a
+//! keyed hash (`audit_chain.rs`).
 
+use crate::audit_chain::{self, AuditKey, Entry};
 use crate::db::Conn;
 use crate::error::StoreError;
+use crate::users::Principal;
 use crate::{Actor, Store};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -10,6 +13,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: i64,
+    /// The entry's place in the audit chain, by which `shouhu audit verify` names it.
+    pub seq: Option<i64>,
     pub at: DateTime<Utc>,
     pub user_id: Option<i64>,
     pub user_name: String,
@@ -57,10 +62,12 @@ pub enum Action {
     EnrolSecondFactor,
     ResetSecondFactor,
     UseRecoveryCode,
+    /// `shouhu audit new-chain`: the audit key was replaced after it was lost.
+    NewAuditKey,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -90,6 +97,7 @@ impl Action {
         Action::EnrolSecondFactor,
         Action::ResetSecondFactor,
         Action::UseRecoveryCode,
+        Action::NewAuditKey,
     ];
 
     /// The action in words, from the message catalog.
@@ -128,34 +136,58 @@ impl Action {
             Action::EnrolSecondFactor => "enrol_second_factor",
             Action::ResetSecondFactor => "reset_second_factor",
             Action::UseRecoveryCode => "use_recovery_code",
+            Action::NewAuditKey => "new_audit_key",
         }
     }
 }
 
 /// Writes one audit row inside the caller's transaction, so the change and its record are
-/// committed together.
+/// committed together; the row takes the next place in the chain, keyed with `key`.
 pub fn record(
     c: &mut Conn<'_, '_>,
+    key: &AuditKey,
     at: DateTime<Utc>,
     actor: &Actor,
     action: Action,
     child: Option<(i64, &str)>,
     detail: &str,
 ) -> Result<(), StoreError> {
-    c.exec(
-        "INSERT INTO audit_log (at, user_id, user_name, action, child_id, district_code, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        &[
-            at.into(),
-            actor.user_id.into(),
-            actor.user_name.as_str().into(),
-            action.code().into(),
-            child.map(|(id, _)| id).into(),
-            child.map(|(_, d)| d).into(),
-            detail.into(),
-        ],
-    )?;
+    audit_chain::append(c, key, entry(at, actor, action, child, detail))?;
     Ok(())
+}
+
+/// An entry's fields as `record` writes them (its `seq` is the chain's to give).
+pub(crate) fn entry<'a>(
+    at: DateTime<Utc>,
+    actor: &'a Actor,
+    action: Action,
+    child: Option<(i64, &'a str)>,
+    detail: &'a str,
+) -> Entry<'a> {
+    Entry {
+        seq: 0,
+        at: audit_chain::stored_time(at),
+        user_id: actor.user_id,
+        user_name: &actor.user_name,
+        action: action.code(),
+        child_id: child.map(|(id, _)| id),
+        district_code: child.map(|(_, d)| d),
+        detail,
+    }
+}
+
+/// The administrator's filters of the audit log; all of them apply.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// A user's username, or their name or part of it.
+    pub user: Option<String>,
+    pub child_id: Option<i64>,
+    /// An [`Action`] code.
+    pub action: Option<String>,
+    /// From this instant (the start of a day in China) …
+    pub from: Option<DateTime<Utc>>,
+    /// … to before this one.
+    pub until: Option<DateTime<Utc>>,
 }
 
 impl Store {
@@ -182,24 +214,70 @@ impl Store {
         self.audit_sink.record(self.now(), actor, action, child, detail)
     }
 
-    /// The newest entries first, optionally for one child.
-    pub fn audit_entries(&self, child_id: Option<i64>, limit: i64, offset: i64) -> Result<Vec<AuditEntry>, StoreError> {
+    /// The entries `filter` selects, newest first: the administrator's only (decision 6 keeps
+    /// the administrator from children's files, and the log is theirs to read). Each filter
+    /// has an index that also gives the order (migration 0009), so a page of a log of
+    /// millions of entries reads about a page of rows.
+    pub fn audit_entries(
+        &self,
+        p: &Principal,
+        filter: &AuditFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        if !p.role.is_admin() {
+            return Err(StoreError::Forbidden);
+        }
         self.pool.read(|c| {
-            let mut sql =
-                crate::db::Sql::new("SELECT id, at, user_id, user_name, action, child_id, detail FROM audit_log");
-            if let Some(id) = child_id {
-                sql.push(" WHERE child_id = ").bind(id);
+            let mut sql = crate::db::Sql::new(
+                "SELECT id, seq, at, user_id, user_name, action, child_id, detail FROM audit_log WHERE TRUE",
+            );
+            if let Some(u) = &filter.user {
+                // The users first (a small table), so that one user's entries are read from
+                // their index in order rather than by scanning the log for a list of ids.
+                let contains = if c.is_sqlite() { "instr(display_name, $1)" } else { "strpos(display_name, $1)" };
+                let ids = c.query(
+                    &format!("SELECT id FROM users WHERE username = $1 OR {contains} > 0 ORDER BY id"),
+                    &[u.as_str().into()],
+                    |r| r.i64(0),
+                )?;
+                match ids.as_slice() {
+                    [] => return Ok(Vec::new()),
+                    [id] => {
+                        sql.push(" AND user_id = ").bind(*id);
+                    }
+                    many => {
+                        sql.push(" AND user_id IN (");
+                        for (i, id) in many.iter().enumerate() {
+                            sql.push(if i == 0 { "" } else { ", " }).bind(*id);
+                        }
+                        sql.push(")");
+                    }
+                }
             }
-            sql.push(" ORDER BY id DESC LIMIT ").bind(limit).push(" OFFSET ").bind(offset);
+            if let Some(id) = filter.child_id {
+                sql.push(" AND child_id = ").bind(id);
+            }
+            if let Some(a) = &filter.action {
+                sql.push(" AND action = ").bind(a.as_str());
+            }
+            if let Some(t) = filter.from {
+                sql.push(" AND at >= ").bind(t);
+            }
+            if let Some(t) = filter.until {
+                sql.push(" AND at < ").bind(t);
+            }
+            sql.push(" ORDER BY at DESC, id DESC LIMIT ").bind(limit).push(" OFFSET ").bind(offset);
             c.query(&sql.text, &sql.params, |r| {
                 Ok(AuditEntry {
                     id: r.i64(0)?,
-                    at: r.ts(1)?,
-                    user_id: r.opt_i64(2)?,
-                    user_name: r.text(3)?,
-                    action: r.text(4)?,
-                    child_id: r.opt_i64(5)?,
-                    detail: r.text(6)?,
+                    seq: r.opt_i64(1)?,
+                    at: r.ts(2)?,
+                    user_id: r.opt_i64(3)?,
+                    user_name: r.text(4)?,
+                    action: r.text(5)?,
+                    child_id: r.opt_i64(6)?,
+                    detail: r.text(7)?,
                 })
             })
         })

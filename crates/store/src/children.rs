@@ -497,7 +497,7 @@ impl Store {
         let res = self.pool.write(|c| {
             let file = self.check_file(c, actor, file)?;
             let (id, district) = self.insert_checked(c, now, actor, source, &file)?;
-            audit::record(c, now, actor, Action::CreateChild, Some((id, &district)), source)?;
+            audit::record(c, &self.audit_key, now, actor, Action::CreateChild, Some((id, &district)), source)?;
             self.load(c, &actor.scope, id)
         });
         self.unique_race(res, actor).map(|rec| Self::for_reader(rec, p.role))
@@ -518,7 +518,15 @@ impl Store {
                 let file = self.check_file(c, actor, file)?;
                 ids.push(self.insert_checked(c, now, actor, source, &file)?.0);
             }
-            audit::record(c, now, actor, Action::CreateChild, None, &format!("{source}: {} files", ids.len()))?;
+            audit::record(
+                c,
+                &self.audit_key,
+                now,
+                actor,
+                Action::CreateChild,
+                None,
+                &format!("{source}: {} files", ids.len()),
+            )?;
             Ok(ids)
         });
         self.unique_race(res, actor)
@@ -564,6 +572,7 @@ impl Store {
             let district = region::district_of(&file.village_code).to_string();
             audit::record(
                 c,
+                &self.audit_key,
                 now,
                 actor,
                 Action::UpdateChild,
@@ -733,7 +742,7 @@ impl Store {
                 &[("status".into(), Some(old), Some(new))],
             )?;
             let action = if close.is_some() { Action::CloseChild } else { Action::ReopenChild };
-            audit::record(c, now, actor, action, Some((id, &district)), reason.unwrap_or(""))?;
+            audit::record(c, &self.audit_key, now, actor, action, Some((id, &district)), reason.unwrap_or(""))?;
             self.load(c, &actor.scope, id)
         });
         match res {

@@ -123,6 +123,7 @@ pub trait Row {
     fn ts(&self, i: usize) -> Result<DateTime<Utc>, StoreError>;
     fn opt_ts(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError>;
     fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError>;
+    fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError>;
     /// A column that holds text or bytes (a child's file data), as bytes.
     fn text_or_bytes(&self, i: usize) -> Result<Vec<u8>, StoreError>;
 }
@@ -166,6 +167,9 @@ impl Row for rusqlite::Row<'_> {
     fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
         Ok(self.get(i)?)
     }
+    fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.get(i)?)
+    }
 
     fn text_or_bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
         match self.get_ref(i)? {
@@ -201,6 +205,9 @@ impl Row for postgres::Row {
         Ok(self.try_get(i)?)
     }
     fn bytes(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_bytes(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
         Ok(self.try_get(i)?)
     }
 

@@ -30,6 +30,10 @@ const BATCH: usize = 512;
 /// ids are handed out in commit order).
 pub type BatchStart = fn(&mut Conn<'_, '_>) -> Result<(), StoreError>;
 
+/// Runs after a batch's work, before its commit, inside its transaction (the audit writer
+/// writes the chain's head there, once a batch); an error fails the whole batch.
+pub type BatchEnd = fn(&mut Conn<'_, '_>) -> Result<(), StoreError>;
+
 pub struct GroupCommit {
     queue: Mutex<Sender<Job>>,
 }
@@ -37,10 +41,20 @@ pub struct GroupCommit {
 impl GroupCommit {
     /// Starts the writer thread; it ends when the `GroupCommit` is dropped.
     pub fn start(pool: Pool, name: &str, on_batch: Option<BatchStart>) -> Result<GroupCommit, StoreError> {
+        GroupCommit::start_with_end(pool, name, on_batch, None)
+    }
+
+    /// [`GroupCommit::start`] with work to do at the end of every batch too.
+    pub fn start_with_end(
+        pool: Pool,
+        name: &str,
+        on_batch: Option<BatchStart>,
+        on_end: Option<BatchEnd>,
+    ) -> Result<GroupCommit, StoreError> {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name(name.into())
-            .spawn(move || write_loop(pool, rx, on_batch))
+            .spawn(move || write_loop(pool, rx, on_batch, on_end))
             .map_err(|e| StoreError::Backend(format!("{e}")))?;
         Ok(GroupCommit { queue: Mutex::new(tx) })
     }
@@ -105,7 +119,7 @@ fn in_savepoint<T>(
     }
 }
 
-fn write_loop(pool: Pool, rx: Receiver<Job>, on_batch: Option<BatchStart>) {
+fn write_loop(pool: Pool, rx: Receiver<Job>, on_batch: Option<BatchStart>, on_end: Option<BatchEnd>) {
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         while batch.len() < BATCH {
@@ -121,6 +135,9 @@ fn write_loop(pool: Pool, rx: Receiver<Job>, on_batch: Option<BatchStart>) {
             }
             for job in batch.drain(..) {
                 finishes.push(job(c));
+            }
+            if let Some(end) = on_end {
+                end(c)?;
             }
             Ok(())
         });

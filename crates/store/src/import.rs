@@ -193,6 +193,7 @@ impl Store {
             self.insert_batch(c, now, actor, source, &mut batch, &mut next_id)?;
             audit::record(
                 c,
+                &self.audit_key,
                 now,
                 actor,
                 Action::Import,

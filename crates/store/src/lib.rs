@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod audit_chain;
 pub mod audit_sink;
 pub mod backup;
 pub mod casework;
@@ -58,6 +59,8 @@ pub struct Store {
     pub regions: Arc<regions::RegionIndex>,
     /// Writes audit rows in group commits.
     pub audit_sink: Arc<audit_sink::AuditSink>,
+    /// The audit chain's key (never in the database).
+    pub audit_key: Arc<audit_chain::AuditKey>,
     /// Reports: on SQLite a database of their own, synced at every commit; on PostgreSQL
     /// the registry's pool.
     pub reports: Pool,
@@ -73,26 +76,35 @@ pub struct Store {
 
 impl Store {
     /// [`Store::open_keyed`] with the data key of [`crypto::KeySource::beside`] `url`.
-    pub fn open(url: &DbUrl, pool_size: u32, clock: Arc<dyn Clock>, settings: Settings) -> Result<Store, StoreError> {
-        Store::open_keyed(url, pool_size, clock, settings, crypto::KeySource::beside(url)?)
+    pub fn open(
+        url: &DbUrl,
+        pool_size: u32,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+        audit_key: audit_chain::AuditKey,
+    ) -> Result<Store, StoreError> {
+        Store::open_keyed(url, pool_size, clock, settings, crypto::KeySource::beside(url)?, audit_key)
     }
 
-    /// Opens the database, applies pending migrations, checks the data key against the
-    /// database's (a wrong one stops here, before anything is written), seals what was
-    /// written before encryption, and loads the region tree (seeding it from the bundled
-    /// Tianjin division codes on first start).
+    /// Opens the database, applies pending migrations, checks the audit key against the audit
+    /// chain (chaining the entries written before the chain, the first time), checks the data
+    /// key against the database's (a wrong one stops here, before anything is written), seals
+    /// what was written before encryption, and loads the region tree (seeding it from the
+    /// bundled Tianjin division codes on first start).
     pub fn open_keyed(
         url: &DbUrl,
         pool_size: u32,
         clock: Arc<dyn Clock>,
         settings: Settings,
         keys: crypto::KeySource,
+        audit_key: audit_chain::AuditKey,
     ) -> Result<Store, StoreError> {
         let pool = Pool::open(url, pool_size)?;
         migrate::run(&pool)?;
+        audit_chain::begin(&pool, &audit_key, clock.now())?;
         regions::seed(&pool, regions::TIANJIN_CSV)?;
         let regions = Arc::new(regions::RegionIndex::load(&pool)?);
-        let audit_sink = Arc::new(audit_sink::AuditSink::start(pool.clone())?);
+        let audit_sink = Arc::new(audit_sink::AuditSink::start(pool.clone(), audit_key.clone())?);
         let reports = match url {
             DbUrl::Sqlite(_) => Pool::open_with(&url.reports(), pool_size, db::Durability::Full)?,
             DbUrl::Postgres(_) => pool.clone(),
@@ -125,6 +137,7 @@ impl Store {
             clock,
             regions,
             audit_sink,
+            audit_key: Arc::new(audit_key),
             reports,
             report_writer,
             report_bus,

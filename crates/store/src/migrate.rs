@@ -37,6 +37,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (7, include_str!("../migrations/sqlite/0007_sign_in.sql"), include_str!("../migrations/postgres/0007_sign_in.sql")),
     (
+        9,
+        include_str!("../migrations/sqlite/0009_audit_chain.sql"),
+        include_str!("../migrations/postgres/0009_audit_chain.sql"),
+    ),
+    (
         10,
         include_str!("../migrations/sqlite/0010_retention.sql"),
         include_str!("../migrations/postgres/0010_retention.sql"),

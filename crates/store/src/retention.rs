@@ -260,6 +260,7 @@ impl Store {
         c.exec("DELETE FROM child_search WHERE child_id = $1", &[id.into()])?;
         audit::record(
             c,
+            &self.audit_key,
             now,
             actor,
             Action::RetentionAnonymise,

@@ -114,3 +114,96 @@ impl LedgerQuery {
         serde_urlencoded::to_string(s).unwrap_or_default()
     }
 }
+
+/// The audit log's filters and page, as query parameters of the administrator's page and of
+/// the API. A child is named by its file's number only: the administrator reads no child's
+/// file (decision 6), so no name is shown or searched (decision 91).
+#[derive(Debug, Default, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditQuery {
+    /// A user's username, or their name or part of it.
+    #[serde(default)]
+    pub user: String,
+    /// One child's entries, by the file's number (档案编号).
+    #[serde(default)]
+    #[param(value_type = Option<i64>)]
+    pub child: String,
+    /// An action's code (`view_child`, `login`, `refused`, …).
+    #[serde(default)]
+    pub action: String,
+    /// From this day in China (2026-11-29) …
+    #[serde(default)]
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: String,
+    /// … to this day in China, inclusive.
+    #[serde(default)]
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+impl AuditQuery {
+    /// The store's filter, or what is wrong with each field (422 over the API, the fields'
+    /// messages on the page). Days are China's: `from` starts at 00:00 UTC+8, `to` ends at the
+    /// next day's 00:00.
+    pub fn filter(&self) -> Result<shouhu_store::audit::AuditFilter, shouhu_domain::error::FieldErrors> {
+        use shouhu_domain::clock::china_day_start;
+        use shouhu_domain::msg;
+        let mut errs = shouhu_domain::error::FieldErrors::default();
+        let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+        let child_id = text(&self.child).and_then(|c| {
+            let id = c.parse::<i64>().ok();
+            if id.is_none() {
+                errs.add("child", msg::AUDIT_NOT_A_NUMBER);
+            }
+            id
+        });
+        let action = text(&self.action);
+        if let Some(a) = &action
+            && !shouhu_store::audit::Action::ALL.iter().any(|x| x.code() == a)
+        {
+            errs.add("action", msg::UNKNOWN_OPTION);
+        }
+        let mut day = |name: &str, s: &str| {
+            let d = text(s).map(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d"));
+            if let Some(Err(_)) = d {
+                errs.add(name, msg::DATE_INVALID);
+            }
+            d.and_then(Result::ok)
+        };
+        let (from, to) = (day("from", &self.from), day("to", &self.to));
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            errs.add("to", msg::AUDIT_TO_BEFORE_FROM);
+        }
+        errs.into_result(shouhu_store::audit::AuditFilter {
+            user: text(&self.user),
+            child_id,
+            action,
+            from: from.map(china_day_start),
+            until: to.and_then(|t| t.succ_opt()).map(china_day_start),
+        })
+    }
+
+    /// The filters as a query string with another page number.
+    pub fn with_page(&self, page: i64) -> String {
+        let pairs = [
+            ("user", &self.user),
+            ("child", &self.child),
+            ("action", &self.action),
+            ("from", &self.from),
+            ("to", &self.to),
+        ];
+        let mut s: Vec<(&str, String)> =
+            pairs.iter().filter(|(_, v)| !v.trim().is_empty()).map(|(k, v)| (*k, v.trim().to_string())).collect();
+        s.push(("page", page.to_string()));
+        serde_urlencoded::to_string(s).unwrap_or_default()
+    }
+
+    /// Whether any filter is set.
+    pub fn filtering(&self) -> bool {
+        [&self.user, &self.child, &self.action, &self.from, &self.to].iter().any(|v| !v.trim().is_empty())
+    }
+}

@@ -142,9 +142,10 @@ async fn a_backup_under_load_restores_every_acknowledged_report_and_a_changed_on
     let restored_url = format!("sqlite://{}/shouhu.db", p(&restored));
     // The data key is not in the backup (decision 97): it is kept apart, here where the server made it.
     let keys = key_source(data.path());
+    let audit_key = shouhu::audit_cli::load_key(&data.path().join("audit.key"), false).expect("the server's audit key");
     let stored: Vec<String> = blocking(move || {
         let clock: Arc<dyn shouhu_domain::clock::Clock> = Arc::new(shouhu_domain::clock::SystemClock);
-        let store = shouhu::server::open_store_keyed(&restored_url, clock, Default::default(), keys)
+        let store = shouhu::server::open_store_keyed(&restored_url, clock, Default::default(), keys, audit_key)
             .expect("shouhu opens the restored databases with the data key");
         assert!(store.count_users().expect("users") > 0);
         store.reports.read(|c| c.query("SELECT receipt FROM reports", &[], |r| r.text(0))).expect("receipts")

@@ -100,9 +100,12 @@ async fn every_acknowledged_report_survives_a_kill_under_load() {
     assert_eq!(res.expect("queue").status(), 200, "the restarted server serves reports");
     let stored: Vec<String> = {
         let (url, keys) = (url.clone(), key_source(data.path()));
+        let key_file = data.path().join("audit.key");
         blocking(move || {
             let clock: Arc<dyn shouhu_domain::clock::Clock> = Arc::new(shouhu_domain::clock::SystemClock);
-            let store = shouhu::server::open_store_keyed(&url, clock, Default::default(), keys).expect("open");
+            // The keys the server made in its data folder.
+            let key = shouhu::audit_cli::load_key(&key_file, false).expect("the server's audit key");
+            let store = shouhu::server::open_store_keyed(&url, clock, Default::default(), keys, key).expect("open");
             store.reports.read(|c| c.query("SELECT receipt FROM reports", &[], |r| r.text(0))).expect("receipts")
         })
         .await
@@ -141,7 +144,8 @@ async fn reports_are_synced_at_every_commit_and_the_registry_at_checkpoints() {
     let source = key_source(keys.path());
     let (registry, reports) = blocking(move || {
         let clock: Arc<dyn shouhu_domain::clock::Clock> = Arc::new(shouhu_domain::clock::SystemClock);
-        let store = shouhu::server::open_store_keyed(&url, clock, Default::default(), source).expect("open");
+        let key = shouhu_store::audit_chain::AuditKey::random();
+        let store = shouhu::server::open_store_keyed(&url, clock, Default::default(), source, key).expect("open");
         let (mut registry, mut reports) = (Vec::new(), Vec::new());
         setting_on_connections(&store.pool, 4, &mut registry);
         setting_on_connections(&store.reports, 4, &mut reports);

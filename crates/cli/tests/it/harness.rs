@@ -67,8 +67,10 @@ pub struct TestApp {
     pub base: String,
     pub store: Store,
     pub clock: Arc<FixedClock>,
-    /// The database's URL.
+    /// The database's URL and its audit key (64 hexadecimal digits), for running the binary
+    /// on the same database.
     pub db_url: String,
+    pub audit_key: String,
     running: Option<server::Running>,
     _db: Db,
     _work: tempfile::TempDir,
@@ -108,14 +110,21 @@ impl TestApp {
         let (url, db) = fresh_database().await;
         let keys = tempfile::tempdir().expect("key dir");
         let c2: Arc<dyn shouhu_domain::clock::Clock> = clock.clone();
+        let key = shouhu_store::audit_chain::AuditKey::random_bytes();
+        let (db_url, audit_key) = (url.clone(), hex::encode(key));
         let (u2, source) = (url.clone(), key_source(keys.path()));
-        let store = blocking(move || server::open_store_keyed(&u2, c2, settings, source).expect("open store")).await;
+        let store = blocking(move || {
+            server::open_store_keyed(&u2, c2, settings, source, shouhu_store::audit_chain::AuditKey::new(&key))
+                .expect("open store")
+        })
+        .await;
         let running = server::start("127.0.0.1:0", store.clone(), config).await.expect("start server");
         TestApp {
             base: format!("http://{}", running.addr),
             store,
             clock,
-            db_url: url,
+            db_url,
+            audit_key,
             running: Some(running),
             _db: db,
             _work: work,
@@ -128,11 +137,17 @@ impl TestApp {
         self.keys.path().join(shouhu_store::crypto::KEY_FILE_NAME)
     }
 
+    /// Opens the app's database again in this process with the app's keys: a second server.
+    pub async fn reopen(&self) -> anyhow::Result<Store> {
+        self.reopen_with(self.keys.path()).await
+    }
+
     /// Opens the app's database again in this process, with the key in `keys` (a folder
     /// holding a key file).
     pub async fn reopen_with(&self, keys: &std::path::Path) -> anyhow::Result<Store> {
         let (url, clock, source) = (self.db_url.clone(), self.clock.clone(), key_source(keys));
-        blocking(move || server::open_store_keyed(&url, clock, Default::default(), source)).await
+        let key = shouhu_store::audit_chain::AuditKey::from_hex(&self.audit_key).expect("audit key");
+        blocking(move || server::open_store_keyed(&url, clock, Default::default(), source, key)).await
     }
 
     /// Runs store code off the async threads (the PostgreSQL driver blocks).
@@ -153,9 +168,14 @@ impl TestApp {
     }
 
     pub async fn user_in(&self, username: &str, role: Role, org: i64) -> User {
+        self.named_user_in(username, "测试用户", role, org).await
+    }
+
+    /// [`TestApp::user_in`] with the person's name.
+    pub async fn named_user_in(&self, username: &str, name: &str, role: Role, org: i64) -> User {
         let hash = blocking(|| shouhu_web::auth::hash_password(PASSWORD).expect("hash")).await;
-        let u = username.to_string();
-        let id = self.store(move |s| s.create_user(&u, "测试用户", &hash, org, role).expect("create user")).await;
+        let (u, n) = (username.to_string(), name.to_string());
+        let id = self.store(move |s| s.create_user(&u, &n, &hash, org, role).expect("create user")).await;
         // A role that needs a second factor gets one, set up through the store (decision 83).
         let totp = if role.needs_second_factor() { Some(self.enrol(id).await) } else { None };
         let mut body = json!({"username": username, "password": PASSWORD});

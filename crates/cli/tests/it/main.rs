@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod audit;
 mod auth;
 mod backup;
 mod casework;

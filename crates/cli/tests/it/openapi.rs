@@ -415,6 +415,11 @@ async fn every_operation_answers_as_documented() {
     )
     .await;
     c.get(&admin, "/api/v1/audit").await;
+    c.get(
+        &admin,
+        &format!("/api/v1/audit?user=zhen&child={id}&action=view_child&from=2026-11-29&to=2026-11-29&page=1"),
+    )
+    .await;
 
     // A census file in, its error report, and the ledger out.
     let csv = format!(

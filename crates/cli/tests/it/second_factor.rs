@@ -65,7 +65,13 @@ async fn token_request(app: &TestApp, body: Value) -> (u16, Value) {
 
 async fn audit_actions(app: &TestApp) -> Vec<(String, String)> {
     app.store(|s| {
-        s.audit_entries(None, 1000, 0).expect("audit").into_iter().map(|e| (e.action, e.user_name)).collect::<Vec<_>>()
+        s.pool
+            .read(|c| {
+                c.query("SELECT action, user_name FROM audit_log ORDER BY id DESC", &[], |r| {
+                    Ok((r.text(0)?, r.text(1)?))
+                })
+            })
+            .expect("audit")
     })
     .await
 }

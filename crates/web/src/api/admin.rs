@@ -5,7 +5,8 @@ use crate::AppState;
 use crate::accounts::{AccountOutcome, Secret};
 use crate::auth::CurrentUser;
 use crate::body::{ApiJson, IdPath, QueryParams};
-use crate::error::{ApiErrorBody, ApiResult};
+use crate::error::{ApiErrorBody, ApiResult, AppError};
+use crate::filters::AuditQuery;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -14,7 +15,7 @@ use shouhu_domain::role::{AccountKind, OrgType, Role};
 use shouhu_store::accounts::{NewAccount, PendingAccount};
 use shouhu_store::audit::{Action, AuditEntry};
 use shouhu_store::users::{Organisation, UserSummary};
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
@@ -167,23 +168,18 @@ pub async fn approve(
     Ok(Json(AccountOutcome::new(id, issued, &secret, &headers, state.config.secure_cookies)))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct AuditParams {
-    /// Only this child's entries.
-    pub child: Option<i64>,
-    pub page: Option<i64>,
-}
-
-/// The audit log, newest first, 100 entries a page.
-#[utoipa::path(get, path = "/api/v1/audit", params(AuditParams),
-    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ApiErrorBody)))]
+/// The audit log, newest first, 100 entries a page, filtered by user, child, action and
+/// days in China.
+#[utoipa::path(get, path = "/api/v1/audit", params(AuditQuery),
+    responses((status = 200, body = Vec<AuditEntry>), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn audit(
     State(state): State<AppState>,
     user: CurrentUser,
-    QueryParams(p): QueryParams<AuditParams>,
+    QueryParams(q): QueryParams<AuditQuery>,
 ) -> ApiResult<Json<Vec<AuditEntry>>> {
     user.require(Role::is_admin)?;
-    let page = p.page.unwrap_or(1).max(1);
-    Ok(Json(state.run(move |s| s.audit_entries(p.child, 100, (page - 1) * 100)).await?))
+    let filter = q.filter().map_err(AppError::Invalid)?;
+    let page = q.page.unwrap_or(1).max(1);
+    let p = user.principal.clone();
+    Ok(Json(state.run(move |s| s.audit_entries(&p, &filter, 100, (page - 1) * 100)).await?))
 }

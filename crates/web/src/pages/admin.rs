@@ -1,5 +1,6 @@
 //! The administrator's pages: organisations, accounts and the audit log.
 
+use super::view::Opt;
 use super::{Layout, PageError, PageResult, render};
 use crate::AppState;
 use crate::accounts::{Handover, Secret};
@@ -7,13 +8,14 @@ use crate::auth::CurrentUser;
 use crate::body::FormPairs;
 use crate::body::{IdPath, QueryParams};
 use crate::error::AppError;
+use crate::filters::AuditQuery;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
-use serde::Deserialize;
+use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
 use shouhu_domain::role::{AccountKind, OrgType, Role};
 use shouhu_store::accounts::{Issued, NewAccount};
@@ -350,15 +352,8 @@ fn field_name(f: &str) -> &'static str {
     }
 }
 
-#[derive(Deserialize)]
-struct AuditQuery {
-    #[serde(default)]
-    child: Option<i64>,
-    #[serde(default)]
-    page: Option<i64>,
-}
-
 pub struct AuditRow {
+    pub seq: String,
     pub at: String,
     pub user: String,
     pub action: String,
@@ -366,13 +361,29 @@ pub struct AuditRow {
     pub detail: String,
 }
 
+/// The audit log's page: its filters (with what is wrong with each), a page of entries.
 #[derive(Template)]
 #[template(path = "admin_audit.html")]
 pub struct AuditPage {
     pub layout: Layout,
+    pub q: AuditQuery,
+    pub filtering: bool,
+    pub actions: Vec<Opt>,
+    pub errs: FieldErrors,
     pub rows: Vec<AuditRow>,
+    pub page: i64,
+    pub prev_link: String,
     pub next_link: String,
 }
+
+impl AuditPage {
+    pub fn err(&self, field: &str) -> &str {
+        self.errs.get(field).unwrap_or("")
+    }
+}
+
+/// Entries a page shows.
+const AUDIT_ROWS: i64 = 50;
 
 async fn audit(
     State(state): State<AppState>,
@@ -381,13 +392,25 @@ async fn audit(
 ) -> PageResult {
     user.require(Role::is_admin)?;
     let page = q.page.unwrap_or(1).max(1);
-    let child = q.child;
-    let entries: Vec<AuditEntry> = state.run(move |s| s.audit_entries(child, 51, (page - 1) * 50)).await?;
-    let more = entries.len() > 50;
+    let actions = Action::ALL
+        .iter()
+        .map(|a| Opt { code: a.code().into(), label: Action::label(a.code()), selected: a.code() == q.action.trim() })
+        .collect();
+    let (entries, errs) = match q.filter() {
+        Ok(filter) => {
+            let p = user.principal.clone();
+            let entries: Vec<AuditEntry> =
+                state.run(move |s| s.audit_entries(&p, &filter, AUDIT_ROWS + 1, (page - 1) * AUDIT_ROWS)).await?;
+            (entries, FieldErrors::default())
+        }
+        Err(errs) => (Vec::new(), errs),
+    };
+    let more = entries.len() as i64 > AUDIT_ROWS;
     let rows = entries
         .into_iter()
-        .take(50)
+        .take(AUDIT_ROWS as usize)
         .map(|e| AuditRow {
+            seq: e.seq.map(|s| s.to_string()).unwrap_or_default(),
             at: super::view::china_time_seconds(e.at),
             user: e.user_name,
             action: Action::label(&e.action),
@@ -395,10 +418,22 @@ async fn audit(
             detail: e.detail,
         })
         .collect();
-    let next_link = if more {
-        format!("/admin/audit?page={}{}", page + 1, child.map(|c| format!("&child={c}")).unwrap_or_default())
-    } else {
-        String::new()
+    let link = |n: i64| format!("/admin/audit?{}", q.with_page(n));
+    let refused = !errs.is_empty();
+    let view = AuditPage {
+        layout: Layout::new(msg::AUDIT_LOG, Some(&user)),
+        filtering: q.filtering(),
+        actions,
+        errs,
+        rows,
+        page,
+        prev_link: if page > 1 && !refused { link(page - 1) } else { String::new() },
+        next_link: if more { link(page + 1) } else { String::new() },
+        q,
     };
-    Ok(render(&AuditPage { layout: Layout::new(msg::AUDIT_LOG, Some(&user)), rows, next_link }))
+    if refused {
+        Ok(super::form::with_status(render(&view), StatusCode::UNPROCESSABLE_ENTITY))
+    } else {
+        Ok(render(&view))
+    }
 }
