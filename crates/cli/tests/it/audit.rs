@@ -11,7 +11,6 @@ use shouhu_domain::role::{OrgType, Role};
 use shouhu_store::audit::Action;
 use shouhu_store::audit_chain::AuditKey;
 use shouhu_store::db::Val;
-use std::sync::Arc;
 
 /// What `shouhu audit verify` says of the app's database with `key`: success, stdout, stderr.
 async fn verify_with(app: &TestApp, key: &str) -> (bool, String, String) {
