@@ -43,7 +43,9 @@ async fn serve_and_log(extra_args: &[&str], env: &[(&str, &str)]) -> Vec<u8> {
     let base = tokio::time::timeout(Duration::from_secs(60), async {
         loop {
             let text = String::from_utf8_lossy(&log.lock().expect("lock")).to_string();
-            for line in text.lines() {
+            // Whole lines only: a line read half-way would give half an address.
+            let whole = text.rfind('\n').map_or("", |end| &text[..end]);
+            for line in whole.lines() {
                 if let Some(a) = line.strip_prefix("shouhu: http://") {
                     return format!("http://{a}");
                 }
