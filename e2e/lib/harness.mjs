@@ -357,12 +357,14 @@ export function signedInAccounts(prefix) {
   });
   return {
     pages,
-    async open(name, viewport, username) {
+    /** Signs `username` in on a new page; it lands on `home` (the ledger unless said). */
+    async open(name, viewport, username, home = /^\/children/) {
       const context = await newContext(browser, viewport);
       contexts.push(context);
       const page = await context.newPage();
       pages[name] = page;
-      await signIn(page, username);
+      await signInTo(page, username);
+      await expectPath(page, home);
       return page;
     },
   };

@@ -8,6 +8,7 @@ import { describe, test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   signInTo,
+  signedInAccounts,
   VIEWPORTS,
   chinaToday,
   expectNoHorizontalScroll,
@@ -255,24 +256,10 @@ describe('administrator desktop', () => {
 
 describe('administrator phone', () => {
   const vp = VIEWPORTS[1];
-  let context;
-  let page;
-
-  before(async () => {
-    context = await newContext(await browser(), vp);
-    page = await context.newPage();
-    await signIn(page, 'admin');
-  });
-
-  after(async () => {
-    await context?.close();
-  });
-
-  afterEach(async (t) => {
-    if (!t.passed) await screenshot(page, `admin-phone-FAILED-${slug(t.name)}`);
-  });
+  const { open } = signedInAccounts('admin-phone');
 
   test('the audit log is filtered by action and day on a 360-px phone', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const page = await open('admin', vp, 'admin', /^\/admin\//);
     await page.goto('/admin/audit');
     await page.click('details.filters summary');
     const options = await page.locator('#audit-action option').allTextContents();
@@ -295,24 +282,10 @@ describe('administrator phone', () => {
 
 describe('census page', () => {
   const vp = VIEWPORTS[1];
-  let context;
-  let page;
-
-  before(async () => {
-    context = await newContext(await browser(), vp);
-    page = await context.newPage();
-    await signIn(page, 'township');
-  });
-
-  after(async () => {
-    await context?.close();
-  });
-
-  afterEach(async (t) => {
-    if (!t.passed) await screenshot(page, `census-FAILED-${slug(t.name)}`);
-  });
+  const { open } = signedInAccounts('census');
 
   test('a refused import does not say 已完成 in the list of imports', { timeout: TEST_TIMEOUT_MS }, async () => {
+    const page = await open('township', vp, 'township');
     const head = '姓名,性别,出生日期,身份证号码,现居住地址,所在村（居）,父亲外出务工,母亲外出务工';
     const csv = `${head}\n${uniqueName()},男孩,2016-05-04,${idNumber('2016-05-04', 'male')},一组,郭罗庄村,是,是\n`;
     await page.goto('/imports');

@@ -90,8 +90,10 @@ pub struct Handover {
 }
 
 impl Handover {
-    pub fn new(issued: Issued, secret: &Secret, headers: &HeaderMap, https: bool, link_hours: i64) -> Handover {
-        let o = AccountOutcome::new(0, issued, secret, headers, https);
+    /// What to tell whoever made the request, with the link's life from the settings.
+    pub fn new(state: &crate::AppState, issued: Issued, secret: &Secret, headers: &HeaderMap) -> Handover {
+        let link_hours = state.store.settings.accounts.set_password_link_ttl.num_hours();
+        let o = AccountOutcome::new(0, issued, secret, headers, state.config.secure_cookies);
         match issued {
             Issued::Link { .. } => Handover {
                 message: format!("{}{link_hours}", msg::LINK_HAND_OVER),

@@ -239,7 +239,6 @@ async fn approve(
     let secret = Secret::new();
     let (p, h) = (user.principal.clone(), secret.hash.clone());
     let issued = state.run(move |s| s.approve_account(&p, id, &h)).await?;
-    let hours = state.store.settings.accounts.set_password_link_ttl.num_hours();
-    let handover = Handover::new(issued, &secret, &headers, state.config.secure_cookies, hours);
+    let handover = Handover::new(&state, issued, &secret, &headers);
     approvals_page(&state, &user, handover).await
 }

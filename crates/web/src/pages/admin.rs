@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use shouhu_domain::error::FieldErrors;
 use shouhu_domain::msg;
 use shouhu_domain::role::{AccountKind, OrgType, Role};
-use shouhu_store::accounts::{Issued, NewAccount};
+use shouhu_store::accounts::NewAccount;
 use shouhu_store::audit::{Action, AuditEntry};
 use shouhu_store::regions::Unresolved;
 use shouhu_store::users::{Organisation, UserSummary};
@@ -123,18 +123,15 @@ async fn create_user(
     let p = user.principal.clone();
     let res = state.run(move |s| s.create_account(&p, &new, &h)).await;
     match res {
-        Ok((_, issued)) => users_page(&state, &user, Vec::new(), handover(&state, issued, &secret, &headers)).await,
+        Ok((_, issued)) => {
+            users_page(&state, &user, Vec::new(), Handover::new(&state, issued, &secret, &headers)).await
+        }
         Err(e @ (AppError::Duplicate { .. } | AppError::Invalid(_))) => {
             let errs = e.fields().into_iter().map(|f| format!("{}：{}", user_field(&f.field), f.message)).collect();
             error_status(users_page(&state, &user, errs, Handover::default()).await)
         }
         Err(e) => Err(PageError(e)),
     }
-}
-
-fn handover(state: &AppState, issued: Issued, secret: &Secret, headers: &HeaderMap) -> Handover {
-    let hours = state.store.settings.accounts.set_password_link_ttl.num_hours();
-    Handover::new(issued, secret, headers, state.config.secure_cookies, hours)
 }
 
 fn user_field(f: &str) -> &'static str {
@@ -225,7 +222,7 @@ async fn reset(
     let p = user.principal.clone();
     match state.run(move |s| s.reset_account(&p, id, &h)).await {
         Ok(issued) => {
-            let h = handover(&state, issued, &secret, &headers).after_reset();
+            let h = Handover::new(&state, issued, &secret, &headers).after_reset();
             one_user_page(&state, &user, id, Vec::new(), h).await
         }
         Err(AppError::State(m)) => {
@@ -256,7 +253,7 @@ async fn change_role(
     let p = user.principal.clone();
     match state.run(move |s| s.change_account_role(&p, id, role, org_id)).await {
         Ok(issued) => {
-            let h = handover(&state, issued, &secret, &headers);
+            let h = Handover::new(&state, issued, &secret, &headers);
             one_user_page(&state, &user, id, Vec::new(), h).await
         }
         Err(AppError::State(m)) => {
