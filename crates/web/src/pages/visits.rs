@@ -193,7 +193,7 @@ fn report_description(kept: &Kept) -> String {
         label("carer_state", |c| CarerState::parse(c).map(CarerState::label)),
     );
     if let Some(n) = non_empty(Some(&kept.val(F, "notes"))) {
-        s.push_str("。");
+        s.push('。');
         s.push_str(&n);
     }
     s
