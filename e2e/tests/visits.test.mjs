@@ -19,6 +19,7 @@ import {
   screenshot,
   signedInAccounts,
   submitBy,
+  chinaToday,
   uniqueName,
 } from '../lib/harness.mjs';
 
@@ -47,6 +48,7 @@ describe('the director visits a child living alone; the supervisor reviews', () 
     await page.fill(field('name'), name);
     await page.selectOption(field('sex'), 'female');
     await page.fill(field('birth_date'), bornYearsAgo(10));
+    await page.fill(field('address'), '郭罗庄村三组12号');
     await page.check(field('father.away_for_work'));
     await page.check(field('mother.away_for_work'));
     await page.check(field('lives_alone'));
@@ -95,7 +97,9 @@ describe('the director visits a child living alone; the supervisor reviews', () 
     await submitBy(page, page.locator('#save-visit'));
     await expectPath(page, /^\/visits\?saved=1$/);
     await expectVisible(page.locator('#saved'), 'the saved banner');
-    assert.equal(await page.locator(`#due-${childId}`).count(), 0, 'visited today: no longer due');
+    // Living alone: weekly, so due again in seven days, within the week the list shows.
+    await expectText(page.locator(`#due-${childId}`), `上次走访：${chinaToday()}`, 'visited today');
+    assert.equal(await page.locator(`#due-${childId} .tag`, { hasText: '已逾期' }).count(), 0, 'not overdue');
 
     // The file shows the visit and the report's status, not its content.
     await page.goto(childPath);
