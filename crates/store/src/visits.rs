@@ -810,6 +810,24 @@ impl Store {
         upsert_due(c, child_id, &village, due, why, last_visit)
     }
 
+    /// The latest visit of a child (the day, and the parents' last contact with the child as
+    /// the visit was told it), inside the caller's transaction: for the entrusted-care
+    /// helper's "parents' contact lapsed" flag ([UPL] 23: at least weekly), which compares
+    /// the last contact it knows with the latest visit.
+    pub fn latest_visit(
+        &self,
+        c: &mut Conn<'_, '_>,
+        child_id: i64,
+    ) -> Result<Option<(NaiveDate, Option<NaiveDate>)>, StoreError> {
+        let row = c.query_opt(
+            "SELECT visited_on, parents_last_contact_on FROM visits WHERE child_id = $1 AND latest \
+             ORDER BY visited_on DESC, saved_at DESC LIMIT 1",
+            &[child_id.into()],
+            |r| Ok((r.opt_date(0)?, r.opt_date(1)?)),
+        )?;
+        Ok(row.and_then(|(v, p)| v.map(|v| (v, p))))
+    }
+
     /// The due date of a file just created (no visit, no case yet), for bulk paths that know
     /// the file's derived columns.
     pub(crate) fn due_of_new(&self, warnings: i64, category: &str, opened: NaiveDate) -> (NaiveDate, DueReason) {

@@ -469,3 +469,70 @@ async fn the_supervisor_sends_a_visit_back_and_accepts_its_correction() {
         assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imported_files_are_due_and_the_batch_recompute_restores_every_due_date() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let director = app.user("zhuren", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_A).await;
+    let csv = format!(
+        "姓名,性别,出生日期,身份证号码,现居住地址,所在村（居）,父亲外出务工,母亲外出务工,单独居住生活,监护类型\n\
+         王五,男,2016-05-04,{},一组,{VILLAGE_A},是,是,是,监护情况较好\n\
+         赵六,男,2016-05-04,{},一组,{VILLAGE_A},是,是,否,监护情况较好\n",
+        id_for("120114", "2016-05-04", true, 7),
+        id_for("120114", "2016-05-04", true, 8)
+    );
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("郭罗庄村.csv"));
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(&township.token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let job: Value = res.json().await.expect("job");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (_, j) = app.get(&township, &format!("/api/v1/imports/{}", job["id"])).await;
+        if j["state"] != "running" {
+            assert_eq!(j["state"], "done", "{j}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the import did not end");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let rows = || async {
+        app.store(|s| {
+            s.pool
+                .read(|c| {
+                    c.query("SELECT why, due_on FROM visit_due ORDER BY due_on", &[], |r| {
+                        Ok((r.text(0)?, r.opt_date(1)?))
+                    })
+                })
+                .expect("due")
+        })
+        .await
+    };
+    let first = rows().await;
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    assert_eq!(
+        first,
+        vec![("alone_or_unattended".to_string(), d("2026-12-06")), ("left_behind".to_string(), d("2026-12-29"))],
+        "the imported child living alone is due in a week, the other in a month"
+    );
+    let (_, list) = app.get(&director, "/api/v1/visits/due").await;
+    assert_eq!(list[0]["child_name"], "王五");
+
+    // The daily recompute's walk gives every file its due date again.
+    app.store(|s| {
+        s.pool.write(|c| c.exec("DELETE FROM visit_due", &[]).map(|_| ())).expect("delete");
+        let today = s.today();
+        let mut after = i64::MIN;
+        while let Some(last) = s.refresh_visit_due_batch(after, 1, today).expect("batch") {
+            after = last;
+        }
+    })
+    .await;
+    assert_eq!(rows().await, first);
+}
