@@ -96,6 +96,11 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/reports/0008_encryption.sql"),
         include_str!("../migrations/postgres/reports/0008_encryption.sql"),
     ),
+    (
+        10,
+        include_str!("../migrations/sqlite/reports/0010_visit_lookups.sql"),
+        include_str!("../migrations/postgres/reports/0010_visit_lookups.sql"),
+    ),
 ];
 
 /// The registry's schema versions this build knows.

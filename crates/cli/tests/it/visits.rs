@@ -536,3 +536,118 @@ async fn imported_files_are_due_and_the_batch_recompute_restores_every_due_date(
     .await;
     assert_eq!(rows().await, first);
 }
+
+/// The pages: a director's day through forms (a refused visit keeps what was typed and
+/// offers the report; a correction from the visit's page), another village's child is the
+/// same page as a missing one, and the supervisor's page sends back without a reason only
+/// with the error beside the field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_record_correct_and_review_a_visit() {
+    use crate::pages::browser;
+    let app = TestApp::new().await;
+    let director = app.user("zhuren", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_A).await;
+    app.user("zhuren2", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_A2).await;
+    app.user("dudao", Role::ChildSupervisor, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let rec = app.create_child(&director, &with(child("李强", VILLAGE_A, 1), json!({"lives_alone": true}))).await;
+    let id = rec["id"].as_i64().expect("id");
+    let (c, csrf) = browser(&app, "zhuren").await;
+
+    let html = c.get(app.url("/visits")).send().await.expect("due").text().await.expect("html");
+    assert!(html.contains("李强") && html.contains(&format!("/children/{id}/visits/new")), "{html}");
+    let form = c.get(app.url(&format!("/children/{id}/visits/new"))).send().await.expect("form");
+    assert_eq!(form.status(), 200);
+    let html = form.text().await.expect("html");
+    assert!(html.contains("未满十六周岁单独居住生活"), "the warning at the top");
+    let fields = |lives_with: &'static str, notes: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("idempotency_key", "page-1".to_string()),
+            ("visited_on", "2026-11-29".into()),
+            ("kind", "home".into()),
+            ("child_seen", "on".into()),
+            ("lives_with", lives_with.into()),
+            ("carer_state", "absent".into()),
+            ("safety", "hazard".into()),
+            ("health", "good".into()),
+            ("schooling", "attending".into()),
+            ("mood", "low".into()),
+            ("notes", notes.into()),
+        ]
+    };
+    let res = c
+        .post(app.url(&format!("/children/{id}/visits")))
+        .form(&fields("alone", "灶台上有未熄灭的炭火"))
+        .send()
+        .await
+        .expect("refused");
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("id=\"report-offer\"") && html.contains("灶台上有未熄灭的炭火"), "{html}");
+    let link = html.split("id=\"report-offer\"").nth(1).unwrap_or("");
+    assert!(
+        link.contains(&format!("/reports/new?child_id={id}")) && link.contains("situation=living_alone"),
+        "the report prefilled: {link}"
+    );
+    let mut with_reason = fields("alone", "灶台上有未熄灭的炭火");
+    with_reason.push(("no_report_reason", "派出所已于当天上午出警处置".into()));
+    let res = c.post(app.url(&format!("/children/{id}/visits"))).form(&with_reason).send().await.expect("saved");
+    assert_eq!((res.status().as_u16(), res.headers()["location"].to_str().ok()), (303, Some("/visits?saved=1")));
+    // The same form sent again (a double tap): no second visit.
+    let res = c.post(app.url(&format!("/children/{id}/visits"))).form(&with_reason).send().await.expect("again");
+    assert_eq!(res.status(), 303);
+    assert_eq!(count_visits(&app).await, 1);
+
+    let html = c.get(app.url(&format!("/children/{id}"))).send().await.expect("file").text().await.expect("html");
+    let vid: i64 = html
+        .split("id=\"child-visit-")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .expect("the visit on the file");
+    let mut corrected = fields("alone", "灶台上有未熄灭的炭火，已帮助熄灭");
+    corrected.push(("no_report_reason", "派出所已于当天上午出警处置".into()));
+    corrected.push(("version", "1".into()));
+    let res = c.post(app.url(&format!("/visits/{vid}/edit"))).form(&corrected).send().await.expect("corrected");
+    assert_eq!(res.status(), 303);
+    let html = c.get(app.url(&format!("/visits/{vid}"))).send().await.expect("visit").text().await.expect("html");
+    assert!(
+        html.contains("visit-version-2") && html.contains("visit-version-1") && html.contains("已帮助熄灭"),
+        "{html}"
+    );
+
+    // Another village's director: the form and the visit are missing pages.
+    let (other, _) = browser(&app, "zhuren2").await;
+    let missing = other.get(app.url("/children/12345/visits/new")).send().await.expect("missing");
+    let theirs = other.get(app.url(&format!("/children/{id}/visits/new"))).send().await.expect("out of scope");
+    assert_eq!((missing.status(), theirs.status()), (reqwest::StatusCode::NOT_FOUND, reqwest::StatusCode::NOT_FOUND));
+    assert_eq!(missing.text().await.expect("html"), theirs.text().await.expect("html"));
+    assert_eq!(other.get(app.url(&format!("/visits/{vid}"))).send().await.expect("visit").status(), 404);
+    assert_eq!(other.get(app.url("/supervision")).send().await.expect("supervision").status(), 403);
+
+    // The supervisor: no reason, the error beside the field; then sent back.
+    let (sup, sup_csrf) = browser(&app, "dudao").await;
+    let html = sup.get(app.url("/supervision")).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains(&format!("id=\"review-{vid}\"")) && html.contains("李强"), "{html}");
+    let res = sup
+        .post(app.url(&format!("/visits/{vid}/review")))
+        .form(&[("csrf", sup_csrf.as_str()), ("version", "2"), ("decision", "send_back"), ("reason", "")])
+        .send()
+        .await
+        .expect("refused");
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.expect("html").contains(&format!("id=\"e-reason-{vid}\"")));
+    let res = sup
+        .post(app.url(&format!("/visits/{vid}/review")))
+        .form(&[
+            ("csrf", sup_csrf.as_str()),
+            ("version", "2"),
+            ("decision", "send_back"),
+            ("reason", "请补充火灾隐患的处理"),
+        ])
+        .send()
+        .await
+        .expect("sent back");
+    assert_eq!(res.status(), 303);
+    let html = c.get(app.url(&format!("/visits/{vid}"))).send().await.expect("visit").text().await.expect("html");
+    assert!(html.contains("已退回") && html.contains("请补充火灾隐患的处理"), "{html}");
+}
