@@ -641,6 +641,13 @@ impl Store {
         }
         self.write_terms(c, id, &district, file, false)?;
         self.write_history(c, now, actor, source, id, &district, current.version + 1, &changes)?;
+        if current.file.village_code != file.village_code {
+            // The child moved: its visits are reviewed by the supervisor of its new township.
+            c.exec(
+                "UPDATE visits SET village_code = $1, district_code = $2 WHERE child_id = $3",
+                &[file.village_code.as_str().into(), district.as_str().into(), id.into()],
+            )?;
+        }
         // Warnings, category and village may have changed: so may the visit cadence.
         self.refresh_visit_due(c, id, self.today())?;
         Ok(Some(changes.len()))

@@ -546,7 +546,7 @@ impl Store {
             }
             let state = if accept { ReviewState::Accepted } else { ReviewState::SentBack };
             let sealed = if accept { None } else { reason.as_deref().map(|r| ring.seal_text(REVIEW_REASON_FIELD, r)) };
-            c.exec(
+            let changed = c.exec(
                 "UPDATE visits SET review_state = $1, reviewed_by = $2, reviewed_at = $3, review_reason = $4 \
                  WHERE id = $5 AND version = $6 AND latest AND review_state = 'submitted'",
                 &[
@@ -558,6 +558,10 @@ impl Store {
                     expected_version.into(),
                 ],
             )?;
+            if changed == 0 {
+                // Another review or a correction came first (PostgreSQL re-reads the row).
+                return Err(StoreError::State(msg::VISIT_ALREADY_REVIEWED));
+            }
             let district = region::district_of(&current.village_code).to_string();
             audit::record(
                 c,
