@@ -38,6 +38,8 @@ pub struct Opts {
 
 const SEARCH_P99_MS: f64 = 10.0;
 const LEDGER_P99_MS: f64 = 20.0;
+/// Issue 17: the director's due list and the supervisor's coverage page.
+const VISITS_P99_MS: f64 = 20.0;
 
 /// One request of a load: its path and the class it is reported under.
 #[derive(Clone)]
@@ -55,6 +57,8 @@ struct Load {
     classes: Vec<String>,
     /// The p99 requirement in ms, if any.
     p99_target: Option<f64>,
+    /// Another demo account's token than the city's (the director's, the supervisor's).
+    token: Option<String>,
 }
 
 #[derive(Default)]
@@ -347,6 +351,21 @@ async fn run_load(
     }
 }
 
+/// An API token of a demo account (`shouhu demo seed`).
+async fn demo_token(addr: SocketAddr, username: &str) -> anyhow::Result<String> {
+    let body = format!(r#"{{"username":"{username}","password":"shouhu-demo-2026","name":"shouhu-bench"}}"#);
+    let (status, body) = one(addr, Method::POST, "/api/v1/tokens", None, Some(body)).await?;
+    ensure!(
+        status.is_success(),
+        "POST /api/v1/tokens for {username} answered {status}: {} (was the database seeded with `shouhu demo seed`?)",
+        String::from_utf8_lossy(&body)
+    );
+    Ok(serde_json::from_slice::<serde_json::Value>(&body)?["token"]
+        .as_str()
+        .context("no token in the answer")?
+        .to_string())
+}
+
 async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     let db = o.db_dir.join("shouhu.db");
     ensure!(
@@ -369,23 +388,10 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     let addr = running.addr;
     ensure!(addr.ip().is_loopback(), "refusing to load a non-loopback address {addr}");
 
-    let (status, body) = one(
-        addr,
-        Method::POST,
-        "/api/v1/tokens",
-        None,
-        Some(r#"{"username":"city","password":"shouhu-demo-2026","name":"shouhu-bench"}"#.into()),
-    )
-    .await?;
-    ensure!(
-        status.is_success(),
-        "POST /api/v1/tokens answered {status}: {} (was the database seeded with `shouhu demo seed`?)",
-        String::from_utf8_lossy(&body)
-    );
-    let token = serde_json::from_slice::<serde_json::Value>(&body)?["token"]
-        .as_str()
-        .context("no token in the answer")?
-        .to_string();
+    let token = demo_token(addr, "city").await?;
+    // Issue 17's pages: the demo village's director and the demo township's supervisor.
+    let director = demo_token(addr, "director").await?;
+    let supervisor = demo_token(addr, "supervisor").await?;
 
     // What each search query finds (one unmeasured request each), and a check that all answer 200.
     let mut found: Vec<usize> = Vec::with_capacity(search_targets.len());
@@ -407,6 +413,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
             targets: vec![Target { path: "/healthz".into(), class: 0, shown: "/healthz".into() }],
             classes: vec!["healthz".into()],
             p99_target: None,
+            token: None,
         },
         Load {
             name: "GET /api/v1/children?q=… (search)",
@@ -414,6 +421,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
             targets: search_targets.clone(),
             classes: search_classes.clone(),
             p99_target: Some(SEARCH_P99_MS),
+            token: None,
         },
         Load {
             name: "GET /api/v1/children?per_page=20 (ledger, first page)",
@@ -421,18 +429,36 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
             targets: vec![Target { path: ledger_path.into(), class: 0, shown: ledger_path.into() }],
             classes: vec!["ledger".into()],
             p99_target: Some(LEDGER_P99_MS),
+            token: None,
+        },
+        Load {
+            name: "GET /api/v1/visits/due (the director's due list, one village)",
+            auth: true,
+            targets: vec![Target { path: "/api/v1/visits/due".into(), class: 0, shown: "due".into() }],
+            classes: vec!["due list".into()],
+            p99_target: Some(VISITS_P99_MS),
+            token: Some(director),
+        },
+        Load {
+            name: "GET /api/v1/supervision (the supervisor's coverage, one township)",
+            auth: true,
+            targets: vec![Target { path: "/api/v1/supervision".into(), class: 0, shown: "supervision".into() }],
+            classes: vec!["coverage".into()],
+            p99_target: Some(VISITS_P99_MS),
+            token: Some(supervisor),
         },
     ];
 
     let mut results = Vec::new();
     for load in &loads {
+        let token = load.token.as_deref().unwrap_or(&token);
         eprintln!("warm-up {} s: {}", o.warmup_secs, load.name);
-        let w = run_load(addr, &token, load, o.concurrency, Duration::from_secs(o.warmup_secs), o.max_requests).await;
+        let w = run_load(addr, token, load, o.concurrency, Duration::from_secs(o.warmup_secs), o.max_requests).await;
         if w.error_count > 0 {
             eprintln!("errors during warm-up: {} {:?}", w.error_count, w.errors);
         }
         eprintln!("measuring {} s: {}", o.duration_secs, load.name);
-        let r = run_load(addr, &token, load, o.concurrency, Duration::from_secs(o.duration_secs), o.max_requests).await;
+        let r = run_load(addr, token, load, o.concurrency, Duration::from_secs(o.duration_secs), o.max_requests).await;
         results.push(r);
     }
     let _ = running.stop.send(());
@@ -442,9 +468,10 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
         c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?
     };
 
-    report::header("HTTP load: healthz, search, ledger first page");
+    report::header("HTTP load: healthz, search, ledger first page, due list, coverage");
     println!(
-        "- database: `{}`, {} children; user `city` (scope: city-wide, region 12), API token",
+        "- database: `{}`, {} children; user `city` (scope: city-wide, region 12), API token; the due list as \
+         `director` (郭罗庄村), the coverage as `supervisor` (梅厂镇)",
         db.display(),
         children
     );

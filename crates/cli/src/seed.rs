@@ -31,6 +31,14 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, OrgType, &str)] = &[
         OrgType::VillageCommittee,
         DEMO_VILLAGE,
     ),
+    (
+        "supervisor",
+        "梅厂镇儿童督导员周敏",
+        Role::ChildSupervisor,
+        "梅厂镇人民政府",
+        OrgType::TownshipGovernment,
+        "120114101",
+    ),
     ("teacher", "梅厂镇中心小学赵老师", Role::Teacher, "梅厂镇中心小学", OrgType::School, "120114101"),
     ("doctor", "梅厂镇卫生院陈医生", Role::Doctor, "梅厂镇卫生院", OrgType::Hospital, "120114101"),
     ("police", "梅厂派出所值班民警", Role::Police, "梅厂派出所", OrgType::PoliceStation, "120114101"),
@@ -97,7 +105,7 @@ pub fn demo(store: &Store) -> anyhow::Result<()> {
     let mut files = Vec::new();
     for i in 0..240 {
         let mut f = g.child();
-        if i < 4 {
+        if i < 8 {
             // Make sure the demo village director has children to look after.
             f.village_code = DEMO_VILLAGE.into();
         }
@@ -108,7 +116,71 @@ pub fn demo(store: &Store) -> anyhow::Result<()> {
         }
         files.push(f);
     }
-    store.create_children(&system_actor(), files, "demo")?;
+    let ids = store.create_children(&system_actor(), files, "demo")?;
+    demo_visits(store, &ids[..8])?;
+    Ok(())
+}
+
+/// The demo village's visits: some accepted, one sent back, some waiting for review, so that
+/// the director's list has due and overdue children and the supervisor's page is full.
+fn demo_visits(store: &Store, children: &[i64]) -> anyhow::Result<()> {
+    use shouhu_domain::visit::*;
+    let director = store.principal_by_username("director")?;
+    let supervisor = store.principal_by_username("supervisor")?;
+    let today = store.today();
+    // (child, days ago, next visit planned in days from the visit, review)
+    let plan: [(usize, i64, Option<i64>, Option<bool>); 6] = [
+        (0, 40, None, Some(false)),
+        (1, 26, None, Some(true)),
+        (2, 3, None, None),
+        (3, 12, Some(10), Some(true)),
+        (4, 9, None, None),
+        (5, 60, None, Some(true)),
+    ];
+    for (i, ago, planned, review) in plan {
+        let Some(&child) = children.get(i) else { continue };
+        let on = today - chrono::Duration::days(ago);
+        let visit = VisitInput {
+            visited_on: on,
+            kind: if i % 3 == 2 { VisitKind::Phone } else { VisitKind::Home },
+            child_seen: i % 3 != 2,
+            lives_with: LivesWith::EntrustedCarer,
+            lives_with_note: Some("祖母".into()),
+            carer_state: if i == 4 { CarerState::Struggling } else { CarerState::Capable },
+            safety: VisitSafety::Safe,
+            health: VisitHealth::Good,
+            schooling: VisitSchooling::Attending,
+            mood: if i == 0 { VisitMood::Low } else { VisitMood::Good },
+            notes: Some("入户查看生活起居，与照护人交谈".into()),
+            guidance: Some("提醒照护人注意冬季取暖安全".into()),
+            parents_last_contact_on: Some(on - chrono::Duration::days(i as i64 + 2)),
+            parents_contact_channel: Some(ContactChannel::Video),
+            next_due_on: planned.map(|d| on + chrono::Duration::days(d)),
+            report_receipt: None,
+            no_report_reason: None,
+        };
+        let rec = match store.record_visit(&director, child, visit, None) {
+            Ok(r) => r,
+            // A demo child born after the visit's day has no visit.
+            Err(shouhu_store::StoreError::Invalid(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        match review {
+            Some(true) => {
+                store.review_visit(&supervisor, rec.id, rec.version, true, None)?;
+            }
+            Some(false) => {
+                store.review_visit(
+                    &supervisor,
+                    rec.id,
+                    rec.version,
+                    false,
+                    Some("未写明儿童情绪低落的原因，请补充".into()),
+                )?;
+            }
+            None => {}
+        }
+    }
     Ok(())
 }
 

@@ -25,3 +25,4 @@ pub mod rules;
 pub mod settings;
 pub mod sign_in;
 pub mod validate;
+pub mod visit;

@@ -29,6 +29,7 @@ crate::codes::code_list! {
         DistrictOfficer = "district_officer", "区民政工作人员";
         TownshipStaff = "township_staff", "乡镇（街道）工作人员";
         ChildDirector = "child_director", "儿童主任";
+        ChildSupervisor = "child_supervisor", "儿童督导员";
         Teacher = "teacher", "教师";
         Doctor = "doctor", "医务人员";
         Police = "police", "民警";
@@ -48,6 +49,18 @@ impl Role {
     /// it current [M19]; district and city civil affairs oversee it.
     pub fn may_write_children(self) -> bool {
         matches!(self, Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff | Role::ChildDirector)
+    }
+
+    /// The township's child supervisor (儿童督导员, [M19]; [UPL] 43): one per township
+    /// government or street office, who manages and checks the village child directors. They
+    /// read what the township reads (the township's children, the directors' visits, and the
+    /// status of the cases about a child, [`crate::visit::may_see_case_status`]) and review
+    /// visits ([`crate::visit::may_review_visits`]). They keep no ledger: [S] 三(一) gives the
+    /// files to the township's staff and the directors, so a supervisor edits, closes and
+    /// exports nothing, and, checking work rather than reaching families, sees ID and phone
+    /// numbers masked like any other reader (with "show" for the occasion).
+    pub fn is_child_supervisor(self) -> bool {
+        self == Role::ChildSupervisor
     }
 
     /// Who may read children's files within their scope. The administrator manages accounts
@@ -269,6 +282,7 @@ mod tests {
             (DistrictOfficer, true, true, true, true),
             (TownshipStaff, true, true, true, true),
             (ChildDirector, true, true, true, false),
+            (ChildSupervisor, false, false, true, false),
             (Teacher, false, true, true, false),
             (Doctor, false, false, true, false),
             (Police, true, true, true, false),
@@ -307,6 +321,15 @@ mod tests {
         assert_eq!(needs, [Role::Admin, Role::CityOfficer, Role::DistrictOfficer]);
         assert!(!Role::TownshipStaff.needs_second_factor());
         assert!(!Role::Police.needs_second_factor());
+    }
+
+    #[test]
+    fn the_child_supervisor_reads_the_township_and_writes_nothing() {
+        let s = Role::ChildSupervisor;
+        assert!(s.is_child_supervisor() && s.may_read_children() && s.needs_second_approval());
+        assert!(!s.may_write_children() && !s.may_close_files() && !s.may_export() && !s.needs_second_factor());
+        let scope = Scope::of(s, OrgType::TownshipGovernment, 3, "120114101");
+        assert!(scope.covers("120114101204", None) && !scope.covers("120114102201", None));
     }
 
     #[test]

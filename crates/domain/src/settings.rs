@@ -106,6 +106,8 @@ pub struct Settings {
     pub audit: AuditSettings,
     pub retention: RetentionSettings,
     pub accounts: AccountSettings,
+    /// The visit cadence (`crate::visit::visit_period`).
+    pub visits: crate::visit::VisitSettings,
 }
 
 impl Default for Settings {
@@ -139,6 +141,15 @@ impl Default for Settings {
                 set_password_link_ttl: Duration::zero(),
                 api_token_ttl: Duration::zero(),
                 service_token_ttl: Duration::zero(),
+            },
+            visits: crate::visit::VisitSettings {
+                alone_or_unattended_days: 0,
+                high_risk_case_days: 0,
+                unsuitable_carer_days: 0,
+                dropout_days: 0,
+                left_behind_days: 0,
+                other_days: 0,
+                due_soon_days: 0,
             },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
@@ -637,6 +648,111 @@ pub static SPECS: &[Spec] = &[
             default: 365,
             get: |s| s.accounts.service_token_ttl.num_days(),
             set: |s, v| s.accounts.service_token_ttl = Duration::days(v),
+        },
+    },
+    Spec {
+        key: "visits.alone_or_unattended_days",
+        label: msg::SETTING_VISIT_ALONE,
+        unit: Unit::Days,
+        source: "[U] [M19]；[UPL] 21、23",
+        reason: "no text fixes a cadence; a child under 16 living alone or under 8 without care is a breach of \
+                 [UPL] 21 in progress, so the director sees the child every week, the rhythm [UPL] 23 asks of \
+                 the parents' own contact",
+        kind: Kind::Int {
+            min: 1,
+            max: 90,
+            default: 7,
+            get: |s| s.visits.alone_or_unattended_days,
+            set: |s, v| s.visits.alone_or_unattended_days = v,
+        },
+    },
+    Spec {
+        key: "visits.high_risk_case_days",
+        label: msg::SETTING_VISIT_HIGH_RISK,
+        unit: Unit::Days,
+        source: "[U] [M19]；[S] 二(四)",
+        reason: "no text fixes a cadence; a case assessed high risk (a present danger, a serious health finding, \
+                 a young child in poor care) is followed weekly while the township's plan runs",
+        kind: Kind::Int {
+            min: 1,
+            max: 90,
+            default: 7,
+            get: |s| s.visits.high_risk_case_days,
+            set: |s, v| s.visits.high_risk_case_days = v,
+        },
+    },
+    Spec {
+        key: "visits.unsuitable_carer_days",
+        label: msg::SETTING_VISIT_UNSUITABLE_CARER,
+        unit: Unit::Days,
+        source: "[U] [M19]；[UPL] 22",
+        reason: "no text fixes a cadence; a carer who falls under [UPL] 22's exclusions or lacks the capacity \
+                 to care is checked every two weeks until the parents entrust someone else",
+        kind: Kind::Int {
+            min: 1,
+            max: 90,
+            default: 14,
+            get: |s| s.visits.unsuitable_carer_days,
+            set: |s, v| s.visits.unsuitable_carer_days = v,
+        },
+    },
+    Spec {
+        key: "visits.dropout_days",
+        label: msg::SETTING_VISIT_DROPOUT,
+        unit: Unit::Days,
+        source: "[U] [M19]；[S] 二(一)",
+        reason: "no text fixes a cadence; the director helps bring a dropout back to school ([M19]) and sees \
+                 the family every two weeks while persuasion goes on",
+        kind: Kind::Int {
+            min: 1,
+            max: 90,
+            default: 14,
+            get: |s| s.visits.dropout_days,
+            set: |s, v| s.visits.dropout_days = v,
+        },
+    },
+    Spec {
+        key: "visits.left_behind_days",
+        label: msg::SETTING_VISIT_LEFT_BEHIND,
+        unit: Unit::Days,
+        source: "[U] [M19]",
+        reason: "no text fixes a cadence; a monthly visit to every left-behind child is the usual practice \
+                 of the 2019 child-director system and keeps the file current ([S] 三(一) 动态管理)",
+        kind: Kind::Int {
+            min: 7,
+            max: 366,
+            default: 30,
+            get: |s| s.visits.left_behind_days,
+            set: |s, v| s.visits.left_behind_days = v,
+        },
+    },
+    Spec {
+        key: "visits.other_days",
+        label: msg::SETTING_VISIT_OTHER,
+        unit: Unit::Days,
+        source: "[U] [M19]",
+        reason: "no text fixes a cadence; a child in the ledger who is not left-behind (a parent came home, \
+                 turned 16) is seen each quarter until the file is closed",
+        kind: Kind::Int {
+            min: 7,
+            max: 366,
+            default: 90,
+            get: |s| s.visits.other_days,
+            set: |s, v| s.visits.other_days = v,
+        },
+    },
+    Spec {
+        key: "visits.due_soon_days",
+        label: msg::SETTING_VISIT_DUE_SOON,
+        unit: Unit::Days,
+        source: "[U]",
+        reason: "a director plans the week: visits falling due within seven days are on the list already",
+        kind: Kind::Int {
+            min: 0,
+            max: 60,
+            default: 7,
+            get: |s| s.visits.due_soon_days,
+            set: |s, v| s.visits.due_soon_days = v,
         },
     },
 ];

@@ -64,10 +64,20 @@ pub enum Action {
     UseRecoveryCode,
     /// `shouhu audit new-chain`: the audit key was replaced after it was lost.
     NewAuditKey,
+    /// Visits (issue 17): a child's visits or a visit's versions read, a visit recorded or
+    /// corrected, a supervisor's review, the director's due list, the supervisor's page, the
+    /// status of the reports and cases about a child.
+    ViewVisits,
+    RecordVisit,
+    CorrectVisit,
+    ReviewVisit,
+    ViewDueVisits,
+    ViewSupervision,
+    ViewCaseStatus,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 37] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -98,6 +108,13 @@ impl Action {
         Action::ResetSecondFactor,
         Action::UseRecoveryCode,
         Action::NewAuditKey,
+        Action::ViewVisits,
+        Action::RecordVisit,
+        Action::CorrectVisit,
+        Action::ReviewVisit,
+        Action::ViewDueVisits,
+        Action::ViewSupervision,
+        Action::ViewCaseStatus,
     ];
 
     /// The action in words, from the message catalog.
@@ -137,6 +154,13 @@ impl Action {
             Action::ResetSecondFactor => "reset_second_factor",
             Action::UseRecoveryCode => "use_recovery_code",
             Action::NewAuditKey => "new_audit_key",
+            Action::ViewVisits => "view_visits",
+            Action::RecordVisit => "record_visit",
+            Action::CorrectVisit => "correct_visit",
+            Action::ReviewVisit => "review_visit",
+            Action::ViewDueVisits => "view_due_visits",
+            Action::ViewSupervision => "view_supervision",
+            Action::ViewCaseStatus => "view_case_status",
         }
     }
 }

@@ -594,9 +594,15 @@ impl Store {
                     version.into(),
                 ],
             )?;
-            Ok(())
+            c.query_opt("SELECT child_id FROM assessments WHERE id = $1", &[id.into()], |r| r.opt_i64(0))
         });
-        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))?;
+        let child = rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))?.flatten();
+        // A high-risk case shortens the child's visit cadence (visits.rs): at once, not only
+        // at the next daily recompute.
+        if let Some(child_id) = child {
+            let today = self.today();
+            self.pool.write(|c| self.refresh_visit_due(c, child_id, today))?;
+        }
         Ok(risk)
     }
 

@@ -508,6 +508,14 @@ impl Store {
             format!("INSERT INTO children ({NEW_ROW_COLUMNS}) VALUES ({}, ${now}, ${now}, 1, FALSE)", marks.join(", "))
         });
         c.exec(&INSERT, &params)?;
+        // A new file: no visit and no case yet, its first visit due one period on.
+        let derived = rules::derive(file, self.today(), self.settings.age_rule);
+        let (due, why) = self.due_of_new(
+            Warning::to_bits(&derived.warnings),
+            derived.category.code(),
+            shouhu_domain::clock::china_date(now),
+        );
+        crate::visits::upsert_due(c, id, &file.village_code, due, why, None)?;
         self.write_terms(c, id, &district, file, true)?;
         self.write_history(c, now, actor, source, id, &district, 1, &[("*".into(), None, Some("建档".into()))])?;
         Ok((id, district))
@@ -656,6 +664,15 @@ impl Store {
         }
         self.write_terms(c, id, &district, file, false)?;
         self.write_history(c, now, actor, source, id, &district, current.version + 1, &changes)?;
+        if current.file.village_code != file.village_code {
+            // The child moved: its visits are reviewed by the supervisor of its new township.
+            c.exec(
+                "UPDATE visits SET village_code = $1, district_code = $2 WHERE child_id = $3",
+                &[file.village_code.as_str().into(), district.as_str().into(), id.into()],
+            )?;
+        }
+        // Warnings, category and village may have changed: so may the visit cadence.
+        self.refresh_visit_due(c, id, self.today())?;
         Ok(Some(changes.len()))
     }
 
@@ -746,6 +763,8 @@ impl Store {
                 return Err(StoreError::Stale { current: self.load(c, &actor.scope, id)?.version });
             }
             c.exec("UPDATE child_search SET closed = $1 WHERE child_id = $2", &[close.is_some().into(), id.into()])?;
+            // A closed file is visited no more; a reopened one is due again.
+            self.refresh_visit_due(c, id, self.today())?;
             let (old, new) = match &close {
                 Some((r, n)) => (
                     "在档".to_string(),

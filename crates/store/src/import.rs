@@ -260,8 +260,17 @@ impl Store {
             child_params.push(now.into());
             let mut history_params: Vec<Val> =
                 vec![now.into(), actor.user_id.into(), actor.user_name.as_str().into(), source.into()];
+            let mut due = Vec::with_capacity(chunk.len());
+            let opened = shouhu_domain::clock::china_date(now);
             for row in chunk.iter_mut() {
                 let values = std::mem::take(&mut row.0);
+                // The first visit of a new file (visits.rs): from its village, category, warnings.
+                if let (Some(Val::Text(village)), Some(Val::Text(category)), Some(Val::I64(warnings))) =
+                    (values.get(1), values.get(7), values.get(11))
+                {
+                    let (on, why) = self.due_of_new(*warnings, category, opened);
+                    due.push((id, village.clone(), on, why));
+                }
                 history_params.push(values.first().cloned().unwrap_or(Val::Null));
                 history_params.push(id.into());
                 child_params.extend(values);
@@ -271,6 +280,7 @@ impl Store {
             let sql = BatchSql::get(c.is_sqlite(), chunk.len());
             c.exec(&sql.children, &child_params)?;
             c.exec(&sql.history, &history_params)?;
+            crate::visits::insert_due_rows(c, &due)?;
         }
         // The search terms are written after the import commits (`index_some`): a million
         // files bring eleven million terms, which alone take several times the 20 s a

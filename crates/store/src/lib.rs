@@ -33,6 +33,7 @@ pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
 pub mod users;
+pub mod visits;
 
 pub use db::{DbUrl, Pool};
 pub use error::StoreError;
@@ -145,6 +146,7 @@ impl Store {
             cipher,
         };
         store.seal_backlog()?;
+        store.visit_due_backlog()?;
         Ok(store)
     }
 

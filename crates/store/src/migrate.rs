@@ -51,6 +51,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_encryption.sql"),
         include_str!("../migrations/postgres/0011_encryption.sql"),
     ),
+    (12, include_str!("../migrations/sqlite/0012_visits.sql"), include_str!("../migrations/postgres/0012_visits.sql")),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.
@@ -94,6 +95,11 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         8,
         include_str!("../migrations/sqlite/reports/0008_encryption.sql"),
         include_str!("../migrations/postgres/reports/0008_encryption.sql"),
+    ),
+    (
+        10,
+        include_str!("../migrations/sqlite/reports/0010_visit_lookups.sql"),
+        include_str!("../migrations/postgres/reports/0010_visit_lookups.sql"),
     ),
 ];
 

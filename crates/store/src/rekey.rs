@@ -176,7 +176,7 @@ fn stale(ring: &Ring, v: &[u8]) -> bool {
 }
 
 /// The tables of each database that hold sealed values, in the pass's order.
-const REGISTRY_TABLES: [&str; 2] = ["children", "child_history"];
+const REGISTRY_TABLES: [&str; 3] = ["children", "child_history", "visits"];
 const REPORT_TABLES: [&str; 2] = ["reports", "revocation_applications"];
 
 impl Store {
@@ -226,6 +226,7 @@ impl Store {
             let step = pool.write(|c| match table {
                 "children" => self.reseal_children(c, ring, after.as_ref(), batch),
                 "child_history" => reseal_history(c, ring, after.as_ref(), batch),
+                "visits" => reseal_visits(c, ring, after.as_ref(), batch),
                 "reports" => reseal_reports(c, ring, after.as_ref(), batch),
                 _ => reseal_applications(c, ring, after.as_ref(), batch),
             })?;
@@ -456,6 +457,51 @@ fn reseal_history(c: &mut Conn<'_, '_>, ring: &Ring, after: Option<&Cursor>, bat
                 seq.into(),
                 old.into(),
                 new.into(),
+            ],
+        )?;
+        if changed > 0 {
+            step.rows += 1;
+            step.values += values;
+        }
+    }
+    Ok(step)
+}
+
+/// A visit's sealed free text and send-back reason (visits.rs), every version.
+fn reseal_visits(c: &mut Conn<'_, '_>, ring: &Ring, after: Option<&Cursor>, batch: usize) -> Result<Step, StoreError> {
+    use crate::visits::{DETAIL_FIELD, REVIEW_REASON_FIELD};
+    let mut sql = Sql::new("SELECT id, version, detail, review_reason FROM visits");
+    if let Some(a) = after {
+        sql.push(" WHERE (id, version) > (").bind(a.id).push(", ").bind(a.version).push(")");
+    }
+    sql.push(" ORDER BY id, version LIMIT ").bind(batch as i64);
+    let rows = c.query(&sql.text, &sql.params, |r| Ok((r.i64(0)?, r.i64(1)?, r.opt_text(2)?, r.opt_text(3)?)))?;
+    let mut step = Step {
+        seen: rows.len(),
+        last: rows.last().map(|r| Cursor { id: r.0, version: r.1, ..Cursor::default() }),
+        ..Step::default()
+    };
+    for (id, version, detail, reason) in rows {
+        let d = reseal_text(ring, DETAIL_FIELD, &detail)?;
+        let r = reseal_text(ring, REVIEW_REASON_FIELD, &reason)?;
+        if d.is_none() && r.is_none() {
+            continue;
+        }
+        let values = usize::from(d.is_some()) + usize::from(r.is_some());
+        let sql = format!(
+            "UPDATE visits SET detail = $1, review_reason = $2 WHERE id = $3 AND version = $4 AND {}$5 AND {}$6",
+            same(c, "detail"),
+            same(c, "review_reason")
+        );
+        let changed = c.exec(
+            &sql,
+            &[
+                d.unwrap_or_else(|| detail.clone()).into(),
+                r.unwrap_or_else(|| reason.clone()).into(),
+                id.into(),
+                version.into(),
+                detail.into(),
+                reason.into(),
             ],
         )?;
         if changed > 0 {

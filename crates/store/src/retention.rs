@@ -258,6 +258,12 @@ impl Store {
             ],
         )?;
         c.exec("DELETE FROM child_search WHERE child_id = $1", &[id.into()])?;
+        // Its visits keep their dates and code lists; what names or describes people goes.
+        let empty = self.cipher.ring().seal_text(crate::visits::DETAIL_FIELD, "{}");
+        c.exec(
+            "UPDATE visits SET detail = $1, review_reason = NULL, report_receipt = NULL WHERE child_id = $2",
+            &[empty.into(), id.into()],
+        )?;
         audit::record(
             c,
             &self.audit_key,

@@ -28,3 +28,4 @@ mod search;
 mod second_factor;
 mod settings;
 mod sign_in;
+mod visits;

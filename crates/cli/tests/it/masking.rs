@@ -31,6 +31,7 @@ async fn setup() -> Setup {
         ("shi", Role::CityOfficer, OrgType::CityCivilAffairs, "12"),
         ("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114"),
         ("zhuren", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_A),
+        ("dudao", Role::ChildSupervisor, OrgType::TownshipGovernment, TOWNSHIP_A),
         ("jing", Role::Police, OrgType::PoliceStation, TOWNSHIP_A),
         ("yisheng", Role::Doctor, OrgType::Hospital, TOWNSHIP_A),
         ("shegong", Role::SocialWorker, OrgType::SocialWorkAgency, TOWNSHIP_A),

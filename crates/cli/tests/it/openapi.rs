@@ -569,6 +569,38 @@ async fn every_operation_answers_as_documented() {
     .await;
     c.send(Some(&district), "POST", &format!("/api/v1/assessments/{}/placements", other["id"]), &json!({"kind": "temporary_state", "ground": "guardian_missing", "placed_with": "武清区儿童福利院", "start_date": "2026-11-29"})).await;
 
+    // Visits (issue 17): a director's visit, its correction and versions, the due list, the
+    // supervisor's review and page, and what the director sees of the cases.
+    let supervisor = app.user("dudao", Role::ChildSupervisor, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let visit = json!({"visited_on": "2026-11-29", "kind": "home", "child_seen": true, "lives_with": "entrusted_carer",
+        "carer_state": "capable", "safety": "safe", "health": "good", "schooling": "attending", "mood": "good"});
+    let path = format!("/api/v1/children/{id}/visits");
+    let req = reqwest::Client::new().post(app.url(&path)).header("idempotency-key", "v-1").json(&visit);
+    let v = c.call(Some(&director.token), req, "POST", &path).await;
+    c.get(&director, &path).await;
+    let mut corrected = visit.clone();
+    corrected["notes"] = json!("补记：孩子说周末去外婆家");
+    let v = c
+        .send(
+            Some(&director),
+            "PUT",
+            &format!("/api/v1/visits/{}", v["id"]),
+            &json!({"version": v["version"], "visit": corrected}),
+        )
+        .await;
+    c.get(&director, &format!("/api/v1/visits/{}/versions", v["id"])).await;
+    c.get(&director, "/api/v1/visits/due").await;
+    c.get(&supervisor, "/api/v1/visits/review").await;
+    c.send(
+        Some(&supervisor),
+        "POST",
+        &format!("/api/v1/visits/{}/review", v["id"]),
+        &json!({"version": v["version"], "decision": "accept"}),
+    )
+    .await;
+    c.get(&supervisor, "/api/v1/supervision").await;
+    c.get(&director, &format!("/api/v1/children/{id}/case-status")).await;
+
     // Every kind of attachment is served with a type the download documents.
     let served =
         &document()["paths"]["/api/v1/reports/{id}/attachments/{attachment_id}"]["get"]["responses"]["200"]["content"];

@@ -70,6 +70,12 @@ async fn a_closed_file_is_anonymised_the_day_after_its_period_with_its_reports_a
         .await;
     assert_eq!(s, 201, "{r}");
     let report = r["id"].as_i64().expect("report id");
+    // A visit found the child alone: its free text names people (issue 17).
+    let visit = json!({"visited_on": "2020-01-06", "kind": "home", "child_seen": true, "lives_with": "alone",
+        "lives_with_note": "张建华的侄子", "carer_state": "absent", "safety": "hazard", "health": "good",
+        "schooling": "attending", "mood": "low", "notes": "张小明说父亲张建华很久没回家", "report_receipt": r["receipt"]});
+    let (s, v) = app.post(&director, &format!("/api/v1/children/{id}/visits"), &visit).await;
+    assert_eq!(s, 201, "{v}");
     let (s, case) = app.post(&township, "/api/v1/assessments", &json!({"child_id": id})).await;
     assert_eq!(s, 201, "{case}");
     let case = case["id"].as_i64().expect("case id");
@@ -123,6 +129,13 @@ async fn a_closed_file_is_anonymised_the_day_after_its_period_with_its_reports_a
         assert!(!history.contains(gone), "{gone} still in the history: {history}");
     }
     assert!(history.contains("已按保存期限匿名化"), "{history}");
+    let (s, visits) = app.get(&city, &format!("/api/v1/children/{id}/visits")).await;
+    assert_eq!((s, visits.as_array().map(Vec::len)), (200, Some(1)), "the visit stays: {visits}");
+    assert_eq!(visits[0]["visit"]["visited_on"], "2020-01-06", "with its date and code lists");
+    let shown = visits.to_string();
+    for gone in ["张小明", "张建华", "侄子"] {
+        assert!(!shown.contains(gone), "{gone} still in the visit: {shown}");
+    }
     for q in ["张小明", "zhangxiaoming", &id_number, &id_number[12..]] {
         let (_, found) = app.get(&city, &format!("/api/v1/children?q={q}")).await;
         assert_eq!(found["rows"].as_array().map(Vec::len), Some(0), "{q}: {found}");

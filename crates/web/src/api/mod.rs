@@ -10,6 +10,7 @@ pub mod casework;
 pub mod children;
 pub mod imports;
 pub mod reports;
+pub mod visits;
 
 use crate::AppState;
 use crate::auth;
@@ -130,6 +131,14 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(casework::add_placement))
         .routes(routes!(casework::grounds))
         .routes(routes!(crate::second_factor::api_reset))
+        .routes(routes!(visits::record, visits::list))
+        .routes(routes!(visits::correct))
+        .routes(routes!(visits::versions))
+        .routes(routes!(visits::due))
+        .routes(routes!(visits::to_review))
+        .routes(routes!(visits::review))
+        .routes(routes!(visits::supervision))
+        .routes(routes!(visits::case_status))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);

@@ -12,6 +12,7 @@ pub mod reports;
 pub mod second_factor;
 pub mod settings;
 pub mod view;
+pub mod visits;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(account::router())
         .merge(second_factor::router())
+        .merge(visits::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
@@ -73,6 +75,10 @@ pub struct LayoutUser {
     pub sees_settings: bool,
     /// Approves accounts (账号审核): administrators and the city.
     pub approves_accounts: bool,
+    /// Visits children (今日走访): the village child director and those who record visits.
+    pub visits: bool,
+    /// The supervisor's page (走访督导): the township's child supervisor.
+    pub supervises: bool,
 }
 
 impl Layout {
@@ -93,6 +99,8 @@ impl Layout {
                 sees_casework: shouhu_domain::assessment::has_assessment_list(u.principal.role),
                 sees_settings: u.principal.role.may_see_settings(),
                 approves_accounts: u.principal.role.may_approve_accounts(),
+                visits: u.principal.role == shouhu_domain::role::Role::ChildDirector,
+                supervises: shouhu_domain::visit::may_review_visits(u.principal.role),
             }),
         }
     }

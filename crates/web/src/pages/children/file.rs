@@ -67,6 +67,88 @@ pub struct ChildView {
     pub close_reasons: Vec<Opt>,
     /// The child's assessments (for those who see casework), with revocation grounds.
     pub cases: Vec<CaseView>,
+    /// The child's visits (the version in force of each), for those who read visits.
+    pub visits: Vec<crate::pages::visits::VisitView>,
+    pub reads_visits: bool,
+    /// "记录走访" from the child's page.
+    pub can_visit: bool,
+    /// What a director or a supervisor sees of the reports and cases about the child.
+    pub case_status: Option<CaseStatusView>,
+}
+
+/// The status of the reports and cases about a child, as lines of text.
+pub struct CaseStatusView {
+    pub reports: Vec<String>,
+    pub cases: Vec<String>,
+    pub asked: Vec<String>,
+}
+
+impl CaseStatusView {
+    fn of(c: &shouhu_store::visits::CaseStatus) -> CaseStatusView {
+        use crate::pages::view::china_time;
+        CaseStatusView {
+            reports: c
+                .reports
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} {} · {}（{}）",
+                        r.receipt,
+                        china_time(r.reported_at),
+                        r.step.label(),
+                        china_time(r.step_at)
+                    )
+                })
+                .collect(),
+            cases: c
+                .cases
+                .iter()
+                .map(|a| {
+                    format!(
+                        "{} · {}{}",
+                        china_time(a.opened_at),
+                        a.state.label(),
+                        a.risk_level.map(|r| format!(" · {}", r.label())).unwrap_or_default()
+                    )
+                })
+                .collect(),
+            asked: c
+                .asked_of_you
+                .iter()
+                .map(|f| {
+                    format!(
+                        "{} · {} · {}{}",
+                        china_time(f.sent_at),
+                        f.kind.label(),
+                        f.state.label(),
+                        f.note.as_ref().map(|n| format!("：{n}")).unwrap_or_default()
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What the file page adds for visits: the visits and the status of the cases.
+type VisitExtras = (Vec<crate::pages::visits::VisitView>, Option<CaseStatusView>);
+
+async fn visit_extras(state: &AppState, user: &CurrentUser, id: i64) -> Result<VisitExtras, PageError> {
+    use shouhu_domain::role::Role;
+    let p = user.principal.clone();
+    let (visits, status) = state
+        .run(move |s| {
+            let visits =
+                if shouhu_domain::visit::may_read_visits(p.role) { s.child_visits(&p, id)? } else { Vec::new() };
+            // Those who see the reports themselves have them on their own pages.
+            let status = if matches!(p.role, Role::ChildDirector | Role::ChildSupervisor) {
+                Some(s.case_status(&p, id)?)
+            } else {
+                None
+            };
+            Ok((visits, status))
+        })
+        .await?;
+    Ok((visits.iter().map(crate::pages::visits::VisitView::of).collect(), status.as_ref().map(CaseStatusView::of)))
 }
 
 pub struct CaseView {
@@ -150,6 +232,7 @@ pub(super) async fn view(
     let (rec, cases, school) = load(&state, &user, id).await?;
     let mut page = child_view(&state, &user, rec, school.as_deref(), vq.saved.is_some());
     page.cases = cases;
+    (page.visits, page.case_status) = visit_extras(&state, &user, id).await?;
     Ok(render(&page))
 }
 
@@ -174,6 +257,7 @@ pub(super) async fn reveal(
     let (rec, cases, school) = load(&state, &user, id).await?;
     let mut page = child_view(&state, &user, rec, school.as_deref(), false);
     page.cases = cases;
+    (page.visits, page.case_status) = visit_extras(&state, &user, id).await?;
     let row = page.sections.iter_mut().flat_map(|s| s.rows.iter_mut()).find(|r| r.path == field);
     match (revealed, row) {
         (Ok(value), Some(row)) => {
@@ -231,6 +315,10 @@ fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, school: Op
         can_assess: shouhu_domain::assessment::may_run_assessment(user.principal.role) && !closed,
         close_reasons: opts(CloseReason::options(), ""),
         cases: Vec::new(),
+        visits: Vec::new(),
+        reads_visits: shouhu_domain::visit::may_read_visits(user.principal.role),
+        can_visit: shouhu_domain::visit::may_record_visit(user.principal.role) && !closed,
+        case_status: None,
     }
 }
 

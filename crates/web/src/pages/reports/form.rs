@@ -253,6 +253,11 @@ fn region_villages(store: &Store, region: &str) -> Vec<Opt> {
 pub(super) struct NewQuery {
     #[serde(default)]
     child_id: Option<String>,
+    /// From a visit that found a child alone or unattended (issue 17): what it saw, filled in.
+    #[serde(default)]
+    situation: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
 }
 
 pub(super) async fn new_form(
@@ -279,6 +284,12 @@ pub(super) async fn new_form(
         if let Ok(child) = state.run(move |s| s.get_child(&p, id)).await {
             child_hint = format!("{}（{}）", child.file.name, state.store.regions.path_name(&child.file.village_code));
         }
+    }
+    if let Some(s) = q.situation.as_deref().and_then(Situation::parse) {
+        v.situations = vec![s.code().to_string()];
+    }
+    if let Some(d) = q.description.as_deref() {
+        v.description = d.chars().take(2000).collect();
     }
     let villages = region_villages(&state.store, &region);
     let mut page = ReportForm::new(Layout::new(msg::NEW_REPORT, Some(&user)), false, v, villages);
