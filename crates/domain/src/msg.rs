@@ -11,6 +11,7 @@ pub const CELL_UNREADABLE: &str = "有无法识别的文字（文件中的字节
 pub const NAME_CHARS: &str = "姓名中有不可见的控制字符或改变文字方向的字符（常见于从网页或聊天软件复制的文字），或有无法识别的字符“�”，请删除后重新输入";
 pub const DATE_INVALID: &str = "日期格式应为 年-月-日，例如 2015-03-08";
 pub const DATE_IN_FUTURE: &str = "日期不能晚于今天";
+pub const CONTACT_BEFORE_BIRTH: &str = "联系日期不能早于儿童出生日期";
 pub const NOT_A_MINOR: &str = "出生日期表明已年满十八周岁，不属于未成年人";
 pub const ID_EMPTY: &str = "请填写身份证号码";
 pub const ID_LENGTH: &str = "身份证号码应为18位（或旧版15位）";
@@ -371,6 +372,8 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "reset_second_factor" => "重置两步验证",
         "use_recovery_code" => "用恢复码登录",
         "new_audit_key" => "更换审计密钥",
+        "record_entrusted_care" => "记录委托监护情况",
+        "record_parents_contact" => "记录父母联系",
         _ => return None,
     })
 }
@@ -417,6 +420,21 @@ pub fn field_label(path: &str) -> &'static str {
         (_, "address") => "住址",
         (_, "confirmed_on") => "签订委托监护确认书日期",
         (_, "disqualified") => "有法律规定不得担任被委托人的情形",
+        (_, "care.school_notice_on") => "书面告知学校（幼儿园）日期",
+        (_, "care.school_notice_received_by") => "学校（幼儿园）接收人",
+        (_, "care.village_notice_on") => "书面告知村（居）委会日期",
+        (_, "care.village_notice_received_by") => "村（居）委会接收人",
+        (_, "care.signed_by_parents") => "确认书父母已签字",
+        (_, "care.signed_by_carer") => "确认书被委托人已签字",
+        (_, "care.guided_by") => "指导签订的儿童主任",
+        (_, "care.past_offences") => CARE_PAST_OFFENCES,
+        (_, "care.past_offences_evidence") => "违法犯罪行为核实依据",
+        (_, "care.vices") => CARE_VICES,
+        (_, "care.vices_evidence") => "恶习核实依据",
+        (_, "care.neglected_duties") => CARE_NEGLECTED,
+        (_, "care.neglected_duties_evidence") => "怠于履职核实依据",
+        (_, "care.otherwise_unsuitable") => CARE_OTHERWISE,
+        (_, "care.otherwise_unsuitable_evidence") => "其他不适宜情形依据",
         _ => "其他",
     }
 }
@@ -861,3 +879,48 @@ pub const AUDIT_NOT_A_NUMBER: &str = "档案编号应为数字";
 pub const AUDIT_NONE: &str = "没有符合条件的记录";
 pub const AUDIT_CHILD_BY_NUMBER: &str = "管理员不查看儿童档案：记录中的儿童只以档案编号表示。";
 pub const AUDIT_SEQ: &str = "序号";
+
+// Entrusted care (委托监护) and the parents' contacts ([UPL] 22–23, [M19]).
+pub const ENTRUSTED_CARE: &str = "委托监护";
+pub const CARE_CARER: &str = "被委托人";
+pub const ENTRUSTED_CARE_COMPLETE: &str = "手续齐全";
+pub const ENTRUSTED_CARE_INCOMPLETE: &str = "手续不全";
+pub const RECORD_ENTRUSTED_CARE: &str = "记录委托监护情况";
+pub const ENTRUSTED_CARE_HINT: &str = "父母应书面告知学校（幼儿园）和村（居）民委员会，并在儿童主任指导下与被委托人签订委托监护确认书（《未成年人保护法》第二十二、二十三条）。";
+pub const NO_ENTRUSTED_GUARDIAN: &str = "该档案没有受委托监护人，请先在档案中填写受委托监护人";
+pub const CARE_PRESENT: &str = "已有";
+pub const CARE_MISSING: &str = "缺";
+pub const CARE_SCHOOL_NOTICE: &str = "书面告知学校（幼儿园）";
+pub const CARE_VILLAGE_NOTICE: &str = "书面告知村（居）民委员会";
+pub const CARE_CONFIRMATION: &str = "委托监护确认书";
+pub const CARE_NOTICE_ON: &str = "告知日期";
+pub const CARE_RECEIVED_BY: &str = "接收人（姓名、职务）";
+pub const CARE_CONFIRMED_ON: &str = "签订日期";
+pub const CARE_SIGNED_BY_PARENTS: &str = "父母已签字";
+pub const CARE_SIGNED_BY_CARER: &str = "被委托人已签字";
+pub const CARE_GUIDED_BY: &str = "指导签订的儿童主任";
+pub const CARE_SUITABILITY: &str = "被委托人情况核实（《未成年人保护法》第二十二条）";
+pub const CARE_PAST_OFFENCES: &str = "曾实施性侵害、虐待、遗弃、拐卖、暴力伤害等违法犯罪行为";
+pub const CARE_VICES: &str = "有吸毒、酗酒、赌博等恶习";
+pub const CARE_NEGLECTED: &str = "曾拒不履行或者长期怠于履行监护、照护职责";
+pub const CARE_OTHERWISE: &str = "有其他不适宜担任被委托人的情形";
+pub const CARE_EVIDENCE: &str = "依据";
+pub const CARE_FOUND_YES: &str = "是（不适宜）";
+pub const CARE_FOUND_NO: &str = "否";
+pub const CARE_FOUND_UNKNOWN: &str = "未核实";
+pub const CARE_RECEIVER_REQUIRED: &str = "填写了告知日期，请填写接收人";
+pub const CARE_DATE_REQUIRED: &str = "填写了接收人，请填写告知日期";
+pub const CARE_CONFIRMATION_DATE_REQUIRED: &str = "签字和指导人须有确认书的签订日期";
+pub const CARE_EVIDENCE_REQUIRED: &str = "认定为“是”时请写明依据";
+pub const SAVE_ENTRUSTED_CARE: &str = "保存委托监护情况";
+pub const PARENTS_CONTACTS: &str = "父母联系记录";
+pub const PARENTS_CONTACTS_HINT: &str = "父母应至少每周与儿童和被委托人联系一次（《未成年人保护法》第二十三条）。";
+pub const LAST_CONTACT: &str = "最近一次联系";
+pub const NO_CONTACT_RECORDED: &str = "尚无记录";
+pub const CONTACT_ON: &str = "联系日期";
+pub const CONTACT_CHANNEL: &str = "联系方式";
+pub const CONTACT_WHO: &str = "联系人";
+pub const CONTACT_RECORDED_BY: &str = "记录人";
+pub const RECORD_CONTACT: &str = "记录一次联系";
+pub const CONTACT_SAVED: &str = "已记录联系";
+pub const CONTACT_SOURCE_VISIT: &str = "走访";

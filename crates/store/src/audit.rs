@@ -64,10 +64,14 @@ pub enum Action {
     UseRecoveryCode,
     /// `shouhu audit new-chain`: the audit key was replaced after it was lost.
     NewAuditKey,
+    /// Entrusted care (委托监护) recorded: notices, confirmation, suitability ([UPL] 22–23).
+    RecordEntrustedCare,
+    /// A parents' contact with the child recorded ([UPL] 23).
+    RecordParentsContact,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 32] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -98,6 +102,8 @@ impl Action {
         Action::ResetSecondFactor,
         Action::UseRecoveryCode,
         Action::NewAuditKey,
+        Action::RecordEntrustedCare,
+        Action::RecordParentsContact,
     ];
 
     /// The action in words, from the message catalog.
@@ -137,6 +143,8 @@ impl Action {
             Action::ResetSecondFactor => "reset_second_factor",
             Action::UseRecoveryCode => "use_recovery_code",
             Action::NewAuditKey => "new_audit_key",
+            Action::RecordEntrustedCare => "record_entrusted_care",
+            Action::RecordParentsContact => "record_parents_contact",
         }
     }
 }

@@ -51,6 +51,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_encryption.sql"),
         include_str!("../migrations/postgres/0011_encryption.sql"),
     ),
+    (
+        13,
+        include_str!("../migrations/sqlite/0013_parents_contacts.sql"),
+        include_str!("../migrations/postgres/0013_parents_contacts.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.
