@@ -74,7 +74,7 @@ describe('entrusted care at 360 px', { timeout: TEST_TIMEOUT_MS }, () => {
 
     await page.fill(field('school_notice_received_by'), '班主任 刘老师');
     await submitBy(page, page.locator('#save-entrusted-care'));
-    await expectPath(page, /^\/children\/\d+$/);
+    await expectPath(page, /^\/children\/\d+\?saved=1/);
     assert.equal(await page.locator('#care-status').textContent(), '手续齐全');
     assert.equal(await page.locator('#care-confirmation').getAttribute('data-present'), 'true');
     assert.doesNotMatch(await page.locator('#derived-warnings').textContent(), /委托监护手续不全/);

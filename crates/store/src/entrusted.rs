@@ -288,3 +288,50 @@ pub fn refresh_contact_flag(c: &mut Conn<'_, '_>, child_id: i64, today: NaiveDat
     let category = Category::parse(&category).unwrap_or(Category::NotLeftBehind);
     Ok(entrusted::parents_contact_lapsed(category, last, today))
 }
+
+impl Store {
+    /// Appends contacts in one transaction, with one audit entry: a bulk path for demo and
+    /// synthetic data, written by `actor` (the system's stamp), unchecked. Each file's last
+    /// contact moves to the latest of its own and the new ones.
+    pub fn seed_contacts(
+        &self,
+        actor: &Actor,
+        contacts: &[(i64, NaiveDate, ContactChannel, ContactWho)],
+        source: Source<'_>,
+    ) -> Result<usize, StoreError> {
+        let now = self.now();
+        self.pool.write(|c| {
+            for (child_id, date, channel, who) in contacts {
+                c.exec(
+                    "INSERT INTO parents_contacts (district_code, child_id, contact_on, channel, who, source, user_id, user_name, recorded_at) \
+                     SELECT district_code, id, $1, $2, $3, $4, $5, $6, $7 FROM children WHERE id = $8",
+                    &[
+                        (*date).into(),
+                        channel.code().into(),
+                        who.code().into(),
+                        source.into(),
+                        actor.user_id.into(),
+                        actor.user_name.as_str().into(),
+                        now.into(),
+                        (*child_id).into(),
+                    ],
+                )?;
+                c.exec(
+                    "UPDATE children SET parents_contact_on = $1 WHERE id = $2 \
+                     AND (parents_contact_on IS NULL OR parents_contact_on < $1)",
+                    &[(*date).into(), (*child_id).into()],
+                )?;
+            }
+            audit::record(
+                c,
+                &self.audit_key,
+                now,
+                actor,
+                Action::RecordParentsContact,
+                None,
+                &format!("{source}: {} contacts", contacts.len()),
+            )?;
+            Ok(contacts.len())
+        })
+    }
+}

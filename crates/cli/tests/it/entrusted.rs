@@ -141,7 +141,8 @@ async fn refusals_name_the_field_and_write_nothing() {
     let path = format!("/api/v1/children/{id}/entrusted-care");
     let history = || scalar(&app, "SELECT count(*) FROM child_history WHERE child_id = $1", vec![id.into()]);
     let before = history().await;
-    let cases: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Change = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(&str, Change)> = vec![
         (
             "entrusted_guardian.care.school_notice_received_by",
             Box::new(|b| b["care"]["school_notice_received_by"] = Value::Null),
