@@ -286,6 +286,21 @@ async fn parents_contact_lapses_after_seven_days_and_the_ledger_filters_exactly_
     let mut want = vec![a, b];
     want.sort();
     assert_eq!(ids_with(&app, &zhen, "parents_contact_lapsed").await, want);
+    // The export reads the same selection (decision 74).
+    let exported = app
+        .store(|s| {
+            let filter = shouhu_store::children::LedgerFilter {
+                warning: Some(shouhu_domain::child::Warning::ParentsContactLapsed),
+                ..Default::default()
+            };
+            let scope = shouhu_domain::role::Scope::Region(TOWNSHIP_A.into());
+            let mut ids: Vec<i64> =
+                s.children_batch(&scope, &filter, None, 100).expect("batch").iter().map(|r| r.id).collect();
+            ids.sort();
+            ids
+        })
+        .await;
+    assert_eq!(exported, want);
     let (_, rec) = app.get(&zhen, &format!("/api/v1/children/{a}")).await;
     assert!(warnings(&rec).contains(&"parents_contact_lapsed".to_string()));
     // An earlier contact recorded late does not move the last contact back.
@@ -360,4 +375,76 @@ async fn the_hooks_record_a_contact_in_the_callers_transaction_and_refresh_the_l
     let (_, log) = app.get(&director, &format!("/api/v1/children/{id}/contacts")).await;
     assert_eq!(log["last_contact_on"], "2026-11-27");
     assert_eq!(log["contacts"][0]["source"], "visit:7");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_show_the_checklist_and_refused_forms_again_with_what_was_typed() {
+    let app = TestApp::new().await;
+    let director = app.user("zhuren", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_A).await;
+    app.user("jing", Role::Police, OrgType::PoliceStation, TOWNSHIP_A).await;
+    let rec = app.create_child(&director, &entrusted_child("李小花", VILLAGE_A, 1)).await;
+    let id = rec["id"].as_i64().expect("id");
+    let (c, csrf) = crate::pages::browser(&app, "zhuren").await;
+    let html = c.get(app.url(&format!("/children/{id}"))).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("id=\"care-status\">手续不全"), "the checklist says what is missing");
+    assert!(html.contains("id=\"care-school_notice\" data-present=\"false\""));
+    assert!(html.contains("id=\"record-entrusted-care\""));
+
+    // The care form: a notice dated without who received it is refused by its field.
+    let form = c.get(app.url(&format!("/children/{id}/entrusted-care"))).send().await.expect("form");
+    assert_eq!(form.status(), 200);
+    let version = rec["version"].to_string();
+    let sent = [
+        ("csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("confirmed_on", "2026-11-20"),
+        ("signed_by_parents", "1"),
+        ("signed_by_carer", "1"),
+        ("guided_by", "赵敏"),
+        ("school_notice_on", "2026-11-21"),
+        ("school_notice_received_by", ""),
+        ("village_notice_on", "2026-11-22"),
+        ("village_notice_received_by", "村委会文书"),
+        ("past_offences", "yes"),
+        ("past_offences_evidence", ""),
+    ];
+    let res = c.post(app.url(&format!("/children/{id}/entrusted-care"))).form(&sent).send().await.expect("post");
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("id=\"e-school_notice_received_by\""), "{html}");
+    assert!(html.contains("id=\"e-past_offences_evidence\""));
+    assert!(html.contains("value=\"村委会文书\""), "what was typed is kept");
+    assert_eq!(audit_count(&app, "record_entrusted_care", id).await, 0);
+    let mut sent = sent.to_vec();
+    sent[7] = ("school_notice_received_by", "刘老师");
+    sent[10] = ("past_offences", "no");
+    let res = c.post(app.url(&format!("/children/{id}/entrusted-care"))).form(&sent).send().await.expect("post");
+    assert_eq!(res.status(), 303);
+    let html = c.get(app.url(&format!("/children/{id}"))).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("id=\"care-status\">手续齐全"), "complete once saved");
+    assert!(html.contains("刘老师"));
+
+    // The contact form on the file's page: a date in the future is refused beside its field.
+    let contact = |date: &'static str| {
+        c.post(app.url(&format!("/children/{id}/contacts")))
+            .form(&[("csrf", csrf.as_str()), ("contact_on", date), ("channel", "phone"), ("who", "mother")])
+            .send()
+    };
+    let res = contact("2026-11-30").await.expect("post");
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("id=\"e-contact_on\""), "{html}");
+    assert!(html.contains("value=\"2026-11-30\""), "what was typed is kept");
+    assert_eq!(scalar(&app, "SELECT count(*) FROM parents_contacts", vec![]).await, 0);
+    let res = contact("2026-11-28").await.expect("post");
+    assert_eq!(res.status(), 303);
+    let html = c.get(app.url(&format!("/children/{id}"))).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("id=\"last-contact\">2026-11-28"));
+
+    // A reader sees the checklist and the log, without the forms.
+    let (p, _) = crate::pages::browser(&app, "jing").await;
+    let html = p.get(app.url(&format!("/children/{id}"))).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("id=\"care-status\"") && html.contains("id=\"last-contact\""));
+    assert!(!html.contains("id=\"contact-form\"") && !html.contains("id=\"record-entrusted-care\""));
+    assert_eq!(p.get(app.url(&format!("/children/{id}/entrusted-care"))).send().await.expect("form").status(), 403);
 }
