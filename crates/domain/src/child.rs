@@ -191,7 +191,7 @@ pub enum Warning {
     /// A left-behind child's last recorded contact with the parents is more than 7 days
     /// before today [UPL] 23. Decided against today's date from the last recorded contact when the file
     /// is read or filtered (`children.parents_contact_on`), never stored as a bit: time alone
-    /// changes it.
+    /// changes it. `rules::derive` never gives it; a record read from the store has it.
     ParentsContactLapsed,
 }
 
@@ -243,8 +243,10 @@ impl Warning {
         Self::ALL.iter().copied().filter(|w| bits & w.bit() != 0).collect()
     }
 
+    /// The bits stored for `ws`: every warning but [`Warning::ParentsContactLapsed`], which
+    /// is decided against today when read and never stored (decision 112).
     pub fn to_bits(ws: &[Warning]) -> i64 {
-        ws.iter().fold(0, |acc, w| acc | w.bit())
+        ws.iter().filter(|w| **w != Warning::ParentsContactLapsed).fold(0, |acc, w| acc | w.bit())
     }
 }
 

@@ -268,6 +268,13 @@ mod tests {
     }
 
     #[test]
+    fn the_lapse_is_never_among_the_stored_bits() {
+        use crate::child::Warning;
+        let ws = [Warning::NoGuardian, Warning::ParentsContactLapsed];
+        assert_eq!(Warning::from_bits(Warning::to_bits(&ws)), [Warning::NoGuardian]);
+    }
+
+    #[test]
     fn directors_and_townships_record() {
         assert!(may_record_entrusted_care(Role::ChildDirector));
         assert!(may_record_entrusted_care(Role::TownshipStaff));

@@ -191,7 +191,8 @@ impl Store {
         let birth_date = r.opt_date(4)?;
         let village_code = r.text(5)?;
         let category = Category::parse(&r.text(6)?).unwrap_or(Category::NotLeftBehind);
-        let mut warnings = Warning::from_bits(r.i64(9)?);
+        // The lapse's bit is never stored (decision 112); one written by mistake is ignored.
+        let mut warnings = Warning::from_bits(r.i64(9)? & !Warning::ParentsContactLapsed.bit());
         self.add_contact_lapse(&mut warnings, category, r.opt_date(12)?);
         Ok(LedgerRow {
             id: r.i64(0)?,
