@@ -386,6 +386,7 @@ pub(crate) mod synth {
                     address: Some("同村".into()),
                     confirmed_on: self.today.checked_sub_days(Days::new(30)),
                     disqualified: self.chance(2),
+                    care: Default::default(),
                 }
             });
             ChildFile {

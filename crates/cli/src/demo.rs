@@ -895,6 +895,7 @@ impl Generator {
             address: Some(address.to_string()),
             confirmed_on,
             disqualified: self.rng.random_bool(0.002),
+            care: demo_care(confirmed_on),
         }
     }
 
@@ -922,14 +923,16 @@ impl Generator {
         let (_, id_number) = self.adult_id(code, born, male);
         let phone = self.rng.random_bool(0.95).then(|| self.mobile());
         let address = self.address(rural);
+        let confirmed_on = self.confirmed_on(child_born);
         EntrustedGuardian {
             name,
             id_number,
             phone,
             relation: Some(relation),
             address: Some(address),
-            confirmed_on: self.confirmed_on(child_born),
+            confirmed_on,
             disqualified: self.rng.random_bool(0.005),
+            care: demo_care(confirmed_on),
         }
     }
 
@@ -1079,6 +1082,40 @@ fn pick_index(rng: &mut StdRng, weights: &[u32]) -> usize {
         r -= w;
     }
     weights.len() - 1
+}
+
+/// The entrusted-care facts of a demo carer, from the confirmation's date alone (no draw of
+/// the generator, so every other fact of the demo stays as it was): a signed confirmation
+/// came with both written notices, handed in the same day, except one in five, whose village
+/// notice is not recorded; without a confirmation nothing is recorded.
+/// The suitability was checked where the confirmation was signed.
+fn demo_care(confirmed_on: Option<NaiveDate>) -> shouhu_domain::child::EntrustedCare {
+    use shouhu_domain::child::EntrustedCare;
+    let Some(on) = confirmed_on else {
+        return EntrustedCare::default();
+    };
+    let day = on.num_days_from_ce();
+    let checked = |evidence: &str| (Some(false), Some(evidence.to_string()));
+    let (past_offences, past_offences_evidence) = checked("派出所出具无违法犯罪记录证明");
+    let (vices, vices_evidence) = checked("走访邻里核实");
+    let (neglected_duties, neglected_duties_evidence) = checked("走访核实，一直照料儿童");
+    EntrustedCare {
+        school_notice_on: Some(on),
+        school_notice_received_by: Some("班主任".into()),
+        village_notice_on: (day % 5 != 0).then_some(on),
+        village_notice_received_by: (day % 5 != 0).then(|| "村委会文书".into()),
+        signed_by_parents: true,
+        signed_by_carer: true,
+        guided_by: Some("村儿童主任".into()),
+        past_offences,
+        past_offences_evidence,
+        vices,
+        vices_evidence,
+        neglected_duties,
+        neglected_duties_evidence,
+        otherwise_unsuitable: None,
+        otherwise_unsuitable_evidence: None,
+    }
 }
 
 #[cfg(test)]

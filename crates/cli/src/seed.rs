@@ -116,7 +116,26 @@ pub fn demo(store: &Store) -> anyhow::Result<()> {
         }
         files.push(f);
     }
+    // The demo director's village gets a carer whose entrusted care is not complete yet: the
+    // papers are what the director records first (issue 17).
+    if let Some(f) = files.iter_mut().skip(4).find(|f| f.entrusted_guardian.is_some()) {
+        f.village_code = DEMO_VILLAGE.into();
+        if let Some(g) = f.entrusted_guardian.as_mut() {
+            g.confirmed_on = None;
+            g.care = Default::default();
+        }
+    }
+    let today = store.today();
+    let births: Vec<_> = files
+        .iter()
+        .map(|f| {
+            let left_behind = shouhu_domain::rules::derive(f, today, store.settings.age_rule).category
+                != shouhu_domain::codes::Category::NotLeftBehind;
+            (left_behind, f.birth_date)
+        })
+        .collect();
     let ids = store.create_children(&system_actor(), files, "demo")?;
+    store.seed_contacts(&system_actor(), &demo_contacts(&ids, &births, today), "demo")?;
     demo_visits(store, &ids[..8])?;
     Ok(())
 }
@@ -182,6 +201,34 @@ fn demo_visits(store: &Store, children: &[i64]) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The parents' contacts of the demo's left-behind children ([UPL] 23): most called or
+/// video-called within the week, one in five last heard from 12 days ago (a lapse), one in
+/// five with nothing recorded yet; none before the child's birth.
+fn demo_contacts(
+    ids: &[i64],
+    births: &[(bool, Option<chrono::NaiveDate>)],
+    today: chrono::NaiveDate,
+) -> Vec<(i64, chrono::NaiveDate, shouhu_domain::entrusted::ContactChannel, shouhu_domain::entrusted::ContactWho)> {
+    use shouhu_domain::entrusted::{ContactChannel, ContactWho};
+    let mut out = Vec::new();
+    for (i, (id, (left_behind, born))) in ids.iter().zip(births).enumerate() {
+        if !left_behind || i % 5 == 0 {
+            continue;
+        }
+        let last = if i % 5 == 1 { 12 } else { (i % 7) as u64 };
+        for days in [last + 9, last] {
+            let Some(on) = today.checked_sub_days(chrono::Days::new(days)) else { continue };
+            if born.is_some_and(|b| on < b) {
+                continue;
+            }
+            let channel = ContactChannel::ALL[i % ContactChannel::ALL.len()];
+            let who = ContactWho::ALL[(i / 2) % ContactWho::ALL.len()];
+            out.push((*id, on, channel, who));
+        }
+    }
+    out
 }
 
 /// Adds `n` synthetic children over all of Tianjin's villages, in batches of one transaction each.

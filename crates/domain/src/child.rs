@@ -68,6 +68,50 @@ pub struct EntrustedGuardian {
     pub confirmed_on: Option<NaiveDate>,
     /// Falls under one of the exclusions of [UPL] 22 (past abuse, drugs, gambling, neglect …).
     pub disqualified: bool,
+    /// The written notices, the confirmation's signatures and the carer's suitability
+    /// ([UPL] 22–23, [M19]). Written by `PUT /api/v1/children/{id}/entrusted-care` only:
+    /// every other change of the file keeps them as stored while the carer stays the same
+    /// person (`entrusted::carry_care`).
+    pub care: EntrustedCare,
+}
+
+/// What an entrusted arrangement rests on ([UPL] 22–23, [M19]; docs/domain.md §2.6): the
+/// parents' written notices, who signed the confirmation (its date is
+/// [`EntrustedGuardian::confirmed_on`]) and who guided it, and the carer's suitability under
+/// [UPL] 22 (1)–(4). A finding is `true` when the exclusion applies to the carer, `false`
+/// when it was checked and does not, `null` while not found out; its evidence says how.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields, default)]
+pub struct EntrustedCare {
+    /// Date the written notice reached the school or kindergarten (书面告知学校、幼儿园) [UPL] 23.
+    #[serde(with = "crate::iso_date")]
+    pub school_notice_on: Option<NaiveDate>,
+    /// Who received it there (name and post); required with the date.
+    pub school_notice_received_by: Option<String>,
+    /// Date the written notice reached the village or residents' committee (书面告知村（居）委会) [UPL] 23.
+    #[serde(with = "crate::iso_date")]
+    pub village_notice_on: Option<NaiveDate>,
+    /// Who received it there; required with the date.
+    pub village_notice_received_by: Option<String>,
+    /// The confirmation (委托监护确认书) bears the parents' signature [M19].
+    pub signed_by_parents: bool,
+    /// The confirmation bears the carer's signature [M19].
+    pub signed_by_carer: bool,
+    /// The child director who guided parents and carer to sign it [M19].
+    pub guided_by: Option<String>,
+    /// [UPL] 22 (1): has committed sexual assault, abuse, abandonment, trafficking, violent injury or similar.
+    pub past_offences: Option<bool>,
+    pub past_offences_evidence: Option<String>,
+    /// [UPL] 22 (2): has habits of drug use, heavy drinking or gambling.
+    pub vices: Option<bool>,
+    pub vices_evidence: Option<String>,
+    /// [UPL] 22 (3): has refused or long neglected guardianship or care duties.
+    pub neglected_duties: Option<bool>,
+    pub neglected_duties_evidence: Option<String>,
+    /// [UPL] 22 (4): is otherwise unsuitable to be entrusted.
+    pub otherwise_unsuitable: Option<bool>,
+    pub otherwise_unsuitable_evidence: Option<String>,
 }
 
 /// Everything a user types into a child's file. Derived facts are not here.
@@ -141,6 +185,14 @@ pub enum Warning {
     /// Nobody is looking after the child (census type 无人监护, or both parents away and
     /// nobody entrusted) [UPL] 21.
     NoGuardian,
+    /// The file names an entrusted carer, but a written notice (school or kindergarten,
+    /// village committee) or the signed confirmation is not recorded [UPL] 23, [M19].
+    EntrustedCareIncomplete,
+    /// A left-behind child's last recorded contact with the parents is more than 7 days
+    /// before today [UPL] 23. Decided against today's date from the last recorded contact when the file
+    /// is read or filtered (`children.parents_contact_on`), never stored as a bit: time alone
+    /// changes it. `rules::derive` never gives it; a record read from the store has it.
+    ParentsContactLapsed,
 }
 
 impl Warning {
@@ -150,6 +202,8 @@ impl Warning {
         Warning::EntrustedGuardianMinor,
         Warning::EntrustedGuardianDisqualified,
         Warning::NoGuardian,
+        Warning::EntrustedCareIncomplete,
+        Warning::ParentsContactLapsed,
     ];
 
     /// One bit per warning, to store and filter the set compactly.
@@ -164,6 +218,8 @@ impl Warning {
             Warning::EntrustedGuardianMinor => "entrusted_guardian_minor",
             Warning::EntrustedGuardianDisqualified => "entrusted_guardian_disqualified",
             Warning::NoGuardian => "no_guardian",
+            Warning::EntrustedCareIncomplete => "entrusted_care_incomplete",
+            Warning::ParentsContactLapsed => "parents_contact_lapsed",
         }
     }
 
@@ -174,6 +230,8 @@ impl Warning {
             Warning::EntrustedGuardianMinor => "受委托监护人未成年",
             Warning::EntrustedGuardianDisqualified => "受委托监护人不符合法定条件",
             Warning::NoGuardian => "无人监护",
+            Warning::EntrustedCareIncomplete => "委托监护手续不全",
+            Warning::ParentsContactLapsed => "父母超过七日未联系",
         }
     }
 
@@ -185,8 +243,10 @@ impl Warning {
         Self::ALL.iter().copied().filter(|w| bits & w.bit() != 0).collect()
     }
 
+    /// The bits stored for `ws`: every warning but [`Warning::ParentsContactLapsed`], which
+    /// is decided against today when read and never stored (decision 112).
     pub fn to_bits(ws: &[Warning]) -> i64 {
-        ws.iter().fold(0, |acc, w| acc | w.bit())
+        ws.iter().filter(|w| **w != Warning::ParentsContactLapsed).fold(0, |acc, w| acc | w.bit())
     }
 }
 

@@ -466,6 +466,10 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 
 /// How a stored value reads to a person: labels for codes, 是/否 for ticks.
 pub fn display(path: &str, raw: &str) -> String {
+    // The entrusted-care facts (not on the file's form): signatures and findings read 是/否.
+    if path.starts_with(CARE) && (raw == "true" || raw == "false") {
+        return if raw == "true" { msg::YES } else { msg::NO }.to_string();
+    }
     let kind = FIELDS.iter().find(|(p, _)| *p == path).map(|(_, k)| *k);
     match kind {
         Some(Kind::Bool | Kind::YesNoUnknown) => if raw == "true" { msg::YES } else { msg::NO }.to_string(),
@@ -475,9 +479,18 @@ pub fn display(path: &str, raw: &str) -> String {
     }
 }
 
+/// Where the entrusted-care facts sit in a file's paths.
+const CARE: &str = "entrusted_guardian.care.";
+
 /// How a field without a value reads to a person: 未填写 for a yes/no/unknown field, where
 /// empty is an answer of its own; nothing for the others, whose empty fields are left out.
 pub fn display_empty(path: &str) -> Option<&'static str> {
+    // A finding of [UPL] 22 without an answer was not found out.
+    if let Some(f) = path.strip_prefix(CARE)
+        && ["past_offences", "vices", "neglected_duties", "otherwise_unsuitable"].contains(&f)
+    {
+        return Some(msg::CARE_FOUND_UNKNOWN);
+    }
     let kind = FIELDS.iter().find(|(p, _)| *p == path).map(|(_, k)| *k);
     matches!(kind, Some(Kind::YesNoUnknown)).then_some(msg::NOT_FILLED_IN)
 }
@@ -497,6 +510,15 @@ mod tests {
 
     fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
         v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn entrusted_care_facts_read_in_words() {
+        assert_eq!(display("entrusted_guardian.care.signed_by_carer", "true"), msg::YES);
+        assert_eq!(display("entrusted_guardian.care.vices", "false"), msg::NO);
+        assert_eq!(display("entrusted_guardian.care.guided_by", "赵敏"), "赵敏");
+        assert_eq!(display_empty("entrusted_guardian.care.vices"), Some(msg::CARE_FOUND_UNKNOWN));
+        assert_eq!(display_empty("entrusted_guardian.care.vices_evidence"), None);
     }
 
     #[test]

@@ -68,6 +68,14 @@ pub const IDENTIFYING: &[&str] = &[
     "entrusted_guardian.id_number",
     "entrusted_guardian.phone",
     "entrusted_guardian.address",
+    // Who received the notices, and what the carer's suitability rests on: names and free
+    // text about people. The director who guided the confirmation is staff, and stays.
+    "entrusted_guardian.care.school_notice_received_by",
+    "entrusted_guardian.care.village_notice_received_by",
+    "entrusted_guardian.care.past_offences_evidence",
+    "entrusted_guardian.care.vices_evidence",
+    "entrusted_guardian.care.neglected_duties_evidence",
+    "entrusted_guardian.care.otherwise_unsuitable_evidence",
 ];
 
 pub fn is_identifying(path: &str) -> bool {
@@ -103,6 +111,12 @@ pub fn anonymise(file: &ChildFile) -> ChildFile {
         e.id_number = None;
         e.phone = None;
         e.address = None;
+        e.care.school_notice_received_by = None;
+        e.care.village_notice_received_by = None;
+        e.care.past_offences_evidence = None;
+        e.care.vices_evidence = None;
+        e.care.neglected_duties_evidence = None;
+        e.care.otherwise_unsuitable_evidence = None;
     }
     f
 }
@@ -123,7 +137,7 @@ pub fn anonymise_history_value(field: &str, value: Option<&str>) -> Option<Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::child::{EntrustedGuardian, Grandparent, Parent};
+    use crate::child::{EntrustedCare, EntrustedGuardian, Grandparent, Parent};
     use crate::codes::Relation;
 
     fn d(s: &str) -> NaiveDate {
@@ -199,6 +213,23 @@ mod tests {
                 address: Some("郭罗庄村5号".into()),
                 confirmed_on: Some(d("2010-01-01")),
                 disqualified: false,
+                care: EntrustedCare {
+                    school_notice_on: Some(d("2010-01-02")),
+                    school_notice_received_by: Some("王老师（班主任）".into()),
+                    village_notice_on: Some(d("2010-01-03")),
+                    village_notice_received_by: Some("李主任".into()),
+                    signed_by_parents: true,
+                    signed_by_carer: true,
+                    guided_by: Some("赵儿童主任".into()),
+                    past_offences: Some(false),
+                    past_offences_evidence: Some("派出所出具无犯罪记录".into()),
+                    vices: Some(false),
+                    vices_evidence: Some("邻居证实".into()),
+                    neglected_duties: Some(false),
+                    neglected_duties_evidence: Some("走访核实".into()),
+                    otherwise_unsuitable: Some(false),
+                    otherwise_unsuitable_evidence: Some("无".into()),
+                },
             }),
             notes: Some("父亲电话常换".into()),
             ..Default::default()

@@ -3,6 +3,7 @@
 use crate::age::{self, AgeBand, AgeRule};
 use crate::child::{ChildFile, Derived, EntrustedGuardian, Parent, Warning};
 use crate::codes::{Category, GuardianshipType};
+use crate::entrusted;
 use crate::id_number;
 use chrono::NaiveDate;
 
@@ -62,9 +63,10 @@ pub fn entrusted_guardian_is_minor(g: &EntrustedGuardian, today: NaiveDate, rule
 /// [UPL] 22: the entrusted carer must be able to care and must not fall under the article's
 /// exclusions (past abuse, drugs, gambling, neglect …). Either the file marks the carer
 /// disqualified, or the census type says the entrusted guardian lacks the capacity to care
-/// (受委托监护人监护能力不足, [M16]).
+/// (受委托监护人监护能力不足, [M16]), or the director found one of the article's exclusions
+/// (1)–(4) applies (`entrusted::found_unsuitable`).
 pub fn entrusted_guardian_unsuitable(file: &ChildFile) -> bool {
-    file.entrusted_guardian.as_ref().is_some_and(|g| g.disqualified)
+    file.entrusted_guardian.as_ref().is_some_and(|g| g.disqualified || entrusted::found_unsuitable(&g.care))
         || file.guardianship_type == Some(GuardianshipType::EntrustedLacksCapacity)
 }
 
@@ -93,6 +95,9 @@ pub fn warnings(
     }
     if no_guardian(file, category) {
         out.push(Warning::NoGuardian);
+    }
+    if entrusted::entrusted_care_incomplete(file) {
+        out.push(Warning::EntrustedCareIncomplete);
     }
     out
 }
@@ -238,7 +243,8 @@ mod tests {
     #[test]
     fn a_carer_lacking_capacity_by_the_census_type_is_unsuitable_like_a_disqualified_one() {
         let mut f = small(10);
-        f.entrusted_guardian = Some(EntrustedGuardian { name: "外婆".into(), ..EntrustedGuardian::default() });
+        f.entrusted_guardian =
+            Some(papers_complete(EntrustedGuardian { name: "外婆".into(), ..EntrustedGuardian::default() }));
         assert!(ws(&f).is_empty());
         f.guardianship_type = Some(GuardianshipType::EntrustedLacksCapacity);
         assert_eq!(ws(&f), vec![Warning::EntrustedGuardianDisqualified]);
@@ -247,6 +253,36 @@ mod tests {
             g.disqualified = true;
         }
         assert_eq!(ws(&f), vec![Warning::EntrustedGuardianDisqualified]);
+    }
+
+    /// A carer whose notices and signed confirmation are recorded.
+    fn papers_complete(mut g: EntrustedGuardian) -> EntrustedGuardian {
+        g.confirmed_on = Some(d(2026, 3, 1));
+        g.care.school_notice_on = Some(d(2026, 3, 2));
+        g.care.village_notice_on = Some(d(2026, 3, 2));
+        g.care.signed_by_parents = true;
+        g.care.signed_by_carer = true;
+        g
+    }
+
+    #[test]
+    fn an_exclusion_found_makes_the_carer_unsuitable() {
+        let mut f = small(10);
+        let mut g = papers_complete(EntrustedGuardian { name: "外婆".into(), ..EntrustedGuardian::default() });
+        g.care.vices = Some(false);
+        f.entrusted_guardian = Some(g.clone());
+        assert!(ws(&f).is_empty(), "checked, and not found");
+        g.care.vices = Some(true);
+        f.entrusted_guardian = Some(g);
+        assert_eq!(ws(&f), vec![Warning::EntrustedGuardianDisqualified]);
+    }
+
+    #[test]
+    fn entrusted_care_without_its_papers_is_flagged() {
+        let mut f = small(10);
+        let g = papers_complete(EntrustedGuardian { name: "外婆".into(), ..EntrustedGuardian::default() });
+        f.entrusted_guardian = Some(EntrustedGuardian { confirmed_on: None, ..g });
+        assert_eq!(ws(&f), vec![Warning::EntrustedCareIncomplete]);
     }
 
     #[test]
@@ -284,7 +320,8 @@ mod tests {
                 Warning::Under16LivingAlone,
                 Warning::Under8Unattended,
                 Warning::EntrustedGuardianDisqualified,
-                Warning::NoGuardian
+                Warning::NoGuardian,
+                Warning::EntrustedCareIncomplete
             ]
         );
     }

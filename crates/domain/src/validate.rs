@@ -177,6 +177,46 @@ fn guardian(errs: &mut FieldErrors, g: &mut EntrustedGuardian, today: NaiveDate)
     phone(errs, "entrusted_guardian.phone", &mut g.phone);
     text(errs, "entrusted_guardian.address", &mut g.address, SHORT_TEXT * 2);
     past_date(errs, "entrusted_guardian.confirmed_on", g.confirmed_on, today);
+    care(errs, g, today);
+}
+
+/// The entrusted-care facts ([UPL] 22–23, [M19]): each notice's date with who received it,
+/// signatures only on a dated confirmation, and evidence for every exclusion found.
+fn care(errs: &mut FieldErrors, g: &mut EntrustedGuardian, today: NaiveDate) {
+    const P: &str = "entrusted_guardian.care.";
+    let c = &mut g.care;
+    for (on, by, date, who) in [
+        ("school_notice_on", "school_notice_received_by", c.school_notice_on, &mut c.school_notice_received_by),
+        ("village_notice_on", "village_notice_received_by", c.village_notice_on, &mut c.village_notice_received_by),
+    ] {
+        past_date(errs, &format!("{P}{on}"), date, today);
+        let mut v = Some(who.take().unwrap_or_default());
+        text(errs, &format!("{P}{by}"), &mut v, SHORT_TEXT);
+        if v.as_deref().is_some_and(|s| s.chars().any(refused_in_name)) && errs.get(&format!("{P}{by}")).is_none() {
+            errs.add(format!("{P}{by}"), msg::NAME_CHARS);
+        }
+        match (date, &v) {
+            (Some(_), None) => errs.add(format!("{P}{by}"), msg::CARE_RECEIVER_REQUIRED),
+            (None, Some(_)) => errs.add(format!("{P}{on}"), msg::CARE_DATE_REQUIRED),
+            _ => {}
+        }
+        *who = v;
+    }
+    text(errs, &format!("{P}guided_by"), &mut c.guided_by, SHORT_TEXT);
+    if (c.signed_by_parents || c.signed_by_carer || c.guided_by.is_some()) && g.confirmed_on.is_none() {
+        errs.add("entrusted_guardian.confirmed_on", msg::CARE_CONFIRMATION_DATE_REQUIRED);
+    }
+    for (field, answer, evidence) in [
+        ("past_offences_evidence", c.past_offences, &mut c.past_offences_evidence),
+        ("vices_evidence", c.vices, &mut c.vices_evidence),
+        ("neglected_duties_evidence", c.neglected_duties, &mut c.neglected_duties_evidence),
+        ("otherwise_unsuitable_evidence", c.otherwise_unsuitable, &mut c.otherwise_unsuitable_evidence),
+    ] {
+        text(errs, &format!("{P}{field}"), evidence, SHORT_TEXT * 2);
+        if answer == Some(true) && evidence.is_none() {
+            errs.add(format!("{P}{field}"), msg::CARE_EVIDENCE_REQUIRED);
+        }
+    }
 }
 
 /// Checks a child's file and returns it normalised (trimmed texts, 18-digit upper-case ID
@@ -273,6 +313,46 @@ mod tests {
             village_code: "120114001001".into(),
             ..ChildFile::default()
         }
+    }
+
+    #[test]
+    fn entrusted_care_facts_are_checked_by_their_fields() {
+        let with = |set: fn(&mut EntrustedGuardian)| {
+            let mut f = valid();
+            let mut g = EntrustedGuardian { name: "王桂兰".into(), ..EntrustedGuardian::default() };
+            set(&mut g);
+            f.entrusted_guardian = Some(g);
+            child_file(f, today(), AgeRule::default())
+        };
+        let fields = |r: Result<ChildFile, FieldErrors>| -> Vec<String> {
+            r.err().map(|e| e.0.into_iter().map(|e| e.field).collect()).unwrap_or_default()
+        };
+        assert!(fields(with(|_| {})).is_empty());
+        let ok = with(|g| {
+            g.care.school_notice_on = Some(d(2026, 11, 1));
+            g.care.school_notice_received_by = Some(" 刘老师 ".into());
+        })
+        .expect("a dated notice with its receiver");
+        assert_eq!(ok.entrusted_guardian.map(|g| g.care.school_notice_received_by), Some(Some("刘老师".into())));
+        assert_eq!(
+            fields(with(|g| g.care.school_notice_on = Some(d(2026, 11, 1)))),
+            ["entrusted_guardian.care.school_notice_received_by"]
+        );
+        assert_eq!(
+            fields(with(|g| g.care.village_notice_received_by = Some("文书".into()))),
+            ["entrusted_guardian.care.village_notice_on"]
+        );
+        assert_eq!(
+            fields(with(|g| {
+                g.care.village_notice_on = Some(d(2026, 11, 30));
+                g.care.village_notice_received_by = Some("文书".into());
+            })),
+            ["entrusted_guardian.care.village_notice_on"],
+            "tomorrow"
+        );
+        assert_eq!(fields(with(|g| g.care.signed_by_carer = true)), ["entrusted_guardian.confirmed_on"]);
+        assert_eq!(fields(with(|g| g.care.vices = Some(true))), ["entrusted_guardian.care.vices_evidence"]);
+        assert!(fields(with(|g| g.care.vices = Some(false))).is_empty(), "no evidence needed for 否");
     }
 
     #[test]

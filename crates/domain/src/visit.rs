@@ -81,16 +81,9 @@ crate::codes::code_list! {
     }
 }
 
-crate::codes::code_list! {
-    /// How the parents last reached the child ([UPL] 23: at least weekly).
-    ContactChannel {
-        Phone = "phone", "电话";
-        Video = "video", "视频";
-        Message = "message", "微信或短信";
-        HomeVisit = "home_visit", "回家探望";
-        Other = "other", "其他";
-    }
-}
+/// How the parents last reached the child ([UPL] 23: at least weekly): the contact log's
+/// list, so that a visit's "last contact as told" is written into the log.
+pub use crate::entrusted::ContactChannel;
 
 crate::codes::code_list! {
     /// Where a visit stands with the township's child supervisor.

@@ -74,10 +74,14 @@ pub enum Action {
     ViewDueVisits,
     ViewSupervision,
     ViewCaseStatus,
+    /// Entrusted care (委托监护) recorded: notices, confirmation, suitability ([UPL] 22–23).
+    RecordEntrustedCare,
+    /// A parents' contact with the child recorded ([UPL] 23).
+    RecordParentsContact,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 39] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -115,6 +119,8 @@ impl Action {
         Action::ViewDueVisits,
         Action::ViewSupervision,
         Action::ViewCaseStatus,
+        Action::RecordEntrustedCare,
+        Action::RecordParentsContact,
     ];
 
     /// The action in words, from the message catalog.
@@ -161,6 +167,8 @@ impl Action {
             Action::ViewDueVisits => "view_due_visits",
             Action::ViewSupervision => "view_supervision",
             Action::ViewCaseStatus => "view_case_status",
+            Action::RecordEntrustedCare => "record_entrusted_care",
+            Action::RecordParentsContact => "record_parents_contact",
         }
     }
 }

@@ -20,12 +20,12 @@ use shouhu_domain::id_number;
 use shouhu_domain::masking;
 use shouhu_domain::region::{self, Level};
 use shouhu_domain::role::{OrgType, Role, Scope};
-use shouhu_domain::{msg, rules, validate};
+use shouhu_domain::{entrusted, msg, rules, validate};
 
 /// Where a change came from, kept in the history ("web", "api", "import:FILE", "demo").
 pub type Source<'a> = &'a str;
 
-const RECORD_COLUMNS: &str = "c.id, c.district_code, c.version, c.closed, c.close_reason, c.close_note, c.closed_at, c.data, c.created_at, c.updated_at";
+const RECORD_COLUMNS: &str = "c.id, c.district_code, c.version, c.closed, c.close_reason, c.close_note, c.closed_at, c.data, c.created_at, c.updated_at, c.parents_contact_on";
 
 /// Appends the caller's scope to a WHERE clause on `children c`.
 pub fn push_scope(sql: &mut Sql, scope: &Scope) {
@@ -144,7 +144,7 @@ pub const PREFIX_CANDIDATES: i64 = 200;
 pub const COUNT_CAP: i64 = 10_000;
 
 const LEDGER_COLUMNS: &str = "c.id, c.version, c.name, c.sex, c.birth_date, c.village_code, c.category, \
-     c.guardianship_type, c.schooling, c.warnings, c.id_number, c.closed";
+     c.guardianship_type, c.schooling, c.warnings, c.id_number, c.closed, c.parents_contact_on";
 
 /// The columns of a new file's `children` row: the values that come from the file
 /// ([`Store::new_row_values`]), then its id, the time it was made (twice: created, updated),
@@ -190,6 +190,10 @@ impl Store {
     fn ledger_row(&self, r: &dyn Row) -> Result<LedgerRow, StoreError> {
         let birth_date = r.opt_date(4)?;
         let village_code = r.text(5)?;
+        let category = Category::parse(&r.text(6)?).unwrap_or(Category::NotLeftBehind);
+        // The lapse's bit is never stored (decision 112); one written by mistake is ignored.
+        let mut warnings = Warning::from_bits(r.i64(9)? & !Warning::ParentsContactLapsed.bit());
+        self.add_contact_lapse(&mut warnings, category, r.opt_date(12)?);
         Ok(LedgerRow {
             id: r.i64(0)?,
             version: r.i64(1)?,
@@ -199,10 +203,10 @@ impl Store {
             age: birth_date.and_then(|b| shouhu_domain::age::full_years(b, self.today(), self.settings.age_rule)),
             village_name: self.regions.name(&village_code).to_string(),
             village_code,
-            category: Category::parse(&r.text(6)?).unwrap_or(Category::NotLeftBehind),
+            category,
             guardianship_type: r.opt_text(7)?.and_then(|s| GuardianshipType::parse(&s)),
             schooling: r.opt_text(8)?.and_then(|s| Schooling::parse(&s)),
-            warnings: Warning::from_bits(r.i64(9)?),
+            warnings,
             // Lists show the number masked to everyone, as a reader who may not see it does:
             // the file itself shows it in full to those who may.
             id_number_masked: self
@@ -211,6 +215,14 @@ impl Store {
                 .map(|s| masking::mask_id_number(&s)),
             closed: r.bool(11)?,
         })
+    }
+
+    /// The parents' contact lapse ([UPL] 23), decided against today's date from the file's
+    /// last recorded contact: shown with the file's warnings, never stored among their bits.
+    fn add_contact_lapse(&self, warnings: &mut Vec<Warning>, category: Category, last: Option<NaiveDate>) {
+        if entrusted::parents_contact_lapsed(category, last, self.today()) {
+            warnings.push(Warning::ParentsContactLapsed);
+        }
     }
 
     fn record_from_row(&self, r: &dyn Row) -> Result<ChildRecord, StoreError> {
@@ -224,7 +236,8 @@ impl Store {
         } else {
             FileStatus::Open
         };
-        let derived = rules::derive(&file, self.today(), self.settings.age_rule);
+        let mut derived = rules::derive(&file, self.today(), self.settings.age_rule);
+        self.add_contact_lapse(&mut derived.warnings, derived.category, r.opt_date(10)?);
         Ok(ChildRecord {
             id: r.i64(0)?,
             district_code: r.text(1)?,
@@ -242,7 +255,7 @@ impl Store {
     /// in `masked` (`shouhu_domain::masking`). Every file that leaves the store for a user
     /// goes through here; the store's own reads (a change's diff, a court's new guardian)
     /// keep the numbers.
-    fn for_reader(rec: ChildRecord, role: Role) -> ChildRecord {
+    pub(crate) fn for_reader(rec: ChildRecord, role: Role) -> ChildRecord {
         let mut rec = rec;
         rec.masked = masking::mask_file(&mut rec.file, role);
         rec
@@ -615,9 +628,26 @@ impl Store {
         self.unique_race(res, actor).map(|rec| Self::for_reader(rec, p.role))
     }
 
-    /// Writes a checked file over `current` inside the caller's transaction: the row, its
-    /// search terms and one history row per changed field. `None` when nothing changed.
+    /// Writes a checked whole file over `current` inside the caller's transaction (the file's
+    /// form, the API's PUT, a census import): the entrusted-care facts, which none of them
+    /// carries, are kept as stored (`entrusted::carry_care`). `None` when nothing changed.
     pub(crate) fn update_in(
+        &self,
+        c: &mut Conn<'_, '_>,
+        now: DateTime<Utc>,
+        actor: &Actor,
+        current: &ChildRecord,
+        file: &ChildFile,
+        source: Source<'_>,
+    ) -> Result<Option<usize>, StoreError> {
+        let mut file = file.clone();
+        entrusted::carry_care(&current.file, &mut file);
+        self.write_update(c, now, actor, current, &file, source)
+    }
+
+    /// Writes a checked file over `current` exactly as given: the row, its search terms and
+    /// one history row per changed field. `None` when nothing changed.
+    pub(crate) fn write_update(
         &self,
         c: &mut Conn<'_, '_>,
         now: DateTime<Utc>,
@@ -888,8 +918,19 @@ impl Store {
         if let Some(s) = f.schooling {
             wh.push(" AND c.schooling = ").bind(s.code());
         }
-        if let Some(w) = f.warning {
-            wh.push(" AND (c.warnings & ").bind(w.bit()).push(") <> 0");
+        match f.warning {
+            // Decided against today in the query, as `add_contact_lapse` decides it on a row
+            // ([UPL] 23): a left-behind child whose last recorded contact is before the day
+            // 7 days before today.
+            Some(Warning::ParentsContactLapsed) => {
+                let cutoff = self.today() - chrono::Days::new(entrusted::CONTACT_DAYS as u64);
+                wh.push(" AND c.category <> ").bind(Category::NotLeftBehind.code());
+                wh.push(" AND c.parents_contact_on < ").bind(cutoff);
+            }
+            Some(w) => {
+                wh.push(" AND (c.warnings & ").bind(w.bit()).push(") <> 0");
+            }
+            None => {}
         }
         if let Some(ids) = &f.ids {
             wh.push(" AND c.id IN (");

@@ -23,12 +23,14 @@
 //!   makes the lists' order part of the form: entries are only ever added at the end (a
 //!   test holds every stored list's order);
 //! - a list of entries: their count, then each entry's place;
-//! - a parent, grandparent or entrusted guardian: its length (a varint), then its own fields,
-//!   numbered apart.
+//! - a finding (yes, no or not found out, the carer's suitability): left out while not found
+//!   out, else one byte, 0 or 1;
+//! - a parent, grandparent or entrusted guardian, or the guardian's entrusted-care facts: its
+//!   length (a varint), then its own fields, numbered apart.
 
 use crate::error::StoreError;
 use chrono::{Datelike, NaiveDate};
-use shouhu_domain::child::{ChildFile, EntrustedGuardian, Grandparent, Parent};
+use shouhu_domain::child::{ChildFile, EntrustedCare, EntrustedGuardian, Grandparent, Parent};
 use shouhu_domain::codes::CodeList;
 
 /// The child's own fields.
@@ -87,6 +89,26 @@ mod guardian {
     pub const ADDRESS: u8 = 5;
     pub const CONFIRMED_ON: u8 = 6;
     pub const DISQUALIFIED: u8 = 7;
+    pub const CARE: u8 = 8;
+}
+
+/// The entrusted-care facts' fields (decision 110), inside the guardian's `CARE`.
+mod care {
+    pub const SCHOOL_NOTICE_ON: u8 = 1;
+    pub const SCHOOL_NOTICE_RECEIVED_BY: u8 = 2;
+    pub const VILLAGE_NOTICE_ON: u8 = 3;
+    pub const VILLAGE_NOTICE_RECEIVED_BY: u8 = 4;
+    pub const SIGNED_BY_PARENTS: u8 = 5;
+    pub const SIGNED_BY_CARER: u8 = 6;
+    pub const GUIDED_BY: u8 = 7;
+    pub const PAST_OFFENCES: u8 = 8;
+    pub const PAST_OFFENCES_EVIDENCE: u8 = 9;
+    pub const VICES: u8 = 10;
+    pub const VICES_EVIDENCE: u8 = 11;
+    pub const NEGLECTED_DUTIES: u8 = 12;
+    pub const NEGLECTED_DUTIES_EVIDENCE: u8 = 13;
+    pub const OTHERWISE_UNSUITABLE: u8 = 14;
+    pub const OTHERWISE_UNSUITABLE_EVIDENCE: u8 = 15;
 }
 
 /// What an empty binary form stands for: the default file, except that the yes/no/unknown
@@ -259,10 +281,36 @@ fn read_guardian(mut r: Reader) -> Result<EntrustedGuardian, StoreError> {
             guardian::ADDRESS => g.address = Some(r.text()?),
             guardian::CONFIRMED_ON => g.confirmed_on = Some(r.date()?),
             guardian::DISQUALIFIED => g.disqualified = r.flag()?,
+            guardian::CARE => g.care = read_care(r.nested()?)?,
             _ => return Err(r.unknown(n)),
         }
     }
     Ok(g)
+}
+
+fn read_care(mut r: Reader) -> Result<EntrustedCare, StoreError> {
+    let mut c = EntrustedCare::default();
+    while let Some(n) = r.field() {
+        match n {
+            care::SCHOOL_NOTICE_ON => c.school_notice_on = Some(r.date()?),
+            care::SCHOOL_NOTICE_RECEIVED_BY => c.school_notice_received_by = Some(r.text()?),
+            care::VILLAGE_NOTICE_ON => c.village_notice_on = Some(r.date()?),
+            care::VILLAGE_NOTICE_RECEIVED_BY => c.village_notice_received_by = Some(r.text()?),
+            care::SIGNED_BY_PARENTS => c.signed_by_parents = r.flag()?,
+            care::SIGNED_BY_CARER => c.signed_by_carer = r.flag()?,
+            care::GUIDED_BY => c.guided_by = Some(r.text()?),
+            care::PAST_OFFENCES => c.past_offences = Some(r.flag()?),
+            care::PAST_OFFENCES_EVIDENCE => c.past_offences_evidence = Some(r.text()?),
+            care::VICES => c.vices = Some(r.flag()?),
+            care::VICES_EVIDENCE => c.vices_evidence = Some(r.text()?),
+            care::NEGLECTED_DUTIES => c.neglected_duties = Some(r.flag()?),
+            care::NEGLECTED_DUTIES_EVIDENCE => c.neglected_duties_evidence = Some(r.text()?),
+            care::OTHERWISE_UNSUITABLE => c.otherwise_unsuitable = Some(r.flag()?),
+            care::OTHERWISE_UNSUITABLE_EVIDENCE => c.otherwise_unsuitable_evidence = Some(r.text()?),
+            _ => return Err(r.unknown(n)),
+        }
+    }
+    Ok(c)
 }
 
 struct Writer<'a>(&'a mut Vec<u8>);
@@ -383,8 +431,50 @@ impl Writer<'_> {
         self.date(parent::BIRTH_DATE, *birth_date);
     }
 
+    /// A finding: left out while not found out, else 0 or 1.
+    fn finding(&mut self, n: u8, v: Option<bool>) {
+        if let Some(v) = v {
+            self.0.extend_from_slice(&[n, v as u8]);
+        }
+    }
+
+    fn care(&mut self, c: &EntrustedCare) {
+        let EntrustedCare {
+            school_notice_on,
+            school_notice_received_by,
+            village_notice_on,
+            village_notice_received_by,
+            signed_by_parents,
+            signed_by_carer,
+            guided_by,
+            past_offences,
+            past_offences_evidence,
+            vices,
+            vices_evidence,
+            neglected_duties,
+            neglected_duties_evidence,
+            otherwise_unsuitable,
+            otherwise_unsuitable_evidence,
+        } = c;
+        self.date(care::SCHOOL_NOTICE_ON, *school_notice_on);
+        self.opt_text(care::SCHOOL_NOTICE_RECEIVED_BY, school_notice_received_by);
+        self.date(care::VILLAGE_NOTICE_ON, *village_notice_on);
+        self.opt_text(care::VILLAGE_NOTICE_RECEIVED_BY, village_notice_received_by);
+        self.flag(care::SIGNED_BY_PARENTS, *signed_by_parents, false);
+        self.flag(care::SIGNED_BY_CARER, *signed_by_carer, false);
+        self.opt_text(care::GUIDED_BY, guided_by);
+        self.finding(care::PAST_OFFENCES, *past_offences);
+        self.opt_text(care::PAST_OFFENCES_EVIDENCE, past_offences_evidence);
+        self.finding(care::VICES, *vices);
+        self.opt_text(care::VICES_EVIDENCE, vices_evidence);
+        self.finding(care::NEGLECTED_DUTIES, *neglected_duties);
+        self.opt_text(care::NEGLECTED_DUTIES_EVIDENCE, neglected_duties_evidence);
+        self.finding(care::OTHERWISE_UNSUITABLE, *otherwise_unsuitable);
+        self.opt_text(care::OTHERWISE_UNSUITABLE_EVIDENCE, otherwise_unsuitable_evidence);
+    }
+
     fn guardian(&mut self, g: &EntrustedGuardian) {
-        let EntrustedGuardian { name, id_number, phone, relation, address, confirmed_on, disqualified } = g;
+        let EntrustedGuardian { name, id_number, phone, relation, address, confirmed_on, disqualified, care } = g;
         self.text(guardian::NAME, name);
         self.opt_text(guardian::ID_NUMBER, id_number);
         self.opt_text(guardian::PHONE, phone);
@@ -392,6 +482,8 @@ impl Writer<'_> {
         self.opt_text(guardian::ADDRESS, address);
         self.date(guardian::CONFIRMED_ON, *confirmed_on);
         self.flag(guardian::DISQUALIFIED, *disqualified, false);
+        // Left out when every fact is at its default, as files written before it were.
+        self.nested(guardian::CARE, false, |w| w.care(care));
     }
 }
 
@@ -570,6 +662,23 @@ mod tests {
                 address: Some("同住".into()),
                 confirmed_on: date(2016, 6, 1),
                 disqualified: true,
+                care: EntrustedCare {
+                    school_notice_on: date(2016, 6, 2),
+                    school_notice_received_by: Some("刘老师（班主任）".into()),
+                    village_notice_on: date(2016, 6, 3),
+                    village_notice_received_by: Some("村委会张主任".into()),
+                    signed_by_parents: true,
+                    signed_by_carer: true,
+                    guided_by: Some("赵敏".into()),
+                    past_offences: Some(true),
+                    past_offences_evidence: Some("2010年因虐待被判刑".into()),
+                    vices: Some(false),
+                    vices_evidence: Some("邻居证实".into()),
+                    neglected_duties: Some(true),
+                    neglected_duties_evidence: Some("曾长期不管孩子".into()),
+                    otherwise_unsuitable: Some(false),
+                    otherwise_unsuitable_evidence: Some("无".into()),
+                },
             }),
             guardianship_type: Some(GuardianshipType::NoGuardian),
             lives_alone: true,
@@ -659,6 +768,29 @@ mod tests {
             19, 2, 8, 0, // father: not capable
             27, 1, // lives alone
             29, 1, 0, // income sources: wages
+        ];
+        assert_eq!(bytes(&f), expected);
+        assert_eq!(read(expected).expect("read"), f);
+    }
+
+    #[test]
+    fn entrusted_care_keeps_its_bytes_and_files_without_it_read_as_before() {
+        // A guardian written before the entrusted-care facts: no field 8, reads with none.
+        let old: &[u8] = &[25, 3, 1, 1, b'W'];
+        let f = read(old).expect("read");
+        assert_eq!(f.entrusted_guardian.as_ref().map(|g| g.care.clone()), Some(EntrustedCare::default()));
+        assert_eq!(bytes(&f), old, "empty care is left out");
+        let mut g = EntrustedGuardian { name: "W".into(), ..Default::default() };
+        g.care.school_notice_on = date(2012, 5, 17);
+        g.care.signed_by_carer = true;
+        g.care.vices = Some(false);
+        let f = ChildFile { entrusted_guardian: Some(g), ..base() };
+        let expected: &[u8] = &[
+            25, 13, 1, 1, b'W', // guardian: name W
+            8, 8, // its entrusted care, 8 bytes
+            1, 0xe0, 0xd6, 0x59, // school notice on 2012-05-17
+            6, 1, // signed by the carer
+            10, 0, // vices: found not to apply
         ];
         assert_eq!(bytes(&f), expected);
         assert_eq!(read(expected).expect("read"), f);

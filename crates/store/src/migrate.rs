@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/postgres/0011_encryption.sql"),
     ),
     (12, include_str!("../migrations/sqlite/0012_visits.sql"), include_str!("../migrations/postgres/0012_visits.sql")),
+    (
+        13,
+        include_str!("../migrations/sqlite/0013_parents_contacts.sql"),
+        include_str!("../migrations/postgres/0013_parents_contacts.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

@@ -379,6 +379,7 @@ impl Store {
             let id = new_visit_id();
             let idem = idem_key.as_deref().map(|k| (k, hash.as_str()));
             self.insert_visit_row(c, &ring, id, 1, &child, &v, &actor, now, idem)?;
+            self.log_told_contact(c, p, child_id, &v, id)?;
             self.refresh_visit_due(c, child_id, self.today())?;
             audit::record(
                 c,
@@ -398,6 +399,32 @@ impl Store {
             }
             (other, _) => other,
         }
+    }
+
+    /// The parents' last contact as the family told it at a visit goes into the contact log
+    /// (decision 113), in the visit's transaction, so that the file's lapse flag follows it.
+    /// A correction that repeats a contact already logged from this visit adds nothing.
+    fn log_told_contact(
+        &self,
+        c: &mut Conn<'_, '_>,
+        p: &Principal,
+        child_id: i64,
+        v: &VisitInput,
+        visit_id: i64,
+    ) -> Result<(), StoreError> {
+        let (Some(on), Some(channel)) = (v.parents_last_contact_on, v.parents_contact_channel) else {
+            return Ok(());
+        };
+        let source = format!("visit:{visit_id}");
+        let logged = c.query_opt(
+            "SELECT 1 FROM parents_contacts WHERE child_id = $1 AND source = $2 AND contact_on = $3 AND channel = $4",
+            &[child_id.into(), source.as_str().into(), on.into(), channel.code().into()],
+            |r| r.i64(0),
+        )?;
+        if logged.is_none() {
+            self.append_contact(c, p, child_id, on, channel, shouhu_domain::entrusted::ContactWho::Unstated, &source)?;
+        }
+        Ok(())
     }
 
     /// The visit an idempotency key already wrote, if any (refused when its content differs).
@@ -446,6 +473,7 @@ impl Store {
                 return Err(StoreError::Stale { current: expected_version + 1 });
             }
             self.insert_visit_row(c, &ring, visit_id, expected_version + 1, &child, &v, &actor, now, None)?;
+            self.log_told_contact(c, p, child_id, &v, visit_id)?;
             self.refresh_visit_due(c, child_id, self.today())?;
             audit::record(
                 c,

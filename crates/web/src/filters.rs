@@ -33,6 +33,11 @@ pub struct LedgerQuery {
     pub guardianship_type: String,
     #[serde(default)]
     pub schooling: String,
+    /// A warning's code: under16_living_alone, under8_unattended, entrusted_guardian_minor,
+    /// entrusted_guardian_disqualified, no_guardian, entrusted_care_incomplete (a carer
+    /// without both written notices or the signed confirmation), parents_contact_lapsed (a
+    /// left-behind child whose last recorded contact with the parents is more than 7 days
+    /// before today).
     #[serde(default)]
     pub warning: String,
     /// open (default), closed, all

@@ -415,7 +415,8 @@ async fn warnings_follow_the_law_and_filter_the_ledger() {
     assert_eq!(ws, vec!["under16_living_alone", "under8_unattended"]);
     assert_eq!(rec["derived"]["age_band"], "0_5");
     let rec = app.create_child(&u, &teen).await;
-    assert_eq!(rec["derived"]["warnings"], json!(["entrusted_guardian_minor"]));
+    // No written notice nor confirmation recorded for that carer either ([UPL] 23).
+    assert_eq!(rec["derived"]["warnings"], json!(["entrusted_guardian_minor", "entrusted_care_incomplete"]));
     app.create_child(&u, &child("平安", VILLAGE_A, 11)).await;
 
     let (_, p) = app.get(&u, "/api/v1/children?warning=under8_unattended").await;
@@ -521,7 +522,7 @@ async fn warnings_follow_from_every_fact_of_the_file_and_the_ledger_filter_agree
     let rec = app.create_child(&u, &nobody).await;
     assert_eq!(warning_codes(&rec), ["under8_unattended", "no_guardian"]);
     let rec = app.create_child(&u, &weak).await;
-    assert_eq!(warning_codes(&rec), ["entrusted_guardian_disqualified"]);
+    assert_eq!(warning_codes(&rec), ["entrusted_guardian_disqualified", "entrusted_care_incomplete"]);
     // A five-year-old whose file says care is good is not flagged.
     let rec = app.create_child(&u, &small("有人照料", 25)).await;
     assert_eq!(warning_codes(&rec), Vec::<String>::new());

@@ -14,6 +14,7 @@ mod census;
 mod children;
 mod durability;
 mod encryption;
+mod entrusted;
 mod files;
 mod logs;
 mod masking;

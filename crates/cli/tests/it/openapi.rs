@@ -414,6 +414,27 @@ async fn every_operation_answers_as_documented() {
         &json!({"field": "father.phone", "reason": "联系监护人"}),
     )
     .await;
+    // Entrusted care and the parents' contacts ([UPL] 22–23).
+    let mut entrusted = child("王小红", VILLAGE_A, 2);
+    entrusted["entrusted_guardian"] = json!({"name": "王桂兰", "relation": "paternal_grandparent"});
+    let carer = c.send(Some(&township), "POST", "/api/v1/children", &entrusted).await;
+    let eid = carer["id"].as_i64().expect("id");
+    c.send(
+        Some(&township),
+        "PUT",
+        &format!("/api/v1/children/{eid}/entrusted-care"),
+        &json!({"version": carer["version"], "confirmed_on": "2026-11-20",
+            "care": {"signed_by_parents": true, "signed_by_carer": true, "guided_by": "赵敏"}}),
+    )
+    .await;
+    c.send(
+        Some(&township),
+        "POST",
+        &format!("/api/v1/children/{eid}/contacts"),
+        &json!({"contact_on": "2026-11-28", "channel": "video", "who": "mother"}),
+    )
+    .await;
+    c.get(&township, &format!("/api/v1/children/{eid}/contacts")).await;
     c.get(&admin, "/api/v1/audit").await;
     c.get(
         &admin,

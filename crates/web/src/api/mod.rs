@@ -8,6 +8,7 @@ pub mod account;
 pub mod admin;
 pub mod casework;
 pub mod children;
+pub mod entrusted;
 pub mod imports;
 pub mod reports;
 pub mod visits;
@@ -94,6 +95,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(children::reveal))
         .routes(routes!(children::history))
         .routes(routes!(children::regions))
+        .routes(routes!(entrusted::record_care))
+        .routes(routes!(entrusted::contacts, entrusted::record_contact))
         .routes(routes!(admin::list_orgs, admin::create_org))
         .routes(routes!(admin::list_users, admin::create_user))
         .routes(routes!(admin::reset_user))

@@ -1,12 +1,13 @@
 //! A child's file as its readers see it, with its cases, and closing and reopening it.
 
+use super::entrusted;
 use super::{label_in_section, section_of};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::body::{FormPairs, IdPath, QueryParams};
 use crate::error::AppError;
 use crate::forms::{self, FIELDS};
-use crate::pages::form;
+use crate::pages::form::{self, Kept};
 use crate::pages::view::Saved;
 use crate::pages::view::{Opt, opts};
 use crate::pages::{Layout, PageError, PageResult, render};
@@ -18,6 +19,7 @@ use shouhu_domain::child::{ChildFile, ChildRecord, FileStatus};
 use shouhu_domain::codes::{CloseReason, CodeList};
 use shouhu_domain::msg;
 use shouhu_store::Store;
+use shouhu_store::entrusted::ContactLog;
 
 pub struct ShowRow {
     /// The field's dotted path (`father.phone`).
@@ -74,6 +76,12 @@ pub struct ChildView {
     pub can_visit: bool,
     /// What a director or a supervisor sees of the reports and cases about the child.
     pub case_status: Option<CaseStatusView>,
+    /// The entrusted-care checklist, when the file names a carer.
+    pub care: Option<entrusted::CareView>,
+    /// The parents' contacts, with the form to record one.
+    pub contacts: entrusted::ContactsView,
+    /// The contact form's refusal, shown above it.
+    pub refusal: form::Refusal,
 }
 
 /// The status of the reports and cases about a child, as lines of text.
@@ -194,19 +202,19 @@ fn show_sections(store: &Store, file: &ChildFile, school: Option<&str>, masked: 
     sections
 }
 
-/// The file (its view audited), its cases and its school's name.
+/// The file (its view audited), its cases, its school's name and its parents' contacts.
 async fn load(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-) -> Result<(ChildRecord, Vec<CaseView>, Option<String>), PageError> {
+) -> Result<(ChildRecord, Vec<CaseView>, Option<String>, ContactLog), PageError> {
     let p = user.principal.clone();
-    let (rec, cases, school) = state
+    let (rec, cases, school, log) = state
         .run(move |s| {
             let rec = s.view_child(&p, id)?;
             // A school since removed shows as its number.
             let school = rec.file.school_org_id.and_then(|org| s.get_org(org).ok()).map(|o| o.name);
-            Ok((rec, s.child_cases(&p, id)?, school))
+            Ok((rec, s.child_cases(&p, id)?, school, s.contact_log(&p, id)?))
         })
         .await?;
     let cases = cases
@@ -220,7 +228,21 @@ async fn load(
             approaching: l.grounds.iter().filter(|g| !g.met).map(|g| g.ground.label()).collect(),
         })
         .collect();
-    Ok((rec, cases, school))
+    Ok((rec, cases, school, log))
+}
+
+/// The file's page, with `kept` a refused form of it (the contact form) to show again.
+pub(super) async fn page_with(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    kept: &Kept,
+) -> Result<ChildView, PageError> {
+    let (rec, cases, school, log) = load(state, user, id).await?;
+    let mut page = child_view(state, user, rec, school.as_deref(), false, &log, kept);
+    page.cases = cases;
+    (page.visits, page.case_status) = visit_extras(state, user, id).await?;
+    Ok(page)
 }
 
 pub(super) async fn view(
@@ -229,10 +251,8 @@ pub(super) async fn view(
     IdPath(id): IdPath,
     QueryParams(vq): QueryParams<Saved>,
 ) -> PageResult {
-    let (rec, cases, school) = load(&state, &user, id).await?;
-    let mut page = child_view(&state, &user, rec, school.as_deref(), vq.saved.is_some());
-    page.cases = cases;
-    (page.visits, page.case_status) = visit_extras(&state, &user, id).await?;
+    let mut page = page_with(&state, &user, id, &Kept::default()).await?;
+    page.saved = vq.saved.is_some();
     Ok(render(&page))
 }
 
@@ -254,10 +274,7 @@ pub(super) async fn reveal(
         Err(AppError::Invalid(errs)) => Err(errs),
         Err(e) => return Err(PageError(e)),
     };
-    let (rec, cases, school) = load(&state, &user, id).await?;
-    let mut page = child_view(&state, &user, rec, school.as_deref(), false);
-    page.cases = cases;
-    (page.visits, page.case_status) = visit_extras(&state, &user, id).await?;
+    let mut page = page_with(&state, &user, id, &Kept::default()).await?;
     let row = page.sections.iter_mut().flat_map(|s| s.rows.iter_mut()).find(|r| r.path == field);
     match (revealed, row) {
         (Ok(value), Some(row)) => {
@@ -279,7 +296,16 @@ pub(super) async fn reveal(
     }
 }
 
-fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, school: Option<&str>, saved: bool) -> ChildView {
+fn child_view(
+    state: &AppState,
+    user: &CurrentUser,
+    rec: ChildRecord,
+    school: Option<&str>,
+    saved: bool,
+    log: &ContactLog,
+    kept: &Kept,
+) -> ChildView {
+    let records = shouhu_domain::entrusted::may_record_entrusted_care(user.principal.role);
     let (closed, closed_text) = match &rec.status {
         FileStatus::Open => (false, String::new()),
         FileStatus::Closed { reason, note, closed_at } => (
@@ -319,6 +345,9 @@ fn child_view(state: &AppState, user: &CurrentUser, rec: ChildRecord, school: Op
         reads_visits: shouhu_domain::visit::may_read_visits(user.principal.role),
         can_visit: shouhu_domain::visit::may_record_visit(user.principal.role) && !closed,
         case_status: None,
+        care: rec.file.entrusted_guardian.as_ref().map(|g| entrusted::care_view(g, records && !closed)),
+        contacts: entrusted::contacts_view(log, records && !closed, state.store.today(), kept),
+        refusal: entrusted::contact_refusal(kept),
     }
 }
 

@@ -1,6 +1,7 @@
 //! The registry on pages (一人一档): the ledger, a child's file, its form and its history.
 
 mod edit;
+mod entrusted;
 mod file;
 mod history;
 mod ledger;
@@ -21,6 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/children/{id}/reopen", post(file::reopen))
         .route("/children/{id}/reveal", post(file::reveal))
         .route("/children/{id}/history", get(history::history))
+        .route("/children/{id}/entrusted-care", get(entrusted::care_form).post(entrusted::save_care))
+        .route("/children/{id}/contacts", post(entrusted::record_contact))
 }
 
 /// The form's and the file's sections, by the first segment of each field's path.
