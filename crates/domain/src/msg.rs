@@ -1005,5 +1005,4 @@ pub const CONTACT_CHANNEL: &str = "联系方式";
 pub const CONTACT_WHO: &str = "联系人";
 pub const CONTACT_RECORDED_BY: &str = "记录人";
 pub const RECORD_CONTACT: &str = "记录一次联系";
-pub const CONTACT_SAVED: &str = "已记录联系";
 pub const CONTACT_SOURCE_VISIT: &str = "走访";
