@@ -448,3 +448,54 @@ async fn the_pages_show_the_checklist_and_refused_forms_again_with_what_was_type
     assert!(!html.contains("id=\"contact-form\"") && !html.contains("id=\"record-entrusted-care\""));
     assert_eq!(p.get(app.url(&format!("/children/{id}/entrusted-care"))).send().await.expect("form").status(), 403);
 }
+
+/// A visit that hears when the parents last reached the child writes that contact into the
+/// log in its own transaction (decision 113): the lapse follows it, a correction that says
+/// the same adds nothing, and a district officer's visit, though that role keeps no contact
+/// log by hand, is not refused for it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visit_writes_the_contact_the_family_told_into_the_log() {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let director = app.user("zhuren", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_A).await;
+    let qu = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, &TOWNSHIP_A[..6]).await;
+    let id = app.create_child(&zhen, &entrusted_child("甲", VILLAGE_A, 1)).await["id"].as_i64().expect("id");
+    // Today is 2026-11-29: an old contact by hand, so the file is flagged.
+    let (status, _) = app
+        .post(
+            &director,
+            &format!("/api/v1/children/{id}/contacts"),
+            &json!({"contact_on": "2026-11-10", "channel": "phone", "who": "father"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(ids_with(&app, &zhen, "parents_contact_lapsed").await, [id]);
+
+    let visit = json!({"visited_on": "2026-11-29", "kind": "home", "child_seen": true, "lives_with": "entrusted_carer",
+        "carer_state": "capable", "safety": "safe", "health": "good", "schooling": "attending", "mood": "good",
+        "parents_last_contact_on": "2026-11-27", "parents_contact_channel": "message"});
+    let (status, v) = app.post(&director, &format!("/api/v1/children/{id}/visits"), &visit).await;
+    assert_eq!(status, 201, "{v}");
+    let (_, log) = app.get(&zhen, &format!("/api/v1/children/{id}/contacts")).await;
+    assert_eq!((log["last_contact_on"].clone(), log["lapsed"].clone()), (json!("2026-11-27"), json!(false)), "{log}");
+    assert_eq!(log["contacts"][0]["channel"], "message");
+    assert_eq!(log["contacts"][0]["who"], "unstated");
+    assert!(ids_with(&app, &zhen, "parents_contact_lapsed").await.is_empty());
+
+    // A correction that repeats the contact adds no second line.
+    let vid = v["id"].as_i64().expect("visit id");
+    let mut corrected = visit.clone();
+    corrected["mood"] = json!("low");
+    let body = json!({"version": v["version"], "visit": corrected});
+    let (status, c) = app.put(&director, &format!("/api/v1/visits/{vid}"), &body).await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(scalar(&app, "SELECT count(*) FROM parents_contacts", vec![]).await, 2);
+
+    // The district may record a visit; the contact it heard is logged too.
+    let visit = json!({"visited_on": "2026-11-29", "kind": "phone", "child_seen": false, "lives_with": "entrusted_carer",
+        "carer_state": "capable", "safety": "safe", "health": "good", "schooling": "attending", "mood": "good",
+        "parents_last_contact_on": "2026-11-28", "parents_contact_channel": "video"});
+    let (status, v) = app.post(&qu, &format!("/api/v1/children/{id}/visits"), &visit).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(scalar(&app, "SELECT count(*) FROM parents_contacts", vec![]).await, 3);
+}
