@@ -417,11 +417,11 @@ impl Store {
         };
         let source = format!("visit:{visit_id}");
         let logged = c.query_opt(
-            "SELECT 1 FROM parents_contacts WHERE child_id = $1 AND source = $2 AND contact_on = $3 AND channel = $4",
+            "SELECT count(*) FROM parents_contacts WHERE child_id = $1 AND source = $2 AND contact_on = $3 AND channel = $4",
             &[child_id.into(), source.as_str().into(), on.into(), channel.code().into()],
             |r| r.i64(0),
         )?;
-        if logged.is_none() {
+        if logged.unwrap_or(0) == 0 {
             self.append_contact(c, p, child_id, on, channel, shouhu_domain::entrusted::ContactWho::Unstated, &source)?;
         }
         Ok(())
