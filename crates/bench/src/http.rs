@@ -353,7 +353,10 @@ async fn run_load(
 
 /// An API token of a demo account (`shouhu demo seed`).
 async fn demo_token(addr: SocketAddr, username: &str) -> anyhow::Result<String> {
-    let body = format!(r#"{{"username":"{username}","password":"shouhu-demo-2026","name":"shouhu-bench"}}"#);
+    // The city's account signs in with a second factor (decision 83): the demo's TOTP code.
+    let code = shouhu_web::second_factor::code_at(shouhu::seed::DEMO_TOTP_SECRET, chrono::Utc::now())?;
+    let body =
+        format!(r#"{{"username":"{username}","password":"shouhu-demo-2026","name":"shouhu-bench","code":"{code}"}}"#);
     let (status, body) = one(addr, Method::POST, "/api/v1/tokens", None, Some(body)).await?;
     ensure!(
         status.is_success(),
