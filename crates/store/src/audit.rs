@@ -64,10 +64,14 @@ pub enum Action {
     UseRecoveryCode,
     /// `shouhu audit new-chain`: the audit key was replaced after it was lost.
     NewAuditKey,
+    /// The daily recompute changed what a child's age decides (category, warnings).
+    RecomputeChild,
+    /// A file whose child turned 16 kept open, with the reason.
+    KeepPast16,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 32] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -98,6 +102,8 @@ impl Action {
         Action::ResetSecondFactor,
         Action::UseRecoveryCode,
         Action::NewAuditKey,
+        Action::RecomputeChild,
+        Action::KeepPast16,
     ];
 
     /// The action in words, from the message catalog.
@@ -137,6 +143,8 @@ impl Action {
             Action::ResetSecondFactor => "reset_second_factor",
             Action::UseRecoveryCode => "use_recovery_code",
             Action::NewAuditKey => "new_audit_key",
+            Action::RecomputeChild => "recompute_child",
+            Action::KeepPast16 => "keep_past_16",
         }
     }
 }

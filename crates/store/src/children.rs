@@ -217,7 +217,7 @@ impl Store {
     /// in `masked` (`shouhu_domain::masking`). Every file that leaves the store for a user
     /// goes through here; the store's own reads (a change's diff, a court's new guardian)
     /// keep the numbers.
-    fn for_reader(rec: ChildRecord, role: Role) -> ChildRecord {
+    pub(crate) fn for_reader(rec: ChildRecord, role: Role) -> ChildRecord {
         let mut rec = rec;
         rec.masked = masking::mask_file(&mut rec.file, role);
         rec
@@ -386,7 +386,7 @@ impl Store {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn write_history(
+    pub(crate) fn write_history(
         &self,
         c: &mut Conn<'_, '_>,
         now: DateTime<Utc>,

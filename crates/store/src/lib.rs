@@ -22,6 +22,7 @@ pub mod import;
 pub mod jobs;
 pub mod keyfile;
 pub mod migrate;
+pub mod recompute;
 pub mod regions;
 pub mod rekey;
 pub mod report_attachments;
@@ -32,6 +33,7 @@ pub mod search_terms;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
+pub mod turned16;
 pub mod users;
 
 pub use db::{DbUrl, Pool};

@@ -51,6 +51,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_encryption.sql"),
         include_str!("../migrations/postgres/0011_encryption.sql"),
     ),
+    (
+        14,
+        include_str!("../migrations/sqlite/0014_recompute.sql"),
+        include_str!("../migrations/postgres/0014_recompute.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

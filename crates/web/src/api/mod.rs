@@ -10,6 +10,7 @@ pub mod casework;
 pub mod children;
 pub mod imports;
 pub mod reports;
+pub mod turned16;
 
 use crate::AppState;
 use crate::auth;
@@ -130,6 +131,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(casework::add_placement))
         .routes(routes!(casework::grounds))
         .routes(routes!(crate::second_factor::api_reset))
+        .routes(routes!(turned16::list))
+        .routes(routes!(turned16::keep))
+        .routes(routes!(turned16::status))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);
