@@ -219,7 +219,7 @@ impl Store {
     /// China, today's run not finished): what the server's scheduler calls every minute.
     /// `None` when not due.
     pub fn recompute_if_due(&self, server: &str) -> Result<Option<Outcome>, StoreError> {
-        let last = self.pool.read(|c| Self::last_finished_day(c))?.map(|(d, _)| d);
+        let last = self.pool.read(Self::last_finished_day)?.map(|(d, _)| d);
         if time_rules::due_day(self.now(), self.settings.recompute.hour, last).is_none() {
             return Ok(None);
         }
@@ -382,7 +382,7 @@ impl Store {
             let held = started.elapsed();
             let Some((batch_changes, changed, done, last_id, read_all)) = res else {
                 // Another server took the lease over (ours expired): it goes on from the cursor.
-                let holder = self.pool.read(|c| Self::lease_holder(c))?;
+                let holder = self.pool.read(Self::lease_holder)?;
                 return Ok(Outcome::Busy { holder });
             };
             merge(&mut changes, batch_changes);
