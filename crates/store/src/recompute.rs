@@ -316,7 +316,7 @@ impl Store {
                 self.pool.write(|c| Self::release_lease(c, &token))?;
                 return Ok(Outcome::Stopped { run, changes });
             }
-            let files = self.batch_after(cursor, size)?;
+            let (files, read, last_read) = self.batch_after(cursor, size)?;
             let work = self.derive_batch(&files, today, run.full_walk, since)?;
             let now = self.now();
             let started = Instant::now();
@@ -357,9 +357,9 @@ impl Store {
                         break;
                     }
                 }
-                // The last open file has been seen: the run is over.
-                let all = done == files.len() && files.len() < size;
-                let last_id = if done == 0 { cursor } else { files[done - 1].0.id };
+                // The last file has been read: the run is over.
+                let all = done == files.len() && read < size;
+                let last_id = if done == files.len() { last_read } else { files[done - 1].0.id };
                 let hold_so_far = started.elapsed().as_millis() as i64;
                 c.exec(
                     "UPDATE recompute_runs SET cursor_id = $1, files_seen = files_seen + $2, changed = changed + $3, \
@@ -407,12 +407,20 @@ impl Store {
         }
     }
 
-    /// The next `limit` open files after id `after`, in id order.
-    fn batch_after(&self, after: i64, limit: usize) -> Result<Vec<(FileRef, Category, Vec<Warning>)>, StoreError> {
-        self.pool.read(|c| {
+    /// The next `limit` files after id `after`, in id order: the open ones, how many were read
+    /// and the last id read. Closed files are read and passed over rather than left out by
+    /// the query: `closed = FALSE` in it makes SQLite take the ledger's index (closed first)
+    /// and sort every open file by id for each batch.
+    #[allow(clippy::type_complexity)]
+    fn batch_after(
+        &self,
+        after: i64,
+        limit: usize,
+    ) -> Result<(Vec<(FileRef, Category, Vec<Warning>)>, usize, i64), StoreError> {
+        let rows = self.pool.read(|c| {
             c.query(
-                "SELECT id, district_code, village_code, version, birth_date, category, warnings FROM children \
-                 WHERE closed = FALSE AND id > $1 ORDER BY id LIMIT $2",
+                "SELECT id, district_code, village_code, version, birth_date, category, warnings, closed FROM children \
+                 WHERE id > $1 ORDER BY id LIMIT $2",
                 &[after.into(), (limit as i64).into()],
                 |r| {
                     Ok((
@@ -425,10 +433,14 @@ impl Store {
                         },
                         Category::parse(&r.text(5)?).unwrap_or(Category::NotLeftBehind),
                         Warning::from_bits(r.i64(6)?),
+                        r.bool(7)?,
                     ))
                 },
             )
-        })
+        })?;
+        let (read, last) = (rows.len(), rows.last().map_or(after, |r| r.0.id));
+        let open = rows.into_iter().filter(|r| !r.3).map(|(f, c, w, _)| (f, c, w)).collect();
+        Ok((open, read, last))
     }
 
     /// Opens the files of the batch whose values may have changed and derives them again.

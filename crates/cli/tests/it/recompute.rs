@@ -76,6 +76,10 @@ async fn warnings_end_on_the_birthday_boundary_and_a_second_run_changes_nothing(
     small["unattended"] = json!(true);
     let small = id(&app.create_child(&township, &small).await);
     let steady = id(&app.create_child(&township, &alone("王十岁", VILLAGE_A, "2016-01-01", 3)).await);
+    // A closed file is left as it was closed.
+    let closed = id(&app.create_child(&township, &alone("赵已销", VILLAGE_A, "2010-11-29", 4)).await);
+    let body = json!({"version": 1, "reason": "moved_out"});
+    assert_eq!(app.post(&township, &format!("/api/v1/children/{closed}/close"), &body).await.0, 200);
     assert_eq!(stored(&app, teen).await, ("both_away".into(), vec![Warning::Under16LivingAlone]));
     assert_eq!(stored(&app, small).await.1, vec![Warning::Under8Unattended]);
 
@@ -100,6 +104,7 @@ async fn warnings_end_on_the_birthday_boundary_and_a_second_run_changes_nothing(
     assert_eq!(stored(&app, teen).await, ("not_left_behind".into(), vec![]));
     assert_eq!(stored(&app, small).await.1, vec![]);
     assert_eq!(stored(&app, steady).await.1, vec![Warning::Under16LivingAlone]);
+    assert_eq!(stored(&app, closed).await, ("both_away".into(), vec![Warning::Under16LivingAlone]));
 
     // In the file's history, by the system, like any change; and in the audit log.
     let (status, h) = app.get(&township, &format!("/api/v1/children/{teen}/history")).await;
