@@ -130,6 +130,20 @@ pub enum Command {
         #[arg(long)]
         apply: bool,
     },
+    /// Recompute what time changes in every open file (ages' consequences: category, warnings;
+    /// who turned 16), as the server does daily at `recompute.hour`; prints what changed.
+    /// Resumes an interrupted run; runs once a day unless --again.
+    Recompute {
+        /// Walk again though today's run has finished (changes nothing already right).
+        #[arg(long)]
+        again: bool,
+        /// Open every file, not only those an age may have changed (after editing files by hand).
+        #[arg(long)]
+        full: bool,
+        /// Stop after this many batches (run again to go on from there).
+        #[arg(long)]
+        max_batches: Option<u32>,
+    },
     /// Make a new backup key in a new file (0600). Keep it apart from the data and the backups.
     BackupKey {
         #[arg(long)]
@@ -296,7 +310,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { bind, demo, secure_cookies, trusted_proxies } => {
             let store = open_store(&url, clock).context("opening the database")?;
             let work_dir = std::path::Path::new(&cli.data_dir).join("work");
-            let mut config = shouhu_web::Config { secure_cookies, work_dir, trusted_proxies, ..Default::default() };
+            let mut config = shouhu_web::Config {
+                secure_cookies,
+                work_dir,
+                trusted_proxies,
+                schedule_recompute: true,
+                ..Default::default()
+            };
             // Imports left running by a stopped server never committed: say so.
             store.fail_interrupted_jobs("服务器重启，导入已中断；档案未作任何改动，请重新上传")?;
             if demo {
@@ -372,6 +392,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Retention { apply, .. } => {
             let store = open_store(&url, clock)?;
             crate::retention_cli::run(&store, apply)
+        }
+        Command::Recompute { again, full, max_batches } => {
+            let store = open_store(&url, clock)?;
+            crate::recompute_cli::run(&store, again, full, max_batches)
         }
         Command::Keys { command: KeysCommand::Rotate { batch, max_batches, wait_secs } } => {
             let store = open_store(&url, clock)?;

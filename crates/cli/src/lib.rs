@@ -8,6 +8,7 @@ pub mod census_files;
 pub mod cli;
 pub mod demo;
 pub mod keys_cli;
+pub mod recompute_cli;
 pub mod retention_cli;
 pub mod seed;
 pub mod server;

@@ -109,6 +109,23 @@ pub fn demo(store: &Store) -> anyhow::Result<()> {
             // Make sure the demo village director has children to look after.
             f.village_code = DEMO_VILLAGE.into();
         }
+        if (4..7).contains(&i) {
+            // Three who reached 16 in the last weeks: the township's 年满十六周岁待处理 has work.
+            let days = 16 * 365 + 4 + 9 * (i as u64 - 4);
+            f.birth_date = store.today().checked_sub_days(chrono::Days::new(days));
+            f.village_code = DEMO_VILLAGE.into();
+            f.id_number = None;
+            f.schooling = Some(shouhu_domain::codes::Schooling::NotInSchool);
+            f.school_org_id = None;
+            f.school_name = None;
+            // Parents generated for a younger child may be born too late for this one.
+            for p in [&mut f.father, &mut f.mother] {
+                if p.birth_date.zip(f.birth_date).is_some_and(|(pb, cb)| pb >= cb) {
+                    p.birth_date = None;
+                    p.id_number = None;
+                }
+            }
+        }
         // Pupils in 梅厂镇 attend the demo school, so the teacher sees them.
         if f.village_code.starts_with("120114101") && f.schooling == Some(shouhu_domain::codes::Schooling::Primary) {
             f.school_org_id = school;

@@ -50,6 +50,8 @@ pub struct Running {
     pub done: tokio::task::JoinHandle<std::io::Result<()>>,
     /// Dropped with the server, which ends the search indexer.
     _indexer: std::sync::mpsc::Sender<()>,
+    /// Dropped with the server, which ends the recompute's scheduler (if it runs).
+    _recompute: Option<std::sync::mpsc::Sender<()>>,
 }
 
 /// How often the indexer looks for files imported without search terms (by another process,
@@ -78,15 +80,50 @@ fn start_indexer(store: Store, work_dir: std::path::PathBuf) -> std::io::Result<
     Ok(tx)
 }
 
+/// How often the scheduler asks whether the daily recompute is due. It reads the time from
+/// the store's clock (`Store::recompute_if_due`), so tests call that directly, without waiting.
+const RECOMPUTE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs the daily recompute when it is due (`recompute.hour`, China time) until `stop` is
+/// dropped. Several servers on one database: the lease lets one of them run it (decision 122).
+fn start_recompute_scheduler(store: Store) -> std::io::Result<std::sync::mpsc::Sender<()>> {
+    let (tx, stop) = std::sync::mpsc::channel::<()>();
+    let server = shouhu_store::recompute::this_server();
+    std::thread::Builder::new().name("shouhu-recompute".into()).spawn(move || {
+        loop {
+            match store.recompute_if_due(&server) {
+                Ok(Some(shouhu_store::recompute::Outcome::Finished { run, changes, .. })) => tracing::info!(
+                    day = %run.day,
+                    files = run.files_seen,
+                    changed = run.changed,
+                    turned_16 = changes.turned_16,
+                    longest_batch_ms = run.longest_batch_ms,
+                    "daily recompute finished"
+                ),
+                Ok(Some(shouhu_store::recompute::Outcome::Busy { holder })) => {
+                    tracing::debug!(holder, "daily recompute: another server runs it")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "daily recompute stopped; it goes on from its cursor next time"),
+            }
+            if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) = stop.recv_timeout(RECOMPUTE_EVERY) {
+                return;
+            }
+        }
+    })?;
+    Ok(tx)
+}
+
 /// Binds `bind` (port 0 for any free port) and serves in the background.
 pub async fn start(bind: &str, store: Store, config: Config) -> anyhow::Result<Running> {
     let listener = tokio::net::TcpListener::bind(bind).await?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let indexer = start_indexer(store.clone(), config.work_dir.clone())?;
+    let recompute = if config.schedule_recompute { Some(start_recompute_scheduler(store.clone())?) } else { None };
     let state = AppState::new(store, config);
     let done = tokio::spawn(shouhu_web::serve(listener, state, async move {
         let _ = stopped.await;
     }));
-    Ok(Running { addr, stop, done, _indexer: indexer })
+    Ok(Running { addr, stop, done, _indexer: indexer, _recompute: recompute })
 }

@@ -159,8 +159,9 @@ impl std::fmt::Display for AgeBand {
 /// that is the latest `b` with `reaches_age_on(b, years, rule) <= at`.
 ///
 /// `reaches_age_on` does not decrease as the birth date increases, so the answer is found
-/// by starting from the same day `years` years before `at` and moving a few days.
-fn latest_birth_of_age(years: u32, at: NaiveDate, rule: AgeRule) -> NaiveDate {
+/// by starting from the same day `years` years before `at` and moving a few days. Used to
+/// turn "reached `years` at `at`" into a birth-date bound a query can use.
+pub fn latest_birth_of_age(years: u32, at: NaiveDate, rule: AgeRule) -> NaiveDate {
     let start = i32::try_from(years).ok().and_then(|y| at.year().checked_sub(y)).and_then(|year| anniversary(at, year));
     let Some(mut b) = start else {
         return NaiveDate::MIN;

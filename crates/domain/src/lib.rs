@@ -18,6 +18,7 @@ pub mod id_number;
 pub mod iso_date;
 pub mod masking;
 pub mod msg;
+pub mod recompute;
 pub mod region;
 pub mod report;
 pub mod retention;

@@ -381,6 +381,8 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "view_case_status" => "查看报告和个案进展",
         "record_entrusted_care" => "记录委托监护情况",
         "record_parents_contact" => "记录父母联系",
+        "recompute_child" => "每日重算（年龄变化）",
+        "keep_past_16" => "年满十六周岁后保留档案",
         _ => return None,
     })
 }
@@ -415,6 +417,9 @@ pub fn field_label(path: &str) -> &'static str {
         ("", "income_sources") => "家庭收入来源",
         ("", "assistance") => "享受救助情况",
         ("", "notes") => "备注",
+        ("", "category") => "留守类别",
+        ("", "warnings") => "警示",
+        ("", "turned_16") => "年满十六周岁",
         (_, "name") => "姓名",
         (_, "birth_date") => "出生日期",
         (_, "id_number") => "身份证号码",
@@ -1006,3 +1011,31 @@ pub const CONTACT_WHO: &str = "联系人";
 pub const CONTACT_RECORDED_BY: &str = "记录人";
 pub const RECORD_CONTACT: &str = "记录一次联系";
 pub const CONTACT_SOURCE_VISIT: &str = "走访";
+// The daily recompute and the turned-16 decision (issue 17, decisions 120-124).
+pub const SETTING_RECOMPUTE_HOUR: &str = "每日重算年龄、警示等随时间变化内容的时间（北京时间，几点）";
+pub const SETTING_RECOMPUTE_BATCH_MS: &str = "每日重算：每批写入占用数据库的目标时长";
+pub const SETTING_RECOMPUTE_LEASE_SECONDS: &str = "每日重算：执行中的服务器停止响应多久后由其他服务器接续";
+pub const UNIT_HOUR_OF_DAY: &str = "点";
+pub const UNIT_MILLISECONDS: &str = "毫秒";
+pub const SYSTEM_ACTOR: &str = "系统";
+pub const NO_WARNINGS: &str = "无";
+pub const RECOMPUTE_LAST_RUN: &str = "每日重算";
+pub const RECOMPUTE_NEVER_RUN: &str = "尚未运行";
+pub const RECOMPUTE_RUNNING: &str = "进行中";
+pub const RECOMPUTE_STARTED: &str = "开始";
+pub const RECOMPUTE_FINISHED: &str = "完成";
+pub const RECOMPUTE_FILES_SEEN: &str = "检查档案";
+pub const RECOMPUTE_CHANGED: &str = "有变化";
+pub const RECOMPUTE_SERVER: &str = "服务器";
+pub const TURNED_16_TITLE: &str = "年满十六周岁待处理";
+pub const TURNED_16_INTRO: &str =
+    "以下儿童已年满十六周岁，不再属于农村留守儿童。请逐一销档（原因：年满十六周岁），或说明理由后保留档案。";
+pub const TURNED_16_NONE: &str = "没有待处理的档案";
+pub const TURNED_16_ON: &str = "年满十六周岁之日";
+pub const TURNED_16_CLOSE: &str = "销档（年满十六周岁）";
+pub const TURNED_16_KEEP: &str = "保留档案";
+pub const TURNED_16_KEEP_REASON: &str = "保留理由";
+pub const TURNED_16_KEEP_REASON_REQUIRED: &str = "请填写保留档案的理由";
+pub const TURNED_16_KEPT: &str = "年满十六周岁后保留档案";
+pub const TURNED_16_NOT_DUE: &str = "该儿童未满十六周岁，或档案已销档、已决定保留";
+pub const TURNED_16_MORE: &str = "仅显示最早年满十六周岁的部分，处理后再显示其余";

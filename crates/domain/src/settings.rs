@@ -94,6 +94,18 @@ pub struct AccountSettings {
     pub service_token_ttl: Duration,
 }
 
+/// The daily recompute of what time changes (decisions 120-124).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecomputeSettings {
+    /// The hour of the day, in China, from which the day's run is due.
+    pub hour: u32,
+    /// How long one batch may hold the database's write lock, as a target: batches are
+    /// sized to it.
+    pub batch_hold: Duration,
+    /// How long a server's claim on the run lasts without news from it (each batch renews it).
+    pub lease: Duration,
+}
+
 /// Every setting, read once at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -108,6 +120,7 @@ pub struct Settings {
     pub accounts: AccountSettings,
     /// The visit cadence (`crate::visit::visit_period`).
     pub visits: crate::visit::VisitSettings,
+    pub recompute: RecomputeSettings,
 }
 
 impl Default for Settings {
@@ -151,6 +164,7 @@ impl Default for Settings {
                 other_days: 0,
                 due_soon_days: 0,
             },
+            recompute: RecomputeSettings { hour: 0, batch_hold: Duration::zero(), lease: Duration::zero() },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -174,6 +188,9 @@ pub enum Unit {
     Years,
     Kilobytes,
     Megabytes,
+    Milliseconds,
+    /// An hour of the day (0-23), China time.
+    HourOfDay,
     /// One of named choices.
     Choice,
 }
@@ -189,6 +206,8 @@ impl Unit {
             Unit::Years => msg::UNIT_YEARS,
             Unit::Kilobytes => "KB",
             Unit::Megabytes => "MB",
+            Unit::Milliseconds => msg::UNIT_MILLISECONDS,
+            Unit::HourOfDay => msg::UNIT_HOUR_OF_DAY,
             Unit::Choice => "",
         }
     }
@@ -203,6 +222,8 @@ impl Unit {
             Unit::Years => "years",
             Unit::Kilobytes => "kilobytes",
             Unit::Megabytes => "megabytes",
+            Unit::Milliseconds => "milliseconds",
+            Unit::HourOfDay => "hour of the day, China time",
             Unit::Choice => "one of the choices",
         }
     }
@@ -753,6 +774,51 @@ pub static SPECS: &[Spec] = &[
             default: 7,
             get: |s| s.visits.due_soon_days,
             set: |s, v| s.visits.due_soon_days = v,
+        },
+    },
+    Spec {
+        key: "recompute.hour",
+        label: msg::SETTING_RECOMPUTE_HOUR,
+        unit: Unit::HourOfDay,
+        source: "[U]",
+        reason: "the ages change at midnight; at 2 o'clock nobody works on the files, so the \
+                 day's warnings and lists are right before the first person signs in",
+        kind: Kind::Int {
+            min: 0,
+            max: 23,
+            default: 2,
+            get: |s| i64::from(s.recompute.hour),
+            set: |s, v| s.recompute.hour = u32::try_from(v).unwrap_or(0),
+        },
+    },
+    Spec {
+        key: "recompute.batch_ms",
+        label: msg::SETTING_RECOMPUTE_BATCH_MS,
+        unit: Unit::Milliseconds,
+        source: "[U]",
+        reason: "a save waits at most this long behind one batch; a quarter of a second is not \
+                 felt on a phone, and leaves the run four times inside the one second allowed",
+        kind: Kind::Int {
+            min: 10,
+            max: 1000,
+            default: 250,
+            get: |s| s.recompute.batch_hold.num_milliseconds(),
+            set: |s, v| s.recompute.batch_hold = Duration::milliseconds(v),
+        },
+    },
+    Spec {
+        key: "recompute.lease_seconds",
+        label: msg::SETTING_RECOMPUTE_LEASE_SECONDS,
+        unit: Unit::Seconds,
+        source: "[U]",
+        reason: "each batch renews the claim in well under a second; two minutes of silence \
+                 means the server stopped, and another one goes on from where it was",
+        kind: Kind::Int {
+            min: 10,
+            max: 3600,
+            default: 120,
+            get: |s| s.recompute.lease.num_seconds(),
+            set: |s, v| s.recompute.lease = Duration::seconds(v),
         },
     },
 ];

@@ -78,10 +78,14 @@ pub enum Action {
     RecordEntrustedCare,
     /// A parents' contact with the child recorded ([UPL] 23).
     RecordParentsContact,
+    /// The daily recompute changed what a child's age decides (category, warnings).
+    RecomputeChild,
+    /// A file whose child turned 16 kept open, with the reason.
+    KeepPast16,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 41] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -121,6 +125,8 @@ impl Action {
         Action::ViewCaseStatus,
         Action::RecordEntrustedCare,
         Action::RecordParentsContact,
+        Action::RecomputeChild,
+        Action::KeepPast16,
     ];
 
     /// The action in words, from the message catalog.
@@ -169,6 +175,8 @@ impl Action {
             Action::ViewCaseStatus => "view_case_status",
             Action::RecordEntrustedCare => "record_entrusted_care",
             Action::RecordParentsContact => "record_parents_contact",
+            Action::RecomputeChild => "recompute_child",
+            Action::KeepPast16 => "keep_past_16",
         }
     }
 }

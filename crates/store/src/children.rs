@@ -422,7 +422,7 @@ impl Store {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn write_history(
+    pub(crate) fn write_history(
         &self,
         c: &mut Conn<'_, '_>,
         now: DateTime<Utc>,

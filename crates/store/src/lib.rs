@@ -23,6 +23,7 @@ pub mod import;
 pub mod jobs;
 pub mod keyfile;
 pub mod migrate;
+pub mod recompute;
 pub mod regions;
 pub mod rekey;
 pub mod report_attachments;
@@ -33,6 +34,7 @@ pub mod search_terms;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
+pub mod turned16;
 pub mod users;
 pub mod visits;
 

@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0013_parents_contacts.sql"),
         include_str!("../migrations/postgres/0013_parents_contacts.sql"),
     ),
+    (
+        14,
+        include_str!("../migrations/sqlite/0014_recompute.sql"),
+        include_str!("../migrations/postgres/0014_recompute.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

@@ -37,6 +37,8 @@ pub struct Config {
     pub trusted_proxies: Vec<ipnet::IpNet>,
     /// The demo accounts' shared TOTP secret, shown on the sign-in page (only with `--demo`).
     pub demo_totp_secret: String,
+    /// Run the daily recompute at `recompute.hour` (`shouhu serve`; tests call it themselves).
+    pub schedule_recompute: bool,
 }
 
 impl Default for Config {
@@ -48,6 +50,7 @@ impl Default for Config {
             work_dir: std::env::temp_dir().join("shouhu-work"),
             trusted_proxies: Vec::new(),
             demo_totp_secret: String::new(),
+            schedule_recompute: false,
         }
     }
 }

@@ -20,6 +20,7 @@ mod logs;
 mod masking;
 mod openapi;
 mod pages;
+mod recompute;
 mod registry_pages;
 mod report_pages;
 mod reports;

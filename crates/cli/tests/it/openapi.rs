@@ -621,6 +621,25 @@ async fn every_operation_answers_as_documented() {
     .await;
     c.get(&supervisor, "/api/v1/supervision").await;
     c.get(&director, &format!("/api/v1/children/{id}/case-status")).await;
+    // The daily recompute and the files of children who reached 16 (issue 17).
+    let mut older = child("钱十六", VILLAGE_A, 40);
+    older["birth_date"] = json!("2010-01-01");
+    older["id_number"] = json!(id_for("120114", "2010-01-01", true, 40));
+    let older = c.send(Some(&township), "POST", "/api/v1/children", &older).await;
+    c.get(&township, "/api/v1/turned16").await;
+    c.send(
+        Some(&township),
+        "POST",
+        &format!("/api/v1/children/{}/keep-past-16", older["id"]),
+        &json!({"version": older["version"], "reason": "个案尚未结案"}),
+    )
+    .await;
+    app.store(|s| {
+        s.recompute(&shouhu_store::recompute::Options { server: "t".into(), ..Default::default() }).map(|_| ())
+    })
+    .await
+    .expect("recompute");
+    c.get(&city, "/api/v1/recompute").await;
 
     // Every kind of attachment is served with a type the download documents.
     let served =

@@ -11,6 +11,7 @@ pub mod children;
 pub mod entrusted;
 pub mod imports;
 pub mod reports;
+pub mod turned16;
 pub mod visits;
 
 use crate::AppState;
@@ -142,6 +143,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(visits::review))
         .routes(routes!(visits::supervision))
         .routes(routes!(visits::case_status))
+        .routes(routes!(turned16::list))
+        .routes(routes!(turned16::keep))
+        .routes(routes!(turned16::status))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);

@@ -11,6 +11,7 @@ pub mod report_stats;
 pub mod reports;
 pub mod second_factor;
 pub mod settings;
+pub mod turned16;
 pub mod view;
 pub mod visits;
 
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(reports::router())
         .merge(casework::router())
         .merge(settings::router())
+        .merge(turned16::router())
         .merge(account::router())
         .merge(second_factor::router())
         .merge(visits::router())
@@ -73,6 +75,8 @@ pub struct LayoutUser {
     pub sees_casework: bool,
     /// Sees the settings document (系统设置).
     pub sees_settings: bool,
+    /// Decides on files whose child reached 16 (年满十六周岁待处理): those who close files.
+    pub closes_files: bool,
     /// Approves accounts (账号审核): administrators and the city.
     pub approves_accounts: bool,
     /// Visits children (今日走访): the village child director and those who record visits.
@@ -98,6 +102,7 @@ impl Layout {
                     || shouhu_domain::report::may_see_area_reports(u.principal.role),
                 sees_casework: shouhu_domain::assessment::has_assessment_list(u.principal.role),
                 sees_settings: u.principal.role.may_see_settings(),
+                closes_files: u.principal.role.may_close_files(),
                 approves_accounts: u.principal.role.may_approve_accounts(),
                 visits: u.principal.role == shouhu_domain::role::Role::ChildDirector,
                 supervises: shouhu_domain::visit::may_review_visits(u.principal.role),
