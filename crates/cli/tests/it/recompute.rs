@@ -53,6 +53,17 @@ async fn count(app: &TestApp, sql: &'static str) -> i64 {
     app.store(move |s| s.pool.read(|c| c.query_opt(sql, &[], |r| r.i64(0))).expect("count").unwrap_or(0)).await
 }
 
+/// When the child's next visit is due (the director's list reads it).
+async fn due_on(app: &TestApp, id: i64) -> Option<chrono::NaiveDate> {
+    app.store(move |s| {
+        s.pool
+            .read(|c| c.query_opt("SELECT due_on FROM visit_due WHERE child_id = $1", &[id.into()], |r| r.opt_date(0)))
+            .expect("read")
+            .flatten()
+    })
+    .await
+}
+
 fn id(v: &Value) -> i64 {
     v["id"].as_i64().expect("id")
 }
@@ -86,6 +97,9 @@ async fn warnings_end_on_the_birthday_boundary_and_a_second_run_changes_nothing(
     // The day before: nothing has changed (the first run opens every file, and finds them right).
     let run = finished(recompute(&app, opts("a")).await);
     assert_eq!((run.files_seen, run.changed, run.full_walk), (3, 0, true));
+    // Never visited and unattended under 8: due a week after the file was opened (decision 104).
+    let opened = chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("date");
+    assert_eq!(due_on(&app, small).await, Some(opened + Duration::days(7)));
     let history = count(&app, "SELECT count(*) FROM child_history").await;
     let audit = count(&app, "SELECT count(*) FROM audit_log WHERE action = 'recompute_child'").await;
     assert_eq!(audit, 0);
@@ -103,6 +117,8 @@ async fn warnings_end_on_the_birthday_boundary_and_a_second_run_changes_nothing(
     assert_eq!(changes.turned_16, 1);
     assert_eq!(stored(&app, teen).await, ("not_left_behind".into(), vec![]));
     assert_eq!(stored(&app, small).await.1, vec![]);
+    // Eight and cared for enough: the left-behind child's cadence, from the same opening day.
+    assert_eq!(due_on(&app, small).await, Some(opened + Duration::days(30)));
     assert_eq!(stored(&app, steady).await.1, vec![Warning::Under16LivingAlone]);
     assert_eq!(stored(&app, closed).await, ("both_away".into(), vec![Warning::Under16LivingAlone]));
 
