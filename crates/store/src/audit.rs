@@ -64,10 +64,14 @@ pub enum Action {
     UseRecoveryCode,
     /// `shouhu audit new-chain`: the audit key was replaced after it was lost.
     NewAuditKey,
+    // Dropout control (issue 18): a case or its list viewed, a step recorded.
+    ViewDropoutCase,
+    ViewDropoutList,
+    ChangeDropoutCase,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 33] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -98,6 +102,10 @@ impl Action {
         Action::ResetSecondFactor,
         Action::UseRecoveryCode,
         Action::NewAuditKey,
+        // Dropout control (issue 18).
+        Action::ViewDropoutCase,
+        Action::ViewDropoutList,
+        Action::ChangeDropoutCase,
     ];
 
     /// The action in words, from the message catalog.
@@ -137,6 +145,10 @@ impl Action {
             Action::ResetSecondFactor => "reset_second_factor",
             Action::UseRecoveryCode => "use_recovery_code",
             Action::NewAuditKey => "new_audit_key",
+            // Dropout control (issue 18).
+            Action::ViewDropoutCase => "view_dropout_case",
+            Action::ViewDropoutList => "view_dropout_list",
+            Action::ChangeDropoutCase => "change_dropout_case",
         }
     }
 }

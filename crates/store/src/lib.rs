@@ -13,6 +13,7 @@ pub mod casework;
 pub mod children;
 pub mod crypto;
 pub mod db;
+pub mod dropout;
 pub mod error;
 mod file_binary;
 pub mod file_data;

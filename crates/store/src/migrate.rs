@@ -51,6 +51,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0011_encryption.sql"),
         include_str!("../migrations/postgres/0011_encryption.sql"),
     ),
+    // Dropout control (issue 18, decision 130).
+    (
+        15,
+        include_str!("../migrations/sqlite/0015_dropout.sql"),
+        include_str!("../migrations/postgres/0015_dropout.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

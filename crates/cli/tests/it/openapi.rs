@@ -569,6 +569,50 @@ async fn every_operation_answers_as_documented() {
     .await;
     c.send(Some(&district), "POST", &format!("/api/v1/assessments/{}/placements", other["id"]), &json!({"kind": "temporary_state", "ground": "guardian_missing", "placed_with": "武清区儿童福利院", "start_date": "2026-11-29"})).await;
 
+    // Dropout control (issue 18): a school's case through to the bureau's measure.
+    let school = app.org("梅厂镇中心小学", OrgType::School, TOWNSHIP_A).await;
+    let teacher = app.user_in("laoshi", Role::Teacher, school).await;
+    let bureau_org = app.org("武清区教育局", OrgType::DistrictEducationBureau, "120114").await;
+    let bureau = app.user_in("jiaoyu", Role::EducationOfficer, bureau_org).await;
+    let mut pupil = child("辍学生", VILLAGE_A, 77);
+    pupil["school_org_id"] = json!(school);
+    let pupil = app.create_child(&township, &pupil).await;
+    let case = c
+        .send(
+            Some(&teacher),
+            "POST",
+            "/api/v1/dropout-cases",
+            &json!({"child_id": pupil["id"], "first_absent_on": "2026-11-20", "reasons": ["work"]}),
+        )
+        .await;
+    let dc = format!("/api/v1/dropout-cases/{}", case["summary"]["id"]);
+    c.send(
+        Some(&teacher),
+        "POST",
+        &format!("{dc}/steps"),
+        &json!({"version": 1, "step": "notified", "date": "2026-11-21", "channel": "phone", "told": ["father"]}),
+    )
+    .await;
+    c.send(Some(&teacher), "POST", &format!("{dc}/steps"), &json!({"version": 2, "step": "persuasion", "date": "2026-11-22", "parties": ["school", "family"], "outcome": "failed"})).await;
+    c.send(
+        Some(&teacher),
+        "POST",
+        &format!("{dc}/steps"),
+        &json!({"version": 3, "step": "reported", "date": "2026-11-23"}),
+    )
+    .await;
+    c.get(&teacher, "/api/v1/dropout-cases").await;
+    c.get(&bureau, "/api/v1/dropout-cases?view=reported").await;
+    c.get(&bureau, &dc).await;
+    c.send(
+        Some(&bureau),
+        "POST",
+        &format!("{dc}/steps"),
+        &json!({"version": 4, "step": "measure", "date": "2026-11-24", "measure": "financial_aid"}),
+    )
+    .await;
+    c.get(&bureau, "/api/v1/dropout-table").await;
+
     // Every kind of attachment is served with a type the download documents.
     let served =
         &document()["paths"]["/api/v1/reports/{id}/attachments/{attachment_id}"]["get"]["responses"]["200"]["content"];

@@ -8,6 +8,7 @@ pub mod account;
 pub mod admin;
 pub mod casework;
 pub mod children;
+pub mod dropout;
 pub mod imports;
 pub mod reports;
 
@@ -130,6 +131,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(casework::add_placement))
         .routes(routes!(casework::grounds))
         .routes(routes!(crate::second_factor::api_reset))
+        // Dropout control (issue 18).
+        .routes(routes!(dropout::list, dropout::open))
+        .routes(routes!(dropout::get))
+        .routes(routes!(dropout::step))
+        .routes(routes!(dropout::table))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod casework;
 pub mod children;
+pub mod dropout;
 pub mod form;
 pub mod imports;
 pub mod login;
@@ -40,12 +41,21 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(account::router())
         .merge(second_factor::router())
+        .merge(dropout::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
 /// administrator, who sees no child's file, to administration; everyone else to the ledger.
+///
+/// The education bureau's officer, who reads no file, lands on the written reports' inbox.
 pub fn home(role: shouhu_domain::role::Role) -> &'static str {
-    if role.may_read_children() { "/children" } else { "/admin/users" }
+    if role == shouhu_domain::role::Role::EducationOfficer {
+        "/dropout"
+    } else if role.may_read_children() {
+        "/children"
+    } else {
+        "/admin/users"
+    }
 }
 
 /// What the frame of every page shows: who is signed in, and the form token.
@@ -73,6 +83,9 @@ pub struct LayoutUser {
     pub sees_settings: bool,
     /// Approves accounts (账号审核): administrators and the city.
     pub approves_accounts: bool,
+    /// Has dropout cases (控辍保学, issue 18): schools, the education bureau, townships,
+    /// villages and civil affairs.
+    pub sees_dropout: bool,
 }
 
 impl Layout {
@@ -93,6 +106,7 @@ impl Layout {
                 sees_casework: shouhu_domain::assessment::has_assessment_list(u.principal.role),
                 sees_settings: u.principal.role.may_see_settings(),
                 approves_accounts: u.principal.role.may_approve_accounts(),
+                sees_dropout: dropout::sees_dropout(u),
             }),
         }
     }

@@ -1,0 +1,445 @@
+//! Dropout control (issue 18): a case walked through every step in the law's order, every
+//! refusal naming its field, the child's schooling kept in the file with history, scope
+//! (another school or district sees nothing; the bureau reads the case and nothing else of
+//! the file), the written reports' inbox and the district table.
+
+use crate::harness::*;
+use serde_json::{Value, json};
+use shouhu_domain::role::{OrgType, Role};
+
+/// The field a refusal names first.
+fn field(r: &Value) -> Option<&str> {
+    r["fields"][0]["field"].as_str()
+}
+
+struct World {
+    app: TestApp,
+    zhen: User,
+    teacher: User,
+    school: i64,
+}
+
+async fn world() -> World {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let school = app.org("梅厂镇中心小学", OrgType::School, TOWNSHIP_A).await;
+    let teacher = app.user_in("laoshi", Role::Teacher, school).await;
+    World { app, zhen, teacher, school }
+}
+
+/// A pupil of `school` (born 2016-05-04: 10 at the tests' today, 2026-11-29).
+async fn pupil(w: &World, name: &str, seq: u32, school: i64) -> i64 {
+    let mut f = child(name, VILLAGE_A, seq);
+    f["school_org_id"] = json!(school);
+    f["school_name"] = json!("梅厂镇中心小学");
+    f["schooling"] = json!("primary");
+    w.app.create_child(&w.zhen, &f).await["id"].as_i64().expect("id")
+}
+
+async fn step(app: &TestApp, user: &User, case: i64, body: Value) -> (u16, Value) {
+    let (_, now) = app.get(user, &format!("/api/v1/dropout-cases/{case}")).await;
+    let mut body = body;
+    body["version"] = now["summary"]["version"].clone();
+    app.post(user, &format!("/api/v1/dropout-cases/{case}/steps"), &body).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_goes_through_every_step_in_the_laws_order() {
+    let w = world().await;
+    let app = &w.app;
+    let bureau_org = app.org("武清区教育局", OrgType::DistrictEducationBureau, "120114").await;
+    let bureau = app.user_in("jiaoyu", Role::EducationOfficer, bureau_org).await;
+    let kid = pupil(&w, "辍学生", 1, w.school).await;
+
+    // Opening: the refusals name their field.
+    let (s, r) = app.post(&w.teacher, "/api/v1/dropout-cases", &json!({"child_id": kid, "reasons": ["work"]})).await;
+    assert_eq!((s, field(&r)), (422, Some("first_absent_on")), "{r}");
+    let (s, r) = app
+        .post(
+            &w.teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": kid, "first_absent_on": "2026-11-30", "reasons": ["work"]}),
+        )
+        .await;
+    assert_eq!((s, field(&r)), (422, Some("first_absent_on")), "a day in the future: {r}");
+    let (s, r) = app
+        .post(
+            &w.teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": kid, "first_absent_on": "2026-11-02", "reasons": []}),
+        )
+        .await;
+    assert_eq!((s, field(&r)), (422, Some("reasons")), "{r}");
+    let (s, r) = app
+        .post(
+            &w.teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": kid, "first_absent_on": "2026-11-02", "reasons": ["other"]}),
+        )
+        .await;
+    assert_eq!((s, field(&r)), (422, Some("note")), "other needs a note: {r}");
+    let (s, r) = app
+        .post(
+            &w.zhen,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": kid, "first_absent_on": "2026-11-02", "reasons": ["work"]}),
+        )
+        .await;
+    assert_eq!(s, 403, "the township does not open a school's case: {r}");
+
+    let (s, case) = app
+        .post(
+            &w.teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": kid, "first_absent_on": "2026-11-02", "reasons": ["work", "family"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{case}");
+    let id = case["summary"]["id"].as_i64().expect("id");
+    assert_eq!(case["summary"]["state"], "opened");
+    assert_eq!(case["summary"]["next_action"], "notify");
+    assert_eq!(case["summary"]["next_due"], "2026-11-05", "dropout.notify_days after the first day");
+    assert_eq!(case["summary"]["overdue"], true);
+    assert_eq!(case["child"]["contacts"][0]["phone"], "13812345678", "a teacher reaches the parents");
+    let (s, r) = app
+        .post(
+            &w.teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": kid, "first_absent_on": "2026-11-02", "reasons": ["work"]}),
+        )
+        .await;
+    assert_eq!(s, 409, "one open case a child: {r}");
+
+    // The file says 辍学, with history naming the case.
+    let (_, file) = app.get(&w.zhen, &format!("/api/v1/children/{kid}")).await;
+    assert_eq!(file["file"]["schooling"], "dropped_out");
+    let (_, history) = app.get(&w.zhen, &format!("/api/v1/children/{kid}/history")).await;
+    assert!(history.to_string().contains("\"source\":\"dropout:"), "the case names itself: {history}");
+
+    // Out of order, and bad dates.
+    let (s, r) = step(
+        app,
+        &w.teacher,
+        id,
+        json!({"step": "persuasion", "date": "2026-11-03", "parties": ["school"], "outcome": "failed"}),
+    )
+    .await;
+    assert_eq!((s, field(&r)), (422, Some("step")), "notify first: {r}");
+    let (s, r) = step(app, &w.teacher, id, json!({"step": "reported", "date": "2026-11-03"})).await;
+    assert_eq!((s, field(&r)), (422, Some("step")), "{r}");
+    let (s, r) = step(
+        app,
+        &w.teacher,
+        id,
+        json!({"step": "notified", "date": "2026-11-01", "channel": "phone", "told": ["father"]}),
+    )
+    .await;
+    assert_eq!((s, field(&r)), (422, Some("date")), "before the case: {r}");
+    let (s, r) = step(
+        app,
+        &w.teacher,
+        id,
+        json!({"step": "notified", "date": "2026-11-30", "channel": "phone", "told": ["father"]}),
+    )
+    .await;
+    assert_eq!((s, field(&r)), (422, Some("date")), "in the future: {r}");
+    let (s, r) = step(app, &w.teacher, id, json!({"step": "notified", "date": "2026-11-03", "told": ["father"]})).await;
+    assert_eq!((s, field(&r)), (422, Some("channel")), "{r}");
+    let (s, r) =
+        step(app, &w.teacher, id, json!({"step": "measure", "date": "2026-11-03", "measure": "financial_aid"})).await;
+    assert_eq!(s, 403, "a school takes no measure: {r}");
+    let (s, r) = app
+        .post(
+            &w.teacher,
+            &format!("/api/v1/dropout-cases/{id}/steps"),
+            &json!({"version": 99, "step": "notified", "date": "2026-11-03", "channel": "phone", "told": ["father"]}),
+        )
+        .await;
+    assert_eq!(s, 409, "a stale version: {r}");
+
+    let (s, r) = step(
+        app,
+        &w.teacher,
+        id,
+        json!({"step": "notified", "date": "2026-11-03", "channel": "phone", "told": ["father", "mother"]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["summary"]["next_action"], "persuade");
+    let (s, r) = step(
+        app,
+        &w.teacher,
+        id,
+        json!({"step": "persuasion", "date": "2026-11-05", "parties": ["school", "family"], "outcome": "continuing"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let (s, r) = step(app, &w.teacher, id, json!({"step": "reported", "date": "2026-11-06"})).await;
+    assert_eq!((s, field(&r)), (422, Some("step")), "no failed round yet: {r}");
+    assert!(r["fields"][0]["message"].as_str().unwrap_or("").contains("劝返无效"), "{r}");
+    let (s, r) = step(app, &w.teacher, id, json!({"step": "persuasion", "date": "2026-11-06", "parties": []})).await;
+    assert_eq!((s, field(&r)), (422, Some("parties")), "{r}");
+    assert!(r["fields"].as_array().expect("fields").iter().any(|f| f["field"] == "outcome"), "{r}");
+    let (s, r) = step(app, &w.teacher, id, json!({"step": "persuasion", "date": "2026-11-08", "parties": ["school", "family", "village"], "outcome": "failed"})).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["summary"]["next_action"], "report");
+    assert_eq!(r["summary"]["next_due"], "2026-11-15");
+
+    // The bureau and the township have nothing in their inbox before the report.
+    let (_, inbox) = app.get(&bureau, "/api/v1/dropout-cases?view=reported").await;
+    assert_eq!(inbox.as_array().expect("inbox").len(), 0);
+    let (s, r) =
+        step(app, &w.teacher, id, json!({"step": "reported", "date": "2026-11-09", "note": "家长拒绝送返"})).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["summary"]["report_no"], "辍报〔2026〕120114-0001");
+    let text = r["report_text"].as_str().expect("report text");
+    assert!(text.contains("辍学生") && text.contains("武清区教育局") && text.contains("梅厂镇人民政府"), "{text}");
+    assert!(text.contains("劝返无效") && !text.contains("13812345678"), "{text}");
+    assert_eq!(r["summary"]["next_action"], "measures");
+    for user in [&bureau, &w.zhen] {
+        let (s, inbox) = app.get(user, "/api/v1/dropout-cases?view=reported").await;
+        assert_eq!(s, 200);
+        assert_eq!(inbox[0]["id"], id, "{inbox}");
+        assert_eq!(inbox[0]["child_name"], "辍学生");
+    }
+    let (s, _) = app.get(&w.teacher, "/api/v1/dropout-cases?view=reported").await;
+    assert_eq!(s, 403, "the inbox is the receivers'");
+
+    // The bureau reads the case and nothing else of the file.
+    let (s, seen) = app.get(&bureau, &format!("/api/v1/dropout-cases/{id}")).await;
+    assert_eq!(s, 200);
+    assert_eq!(seen["child"]["contacts"][0]["phone"], "13812345678", "the bureau reaches the guardian ([CE] 58)");
+    assert!(!seen.to_string().contains(&id_for("120114", "2016-05-04", true, 1)), "no ID number in a case");
+    assert_eq!(seen["may_record"], json!(["measure", "closed"]));
+    for path in [format!("/api/v1/children/{kid}"), format!("/api/v1/children/{kid}/history")] {
+        let (s, _) = app.get(&bureau, &path).await;
+        assert_eq!(s, 404, "{path}");
+    }
+    let (_, ledger) = app.get(&bureau, "/api/v1/children").await;
+    assert_eq!(ledger["total"], 0, "the bureau has no ledger");
+
+    let (s, r) = step(app, &bureau, id, json!({"step": "measure", "date": "2026-11-12"})).await;
+    assert_eq!((s, field(&r)), (422, Some("measure")), "{r}");
+    let (s, r) =
+        step(app, &bureau, id, json!({"step": "measure", "date": "2026-11-12", "measure": "financial_aid"})).await;
+    assert_eq!(s, 200, "{r}");
+    let (s, r) = step(app, &w.zhen, id, json!({"step": "measure", "date": "2026-11-13", "measure": "legal_measures", "note": "责令监护人限期送子女入学"})).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["summary"]["next_action"], "close");
+
+    // Closing: past age is refused for a 10-year-old; the return updates the file.
+    let (s, r) = step(app, &w.teacher, id, json!({"step": "closed", "date": "2026-11-20", "close": "past_age"})).await;
+    assert_eq!((s, field(&r)), (422, Some("close")), "{r}");
+    let (s, r) =
+        step(app, &w.teacher, id, json!({"step": "closed", "date": "2026-11-20", "close": "returned_to_school"})).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["summary"]["state"], "closed");
+    assert_eq!(r["may_record"], json!(["reopened"]));
+    let (_, file) = app.get(&w.zhen, &format!("/api/v1/children/{kid}")).await;
+    assert_eq!(file["file"]["schooling"], "primary", "back to the stage before");
+    assert_eq!(file["file"]["school_org_id"], w.school);
+    let (s, r) = step(
+        app,
+        &w.teacher,
+        id,
+        json!({"step": "notified", "date": "2026-11-21", "channel": "phone", "told": ["father"]}),
+    )
+    .await;
+    assert_eq!((s, field(&r)), (422, Some("step")), "closed: {r}");
+
+    // The return fails: the case reopens with its past, and starts over.
+    let (s, r) = step(app, &w.teacher, id, json!({"step": "reopened", "date": "2026-11-25"})).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(
+        (r["summary"]["state"].as_str(), r["summary"]["next_action"].as_str()),
+        (Some("opened"), Some("notify"))
+    );
+    assert_eq!(r["summary"]["first_absent_on"], "2026-11-25");
+    assert_eq!(r["steps"].as_array().expect("steps").len(), 9, "the past is kept");
+    assert_eq!(r["summary"]["report_no"], "辍报〔2026〕120114-0001", "the report sent stays");
+    assert!(r["steps"][4]["summary"].as_str().unwrap_or("").contains("辍报〔2026〕120114-0001"), "{r}");
+    let (_, file) = app.get(&w.zhen, &format!("/api/v1/children/{kid}")).await;
+    assert_eq!(file["file"]["schooling"], "dropped_out");
+    let (s, r) = step(
+        app,
+        &w.teacher,
+        id,
+        json!({"step": "notified", "date": "2026-11-26", "channel": "home_visit", "told": ["mother"]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let (s, r) = step(app, &w.teacher, id, json!({"step": "reported", "date": "2026-11-26"})).await;
+    assert_eq!((s, field(&r)), (422, Some("step")), "the old failed round does not count after reopening: {r}");
+
+    // Every view and change is in the audit log.
+    let audit = app
+        .store(move |s| {
+            s.pool
+                .read(|c| {
+                    c.query(
+                        "SELECT action, count(*) FROM audit_log WHERE action LIKE '%dropout%' GROUP BY action ORDER BY action",
+                        &[],
+                        |r| Ok((r.text(0)?, r.i64(1)?)),
+                    )
+                })
+                .expect("audit")
+        })
+        .await;
+    let names: Vec<&str> = audit.iter().map(|(a, _)| a.as_str()).collect();
+    assert_eq!(names, ["change_dropout_case", "view_dropout_case", "view_dropout_list"], "{audit:?}");
+    assert_eq!(audit[0].1, 10, "one entry a change: {audit:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_entrusted_child_is_told_with_carer_and_parent_and_only_compulsory_ages_open() {
+    let w = world().await;
+    let app = &w.app;
+    let mut f = child("委托生", VILLAGE_A, 2);
+    f["school_org_id"] = json!(w.school);
+    f["entrusted_guardian"] = json!({"name": "祖母", "relation": "paternal_grandparent", "phone": "13912345678"});
+    let kid = app.create_child(&w.zhen, &f).await["id"].as_i64().expect("id");
+    let (s, case) = app
+        .post(
+            &w.teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": kid, "first_absent_on": "2026-11-20", "reasons": ["family"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{case}");
+    assert_eq!(case["child"]["entrusted"], true);
+    let id = case["summary"]["id"].as_i64().expect("id");
+    let (s, r) = step(
+        app,
+        &w.teacher,
+        id,
+        json!({"step": "notified", "date": "2026-11-21", "channel": "phone", "told": ["entrusted_carer"]}),
+    )
+    .await;
+    assert_eq!((s, field(&r)), (422, Some("told")), "{r}");
+    let (s, r) = step(
+        app,
+        &w.teacher,
+        id,
+        json!({"step": "notified", "date": "2026-11-21", "channel": "phone", "told": ["mother"]}),
+    )
+    .await;
+    assert_eq!((s, field(&r)), (422, Some("told")), "{r}");
+    let (s, r) = step(
+        app,
+        &w.teacher,
+        id,
+        json!({"step": "notified", "date": "2026-11-21", "channel": "phone", "told": ["entrusted_carer", "mother"]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+
+    // A five-year-old and a seventeen-year-old are not of compulsory-education age.
+    for (name, birth, seq) in [("幼儿", "2021-06-01", 3), ("大龄", "2009-06-01", 4)] {
+        let mut f = child(name, VILLAGE_A, seq);
+        f["birth_date"] = json!(birth);
+        f["id_number"] = json!(id_for("120114", birth, true, seq));
+        f["school_org_id"] = json!(w.school);
+        let kid = app.create_child(&w.zhen, &f).await["id"].as_i64().expect("id");
+        let (s, r) = app
+            .post(
+                &w.teacher,
+                "/api/v1/dropout-cases",
+                &json!({"child_id": kid, "first_absent_on": "2026-11-20", "reasons": ["work"]}),
+            )
+            .await;
+        assert_eq!((s, field(&r)), (422, Some("child_id")), "{name}: {r}");
+        assert!(r["fields"][0]["message"].as_str().unwrap_or("").contains("义务教育"), "{r}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_school_or_district_sees_nothing() {
+    let w = world().await;
+    let app = &w.app;
+    let other_school = app.org("大碱厂小学", OrgType::School, TOWNSHIP_B).await;
+    let other_teacher = app.user_in("laoshi2", Role::SchoolAdmin, other_school).await;
+    let baodi_org = app.org("宝坻区教育局", OrgType::DistrictEducationBureau, "120115").await;
+    let baodi = app.user_in("baodi", Role::EducationOfficer, baodi_org).await;
+    let township_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let doctor = app.user("yisheng", Role::Doctor, OrgType::Hospital, TOWNSHIP_A).await;
+    let kid = pupil(&w, "本校生", 5, w.school).await;
+    let not_ours = pupil(&w, "他校生", 6, other_school).await;
+
+    let (s, r) = app
+        .post(
+            &w.teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": not_ours, "first_absent_on": "2026-11-20", "reasons": ["work"]}),
+        )
+        .await;
+    assert_eq!((s, field(&r)), (422, Some("child_id")), "not enrolled here: {r}");
+    let (s2, r2) = app
+        .post(
+            &w.teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": 999_999, "first_absent_on": "2026-11-20", "reasons": ["work"]}),
+        )
+        .await;
+    assert_eq!((s2, &r2), (s, &r), "a child of another school reads like a missing one");
+
+    let (_, case) = app
+        .post(
+            &w.teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": kid, "first_absent_on": "2026-11-20", "reasons": ["work"]}),
+        )
+        .await;
+    let id = case["summary"]["id"].as_i64().expect("id");
+    let (_, missing) = app.get(&other_teacher, "/api/v1/dropout-cases/999999").await;
+    for user in [&other_teacher, &baodi, &township_b] {
+        let (s, r) = app.get(user, &format!("/api/v1/dropout-cases/{id}")).await;
+        assert_eq!((s, &r), (404, &missing), "outside scope looks missing");
+        let body = json!({"version": 1, "step": "closed", "date": "2026-11-21", "close": "moved_away"});
+        let (s, _) = app.post(user, &format!("/api/v1/dropout-cases/{id}/steps"), &body).await;
+        assert_eq!(s, 404);
+        let (_, list) = app.get(user, "/api/v1/dropout-cases?view=all").await;
+        assert_eq!(list.as_array().map(Vec::len), Some(0));
+    }
+    let (s, _) = app.get(&doctor, "/api/v1/dropout-cases").await;
+    assert_eq!(s, 403, "a doctor has no dropout cases");
+    let (s, _) = app.get(&w.teacher, "/api/v1/dropout-table").await;
+    assert_eq!(s, 403, "the table is the district's");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_district_table_counts_per_township_and_school() {
+    let w = world().await;
+    let app = &w.app;
+    let bureau_org = app.org("武清区教育局", OrgType::DistrictEducationBureau, "120114").await;
+    let bureau = app.user_in("jiaoyu", Role::EducationOfficer, bureau_org).await;
+    let a = pupil(&w, "甲", 7, w.school).await;
+    let b = pupil(&w, "乙", 8, w.school).await;
+    let open = |kid: i64, first: &str| json!({"child_id": kid, "first_absent_on": first, "reasons": ["unknown"]});
+    let (_, ca) = app.post(&w.teacher, "/api/v1/dropout-cases", &open(a, "2026-11-01")).await;
+    let (_, cb) = app.post(&w.teacher, "/api/v1/dropout-cases", &open(b, "2026-11-28")).await;
+    let ida = ca["summary"]["id"].as_i64().expect("id");
+    let (s, r) =
+        step(app, &w.teacher, ida, json!({"step": "closed", "date": "2026-11-10", "close": "returned_to_school"}))
+            .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(cb["summary"]["overdue"], false);
+
+    let (s, t) = app.get(&bureau, "/api/v1/dropout-table").await;
+    assert_eq!(s, 200, "{t}");
+    assert_eq!(t["total"]["opened"], 2);
+    assert_eq!(t["total"]["returned"], 1);
+    assert_eq!(t["total"]["open"], 1);
+    assert_eq!(t["total"]["overdue"], 0);
+    assert_eq!(t["townships"][0]["key"], TOWNSHIP_A);
+    assert_eq!(t["townships"][0]["name"], "梅厂镇");
+    assert_eq!(t["schools"][0]["name"], "梅厂镇中心小学");
+
+    // A week on, the open case is past dropout.notify_days.
+    app.clock.advance(chrono::Duration::days(7));
+    let (_, t) = app.get(&bureau, "/api/v1/dropout-table").await;
+    assert_eq!(t["total"]["overdue"], 1, "{t}");
+    let (_, t) = app.get(&bureau, "/api/v1/dropout-table?since=2026-11-15").await;
+    assert_eq!(t["total"]["opened"], 1, "{t}");
+    let (_, list) = app.get(&w.teacher, "/api/v1/dropout-cases").await;
+    assert_eq!(list[0]["overdue"], true, "the school's list marks it");
+}
