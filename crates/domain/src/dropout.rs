@@ -414,6 +414,45 @@ pub fn check_reasons(reasons: &[AbsenceReason], note: Option<&str>) -> FieldErro
     errs
 }
 
+/// The longest grade, class or term on a school's roll.
+pub const ROSTER_TEXT_MAX: usize = 20;
+
+/// A row of a school's roll (在校留守儿童名册; [S] 三(一): schools supply the children enrolled
+/// with them to the census): a name, a valid ID number (the match to a file is by it, [M16]),
+/// a grade and class of at most [`ROSTER_TEXT_MAX`] characters. Returns the normalised ID
+/// number, or the fields at fault (`name`, `id_number`, `grade`, `class`).
+pub fn check_roster_row(
+    name: &str,
+    id_number: &str,
+    grade: &str,
+    class: &str,
+    today: NaiveDate,
+) -> Result<String, FieldErrors> {
+    let mut errs = FieldErrors::default();
+    let name = name.trim();
+    if name.is_empty() {
+        errs.add("name", msg::REQUIRED);
+    } else if name.chars().any(crate::validate::refused_in_name) {
+        errs.add("name", msg::NAME_CHARS);
+    }
+    let id = match crate::id_number::parse(id_number, today) {
+        Ok(id) => Some(id.as_str().to_string()),
+        Err(e) => {
+            errs.add("id_number", crate::validate::id_error_message(&e));
+            None
+        }
+    };
+    for (field, v) in [("grade", grade), ("class", class)] {
+        if v.chars().count() > ROSTER_TEXT_MAX {
+            errs.add(field, msg::too_long(ROSTER_TEXT_MAX));
+        }
+    }
+    match id {
+        Some(id) if errs.is_empty() => Ok(id),
+        _ => Err(errs),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -428,6 +467,19 @@ mod tests {
 
     fn round(on: NaiveDate, o: PersuasionOutcome) -> StepFact {
         StepFact { kind: DropoutStepKind::Persuasion, on, outcome: Some(o), close: None }
+    }
+
+    #[test]
+    fn a_roster_row_needs_a_name_and_a_valid_id_number() {
+        let today = d(11, 29);
+        assert_eq!(
+            check_roster_row("张三", "110101202311012176", "一年级", "3班", today),
+            Ok("110101202311012176".into())
+        );
+        let e = check_roster_row("", "12345", "", "", today).expect_err("bad");
+        assert!(e.get("name").is_some() && e.get("id_number").is_some());
+        let e = check_roster_row("李四", "11010519491231002X", &"年".repeat(21), "", today).expect_err("long");
+        assert!(e.get("grade").is_some() && e.get("id_number").is_none());
     }
 
     #[test]

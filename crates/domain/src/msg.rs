@@ -326,6 +326,7 @@ pub fn change_source(source: &str) -> String {
         "demo" => "演示数据".to_string(),
         "system" => "系统".to_string(),
         s if s.starts_with("dropout:") => format!("控辍保学（辍学案件 {}）", &s["dropout:".len()..]),
+        s if s.starts_with("roster:") => format!("在校名册（{}）", &s["roster:".len()..]),
         s => match s.strip_prefix("import:") {
             Some(file) if !file.is_empty() => format!("导入（{file}）"),
             Some(_) => "导入".to_string(),
@@ -375,6 +376,7 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "view_dropout_case" => "查看辍学案件",
         "view_dropout_list" => "查看辍学案件列表或统计",
         "change_dropout_case" => "记录控辍保学步骤",
+        "match_roster" => "上传并比对在校留守儿童名册",
         _ => return None,
     })
 }
@@ -964,3 +966,36 @@ pub const DROPOUT_FILTER: &str = "统计";
 pub const DROPOUT_BY_TOWNSHIP: &str = "按乡镇（街道）";
 pub const DROPOUT_BY_SCHOOL: &str = "按学校";
 pub const YEARS_OF_AGE: &str = "周岁";
+pub const ROSTER_NO_HEADER: &str =
+    "找不到表头：名册的前几行中须有“姓名”和“身份证号码”两列（“年级”“班级”可选），请按名册模板填写后再上传";
+/// A roll with more rows than a school has pupils.
+pub fn roster_too_many_rows(found: usize, max: usize) -> String {
+    format!("名册有 {found} 行，超过上限 {max} 行：请按学校分别上传")
+}
+pub const ROSTERS: &str = "在校留守儿童名册";
+pub const ROSTER_TERM: &str = "学期";
+pub const ROSTER_TERM_HINT: &str = "例如 2026年秋季学期";
+pub const ROSTER_FILE: &str = "名册文件（.xlsx 或 .csv：姓名、身份证号码、年级、班级）";
+pub const ROSTER_UPLOAD: &str = "上传并比对";
+pub const ROSTER_ENROLLED: &str = "在册且有档案的儿童";
+pub const ROSTER_ENROLLED_HINT: &str = "这些儿童的档案已登记为在本校就读（有变更记录）。";
+pub const ROSTER_UNKNOWN: &str = "在册但本乡镇没有档案的儿童";
+pub const ROSTER_UNKNOWN_HINT: &str =
+    "已提交乡镇（街道）核实，确属留守儿童的由乡镇建档。身份证号码只显示前6位，完整号码以学校名册为准。";
+pub const ROSTER_MISSING: &str = "档案登记在本校、但不在名册中的儿童";
+pub const ROSTER_MISSING_HINT: &str = "可能已辍学：请核实，确属辍学的登记辍学案件。";
+pub const ROSTER_ERRORS: &str = "有错误的行（未比对）";
+pub const ROSTER_LINE: &str = "行";
+pub const ROSTER_NONE: &str = "没有名册";
+pub const ROSTER_GRADE: &str = "年级";
+pub const ROSTER_CLASS: &str = "班级";
+pub const ROSTER_FILE_UPDATED: &str = "档案已更新为本校";
+pub const ROSTER_UPLOADED_BY: &str = "上传";
+pub const ROSTER_NAME: &str = "姓名";
+pub const ROSTER_ID: &str = "身份证号码";
+pub const ROSTER_ID_TWICE: &str = "名册中已有这个身份证号码";
+/// A matched roll in numbers.
+pub fn roster_counts(rows: i64, enrolled: i64, unknown: i64, missing: i64, errors: i64) -> String {
+    format!("共 {rows} 行：在册有档案 {enrolled}，无档案 {unknown}，不在册 {missing}，有错误 {errors}")
+}
+pub const ROSTER_OPEN_CASE: &str = "登记辍学";

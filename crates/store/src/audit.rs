@@ -68,10 +68,11 @@ pub enum Action {
     ViewDropoutCase,
     ViewDropoutList,
     ChangeDropoutCase,
+    MatchRoster,
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 34] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -106,6 +107,7 @@ impl Action {
         Action::ViewDropoutCase,
         Action::ViewDropoutList,
         Action::ChangeDropoutCase,
+        Action::MatchRoster,
     ];
 
     /// The action in words, from the message catalog.
@@ -149,6 +151,7 @@ impl Action {
             Action::ViewDropoutCase => "view_dropout_case",
             Action::ViewDropoutList => "view_dropout_list",
             Action::ChangeDropoutCase => "change_dropout_case",
+            Action::MatchRoster => "match_roster",
         }
     }
 }

@@ -29,6 +29,7 @@ pub mod report_attachments;
 pub mod report_oversight;
 pub mod reports;
 pub mod retention;
+pub mod roster;
 pub mod search_terms;
 pub mod second_factor;
 pub mod sessions;

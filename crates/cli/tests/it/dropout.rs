@@ -443,3 +443,90 @@ async fn the_district_table_counts_per_township_and_school() {
     let (_, list) = app.get(&w.teacher, "/api/v1/dropout-cases").await;
     assert_eq!(list[0]["overdue"], true, "the school's list marks it");
 }
+
+/// Uploads a school's roll (CSV) over the API; the answer is checked against the document.
+async fn upload_roster(app: &TestApp, user: &User, term: &str, csv: &str) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new()
+        .text("term", term.to_string())
+        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("名册.csv"));
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/school-rosters"))
+        .bearer_auth(&user.token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    crate::openapi::checked("POST", "/api/v1/school-rosters", res).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_school_roll_is_matched_to_the_files_by_id_number() {
+    let w = world().await;
+    let app = &w.app;
+    // On the roll with a file of the township but not yet the school's; on the roll with a
+    // file of the school; enrolled at the school and missing from the roll; on the roll with
+    // no file; on the roll with a file in another township.
+    let unenrolled = app.create_child(&w.zhen, &child("王未登记", VILLAGE_A, 11)).await["id"].as_i64().expect("id");
+    let enrolled = pupil(&w, "李在册", 12, w.school).await;
+    let missing = pupil(&w, "赵不在册", 13, w.school).await;
+    let zhen_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    app.create_child(&zhen_b, &child("外镇生", VILLAGE_B, 14)).await;
+    let nofile = id_for("120114", "2017-03-01", false, 15);
+    let csv = format!(
+        "梅厂镇中心小学在校留守儿童名册\n姓名,身份证号码,年级,班级\n王未登记,{},三年级,2班\n李在册,{},四年级,1班\n\
+         孙无档案,{nofile},二年级,1班\n外镇生,{},四年级,3班\n错号,12345,一年级,1班\n李在册,{},四年级,1班\n",
+        id_for("120114", "2016-05-04", true, 11),
+        id_for("120114", "2016-05-04", true, 12),
+        id_for("120114", "2016-05-04", true, 14),
+        id_for("120114", "2016-05-04", true, 12),
+    );
+    let (s, r) = upload_roster(app, &w.teacher, "", &csv).await;
+    assert_eq!((s, field(&r)), (422, Some("term")), "{r}");
+    let (s, r) = upload_roster(app, &w.teacher, "2026年秋季学期", "a,b\n1,2\n").await;
+    assert_eq!((s, field(&r)), (422, Some("file")), "no header: {r}");
+    let (s, r) = upload_roster(app, &w.zhen, "2026年秋季学期", &csv).await;
+    assert_eq!(s, 403, "a township uploads no roll: {r}");
+
+    let (s, r) = upload_roster(app, &w.teacher, "2026年秋季学期", &csv).await;
+    assert_eq!(s, 201, "{r}");
+    let sum = &r["summary"];
+    assert_eq!(
+        (sum["rows"].as_i64(), sum["enrolled"].as_i64(), sum["unknown"].as_i64()),
+        (Some(6), Some(2), Some(2)),
+        "{r}"
+    );
+    assert_eq!((sum["missing"].as_i64(), sum["errors"].as_i64()), (Some(1), Some(2)), "{r}");
+    let lines = r["lines"].as_array().expect("lines");
+    let of = |kind: &str| lines.iter().filter(|l| l["kind"] == kind).cloned().collect::<Vec<_>>();
+    assert_eq!(of("missing")[0]["child_id"], missing, "a possible dropout");
+    let errors = of("error");
+    assert_eq!(errors[0]["line"], 7, "the row as Excel numbers it: {errors:?}");
+    assert!(errors[0]["note"].as_str().unwrap_or("").contains("身份证号码"), "{errors:?}");
+    assert!(errors[1]["note"].as_str().unwrap_or("").contains("已有"), "a number twice: {errors:?}");
+    let unknown = of("unknown");
+    assert!(unknown.iter().any(|l| l["name"] == "孙无档案" && l["id_masked"] == "120114************"), "{unknown:?}");
+    assert!(unknown.iter().any(|l| l["name"] == "外镇生"), "a file of another township is not this school's region");
+    assert!(!r.to_string().contains(&nofile), "no whole ID number is kept");
+
+    // The file of the pupil on the roll now names the school, with history.
+    let (_, file) = app.get(&w.zhen, &format!("/api/v1/children/{unenrolled}")).await;
+    assert_eq!(file["file"]["school_org_id"], w.school);
+    let (_, history) = app.get(&w.zhen, &format!("/api/v1/children/{unenrolled}/history")).await;
+    assert!(history.to_string().contains("roster:2026年秋季学期"), "{history}");
+    let (_, file) = app.get(&w.zhen, &format!("/api/v1/children/{enrolled}")).await;
+    assert_eq!(file["version"], 1, "a file already the school's is not changed");
+
+    // The township sees the roll's children without a file, and nothing else of it.
+    let roster = r["summary"]["id"].as_i64().expect("id");
+    let (s, list) = app.get(&w.zhen, "/api/v1/school-rosters").await;
+    assert_eq!((s, list[0]["id"].as_i64()), (200, Some(roster)));
+    let (s, seen) = app.get(&w.zhen, &format!("/api/v1/school-rosters/{roster}")).await;
+    assert_eq!(s, 200);
+    assert!(seen["lines"].as_array().expect("lines").iter().all(|l| l["kind"] == "unknown"), "{seen}");
+    let (s, _) = app.get(&zhen_b, &format!("/api/v1/school-rosters/{roster}")).await;
+    assert_eq!(s, 404, "another township's school");
+    let other_school = app.org("大碱厂小学", OrgType::School, TOWNSHIP_B).await;
+    let other_teacher = app.user_in("laoshi2", Role::Teacher, other_school).await;
+    let (s, _) = app.get(&other_teacher, &format!("/api/v1/school-rosters/{roster}")).await;
+    assert_eq!(s, 404, "another school");
+}

@@ -612,6 +612,15 @@ async fn every_operation_answers_as_documented() {
     )
     .await;
     c.get(&bureau, "/api/v1/dropout-table").await;
+    let roll =
+        format!("姓名,身份证号码,年级,班级\n辍学生,{},四年级,1班\n", id_for(&VILLAGE_A[..6], "2016-05-04", true, 77));
+    let form = reqwest::multipart::Form::new()
+        .text("term", "2026年秋季学期")
+        .part("file", reqwest::multipart::Part::bytes(roll.into_bytes()).file_name("roll.csv"));
+    let req = reqwest::Client::new().post(app.url("/api/v1/school-rosters")).multipart(form);
+    let roster = c.call(Some(&teacher.token), req, "POST", "/api/v1/school-rosters").await;
+    c.get(&township, "/api/v1/school-rosters").await;
+    c.get(&teacher, &format!("/api/v1/school-rosters/{}", roster["summary"]["id"])).await;
 
     // Every kind of attachment is served with a type the download documents.
     let served =

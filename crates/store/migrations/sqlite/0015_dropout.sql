@@ -53,3 +53,38 @@ CREATE TABLE dropout_report_numbers (
     last INTEGER NOT NULL,
     PRIMARY KEY (district_code, year)
 );
+
+-- School rosters (在校留守儿童名册): a school's roll for a term, matched to the files by ID
+-- number (blind index), and what the match found, row by row. A row of a child without a
+-- file keeps the ID number masked (the first 6 characters): the whole number stays on the
+-- school's roll (decision 136).
+CREATE TABLE school_rosters (
+    id INTEGER PRIMARY KEY,
+    school_org_id INTEGER NOT NULL REFERENCES organisations(id),
+    region_code TEXT NOT NULL,
+    term TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    uploaded_at TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    enrolled INTEGER NOT NULL,
+    unknown INTEGER NOT NULL,
+    missing INTEGER NOT NULL,
+    errors INTEGER NOT NULL
+);
+CREATE INDEX school_rosters_school ON school_rosters(school_org_id, id);
+CREATE INDEX school_rosters_region ON school_rosters(region_code, id);
+
+CREATE TABLE school_roster_rows (
+    roster_id INTEGER NOT NULL REFERENCES school_rosters(id),
+    seq INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    line INTEGER,
+    child_id INTEGER,
+    name TEXT NOT NULL,
+    id_masked TEXT,
+    grade TEXT NOT NULL,
+    class TEXT NOT NULL,
+    note TEXT,
+    PRIMARY KEY (roster_id, seq)
+);

@@ -31,7 +31,7 @@ use utoipa_axum::routes;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "shouhu API", description = "农村留守儿童关爱保护信息系统 · 一人一档", version = "1"),
-    paths(imports::start, reports::attach),
+    paths(imports::start, reports::attach, crate::rosters::api_upload),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(ApiErrorBody))
@@ -136,6 +136,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dropout::get))
         .routes(routes!(dropout::step))
         .routes(routes!(dropout::table))
+        .routes(routes!(crate::rosters::api_list))
+        .routes(routes!(crate::rosters::api_get))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);
@@ -149,6 +151,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 // The upload's limit is a setting: checked from the declared length by the
                 // middleware and again while the file is spooled.
                 .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        // Documented through ApiDoc's `paths`; an upload, with the upload's limit (issue 18).
+        .route(
+            "/api/v1/school-rosters",
+            axum::routing::post(crate::rosters::api_upload).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
             "/api/v1/reports/{id}/attachments",

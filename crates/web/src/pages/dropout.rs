@@ -83,6 +83,8 @@ pub struct ListPage {
     pub school: bool,
     pub receives: bool,
     pub sees_table: bool,
+    /// The school's rolls (the school; the township and civil affairs, who check them).
+    pub sees_rosters: bool,
     pub rows: Vec<CaseRow>,
 }
 
@@ -115,6 +117,13 @@ async fn list(State(state): State<AppState>, user: CurrentUser, QueryParams(q): 
         school,
         receives,
         sees_table: rules::sees_district_table(user.principal.role),
+        sees_rosters: school
+            || matches!(
+                user.principal.role,
+                shouhu_domain::role::Role::TownshipStaff
+                    | shouhu_domain::role::Role::DistrictOfficer
+                    | shouhu_domain::role::Role::CityOfficer
+            ),
         rows: rows.iter().map(CaseRow::of).collect(),
     }))
 }
@@ -187,8 +196,23 @@ async fn new_page(state: &AppState, user: &CurrentUser, k: Kept) -> Result<NewPa
     })
 }
 
-async fn new_form(State(state): State<AppState>, user: CurrentUser) -> PageResult {
-    Ok(render(&new_page(&state, &user, Kept::default()).await?))
+#[derive(Deserialize)]
+pub struct NewQuery {
+    /// The child to preselect (a roster's possible dropout).
+    #[serde(default)]
+    child_id: Option<i64>,
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<NewQuery>,
+) -> PageResult {
+    let k = match q.child_id {
+        Some(id) => Kept::with_pairs("new", vec![("child_id".into(), id.to_string())]),
+        None => Kept::default(),
+    };
+    Ok(render(&new_page(&state, &user, k).await?))
 }
 
 async fn open(State(state): State<AppState>, user: CurrentUser, form: FormPairs) -> PageResult {

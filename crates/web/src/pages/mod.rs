@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(second_factor::router())
         .merge(dropout::router())
+        .merge(crate::rosters::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
