@@ -999,3 +999,7 @@ pub fn roster_counts(rows: i64, enrolled: i64, unknown: i64, missing: i64, error
     format!("共 {rows} 行：在册有档案 {enrolled}，无档案 {unknown}，不在册 {missing}，有错误 {errors}")
 }
 pub const ROSTER_OPEN_CASE: &str = "登记辍学";
+/// A referral to assessment with the assessment it opened.
+pub fn dropout_referred(summary: &str, assessment: &str) -> String {
+    format!("{summary}（已开启评估帮扶，编号 {assessment}）")
+}

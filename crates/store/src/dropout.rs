@@ -150,6 +150,8 @@ pub struct DropoutStepView {
     /// The step in words (who was told and how, who took part and the outcome, …).
     pub summary: String,
     pub note: Option<String>,
+    /// A referral's assessment (评估帮扶), opened when the township recorded it.
+    pub assessment_id: Option<i64>,
     pub recorded_at: DateTime<Utc>,
     pub recorded_by: String,
     pub org_name: String,
@@ -480,7 +482,8 @@ impl Store {
         let now = self.now();
         let today = self.today();
         let mut input = input;
-        self.pool
+        let referral = self
+            .pool
             .write(|c| {
                 let case = self.load_dropout_case(c, &scope, id)?;
                 let mut errs = FieldErrors::default();
@@ -678,13 +681,33 @@ impl Store {
                     Some((child.id, &child.district_code)),
                     &format!("{} {id}：{}", msg::DROPOUT_CASE, kind.label()),
                 )?;
-                Ok(())
+                // A referral by those who run assessments opens one (below, decision 137).
+                let refers = detail.measure == Some(DropoutMeasure::AssessmentReferral)
+                    && shouhu_domain::assessment::may_run_assessment(p.role);
+                Ok(refers.then_some((child.id, seq)))
             })
             .map_err(|e| match e {
                 // Another writer took this step's number first: the caller's copy is stale.
                 StoreError::UniqueViolation => StoreError::Stale { current: version + 1 },
                 other => other,
-            })
+            })?;
+        // The assessment lives with the reports (decision 33), another database on SQLite:
+        // opened after the step is committed, and named on the step. If it cannot be opened,
+        // the measure stands and the township opens it from the child's file.
+        if let Some((child, seq)) = referral {
+            match self.open_assessment(p, child) {
+                Ok(assessment) => {
+                    self.pool.write(|c| {
+                        c.exec(
+                            "UPDATE dropout_steps SET code = $1 WHERE case_id = $2 AND seq = $3",
+                            &[format!("assessment:{assessment}").into(), id.into(), seq.into()],
+                        )
+                    })?;
+                }
+                Err(e) => tracing::warn!(case = id, error = %e, "a dropout referral opened no assessment"),
+            }
+        }
+        Ok(())
     }
 
     fn dropout_prior_schooling(&self, c: &mut Conn<'_, '_>, id: i64) -> Result<Option<Schooling>, StoreError> {
@@ -811,9 +834,17 @@ impl Store {
                     date: f.on,
                     summary: match (f.kind, &r.code) {
                         (DropoutStepKind::Reported, Some(no)) => format!("{}　{no}", step_summary(&r.detail)),
+                        (DropoutStepKind::Measure, Some(code)) if code.starts_with("assessment:") => {
+                            msg::dropout_referred(&step_summary(&r.detail), &code["assessment:".len()..])
+                        }
                         _ => step_summary(&r.detail),
                     },
                     note: r.detail.note.clone(),
+                    assessment_id: r
+                        .code
+                        .as_deref()
+                        .and_then(|c| c.strip_prefix("assessment:"))
+                        .and_then(|a| a.parse().ok()),
                     recorded_at: r.recorded_at,
                     recorded_by: r.user_name,
                     org_name: r.org_name,

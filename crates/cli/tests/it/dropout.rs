@@ -225,6 +225,14 @@ async fn a_case_goes_through_every_step_in_the_laws_order() {
     assert_eq!(s, 200, "{r}");
     let (s, r) = step(app, &w.zhen, id, json!({"step": "measure", "date": "2026-11-13", "measure": "legal_measures", "note": "责令监护人限期送子女入学"})).await;
     assert_eq!(s, 200, "{r}");
+    // The township's referral opens an assessment (评估帮扶) for the child, named on the step.
+    let (s, r) =
+        step(app, &w.zhen, id, json!({"step": "measure", "date": "2026-11-13", "measure": "assessment_referral"}))
+            .await;
+    assert_eq!(s, 200, "{r}");
+    let assessment = r["steps"][7]["assessment_id"].as_i64().expect("an assessment opened");
+    let (s, a) = app.get(&w.zhen, &format!("/api/v1/assessments/{assessment}")).await;
+    assert_eq!((s, a["child_id"].as_i64()), (200, Some(kid)), "{a}");
     assert_eq!(r["summary"]["next_action"], "close");
 
     // Closing: past age is refused for a 10-year-old; the return updates the file.
@@ -255,7 +263,7 @@ async fn a_case_goes_through_every_step_in_the_laws_order() {
         (Some("opened"), Some("notify"))
     );
     assert_eq!(r["summary"]["first_absent_on"], "2026-11-25");
-    assert_eq!(r["steps"].as_array().expect("steps").len(), 9, "the past is kept");
+    assert_eq!(r["steps"].as_array().expect("steps").len(), 10, "the past is kept");
     assert_eq!(r["summary"]["report_no"], "辍报〔2026〕120114-0001", "the report sent stays");
     assert!(r["steps"][4]["summary"].as_str().unwrap_or("").contains("辍报〔2026〕120114-0001"), "{r}");
     let (_, file) = app.get(&w.zhen, &format!("/api/v1/children/{kid}")).await;
@@ -287,7 +295,7 @@ async fn a_case_goes_through_every_step_in_the_laws_order() {
         .await;
     let names: Vec<&str> = audit.iter().map(|(a, _)| a.as_str()).collect();
     assert_eq!(names, ["change_dropout_case", "view_dropout_case", "view_dropout_list"], "{audit:?}");
-    assert_eq!(audit[0].1, 10, "one entry a change: {audit:?}");
+    assert_eq!(audit[0].1, 11, "one entry a change: {audit:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

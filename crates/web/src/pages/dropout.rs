@@ -261,6 +261,7 @@ fn merged<T>(mut errs: FieldErrors, r: Result<T, shouhu_store::StoreError>) -> R
 }
 
 pub struct StepRow {
+    pub assessment: Option<i64>,
     pub kind: &'static str,
     pub kind_code: &'static str,
     pub date: String,
@@ -423,6 +424,9 @@ fn case_page(d: &DropoutCaseDetail, user: &CurrentUser, saved: bool, k: &Kept, t
             .iter()
             .rev()
             .map(|st| StepRow {
+                assessment: st
+                    .assessment_id
+                    .filter(|_| shouhu_domain::assessment::has_assessment_list(user.principal.role)),
                 kind: st.kind.label(),
                 kind_code: st.kind.code(),
                 date: day(st.date),
