@@ -12,9 +12,13 @@
 //! - `audit`: audit entries per second with the chain against the table before it, and
 //!   `verify` over N entries (requirement: 1,000,000 entries well under a minute).
 //!
+//! - `dropout`: a school's roll of 3,000 rows matched (requirement < 2 s) and the district
+//!   table of dropouts (requirement p99 < 50 ms with 1,000,000 children and 10,000 cases).
+//!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
 mod audit;
+mod dropout;
 mod generate;
 mod http;
 mod import;
@@ -147,6 +151,21 @@ enum Command {
         #[arg(long)]
         keep: bool,
     },
+    /// A school's roll matched to the files, and the district table of dropouts (issue 18).
+    Dropout {
+        #[arg(long, default_value_t = 1_000_000)]
+        children: u64,
+        #[arg(long, default_value_t = 10_000)]
+        cases: u64,
+        #[arg(long, default_value_t = 3_000)]
+        roster_rows: usize,
+        /// Timed reads of the district table.
+        #[arg(long, default_value_t = 500)]
+        reads: usize,
+        /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
         #[arg(long)]
@@ -186,6 +205,9 @@ fn main() -> ExitCode {
             reports::run(&reports::Opts { concurrency, secs, desks, rate, check })
         }
         Command::Generate { db_dir, children, seed } => generate::run(&db_dir, children, seed),
+        Command::Dropout { children, cases, roster_rows, reads, check } => {
+            dropout::run(&dropout::Opts { children, cases, roster_rows, reads, check })
+        }
         Command::Audit { database_url, threads, secs, rounds, entries, keep } => {
             audit::run(&audit::Opts { database_url, threads, secs, rounds, entries, keep })
         }

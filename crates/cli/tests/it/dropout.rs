@@ -538,3 +538,63 @@ async fn a_school_roll_is_matched_to_the_files_by_id_number() {
     let (s, _) = app.get(&other_teacher, &format!("/api/v1/school-rosters/{roster}")).await;
     assert_eq!(s, 404, "another school");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_anonymises_a_closed_files_dropout_cases() {
+    use chrono::TimeZone;
+    let app = TestApp::new().await;
+    app.clock.set(chrono::Utc.with_ymd_and_hms(2020, 1, 6, 4, 0, 0).single().expect("time"));
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let school = app.org("梅厂镇中心小学", OrgType::School, TOWNSHIP_A).await;
+    let teacher = app.user_in("laoshi", Role::Teacher, school).await;
+    let mut f = child("张小明", VILLAGE_A, 21);
+    f["birth_date"] = json!("2005-06-10");
+    f["id_number"] = json!(id_for("120114", "2005-06-10", true, 21));
+    f["school_org_id"] = json!(school);
+    let rec = app.create_child(&zhen, &f).await;
+    let kid = rec["id"].as_i64().expect("id");
+    let (s, case) = app
+        .post(
+            &teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": kid, "first_absent_on": "2020-01-02", "reasons": ["other"], "note": "随父去苏州打工"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{case}");
+    let id = case["summary"]["id"].as_i64().expect("id");
+    let (s, r) = step(
+        &app,
+        &teacher,
+        id,
+        json!({"step": "closed", "date": "2020-01-06", "close": "moved_away", "note": "已随父迁往苏州"}),
+    )
+    .await;
+    assert_eq!(s, 200, "{r}");
+    let (_, now) = app.get(&zhen, &format!("/api/v1/children/{kid}")).await;
+    let (s, r) = app
+        .post(
+            &zhen,
+            &format!("/api/v1/children/{kid}/close"),
+            &json!({"version": now["version"], "reason": "moved_out"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    app.clock.set(chrono::Utc.with_ymd_and_hms(2026, 6, 12, 4, 0, 0).single().expect("time"));
+    let actor = shouhu_store::retention::retention_actor();
+    app.store(move |s| s.retention(&actor, true, shouhu_store::retention::BATCH, |_| true).expect("retention")).await;
+    let left = app
+        .store(move |s| {
+            s.pool
+                .read(|c| {
+                    c.query_opt(
+                        "SELECT d.child_name, d.note, (SELECT count(*) FROM dropout_steps t WHERE t.case_id = d.id AND t.detail <> '{}') \
+                         FROM dropout_cases d WHERE d.id = $1",
+                        &[id.into()],
+                        |r| Ok((r.text(0)?, r.opt_text(1)?, r.i64(2)?)),
+                    )
+                })
+                .expect("read")
+        })
+        .await;
+    assert_eq!(left, Some((shouhu_domain::retention::ANONYMISED.to_string(), None, 0)));
+}
