@@ -14,10 +14,13 @@
 //!
 //! - `recompute`: the daily recompute on an existing database (requirement at 1,000,000
 //!   children: < 60 s on SQLite and PostgreSQL, no batch holding the write lock 1 s).
+//! - `dropout`: a school's roll of 3,000 rows matched (requirement < 2 s) and the district
+//!   table of dropouts (requirement p99 < 50 ms with 1,000,000 children and 10,000 cases).
 //!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
 mod audit;
+mod dropout;
 mod generate;
 mod http;
 mod import;
@@ -169,6 +172,21 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// A school's roll matched to the files, and the district table of dropouts (issue 18).
+    Dropout {
+        #[arg(long, default_value_t = 1_000_000)]
+        children: u64,
+        #[arg(long, default_value_t = 10_000)]
+        cases: u64,
+        #[arg(long, default_value_t = 3_000)]
+        roster_rows: usize,
+        /// Timed reads of the district table.
+        #[arg(long, default_value_t = 500)]
+        reads: usize,
+        /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
         #[arg(long)]
@@ -210,6 +228,9 @@ fn main() -> ExitCode {
         Command::Generate { db_dir, children, seed } => generate::run(&db_dir, children, seed),
         Command::Recompute { database_url, data_key_file, audit_key_file, days, check } => {
             recompute::run(&recompute::Opts { database_url, data_key_file, audit_key_file, days, check })
+        }
+        Command::Dropout { children, cases, roster_rows, reads, check } => {
+            dropout::run(&dropout::Opts { children, cases, roster_rows, reads, check })
         }
         Command::Audit { database_url, threads, secs, rounds, entries, keep } => {
             audit::run(&audit::Opts { database_url, threads, secs, rounds, entries, keep })

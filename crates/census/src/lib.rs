@@ -10,5 +10,6 @@ pub mod export;
 pub mod import;
 pub mod read;
 pub mod report;
+pub mod roster;
 pub mod summary;
 pub mod table;

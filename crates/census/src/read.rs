@@ -909,7 +909,7 @@ fn open_csv(path: &Path) -> Result<Sheet, ReadError> {
 /// Refuses a zip whose parts inflate to too much in all, a part that inflates absurdly
 /// (a zip bomb), or a part loaded whole that is too large. The zip reader stops inflating
 /// a part at the size its directory gives, so these sizes bound what will be read.
-fn check_zip(path: &Path) -> Result<(), ReadError> {
+pub(crate) fn check_zip(path: &Path) -> Result<(), ReadError> {
     let bad = |e: zip::result::ZipError| ReadError::Corrupt(e.to_string());
     let mut zip = zip::ZipArchive::new(BufReader::new(File::open(path)?)).map_err(bad)?;
     let mut total: u64 = 0;
@@ -1177,8 +1177,8 @@ fn push_number(f: f64, out: &mut String) {
     }
 }
 
-#[cfg(test)]
-fn render_number(f: f64) -> String {
+/// A number as the sheet shows it (a school's roll reads its cells so too).
+pub(crate) fn render_number(f: f64) -> String {
     let mut s = String::new();
     push_number(f, &mut s);
     s

@@ -50,6 +50,16 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, OrgType, &str)] = &[
         OrgType::SocialWorkAgency,
         "120114",
     ),
+    // Dropout control (issue 18): the school's administrator and the district education bureau.
+    ("schooladmin", "梅厂镇中心小学钱主任", Role::SchoolAdmin, "梅厂镇中心小学", OrgType::School, "120114101"),
+    (
+        "education",
+        "武清区教育局周科员",
+        Role::EducationOfficer,
+        "武清区教育局",
+        OrgType::DistrictEducationBureau,
+        "120114",
+    ),
 ];
 
 pub fn demo_logins() -> Vec<DemoLogin> {
@@ -154,6 +164,88 @@ pub fn demo(store: &Store) -> anyhow::Result<()> {
     let ids = store.create_children(&system_actor(), files, "demo")?;
     store.seed_contacts(&system_actor(), &demo_contacts(&ids, &births, today), "demo")?;
     demo_visits(store, &ids[..8])?;
+    demo_dropout_cases(store)?;
+    Ok(())
+}
+
+/// Dropout cases of the demo school (issue 18): one just opened, one reported in writing
+/// after a failed persuasion with a measure of the bureau, one closed when the child returned.
+fn demo_dropout_cases(store: &Store) -> anyhow::Result<()> {
+    use chrono::Duration;
+    use shouhu_domain::dropout::{
+        AbsenceReason, DropoutClose, DropoutMeasure, DropoutStepKind, NoticeChannel, PersuasionOutcome,
+        PersuasionParty, Told,
+    };
+    use shouhu_store::dropout::{DropoutStepInput, NewDropoutCase};
+    let school = store.principal_by_username("schooladmin")?;
+    let bureau = store.principal_by_username("education")?;
+    let today = store.today();
+    let day = |n: i64| Some(today - Duration::days(n));
+    let pupils: Vec<i64> = store.dropout_candidates(&school)?.into_iter().map(|(id, _)| id).collect();
+    let mut opened = Vec::new();
+    for (i, id) in pupils.into_iter().enumerate() {
+        let reasons =
+            [vec![AbsenceReason::Work], vec![AbsenceReason::Family, AbsenceReason::StudyDifficulty]][i % 2].clone();
+        let new = NewDropoutCase { child_id: id, first_absent_on: day(30 - i as i64 * 10), reasons, note: None };
+        // A pupil outside compulsory-education age is refused: take the next.
+        if let Ok(case) = store.open_dropout_case(&school, new) {
+            opened.push(case);
+        }
+        if opened.len() == 3 {
+            break;
+        }
+    }
+    let step = |who: &shouhu_store::users::Principal, case: i64, input: DropoutStepInput| -> anyhow::Result<()> {
+        let version = store.dropout_case(who, case)?.summary.version;
+        Ok(store.record_dropout_step(who, case, version, input)?)
+    };
+    let notify = |on| DropoutStepInput {
+        step: Some(DropoutStepKind::Notified),
+        date: on,
+        channel: Some(NoticeChannel::Phone),
+        told: vec![Told::Father, Told::Mother, Told::EntrustedCarer],
+        ..Default::default()
+    };
+    let round = |on, outcome| DropoutStepInput {
+        step: Some(DropoutStepKind::Persuasion),
+        date: on,
+        parties: vec![PersuasionParty::School, PersuasionParty::Family, PersuasionParty::Village],
+        outcome: Some(outcome),
+        ..Default::default()
+    };
+    if let Some(&case) = opened.first() {
+        step(&school, case, notify(day(28)))?;
+        step(&school, case, round(day(25), PersuasionOutcome::Failed))?;
+        step(
+            &school,
+            case,
+            DropoutStepInput { step: Some(DropoutStepKind::Reported), date: day(24), ..Default::default() },
+        )?;
+        step(
+            &bureau,
+            case,
+            DropoutStepInput {
+                step: Some(DropoutStepKind::Measure),
+                date: day(20),
+                measure: Some(DropoutMeasure::FinancialAid),
+                ..Default::default()
+            },
+        )?;
+    }
+    if let Some(&case) = opened.get(1) {
+        step(&school, case, notify(day(19)))?;
+        step(&school, case, round(day(17), PersuasionOutcome::Returned))?;
+        step(
+            &school,
+            case,
+            DropoutStepInput {
+                step: Some(DropoutStepKind::Closed),
+                date: day(16),
+                close: Some(DropoutClose::ReturnedToSchool),
+                ..Default::default()
+            },
+        )?;
+    }
     Ok(())
 }
 

@@ -326,6 +326,8 @@ pub fn change_source(source: &str) -> String {
         "api" => "接口".to_string(),
         "demo" => "演示数据".to_string(),
         "system" => "系统".to_string(),
+        s if s.starts_with("dropout:") => format!("控辍保学（辍学案件 {}）", &s["dropout:".len()..]),
+        s if s.starts_with("roster:") => format!("在校名册（{}）", &s["roster:".len()..]),
         s => match s.strip_prefix("import:") {
             Some(file) if !file.is_empty() => format!("导入（{file}）"),
             Some(_) => "导入".to_string(),
@@ -383,6 +385,10 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "record_parents_contact" => "记录父母联系",
         "recompute_child" => "每日重算（年龄变化）",
         "keep_past_16" => "年满十六周岁后保留档案",
+        "view_dropout_case" => "查看辍学案件",
+        "view_dropout_list" => "查看辍学案件列表或统计",
+        "change_dropout_case" => "记录控辍保学步骤",
+        "match_roster" => "上传并比对在校留守儿童名册",
         _ => return None,
     })
 }
@@ -1039,3 +1045,138 @@ pub const TURNED_16_KEEP_REASON_REQUIRED: &str = "请填写保留档案的理由
 pub const TURNED_16_KEPT: &str = "年满十六周岁后保留档案";
 pub const TURNED_16_NOT_DUE: &str = "该儿童未满十六周岁，或档案已销档、已决定保留";
 pub const TURNED_16_MORE: &str = "仅显示最早年满十六周岁的部分，处理后再显示其余";
+// Dropout control (控辍保学, issue 18). Kept together, below every other block.
+pub const DROPOUT: &str = "控辍保学";
+pub const DROPOUT_CASE: &str = "辍学案件";
+pub const DROPOUT_CASES: &str = "辍学案件";
+pub const DROPOUT_OPEN_CASES: &str = "未结辍学案件";
+pub const DROPOUT_ALL_CASES: &str = "全部辍学案件";
+pub const DROPOUT_INBOX: &str = "辍学书面报告";
+pub const DROPOUT_TABLE: &str = "辍学情况统计";
+pub const DROPOUT_NEW: &str = "登记辍学";
+pub const FATHER: &str = "父亲";
+pub const MOTHER: &str = "母亲";
+pub const ENTRUSTED_CARER: &str = "受委托监护人";
+pub const TOTAL: &str = "合计";
+pub const DROPOUT_REPORT_NEEDS_FAILED_ROUND: &str = "至少记录一次“劝返无效”的劝返后，才能书面报告";
+pub const DROPOUT_CASE_CLOSED: &str = "案件已结案；儿童返校后再次辍学的，请“重新立案”";
+pub const DROPOUT_REOPEN_ONLY_RETURNED: &str = "只有以“已返校复学”结案的案件可以重新立案";
+pub const DROPOUT_NOTIFY_FIRST: &str = "请先记录通知家长或监护人";
+pub const DROPOUT_MEASURE_AFTER_REPORT: &str = "书面报告之后才能记录教育局或乡镇采取的措施";
+pub const DROPOUT_STEP_OUT_OF_ORDER: &str = "此步骤不能在案件的当前阶段记录";
+pub const DROPOUT_DATE_BEFORE_LAST: &str = "日期不能早于上一步骤的日期";
+pub const DROPOUT_TELL_CARER_AND_PARENT: &str = "委托监护的儿童，须同时通知受委托监护人和父母中的至少一方";
+pub const DROPOUT_OTHER_NEEDS_NOTE: &str = "原因选“其他”时，请写明情况";
+pub const DROPOUT_NOT_ENROLLED: &str = "没有这名儿童，或其档案未登记在本校就读";
+pub const DROPOUT_NO_BIRTH_DATE: &str = "儿童档案中没有出生日期，无法确认是否属于义务教育适龄儿童";
+pub const DROPOUT_NOT_COMPULSORY_AGE: &str = "儿童不在义务教育年龄（6至16周岁）内";
+pub const DROPOUT_STILL_COMPULSORY_AGE: &str = "儿童尚在义务教育年龄（16周岁及以下）内";
+pub const DROPOUT_ALREADY_OPEN: &str = "这名儿童已有未结的辍学案件";
+pub const DROPOUT_NAME_OTHER_SCHOOL: &str = "请选择就读的学校，或在备注中写明学校名称";
+pub const DROPOUT_STALE: &str = "案件已被他人更新，请查看最新记录后再提交";
+pub const DROPOUT_NEXT_NOTIFY: &str = "通知家长或监护人";
+pub const DROPOUT_NEXT_PERSUADE: &str = "劝返";
+pub const DROPOUT_NEXT_REPORT: &str = "书面报告区教育局和乡镇政府";
+pub const DROPOUT_NEXT_MEASURES: &str = "教育局或乡镇采取措施";
+pub const DROPOUT_NEXT_CLOSE: &str = "结案";
+pub const DROPOUT_NEXT_NOTHING: &str = "已结案";
+pub const DROPOUT_PERSUADED: &str = "开展劝返";
+pub const DROPOUT_REPORTED_TEXT: &str = "书面报告区教育局和乡镇人民政府";
+pub const DROPOUT_OPENED_TEXT: &str = "学校登记辍学";
+pub const DROPOUT_REOPENED_TEXT: &str = "返校后再次辍学，重新立案";
+pub const DROPOUT_REPORT_TITLE: &str = "关于义务教育适龄儿童辍学劝返无效的书面报告";
+/// The written report's addressees: the district's education bureau and the township.
+pub fn dropout_report_to(district: &str, township: &str) -> String {
+    format!("{district}教育局、{township}人民政府：")
+}
+/// The written report's first paragraph: who, where from, since when.
+pub fn dropout_report_absence(name: &str, sex: &str, age: Option<u32>, home: &str, since: &str) -> String {
+    let age = age.map(|a| format!("，{a}周岁")).unwrap_or_default();
+    format!("我校学生{name}（{sex}{age}，家住{home}）自{since}起未到校上学。")
+}
+/// A notice in words: how, and whom.
+pub fn dropout_notified(channel: Option<&str>, told: &str) -> String {
+    let how = channel.map(|c| format!("以{c}方式")).unwrap_or_default();
+    format!("{how}通知了{told}")
+}
+/// A date as the written report writes it.
+pub const DROPOUT_DATE_FORMAT: &str = "%Y年%m月%d日";
+pub const DROPOUT_REPORT_REQUEST: &str =
+    "经学校与家长（监护人）共同劝返无效。根据辍学信息通报制度，特此书面报告，请依法采取措施劝返复学。";
+pub const SETTING_DROPOUT_NOTIFY_DAYS: &str = "辍学后学校通知家长或监护人的期限";
+pub const SETTING_DROPOUT_PERSUASION_DAYS: &str = "通知后首次劝返的期限，及两次劝返的间隔";
+pub const SETTING_DROPOUT_REPORT_DAYS: &str = "劝返无效后书面报告的期限";
+pub const SETTING_DROPOUT_MEASURE_DAYS: &str = "书面报告后教育局或乡镇采取措施的期限";
+pub const DROPOUT_FIRST_ABSENT: &str = "首次缺课日期";
+pub const DROPOUT_REASONS: &str = "已知原因";
+pub const DROPOUT_NOTE: &str = "情况说明";
+pub const DROPOUT_STEP: &str = "步骤";
+pub const DROPOUT_DATE: &str = "日期";
+pub const DROPOUT_CHANNEL: &str = "通知方式";
+pub const DROPOUT_TOLD_WHO: &str = "通知对象";
+pub const DROPOUT_PARTIES: &str = "参加劝返的各方";
+pub const DROPOUT_OUTCOME: &str = "劝返结果";
+pub const DROPOUT_MEASURE: &str = "措施";
+pub const DROPOUT_CLOSE_OUTCOME: &str = "结案情形";
+pub const DROPOUT_SCHOOL: &str = "就读学校";
+pub const DROPOUT_CONTACTS: &str = "家长或监护人";
+pub const DROPOUT_NEXT: &str = "下一步";
+pub const DROPOUT_DUE: &str = "期限";
+pub const DROPOUT_OVERDUE: &str = "已超期";
+pub const DROPOUT_NO_CASES: &str = "没有辍学案件";
+pub const DROPOUT_NEW_HINT: &str =
+    "本校在读、处于义务教育年龄（6至16周岁）的儿童未到校上学的，登记后学校应及时通知家长或监护人，并与家长共同劝返。";
+pub const DROPOUT_OPEN_BUTTON: &str = "登记辍学";
+pub const DROPOUT_BACK_TO_CASE: &str = "返回案件";
+pub const DROPOUT_WRITTEN_REPORT: &str = "书面报告";
+pub const DROPOUT_REPORT_HINT: &str = "系统将根据案件记录生成书面报告并编号，同时送达区教育局和乡镇政府。";
+pub const DROPOUT_SEND_REPORT: &str = "生成并报送书面报告";
+pub const DROPOUT_RECORD: &str = "记录";
+pub const DROPOUT_TIMELINE: &str = "办理经过";
+pub const DROPOUT_WHERE: &str = "乡镇或学校";
+pub const DROPOUT_COUNT_OPENED: &str = "辍学登记";
+pub const DROPOUT_COUNT_RETURNED: &str = "已返校";
+pub const DROPOUT_COUNT_OPEN: &str = "未结";
+pub const DROPOUT_COUNT_OVERDUE: &str = "超期未办";
+pub const DROPOUT_SINCE: &str = "首次缺课日期不早于";
+pub const DROPOUT_FILTER: &str = "统计";
+pub const DROPOUT_BY_TOWNSHIP: &str = "按乡镇（街道）";
+pub const DROPOUT_BY_SCHOOL: &str = "按学校";
+pub const YEARS_OF_AGE: &str = "周岁";
+pub const ROSTER_NO_HEADER: &str =
+    "找不到表头：名册的前几行中须有“姓名”和“身份证号码”两列（“年级”“班级”可选），请按名册模板填写后再上传";
+/// A roll with more rows than a school has pupils.
+pub fn roster_too_many_rows(found: usize, max: usize) -> String {
+    format!("名册有 {found} 行，超过上限 {max} 行：请按学校分别上传")
+}
+pub const ROSTERS: &str = "在校留守儿童名册";
+pub const ROSTER_TERM: &str = "学期";
+pub const ROSTER_TERM_HINT: &str = "例如 2026年秋季学期";
+pub const ROSTER_FILE: &str = "名册文件（.xlsx 或 .csv：姓名、身份证号码、年级、班级）";
+pub const ROSTER_UPLOAD: &str = "上传并比对";
+pub const ROSTER_ENROLLED: &str = "在册且有档案的儿童";
+pub const ROSTER_ENROLLED_HINT: &str = "这些儿童的档案已登记为在本校就读（有变更记录）。";
+pub const ROSTER_UNKNOWN: &str = "在册但本乡镇没有档案的儿童";
+pub const ROSTER_UNKNOWN_HINT: &str =
+    "已提交乡镇（街道）核实，确属留守儿童的由乡镇建档。身份证号码只显示前6位，完整号码以学校名册为准。";
+pub const ROSTER_MISSING: &str = "档案登记在本校、但不在名册中的儿童";
+pub const ROSTER_MISSING_HINT: &str = "可能已辍学：请核实，确属辍学的登记辍学案件。";
+pub const ROSTER_ERRORS: &str = "有错误的行（未比对）";
+pub const ROSTER_LINE: &str = "行";
+pub const ROSTER_NONE: &str = "没有名册";
+pub const ROSTER_GRADE: &str = "年级";
+pub const ROSTER_CLASS: &str = "班级";
+pub const ROSTER_FILE_UPDATED: &str = "档案已更新为本校";
+pub const ROSTER_UPLOADED_BY: &str = "上传";
+pub const ROSTER_NAME: &str = "姓名";
+pub const ROSTER_ID: &str = "身份证号码";
+pub const ROSTER_ID_TWICE: &str = "名册中已有这个身份证号码";
+/// A matched roll in numbers.
+pub fn roster_counts(rows: i64, enrolled: i64, unknown: i64, missing: i64, errors: i64) -> String {
+    format!("共 {rows} 行：在册有档案 {enrolled}，无档案 {unknown}，不在册 {missing}，有错误 {errors}")
+}
+pub const ROSTER_OPEN_CASE: &str = "登记辍学";
+/// A referral to assessment with the assessment it opened.
+pub fn dropout_referred(summary: &str, assessment: &str) -> String {
+    format!("{summary}（已开启评估帮扶，编号 {assessment}）")
+}

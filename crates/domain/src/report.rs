@@ -132,6 +132,8 @@ pub fn mandatory_reporter_source(org_type: OrgType) -> Option<&'static str> {
         School | Kindergarten | Hospital | VillageCommittee | ResidentsCommittee | SocialWorkAgency | ReliefAgency
         | WelfareInstitution => Some("[S] 二(二); [13]"),
         TownshipGovernment | StreetOffice | CityCivilAffairs | DistrictCivilAffairs | PoliceStation => Some("[MR]"),
+        // The county-level education bureau is a government department (issue 18).
+        DistrictEducationBureau => Some("[MR]"),
     }
 }
 
@@ -628,6 +630,7 @@ mod tests {
             (CityCivilAffairs, Some("[MR]")),
             (DistrictCivilAffairs, Some("[MR]")),
             (PoliceStation, Some("[MR]")),
+            (DistrictEducationBureau, Some("[MR]")),
         ];
         for t in OrgType::ALL {
             let expected = law.iter().find(|(l, _)| l == t).unwrap_or_else(|| panic!("{t:?}: which law, if any?")).1;

@@ -18,6 +18,8 @@ crate::codes::code_list! {
         SocialWorkAgency = "social_work_agency", "社会工作服务机构";
         ReliefAgency = "relief_agency", "救助管理机构";
         WelfareInstitution = "welfare_institution", "儿童福利机构";
+        // Dropout control (issue 18): the county-level education bureau ([S] 二(一)).
+        DistrictEducationBureau = "district_education_bureau", "区教育局";
     }
 }
 
@@ -34,6 +36,10 @@ crate::codes::code_list! {
         Doctor = "doctor", "医务人员";
         Police = "police", "民警";
         SocialWorker = "social_worker", "社会工作者";
+        // Dropout control (issue 18): the school's administrator and the education bureau's
+        // officer ([S] 二(一)).
+        SchoolAdmin = "school_admin", "学校管理员";
+        EducationOfficer = "education_officer", "教育局工作人员";
     }
 }
 
@@ -65,8 +71,11 @@ impl Role {
 
     /// Who may read children's files within their scope. The administrator manages accounts
     /// and reads the audit log, but does not read children's files: least privilege.
+    ///
+    /// The education bureau's officer reads no file either: only the dropout cases of its
+    /// district, and of each the little the case needs (`crate::dropout`, decision 131).
     pub fn may_read_children(self) -> bool {
-        !matches!(self, Role::Admin)
+        !matches!(self, Role::Admin | Role::EducationOfficer)
     }
 
     /// Managing organisations and users, and reading the audit log.
@@ -109,8 +118,12 @@ impl Role {
     /// and a teacher's scope is the children enrolled with them. A doctor or a social worker
     /// reaches a guardian now and then, for one child, across a whole township or district:
     /// masked, with "show" for the occasion (an emergency admission, [S] 三(二)).
+    ///
+    /// The school administrator as the teacher; the education bureau's officer, who must
+    /// reach the guardian of a dropout to criticise, educate and order them ([CE] 58), sees
+    /// the guardians' phones of the cases it reads (and nothing else of the file).
     pub fn sees_full_phone_numbers(self) -> bool {
-        self.sees_full_id_numbers() || matches!(self, Role::Teacher)
+        self.sees_full_id_numbers() || matches!(self, Role::Teacher | Role::SchoolAdmin | Role::EducationOfficer)
     }
 
     /// May ask to see a masked number in full ("显示完整号码"), giving a reason that goes
@@ -158,8 +171,11 @@ impl Role {
     /// child's file (decision 6), and an account that reads children, made or reset by the
     /// administrator alone, would let them read through it (issue 21). The administrator's
     /// own role reads nothing, so making another administrator needs no second approval.
+    ///
+    /// The education bureau's officer reads children's names and guardians' phones through
+    /// the dropout cases: the same approval.
     pub fn needs_second_approval(self) -> bool {
-        self.may_read_children()
+        self.may_read_children() || matches!(self, Role::EducationOfficer)
     }
 
     /// Who may give that approval: another administrator (a second pair of eyes on the
@@ -175,7 +191,7 @@ impl AccountKind {
     /// education or police database); administration stays with people, so no service
     /// account is an administrator.
     pub fn may_have(self, role: Role) -> bool {
-        self == AccountKind::Person || role.may_read_children()
+        self == AccountKind::Person || role.needs_second_approval()
     }
 }
 
@@ -287,6 +303,8 @@ mod tests {
             (Doctor, false, false, true, false),
             (Police, true, true, true, false),
             (SocialWorker, false, false, true, false),
+            (SchoolAdmin, false, true, true, false),
+            (EducationOfficer, false, true, false, false),
         ];
         assert_eq!(table.len(), Role::ALL.len(), "every role is decided");
         for (role, id, phone, reveal, export) in table {

@@ -106,6 +106,20 @@ pub struct RecomputeSettings {
     pub lease: Duration,
 }
 
+/// Dropout control's deadlines between steps (issue 18, `crate::dropout::due`). [S] 二(一)
+/// says 及时 (in good time) and names no number; nor does [CE].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DropoutSettings {
+    /// Days from the first day of absence to telling the parents or guardian.
+    pub notify_days: i64,
+    /// Days from the notice to the first round of persuasion, and between rounds.
+    pub persuasion_days: i64,
+    /// Days from a failed round to the written report.
+    pub report_days: i64,
+    /// Days from the written report to the first measure of the bureau or the township.
+    pub measure_days: i64,
+}
+
 /// Every setting, read once at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -121,6 +135,7 @@ pub struct Settings {
     /// The visit cadence (`crate::visit::visit_period`).
     pub visits: crate::visit::VisitSettings,
     pub recompute: RecomputeSettings,
+    pub dropout: DropoutSettings,
 }
 
 impl Default for Settings {
@@ -165,6 +180,7 @@ impl Default for Settings {
                 due_soon_days: 0,
             },
             recompute: RecomputeSettings { hour: 0, batch_hold: Duration::zero(), lease: Duration::zero() },
+            dropout: DropoutSettings { notify_days: 0, persuasion_days: 0, report_days: 0, measure_days: 0 },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -819,6 +835,68 @@ pub static SPECS: &[Spec] = &[
             default: 120,
             get: |s| s.recompute.lease.num_seconds(),
             set: |s, v| s.recompute.lease = Duration::seconds(v),
+        },
+    },
+    // Dropout control (issue 18). No text fixes these days ([S] 二(一) says 及时): defaults
+    // in docs/domain.md.
+    Spec {
+        key: "dropout.notify_days",
+        label: msg::SETTING_DROPOUT_NOTIFY_DAYS,
+        unit: Unit::Days,
+        source: "[U] [S] 二(一)“及时通报”",
+        reason: "the law says in good time; three days let the class teacher try the family \
+                 and a home visit before the school tells the parents formally",
+        kind: Kind::Int {
+            min: 1,
+            max: 30,
+            default: 3,
+            get: |s| s.dropout.notify_days,
+            set: |s, v| s.dropout.notify_days = v,
+        },
+    },
+    Spec {
+        key: "dropout.persuasion_days",
+        label: msg::SETTING_DROPOUT_PERSUASION_DAYS,
+        unit: Unit::Days,
+        source: "[U] [S] 二(一)",
+        reason: "a week from the notice to the first round of persuasion, and between rounds, \
+                 lets a parent working in another province come home or join by phone",
+        kind: Kind::Int {
+            min: 1,
+            max: 60,
+            default: 7,
+            get: |s| s.dropout.persuasion_days,
+            set: |s, v| s.dropout.persuasion_days = v,
+        },
+    },
+    Spec {
+        key: "dropout.report_days",
+        label: msg::SETTING_DROPOUT_REPORT_DAYS,
+        unit: Unit::Days,
+        source: "[U] [S] 二(一)“劝返无效的，应书面报告”",
+        reason: "once persuasion has failed, a week to write and send the report: every day \
+                 out of school makes the return harder",
+        kind: Kind::Int {
+            min: 1,
+            max: 30,
+            default: 7,
+            get: |s| s.dropout.report_days,
+            set: |s, v| s.dropout.report_days = v,
+        },
+    },
+    Spec {
+        key: "dropout.measure_days",
+        label: msg::SETTING_DROPOUT_MEASURE_DAYS,
+        unit: Unit::Days,
+        source: "[U] [S] 二(一)、三(二)；[CE] 58",
+        reason: "fifteen days for the bureau or the township to act (aid, a school place, an \
+                 order to the guardian): about the time an order under [CE] 58 gives to comply",
+        kind: Kind::Int {
+            min: 1,
+            max: 90,
+            default: 15,
+            get: |s| s.dropout.measure_days,
+            set: |s, v| s.dropout.measure_days = v,
         },
     },
 ];

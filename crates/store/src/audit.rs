@@ -82,10 +82,15 @@ pub enum Action {
     RecomputeChild,
     /// A file whose child turned 16 kept open, with the reason.
     KeepPast16,
+    // Dropout control (issue 18): a case or its list viewed, a step recorded.
+    ViewDropoutCase,
+    ViewDropoutList,
+    ChangeDropoutCase,
+    MatchRoster,
 }
 
 impl Action {
-    pub const ALL: [Action; 41] = [
+    pub const ALL: [Action; 45] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -127,6 +132,11 @@ impl Action {
         Action::RecordParentsContact,
         Action::RecomputeChild,
         Action::KeepPast16,
+        // Dropout control (issue 18).
+        Action::ViewDropoutCase,
+        Action::ViewDropoutList,
+        Action::ChangeDropoutCase,
+        Action::MatchRoster,
     ];
 
     /// The action in words, from the message catalog.
@@ -177,6 +187,11 @@ impl Action {
             Action::RecordParentsContact => "record_parents_contact",
             Action::RecomputeChild => "recompute_child",
             Action::KeepPast16 => "keep_past_16",
+            // Dropout control (issue 18).
+            Action::ViewDropoutCase => "view_dropout_case",
+            Action::ViewDropoutList => "view_dropout_list",
+            Action::ChangeDropoutCase => "change_dropout_case",
+            Action::MatchRoster => "match_roster",
         }
     }
 }

@@ -62,6 +62,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0014_recompute.sql"),
         include_str!("../migrations/postgres/0014_recompute.sql"),
     ),
+    // Dropout control (issue 18, decision 130).
+    (
+        15,
+        include_str!("../migrations/sqlite/0015_dropout.sql"),
+        include_str!("../migrations/postgres/0015_dropout.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

@@ -226,6 +226,17 @@ impl Store {
                 id.into(),
             ],
         )?;
+        // Dropout cases and school rolls name the child too (issue 18, decision 130): their
+        // names, notes, written reports and steps' free text go; kinds, dates and codes stay.
+        c.exec(
+            "UPDATE dropout_cases SET child_name = $1, note = NULL, report_text = NULL WHERE child_id = $2",
+            &[ANONYMISED.into(), id.into()],
+        )?;
+        c.exec(
+            "UPDATE dropout_steps SET detail = '{}' WHERE case_id IN (SELECT id FROM dropout_cases WHERE child_id = $1)",
+            &[id.into()],
+        )?;
+        c.exec("UPDATE school_roster_rows SET name = $1 WHERE child_id = $2", &[ANONYMISED.into(), id.into()])?;
         let history = c.query(
             "SELECT version, seq, field, old_value, new_value FROM child_history WHERE child_id = $1",
             &[id.into()],

@@ -834,7 +834,7 @@ impl Store {
             &Warning::from_bits(warnings),
             Category::parse(&category).unwrap_or(Category::NotLeftBehind),
             self.high_risk_case(c, child_id)?,
-            false,
+            open_dropout(c, child_id)?,
         );
         let period = rules::visit_period(&situation, &self.settings.visits);
         let opened = shouhu_domain::clock::china_date(created_at);
@@ -953,4 +953,14 @@ pub(crate) fn insert_due_rows(
         c.exec(&sql.text, &sql.params)?;
     }
     Ok(())
+}
+
+/// Whether the child has an open dropout case (issue 18), in the registry's transaction.
+fn open_dropout(c: &mut Conn<'_, '_>, child_id: i64) -> Result<bool, StoreError> {
+    let n = c.query_opt(
+        "SELECT count(*) FROM dropout_cases WHERE child_id = $1 AND state <> 'closed'",
+        &[child_id.into()],
+        |r| r.i64(0),
+    )?;
+    Ok(n.unwrap_or(0) > 0)
 }

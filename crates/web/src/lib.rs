@@ -14,6 +14,7 @@ pub mod middleware;
 pub mod pages;
 pub mod public_guard;
 pub mod refusals;
+pub mod rosters;
 pub mod second_factor;
 pub mod statics;
 pub mod throttle;

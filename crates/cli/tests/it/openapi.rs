@@ -640,6 +640,58 @@ async fn every_operation_answers_as_documented() {
     .await
     .expect("recompute");
     c.get(&city, "/api/v1/recompute").await;
+    // Dropout control (issue 18): a school's case through to the bureau's measure.
+    let school = app.org("梅厂镇中心小学", OrgType::School, TOWNSHIP_A).await;
+    let teacher = app.user_in("laoshi", Role::Teacher, school).await;
+    let bureau_org = app.org("武清区教育局", OrgType::DistrictEducationBureau, "120114").await;
+    let bureau = app.user_in("jiaoyu", Role::EducationOfficer, bureau_org).await;
+    let mut pupil = child("辍学生", VILLAGE_A, 77);
+    pupil["school_org_id"] = json!(school);
+    let pupil = app.create_child(&township, &pupil).await;
+    let case = c
+        .send(
+            Some(&teacher),
+            "POST",
+            "/api/v1/dropout-cases",
+            &json!({"child_id": pupil["id"], "first_absent_on": "2026-11-20", "reasons": ["work"]}),
+        )
+        .await;
+    let dc = format!("/api/v1/dropout-cases/{}", case["summary"]["id"]);
+    c.send(
+        Some(&teacher),
+        "POST",
+        &format!("{dc}/steps"),
+        &json!({"version": 1, "step": "notified", "date": "2026-11-21", "channel": "phone", "told": ["father"]}),
+    )
+    .await;
+    c.send(Some(&teacher), "POST", &format!("{dc}/steps"), &json!({"version": 2, "step": "persuasion", "date": "2026-11-22", "parties": ["school", "family"], "outcome": "failed"})).await;
+    c.send(
+        Some(&teacher),
+        "POST",
+        &format!("{dc}/steps"),
+        &json!({"version": 3, "step": "reported", "date": "2026-11-23"}),
+    )
+    .await;
+    c.get(&teacher, "/api/v1/dropout-cases").await;
+    c.get(&bureau, "/api/v1/dropout-cases?view=reported").await;
+    c.get(&bureau, &dc).await;
+    c.send(
+        Some(&bureau),
+        "POST",
+        &format!("{dc}/steps"),
+        &json!({"version": 4, "step": "measure", "date": "2026-11-24", "measure": "financial_aid"}),
+    )
+    .await;
+    c.get(&bureau, "/api/v1/dropout-table").await;
+    let roll =
+        format!("姓名,身份证号码,年级,班级\n辍学生,{},四年级,1班\n", id_for(&VILLAGE_A[..6], "2016-05-04", true, 77));
+    let form = reqwest::multipart::Form::new()
+        .text("term", "2026年秋季学期")
+        .part("file", reqwest::multipart::Part::bytes(roll.into_bytes()).file_name("roll.csv"));
+    let req = reqwest::Client::new().post(app.url("/api/v1/school-rosters")).multipart(form);
+    let roster = c.call(Some(&teacher.token), req, "POST", "/api/v1/school-rosters").await;
+    c.get(&township, "/api/v1/school-rosters").await;
+    c.get(&teacher, &format!("/api/v1/school-rosters/{}", roster["summary"]["id"])).await;
 
     // Every kind of attachment is served with a type the download documents.
     let served =

@@ -8,6 +8,7 @@ pub mod account;
 pub mod admin;
 pub mod casework;
 pub mod children;
+pub mod dropout;
 pub mod entrusted;
 pub mod imports;
 pub mod reports;
@@ -33,7 +34,7 @@ use utoipa_axum::routes;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "shouhu API", description = "农村留守儿童关爱保护信息系统 · 一人一档", version = "1"),
-    paths(imports::start, reports::attach),
+    paths(imports::start, reports::attach, crate::rosters::api_upload),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     components(schemas(ApiErrorBody))
@@ -146,6 +147,13 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(turned16::list))
         .routes(routes!(turned16::keep))
         .routes(routes!(turned16::status))
+        // Dropout control (issue 18).
+        .routes(routes!(dropout::list, dropout::open))
+        .routes(routes!(dropout::get))
+        .routes(routes!(dropout::step))
+        .routes(routes!(dropout::table))
+        .routes(routes!(crate::rosters::api_list))
+        .routes(routes!(crate::rosters::api_get))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);
@@ -159,6 +167,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
                 // The upload's limit is a setting: checked from the declared length by the
                 // middleware and again while the file is spooled.
                 .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        // Documented through ApiDoc's `paths`; an upload, with the upload's limit (issue 18).
+        .route(
+            "/api/v1/school-rosters",
+            axum::routing::post(crate::rosters::api_upload).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route(
             "/api/v1/reports/{id}/attachments",

@@ -4,6 +4,7 @@ pub mod account;
 pub mod admin;
 pub mod casework;
 pub mod children;
+pub mod dropout;
 pub mod form;
 pub mod imports;
 pub mod login;
@@ -44,12 +45,22 @@ pub fn router() -> Router<AppState> {
         .merge(account::router())
         .merge(second_factor::router())
         .merge(visits::router())
+        .merge(dropout::router())
+        .merge(crate::rosters::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
 /// administrator, who sees no child's file, to administration; everyone else to the ledger.
+///
+/// The education bureau's officer, who reads no file, lands on the written reports' inbox.
 pub fn home(role: shouhu_domain::role::Role) -> &'static str {
-    if role.may_read_children() { "/children" } else { "/admin/users" }
+    if role == shouhu_domain::role::Role::EducationOfficer {
+        "/dropout"
+    } else if role.may_read_children() {
+        "/children"
+    } else {
+        "/admin/users"
+    }
 }
 
 /// What the frame of every page shows: who is signed in, and the form token.
@@ -83,6 +94,9 @@ pub struct LayoutUser {
     pub visits: bool,
     /// The supervisor's page (走访督导): the township's child supervisor.
     pub supervises: bool,
+    /// Has dropout cases (控辍保学, issue 18): schools, the education bureau, townships,
+    /// villages and civil affairs.
+    pub sees_dropout: bool,
 }
 
 impl Layout {
@@ -106,6 +120,7 @@ impl Layout {
                 approves_accounts: u.principal.role.may_approve_accounts(),
                 visits: u.principal.role == shouhu_domain::role::Role::ChildDirector,
                 supervises: shouhu_domain::visit::may_review_visits(u.principal.role),
+                sees_dropout: dropout::sees_dropout(u),
             }),
         }
     }
