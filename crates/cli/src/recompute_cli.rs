@@ -37,9 +37,6 @@ pub fn print_changes(c: &Changes) {
         let label = Warning::parse(code).map_or(*code, |w| w.label());
         println!("  warning {code} ({label}): ended {ended}, began {began}");
     }
-    for (step, n) in &c.steps {
-        println!("  {step}: {n}");
-    }
     println!("children who reached 16 (now awaiting the township's decision): {}", c.turned_16);
 }
 

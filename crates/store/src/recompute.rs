@@ -8,8 +8,9 @@
 //! - in one write transaction: the lease is renewed (or the run stops, another server having
 //!   taken it over), the files whose values differ are written with their history (source
 //!   `system`, by 系统) and an audit entry, each only if nobody changed the file since it was
-//!   read (its version); then every [`STEPS`] entry runs for every file of the batch; then
-//!   the run's cursor moves past the batch.
+//!   read (its version), and the visit due date of each file written is recomputed
+//!   (`Store::refresh_visit_due`: the cadence follows the warnings); then the run's cursor
+//!   moves past the batch.
 //!
 //! Batches are sized so that one transaction holds SQLite's write lock about
 //! `recompute.batch_ms`. A run interrupted anywhere goes on from its cursor when started again
@@ -33,7 +34,7 @@ use shouhu_domain::{msg, rules};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-/// One open file as a step sees it: what the batch read, before this run changed anything.
+/// One open file as the run sees it: what the batch read, before this run changed anything.
 #[derive(Debug, Clone)]
 pub struct FileRef {
     pub id: i64,
@@ -42,22 +43,6 @@ pub struct FileRef {
     pub version: i64,
     pub birth_date: Option<NaiveDate>,
 }
-
-/// A step of the recompute for one file, inside the batch's write transaction: brings what
-/// the file's owner workflow stores up to `today` and says whether it changed anything. It
-/// must change nothing when run again the same day (the run's idempotence is the steps').
-pub type StepFn = fn(&Store, &mut Conn<'_, '_>, &FileRef, NaiveDate) -> Result<bool, StoreError>;
-
-/// A named step, its changes counted under its name.
-pub struct Step {
-    pub name: &'static str,
-    pub run: StepFn,
-}
-
-/// The steps other workflows add to the daily walk, one line each, for example:
-/// `Step { name: "visit_due", run: |s, tx, f, today| s.refresh_visit_due(tx, f.id, today) },`
-/// The category and warnings ([`Store::recompute`]'s own part) come first, always.
-pub static STEPS: &[Step] = &[];
 
 /// How a run is asked for.
 #[derive(Debug, Clone, Default)]
@@ -105,8 +90,6 @@ pub struct Changes {
     /// Children who reached 16 since the last finished run (their files now await the
     /// township's decision, `turned16`).
     pub turned_16: u64,
-    /// Per step of [`STEPS`]: files it changed.
-    pub steps: BTreeMap<&'static str, u64>,
 }
 
 /// How a run ended.
@@ -335,26 +318,18 @@ impl Store {
                 let mut changed = 0i64;
                 let mut done = 0usize;
                 for (i, f) in files.iter().enumerate() {
-                    let mut this = false;
                     if let Some(ch) = &work.changes[i]
                         && self.write_change(c, now, f, ch)?
                     {
-                        this = true;
+                        changed += 1;
                         count_change(&mut batch_changes, ch);
                         // The visit cadence follows the warnings and the category (decision
                         // 105): only a file whose warnings changed needs its due date again.
                         self.refresh_visit_due(c, f.0.id, today)?;
                     }
-                    for step in STEPS {
-                        if (step.run)(self, c, &f.0, today)? {
-                            this = true;
-                            *batch_changes.steps.entry(step.name).or_default() += 1;
-                        }
-                    }
                     if work.turned_16[i] {
                         batch_changes.turned_16 += 1;
                     }
-                    changed += i64::from(this);
                     done = i + 1;
                     if Instant::now() >= deadline {
                         break;
@@ -588,9 +563,6 @@ fn merge(total: &mut Changes, b: Changes) {
         let t = total.warnings.entry(k).or_default();
         t.0 += e;
         t.1 += s;
-    }
-    for (k, n) in b.steps {
-        *total.steps.entry(k).or_default() += n;
     }
 }
 

@@ -196,6 +196,62 @@ impl Spool {
     }
 }
 
+/// A multipart upload read: its `file` part spooled to the work folder as it arrived (at most
+/// the upload limit), the part's name made safe to show, and the form's other, small, fields.
+pub struct Spooled {
+    pub path: PathBuf,
+    pub file_name: String,
+    /// 0 when no file came (the spool is then already removed).
+    pub bytes: u64,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Spooled {
+    /// The text of a form field, if it was sent.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads a multipart upload for the census import and the school roll alike: the file goes to
+/// disk chunk by chunk under `prefix`; `unnamed` names a file part sent without a name; of the
+/// other parts only those named in `wanted` are read (the rest are skipped unread).
+pub async fn read_multipart(
+    state: &AppState,
+    mut mp: axum::extract::Multipart,
+    prefix: &str,
+    unnamed: &str,
+    wanted: &[&str],
+) -> Result<Spooled, AppError> {
+    let path = state.config.work_dir.join(format!("{prefix}-{}.part", &crate::auth::random_token()[..16]));
+    let mut up = Spooled { path: path.clone(), file_name: String::new(), bytes: 0, fields: Vec::new() };
+    let bad = |_| AppError::BadRequest(shouhu_domain::msg::BAD_REQUEST.into(), Vec::new());
+    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            up.file_name = field
+                .file_name()
+                .unwrap_or(unnamed)
+                .chars()
+                .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
+                .take(100)
+                .collect();
+            let mut spool = Spool::create(path.clone(), state.store.settings.limits.upload_bytes).await?;
+            while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                spool.write(&chunk).await?;
+            }
+            up.bytes = spool.finish().await?;
+        } else if wanted.contains(&name.as_str()) {
+            let text = field.text().await.map_err(bad)?;
+            up.fields.push((name, text));
+        }
+    }
+    if up.bytes == 0 {
+        Spool::discard(&path).await;
+    }
+    Ok(up)
+}
+
 /// Deletes the files of `work_dir` last changed more than `age` before `now`: error reports
 /// nobody downloaded, uploads a stopped server left. Each repeats children's data from a
 /// census sheet, so none stays longer than the setting allows (issue 21). Returns how many.

@@ -34,39 +34,19 @@ pub struct Upload {
     csrf: Option<String>,
 }
 
-async fn read_upload(state: &AppState, mut mp: Multipart) -> Result<Upload, AppError> {
-    let spooled = state.config.work_dir.join(format!("roster-{}.part", &crate::auth::random_token()[..16]));
-    let mut up = Upload { spooled: spooled.clone(), file_name: String::new(), term: String::new(), csrf: None };
-    let bad = |_| AppError::BadRequest(msg::BAD_REQUEST.into(), Vec::new());
-    let mut got_file = false;
-    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or("") {
-            "file" => {
-                up.file_name = field
-                    .file_name()
-                    .unwrap_or("roster")
-                    .chars()
-                    .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-                    .take(100)
-                    .collect();
-                let mut spool = Spool::create(spooled.clone(), state.store.settings.limits.upload_bytes).await?;
-                while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                    spool.write(&chunk).await?;
-                }
-                got_file = spool.finish().await? > 0;
-            }
-            "term" => up.term = field.text().await.map_err(bad)?,
-            "csrf" => up.csrf = Some(field.text().await.map_err(bad)?),
-            _ => {}
-        }
-    }
-    if !got_file {
-        Spool::discard(&spooled).await;
+async fn read_upload(state: &AppState, mp: Multipart) -> Result<Upload, AppError> {
+    let got = crate::imports::read_multipart(state, mp, "roster", "roster", &["term", "csrf"]).await?;
+    if got.bytes == 0 {
         let mut errs = shouhu_domain::error::FieldErrors::default();
         errs.add("file", msg::FILE_REQUIRED);
         return Err(AppError::Invalid(errs));
     }
-    Ok(up)
+    Ok(Upload {
+        term: got.field("term").unwrap_or_default().to_string(),
+        csrf: got.field("csrf").map(str::to_string),
+        spooled: got.path,
+        file_name: got.file_name,
+    })
 }
 
 /// Reads the spooled roll and matches it, then removes the file.

@@ -89,57 +89,26 @@ pub struct Upload {
 }
 
 /// Reads a multipart upload: the file goes to disk as it arrives; the other fields are small.
-pub async fn read_upload(state: &AppState, mut mp: Multipart) -> Result<Upload, AppError> {
-    let spooled = state.config.work_dir.join(format!("upload-{}.part", &crate::auth::random_token()[..16]));
-    let mut up = Upload {
-        spooled: spooled.clone(),
-        file_name: String::new(),
-        bytes: 0,
-        csrf: None,
-        options: ImportOptions {
-            on_existing: OnExisting::Skip,
-            only_good_rows: false,
-            file_name: String::new(),
-            index_now: true,
-        },
-    };
-    let bad = |_| AppError::BadRequest(msg::BAD_REQUEST.into(), Vec::new());
-    let mut got_file = false;
-    while let Some(mut field) = mp.next_field().await.map_err(bad)? {
-        match field.name().unwrap_or("") {
-            "file" => {
-                up.file_name = field
-                    .file_name()
-                    .unwrap_or("upload")
-                    .chars()
-                    .filter(|c| !c.is_control() && *c != '/' && *c != '\\')
-                    .take(100)
-                    .collect();
-                let mut spool = Spool::create(spooled.clone(), state.store.settings.limits.upload_bytes).await?;
-                while let Some(chunk) = field.chunk().await.map_err(bad)? {
-                    spool.write(&chunk).await?;
-                }
-                up.bytes = spool.finish().await?;
-                got_file = up.bytes > 0;
-            }
-            "csrf" => up.csrf = Some(field.text().await.map_err(bad)?),
-            "on_existing" => {
-                up.options.on_existing =
-                    if field.text().await.map_err(bad)? == "update" { OnExisting::Update } else { OnExisting::Skip }
-            }
-            "only_good_rows" => {
-                up.options.only_good_rows = matches!(field.text().await.map_err(bad)?.as_str(), "true" | "on" | "1")
-            }
-            _ => {}
-        }
-    }
-    if !got_file {
-        Spool::discard(&spooled).await;
+pub async fn read_upload(state: &AppState, mp: Multipart) -> Result<Upload, AppError> {
+    let got = crate::imports::read_multipart(state, mp, "upload", "upload", &["csrf", "on_existing", "only_good_rows"])
+        .await?;
+    if got.bytes == 0 {
         let f = vec![shouhu_domain::error::FieldError { field: "file".into(), message: msg::FILE_REQUIRED.into() }];
         return Err(AppError::BadRequest(msg::FILE_REQUIRED.into(), f));
     }
-    up.options.file_name = up.file_name.clone();
-    Ok(up)
+    let options = ImportOptions {
+        on_existing: if got.field("on_existing") == Some("update") { OnExisting::Update } else { OnExisting::Skip },
+        only_good_rows: matches!(got.field("only_good_rows"), Some("true" | "on" | "1")),
+        file_name: got.file_name.clone(),
+        index_now: true,
+    };
+    Ok(Upload {
+        csrf: got.field("csrf").map(str::to_string),
+        spooled: got.path,
+        file_name: got.file_name,
+        bytes: got.bytes,
+        options,
+    })
 }
 
 /// Registers the job, moves the upload into place and starts the import.
