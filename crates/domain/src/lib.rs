@@ -27,5 +27,6 @@ pub mod role;
 pub mod rules;
 pub mod settings;
 pub mod sign_in;
+pub mod task;
 pub mod validate;
 pub mod visit;
