@@ -16,6 +16,7 @@
 //!   children: < 60 s on SQLite and PostgreSQL, no batch holding the write lock 1 s).
 //! - `dropout`: a school's roll of 3,000 rows matched (requirement < 2 s) and the district
 //!   table of dropouts (requirement p99 < 50 ms with 1,000,000 children and 10,000 cases).
+//! - `visits`: saving a visit on an existing database (requirement p99 < 20 ms at 1,000,000).
 //!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
@@ -30,6 +31,7 @@ mod report;
 mod reports;
 mod stats;
 mod store;
+mod visits;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -172,6 +174,24 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Saving a visit on an existing database (issue 17).
+    Visits {
+        /// sqlite://PATH (e.g. of `shouhu demo children`) or postgres://…
+        #[arg(long)]
+        database_url: String,
+        /// The data key file (default: the one beside a SQLite database, or SHOUHU_DATA_KEY).
+        #[arg(long)]
+        data_key_file: Option<PathBuf>,
+        /// The audit key file (made if missing).
+        #[arg(long)]
+        audit_key_file: PathBuf,
+        /// Visits saved (one per child of the village).
+        #[arg(long, default_value_t = 300)]
+        saves: usize,
+        /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// A school's roll matched to the files, and the district table of dropouts (issue 18).
     Dropout {
         #[arg(long, default_value_t = 1_000_000)]
@@ -186,6 +206,10 @@ enum Command {
         /// Exit non-zero when a target is missed.
         #[arg(long)]
         check: bool,
+        /// Keep the store in this folder; a later run with the same folder measures the
+        /// table again without generating.
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
@@ -226,11 +250,14 @@ fn main() -> ExitCode {
             reports::run(&reports::Opts { concurrency, secs, desks, rate, check })
         }
         Command::Generate { db_dir, children, seed } => generate::run(&db_dir, children, seed),
+        Command::Visits { database_url, data_key_file, audit_key_file, saves, check } => {
+            visits::run(&visits::Opts { database_url, data_key_file, audit_key_file, saves, check })
+        }
         Command::Recompute { database_url, data_key_file, audit_key_file, days, check } => {
             recompute::run(&recompute::Opts { database_url, data_key_file, audit_key_file, days, check })
         }
-        Command::Dropout { children, cases, roster_rows, reads, check } => {
-            dropout::run(&dropout::Opts { children, cases, roster_rows, reads, check })
+        Command::Dropout { children, cases, roster_rows, reads, check, dir } => {
+            dropout::run(&dropout::Opts { children, cases, roster_rows, reads, check, dir })
         }
         Command::Audit { database_url, threads, secs, rounds, entries, keep } => {
             audit::run(&audit::Opts { database_url, threads, secs, rounds, entries, keep })

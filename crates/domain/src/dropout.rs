@@ -152,14 +152,20 @@ pub fn may_close(role: Role, org_type: OrgType) -> bool {
 }
 
 /// Which cases a user reads: school staff those of their school; the education bureau, the
-/// township, the village child director (who helps with the return to school, [M19]) and
-/// civil affairs (oversight, [S] 四(一)) those of their region. Nobody else.
+/// township, the village child director (who helps with the return to school, [M19]), the
+/// township's child supervisor (who oversees the directors' part, [M19]; [UPL] 43; reading
+/// only) and civil affairs (oversight, [S] 四(一)) those of their region. Nobody else.
 pub fn case_scope(role: Role, org_type: OrgType, org_id: i64, region_code: &str) -> Scope {
     if is_school_staff(role, org_type) {
         Scope::School(org_id)
     } else if matches!(
         role,
-        Role::EducationOfficer | Role::TownshipStaff | Role::ChildDirector | Role::DistrictOfficer | Role::CityOfficer
+        Role::EducationOfficer
+            | Role::TownshipStaff
+            | Role::ChildDirector
+            | Role::ChildSupervisor
+            | Role::DistrictOfficer
+            | Role::CityOfficer
     ) {
         Scope::Region(region_code.to_string())
     } else {
@@ -590,6 +596,12 @@ mod tests {
             Scope::Region("120114".into())
         );
         assert_eq!(case_scope(Role::Doctor, OrgType::Hospital, 3, "120114"), Scope::Nothing);
+        assert_eq!(
+            case_scope(Role::ChildSupervisor, OrgType::TownshipGovernment, 4, "120114101"),
+            Scope::Region("120114101".into()),
+            "the supervisor reads the township's cases"
+        );
+        assert!(!may_close(Role::ChildSupervisor, OrgType::TownshipGovernment), "and closes none");
         assert!(may_record_measures(Role::EducationOfficer) && may_record_measures(Role::TownshipStaff));
         assert!(!may_record_measures(Role::Teacher));
         assert!(may_close(Role::Teacher, OrgType::School));

@@ -150,6 +150,13 @@ pub fn may_record_entrusted_care(role: Role) -> bool {
     matches!(role, Role::ChildDirector | Role::TownshipStaff)
 }
 
+/// Who a contact recorded on its own names: a parent, or both. 未说明 belongs only to the
+/// contact a visit hears of, when the family told the date but not which parent ([UPL] 23
+/// asks each parent to keep in touch, so the director who records one asks which).
+pub fn who_may_be_recorded(who: ContactWho) -> bool {
+    who != ContactWho::Unstated
+}
+
 /// A contact's date: not after today, not before the child was born.
 pub fn check_contact_date(
     contact_on: Option<NaiveDate>,
@@ -169,6 +176,12 @@ pub fn check_contact_date(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contact_recorded_on_its_own_names_the_parent() {
+        assert!(who_may_be_recorded(ContactWho::Father) && who_may_be_recorded(ContactWho::Both));
+        assert!(!who_may_be_recorded(ContactWho::Unstated));
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid date")

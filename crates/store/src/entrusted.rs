@@ -178,6 +178,9 @@ impl Store {
             self.load(c, &p.scope(), child_id)?;
             return Err(StoreError::Forbidden);
         }
+        if !entrusted::who_may_be_recorded(who) {
+            return Err(StoreError::invalid("who", &shouhu_domain::msg::unknown_option_among(&recordable_whos())));
+        }
         self.append_contact(c, p, child_id, date, channel, who, source)
     }
 
@@ -353,4 +356,9 @@ impl Store {
             Ok(contacts.len())
         })
     }
+}
+
+/// The labels of the parents a contact recorded on its own may name.
+pub fn recordable_whos() -> Vec<&'static str> {
+    ContactWho::ALL.iter().filter(|w| entrusted::who_may_be_recorded(**w)).map(|w| w.label()).collect()
 }

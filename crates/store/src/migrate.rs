@@ -68,6 +68,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_dropout.sql"),
         include_str!("../migrations/postgres/0015_dropout.sql"),
     ),
+    // The district table's covering index (decision 138).
+    (
+        19,
+        include_str!("../migrations/sqlite/0019_dropout_counts.sql"),
+        include_str!("../migrations/postgres/0019_dropout_counts.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

@@ -446,31 +446,65 @@ impl Store {
         if look.is_empty() {
             return Ok(work);
         }
-        let mut sql = Sql::new("SELECT id, data FROM children WHERE id IN (");
-        for (j, i) in look.iter().enumerate() {
-            sql.push(if j == 0 { "" } else { ", " }).bind(batch[*i].0.id);
-        }
-        sql.push(")");
-        let data: std::collections::HashMap<i64, Vec<u8>> = self
+        // Every file of the batch (a full walk): one range read, not an IN list of thousands.
+        let sql = if look.len() == batch.len() {
+            let mut sql = Sql::new("SELECT id, data FROM children WHERE id >= ");
+            sql.bind(batch[0].0.id).push(" AND id <= ").bind(batch[batch.len() - 1].0.id);
+            sql
+        } else {
+            let mut sql = Sql::new("SELECT id, data FROM children WHERE id IN (");
+            for (j, i) in look.iter().enumerate() {
+                sql.push(if j == 0 { "" } else { ", " }).bind(batch[*i].0.id);
+            }
+            sql.push(")");
+            sql
+        };
+        let mut data: std::collections::HashMap<i64, Vec<u8>> = self
             .pool
             .read(|c| c.query(&sql.text, &sql.params, |r| Ok((r.i64(0)?, r.text_or_bytes(1)?))))?
             .into_iter()
             .collect();
-        for i in look {
-            let (f, category, warnings) = &batch[i];
-            // A file removed since (never: files are closed, not deleted) has nothing to change.
-            let Some(raw) = data.get(&f.id) else { continue };
-            let file = self.read_file_data(raw.clone())?;
+        // Opening (decrypting, decoding) and deriving is the walk's CPU: spread over the cores.
+        let jobs: Vec<(usize, Vec<u8>)> =
+            look.into_iter().filter_map(|i| data.remove(&batch[i].0.id).map(|raw| (i, raw))).collect();
+        let derive_one = |(i, raw): (usize, Vec<u8>)| -> Result<(usize, Option<Change>), StoreError> {
+            let (_, category, warnings) = &batch[i];
+            let file = self.read_file_data(raw)?;
             let derived = rules::derive(&file, today, rule);
             let new_bits = Warning::to_bits(&derived.warnings);
-            if derived.category != *category || new_bits != Warning::to_bits(warnings) {
-                work.changes[i] = Some(Change {
+            let changed = derived.category != *category || new_bits != Warning::to_bits(warnings);
+            Ok((
+                i,
+                changed.then(|| Change {
                     old_category: *category,
                     new_category: derived.category,
                     old_warnings: warnings.clone(),
                     new_warnings: Warning::from_bits(new_bits),
-                });
+                }),
+            ))
+        };
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
+        let results: Vec<Result<(usize, Option<Change>), StoreError>> = if threads < 2 || jobs.len() < 512 {
+            jobs.into_iter().map(derive_one).collect()
+        } else {
+            let per = jobs.len().div_ceil(threads);
+            let mut jobs = jobs;
+            let mut parts = Vec::with_capacity(threads);
+            while !jobs.is_empty() {
+                let rest = jobs.split_off(per.min(jobs.len()));
+                parts.push(std::mem::replace(&mut jobs, rest));
             }
+            std::thread::scope(|sc| {
+                let handles: Vec<_> = parts
+                    .into_iter()
+                    .map(|part| sc.spawn(move || part.into_iter().map(derive_one).collect::<Vec<_>>()))
+                    .collect();
+                handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+            })
+        };
+        for r in results {
+            let (i, change) = r?;
+            work.changes[i] = change;
         }
         Ok(work)
     }

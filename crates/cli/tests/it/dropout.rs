@@ -410,6 +410,15 @@ async fn another_school_or_district_sees_nothing() {
     }
     let (s, _) = app.get(&doctor, "/api/v1/dropout-cases").await;
     assert_eq!(s, 403, "a doctor has no dropout cases");
+
+    // The township's child supervisor oversees the directors' part: reads, records nothing.
+    let supervisor = app.user("dudao", Role::ChildSupervisor, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let (s, r) = app.get(&supervisor, &format!("/api/v1/dropout-cases/{id}")).await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["may_record"].as_array().map(Vec::len), Some(0), "{r}");
+    let (s, _) =
+        step(app, &supervisor, id, json!({"step": "closed", "date": "2026-11-21", "close": "moved_away"})).await;
+    assert_eq!(s, 403, "the supervisor closes no case");
     let (s, _) = app.get(&w.teacher, "/api/v1/dropout-table").await;
     assert_eq!(s, 403, "the table is the district's");
 }

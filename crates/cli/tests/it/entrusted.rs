@@ -189,6 +189,8 @@ async fn refusals_name_the_field_and_write_nothing() {
         (json!({"contact_on": "2026-11-28", "channel": "phone"}), "who"),
         (json!({"contact_on": "2026-11-30", "channel": "phone", "who": "father"}), "contact_on"),
         (json!({"contact_on": "2016-05-03", "channel": "phone", "who": "father"}), "contact_on"),
+        // 未说明 is a visit's told contact only: one recorded on its own names the parent.
+        (json!({"contact_on": "2026-11-28", "channel": "phone", "who": "unstated"}), "who"),
     ] {
         let (status, err) = app.post(&director, &contacts, &body).await;
         assert_eq!(status, 422, "{body}: {err}");

@@ -148,7 +148,13 @@ pub fn contacts_view(log: &ContactLog, can_record: bool, today: chrono::NaiveDat
         can_record,
         date: kept.val_or(f, "contact_on", &day(today)),
         channels: opts(ContactChannel::options(), &kept.val(f, "channel")),
-        whos: opts(ContactWho::options(), &kept.val(f, "who")),
+        whos: opts(
+            ContactWho::options()
+                .into_iter()
+                .filter(|(c, _)| ContactWho::parse(c).is_some_and(entrusted::who_may_be_recorded))
+                .collect(),
+            &kept.val(f, "who"),
+        ),
         e_date: kept.err(f, "contact_on"),
         e_channel: kept.err(f, "channel"),
         e_who: kept.err(f, "who"),
