@@ -53,15 +53,16 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let store = shouhu::server::open_store(&format!("sqlite://{}", db.display()), clock, crate::audit_key(&db)?)
         .context("opening the store")?;
-    let (generated, roll, inserted) = if reused {
-        eprintln!("reusing {}: no generation, no roll", db.display());
-        (None, None, None)
+    let (generated, inserted) = if reused {
+        eprintln!("reusing {}: no generation", db.display());
+        (None, None)
     } else {
-        let (generated, roll) = generate_and_roll(&store, o)?;
+        let generated = generate(&store, o)?;
         let t = Instant::now();
         insert_cases(&store, o)?;
-        (Some(generated), Some(roll), Some(t.elapsed()))
+        (Some(generated), Some(t.elapsed()))
     };
+    let roll = match_roll(&store, o)?;
     let bureau: i64 = store
         .pool
         .read(|c| {
@@ -104,15 +105,13 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     }
     println!("| what | result | requirement |");
     println!("|---|---:|---|");
-    if let Some(r) = &roll {
-        println!(
-            "| roll of {} rows matched, first time ({} files get the school, with history) | {:.2} s | < 2 s |",
-            r.rows,
-            r.enrolled,
-            r.first.as_secs_f64()
-        );
-        println!("| the same roll again (no file changes) | {:.2} s | < 2 s |", r.second.as_secs_f64());
-    }
+    println!(
+        "| roll of {} rows matched, first time ({} files get the school, with history) | {:.2} s | < 2 s |",
+        roll.rows,
+        roll.enrolled,
+        roll.first.as_secs_f64()
+    );
+    println!("| the same roll again (no file changes) | {:.2} s | < 2 s |", roll.second.as_secs_f64());
     println!(
         "| district table ({} townships, {} schools, {} cases; audited), {} reads: p50 / p99 / max | {:.2} / {:.2} / {:.2} ms | p99 < 50 ms |",
         table.townships.len(),
@@ -130,7 +129,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
         ms(a.p99),
         ms(a.max)
     );
-    let ok = roll.as_ref().is_none_or(|r| r.first.as_secs_f64() < 2.0) && ms(s.p99) < 50.0;
+    let ok = roll.first.as_secs_f64() < 2.0 && ms(s.p99) < 50.0;
     if o.check && !ok {
         eprintln!("a requirement was missed");
     }
@@ -138,25 +137,45 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
 }
 
 /// The children, and the school's roll matched twice: (generation time, roll figures).
-fn generate_and_roll(store: &shouhu_store::Store, o: &Opts) -> anyhow::Result<(std::time::Duration, Roll)> {
+/// The organisations and the children: (generation time).
+fn generate(store: &shouhu_store::Store, o: &Opts) -> anyhow::Result<std::time::Duration> {
     store.create_org("武清区教育局", OrgType::DistrictEducationBureau, DISTRICT)?;
-    let school = store.create_org("梅厂镇中心小学", OrgType::School, TOWNSHIP)?;
+    store.create_org("梅厂镇中心小学", OrgType::School, TOWNSHIP)?;
     let t = Instant::now();
-    shouhu::seed::synthetic_children(&store, o.children, 7, |done| eprint!("\rchildren {done}/{}", o.children))?;
+    shouhu::seed::synthetic_children(store, o.children, 7, |done| eprint!("\rchildren {done}/{}", o.children))?;
     eprintln!();
-    let generated = t.elapsed();
+    Ok(t.elapsed())
+}
 
+/// The school's roll matched twice. Each run makes its own pupils (a seed per roll already
+/// in the store), so a reused store measures a first match again.
+fn match_roll(store: &shouhu_store::Store, o: &Opts) -> anyhow::Result<Roll> {
+    let school: i64 = store
+        .pool
+        .read(|c| c.query_opt("SELECT id FROM organisations WHERE name = '梅厂镇中心小学'", &[], |r| r.i64(0)))?
+        .context("no school in the store")?;
+    let rolls: i64 =
+        store.pool.read(|c| c.query_opt("SELECT count(*) FROM school_rosters", &[], |r| r.i64(0)))?.unwrap_or(0);
     // The roll: two thirds pupils with a file of the township (not yet the school's), a third
     // with no file. Their files are made here, so their ID numbers are known.
     let villages = shouhu::demo::villages_of(&store.regions, &[TOWNSHIP]);
-    let mut g = shouhu::demo::Generator::new(11, villages, store.today());
+    let mut g = shouhu::demo::Generator::new(11 + rolls as u64, villages, store.today());
     let with_file = o.roster_rows * 2 / 3;
     let mut files = Vec::with_capacity(with_file);
+    let mut seen = std::collections::HashSet::new();
     while files.len() < with_file {
-        let f = g.child();
-        if f.id_number.is_some() {
-            files.push(f);
+        let mut more = Vec::new();
+        while more.len() < with_file - files.len() {
+            let f = g.child();
+            if f.id_number.as_ref().is_some_and(|id| seen.insert(id.clone())) {
+                more.push(f);
+            }
         }
+        // A reused store already holds some of these numbers (an earlier roll's, or the
+        // synthetic children's): only new pupils get a file.
+        let ids: Vec<String> = more.iter().filter_map(|f| f.id_number.clone()).collect();
+        let existing = store.find_by_id_numbers(&ids)?;
+        files.extend(more.into_iter().filter(|f| f.id_number.as_ref().is_some_and(|id| !existing.contains_key(id))));
     }
     let ids: Vec<String> = files.iter().filter_map(|f| f.id_number.clone()).collect();
     store.create_children(&shouhu::seed::system_actor(), files, "bench")?;
@@ -192,7 +211,7 @@ fn generate_and_roll(store: &shouhu_store::Store, o: &Opts) -> anyhow::Result<(s
     let second_match = t.elapsed();
     let summary = store.roster(&teacher, roster)?.summary;
 
-    Ok((generated, Roll { rows: summary.rows, enrolled: summary.enrolled, first: first_match, second: second_match }))
+    Ok(Roll { rows: summary.rows, enrolled: summary.enrolled, first: first_match, second: second_match })
 }
 
 struct Roll {

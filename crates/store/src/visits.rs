@@ -369,9 +369,17 @@ impl Store {
         {
             return Ok(found);
         }
-        // The receipt is looked up in the reports' database, outside the visit's transaction.
-        let (v, _) = self.pool.read(|c| self.checked_visit(c, &actor, child_id, v))?;
-        self.check_receipt(&v, child_id)?;
+        // A receipt is looked up in the reports' database, outside the visit's transaction,
+        // and only after the visit's own checks (scope first: nothing is said of a receipt
+        // for a child out of scope). Without one, the transaction's checks are the only ones.
+        let v = match v.report_receipt {
+            Some(_) => {
+                let (v, _) = self.pool.read(|c| self.checked_visit(c, &actor, child_id, v))?;
+                self.check_receipt(&v, child_id)?;
+                v
+            }
+            None => v,
+        };
         let now = self.now();
         let ring = self.cipher.ring();
         let res = self.pool.write(|c| {
