@@ -36,6 +36,14 @@ async fn page(app: &TestApp, user: &User, path: &str) -> String {
     res.text().await.expect("html")
 }
 
+/// The nav badge: whether it is hidden, and its text.
+fn badge(html: &str) -> (bool, String) {
+    let rest = html.split("data-task-badge").nth(1).expect("the badge");
+    let end = rest.find('>').expect("tag end");
+    let text = &rest[end + 1..];
+    (rest[..end].contains("hidden"), text[..text.find('<').expect("text end")].trim().to_string())
+}
+
 fn kind_count<'a>(c: &'a Value, kind: &str) -> &'a Value {
     c["kinds"].as_array().and_then(|k| k.iter().find(|k| k["kind"] == kind)).expect("the role's kind")
 }
@@ -307,4 +315,153 @@ async fn files_that_reached_16_wait_for_their_township_and_a_bad_filter_is_named
     let fields: Vec<&str> =
         r["fields"].as_array().expect("fields").iter().filter_map(|f| f["field"].as_str()).collect();
     assert_eq!(fields, vec!["kind", "state"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropout_step_is_the_schools_until_the_written_report_then_the_bureaus_and_the_townships() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let township_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let school = app.org("梅厂镇中心小学", OrgType::School, TOWNSHIP_A).await;
+    let other_school = app.org("梅厂镇第二小学", OrgType::School, TOWNSHIP_A).await;
+    let teacher = app.user_in("laoshi", Role::Teacher, school).await;
+    let other_teacher = app.user_in("laoshi2", Role::Teacher, other_school).await;
+    let bureau_org = app.org("武清区教育局", OrgType::DistrictEducationBureau, "120114").await;
+    let bureau = app.user_in("jiaoyu", Role::EducationOfficer, bureau_org).await;
+    let mut pupil = child("辍学生", VILLAGE_A, 77);
+    pupil["school_org_id"] = json!(school);
+    let pupil = app.create_child(&township, &pupil).await;
+    let (s, case) = app
+        .post(
+            &teacher,
+            "/api/v1/dropout-cases",
+            &json!({"child_id": pupil["id"], "first_absent_on": "2026-11-20", "reasons": ["work"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{case}");
+    let id = case["summary"]["id"].as_i64().expect("id");
+    let dc = format!("/api/v1/dropout-cases/{id}");
+
+    // The parents were to be told within 3 days of the first absence: overdue, the school's.
+    let (_, t) = app.get(&teacher, "/api/v1/tasks").await;
+    assert_eq!((t[0]["kind"].as_str(), t[0]["record_id"].as_i64()), (Some("dropout_step_due"), Some(id)), "{t}");
+    assert_eq!((t[0]["about"].as_str(), t[0]["overdue"].as_bool()), (Some("辍学生"), Some(true)));
+    assert_eq!(t[0]["link"], format!("/dropout/{id}"));
+    assert!(tasks(&app, &other_teacher, "").await.is_empty(), "another school");
+    assert!(!has(&app, &bureau, "dropout_step_due", id).await, "not the bureau's before the report");
+    assert!(!has(&app, &township, "dropout_step_due", id).await);
+    assert!(has(&app, &district, "dropout_step_due", id).await, "civil affairs oversee");
+
+    for (v, body) in [
+        (1, json!({"step": "notified", "date": "2026-11-21", "channel": "phone", "told": ["father"]})),
+        (2, json!({"step": "persuasion", "date": "2026-11-22", "parties": ["school", "family"], "outcome": "failed"})),
+        (3, json!({"step": "reported", "date": "2026-11-23"})),
+    ] {
+        let mut b = body;
+        b["version"] = json!(v);
+        let (s, r) = app.post(&teacher, &format!("{dc}/steps"), &b).await;
+        assert_eq!(s, 200, "{r}");
+    }
+    // Reported: the measures are the bureau's and the township's.
+    assert!(tasks(&app, &teacher, "").await.is_empty(), "the school's part is done");
+    assert!(has(&app, &bureau, "dropout_step_due", id).await);
+    assert!(has(&app, &township, "dropout_step_due", id).await);
+    assert!(!has(&app, &township_b, "dropout_step_due", id).await, "another township");
+    let (s, r) = app
+        .post(
+            &bureau,
+            &format!("{dc}/steps"),
+            &json!({"version": 4, "step": "measure", "date": "2026-11-24", "measure": "financial_aid"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    assert!(!has(&app, &bureau, "dropout_step_due", id).await, "a measure recorded");
+    assert!(!has(&app, &township, "dropout_step_due", id).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imports_are_their_authors_for_a_week_and_accounts_wait_for_a_second_person() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let other = app.user("zhen2", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let (uid, oid) = (township.id, other.id);
+    let (done, failed) = app
+        .store(move |s| {
+            let done = s.create_import_job(uid, "梅厂镇.xlsx", "{}").expect("job");
+            s.finish_import_job(done, "done", Some("{}"), None).expect("finish");
+            let failed = s.create_import_job(uid, "坏文件.xlsx", "{}").expect("job");
+            s.finish_import_job(failed, "failed", None, Some("文件无法读取")).expect("finish");
+            let _running = s.create_import_job(oid, "进行中.xlsx", "{}").expect("job");
+            (done, failed)
+        })
+        .await;
+    let (_, t) = app.get(&township, "/api/v1/tasks?kind=import_failed").await;
+    assert_eq!((t[0]["record_id"].as_i64(), t[0]["about"].as_str()), (Some(failed), Some("坏文件.xlsx")), "{t}");
+    assert_eq!(t[0]["link"], format!("/imports/{failed}"));
+    assert!(has(&app, &township, "import_finished", done).await);
+    assert!(tasks(&app, &other, "").await.is_empty(), "someone else's, or still running");
+    app.clock.advance(Duration::days(7) + Duration::minutes(1));
+    assert!(tasks(&app, &township, "").await.is_empty(), "tasks.import_days later");
+
+    let admin = app.user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12").await;
+    let admin2 = app.user("guanli2", Role::Admin, OrgType::CityCivilAffairs, "12").await;
+    let city = app.user("shi", Role::CityOfficer, OrgType::CityCivilAffairs, "12").await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let org = app.org("梅厂派出所", OrgType::PoliceStation, TOWNSHIP_A).await;
+    let (_, made) = app
+        .post(
+            &admin,
+            "/api/v1/users",
+            &json!({"username": "jing", "display_name": "民警", "org_id": org, "role": "police"}),
+        )
+        .await;
+    let jing = made["id"].as_i64().expect("id");
+    assert!(tasks(&app, &admin, "").await.is_empty(), "who asked does not approve");
+    let (_, t) = app.get(&admin2, "/api/v1/tasks").await;
+    assert_eq!(
+        (t[0]["kind"].as_str(), t[0]["about"].as_str()),
+        (Some("account_to_approve"), Some("民警（jing）")),
+        "{t}"
+    );
+    assert!(has(&app, &city, "account_to_approve", jing).await);
+    assert!(tasks(&app, &district, "").await.is_empty());
+    let (s, _) = app.post(&admin2, &format!("/api/v1/users/{jing}/approve"), &Value::Null).await;
+    assert_eq!(s, 200);
+    assert!(tasks(&app, &admin2, "").await.is_empty(), "approved");
+    assert!(tasks(&app, &city, "").await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_page_counts_links_and_warns_and_its_fragment_stands_alone() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let township_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let mut alone = child("独居娃", VILLAGE_A, 3);
+    alone["lives_alone"] = json!(true);
+    app.create_child(&township, &alone).await;
+    let mut f = child("赵已满", VILLAGE_A, 1);
+    f["birth_date"] = json!("2010-11-28");
+    f["id_number"] = json!(id_for("120114", "2010-11-28", true, 1));
+    app.create_child(&township, &f).await;
+
+    let html = page(&app, &township, "/home").await;
+    assert!(html.contains(r#"data-live-tasks="/home/tasks""#), "the live section");
+    assert!(html.contains(r#"href="/tasks?state=overdue""#) && html.contains(r#"href="/tasks?state=new""#));
+    assert!(html.contains(r#"id="home-kind-turned_16""#), "the kind with a task");
+    assert!(
+        html.contains(r#"href="/children?warning=under16_living_alone""#),
+        "a warning links to the ledger's filter"
+    );
+    assert_eq!(badge(&html), (false, "1".to_string()), "the nav badge counts the open task");
+
+    let other = page(&app, &township_b, "/home").await;
+    assert!(!other.contains("home-kind-turned_16"), "another township's file");
+    assert_eq!(badge(&other), (true, "0".to_string()), "hidden at 0");
+
+    let fragment = page(&app, &township, "/home/tasks").await;
+    assert!(fragment.contains(r#"id="home-kind-turned_16""#) && !fragment.contains("<html"), "{fragment}");
+    let d = page(&app, &district, "/home").await;
+    assert!(d.contains(&format!(r#"id="home-region-{TOWNSHIP_A}""#)), "the district counts per township");
 }
