@@ -465,3 +465,49 @@ async fn the_home_page_counts_links_and_warns_and_its_fragment_stands_alone() {
     let d = page(&app, &district, "/home").await;
     assert!(d.contains(&format!(r#"id="home-region-{TOWNSHIP_A}""#)), "the district counts per township");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revocation_grounds_approach_then_are_met_and_leave_the_list_with_the_application() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let township_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let police = app.user("paichusuo", Role::Police, OrgType::PoliceStation, TOWNSHIP_A).await;
+    let rec = app.create_child(&township, &child("李小花", VILLAGE_A, 2)).await;
+    let (s, d) = app.post(&township, "/api/v1/assessments", &json!({"child_id": rec["id"]})).await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["id"].as_i64().expect("id");
+    assert!(has(&app, &township, "assessment_due", id).await);
+
+    app.clock.set(chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 12, 10, 4, 0, 0).single().expect("valid"));
+    let conduct = |date: &str, kind: &str| json!({"guardian": "张某", "standing": "father", "date": date, "kind": kind, "conduct": "begging", "evidence": "派出所询问笔录"});
+    for day in ["2026-12-01", "2026-12-03", "2026-12-05"] {
+        let (s, r) =
+            app.post(&police, &format!("/api/v1/assessments/{id}/conduct"), &conduct(day, "criticism_education")).await;
+        assert_eq!(s, 201, "{r}");
+    }
+    assert!(has(&app, &township, "grounds_approaching", id).await, "three rounds, no begging since");
+    assert!(has(&app, &district, "grounds_approaching", id).await);
+    assert!(!has(&app, &township_b, "grounds_approaching", id).await);
+    assert!(!has(&app, &police, "grounds_approaching", id).await, "the court application is not the police's");
+
+    let (s, r) =
+        app.post(&township, &format!("/api/v1/assessments/{id}/conduct"), &conduct("2026-12-08", "incident")).await;
+    assert_eq!(s, 201, "{r}");
+    let (_, t) = app.get(&district, "/api/v1/tasks?kind=grounds_met").await;
+    assert_eq!((t[0]["record_id"].as_i64(), t[0]["about"].as_str()), (Some(id), Some("李小花")), "{t}");
+    assert_eq!(t[0]["since"], "2026-12-07T16:00:00Z", "met on 2026-12-08");
+    assert!(!has(&app, &district, "grounds_approaching", id).await, "met, no longer approaching");
+    assert_eq!(kind_count(&counts(&app, &district).await, "grounds_met")["open"], 1);
+
+    let (s, r) = app
+        .post(
+            &district,
+            &format!("/api/v1/assessments/{id}/applications"),
+            &json!({"applicant": "civil_affairs", "applicant_name": "武清区民政局", "grounds": ["g5_begging"], "court": "武清区人民法院", "filed_on": "2026-12-09"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{r}");
+    assert!(!has(&app, &district, "grounds_met", id).await, "applied to the court");
+    assert!(!has(&app, &township, "grounds_met", id).await);
+}
