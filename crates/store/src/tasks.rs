@@ -195,11 +195,15 @@ impl Store {
                 TaskKind::ReportToAccept | TaskKind::ReportToDispose | TaskKind::HandOverToAcknowledge => {
                     let scope = case_scope(p);
                     let (cond, since, due) = match kind {
-                        TaskKind::ReportToAccept => {
-                            ("r.step = 'filed'", "r.reported_at", Clock::At(s.reports.late_response_limit))
-                        }
+                        // `step <> 'handed_over'` spelled out so that SQLite reads the
+                        // partial index of open reports, not every report of the region.
+                        TaskKind::ReportToAccept => (
+                            "r.step <> 'handed_over' AND r.step = 'filed'",
+                            "r.reported_at",
+                            Clock::At(s.reports.late_response_limit),
+                        ),
                         TaskKind::ReportToDispose => (
-                            "r.step IN ('accepted', 'dispatched', 'on_scene', 'disposed')",
+                            "r.step <> 'handed_over' AND r.step IN ('accepted', 'dispatched', 'on_scene', 'disposed')",
                             "r.accepted_at",
                             Clock::At(Duration::hours(s.tasks.hand_over_hours)),
                         ),
@@ -294,7 +298,14 @@ impl Store {
                     if !p.role.may_close_files() {
                         continue;
                     }
-                    let mut b = body(" FROM children c WHERE c.closed = FALSE AND c.birth_date <= ");
+                    // Without statistics SQLite prefers the ledger's index (every open file of
+                    // the region); the birth-date index reads only those over 16.
+                    let from = if self.pool.is_sqlite() {
+                        " FROM children c INDEXED BY children_open_birth WHERE c.closed = FALSE AND c.birth_date <= "
+                    } else {
+                        " FROM children c WHERE c.closed = FALSE AND c.birth_date <= "
+                    };
+                    let mut b = body(from);
                     b.bind(latest_birth_16(self.today(), s.age_rule));
                     push_scope_on(&mut b, &p.scope(), "c.");
                     b.push(" AND NOT EXISTS (SELECT 1 FROM turned16_kept k WHERE k.child_id = c.id)");
@@ -755,7 +766,13 @@ impl Store {
             }
             sql.push("COALESCE(SUM(CASE WHEN (c.warnings & ").bind(w.bit()).push(") <> 0 THEN 1 ELSE 0 END), 0)");
         }
-        sql.push(" FROM children c WHERE c.closed = FALSE AND c.warnings <> 0");
+        // On SQLite, the index of warned files by name (without statistics it would take the
+        // ledger's index and read every open file of the region).
+        sql.push(if self.pool.is_sqlite() {
+            " FROM children c INDEXED BY children_warned WHERE c.closed = FALSE AND c.warnings <> 0"
+        } else {
+            " FROM children c WHERE c.closed = FALSE AND c.warnings <> 0"
+        });
         push_scope_on(&mut sql, &scope, "c.");
         let counts = self.pool.read(|c| {
             c.query_opt(&sql.text, &sql.params, |r| (0..which.len()).map(|i| r.i64(i)).collect::<Result<Vec<_>, _>>())
