@@ -41,7 +41,8 @@ for (const vp of VIEWPORTS) {
       await page.goto('/login');
       await page.fill('#username', 'township');
       await page.fill('#password', DEMO_PASSWORD);
-      await Promise.all([page.waitForURL(/\/children/), page.click('#login-submit')]);
+      // Every role lands on its home page (工作台, issue 19).
+      await Promise.all([page.waitForURL(/\/home$/), page.click("#login-submit")]);
     });
 
     after(async () => {

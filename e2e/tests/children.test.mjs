@@ -120,6 +120,8 @@ for (const vp of VIEWPORTS) {
       await page.fill('#username', 'director');
       await page.fill('#password', DEMO_PASSWORD);
       await page.click('#login-submit');
+      await expectPath(page, /^\/home$/);
+      await page.click('#nav-ledger');
       await expectPath(page, /^\/children$/);
       await expectVisible(page.locator('#result-count'), 'the number of files in the ledger');
       await expectText(page.locator('.who'), '郭罗庄村', 'the signed-in user in the header');

@@ -61,7 +61,7 @@ describe('signing in with a TOTP code', () => {
         await expectVisible(page.locator('#code-error'), 'the wrong code message');
 
         await enterTotp(page);
-        await expectPath(page, /^\/children/);
+        await expectPath(page, /^\/home$/);
         await page.click('#nav-second-factor');
         await expectVisible(page.locator('#second-factor-on'), 'the second factor is on');
         await screenshot(page, `totp-${viewport.name}-second-factor`);

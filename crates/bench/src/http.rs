@@ -50,15 +50,15 @@ pub(crate) struct Target {
     pub shown: String,
 }
 
-struct Load {
-    name: &'static str,
-    auth: bool,
-    targets: Vec<Target>,
-    classes: Vec<String>,
+pub(crate) struct Load {
+    pub name: &'static str,
+    pub auth: bool,
+    pub targets: Vec<Target>,
+    pub classes: Vec<String>,
     /// The p99 requirement in ms, if any.
-    p99_target: Option<f64>,
+    pub p99_target: Option<f64>,
     /// Another demo account's token than the city's (the director's, the supervisor's).
-    token: Option<String>,
+    pub token: Option<String>,
 }
 
 #[derive(Default)]
@@ -69,12 +69,12 @@ struct WorkerOut {
     error_count: u64,
 }
 
-struct LoadResult {
-    all: Summary,
-    by_class: Vec<Summary>,
-    errors: Vec<String>,
-    error_count: u64,
-    elapsed: Duration,
+pub(crate) struct LoadResult {
+    pub all: Summary,
+    pub by_class: Vec<Summary>,
+    pub errors: Vec<String>,
+    pub error_count: u64,
+    pub elapsed: Duration,
 }
 
 pub fn run(o: &Opts) -> anyhow::Result<bool> {
@@ -293,7 +293,7 @@ async fn worker(
     out
 }
 
-async fn run_load(
+pub(crate) async fn run_load(
     addr: SocketAddr,
     token: &str,
     load: &Load,
@@ -352,7 +352,7 @@ async fn run_load(
 }
 
 /// An API token of a demo account (`shouhu demo seed`).
-async fn demo_token(addr: SocketAddr, username: &str) -> anyhow::Result<String> {
+pub(crate) async fn demo_token(addr: SocketAddr, username: &str) -> anyhow::Result<String> {
     // The city's account signs in with a second factor (decision 83): the demo's TOTP code.
     let code = shouhu_web::second_factor::code_at(shouhu::seed::DEMO_TOTP_SECRET, chrono::Utc::now())?;
     let body =

@@ -17,6 +17,9 @@
 //! - `dropout`: a school's roll of 3,000 rows matched (requirement < 2 s) and the district
 //!   table of dropouts (requirement p99 < 50 ms with 1,000,000 children and 10,000 cases).
 //! - `visits`: saving a visit on an existing database (requirement p99 < 20 ms at 1,000,000).
+//! - `tasks`: the home page, its counts and the to-do list (requirement at 1,000,000
+//!   children, 50,000 reports, 20,000 cases, 2 connections: p99 < 20 ms for a township,
+//!   < 50 ms for the city).
 //!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
@@ -32,6 +35,7 @@ mod reports;
 mod stats;
 mod store;
 mod visits;
+mod tasks;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -211,6 +215,24 @@ enum Command {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// The home page, its task counts and the to-do list for a township and the city (issue 19).
+    Tasks {
+        #[arg(long, default_value_t = 1_000_000)]
+        children: u64,
+        #[arg(long, default_value_t = 50_000)]
+        reports: u64,
+        #[arg(long, default_value_t = 20_000)]
+        cases: u64,
+        #[arg(long, default_value_t = 2)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 10)]
+        duration_secs: u64,
+        #[arg(long, default_value_t = 2)]
+        warmup_secs: u64,
+        /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
         #[arg(long)]
@@ -258,6 +280,9 @@ fn main() -> ExitCode {
         }
         Command::Dropout { children, cases, roster_rows, reads, check, dir } => {
             dropout::run(&dropout::Opts { children, cases, roster_rows, reads, check, dir })
+        }
+        Command::Tasks { children, reports, cases, concurrency, duration_secs, warmup_secs, check } => {
+            tasks::run(&tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check })
         }
         Command::Audit { database_url, threads, secs, rounds, entries, keep } => {
             audit::run(&audit::Opts { database_url, threads, secs, rounds, entries, keep })

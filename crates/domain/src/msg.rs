@@ -387,6 +387,7 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "keep_past_16" => "年满十六周岁后保留档案",
         "view_dropout_case" => "查看辍学案件",
         "view_dropout_list" => "查看辍学案件列表或统计",
+        "view_tasks" => "查看待办事项",
         "change_dropout_case" => "记录控辍保学步骤",
         "match_roster" => "上传并比对在校留守儿童名册",
         _ => return None,
@@ -1180,3 +1181,39 @@ pub const ROSTER_OPEN_CASE: &str = "登记辍学";
 pub fn dropout_referred(summary: &str, assessment: &str) -> String {
     format!("{summary}（已开启评估帮扶，编号 {assessment}）")
 }
+
+// The home page and the to-do list (工作台, 待办; issue 19).
+pub const HOME: &str = "工作台";
+pub const TASKS: &str = "待办";
+pub const TASKS_OPEN: &str = "待办事项";
+pub const TASKS_DUE_TODAY: &str = "今日到期";
+pub const TASKS_OVERDUE: &str = "已逾期";
+pub const TASKS_NEW: &str = "新增";
+pub const TASKS_ALL: &str = "全部";
+pub const TASKS_NONE: &str = "没有待办事项";
+pub const TASKS_BY_KIND: &str = "按类别";
+pub const TASKS_DUE: &str = "期限";
+pub const TASKS_SINCE: &str = "起始";
+pub const TASKS_NO_DEADLINE: &str = "无期限";
+pub const TASKS_PER_TOWNSHIP: &str = "各乡镇（街道）";
+pub const TASKS_PER_DISTRICT: &str = "各区";
+pub const TASKS_REGION: &str = "地区";
+pub const TASKS_TOTAL: &str = "合计";
+pub const TASKS_MORE: &str = "仅显示前 200 项，请按类别或状态筛选。";
+pub const TASKS_BADGE_TITLE: &str = "待办事项数";
+pub const HOME_WARNINGS: &str = "预警";
+pub const HOME_WARNINGS_HINT: &str = "点击查看台账中的相应儿童";
+pub const HOME_ADMIN_HINT: &str = "系统管理员不查看儿童档案：请在下列页面管理账号、机构和审计日志。";
+pub const TASK_UNNAMED_CHILD: &str = "未登记儿童";
+pub const TASK_IMPORT: &str = "导入";
+pub const TASK_ACCOUNT: &str = "账号";
+/// A count with its unit, as the home page shows it.
+pub fn tasks_count(n: i64) -> String {
+    format!("{n} 项")
+}
+/// The settings of the to-do list.
+pub const SETTING_TASKS_HAND_OVER_HOURS: &str = "公安受理后处置并通报乡镇的期限";
+pub const SETTING_TASKS_ACKNOWLEDGE_HOURS: &str = "乡镇签收公安移交案件的期限";
+pub const SETTING_TASKS_REFERRAL_DAYS: &str = "接收单位答复转介的期限";
+pub const SETTING_TASKS_TURNED16_DAYS: &str = "年满十六周岁档案的处理期限";
+pub const SETTING_TASKS_IMPORT_DAYS: &str = "完成或失败的导入在待办中保留的天数";

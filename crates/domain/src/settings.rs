@@ -120,6 +120,21 @@ pub struct DropoutSettings {
     pub measure_days: i64,
 }
 
+/// The to-do list's deadlines and spans the law leaves open (issue 19, `crate::task`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskSettings {
+    /// Hours from the police's acceptance to the hand-over to the township ([S] 二(三): at once).
+    pub hand_over_hours: i64,
+    /// Hours for the township to open (sign for) a case the police handed over.
+    pub acknowledge_hours: i64,
+    /// Days for a receiving organisation to answer a referral.
+    pub referral_days: i64,
+    /// Days for the township to close or keep a file whose child reached 16.
+    pub turned16_days: i64,
+    /// Days a finished or failed import stays on its author's list.
+    pub import_days: i64,
+}
+
 /// Every setting, read once at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -136,6 +151,7 @@ pub struct Settings {
     pub visits: crate::visit::VisitSettings,
     pub recompute: RecomputeSettings,
     pub dropout: DropoutSettings,
+    pub tasks: TaskSettings,
 }
 
 impl Default for Settings {
@@ -181,6 +197,13 @@ impl Default for Settings {
             },
             recompute: RecomputeSettings { hour: 0, batch_hold: Duration::zero(), lease: Duration::zero() },
             dropout: DropoutSettings { notify_days: 0, persuasion_days: 0, report_days: 0, measure_days: 0 },
+            tasks: TaskSettings {
+                hand_over_hours: 0,
+                acknowledge_hours: 0,
+                referral_days: 0,
+                turned16_days: 0,
+                import_days: 0,
+            },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -897,6 +920,79 @@ pub static SPECS: &[Spec] = &[
             default: 15,
             get: |s| s.dropout.measure_days,
             set: |s, v| s.dropout.measure_days = v,
+        },
+    },
+    Spec {
+        key: "tasks.hand_over_hours",
+        label: msg::SETTING_TASKS_HAND_OVER_HOURS,
+        unit: Unit::Hours,
+        source: "[U] [S] 二(三)",
+        reason: "the police go out at once and then notify the township; a day covers a night's \
+                 disposal and the written hand-over without leaving a case with no one for longer",
+        kind: Kind::Int {
+            min: 1,
+            max: 168,
+            default: 24,
+            get: |s| s.tasks.hand_over_hours,
+            set: |s, v| s.tasks.hand_over_hours = v,
+        },
+    },
+    Spec {
+        key: "tasks.acknowledge_hours",
+        label: msg::SETTING_TASKS_ACKNOWLEDGE_HOURS,
+        unit: Unit::Hours,
+        source: "[U] [S] 二(四)",
+        reason: "the township receives the case the police hand over and starts the assessment; \
+                 a working day to open it",
+        kind: Kind::Int {
+            min: 1,
+            max: 168,
+            default: 24,
+            get: |s| s.tasks.acknowledge_hours,
+            set: |s, v| s.tasks.acknowledge_hours = v,
+        },
+    },
+    Spec {
+        key: "tasks.referral_days",
+        label: msg::SETTING_TASKS_REFERRAL_DAYS,
+        unit: Unit::Days,
+        source: "[U] [S] 二(四)",
+        reason: "a referred child waits on the answer; seven days, like the assessment itself",
+        kind: Kind::Int {
+            min: 1,
+            max: 60,
+            default: 7,
+            get: |s| s.tasks.referral_days,
+            set: |s, v| s.tasks.referral_days = v,
+        },
+    },
+    Spec {
+        key: "tasks.turned16_days",
+        label: msg::SETTING_TASKS_TURNED16_DAYS,
+        unit: Unit::Days,
+        source: "[U]",
+        reason: "a month for the township to close the file of a child who reached 16 or keep it \
+                 with a reason (decision 123)",
+        kind: Kind::Int {
+            min: 1,
+            max: 365,
+            default: 30,
+            get: |s| s.tasks.turned16_days,
+            set: |s, v| s.tasks.turned16_days = v,
+        },
+    },
+    Spec {
+        key: "tasks.import_days",
+        label: msg::SETTING_TASKS_IMPORT_DAYS,
+        unit: Unit::Days,
+        source: "[U]",
+        reason: "an import's author sees its outcome (the rows refused) for a week, then it leaves the list",
+        kind: Kind::Int {
+            min: 1,
+            max: 60,
+            default: 7,
+            get: |s| s.tasks.import_days,
+            set: |s, v| s.tasks.import_days = v,
         },
     },
 ];

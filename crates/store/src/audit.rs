@@ -85,12 +85,14 @@ pub enum Action {
     // Dropout control (issue 18): a case or its list viewed, a step recorded.
     ViewDropoutCase,
     ViewDropoutList,
+    /// The to-do list, which names children (issue 19).
+    ViewTasks,
     ChangeDropoutCase,
     MatchRoster,
 }
 
 impl Action {
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 46] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -135,6 +137,7 @@ impl Action {
         // Dropout control (issue 18).
         Action::ViewDropoutCase,
         Action::ViewDropoutList,
+        Action::ViewTasks,
         Action::ChangeDropoutCase,
         Action::MatchRoster,
     ];
@@ -190,6 +193,7 @@ impl Action {
             // Dropout control (issue 18).
             Action::ViewDropoutCase => "view_dropout_case",
             Action::ViewDropoutList => "view_dropout_list",
+            Action::ViewTasks => "view_tasks",
             Action::ChangeDropoutCase => "change_dropout_case",
             Action::MatchRoster => "match_roster",
         }

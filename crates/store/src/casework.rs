@@ -1034,6 +1034,11 @@ fn application_from_row(r: &dyn Row, cipher: &crate::crypto::FieldCipher) -> Res
     })
 }
 
+/// The conduct record of a case, for the to-do list's grounds.
+pub(crate) fn conduct_of(c: &mut Conn<'_, '_>, id: i64) -> Result<Vec<ConductRecord>, StoreError> {
+    Ok(load_conduct(c, id)?.into_iter().map(|e| e.record).collect())
+}
+
 fn load_conduct(c: &mut Conn<'_, '_>, id: i64) -> Result<Vec<GuardianEntry>, StoreError> {
     c.query(
         "SELECT id, guardian, on_date, kind, conduct, serious_harm, child_without_means, refused_to_entrust, ended, \

@@ -36,6 +36,7 @@ pub mod search_terms;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
+pub mod tasks;
 pub mod turned16;
 pub mod users;
 pub mod visits;

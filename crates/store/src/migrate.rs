@@ -68,6 +68,8 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_dropout.sql"),
         include_str!("../migrations/postgres/0015_dropout.sql"),
     ),
+    // The to-do list (issue 19, decision 142).
+    (16, include_str!("../migrations/sqlite/0016_tasks.sql"), include_str!("../migrations/postgres/0016_tasks.sql")),
     // The district table's covering index (decision 138).
     (
         19,
@@ -122,6 +124,12 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         include_str!("../migrations/sqlite/reports/0010_visit_lookups.sql"),
         include_str!("../migrations/postgres/reports/0010_visit_lookups.sql"),
+    ),
+    // The township's receipt of a hand-over (issue 19, decision 141).
+    (
+        11,
+        include_str!("../migrations/sqlite/reports/0011_hand_over_receipt.sql"),
+        include_str!("../migrations/postgres/reports/0011_hand_over_receipt.sql"),
     ),
 ];
 

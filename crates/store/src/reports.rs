@@ -412,7 +412,26 @@ impl Store {
     pub fn record_case_view(&self, p: &Principal, action: &'static str, id: i64) -> Result<(), StoreError> {
         let actor = p.actor();
         let at = self.now();
-        let rx = self.report_writer.submit(move |c| record_access(c, at, &actor, id, action, ""));
+        // The township signs for a case the police handed over by opening it (decision 141):
+        // the hand-over leaves its to-do list. Scoped like every read of the report.
+        let receipt =
+            (action == "view_report" && p.role == shouhu_domain::role::Role::TownshipStaff).then(|| report_scope(p));
+        let rx = self.report_writer.submit(move |c| {
+            if let Some(scope) = &receipt {
+                let mut sql = Sql::new("UPDATE reports SET acknowledged_at = ");
+                sql.bind(at).push(", acknowledged_by = ").bind(actor.user_name.as_str());
+                sql.push(" WHERE id = ").bind(id);
+                sql.push(" AND step = 'handed_over' AND acknowledged_at IS NULL");
+                // push_report_scope qualifies by `r.`: an alias the UPDATE does not have.
+                if let ReportScope::Area(s) = scope {
+                    push_scope_on(&mut sql, s, "");
+                } else {
+                    sql.push(" AND 1 = 0");
+                }
+                c.exec(&sql.text, &sql.params)?;
+            }
+            record_access(c, at, &actor, id, action, "")
+        });
         rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
     }
 

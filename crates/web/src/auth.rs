@@ -110,6 +110,8 @@ pub enum Via {
 pub struct CurrentUser {
     pub principal: Principal,
     pub via: Via,
+    /// The open tasks for the nav badge (待办): counted for the pages, not for the API.
+    pub open_tasks: Option<i64>,
 }
 
 impl CurrentUser {
@@ -147,7 +149,9 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
         let p =
             tokio::task::spawn_blocking(move || crate::second_factor::complete(&store, store.api_token(&h)?)).await??;
         // A wrong token is a failed sign-in, not an anonymous request.
-        return p.map(|principal| Some(CurrentUser { principal, via: Via::Token })).ok_or(AppError::Unauthenticated);
+        return p
+            .map(|principal| Some(CurrentUser { principal, via: Via::Token, open_tasks: None }))
+            .ok_or(AppError::Unauthenticated);
     }
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
         return Ok(None);
@@ -161,7 +165,11 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
         None => Ok::<_, shouhu_store::StoreError>(None),
     })
     .await??;
-    Ok(found.map(|(principal, csrf)| CurrentUser { principal, via: Via::Session { token_hash: h, csrf } }))
+    Ok(found.map(|(principal, csrf)| CurrentUser {
+        principal,
+        via: Via::Session { token_hash: h, csrf },
+        open_tasks: None,
+    }))
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -172,7 +180,14 @@ impl FromRequestParts<AppState> for CurrentUser {
         use axum::response::IntoResponse;
         let is_api = parts.uri.path().starts_with("/api/");
         let result = async {
-            let user = authenticate(state, &parts.headers).await?.ok_or(AppError::Unauthenticated)?;
+            let mut user = authenticate(state, &parts.headers).await?.ok_or(AppError::Unauthenticated)?;
+            // A page's nav shows the open tasks (issue 19); the API and the home page's
+            // fragment need no badge.
+            if !is_api && parts.method == Method::GET && parts.uri.path() != "/home/tasks" {
+                let p = user.principal.clone();
+                // Best effort: a page is not refused for want of its badge.
+                user.open_tasks = state.run(move |s| s.open_task_count(&p)).await.ok();
+            }
             // For the audit of a refusal that follows (crate::refusals).
             if let Some(who) = parts.extensions.get::<crate::refusals::Who>() {
                 let _ = who.0.set(user.principal.clone());

@@ -31,4 +31,5 @@ mod search;
 mod second_factor;
 mod settings;
 mod sign_in;
+mod tasks;
 mod visits;

@@ -683,6 +683,10 @@ async fn every_operation_answers_as_documented() {
     )
     .await;
     c.get(&bureau, "/api/v1/dropout-table").await;
+    // The to-do list (issue 19): the school's open case, the township's files and cases.
+    c.get(&teacher, "/api/v1/tasks").await;
+    c.get(&township, "/api/v1/tasks?state=overdue").await;
+    c.get(&township, "/api/v1/tasks/counts").await;
     let roll =
         format!("姓名,身份证号码,年级,班级\n辍学生,{},四年级,1班\n", id_for(&VILLAGE_A[..6], "2016-05-04", true, 77));
     let form = reqwest::multipart::Form::new()

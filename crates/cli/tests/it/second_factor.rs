@@ -48,7 +48,17 @@ fn wrong_code(right: &str) -> String {
 
 /// What a half-signed-in (or signed-out) browser can reach: nothing.
 async fn reaches_nothing(app: &TestApp, c: &reqwest::Client) {
-    for page in ["/children", "/admin/users", "/admin/audit", "/settings", "/reports", "/second-factor"] {
+    for page in [
+        "/children",
+        "/home",
+        "/home/tasks",
+        "/tasks",
+        "/admin/users",
+        "/admin/audit",
+        "/settings",
+        "/reports",
+        "/second-factor",
+    ] {
         let res = c.get(app.url(page)).send().await.expect("page");
         assert_eq!(res.status(), 303, "{page}");
         assert_eq!(res.headers()["location"], "/login", "{page}");
@@ -148,7 +158,7 @@ async fn required_roles_cannot_reach_any_page_or_api_without_the_second_step() {
         assert_eq!(res.status(), 200);
         let page = res.text().await.expect("html");
         assert_eq!(page.matches("<li><code>").count(), 10, "ten recovery codes, shown once");
-        let home = if i == 0 { "/admin/users" } else { "/children" };
+        let home = if i == 0 { "/admin/users" } else { "/home" };
         assert_eq!(c.get(app.url(home)).send().await.expect("home").status(), 200, "{name} is signed in");
         let id = ids[i];
         assert!(app.store(move |s| s.has_second_factor(id).expect("read")).await);
@@ -187,7 +197,7 @@ async fn wrong_and_reused_codes_are_refused_and_throttled() {
     assert_eq!(code_step(&app, &c, &used).await.0, 401, "reused on the page");
     assert_eq!(code_step(&app, &c, &wrong_code(&used)).await.0, 401, "wrong");
     let next = code_at(&secret, at(last + 1)).expect("code");
-    assert_eq!(code_step(&app, &c, &next).await, (303, "/children".to_string()), "the next step's code, once");
+    assert_eq!(code_step(&app, &c, &next).await, (303, "/home".to_string()), "the next step's code, once");
     let c2 = client();
     password_step(&app, &c2, "shi").await;
     assert_eq!(code_step(&app, &c2, &next).await.0, 401, "not twice");
@@ -206,7 +216,7 @@ async fn wrong_and_reused_codes_are_refused_and_throttled() {
     let c3 = client();
     assert_eq!(password_step(&app, &c3, "shi").await.1, "/login/code");
     let right = app.next_code(city.id).await;
-    assert_eq!(code_step(&app, &c3, &right).await, (303, "/children".to_string()));
+    assert_eq!(code_step(&app, &c3, &right).await, (303, "/home".to_string()));
     let step = step_of(app.clock.now());
     assert!(app.store(move |s| s.second_factor(city.id).expect("read").expect("factor").last_step).await >= step - 1);
 }
@@ -245,7 +255,7 @@ async fn a_recovery_code_works_once() {
     // Signing in now takes a code; a recovery code does, once.
     let b = client();
     assert_eq!(password_step(&app, &b, "zhen").await.1, "/login/code");
-    assert_eq!(code_step(&app, &b, &codes[0].to_uppercase()).await, (303, "/children".to_string()));
+    assert_eq!(code_step(&app, &b, &codes[0].to_uppercase()).await, (303, "/home".to_string()));
     let b = client();
     password_step(&app, &b, "zhen").await;
     assert_eq!(code_step(&app, &b, &codes[0]).await.0, 401, "used");

@@ -12,6 +12,7 @@ pub mod dropout;
 pub mod entrusted;
 pub mod imports;
 pub mod reports;
+pub mod tasks;
 pub mod turned16;
 pub mod visits;
 
@@ -90,6 +91,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(account::change_password))
         .routes(routes!(account::sign_out_everywhere))
         .routes(routes!(me))
+        .routes(routes!(tasks::list))
+        .routes(routes!(tasks::counts))
         .routes(routes!(children::list, children::create))
         .routes(routes!(children::get, children::update))
         .routes(routes!(children::close))

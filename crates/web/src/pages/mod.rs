@@ -6,6 +6,7 @@ pub mod casework;
 pub mod children;
 pub mod dropout;
 pub mod form;
+pub mod home;
 pub mod imports;
 pub mod login;
 pub mod report_stats;
@@ -46,21 +47,15 @@ pub fn router() -> Router<AppState> {
         .merge(second_factor::router())
         .merge(visits::router())
         .merge(dropout::router())
+        .merge(home::router())
         .merge(crate::rosters::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
-/// administrator, who sees no child's file, to administration; everyone else to the ledger.
-///
-/// The education bureau's officer, who reads no file, lands on the written reports' inbox.
+/// administrator, who sees no child's file, to administration; everyone else to their home
+/// page (工作台, issue 19: what is theirs to do).
 pub fn home(role: shouhu_domain::role::Role) -> &'static str {
-    if role == shouhu_domain::role::Role::EducationOfficer {
-        "/dropout"
-    } else if role.may_read_children() {
-        "/children"
-    } else {
-        "/admin/users"
-    }
+    if role.is_admin() { "/admin/users" } else { "/home" }
 }
 
 /// What the frame of every page shows: who is signed in, and the form token.
@@ -97,6 +92,10 @@ pub struct LayoutUser {
     /// Has dropout cases (控辍保学, issue 18): schools, the education bureau, townships,
     /// villages and civil affairs.
     pub sees_dropout: bool,
+    /// Has a to-do list (待办, issue 19): every role with a kind of task.
+    pub has_tasks: bool,
+    /// The open tasks, for the nav badge (`data-task-badge`, hidden at 0).
+    pub open_tasks: i64,
 }
 
 impl Layout {
@@ -121,6 +120,8 @@ impl Layout {
                 visits: u.principal.role == shouhu_domain::role::Role::ChildDirector,
                 supervises: shouhu_domain::visit::may_review_visits(u.principal.role),
                 sees_dropout: dropout::sees_dropout(u),
+                has_tasks: !shouhu_domain::task::kinds_for(u.principal.role).is_empty(),
+                open_tasks: u.open_tasks.unwrap_or(0),
             }),
         }
     }
