@@ -17,9 +17,13 @@
 //! - `dropout`: a school's roll of 3,000 rows matched (requirement < 2 s) and the district
 //!   table of dropouts (requirement p99 < 50 ms with 1,000,000 children and 10,000 cases).
 //!
+//! - `documents`: one census form as PDF (requirement < 200 ms, < 200 KB) and 1,000 forms in
+//!   one PDF (requirement < 60 s, < 300 MB peak memory).
+//!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
 mod audit;
+mod documents;
 mod dropout;
 mod generate;
 mod http;
@@ -187,6 +191,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Printable documents: one census form, and 1,000 forms in one PDF (issue 22).
+    Documents {
+        /// Timed renders of one form.
+        #[arg(long, default_value_t = 200)]
+        reps: usize,
+        /// Forms in the one PDF.
+        #[arg(long, default_value_t = 1000)]
+        forms: usize,
+        /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
         #[arg(long)]
@@ -232,6 +248,7 @@ fn main() -> ExitCode {
         Command::Dropout { children, cases, roster_rows, reads, check } => {
             dropout::run(&dropout::Opts { children, cases, roster_rows, reads, check })
         }
+        Command::Documents { reps, forms, check } => documents::run(&documents::Opts { reps, forms, check }),
         Command::Audit { database_url, threads, secs, rounds, entries, keep } => {
             audit::run(&audit::Opts { database_url, threads, secs, rounds, entries, keep })
         }

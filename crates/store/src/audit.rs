@@ -87,10 +87,12 @@ pub enum Action {
     ViewDropoutList,
     ChangeDropoutCase,
     MatchRoster,
+    /// A printable document (文书) generated: its kind and number in the detail (issue 22).
+    IssueDocument,
 }
 
 impl Action {
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 46] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -137,6 +139,8 @@ impl Action {
         Action::ViewDropoutList,
         Action::ChangeDropoutCase,
         Action::MatchRoster,
+        // Printable documents (issue 22).
+        Action::IssueDocument,
     ];
 
     /// The action in words, from the message catalog.
@@ -192,6 +196,7 @@ impl Action {
             Action::ViewDropoutList => "view_dropout_list",
             Action::ChangeDropoutCase => "change_dropout_case",
             Action::MatchRoster => "match_roster",
+            Action::IssueDocument => "issue_document",
         }
     }
 }

@@ -68,6 +68,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_dropout.sql"),
         include_str!("../migrations/postgres/0015_dropout.sql"),
     ),
+    // Printable documents: the register of issued documents (issue 22, decision 163).
+    (
+        18,
+        include_str!("../migrations/sqlite/0018_documents.sql"),
+        include_str!("../migrations/postgres/0018_documents.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.
