@@ -21,9 +21,13 @@
 //!   children, 50,000 reports, 20,000 cases, 2 connections: p99 < 20 ms for a township,
 //!   < 50 ms for the city).
 //!
+//! - `documents`: one census form as PDF (requirement < 200 ms, < 200 KB) and 1,000 forms in
+//!   one PDF (requirement < 60 s, < 300 MB peak memory).
+//!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
 mod audit;
+mod documents;
 mod dropout;
 mod generate;
 mod http;
@@ -34,8 +38,8 @@ mod report;
 mod reports;
 mod stats;
 mod store;
-mod visits;
 mod tasks;
+mod visits;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -233,6 +237,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Printable documents: one census form, and 1,000 forms in one PDF (issue 22).
+    Documents {
+        /// Timed renders of one form.
+        #[arg(long, default_value_t = 200)]
+        reps: usize,
+        /// Forms in the one PDF.
+        #[arg(long, default_value_t = 1000)]
+        forms: usize,
+        /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
         #[arg(long)]
@@ -284,6 +300,7 @@ fn main() -> ExitCode {
         Command::Tasks { children, reports, cases, concurrency, duration_secs, warmup_secs, check } => {
             tasks::run(&tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check })
         }
+        Command::Documents { reps, forms, check } => documents::run(&documents::Opts { reps, forms, check }),
         Command::Audit { database_url, threads, secs, rounds, entries, keep } => {
             audit::run(&audit::Opts { database_url, threads, secs, rounds, entries, keep })
         }

@@ -10,6 +10,7 @@ pub mod assessment;
 pub mod child;
 pub mod clock;
 pub mod codes;
+pub mod document;
 pub mod dropout;
 pub mod entrusted;
 pub mod error;

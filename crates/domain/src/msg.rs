@@ -390,6 +390,7 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "view_tasks" => "查看待办事项",
         "change_dropout_case" => "记录控辍保学步骤",
         "match_roster" => "上传并比对在校留守儿童名册",
+        "issue_document" => "出具文书（PDF）",
         _ => return None,
     })
 }
@@ -1217,3 +1218,115 @@ pub const SETTING_TASKS_ACKNOWLEDGE_HOURS: &str = "乡镇签收公安移交案�
 pub const SETTING_TASKS_REFERRAL_DAYS: &str = "接收单位答复转介的期限";
 pub const SETTING_TASKS_TURNED16_DAYS: &str = "年满十六周岁档案的处理期限";
 pub const SETTING_TASKS_IMPORT_DAYS: &str = "完成或失败的导入在待办中保留的天数";
+// Printable documents (文书, issue 22).
+/// A document's printed title.
+pub fn document_title(kind: crate::document::DocumentKind) -> &'static str {
+    use crate::document::DocumentKind as K;
+    match kind {
+        K::CensusForm | K::CensusForms => "农村留守儿童信息登记表",
+        K::EntrustedConfirmation => "委托监护确认书",
+        K::ReportReceipt => "强制报告回执",
+        K::HandoverNotice => "移交通知书",
+        K::DropoutReport => "辍学书面报告",
+    }
+}
+/// The first characters of a document's number (文号).
+pub fn document_number_prefix(kind: crate::document::DocumentKind) -> &'static str {
+    use crate::document::DocumentKind as K;
+    match kind {
+        K::CensusForm | K::CensusForms => "留登",
+        K::EntrustedConfirmation => "委监",
+        K::ReportReceipt => "报执",
+        K::HandoverNotice => "移通",
+        K::DropoutReport => "辍报",
+    }
+}
+/// A document refused because the font has no glyph for a character of it.
+pub fn document_missing_glyph(field: &str, ch: char) -> String {
+    format!(
+        "无法打印：{field}中的“{ch}”（U+{:04X}）不在文书字库中。请联系管理员补充字库后再打印，或在纸质文书上手写此字。",
+        ch as u32
+    )
+}
+pub const DOCUMENT_TOO_MANY: &str = "所选档案太多，无法合并为一个文书：请先筛选（例如按村）再打印。";
+pub const DOCUMENT_NONE_SELECTED: &str = "没有符合条件的档案可打印。";
+pub const DOCUMENT_PRINT: &str = "打印";
+pub const DOCUMENT_PRINT_CENSUS_FORM: &str = "打印登记表（PDF）";
+pub const DOCUMENT_PRINT_CENSUS_FORMS: &str = "打印所选档案的登记表（PDF）";
+pub const DOCUMENT_PRINT_ENTRUSTED: &str = "打印委托监护确认书（PDF）";
+pub const DOCUMENT_PRINT_RECEIPT: &str = "打印强制报告回执（PDF）";
+pub const DOCUMENT_PRINT_HANDOVER: &str = "打印移交通知书（PDF）";
+pub const DOCUMENT_PRINT_DROPOUT_REPORT: &str = "打印书面报告（PDF）";
+pub const VERIFY_TITLE: &str = "文书核验";
+pub const VERIFY_ISSUED: &str = "此验证码对应的文书确由本系统出具。";
+pub const VERIFY_NOT_ISSUED: &str =
+    "没有找到此验证码对应的文书。请核对验证码；纸质文书与核验结果不符的，请向出具单位核实。";
+pub const VERIFY_KIND: &str = "文书种类";
+pub const VERIFY_NUMBER: &str = "文号";
+pub const VERIFY_UNIT: &str = "出具单位";
+pub const VERIFY_AT: &str = "出具时间";
+pub const VERIFY_CODE: &str = "验证码";
+pub const VERIFY_THROTTLED: &str = "核验过于频繁，请稍后再试。";
+/// The footer of every page of a document: its number, how to verify it.
+pub fn document_footer(number: &str, code: &str, verify_base: &str) -> String {
+    format!("文号：{number}　验证码：{code}　核验网址：{verify_base}")
+}
+/// A document's page number.
+pub fn document_page(page: usize, pages: usize) -> String {
+    format!("第 {page} 页 共 {pages} 页")
+}
+/// A yes/no fact of a printed form as two boxes, the chosen one ticked.
+pub fn document_yes_no(v: Option<bool>) -> String {
+    let (y, n) = match v {
+        Some(true) => ('☑', '□'),
+        Some(false) => ('□', '☑'),
+        None => ('□', '□'),
+    };
+    format!("{y}{YES} {n}{NO}")
+}
+/// A date on a printed form (2015年3月8日).
+pub fn date_cn(d: chrono::NaiveDate) -> String {
+    day(d)
+}
+pub const DOCUMENT_AWAY: (&str, &str) = ("外出务工", "未外出");
+pub const DOCUMENT_CAPABLE: (&str, &str) = ("有", "无");
+/// The father's and mother's fact of one kind, as boxes on a printed form.
+pub fn document_parents_facts(father: bool, mother: bool, (yes, no): (&str, &str)) -> String {
+    let b = |on: bool| if on { '☑' } else { '□' };
+    format!("父亲：{}{yes} {}{no}　　母亲：{}{yes} {}{no}", b(father), b(!father), b(mother), b(!mother))
+}
+/// A written notice of entrusted care as given ([UPL] 23).
+pub fn document_notice_given(on: &str, by: &str) -> String {
+    if by.is_empty() {
+        format!("已于{on}书面告知")
+    } else {
+        format!("已于{on}书面告知（接收人：{by}）")
+    }
+}
+pub const DOCUMENT_NOTICE_NOT_GIVEN: &str = "尚未书面告知";
+/// A date left blank for the hand that signs.
+pub const DOCUMENT_DATE_BLANK: &str = "　　　　年　　月　　日";
+/// Who of the parents is away, as the confirmation says it.
+pub fn document_who_away(father: bool, mother: bool) -> &'static str {
+    match (father, mother) {
+        (true, true) => "双方",
+        (true, false) => "中父亲",
+        (false, true) => "中母亲",
+        (false, false) => "",
+    }
+}
+/// The committee that witnesses the confirmation, under the village's name.
+pub fn document_village_committee(village: &str) -> String {
+    // The division codes name villages "王三庄村委会" and communities "…社区居委会".
+    let name = village.trim_end_matches("村委会").trim_end_matches("居委会");
+    let committee =
+        if village.ends_with("居委会") || name.ends_with("社区") { "居民委员会" } else { "村民委员会" };
+    format!("{name}{committee}（盖章）")
+}
+pub const SETTING_DOCUMENTS_VERIFY_PER_ADDRESS: &str = "每个地址每小时可核验文书的次数";
+pub const SETTING_DOCUMENTS_BATCH_MAX: &str = "一次合并打印登记表的档案数上限";
+/// The township government or street office a hand-over notice is addressed to.
+pub fn document_township(name: &str) -> String {
+    if name.ends_with("街道") { format!("{name}办事处") } else { format!("{name}人民政府") }
+}
+pub const DOCUMENT_NOT_HANDED_OVER: &str = "报告尚未移交乡镇（街道），不能打印移交通知书。";

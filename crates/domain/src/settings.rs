@@ -135,6 +135,15 @@ pub struct TaskSettings {
     pub import_days: i64,
 }
 
+/// Printable documents (issue 22, decision 165).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DocumentSettings {
+    /// Verifications (`GET /verify/{code}`) answered to one address in an hour.
+    pub verify_per_address_per_hour: u32,
+    /// Files at most in one PDF of a ledger selection's census forms.
+    pub batch_max_files: i64,
+}
+
 /// Every setting, read once at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
@@ -152,6 +161,7 @@ pub struct Settings {
     pub recompute: RecomputeSettings,
     pub dropout: DropoutSettings,
     pub tasks: TaskSettings,
+    pub documents: DocumentSettings,
 }
 
 impl Default for Settings {
@@ -204,6 +214,7 @@ impl Default for Settings {
                 turned16_days: 0,
                 import_days: 0,
             },
+            documents: DocumentSettings { verify_per_address_per_hour: 0, batch_max_files: 0 },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -993,6 +1004,38 @@ pub static SPECS: &[Spec] = &[
             default: 7,
             get: |s| s.tasks.import_days,
             set: |s, v| s.tasks.import_days = v,
+        },
+    },
+    // Printable documents (issue 22). No text fixes these: decision 165.
+    Spec {
+        key: "documents.verify_per_address_per_hour",
+        label: msg::SETTING_DOCUMENTS_VERIFY_PER_ADDRESS,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "a clerk checking a pile of papers from one office checks a few dozen in an hour; \
+                 guessing a 60-bit code needs billions of tries",
+        kind: Kind::Int {
+            min: 1,
+            max: 100_000,
+            default: 120,
+            get: |s| i64::from(s.documents.verify_per_address_per_hour),
+            set: |s, v| s.documents.verify_per_address_per_hour = u32::try_from(v).unwrap_or(u32::MAX),
+        },
+    },
+    Spec {
+        key: "documents.batch_max_files",
+        label: msg::SETTING_DOCUMENTS_BATCH_MAX,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "a village's or a township's files print as one PDF (a township has a few hundred to \
+                 two thousand); a district's tens of thousands are printed village by village, so one \
+                 request never builds a PDF of hundreds of megabytes",
+        kind: Kind::Int {
+            min: 1,
+            max: 20_000,
+            default: 2_000,
+            get: |s| s.documents.batch_max_files,
+            set: |s, v| s.documents.batch_max_files = v,
         },
     },
 ];

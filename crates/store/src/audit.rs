@@ -89,10 +89,12 @@ pub enum Action {
     ViewTasks,
     ChangeDropoutCase,
     MatchRoster,
+    /// A printable document (文书) generated: its kind and number in the detail (issue 22).
+    IssueDocument,
 }
 
 impl Action {
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 47] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -140,6 +142,8 @@ impl Action {
         Action::ViewTasks,
         Action::ChangeDropoutCase,
         Action::MatchRoster,
+        // Printable documents (issue 22).
+        Action::IssueDocument,
     ];
 
     /// The action in words, from the message catalog.
@@ -196,6 +200,7 @@ impl Action {
             Action::ViewTasks => "view_tasks",
             Action::ChangeDropoutCase => "change_dropout_case",
             Action::MatchRoster => "match_roster",
+            Action::IssueDocument => "issue_document",
         }
     }
 }

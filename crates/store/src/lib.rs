@@ -13,6 +13,7 @@ pub mod casework;
 pub mod children;
 pub mod crypto;
 pub mod db;
+pub mod documents;
 pub mod dropout;
 pub mod entrusted;
 pub mod error;

@@ -70,6 +70,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     // The to-do list (issue 19, decision 142).
     (16, include_str!("../migrations/sqlite/0016_tasks.sql"), include_str!("../migrations/postgres/0016_tasks.sql")),
+    // Printable documents: the register of issued documents (issue 22, decision 163).
+    (
+        18,
+        include_str!("../migrations/sqlite/0018_documents.sql"),
+        include_str!("../migrations/postgres/0018_documents.sql"),
+    ),
     // The district table's covering index (decision 138).
     (
         19,

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod body;
 pub mod client_addr;
+pub mod documents;
 pub mod error;
 pub mod filters;
 pub mod imports;
@@ -141,6 +142,7 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(api_router)
         .merge(statics::router())
+        .merge(documents::router())
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), refusals::audit_refusals))
         .with_state(state.clone());

@@ -30,6 +30,8 @@ pub enum CheckError {
 pub struct PublicGuard {
     secret: [u8; 32],
     recent: Mutex<HashMap<IpAddr, VecDeque<DateTime<Utc>>>>,
+    /// Document verifications per address (`documents.verify_per_address_per_hour`).
+    verifications: Mutex<HashMap<IpAddr, VecDeque<DateTime<Utc>>>>,
     /// Questions already used, until they expire: by a report (with its retry key, so a
     /// retry of the same report passes), or by a wrong answer (no key).
     used: Mutex<HashMap<String, (i64, Option<String>)>>,
@@ -47,6 +49,7 @@ impl Default for PublicGuard {
         PublicGuard {
             secret,
             recent: Mutex::default(),
+            verifications: Mutex::default(),
             used: Mutex::default(),
             settings: Settings::default().public_reports,
         }
@@ -135,21 +138,37 @@ impl PublicGuard {
     /// Counts a report from `addr`; false when the address is over its limit (nothing is
     /// counted then).
     pub fn admit(&self, addr: IpAddr, now: DateTime<Utc>) -> bool {
-        let Ok(mut recent) = self.recent.lock() else { return true };
-        if recent.len() > 100_000 {
-            // Bounded memory under a spray of addresses: forget the quiet ones.
-            recent.retain(|_, q| q.back().is_some_and(|t| now - *t < WINDOW));
-        }
-        let q = recent.entry(addr).or_default();
-        while q.front().is_some_and(|t| now - *t >= WINDOW) {
-            q.pop_front();
-        }
-        if q.len() >= self.settings.per_address_per_hour as usize {
-            return false;
-        }
-        q.push_back(now);
-        true
+        admit_in(&self.recent, addr, now, self.settings.per_address_per_hour)
     }
+
+    /// Counts a document verification from `addr`; false when the address has had `limit`
+    /// in the last hour (nothing is counted then).
+    pub fn admit_verification(&self, addr: IpAddr, now: DateTime<Utc>, limit: u32) -> bool {
+        admit_in(&self.verifications, addr, now, limit)
+    }
+}
+
+/// The per-address window: at most `limit` in the last [`WINDOW`].
+fn admit_in(
+    map: &Mutex<HashMap<IpAddr, VecDeque<DateTime<Utc>>>>,
+    addr: IpAddr,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> bool {
+    let Ok(mut recent) = map.lock() else { return true };
+    if recent.len() > 100_000 {
+        // Bounded memory under a spray of addresses: forget the quiet ones.
+        recent.retain(|_, q| q.back().is_some_and(|t| now - *t < WINDOW));
+    }
+    let q = recent.entry(addr).or_default();
+    while q.front().is_some_and(|t| now - *t >= WINDOW) {
+        q.pop_front();
+    }
+    if q.len() >= limit as usize {
+        return false;
+    }
+    q.push_back(now);
+    true
 }
 
 #[cfg(test)]

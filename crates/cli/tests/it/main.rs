@@ -12,6 +12,7 @@ mod casework_pages;
 mod casework_people;
 mod census;
 mod children;
+mod documents;
 mod dropout;
 mod durability;
 mod encryption;

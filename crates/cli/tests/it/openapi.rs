@@ -435,6 +435,17 @@ async fn every_operation_answers_as_documented() {
     )
     .await;
     c.get(&township, &format!("/api/v1/children/{eid}/contacts")).await;
+    // Printable documents (issue 22).
+    c.get(&township, &format!("/api/v1/children/{eid}/documents/census-form")).await;
+    c.get(&township, &format!("/api/v1/children/{eid}/documents/entrusted-confirmation")).await;
+    c.get(&township, &format!("/api/v1/documents/census-forms?region={VILLAGE_A}")).await;
+    let code = app
+        .store(|s| s.pool.read(|c| c.query_opt("SELECT code FROM issued_documents LIMIT 1", &[], |r| r.text(0))))
+        .await
+        .expect("read")
+        .expect("a document");
+    let req = reqwest::Client::new().get(app.url(&format!("/api/v1/verify/{code}")));
+    c.call(None, req, "GET", &format!("/api/v1/verify/{code}")).await;
     c.get(&admin, "/api/v1/audit").await;
     c.get(
         &admin,
@@ -525,6 +536,8 @@ async fn every_operation_answers_as_documented() {
         body.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
         c.send(Some(&police), "POST", &format!("/api/v1/reports/{rid}/steps"), &body).await;
     }
+    c.get(&police, &format!("/api/v1/reports/{rid}/documents/receipt")).await;
+    c.get(&police, &format!("/api/v1/reports/{rid}/documents/handover")).await;
 
     // Casework: the assessment the hand-over opened, one opened directly, the plan, the
     // conduct record, an application and a placement.
@@ -675,6 +688,7 @@ async fn every_operation_answers_as_documented() {
     c.get(&teacher, "/api/v1/dropout-cases").await;
     c.get(&bureau, "/api/v1/dropout-cases?view=reported").await;
     c.get(&bureau, &dc).await;
+    c.get(&teacher, &format!("{dc}/documents/report")).await;
     c.send(
         Some(&bureau),
         "POST",

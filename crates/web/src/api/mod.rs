@@ -8,6 +8,7 @@ pub mod account;
 pub mod admin;
 pub mod casework;
 pub mod children;
+pub mod documents;
 pub mod dropout;
 pub mod entrusted;
 pub mod imports;
@@ -157,6 +158,14 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dropout::table))
         .routes(routes!(crate::rosters::api_list))
         .routes(routes!(crate::rosters::api_get))
+        // Printable documents (issue 22).
+        .routes(routes!(documents::census_form))
+        .routes(routes!(documents::census_forms))
+        .routes(routes!(documents::entrusted_confirmation))
+        .routes(routes!(documents::report_receipt))
+        .routes(routes!(documents::handover_notice))
+        .routes(routes!(documents::dropout_report))
+        .routes(routes!(crate::documents::api_verify))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);

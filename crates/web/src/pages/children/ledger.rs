@@ -64,6 +64,8 @@ pub struct LedgerView {
     /// The export link: what this page shows, as .xlsx; empty for a role that may not
     /// export (`Role::may_export`).
     pub export_link: String,
+    /// The same selection as one PDF of census forms (shown with the export link).
+    pub forms_link: String,
     pub page: u32,
     pub prev_link: String,
     pub next_link: String,
@@ -170,6 +172,7 @@ pub(super) async fn ledger(
         } else {
             String::new()
         },
+        forms_link: format!("/children/census-forms.pdf?{}", q.export_query()).trim_end_matches('?').to_string(),
         page: page_no,
         prev_link: if page_no > 1 { format!("/children?{}", q.with_page(page_no - 1)) } else { String::new() },
         next_link: if has_next { format!("/children?{}", q.with_page(page_no + 1)) } else { String::new() },
