@@ -17,6 +17,9 @@
 //! - `dropout`: a school's roll of 3,000 rows matched (requirement < 2 s) and the district
 //!   table of dropouts (requirement p99 < 50 ms with 1,000,000 children and 10,000 cases).
 //!
+//! - `notify`: a notification reaches 200 connected browsers after its cause commits
+//!   (requirement < 1 s).
+//!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
 mod audit;
@@ -24,6 +27,7 @@ mod dropout;
 mod generate;
 mod http;
 mod import;
+mod notify;
 mod queries;
 mod recompute;
 mod report;
@@ -133,6 +137,24 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Notifications: cause committed → connected browser, with C streams open.
+    Notify {
+        /// A postgres:// URL (a database is made there and dropped); none: SQLite in a temporary folder.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Browsers holding their notification stream open (one officer each).
+        #[arg(long, default_value_t = 200)]
+        clients: usize,
+        /// Seconds of reports.
+        #[arg(long, default_value_t = 10)]
+        secs: u64,
+        /// Reports per second.
+        #[arg(long, default_value_t = 5)]
+        rate: u64,
+        /// Exit non-zero when the target is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// Audit entries per second, chained and as before the chain; `verify` over N entries.
     Audit {
         /// A postgres:// URL (a database is made there and dropped); none: SQLite in a temporary folder.
@@ -231,6 +253,9 @@ fn main() -> ExitCode {
         }
         Command::Dropout { children, cases, roster_rows, reads, check } => {
             dropout::run(&dropout::Opts { children, cases, roster_rows, reads, check })
+        }
+        Command::Notify { database_url, clients, secs, rate, check } => {
+            notify::run(&notify::Opts { database_url, clients, secs, rate, check })
         }
         Command::Audit { database_url, threads, secs, rounds, entries, keep } => {
             audit::run(&audit::Opts { database_url, threads, secs, rounds, entries, keep })

@@ -87,10 +87,12 @@ pub enum Action {
     ViewDropoutList,
     ChangeDropoutCase,
     MatchRoster,
+    /// How an organisation receives its notifications set by the administrator (issue 19).
+    SetNotifyChannel,
 }
 
 impl Action {
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 46] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -137,6 +139,8 @@ impl Action {
         Action::ViewDropoutList,
         Action::ChangeDropoutCase,
         Action::MatchRoster,
+        // Notifications (issue 19).
+        Action::SetNotifyChannel,
     ];
 
     /// The action in words, from the message catalog.
@@ -192,6 +196,7 @@ impl Action {
             Action::ViewDropoutList => "view_dropout_list",
             Action::ChangeDropoutCase => "change_dropout_case",
             Action::MatchRoster => "match_roster",
+            Action::SetNotifyChannel => "set_notify_channel",
         }
     }
 }

@@ -65,9 +65,16 @@ impl Store {
             c.exec(
                 "UPDATE import_jobs SET state = $1, outcome = $2, message = $3, finished_at = $4 WHERE id = $5",
                 &[state.into(), outcome.into(), message.into(), now.into(), id.into()],
-            )
-            .map(|_| ())
-        })
+            )?;
+            // Its user hears that it ended, in the same transaction (decision 151).
+            let user = c.query_opt("SELECT user_id FROM import_jobs WHERE id = $1", &[id.into()], |r| r.i64(0))?;
+            if let Some(user) = user {
+                crate::notify::announce(c, &crate::notify::import_ended(id, user, state != "failed"), now)?;
+            }
+            Ok(())
+        })?;
+        self.wake_notifier();
+        Ok(())
     }
 
     /// A job, if it is the user's own: other people's imports look like missing ones.

@@ -68,6 +68,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0015_dropout.sql"),
         include_str!("../migrations/postgres/0015_dropout.sql"),
     ),
+    // Notifications (issue 19, decisions 150-156).
+    (
+        17,
+        include_str!("../migrations/sqlite/0017_notifications.sql"),
+        include_str!("../migrations/postgres/0017_notifications.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.
@@ -116,6 +122,11 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         include_str!("../migrations/sqlite/reports/0010_visit_lookups.sql"),
         include_str!("../migrations/postgres/reports/0010_visit_lookups.sql"),
+    ),
+    (
+        12,
+        include_str!("../migrations/sqlite/reports/0012_notify_causes.sql"),
+        include_str!("../migrations/postgres/reports/0012_notify_causes.sql"),
     ),
 ];
 

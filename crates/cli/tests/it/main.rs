@@ -19,6 +19,7 @@ mod entrusted;
 mod files;
 mod logs;
 mod masking;
+mod notifications;
 mod openapi;
 mod pages;
 mod recompute;

@@ -11,6 +11,7 @@ pub mod children;
 pub mod dropout;
 pub mod entrusted;
 pub mod imports;
+pub mod notifications;
 pub mod reports;
 pub mod turned16;
 pub mod visits;
@@ -154,6 +155,15 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dropout::table))
         .routes(routes!(crate::rosters::api_list))
         .routes(routes!(crate::rosters::api_get))
+        // Notifications (issue 19).
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::stream))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(notifications::get_settings, notifications::put_settings))
+        .routes(routes!(notifications::get_channel, notifications::put_channel))
+        .routes(routes!(notifications::outbox))
+        .routes(routes!(notifications::attempts))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);

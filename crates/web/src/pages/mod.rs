@@ -8,6 +8,7 @@ pub mod dropout;
 pub mod form;
 pub mod imports;
 pub mod login;
+pub mod notifications;
 pub mod report_stats;
 pub mod reports;
 pub mod second_factor;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(second_factor::router())
         .merge(visits::router())
         .merge(dropout::router())
+        .merge(notifications::router())
         .merge(crate::rosters::router())
 }
 
