@@ -509,3 +509,103 @@ async fn the_stream_pushes_ones_own_notifications_and_resumes_after_the_last_eve
     let mut buf = String::new();
     assert_eq!(next_event(&mut res, &mut buf).await.2["sound"], false);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notification_committed_on_one_server_reaches_a_browser_on_another() {
+    let Area { app, teacher, police, .. } = area().await;
+    // A second server on the same database (on PostgreSQL, woken by NOTIFY; on SQLite, one
+    // process is the design, and the poll finds it).
+    let second = app.reopen().await.expect("second store");
+    let running =
+        shouhu::server::start("127.0.0.1:0", second, shouhu_web::Config::default()).await.expect("second server");
+    let res = reqwest::Client::new()
+        .get(format!("http://{}/api/v1/notifications/stream", running.addr))
+        .bearer_auth(&police.token)
+        .send()
+        .await
+        .expect("stream on the second server");
+    assert_eq!(res.status(), 200);
+    let mut res = res;
+    let mut buf = String::new();
+    assert_eq!(next_event(&mut res, &mut buf).await.0, "hello");
+    let id = file(&app, &teacher, &critical_report(VILLAGE_A)).await;
+    let (event, _, n) = next_event(&mut res, &mut buf).await;
+    assert_eq!((event.as_str(), n["link"].as_str()), ("notification", Some(&*format!("/reports/{id}"))));
+    let _ = running.stop.send(());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_list_mark_read_set_the_sound_and_the_channel() {
+    let Area { app, teacher, police, .. } = area().await;
+    let id = file(&app, &teacher, &critical_report(VILLAGE_A)).await;
+    let (c, csrf) = crate::pages::browser(&app, "paichusuo_a").await;
+    let html = c.get(app.url("/notifications")).send().await.expect("page").text().await.expect("html");
+    assert!(html.contains("紧急：辖区内有新的强制报告待受理") && html.contains("id=\"unread-count\">1<"), "{html}");
+    assert!(!html.contains("李小明"));
+    assert!(
+        html.contains("data-notify-stream=\"/api/v1/notifications/stream\""),
+        "every signed-in page follows the stream"
+    );
+    let nid = notes(&app, &police).await[0]["id"].as_i64().expect("id");
+    // 查看: marks it read and opens the report.
+    let res = c
+        .post(app.url(&format!("/notifications/{nid}/read")))
+        .form(&[("csrf", csrf.as_str()), ("open", &format!("/reports/{id}"))])
+        .send()
+        .await
+        .expect("open");
+    assert_eq!(
+        (res.status().as_u16(), res.headers()["location"].to_str().ok()),
+        (303, Some(&*format!("/reports/{id}")))
+    );
+    let html = c.get(app.url("/notifications")).send().await.expect("page").text().await.expect("html");
+    assert!(!html.contains("unread-count") && html.contains("已读"), "read: {html}");
+    // A link elsewhere is not followed.
+    let res = c
+        .post(app.url(&format!("/notifications/{nid}/read")))
+        .form(&[("csrf", csrf.as_str()), ("open", "//evil.example/")])
+        .send()
+        .await
+        .expect("open");
+    assert_eq!(res.headers()["location"], "/notifications");
+
+    // The duty desk's sound, on 我的账号.
+    let html = c.get(app.url("/account")).send().await.expect("account").text().await.expect("html");
+    assert!(html.contains("id=\"notify-sound\"") && html.contains("value=\"1\" checked"), "on by default");
+    let res = c.post(app.url("/account/notify-sound")).form(&[("csrf", csrf.as_str())]).send().await.expect("off");
+    assert_eq!(res.status(), 200);
+    let id = police.id;
+    assert!(!app.store(move |s| s.notify_sound(id).expect("sound")).await, "turned off");
+    let (t, _) = crate::pages::browser(&app, "zhen_a").await;
+    let html = t.get(app.url("/account")).send().await.expect("account").text().await.expect("html");
+    assert!(!html.contains("id=\"notify-sound\""), "only the duty desk has the sound");
+
+    // The administrator sets an organisation's channel; a wrong address is re-shown as typed.
+    let (a, acsrf) = crate::pages::browser(&app, "guanli").await;
+    let station = org_of(&app, &police).await;
+    let res = a
+        .post(app.url(&format!("/admin/orgs/{station}/notify-channel")))
+        .form(&[("csrf", acsrf.as_str()), ("channel", "email"), ("address", "duty-at-pcs")])
+        .send()
+        .await
+        .expect("refused");
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("地址格式不正确") && html.contains("value=\"duty-at-pcs\""), "{html}");
+    let res = a
+        .post(app.url(&format!("/admin/orgs/{station}/notify-channel")))
+        .form(&[("csrf", acsrf.as_str()), ("channel", "email"), ("address", "duty@pcs.example.cn")])
+        .send()
+        .await
+        .expect("saved");
+    assert_eq!(res.status(), 303);
+    let html = a.get(app.url("/admin/orgs")).send().await.expect("orgs").text().await.expect("html");
+    assert!(html.contains("value=\"duty@pcs.example.cn\""), "saved");
+    let (_, audit) = app
+        .get(
+            &app.user("guanli2", Role::Admin, OrgType::CityCivilAffairs, "12").await,
+            "/api/v1/audit?action=set_notify_channel",
+        )
+        .await;
+    assert!(audit.to_string().contains("set_notify_channel"), "audited: {audit}");
+}
