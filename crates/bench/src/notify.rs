@@ -99,26 +99,30 @@ async fn token(addr: std::net::SocketAddr, user: &str) -> anyhow::Result<String>
 }
 
 async fn run_async(o: &Opts) -> anyhow::Result<bool> {
-    let (url, _place) = crate::audit::place(o.database_url.as_deref())?;
+    let (url, _place) = tokio::task::block_in_place(|| crate::audit::place(o.database_url.as_deref()))?;
     let keys = tempfile::tempdir()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let source = shouhu_store::crypto::KeySource::File { path: keys.path().join("data.key"), create: true };
     let audit = shouhu_store::audit_chain::AuditKey::new(&shouhu_store::audit_chain::AuditKey::random_bytes());
-    let store = shouhu::server::open_store_keyed(&url, clock, Default::default(), source, audit)?;
-    let backend = if store.pool.is_sqlite() { "SQLite" } else { "PostgreSQL" };
-    shouhu::seed::demo(&store)?;
-    // C officers of the demo station, with the demo police's password.
-    let (org, hash) = store
-        .pool
-        .read(|c| {
-            c.query_opt("SELECT org_id, password_hash FROM users WHERE username = 'police'", &[], |r| {
-                Ok((r.i64(0)?, r.text(1)?))
-            })
-        })?
-        .context("the demo police")?;
-    for i in 1..o.clients {
-        store.create_user(&format!("police{i}"), "值班民警", &hash, org, Role::Police)?;
-    }
+    // The store blocks on its writers: set up off the async threads.
+    let (store, backend) = tokio::task::block_in_place(|| -> anyhow::Result<_> {
+        let store = shouhu::server::open_store_keyed(&url, clock, Default::default(), source, audit)?;
+        let backend = if store.pool.is_sqlite() { "SQLite" } else { "PostgreSQL" };
+        shouhu::seed::demo(&store)?;
+        // C officers of the demo station, with the demo police's password.
+        let (org, hash) = store
+            .pool
+            .read(|c| {
+                c.query_opt("SELECT org_id, password_hash FROM users WHERE username = 'police'", &[], |r| {
+                    Ok((r.i64(0)?, r.text(1)?))
+                })
+            })?
+            .context("the demo police")?;
+        for i in 1..o.clients {
+            store.create_user(&format!("police{i}"), "duty officer", &hash, org, Role::Police)?;
+        }
+        Ok((store, backend))
+    })?;
     let running = shouhu::server::start("127.0.0.1:0", store.clone(), shouhu_web::Config::default()).await?;
     let addr = running.addr;
     let teacher: Arc<str> = token(addr, "teacher").await?.into();

@@ -105,9 +105,10 @@ impl Store {
     pub fn fail_interrupted_jobs(&self, message: &str) -> Result<u64, StoreError> {
         let now = self.now();
         let n = self.pool.write(|c| {
-            let stopped = c.query("SELECT id, user_id FROM import_jobs WHERE state = $1", &["running".into()], |r| {
-                Ok((r.i64(0)?, r.i64(1)?))
-            })?;
+            let stopped =
+                c.query("SELECT id, user_id FROM import_jobs WHERE state = $1", &["running".into()], |r| {
+                    Ok((r.i64(0)?, r.i64(1)?))
+                })?;
             let n = c.exec(
                 "UPDATE import_jobs SET state = $1, message = $2, finished_at = $3 WHERE state = $4",
                 &["failed".into(), message.into(), now.into(), "running".into()],
