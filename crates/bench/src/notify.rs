@@ -99,7 +99,7 @@ async fn token(addr: std::net::SocketAddr, user: &str) -> anyhow::Result<String>
 }
 
 async fn run_async(o: &Opts) -> anyhow::Result<bool> {
-    let (url, _place) = tokio::task::block_in_place(|| crate::audit::place(o.database_url.as_deref()))?;
+    let (url, place) = tokio::task::block_in_place(|| crate::audit::place(o.database_url.as_deref()))?;
     let keys = tempfile::tempdir()?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let source = shouhu_store::crypto::KeySource::File { path: keys.path().join("data.key"), create: true };
@@ -184,6 +184,8 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     }
     let sum = lat.summary();
     let _ = running.stop.send(());
+    // Dropping a PostgreSQL database blocks: off the async threads.
+    tokio::task::block_in_place(|| drop(place));
 
     report::header(&format!("Notifications: cause committed → connected browser ({backend})"));
     println!("| measure | count | median | p99 | max | result |");
