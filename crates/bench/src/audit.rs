@@ -39,7 +39,7 @@ const PLAIN_TABLE: [&str; 2] = [
 ];
 
 /// A database of its own: a temporary folder on SQLite, a new database on PostgreSQL.
-enum Place {
+pub(crate) enum Place {
     Sqlite(std::path::PathBuf),
     Postgres { admin: String, name: String },
 }
@@ -59,7 +59,7 @@ impl Drop for Place {
     }
 }
 
-fn place(url: Option<&str>) -> anyhow::Result<(String, Place)> {
+pub(crate) fn place(url: Option<&str>) -> anyhow::Result<(String, Place)> {
     match url {
         Some(admin) if admin.starts_with("postgres") => {
             let name = format!("shouhu_bench_audit_{}", std::process::id());

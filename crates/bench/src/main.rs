@@ -24,6 +24,9 @@
 //! - `documents`: one census form as PDF (requirement < 200 ms, < 200 KB) and 1,000 forms in
 //!   one PDF (requirement < 60 s, < 300 MB peak memory).
 //!
+//! - `notify`: a notification reaches 200 connected browsers after its cause commits
+//!   (requirement < 1 s).
+//!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
 mod audit;
@@ -32,6 +35,7 @@ mod dropout;
 mod generate;
 mod http;
 mod import;
+mod notify;
 mod queries;
 mod recompute;
 mod report;
@@ -140,6 +144,24 @@ enum Command {
         #[arg(long, default_value_t = 20)]
         rate: u64,
         /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Notifications: cause committed → connected browser, with C streams open.
+    Notify {
+        /// A postgres:// URL (a database is made there and dropped); none: SQLite in a temporary folder.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Browsers holding their notification stream open (one officer each).
+        #[arg(long, default_value_t = 200)]
+        clients: usize,
+        /// Seconds of reports.
+        #[arg(long, default_value_t = 10)]
+        secs: u64,
+        /// Reports per second.
+        #[arg(long, default_value_t = 5)]
+        rate: u64,
+        /// Exit non-zero when the target is missed.
         #[arg(long)]
         check: bool,
     },
@@ -301,6 +323,9 @@ fn main() -> ExitCode {
             tasks::run(&tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check })
         }
         Command::Documents { reps, forms, check } => documents::run(&documents::Opts { reps, forms, check }),
+        Command::Notify { database_url, clients, secs, rate, check } => {
+            notify::run(&notify::Opts { database_url, clients, secs, rate, check })
+        }
         Command::Audit { database_url, threads, secs, rounds, entries, keep } => {
             audit::run(&audit::Opts { database_url, threads, secs, rounds, entries, keep })
         }

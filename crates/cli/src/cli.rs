@@ -35,6 +35,32 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Where notifications leave the system (issue 19).
+#[derive(clap::Args, Debug, Clone)]
+pub struct OutboxArgs {
+    /// The server's address as users reach it, for the links in e-mails and webhooks
+    /// (e.g. https://shouhu.example.gov.cn). Default: http://{bind}.
+    #[arg(long, env = "SHOUHU_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// The mail relay for organisations that receive e-mail: smtp://host:port (plain),
+    /// smtp://host:587?tls=required, or smtps://user:password@host. Without it no e-mail is sent.
+    #[arg(long, env = "SHOUHU_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The sender of the e-mails.
+    #[arg(long, env = "SHOUHU_SMTP_FROM", default_value = "shouhu@localhost")]
+    pub smtp_from: String,
+}
+
+impl OutboxArgs {
+    fn config(&self, bind: &str) -> shouhu_web::delivery::DeliveryConfig {
+        shouhu_web::delivery::DeliveryConfig {
+            public_url: self.public_url.clone().unwrap_or_else(|| format!("http://{bind}")),
+            smtp_url: self.smtp_url.clone(),
+            smtp_from: self.smtp_from.clone(),
+        }
+    }
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
     Text,
@@ -61,6 +87,14 @@ pub enum Command {
         #[arg(long = "trusted-proxy", env = "SHOUHU_TRUSTED_PROXIES", value_delimiter = ',',
               value_parser = shouhu_web::client_addr::parse_trusted_proxy)]
         trusted_proxies: Vec<shouhu_web::client_addr::IpNet>,
+        #[command(flatten)]
+        outbox: OutboxArgs,
+    },
+    /// Send the notifications' outbox once (what `serve` does in the background): the messages
+    /// due now, by each organisation's e-mail or webhook; prints what happened.
+    NotifyDeliver {
+        #[command(flatten)]
+        outbox: OutboxArgs,
     },
     /// Demo and synthetic data.
     Demo {
@@ -307,7 +341,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Command::Serve { bind, demo, secure_cookies, trusted_proxies } => {
+        Command::Serve { bind, demo, secure_cookies, trusted_proxies, outbox } => {
             let store = open_store(&url, clock).context("opening the database")?;
             let work_dir = std::path::Path::new(&cli.data_dir).join("work");
             let mut config = shouhu_web::Config {
@@ -315,6 +349,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                 work_dir,
                 trusted_proxies,
                 schedule_recompute: true,
+                delivery: Some(outbox.config(&bind)),
                 ..Default::default()
             };
             // Imports left running by a stopped server never committed: say so.
@@ -392,6 +427,19 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Retention { apply, .. } => {
             let store = open_store(&url, clock)?;
             crate::retention_cli::run(&store, apply)
+        }
+        Command::NotifyDeliver { outbox } => {
+            let store = open_store(&url, clock)?;
+            let cfg = outbox.config("127.0.0.1:8080");
+            let owner = shouhu_store::recompute::this_server();
+            let sum = rt.block_on(async {
+                shouhu_web::delivery::deliver_once(&store, &shouhu_web::delivery::http_client(), &cfg, &owner).await
+            })?;
+            println!(
+                "claimed {} · sent {} · retrying {} · failed {} · no channel {}",
+                sum.claimed, sum.sent, sum.retrying, sum.failed, sum.no_channel
+            );
+            Ok(())
         }
         Command::Recompute { again, full, max_batches } => {
             let store = open_store(&url, clock)?;

@@ -52,6 +52,30 @@ pub struct Running {
     _indexer: std::sync::mpsc::Sender<()>,
     /// Dropped with the server, which ends the recompute's scheduler (if it runs).
     _recompute: Option<std::sync::mpsc::Sender<()>>,
+    /// Dropped with the server, which ends the notifier, its PostgreSQL listener and the
+    /// outbox's delivery (if it runs).
+    _notifier: std::sync::mpsc::Sender<()>,
+    _delivery: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+/// Starts the notifier (relays report causes and pushes new notifications to this server's
+/// browsers, decision 152) and, on PostgreSQL, the listener that wakes it when another
+/// server commits. Both end when the returned sender is dropped.
+fn start_notifier(store: Store) -> std::io::Result<std::sync::mpsc::Sender<()>> {
+    let (tx, stop) = std::sync::mpsc::channel::<()>();
+    let (tx2, stop2) = std::sync::mpsc::channel::<()>();
+    let listener = store.clone();
+    if !store.pool.is_sqlite() {
+        std::thread::Builder::new().name("shouhu-pg-listen".into()).spawn(move || {
+            listener.run_pg_listener(&stop2);
+        })?;
+    }
+    std::thread::Builder::new().name("shouhu-notifier".into()).spawn(move || {
+        // Holds the listener's sender: it ends with the notifier.
+        let _listener = tx2;
+        store.run_notifier(&stop);
+    })?;
+    Ok(tx)
 }
 
 /// How often the indexer looks for files imported without search terms (by another process,
@@ -121,9 +145,17 @@ pub async fn start(bind: &str, store: Store, config: Config) -> anyhow::Result<R
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let indexer = start_indexer(store.clone(), config.work_dir.clone())?;
     let recompute = if config.schedule_recompute { Some(start_recompute_scheduler(store.clone())?) } else { None };
+    let notifier = start_notifier(store.clone())?;
+    let delivery = config.delivery.clone().map(|cfg| {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(shouhu_web::delivery::run(store.clone(), cfg, async move {
+            let _ = rx.await;
+        }));
+        tx
+    });
     let state = AppState::new(store, config);
     let done = tokio::spawn(shouhu_web::serve(listener, state, async move {
         let _ = stopped.await;
     }));
-    Ok(Running { addr, stop, done, _indexer: indexer, _recompute: recompute })
+    Ok(Running { addr, stop, done, _indexer: indexer, _recompute: recompute, _notifier: notifier, _delivery: delivery })
 }

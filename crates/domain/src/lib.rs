@@ -20,6 +20,7 @@ pub mod id_number;
 pub mod iso_date;
 pub mod masking;
 pub mod msg;
+pub mod notify;
 pub mod recompute;
 pub mod region;
 pub mod report;

@@ -391,6 +391,7 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "change_dropout_case" => "记录控辍保学步骤",
         "match_roster" => "上传并比对在校留守儿童名册",
         "issue_document" => "出具文书（PDF）",
+        "set_notify_channel" => "设置单位的提醒接收方式",
         _ => return None,
     })
 }
@@ -1330,3 +1331,43 @@ pub fn document_township(name: &str) -> String {
     if name.ends_with("街道") { format!("{name}办事处") } else { format!("{name}人民政府") }
 }
 pub const DOCUMENT_NOT_HANDED_OVER: &str = "报告尚未移交乡镇（街道），不能打印移交通知书。";
+// Notifications (提醒, issue 19). A message leaves the system by e-mail or webhook: it names
+// no child, no reporter and no ID number, only what waits and a link.
+pub const NOTIFICATIONS: &str = "提醒";
+pub const NOTIFICATIONS_NONE: &str = "暂无提醒";
+pub const NOTIFICATIONS_UNREAD: &str = "未读";
+pub const NOTIFICATIONS_READ: &str = "已读";
+pub const NOTIFICATIONS_MARK_READ: &str = "标为已读";
+pub const NOTIFICATIONS_MARK_ALL_READ: &str = "全部标为已读";
+pub const NOTIFICATIONS_OPEN: &str = "查看";
+pub const NOTIFICATIONS_NEW: &str = "新提醒";
+pub const NOTIFICATIONS_CRITICAL: &str = "紧急";
+pub const NOTIFY_SOUND: &str = "紧急强制报告提示音";
+pub const NOTIFY_SOUND_HINT: &str = "派出所值班台收到紧急强制报告时播放提示音。";
+pub const NOTIFY_SOUND_ON: &str = "播放提示音";
+pub const NOTIFY_SOUND_SAVED: &str = "提示音设置已保存";
+pub const NOTIFY_SAVE: &str = "保存";
+pub const NOTIFY_CHANNEL: &str = "提醒接收方式";
+pub const NOTIFY_CHANNEL_NONE: &str = "不发送";
+pub const NOTIFY_ADDRESS: &str = "接收地址";
+pub const NOTIFY_ADDRESS_BAD: &str =
+    "地址格式不正确：电子邮件填写邮箱地址，HTTP 推送填写以 http:// 或 https:// 开头的网址";
+pub const NOTIFY_CHANNEL_SAVED: &str = "提醒接收方式已保存";
+pub const NOTIFY_OUTBOX: &str = "提醒发送记录";
+pub const NOTIFY_MAIL_SUBJECT: &str = "守护系统提醒";
+pub const NOTIFY_OPEN_LINK: &str = "请登录系统查看：";
+pub const SETTING_NOTIFY_ATTEMPTS: &str = "提醒发送的最多尝试次数";
+pub const SETTING_NOTIFY_FIRST_DELAY: &str = "提醒首次重试前的等待";
+pub const SETTING_NOTIFY_MAX_DELAY: &str = "提醒两次重试之间的最长等待";
+pub const SETTING_NOTIFY_BATCH: &str = "每轮发送的提醒条数";
+pub const SETTING_NOTIFY_LEASE: &str = "服务器认领一条待发提醒的时长";
+pub const SETTING_NOTIFY_POLL_MS: &str = "未被唤醒时查看新提醒的间隔";
+pub const NOTE_REPORT_FILED: &str = "辖区内有新的强制报告待受理";
+pub const NOTE_REPORT_FILED_CRITICAL: &str = "紧急：辖区内有新的强制报告待受理";
+pub const NOTE_HAND_OVER: &str = "公安机关移交了一份强制报告，待乡镇签收并开展调查评估";
+pub const NOTE_REFERRAL: &str = "收到一份新的转介，待答复";
+pub const NOTE_VISIT_SUBMITTED: &str = "有一份走访记录待审核";
+pub const NOTE_VISIT_SENT_BACK: &str = "您的一份走访记录被退回修改";
+pub const NOTE_IMPORT_FINISHED: &str = "您的导入已完成";
+pub const NOTE_IMPORT_FAILED: &str = "您的导入未能完成";
+pub const NOTE_DROPOUT_REPORTED: &str = "收到一份控辍保学书面报告，待采取措施";

@@ -162,6 +162,8 @@ pub struct Settings {
     pub dropout: DropoutSettings,
     pub tasks: TaskSettings,
     pub documents: DocumentSettings,
+    /// The outbox's retries and the live notifications' polling (issue 19).
+    pub notify: crate::notify::NotifySettings,
 }
 
 impl Default for Settings {
@@ -215,6 +217,14 @@ impl Default for Settings {
                 import_days: 0,
             },
             documents: DocumentSettings { verify_per_address_per_hour: 0, batch_max_files: 0 },
+            notify: crate::notify::NotifySettings {
+                attempts: 0,
+                first_delay: Duration::zero(),
+                max_delay: Duration::zero(),
+                batch: 0,
+                lease: Duration::zero(),
+                poll: Duration::zero(),
+            },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -1036,6 +1046,84 @@ pub static SPECS: &[Spec] = &[
             default: 2_000,
             get: |s| s.documents.batch_max_files,
             set: |s, v| s.documents.batch_max_files = v,
+        },
+    },
+    // Notifications (issue 19): the outbox's retries. No text fixes these.
+    Spec {
+        key: "notify.attempts",
+        label: msg::SETTING_NOTIFY_ATTEMPTS,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "eight attempts with the wait doubling from half a minute reach about an hour \
+                 apart and span about a day with the cap: a mail server or SMS gateway down for \
+                 maintenance overnight still gets the message",
+        kind: Kind::Int { min: 1, max: 50, default: 8, get: |s| s.notify.attempts, set: |s, v| s.notify.attempts = v },
+    },
+    Spec {
+        key: "notify.first_delay_seconds",
+        label: msg::SETTING_NOTIFY_FIRST_DELAY,
+        unit: Unit::Seconds,
+        source: "[U]",
+        reason: "half a minute rides out a receiver restarting without hammering one that is down",
+        kind: Kind::Int {
+            min: 1,
+            max: 3600,
+            default: 30,
+            get: |s| s.notify.first_delay.num_seconds(),
+            set: |s, v| s.notify.first_delay = Duration::seconds(v),
+        },
+    },
+    Spec {
+        key: "notify.max_delay_seconds",
+        label: msg::SETTING_NOTIFY_MAX_DELAY,
+        unit: Unit::Seconds,
+        source: "[U]",
+        reason: "at most an hour between attempts: a message about a child at risk must not wait \
+                 half a day once the receiver is back",
+        kind: Kind::Int {
+            min: 1,
+            max: 86400,
+            default: 3600,
+            get: |s| s.notify.max_delay.num_seconds(),
+            set: |s, v| s.notify.max_delay = Duration::seconds(v),
+        },
+    },
+    Spec {
+        key: "notify.batch",
+        label: msg::SETTING_NOTIFY_BATCH,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "fifty messages a run keep one slow receiver from holding many claims at once",
+        kind: Kind::Int { min: 1, max: 1000, default: 50, get: |s| s.notify.batch, set: |s, v| s.notify.batch = v },
+    },
+    Spec {
+        key: "notify.lease_seconds",
+        label: msg::SETTING_NOTIFY_LEASE,
+        unit: Unit::Seconds,
+        source: "[U]",
+        reason: "a send times out well within two minutes; a claim older than that belongs to a \
+                 server that stopped, and another one sends the message",
+        kind: Kind::Int {
+            min: 10,
+            max: 3600,
+            default: 120,
+            get: |s| s.notify.lease.num_seconds(),
+            set: |s, v| s.notify.lease = Duration::seconds(v),
+        },
+    },
+    Spec {
+        key: "notify.poll_ms",
+        label: msg::SETTING_NOTIFY_POLL_MS,
+        unit: Unit::Milliseconds,
+        source: "[U]",
+        reason: "a commit wakes the server at once (on PostgreSQL every server, by NOTIFY); the \
+                 poll is only the fallback if a wake-up is lost, and one read a second costs nothing",
+        kind: Kind::Int {
+            min: 50,
+            max: 60000,
+            default: 1000,
+            get: |s| s.notify.poll.num_milliseconds(),
+            set: |s, v| s.notify.poll = Duration::milliseconds(v),
         },
     },
 ];

@@ -91,10 +91,12 @@ pub enum Action {
     MatchRoster,
     /// A printable document (文书) generated: its kind and number in the detail (issue 22).
     IssueDocument,
+    /// How an organisation receives its notifications set by the administrator (issue 19).
+    SetNotifyChannel,
 }
 
 impl Action {
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 48] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -144,6 +146,8 @@ impl Action {
         Action::MatchRoster,
         // Printable documents (issue 22).
         Action::IssueDocument,
+        // Notifications (issue 19).
+        Action::SetNotifyChannel,
     ];
 
     /// The action in words, from the message catalog.
@@ -201,6 +205,7 @@ impl Action {
             Action::ChangeDropoutCase => "change_dropout_case",
             Action::MatchRoster => "match_roster",
             Action::IssueDocument => "issue_document",
+            Action::SetNotifyChannel => "set_notify_channel",
         }
     }
 }

@@ -711,8 +711,16 @@ impl Store {
                 |r| r.i64(0),
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
+            .and_then(|referral| {
+                // The receiving organisation hears of it, in the referral's transaction.
+                let notice = crate::notify::referral_sent(referral, receiving_org_id);
+                crate::notify::announce_in_reports(c, &notice, at)?;
+                Ok(referral)
+            })
         });
-        rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))
+        let id = rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))?;
+        self.wake_notifier();
+        Ok(id)
     }
 
     /// Referrals sent to the caller's organisation, with what the referral passes on of its

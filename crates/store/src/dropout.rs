@@ -636,6 +636,8 @@ impl Store {
                 sql.push(", updated_at = ").bind(now);
                 match kind {
                     DropoutStepKind::Reported => {
+                        // The bureau and the township hear of it, in the step's transaction.
+                        crate::notify::announce(c, &crate::notify::dropout_reported(id, &case.village_code), now)?;
                         let no = report_no.clone().unwrap_or_default();
                         let text = self.dropout_report_text(&case, &child, &steps, &no, on, detail.note.as_deref());
                         sql.push(", report_no = ").bind(no);
@@ -705,6 +707,7 @@ impl Store {
                 StoreError::UniqueViolation => StoreError::Stale { current: version + 1 },
                 other => other,
             })?;
+        self.wake_notifier();
         // The assessment lives with the reports (decision 33), another database on SQLite:
         // opened after the step is committed, and named on the step. If it cannot be opened,
         // the measure stands and the township opens it from the child's file.

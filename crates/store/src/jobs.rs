@@ -65,9 +65,16 @@ impl Store {
             c.exec(
                 "UPDATE import_jobs SET state = $1, outcome = $2, message = $3, finished_at = $4 WHERE id = $5",
                 &[state.into(), outcome.into(), message.into(), now.into(), id.into()],
-            )
-            .map(|_| ())
-        })
+            )?;
+            // Its user hears that it ended, in the same transaction (decision 151).
+            let user = c.query_opt("SELECT user_id FROM import_jobs WHERE id = $1", &[id.into()], |r| r.i64(0))?;
+            if let Some(user) = user {
+                crate::notify::announce(c, &crate::notify::import_ended(id, user, state != "failed"), now)?;
+            }
+            Ok(())
+        })?;
+        self.wake_notifier();
+        Ok(())
     }
 
     /// A job, if it is the user's own: other people's imports look like missing ones.
@@ -97,11 +104,22 @@ impl Store {
     /// committed, so the registry is as it was.
     pub fn fail_interrupted_jobs(&self, message: &str) -> Result<u64, StoreError> {
         let now = self.now();
-        self.pool.write(|c| {
-            c.exec(
+        let n = self.pool.write(|c| {
+            let stopped =
+                c.query("SELECT id, user_id FROM import_jobs WHERE state = $1", &["running".into()], |r| {
+                    Ok((r.i64(0)?, r.i64(1)?))
+                })?;
+            let n = c.exec(
                 "UPDATE import_jobs SET state = $1, message = $2, finished_at = $3 WHERE state = $4",
                 &["failed".into(), message.into(), now.into(), "running".into()],
-            )
-        })
+            )?;
+            // Each user hears that their import ended, as when it fails while running.
+            for (id, user) in stopped {
+                crate::notify::announce(c, &crate::notify::import_ended(id, user, false), now)?;
+            }
+            Ok(n)
+        })?;
+        self.wake_notifier();
+        Ok(n)
     }
 }

@@ -25,6 +25,7 @@ pub mod import;
 pub mod jobs;
 pub mod keyfile;
 pub mod migrate;
+pub mod notify;
 pub mod recompute;
 pub mod regions;
 pub mod rekey;
@@ -76,6 +77,10 @@ pub struct Store {
     pub report_writer: Arc<group_commit::GroupCommit>,
     /// Committed report changes, for connected duty desks.
     pub report_bus: tokio::sync::broadcast::Sender<Arc<reports::DeskEvent>>,
+    /// Notifications this server dispatches to its connected browsers (decision 152).
+    pub notify_bus: tokio::sync::broadcast::Sender<Arc<notify::Notification>>,
+    /// Wakes this server's notifier after a commit that announced something.
+    pub notify_wake: Arc<notify::Wake>,
     /// The settings document (shouhu.toml), read at start-up.
     pub settings: Arc<Settings>,
     /// Seals and opens ID numbers, phone numbers and the reporter's contact (decision 96).
@@ -149,6 +154,8 @@ impl Store {
             reports,
             report_writer,
             report_bus,
+            notify_bus: tokio::sync::broadcast::channel(4096).0,
+            notify_wake: Arc::default(),
             settings: Arc::new(settings),
             cipher,
         };

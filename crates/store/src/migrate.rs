@@ -70,6 +70,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     // The to-do list (issue 19, decision 142).
     (16, include_str!("../migrations/sqlite/0016_tasks.sql"), include_str!("../migrations/postgres/0016_tasks.sql")),
+    // Notifications (issue 19, decisions 150-156).
+    (
+        17,
+        include_str!("../migrations/sqlite/0017_notifications.sql"),
+        include_str!("../migrations/postgres/0017_notifications.sql"),
+    ),
     // Printable documents: the register of issued documents (issue 22, decision 163).
     (
         18,
@@ -136,6 +142,12 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         include_str!("../migrations/sqlite/reports/0011_hand_over_receipt.sql"),
         include_str!("../migrations/postgres/reports/0011_hand_over_receipt.sql"),
+    ),
+    // Notifications' causes in the reports' database, for the relay (issue 19, decisions 150-156).
+    (
+        12,
+        include_str!("../migrations/sqlite/reports/0012_notify_causes.sql"),
+        include_str!("../migrations/postgres/reports/0012_notify_causes.sql"),
     ),
 ];
 

@@ -357,6 +357,7 @@ impl Store {
         if let Some(mut s) = summary {
             s.village_name = self.regions.path_name(&s.village_code);
             self.publish("filed", s);
+            self.wake_notifier();
         }
         Ok(receipt)
     }
@@ -534,6 +535,9 @@ impl Store {
         });
         let summary = rx.blocking_recv().unwrap_or_else(|_| Err(writer_stopped()))?;
         self.publish("changed", summary);
+        if to == Step::HandedOver {
+            self.wake_notifier();
+        }
         Ok(())
     }
 
@@ -729,6 +733,9 @@ fn insert_report(
             detail.to_string().into(),
         ],
     )?;
+    // The area's duty desk hears of it (decision 151), in the report's own transaction.
+    let notice = crate::notify::report_filed(id, &r.village_code, urgency == Urgency::Critical);
+    crate::notify::announce_in_reports(c, &notice, r.reported_at)?;
     let summary = ReportSummary {
         id,
         receipt: receipt.clone(),
@@ -854,6 +861,7 @@ fn advance_in(
     if to == Step::HandedOver {
         // The township of the child's village is notified ([S] 二(三)).
         detail["township_code"] = village.get(..9).into();
+        crate::notify::announce_in_reports(c, &crate::notify::report_handed_over(id, &village), at)?;
     }
     insert_event(c, id, to.code(), at, desk, &detail)
 }

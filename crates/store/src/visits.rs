@@ -387,6 +387,7 @@ impl Store {
             let id = new_visit_id();
             let idem = idem_key.as_deref().map(|k| (k, hash.as_str()));
             self.insert_visit_row(c, &ring, id, 1, &child, &v, &actor, now, idem)?;
+            crate::notify::announce(c, &crate::notify::visit_submitted(id, 1, &child.village), now)?;
             self.log_told_contact(c, p, child_id, &v, id)?;
             self.refresh_visit_due(c, child_id, self.today())?;
             audit::record(
@@ -400,6 +401,9 @@ impl Store {
             )?;
             self.load_visit(c, &actor.scope, id)
         });
+        if res.is_ok() {
+            self.wake_notifier();
+        }
         match (res, &idem_key) {
             // Another request with the same key won the race: answer as its repeat.
             (Err(StoreError::UniqueViolation), Some(key)) => {
@@ -481,6 +485,8 @@ impl Store {
                 return Err(StoreError::Stale { current: expected_version + 1 });
             }
             self.insert_visit_row(c, &ring, visit_id, expected_version + 1, &child, &v, &actor, now, None)?;
+            let notice = crate::notify::visit_submitted(visit_id, expected_version + 1, &child.village);
+            crate::notify::announce(c, &notice, now)?;
             self.log_told_contact(c, p, child_id, &v, visit_id)?;
             self.refresh_visit_due(c, child_id, self.today())?;
             audit::record(
@@ -494,6 +500,9 @@ impl Store {
             )?;
             self.load_visit(c, &actor.scope, visit_id)
         });
+        if res.is_ok() {
+            self.wake_notifier();
+        }
         match res {
             Err(StoreError::UniqueViolation) => Err(StoreError::Stale { current: expected_version + 1 }),
             other => other,
@@ -569,7 +578,7 @@ impl Store {
         }
         let now = self.now();
         let ring = self.cipher.ring();
-        self.pool.write(|c| {
+        let reviewed = self.pool.write(|c| {
             let current = self.load_visit(c, &actor.scope, visit_id)?;
             if !rules::may_review_visits(actor.role) {
                 return Err(StoreError::Forbidden);
@@ -598,6 +607,17 @@ impl Store {
                 // Another review or a correction came first (PostgreSQL re-reads the row).
                 return Err(StoreError::State(msg::VISIT_ALREADY_REVIEWED));
             }
+            if !accept {
+                let author = c.query_opt(
+                    "SELECT user_id FROM visits WHERE id = $1 AND version = $2",
+                    &[visit_id.into(), expected_version.into()],
+                    |r| r.opt_i64(0),
+                )?;
+                if let Some(author) = author.flatten() {
+                    let notice = crate::notify::visit_sent_back(visit_id, expected_version, author);
+                    crate::notify::announce(c, &notice, now)?;
+                }
+            }
             let district = region::district_of(&current.village_code).to_string();
             audit::record(
                 c,
@@ -609,7 +629,11 @@ impl Store {
                 &format!("visit {visit_id}: {}", state.code()),
             )?;
             self.load_visit(c, &actor.scope, visit_id)
-        })
+        });
+        if reviewed.is_ok() {
+            self.wake_notifier();
+        }
+        reviewed
     }
 
     /// The visits waiting for the supervisor's review in their scope, oldest first.

@@ -6,6 +6,7 @@ pub mod api;
 pub mod auth;
 pub mod body;
 pub mod client_addr;
+pub mod delivery;
 pub mod documents;
 pub mod error;
 pub mod filters;
@@ -41,6 +42,9 @@ pub struct Config {
     pub demo_totp_secret: String,
     /// Run the daily recompute at `recompute.hour` (`shouhu serve`; tests call it themselves).
     pub schedule_recompute: bool,
+    /// Deliver the outbox in the background (`shouhu serve`; tests call
+    /// `delivery::deliver_once` themselves, with the injected clock).
+    pub delivery: Option<delivery::DeliveryConfig>,
 }
 
 impl Default for Config {
@@ -53,6 +57,7 @@ impl Default for Config {
             trusted_proxies: Vec::new(),
             demo_totp_secret: String::new(),
             schedule_recompute: false,
+            delivery: None,
         }
     }
 }

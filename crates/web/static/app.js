@@ -132,3 +132,146 @@ function liveQueue(list) {
   });
   stream.addEventListener("reload", () => refetch());
 }
+
+// Notifications (提醒, issue 19): every signed-in page follows the user's stream. A new one
+// shows as a toast linking to its page, raises the nav's count, refreshes the to-do badge
+// and list where the page has them, and on the police duty desk sounds for a critical
+// report (unless turned off on 我的账号). The last id seen is kept for this tab, so that a
+// notification committed while the next page loads is still shown (the server resumes
+// after it). The texts come from the server.
+const notifyUrl = document.body.dataset.notifyStream;
+if (notifyUrl && window.EventSource) liveNotifications(notifyUrl);
+
+function liveNotifications(url) {
+  const KEY = "shouhu.notify.after";
+  const counter = document.querySelector("[data-notify-count]");
+  const toasts = document.getElementById("notify-toasts");
+  const list = document.querySelector("[data-live-notifications]");
+  let sound = false;
+  let unread = 0;
+  let latest = 0;
+
+  const showCount = () => {
+    if (!counter) return;
+    counter.textContent = String(unread);
+    counter.hidden = unread === 0;
+  };
+
+  let audio = null;
+  const alarm = () => {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      if (audio.state === "suspended") audio.resume();
+      // Three short high beeps: heard across a duty room, unlike any phone's ring.
+      for (let i = 0; i < 3; i++) {
+        const osc = audio.createOscillator();
+        const gain = audio.createGain();
+        osc.frequency.value = 880;
+        gain.gain.value = 0.2;
+        osc.connect(gain).connect(audio.destination);
+        const t = audio.currentTime + i * 0.35;
+        osc.start(t);
+        osc.stop(t + 0.2);
+      }
+    } catch {
+      // No audio on this device: the toast still shows.
+    }
+  };
+
+  const refreshTasks = () => {
+    // The to-do badge and list (issue 19's other half), where this page has them.
+    const badge = document.querySelector("[data-task-badge]");
+    if (badge) {
+      fetch("/api/v1/tasks/counts", { credentials: "same-origin" })
+        .then((r) => (r.ok ? r.json() : null))
+        .then((c) => {
+          if (!c) return;
+          // The counts' `open` is the badge's number (as the server renders it).
+          const total = typeof c.open === "number" ? c.open : 0;
+          badge.textContent = String(total);
+          badge.hidden = total === 0;
+        })
+        .catch(() => {});
+    }
+    for (const part of document.querySelectorAll("[data-live-tasks]")) {
+      fetch(part.dataset.liveTasks, { credentials: "same-origin" })
+        .then((r) => (r.ok ? r.text() : null))
+        .then((html) => {
+          if (html !== null) part.innerHTML = html;
+        })
+        .catch(() => {});
+    }
+  };
+
+  const toast = (n) => {
+    if (!toasts) return;
+    const box = document.createElement("div");
+    box.className = `toast${n.critical ? " critical" : ""}`;
+    box.dataset.id = n.id;
+    const a = document.createElement("a");
+    a.href = n.link;
+    a.textContent = n.text;
+    box.append(a);
+    toasts.prepend(box);
+    while (toasts.children.length > 3) toasts.lastElementChild.remove();
+    setTimeout(() => box.remove(), 20000);
+  };
+
+  const addToList = (n) => {
+    if (!list || list.querySelector(`[data-id="${n.id}"]`)) return;
+    const li = document.createElement("li");
+    li.className = `row notification unread${n.critical ? " critical" : ""}`;
+    li.dataset.id = n.id;
+    const a = document.createElement("a");
+    a.className = "name";
+    a.href = n.link;
+    a.textContent = n.text;
+    li.append(a);
+    const meta = document.createElement("span");
+    meta.className = "muted";
+    meta.textContent = n.kind_label;
+    li.append(meta);
+    list.prepend(li);
+    const empty = document.getElementById("notifications-empty");
+    if (empty) empty.hidden = true;
+  };
+
+  const saved = sessionStorage.getItem(KEY);
+  const stream = new EventSource(saved ? `${url}?after=${encodeURIComponent(saved)}` : url);
+  stream.addEventListener("hello", (event) => {
+    let h;
+    try {
+      h = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    sound = Boolean(h.sound);
+    unread = Number(h.unread) || 0;
+    latest = Number(h.latest) || 0;
+    if (!saved) sessionStorage.setItem(KEY, String(h.after));
+    document.body.dataset.notifyState = "open";
+    showCount();
+  });
+  stream.addEventListener("error", () => {
+    document.body.dataset.notifyState = "reconnecting";
+  });
+  stream.addEventListener("notification", (event) => {
+    let n;
+    try {
+      n = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    sessionStorage.setItem(KEY, String(n.id));
+    // Those resent after a resume are already in the count.
+    if (n.id > latest) unread += 1;
+    showCount();
+    toast(n);
+    addToList(n);
+    refreshTasks();
+    if (n.critical && sound) {
+      document.body.dataset.lastAlarm = String(n.id);
+      alarm();
+    }
+  });
+}

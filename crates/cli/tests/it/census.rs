@@ -190,6 +190,8 @@ async fn an_import_cut_off_by_a_restart_is_reported_failed() {
     let (_, status) = app.get(&u, &format!("/api/v1/imports/{job}")).await;
     assert_eq!(status["state"], "failed");
     assert_eq!(status["message"], "服务器重启");
+    let (_, notes) = app.get(&u, "/api/v1/notifications").await;
+    assert_eq!(notes["notifications"][0]["kind"], "import_failed", "its user hears of it: {notes}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

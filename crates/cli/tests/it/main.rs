@@ -20,6 +20,7 @@ mod entrusted;
 mod files;
 mod logs;
 mod masking;
+mod notifications;
 mod openapi;
 mod pages;
 mod recompute;

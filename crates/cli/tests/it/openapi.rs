@@ -711,6 +711,36 @@ async fn every_operation_answers_as_documented() {
     c.get(&township, "/api/v1/school-rosters").await;
     c.get(&teacher, &format!("/api/v1/school-rosters/{}", roster["summary"]["id"])).await;
 
+    // Notifications (issue 19): the desk has heard of the reports filed above.
+    let listed = c.get(&police, "/api/v1/notifications").await;
+    let nid = listed["notifications"][0]["id"].as_i64().expect("a notification");
+    c.send(Some(&police), "POST", &format!("/api/v1/notifications/{nid}/read"), &Value::Null).await;
+    c.send(Some(&police), "POST", "/api/v1/notifications/read", &Value::Null).await;
+    c.get(&police, "/api/v1/notifications/settings").await;
+    c.send(Some(&police), "PUT", "/api/v1/notifications/settings", &json!({"sound": false})).await;
+    let stream = reqwest::Client::new()
+        .get(app.url("/api/v1/notifications/stream"))
+        .bearer_auth(&police.token)
+        .send()
+        .await
+        .expect("stream");
+    let ct =
+        stream.headers().get(reqwest::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    check("GET", "/api/v1/notifications/stream", stream.status().as_u16(), &ct, &Value::Null);
+    assert_eq!(stream.status(), 200);
+    c.done.insert("GET /api/v1/notifications/stream".into());
+    drop(stream);
+    c.get(&admin, &format!("/api/v1/orgs/{}/notify-channel", org["id"])).await;
+    c.send(
+        Some(&admin),
+        "PUT",
+        &format!("/api/v1/orgs/{}/notify-channel", org["id"]),
+        &json!({"channel": "webhook", "address": "http://127.0.0.1:9/hook"}),
+    )
+    .await;
+    let outbox = c.get(&admin, "/api/v1/notify-outbox").await;
+    c.get(&admin, &format!("/api/v1/notify-outbox/{}/attempts", outbox[0]["id"])).await;
+
     // Every kind of attachment is served with a type the download documents.
     let served =
         &document()["paths"]["/api/v1/reports/{id}/attachments/{attachment_id}"]["get"]["responses"]["200"]["content"];

@@ -12,6 +12,7 @@ pub mod documents;
 pub mod dropout;
 pub mod entrusted;
 pub mod imports;
+pub mod notifications;
 pub mod reports;
 pub mod tasks;
 pub mod turned16;
@@ -166,6 +167,15 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(documents::handover_notice))
         .routes(routes!(documents::dropout_report))
         .routes(routes!(crate::documents::api_verify))
+        // Notifications (issue 19).
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::stream))
+        .routes(routes!(notifications::mark_read))
+        .routes(routes!(notifications::mark_all_read))
+        .routes(routes!(notifications::get_settings, notifications::put_settings))
+        .routes(routes!(notifications::get_channel, notifications::put_channel))
+        .routes(routes!(notifications::outbox))
+        .routes(routes!(notifications::attempts))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);

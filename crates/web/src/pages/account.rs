@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/account/password", post(change_password))
         .route("/account/tokens/{id}/revoke", post(revoke_token))
         .route("/account/sign-out-everywhere", post(sign_out_everywhere))
+        .route("/account/notify-sound", post(set_notify_sound))
         .route("/set-password/{token}", get(set_password_page).post(set_password))
         .route("/approvals", get(approvals))
         .route("/approvals/{id}", post(approve))
@@ -46,12 +47,17 @@ pub struct AccountPage {
     pub tokens: Vec<TokenRow>,
     pub errors: Vec<String>,
     pub notice: String,
+    /// The duty desk's sound for a critical report: shown to the duty desk only.
+    pub duty_desk: bool,
+    pub sound: bool,
 }
 
 async fn account_page(state: &AppState, user: &CurrentUser, errors: Vec<String>, notice: &str) -> PageResult {
     let p = user.principal.clone();
-    let tokens = state.run(move |s| s.api_tokens_of(&p)).await?;
+    let (tokens, sound) = state.run(move |s| Ok((s.api_tokens_of(&p)?, s.notify_sound(p.user_id)?))).await?;
     Ok(render(&AccountPage {
+        duty_desk: shouhu_domain::report::may_act_as_duty_desk(user.principal.role, user.principal.org_type),
+        sound,
         layout: Layout::new(msg::MY_ACCOUNT, Some(user)),
         username: user.principal.username.clone(),
         role: user.principal.role.label(),
@@ -71,6 +77,15 @@ async fn account_page(state: &AppState, user: &CurrentUser, errors: Vec<String>,
 
 async fn account(State(state): State<AppState>, user: CurrentUser) -> PageResult {
     account_page(&state, &user, Vec::new(), "").await
+}
+
+/// Turns one's own alarm for critical reports on or off (a checkbox: absent is off).
+async fn set_notify_sound(State(state): State<AppState>, user: CurrentUser, form: FormPairs) -> PageResult {
+    user.check_csrf(form.get("csrf"))?;
+    let on = form.get("sound") == Some("1");
+    let p = user.principal.clone();
+    state.run(move |s| s.set_notify_sound(&p, on)).await?;
+    account_page(&state, &user, Vec::new(), msg::NOTIFY_SOUND_SAVED).await
 }
 
 /// Checks a new password typed twice: the rules of `auth::password_problem`.

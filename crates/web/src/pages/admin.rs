@@ -31,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/users/{id}/reset", post(reset))
         .route("/admin/users/{id}/role", post(change_role))
         .route("/admin/orgs", get(orgs).post(create_org))
+        .route("/admin/orgs/{id}/notify-channel", axum::routing::post(set_channel))
         .route("/admin/audit", get(audit))
 }
 
@@ -274,6 +275,9 @@ pub struct OrgsPage {
     pub orgs: Vec<OrgRow>,
     pub types: Vec<Choice>,
     pub errors: Vec<String>,
+    pub channels: Vec<Choice>,
+    /// The outbox's latest messages (issue 19), failed ones first.
+    pub outbox: Vec<OutboxRow>,
 }
 
 pub struct OrgRow {
@@ -281,19 +285,80 @@ pub struct OrgRow {
     pub name: String,
     pub org_type: &'static str,
     pub region: String,
+    /// The notification channel's code ("" for none) and address, as saved or as typed.
+    pub channel: String,
+    pub address: String,
+}
+
+pub struct OutboxRow {
+    pub org: String,
+    pub text: String,
+    pub state: &'static str,
+    pub failed: bool,
+    pub attempts: i64,
+    pub at: String,
+    pub error: String,
 }
 
 async fn orgs_page(state: &AppState, user: &CurrentUser, errors: Vec<String>) -> PageResult {
-    let orgs = state.run(|s| s.list_orgs()).await?;
+    orgs_page_typed(state, user, errors, None).await
+}
+
+/// The page, with what was typed into one organisation's channel form kept (a refusal).
+async fn orgs_page_typed(
+    state: &AppState,
+    user: &CurrentUser,
+    errors: Vec<String>,
+    typed: Option<(i64, String, String)>,
+) -> PageResult {
+    let p = user.principal.clone();
+    let (orgs, channels, outbox) = state
+        .run(move |s| {
+            let mut outbox = s.outbox(&p, None, 50)?;
+            outbox.sort_by_key(|m| m.state != shouhu_domain::notify::DeliveryState::Failed);
+            Ok((s.list_orgs()?, s.org_channels(&p)?, outbox))
+        })
+        .await?;
+    let channel_of = |id: i64| -> (String, String) {
+        if let Some((_, c, a)) = typed.as_ref().filter(|t| t.0 == id) {
+            return (c.clone(), a.clone());
+        }
+        channels
+            .iter()
+            .find(|c| c.org_id == id)
+            .map(|c| (c.channel.map_or("", |x| x.code()).to_string(), c.address.clone().unwrap_or_default()))
+            .unwrap_or_default()
+    };
     Ok(render(&OrgsPage {
+        channels: shouhu_domain::notify::NotifyChannel::ALL
+            .iter()
+            .map(|c| Choice { code: c.code().into(), label: c.label().into() })
+            .collect(),
+        outbox: outbox
+            .into_iter()
+            .map(|m| OutboxRow {
+                org: m.org_name,
+                text: m.text,
+                state: m.state.label(),
+                failed: m.state == shouhu_domain::notify::DeliveryState::Failed,
+                attempts: m.attempts,
+                at: super::view::china_time(m.created_at),
+                error: m.last_error.unwrap_or_default(),
+            })
+            .collect(),
         layout: Layout::new(msg::ORGS, Some(user)),
         orgs: orgs
             .into_iter()
-            .map(|o| OrgRow {
-                id: o.id,
-                name: o.name,
-                org_type: o.org_type.label(),
-                region: state.store.regions.path_name(&o.region_code),
+            .map(|o| {
+                let (channel, address) = channel_of(o.id);
+                OrgRow {
+                    id: o.id,
+                    name: o.name,
+                    org_type: o.org_type.label(),
+                    region: state.store.regions.path_name(&o.region_code),
+                    channel,
+                    address,
+                }
             })
             .collect(),
         types: OrgType::ALL.iter().map(|t| Choice { code: t.code().into(), label: t.label().into() }).collect(),
@@ -336,6 +401,31 @@ async fn create_org(State(state): State<AppState>, user: CurrentUser, form: Form
         Err(AppError::Invalid(f)) => {
             let errs = f.0.into_iter().map(|e| format!("{}：{}", field_name(&e.field), e.message)).collect();
             error_status(orgs_page(&state, &user, errs).await)
+        }
+        Err(e) => Err(PageError(e)),
+    }
+}
+
+/// Sets how an organisation receives its notifications (issue 19); a wrong address is
+/// re-shown with what was typed.
+async fn set_channel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    form: FormPairs,
+) -> PageResult {
+    user.check_csrf(form.get("csrf"))?;
+    user.require(Role::is_admin)?;
+    let code = form.get("channel").unwrap_or("").to_string();
+    let address = form.get("address").unwrap_or("").to_string();
+    let channel = shouhu_domain::notify::NotifyChannel::parse(&code);
+    let (p, a) = (user.principal.clone(), address.clone());
+    let res = state.run(move |s| s.set_org_channel(&p, id, channel.map(|c| (c, a.as_str())))).await;
+    match res {
+        Ok(_) => Ok(Redirect::to("/admin/orgs").into_response()),
+        Err(AppError::Invalid(f)) => {
+            let errs = f.0.into_iter().map(|e| format!("{}：{}", msg::NOTIFY_ADDRESS, e.message)).collect();
+            error_status(orgs_page_typed(&state, &user, errs, Some((id, code, address))).await)
         }
         Err(e) => Err(PageError(e)),
     }

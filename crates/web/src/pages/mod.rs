@@ -9,6 +9,7 @@ pub mod form;
 pub mod home;
 pub mod imports;
 pub mod login;
+pub mod notifications;
 pub mod report_stats;
 pub mod reports;
 pub mod second_factor;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(visits::router())
         .merge(dropout::router())
         .merge(home::router())
+        .merge(notifications::router())
         .merge(crate::rosters::router())
 }
 
