@@ -179,7 +179,7 @@ impl Store {
             return Err(StoreError::Forbidden);
         }
         if !entrusted::who_may_be_recorded(who) {
-            return Err(StoreError::invalid("who", &shouhu_domain::msg::unknown_option_among(&recordable_whos())));
+            return Err(StoreError::invalid("who", shouhu_domain::msg::unknown_option_among(&recordable_whos())));
         }
         self.append_contact(c, p, child_id, date, channel, who, source)
     }
