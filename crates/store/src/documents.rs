@@ -39,6 +39,20 @@ pub struct IssueRequest {
     pub detail: String,
 }
 
+impl IssueRequest {
+    /// A document about one child's file: numbered in the file's district.
+    pub fn for_child(kind: DocumentKind, child_id: i64, district: &str) -> IssueRequest {
+        IssueRequest {
+            kind,
+            child: Some((child_id, district.to_string())),
+            district: district.to_string(),
+            record: Some(format!("child {child_id}")),
+            number: None,
+            detail: String::new(),
+        }
+    }
+}
+
 impl Store {
     /// Issues a document: its number (from the district's sequence of its kind for the year,
     /// China's date), a fresh code, the register row and the audit entry, committed together.

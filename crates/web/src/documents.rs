@@ -146,14 +146,7 @@ pub async fn census_form(
         .run(move |s| {
             let rec = s.get_child(&p, id)?;
             let v = census::values(&rec, &village_of(s, &rec.file.village_code));
-            let req = IssueRequest {
-                kind: DocumentKind::CensusForm,
-                child: Some((rec.id, rec.district_code.clone())),
-                district: rec.district_code.clone(),
-                record: Some(format!("child {}", rec.id)),
-                number: None,
-                detail: String::new(),
-            };
+            let req = IssueRequest::for_child(DocumentKind::CensusForm, rec.id, &rec.district_code);
             issue(s, &p, DocumentKind::CensusForm, vec![v], census::label, req)
         })
         .await??;
@@ -174,14 +167,7 @@ pub async fn entrusted_confirmation(
             let Some(v) = entrusted::values(&rec, &village_of(s, &rec.file.village_code)) else {
                 return Ok(Err(AppError::NotFound));
             };
-            let req = IssueRequest {
-                kind: DocumentKind::EntrustedConfirmation,
-                child: Some((rec.id, rec.district_code.clone())),
-                district: rec.district_code.clone(),
-                record: Some(format!("child {}", rec.id)),
-                number: None,
-                detail: String::new(),
-            };
+            let req = IssueRequest::for_child(DocumentKind::EntrustedConfirmation, rec.id, &rec.district_code);
             issue(s, &p, DocumentKind::EntrustedConfirmation, vec![v], census::label, req)
         })
         .await??;
