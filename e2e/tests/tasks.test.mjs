@@ -63,7 +63,7 @@ describe('the home page and the to-do list', () => {
     }
   });
 
-  test('a report a teacher files is on the duty desk\'s home page and badge', { timeout: TEST_TIMEOUT_MS }, async () => {
+  test('a report a teacher files is on the duty desk\'s home page and badge without reloading', { timeout: TEST_TIMEOUT_MS }, async () => {
     await signInTo(desk, 'police');
     await expectPath(desk, /^\/home$/);
     await expectVisible(desk.locator('[data-live-tasks="/home/tasks"]'), 'the task counts');
@@ -82,6 +82,19 @@ describe('the home page and the to-do list', () => {
     await teacher.fill(field('contact_phone'), '13912345678');
     await Promise.all([teacher.waitForURL(/\/reports\/receipt\?/), teacher.click('#submit-report')]);
     const receipt = (await teacher.locator('#receipt').textContent()).trim();
+
+    // Live: the desk's home page, left open, counts the new report without reloading (the
+    // notification's stream refetches the badge and the counts' section).
+    await desk.waitForFunction(
+      (n) => {
+        const b = document.querySelector('[data-task-badge]');
+        return b !== null && !b.hidden && Number(b.textContent.trim()) === n;
+      },
+      before_ + 1,
+      { timeout: 10_000 },
+    );
+    await expectVisible(desk.locator('#home-kind-report_to_accept'), 'the reports to accept, without reloading');
+    assert.equal(new URL(desk.url()).pathname, '/home', 'still the same page');
 
     // The desk finds the report's page from its queue, to know which task is this one.
     await desk.goto('/reports');
