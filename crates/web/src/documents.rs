@@ -69,11 +69,11 @@ fn refused(e: &DocumentError, field: &str) -> AppError {
 fn issue(
     s: &Store,
     p: &Principal,
-    kind: DocumentKind,
     sections: Vec<Values>,
     label: impl Fn(&str) -> String,
     req: IssueRequest,
 ) -> Result<Result<Prepared, AppError>, StoreError> {
+    let kind = req.kind;
     if let Err(e) = shouhu_documents::check_glyphs(&sections, label) {
         let field = match &e {
             DocumentError::MissingGlyph { field, .. } => field.clone(),
@@ -147,7 +147,7 @@ pub async fn census_form(
             let rec = s.get_child(&p, id)?;
             let v = census::values(&rec, &village_of(s, &rec.file.village_code));
             let req = IssueRequest::for_child(DocumentKind::CensusForm, rec.id, &rec.district_code);
-            issue(s, &p, DocumentKind::CensusForm, vec![v], census::label, req)
+            issue(s, &p, vec![v], census::label, req)
         })
         .await??;
     deliver(state, headers, prepared).await
@@ -168,7 +168,7 @@ pub async fn entrusted_confirmation(
                 return Ok(Err(AppError::NotFound));
             };
             let req = IssueRequest::for_child(DocumentKind::EntrustedConfirmation, rec.id, &rec.district_code);
-            issue(s, &p, DocumentKind::EntrustedConfirmation, vec![v], census::label, req)
+            issue(s, &p, vec![v], census::label, req)
         })
         .await??;
     deliver(state, headers, prepared).await
@@ -230,7 +230,7 @@ pub async fn census_forms(
                 number: None,
                 detail: format!("{} files", sections.len()),
             };
-            issue(s, &p, DocumentKind::CensusForms, sections, census::label, req)
+            issue(s, &p, sections, census::label, req)
         })
         .await??;
     deliver(state, headers, prepared).await
@@ -291,7 +291,7 @@ pub async fn report_document(
                 number: None,
                 detail: String::new(),
             };
-            issue(s, &p, kind, vec![v], str::to_string, req)
+            issue(s, &p, vec![v], str::to_string, req)
         })
         .await??;
     deliver(state, headers, prepared).await
@@ -323,7 +323,7 @@ pub async fn dropout_report(
                 number: Some(no),
                 detail: String::new(),
             };
-            issue(s, &p, DocumentKind::DropoutReport, vec![v], str::to_string, req)
+            issue(s, &p, vec![v], str::to_string, req)
         })
         .await??;
     deliver(state, headers, prepared).await
