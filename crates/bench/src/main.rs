@@ -258,6 +258,9 @@ enum Command {
         /// Exit non-zero when a target is missed.
         #[arg(long)]
         check: bool,
+        /// Keep the store in this folder (or reuse it: the dropout bench's folder too).
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// Printable documents: one census form, and 1,000 forms in one PDF (issue 22).
     Documents {
@@ -319,8 +322,8 @@ fn main() -> ExitCode {
         Command::Dropout { children, cases, roster_rows, reads, check, dir } => {
             dropout::run(&dropout::Opts { children, cases, roster_rows, reads, check, dir })
         }
-        Command::Tasks { children, reports, cases, concurrency, duration_secs, warmup_secs, check } => {
-            tasks::run(&tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check })
+        Command::Tasks { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir } => {
+            tasks::run(&tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir })
         }
         Command::Documents { reps, forms, check } => documents::run(&documents::Opts { reps, forms, check }),
         Command::Notify { database_url, clients, secs, rate, check } => {

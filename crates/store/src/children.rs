@@ -421,6 +421,33 @@ impl Store {
         insert_terms(c, &terms.iter().map(|t| (t.as_str(), &owner)).collect::<Vec<_>>())
     }
 
+    /// Search terms for an edit that kept the name and the ID number: the terms are the same,
+    /// only where the file is (district, village, school) may have moved with it. A file the
+    /// indexer has not reached yet has no terms to move and gets them whole.
+    fn move_terms(
+        &self,
+        c: &mut Conn<'_, '_>,
+        id: i64,
+        district: &str,
+        file: &ChildFile,
+        current: &ChildRecord,
+    ) -> Result<(), StoreError> {
+        if district == current.district_code
+            && file.village_code == current.file.village_code
+            && file.school_org_id == current.file.school_org_id
+        {
+            return Ok(());
+        }
+        let moved = c.exec(
+            "UPDATE child_search SET district_code = $1, village_code = $2, school_org_id = $3 WHERE child_id = $4",
+            &[district.into(), file.village_code.as_str().into(), file.school_org_id.into(), id.into()],
+        )?;
+        if moved == 0 {
+            self.write_terms(c, id, district, file, true)?;
+        }
+        Ok(())
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn write_history(
         &self,
@@ -664,9 +691,18 @@ impl Store {
         if changes.is_empty() {
             return Ok(None);
         }
-        self.check_id_unique(c, actor, file, Some(id))?;
+        // A number already on the file was checked when it was written.
+        if file.id_number != current.file.id_number {
+            self.check_id_unique(c, actor, file, Some(id))?;
+        }
         let derived = rules::derive(file, self.today(), self.settings.age_rule);
         let district = region::district_of(&file.village_code).to_string();
+        // What the visit cadence reads, as stored before this write (the record's own
+        // `derived` is today's derivation, which the stored columns may not have caught up with).
+        let stored_before =
+            c.query_opt("SELECT village_code, category, warnings FROM children WHERE id = $1", &[id.into()], |r| {
+                Ok((r.text(0)?, r.text(1)?, r.i64(2)?))
+            })?;
         let mut sql = Sql::new("UPDATE children SET version = version + 1, district_code = ");
         sql.bind(district.as_str());
         sql.push(", village_code = ").bind(file.village_code.as_str());
@@ -692,7 +728,11 @@ impl Store {
         if c.exec(&sql.text, &sql.params)? == 0 {
             return Err(StoreError::Stale { current: current.version });
         }
-        self.write_terms(c, id, &district, file, false)?;
+        if file.name == current.file.name && file.id_number == current.file.id_number {
+            self.move_terms(c, id, &district, file, current)?;
+        } else {
+            self.write_terms(c, id, &district, file, false)?;
+        }
         self.write_history(c, now, actor, source, id, &district, current.version + 1, &changes)?;
         if current.file.village_code != file.village_code {
             // The child moved: its visits are reviewed by the supervisor of its new township.
@@ -702,7 +742,11 @@ impl Store {
             )?;
         }
         // Warnings, category and village may have changed: so may the visit cadence.
-        self.refresh_visit_due(c, id, self.today())?;
+        let stored_after =
+            (file.village_code.clone(), derived.category.code().to_string(), Warning::to_bits(&derived.warnings));
+        if stored_before.as_ref() != Some(&stored_after) {
+            self.refresh_visit_due(c, id, self.today())?;
+        }
         Ok(Some(changes.len()))
     }
 

@@ -102,6 +102,9 @@ pub struct RosterDetail {
     pub lines: Vec<RosterLine>,
 }
 
+/// Roll rows written by one statement (10 values each: well under either database's limit).
+const ROWS_PER_INSERT: usize = 200;
+
 const SUMMARY: &str = "r.id, r.school_org_id, o.name, r.term, r.file_name, r.uploaded_at, r.user_name, r.rows, \
      r.enrolled, r.unknown, r.missing, r.errors";
 
@@ -260,23 +263,20 @@ impl Store {
                     |r| r.i64(0),
                 )?
                 .ok_or_else(|| StoreError::Backend("no id returned".into()))?;
-            for (seq, l) in lines.iter().enumerate() {
-                c.exec(
-                    "INSERT INTO school_roster_rows (roster_id, seq, kind, line, child_id, name, id_masked, grade, class, note) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    &[
-                        id.into(),
-                        (seq as i64).into(),
-                        l.kind.code().into(),
-                        l.line.into(),
-                        l.child_id.into(),
-                        l.name.as_str().into(),
-                        l.id_masked.clone().into(),
-                        l.grade.as_str().into(),
-                        l.class.as_str().into(),
-                        l.note.clone().into(),
-                    ],
-                )?;
+            // Many rows to a statement: a roll of thousands of rows is one of few round trips.
+            for (n, chunk) in lines.chunks(ROWS_PER_INSERT).enumerate() {
+                let mut sql = Sql::new(
+                    "INSERT INTO school_roster_rows (roster_id, seq, kind, line, child_id, name, id_masked, grade, class, note) VALUES ",
+                );
+                for (j, l) in chunk.iter().enumerate() {
+                    let seq = (n * ROWS_PER_INSERT + j) as i64;
+                    sql.push(if j == 0 { "(" } else { ", (" });
+                    sql.bind(id).push(", ").bind(seq).push(", ").bind(l.kind.code()).push(", ").bind(l.line);
+                    sql.push(", ").bind(l.child_id).push(", ").bind(l.name.as_str()).push(", ").bind(l.id_masked.clone());
+                    sql.push(", ").bind(l.grade.as_str()).push(", ").bind(l.class.as_str()).push(", ").bind(l.note.clone());
+                    sql.push(")");
+                }
+                c.exec(&sql.text, &sql.params)?;
             }
             audit::record(
                 c,

@@ -110,7 +110,8 @@ pub enum Via {
 pub struct CurrentUser {
     pub principal: Principal,
     pub via: Via,
-    /// The open tasks for the nav badge (待办): counted for the pages, not for the API.
+    /// The open tasks for the nav badge (待办), where the page counted them anyway (the home
+    /// page); elsewhere the badge is filled by the page's script (decision 181).
     pub open_tasks: Option<i64>,
 }
 
@@ -180,14 +181,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         use axum::response::IntoResponse;
         let is_api = parts.uri.path().starts_with("/api/");
         let result = async {
-            let mut user = authenticate(state, &parts.headers).await?.ok_or(AppError::Unauthenticated)?;
-            // A page's nav shows the open tasks (issue 19); the API and the home page's
-            // fragment need no badge.
-            if !is_api && parts.method == Method::GET && parts.uri.path() != "/home/tasks" {
-                let p = user.principal.clone();
-                // Best effort: a page is not refused for want of its badge.
-                user.open_tasks = state.run(move |s| s.open_task_count(&p)).await.ok();
-            }
+            let user = authenticate(state, &parts.headers).await?.ok_or(AppError::Unauthenticated)?;
             // For the audit of a refusal that follows (crate::refusals).
             if let Some(who) = parts.extensions.get::<crate::refusals::Who>() {
                 let _ = who.0.set(user.principal.clone());

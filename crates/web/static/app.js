@@ -133,6 +133,35 @@ function liveQueue(list) {
   stream.addEventListener("reload", () => refetch());
 }
 
+// The to-do badge (issue 19): pages other than the home page do not count the tasks while
+// they are built (the city's counts read every open record of Tianjin); the badge is filled
+// from the counts once the page is shown, and again by each notification.
+function refreshTasks() {
+  // The to-do badge and list (issue 19's other half), where this page has them.
+  const badge = document.querySelector("[data-task-badge]");
+  if (badge) {
+    fetch("/api/v1/tasks/counts", { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((c) => {
+        if (!c) return;
+        // The counts' `open` is the badge's number (as the server renders it).
+        const total = typeof c.open === "number" ? c.open : 0;
+        badge.textContent = String(total);
+        badge.hidden = total === 0;
+      })
+      .catch(() => {});
+  }
+  for (const part of document.querySelectorAll("[data-live-tasks]")) {
+    fetch(part.dataset.liveTasks, { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.text() : null))
+      .then((html) => {
+        if (html !== null) part.innerHTML = html;
+      })
+      .catch(() => {});
+  }
+}
+if (document.querySelector('[data-task-badge="lazy"]')) refreshTasks();
+
 // Notifications (提醒, issue 19): every signed-in page follows the user's stream. A new one
 // shows as a toast linking to its page, raises the nav's count, refreshes the to-do badge
 // and list where the page has them, and on the police duty desk sounds for a critical
@@ -175,31 +204,6 @@ function liveNotifications(url) {
       }
     } catch {
       // No audio on this device: the toast still shows.
-    }
-  };
-
-  const refreshTasks = () => {
-    // The to-do badge and list (issue 19's other half), where this page has them.
-    const badge = document.querySelector("[data-task-badge]");
-    if (badge) {
-      fetch("/api/v1/tasks/counts", { credentials: "same-origin" })
-        .then((r) => (r.ok ? r.json() : null))
-        .then((c) => {
-          if (!c) return;
-          // The counts' `open` is the badge's number (as the server renders it).
-          const total = typeof c.open === "number" ? c.open : 0;
-          badge.textContent = String(total);
-          badge.hidden = total === 0;
-        })
-        .catch(() => {});
-    }
-    for (const part of document.querySelectorAll("[data-live-tasks]")) {
-      fetch(part.dataset.liveTasks, { credentials: "same-origin" })
-        .then((r) => (r.ok ? r.text() : null))
-        .then((html) => {
-          if (html !== null) part.innerHTML = html;
-        })
-        .catch(() => {});
     }
   };
 

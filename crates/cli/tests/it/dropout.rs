@@ -532,6 +532,10 @@ async fn a_school_roll_is_matched_to_the_files_by_id_number() {
     assert!(history.to_string().contains("roster:2026年秋季学期"), "{history}");
     let (_, file) = app.get(&w.zhen, &format!("/api/v1/children/{enrolled}")).await;
     assert_eq!(file["version"], 1, "a file already the school's is not changed");
+    // The school now finds the pupil by name: the search knows the file's new school.
+    let (s, found) = app.get(&w.teacher, "/api/v1/children?q=王未登记").await;
+    assert_eq!(s, 200);
+    assert_eq!(found["rows"][0]["id"], unenrolled, "{found}");
 
     // The township sees the roll's children without a file, and nothing else of it.
     let roster = r["summary"]["id"].as_i64().expect("id");

@@ -63,6 +63,30 @@ async fn a_renamed_child_is_found_by_the_new_name_only() {
     assert!(names(&p).is_empty());
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_child_moved_to_another_township_is_found_there_only() {
+    let app = TestApp::new().await;
+    let qu = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let zhen_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let rec = app.create_child(&zhen, &child("周迁居", VILLAGE_A, 1)).await;
+    let (_, p) = app.get(&zhen, "/api/v1/children?q=zhouqianju").await;
+    assert_eq!(names(&p), vec!["周迁居"]);
+    // The name stays; only the village changes.
+    let mut file = rec["file"].clone();
+    file["village_code"] = serde_json::json!(VILLAGE_B);
+    let (s, r) = app
+        .put(&qu, &format!("/api/v1/children/{}", rec["id"]), &serde_json::json!({"version": 1, "file": file}))
+        .await;
+    assert_eq!(s, 200, "{r}");
+    for q in ["zhouqianju", "周迁居", "迁居"] {
+        let (_, p) = app.get(&zhen_b, &format!("/api/v1/children?q={q}")).await;
+        assert_eq!(names(&p), vec!["周迁居"], "the new township finds it by {q}");
+        let (_, p) = app.get(&zhen, &format!("/api/v1/children?q={q}")).await;
+        assert!(names(&p).is_empty(), "the old township no longer does: {q}");
+    }
+}
+
 /// `n` children named 李 and one more character, in one village.
 async fn many_li(app: &TestApp, user: &User, n: u32) {
     for i in 0..n {

@@ -459,6 +459,9 @@ async fn the_home_page_counts_links_and_warns_and_its_fragment_stands_alone() {
     let other = page(&app, &township_b, "/home").await;
     assert!(!other.contains("home-kind-turned_16"), "another township's file");
     assert_eq!(badge(&other), (true, "0".to_string()), "hidden at 0");
+    // Other pages leave the count to their script: a page is not slowed by counting.
+    let ledger = page(&app, &township, "/children").await;
+    assert!(ledger.contains(r#"data-task-badge="lazy""#), "the ledger's badge is filled by the script");
 
     let fragment = page(&app, &township, "/home/tasks").await;
     assert!(fragment.contains(r#"id="home-kind-turned_16""#) && !fragment.contains("<html"), "{fragment}");

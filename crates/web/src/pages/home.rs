@@ -108,6 +108,9 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> PageResult {
         ))));
     }
     let f = fragment_of(&state, &user).await?;
+    // The badge from the counts the page shows, not counted a second time.
+    let mut user = user;
+    user.open_tasks = Some(f.counts.total.open);
     let p = user.principal.clone();
     let warnings = state
         .run(move |s| s.warning_counts(&p, &HOME_WARNINGS))

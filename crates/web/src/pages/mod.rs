@@ -96,8 +96,9 @@ pub struct LayoutUser {
     pub sees_dropout: bool,
     /// Has a to-do list (待办, issue 19): every role with a kind of task.
     pub has_tasks: bool,
-    /// The open tasks, for the nav badge (`data-task-badge`, hidden at 0).
-    pub open_tasks: i64,
+    /// The open tasks, for the nav badge (`data-task-badge`, hidden at 0); `None` where the
+    /// page did not count them: the script fills the badge (decision 181).
+    pub open_tasks: Option<i64>,
 }
 
 impl Layout {
@@ -123,7 +124,7 @@ impl Layout {
                 supervises: shouhu_domain::visit::may_review_visits(u.principal.role),
                 sees_dropout: dropout::sees_dropout(u),
                 has_tasks: !shouhu_domain::task::kinds_for(u.principal.role).is_empty(),
-                open_tasks: u.open_tasks.unwrap_or(0),
+                open_tasks: u.open_tasks,
             }),
         }
     }
