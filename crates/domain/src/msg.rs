@@ -1219,6 +1219,11 @@ pub const SETTING_TASKS_ACKNOWLEDGE_HOURS: &str = "乡镇签收公安移交案�
 pub const SETTING_TASKS_REFERRAL_DAYS: &str = "接收单位答复转介的期限";
 pub const SETTING_TASKS_TURNED16_DAYS: &str = "年满十六周岁档案的处理期限";
 pub const SETTING_TASKS_IMPORT_DAYS: &str = "完成或失败的导入在待办中保留的天数";
+pub const SETTING_TASKS_OVERVIEW_REFRESH: &str = "区、市工作台预警人数的更新间隔";
+/// Under the home page's warnings of a district or the city, when they were counted.
+pub fn overview_as_of(hh_mm: &str) -> String {
+    format!("截至{hh_mm}的统计，定时更新；点击查看实时名单")
+}
 // Printable documents (文书, issue 22).
 /// A document's printed title.
 pub fn document_title(kind: crate::document::DocumentKind) -> &'static str {

@@ -133,6 +133,8 @@ pub struct TaskSettings {
     pub turned16_days: i64,
     /// Days a finished or failed import stays on its author's list.
     pub import_days: i64,
+    /// Seconds a district's or the city's home-page warning counts are reused (decision 187).
+    pub overview_refresh_seconds: i64,
 }
 
 /// Printable documents (issue 22, decision 165).
@@ -215,6 +217,7 @@ impl Default for Settings {
                 referral_days: 0,
                 turned16_days: 0,
                 import_days: 0,
+                overview_refresh_seconds: 0,
             },
             documents: DocumentSettings { verify_per_address_per_hour: 0, batch_max_files: 0 },
             notify: crate::notify::NotifySettings {
@@ -1014,6 +1017,22 @@ pub static SPECS: &[Spec] = &[
             default: 7,
             get: |s| s.tasks.import_days,
             set: |s, v| s.tasks.import_days = v,
+        },
+    },
+    Spec {
+        key: "tasks.overview_refresh_seconds",
+        label: msg::SETTING_TASKS_OVERVIEW_REFRESH,
+        unit: Unit::Seconds,
+        source: "[U]",
+        reason: "a district's or the city's warning counts on the home page read every warned file of the scope \
+                 (most files of a city); they inform oversight, and the ledger's filter they link to is exact, \
+                 so a figure a minute old serves as well; 0 counts at every visit (decision 187)",
+        kind: Kind::Int {
+            min: 0,
+            max: 3600,
+            default: 60,
+            get: |s| s.tasks.overview_refresh_seconds,
+            set: |s, v| s.tasks.overview_refresh_seconds = v,
         },
     },
     // Printable documents (issue 22). No text fixes these: decision 165.

@@ -26,6 +26,7 @@ pub mod jobs;
 pub mod keyfile;
 pub mod migrate;
 pub mod notify;
+pub mod overview;
 pub mod recompute;
 pub mod regions;
 pub mod rekey;
@@ -85,6 +86,8 @@ pub struct Store {
     pub settings: Arc<Settings>,
     /// Seals and opens ID numbers, phone numbers and the reporter's contact (decision 96).
     pub cipher: Arc<crypto::FieldCipher>,
+    /// District- and city-wide figures of the home page, kept for a minute (decision 187).
+    pub overview: Arc<overview::OverviewCache>,
 }
 
 impl Store {
@@ -158,6 +161,7 @@ impl Store {
             notify_wake: Arc::default(),
             settings: Arc::new(settings),
             cipher,
+            overview: Arc::default(),
         };
         store.seal_backlog()?;
         store.visit_due_backlog()?;

@@ -514,3 +514,40 @@ async fn revocation_grounds_approach_then_are_met_and_leave_the_list_with_the_ap
     assert!(!has(&app, &district, "grounds_met", id).await, "applied to the court");
     assert!(!has(&app, &township, "grounds_met", id).await);
 }
+
+/// The number of a home page's warning (`home-warning-CODE`).
+fn warning_count(html: &str, code: &str) -> i64 {
+    let rest = html.split(&format!(r#"id="home-warning-{code}""#)).nth(1).expect("the warning");
+    let b = rest.split("<b>").nth(1).expect("its count");
+    b[..b.find('<').expect("end")].trim().parse().expect("a number")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_districts_warnings_are_counted_once_a_minute_and_a_townships_at_every_visit() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let mut alone = child("独居娃", VILLAGE_A, 3);
+    alone["lives_alone"] = json!(true);
+    app.create_child(&township, &alone).await;
+    let code = "under16_living_alone";
+    let d = page(&app, &district, "/home").await;
+    assert_eq!(warning_count(&d, code), 1);
+    assert!(d.contains(r#"id="home-warnings-as-of""#), "the district's figure says when it was counted");
+
+    let mut second = child("又独居", VILLAGE_A, 4);
+    second["lives_alone"] = json!(true);
+    app.create_child(&township, &second).await;
+    let t = page(&app, &township, "/home").await;
+    assert_eq!(warning_count(&t, code), 2, "the township counts at every visit");
+    assert!(!t.contains("home-warnings-as-of"));
+    let d = page(&app, &district, "/home").await;
+    assert_eq!(warning_count(&d, code), 1, "the district's figure is reused within the minute");
+    // The ledger's filter it links to is exact at once.
+    let (_, ledger) = app.get(&district, &format!("/api/v1/children?warning={code}")).await;
+    assert_eq!(ledger["rows"].as_array().map(Vec::len), Some(2), "{ledger}");
+
+    app.clock.advance(Duration::seconds(61));
+    let d = page(&app, &district, "/home").await;
+    assert_eq!(warning_count(&d, code), 2, "counted again after `tasks.overview_refresh_seconds`");
+}

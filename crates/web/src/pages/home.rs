@@ -71,6 +71,8 @@ pub struct HomeView {
     pub regions: Vec<RegionRow>,
     pub regions_title: &'static str,
     pub warnings: Vec<WarningRow>,
+    /// When a district's or the city's warnings were counted (decision 187); none when live.
+    pub warnings_as_of: Option<String>,
 }
 
 async fn fragment_of(state: &AppState, user: &CurrentUser) -> Result<TasksFragment, AppError> {
@@ -112,12 +114,11 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> PageResult {
     let mut user = user;
     user.open_tasks = Some(f.counts.total.open);
     let p = user.principal.clone();
-    let warnings = state
-        .run(move |s| s.warning_counts(&p, &HOME_WARNINGS))
-        .await?
-        .into_iter()
-        .map(|(w, count)| WarningRow { code: w.code(), label: w.label(), count })
-        .collect();
+    let (warnings, as_of) = state.run(move |s| s.overview_warning_counts(&p, &HOME_WARNINGS)).await?;
+    let warnings =
+        warnings.into_iter().map(|(w, count)| WarningRow { code: w.code(), label: w.label(), count }).collect();
+    let warnings_as_of =
+        as_of.map(|at| msg::overview_as_of(&(at + chrono::Duration::hours(8)).format("%H:%M").to_string()));
     Ok(render(&HomeView {
         layout: Layout::new(msg::HOME, Some(&user)),
         counts: f.counts,
@@ -125,6 +126,7 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> PageResult {
         regions: f.regions,
         regions_title: f.regions_title,
         warnings,
+        warnings_as_of,
     }))
 }
 

@@ -1,0 +1,54 @@
+//! Figures over a whole district or the city that inform oversight rather than the next
+//! step (the home page's warnings): kept per scope for `tasks.overview_refresh_seconds`
+//! (decision 187). A district's or the city's warned files are hundreds of thousands; the
+//! ledger's filter the figures link to is always exact.
+
+use crate::Store;
+use crate::error::StoreError;
+use crate::users::Principal;
+use chrono::{DateTime, Duration, Utc};
+use shouhu_domain::child::Warning;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+/// The last figures per scope and warning list, with when they were counted.
+#[derive(Default)]
+pub struct OverviewCache {
+    warnings: Mutex<HashMap<(String, Vec<i64>), (DateTime<Utc>, Vec<(Warning, i64)>)>>,
+}
+
+impl Store {
+    /// [`Store::warning_counts`] for the home page: counted live for a township, a village,
+    /// a school and any narrower scope; for a district or the city, reused for
+    /// `tasks.overview_refresh_seconds` after it was counted, with the moment it was counted
+    /// (`None` when live).
+    pub fn overview_warning_counts(
+        &self,
+        p: &Principal,
+        which: &[Warning],
+    ) -> Result<(Vec<(Warning, i64)>, Option<DateTime<Utc>>), StoreError> {
+        let refresh = Duration::seconds(self.settings.tasks.overview_refresh_seconds);
+        if shouhu_domain::task::counted_per(p.role).is_none() || refresh <= Duration::zero() {
+            return Ok((self.warning_counts(p, which)?, None));
+        }
+        let key = (format!("{:?}", p.scope()), which.iter().map(|w| w.bit()).collect::<Vec<_>>());
+        let now = self.now();
+        let kept = self
+            .overview
+            .warnings
+            .lock()
+            .map_err(|_| StoreError::Backend("overview cache poisoned".into()))?
+            .get(&key)
+            .cloned();
+        if let Some((at, counts)) = kept.filter(|(at, _)| now < *at + refresh && *at <= now) {
+            return Ok((counts, Some(at)));
+        }
+        let counts = self.warning_counts(p, which)?;
+        self.overview
+            .warnings
+            .lock()
+            .map_err(|_| StoreError::Backend("overview cache poisoned".into()))?
+            .insert(key, (now, counts.clone()));
+        Ok((counts, Some(now)))
+    }
+}
