@@ -219,7 +219,14 @@ mod tests {
     fn accountability_needs_its_reference_and_a_basis() {
         let today = china_date(now());
         let mut e = FieldErrors::default();
-        check_record(&mut e, Some(today), "未按时受理", None, measure_needs_reference(MeasureKind::Accountability), now());
+        check_record(
+            &mut e,
+            Some(today),
+            "未按时受理",
+            None,
+            measure_needs_reference(MeasureKind::Accountability),
+            now(),
+        );
         assert_eq!(e.get("reference"), Some(msg::OVERSIGHT_REFERENCE_REQUIRED));
         let mut e = FieldErrors::default();
         check_record(&mut e, Some(today), "  ", None, measure_needs_reference(MeasureKind::Interview), now());

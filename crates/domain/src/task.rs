@@ -245,7 +245,12 @@ mod tests {
         assert!(!kinds_for(Role::TownshipStaff).contains(&TaskKind::ReportToAccept));
         assert_eq!(
             kinds_for(Role::Police),
-            vec![TaskKind::ReportToAccept, TaskKind::ReportToDispose, TaskKind::ReferralToDecide, TaskKind::MeetingTaskDue]
+            vec![
+                TaskKind::ReportToAccept,
+                TaskKind::ReportToDispose,
+                TaskKind::ReferralToDecide,
+                TaskKind::MeetingTaskDue
+            ]
         );
         assert_eq!(
             kinds_for(Role::ChildSupervisor),

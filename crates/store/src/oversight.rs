@@ -858,7 +858,8 @@ impl Store {
         }
         let mut items = Vec::new();
         for (i, it) in input.items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).enumerate() {
-            let ok = it.split_once(':').is_some_and(|(k, id)| OverdueKind::parse(k).is_some() && id.parse::<i64>().is_ok());
+            let ok =
+                it.split_once(':').is_some_and(|(k, id)| OverdueKind::parse(k).is_some() && id.parse::<i64>().is_ok());
             if ok {
                 items.push(it.to_string());
             } else {
@@ -918,10 +919,7 @@ impl Store {
             )?;
             Ok(id)
         })?;
-        self.measures_of(p, Some(&self.measure_unit(id)?))?
-            .into_iter()
-            .find(|m| m.id == id)
-            .ok_or(StoreError::NotFound)
+        self.measures_of(p, Some(&self.measure_unit(id)?))?.into_iter().find(|m| m.id == id).ok_or(StoreError::NotFound)
     }
 
     fn measure_unit(&self, id: i64) -> Result<String, StoreError> {
@@ -1038,8 +1036,7 @@ impl Store {
         let basis = input.basis.trim().to_string();
         let id = self.pool.write(|c| {
             if let Some(old) = input.corrects {
-                let found =
-                    c.query_opt("SELECT id FROM commendations WHERE id = $1", &[old.into()], |r| r.i64(0))?;
+                let found = c.query_opt("SELECT id FROM commendations WHERE id = $1", &[old.into()], |r| r.i64(0))?;
                 if found.is_none() {
                     errs.add("corrects", msg::OVERSIGHT_CORRECTS_UNKNOWN);
                 }
@@ -1226,7 +1223,11 @@ impl Store {
                     let mut check = FieldErrors::default();
                     rules::check_task(&mut check, &tf, org, t.owner_user_id, in_org, &t.title, due);
                     for e in check.0 {
-                        if !(bad_date && e.field.ends_with(".due_on")) && !(t.org_id.is_some() && e.field.ends_with(".org_id")) {
+                        // A date already refused as unreadable, or a unit already found
+                        // unknown, is not told twice.
+                        let told = (bad_date && e.field.ends_with(".due_on"))
+                            || (t.org_id.is_some() && e.field.ends_with(".org_id"));
+                        if !told {
                             errs.add(e.field, e.message);
                         }
                     }
@@ -1365,11 +1366,10 @@ impl Store {
                 &[id.into()],
                 |r| Ok((r.i64(0)?, self.task_from_row(r)?)),
             )?;
-            let decision_of = c.query(
-                "SELECT id, decision_id FROM meeting_tasks WHERE meeting_id = $1",
-                &[id.into()],
-                |r| Ok((r.i64(0)?, r.i64(1)?)),
-            )?;
+            let decision_of =
+                c.query("SELECT id, decision_id FROM meeting_tasks WHERE meeting_id = $1", &[id.into()], |r| {
+                    Ok((r.i64(0)?, r.i64(1)?))
+                })?;
             let decisions = decisions
                 .into_iter()
                 .map(|(did, seq, text)| DecisionView {
@@ -1451,7 +1451,11 @@ impl Store {
                 })?
                 .ok_or(StoreError::NotFound)?;
             if !rules::may_update_task(p.user_id, owner) {
-                return Err(if rules::may_record_meeting(p.role) { StoreError::Forbidden } else { StoreError::NotFound });
+                return Err(if rules::may_record_meeting(p.role) {
+                    StoreError::Forbidden
+                } else {
+                    StoreError::NotFound
+                });
             }
             if status == MeetingTaskStatus::Done.code() {
                 return Err(StoreError::State(msg::MEETING_TASK_DONE_ALREADY));
@@ -1472,7 +1476,14 @@ impl Store {
             c.exec(
                 "INSERT INTO meeting_task_updates (task_id, user_id, user_name, note, status, noted_at) \
                  VALUES ($1, $2, $3, $4, $5, $6)",
-                &[id.into(), p.user_id.into(), actor.user_name.as_str().into(), note.into(), new.code().into(), now.into()],
+                &[
+                    id.into(),
+                    p.user_id.into(),
+                    actor.user_name.as_str().into(),
+                    note.into(),
+                    new.code().into(),
+                    now.into(),
+                ],
             )?;
             c.exec(
                 "UPDATE meeting_tasks SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3",

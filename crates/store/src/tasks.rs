@@ -253,9 +253,8 @@ impl Store {
                 }
                 TaskKind::ReferralToDecide => {
                     // The receiving organisation's, whatever its region (decide_referral).
-                    let mut b = body(
-                        " FROM referrals f JOIN assessments a ON a.id = f.assessment_id WHERE f.state = 'sent'",
-                    );
+                    let mut b =
+                        body(" FROM referrals f JOIN assessments a ON a.id = f.assessment_id WHERE f.state = 'sent'");
                     if oversight {
                         push_scope_on(&mut b, &case_scope(p), "a.");
                     } else {

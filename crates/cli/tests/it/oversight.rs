@@ -30,7 +30,11 @@ fn unit<'a>(reg: &'a Value, key: &str) -> Option<&'a Value> {
 }
 
 fn kind_count(line: &Value, kind: &str) -> i64 {
-    line["kinds"].as_array().and_then(|k| k.iter().find(|k| k["kind"] == kind)).and_then(|k| k["count"].as_i64()).unwrap_or(0)
+    line["kinds"]
+        .as_array()
+        .and_then(|k| k.iter().find(|k| k["kind"] == kind))
+        .and_then(|k| k["count"].as_i64())
+        .unwrap_or(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -175,9 +179,7 @@ async fn the_city_records_measures_and_commendations_append_only() {
     // Both are in the audit log, recorded with the change.
     let actions: Vec<String> = app
         .store(|s| {
-            s.pool
-                .read(|c| c.query("SELECT action FROM audit_log ORDER BY id", &[], |r| r.text(0)))
-                .expect("audit")
+            s.pool.read(|c| c.query("SELECT action FROM audit_log ORDER BY id", &[], |r| r.text(0))).expect("audit")
         })
         .await;
     assert_eq!(actions.iter().filter(|a| *a == "record_measure").count(), 2, "{actions:?}");
@@ -285,7 +287,11 @@ async fn a_meeting_task_reaches_its_owner_and_the_citys_overdue_page() {
     let (_, overdue) = app.get(&city, "/api/v1/meeting-tasks/overdue").await;
     assert_eq!(overdue[0]["last_note"], "已核查12所学校");
     let (s, d) = app
-        .post(&owner, &format!("/api/v1/meeting-tasks/{task}/progress"), &json!({"note": "全部核查完毕", "status": "done"}))
+        .post(
+            &owner,
+            &format!("/api/v1/meeting-tasks/{task}/progress"),
+            &json!({"note": "全部核查完毕", "status": "done"}),
+        )
         .await;
     assert_eq!(s, 200, "{d}");
     assert_eq!(d["status_label"], "已完成");

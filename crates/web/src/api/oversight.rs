@@ -44,7 +44,11 @@ pub async fn register(
 #[utoipa::path(get, path = "/api/v1/accountability/units/{key}",
     params(("key" = String, Path, description = "`org-12`, `police-120114101` or `region-120114101`")),
     responses((status = 200, body = UnitDetail), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
-pub async fn unit(State(state): State<AppState>, user: CurrentUser, Path(key): Path<String>) -> ApiResult<Json<UnitDetail>> {
+pub async fn unit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(key): Path<String>,
+) -> ApiResult<Json<UnitDetail>> {
     let p = user.principal;
     Ok(Json(state.run(move |s| s.accountability_unit(&p, &key)).await?))
 }

@@ -7,6 +7,7 @@ use super::{Layout, PageResult, render};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::body::{FormPairs, IdPath, QueryParams};
+use crate::error::AppError;
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
@@ -119,7 +120,11 @@ pub struct RegisterPage {
     pub is_city: bool,
 }
 
-async fn register(State(state): State<AppState>, user: CurrentUser, QueryParams(q): QueryParams<RegisterQuery>) -> PageResult {
+async fn register(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<RegisterQuery>,
+) -> PageResult {
     user.require(rules::may_read_register)?;
     let p = user.principal.clone();
     let reg = state.run(move |s| s.accountability_register(&p, q.district.as_deref())).await?;
@@ -257,7 +262,11 @@ async fn commendations_page(state: &AppState, user: &CurrentUser, saved: bool, k
     }))
 }
 
-async fn commendations(State(state): State<AppState>, user: CurrentUser, QueryParams(q): QueryParams<SavedQuery>) -> PageResult {
+async fn commendations(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<SavedQuery>,
+) -> PageResult {
     commendations_page(&state, &user, q.saved.is_some(), Kept::default()).await
 }
 
@@ -297,13 +306,21 @@ pub struct MeetingsPage {
     pub saved: bool,
 }
 
-async fn meetings(State(state): State<AppState>, user: CurrentUser, QueryParams(q): QueryParams<SavedQuery>) -> PageResult {
+async fn meetings(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    QueryParams(q): QueryParams<SavedQuery>,
+) -> PageResult {
     user.require(rules::may_record_meeting)?;
     let p = user.principal.clone();
-    let (list, overdue) = state
-        .run(move |s| Ok::<_, shouhu_store::StoreError>((s.meetings(&p)?, s.overdue_meeting_tasks(&p)?)))
-        .await?;
-    Ok(render(&MeetingsPage { layout: Layout::new(msg::MEETINGS_TITLE, Some(&user)), list, overdue, saved: q.saved.is_some() }))
+    let (list, overdue) =
+        state.run(move |s| Ok::<_, shouhu_store::StoreError>((s.meetings(&p)?, s.overdue_meeting_tasks(&p)?))).await?;
+    Ok(render(&MeetingsPage {
+        layout: Layout::new(msg::MEETINGS_TITLE, Some(&user)),
+        list,
+        overdue,
+        saved: q.saved.is_some(),
+    }))
 }
 
 #[derive(Template)]
@@ -363,9 +380,8 @@ impl MeetingForm {
 async fn meeting_form(state: &AppState, user: &CurrentUser, kept: Kept) -> PageResult {
     user.require(rules::may_record_meeting)?;
     let p = user.principal.clone();
-    let (orgs, people) = state
-        .run(move |s| Ok::<_, shouhu_store::StoreError>((s.list_orgs()?, s.meeting_people(&p)?)))
-        .await?;
+    let (orgs, people) =
+        state.run(move |s| Ok::<_, shouhu_store::StoreError>((s.list_orgs()?, s.meeting_people(&p)?))).await?;
     Ok(render(&MeetingForm {
         layout: Layout::new(msg::MEETING_NEW, Some(user)),
         refusal: kept.refusal(label),
@@ -381,13 +397,18 @@ async fn new_meeting(State(state): State<AppState>, user: CurrentUser) -> PageRe
     meeting_form(&state, &user, Kept::default()).await
 }
 
+/// Which form row each decision and task came from: (decision row, its task rows).
+type Rows = Vec<(usize, Vec<usize>)>;
+
 /// The form's rows into the meeting: a decision row left wholly empty is no decision, a
 /// task row left wholly empty no task.
-fn meeting_input(pairs: &FormPairs) -> MeetingInput {
+fn meeting_input(pairs: &FormPairs) -> (MeetingInput, Rows) {
     let get = |k: String| pairs.get(&k).unwrap_or("").trim().to_string();
     let mut decisions = Vec::new();
+    let mut rows = Vec::new();
     for d in 0..FORM_DECISIONS {
         let mut tasks = Vec::new();
+        let mut task_rows = Vec::new();
         for t in 0..FORM_TASKS {
             let f = |n: &str| get(format!("decisions.{d}.tasks.{t}.{n}"));
             let (org, owner, title, due) = (f("org_id"), f("owner_user_id"), f("title"), f("due_on"));
@@ -400,28 +421,72 @@ fn meeting_input(pairs: &FormPairs) -> MeetingInput {
                 title,
                 due_on: Some(due).filter(|d| !d.is_empty()),
             });
+            task_rows.push(t);
         }
         let text = get(format!("decisions.{d}.text"));
         if text.is_empty() && tasks.is_empty() {
             continue;
         }
         decisions.push(DecisionInput { text, tasks });
+        rows.push((d, task_rows));
     }
-    MeetingInput {
+    let input = MeetingInput {
         held_on: pairs.get("held_on").map(str::to_string),
         title: get("title".to_string()),
         attendee_org_ids: all(pairs, "attendee_org_ids").into_iter().filter_map(|v| v.trim().parse().ok()).collect(),
         decisions,
+    };
+    (input, rows)
+}
+
+/// An error's field named by the meeting's decisions and tasks, named by the form's rows.
+fn form_field(field: &str, rows: &Rows) -> String {
+    let parts: Vec<&str> = field.split('.').collect();
+    let idx = |s: &str| s.parse::<usize>().ok();
+    match parts.as_slice() {
+        ["decisions", i, "tasks", j, rest @ ..] => match (idx(i).and_then(|i| rows.get(i)), idx(j)) {
+            (Some((d, ts)), Some(j)) => {
+                let t = ts.get(j).copied().unwrap_or(j);
+                let mut out = format!("decisions.{d}.tasks.{t}");
+                for r in rest {
+                    out.push('.');
+                    out.push_str(r);
+                }
+                out
+            }
+            _ => field.to_string(),
+        },
+        ["decisions", i, rest @ ..] => match idx(i).and_then(|i| rows.get(i)) {
+            Some((d, _)) => {
+                let mut out = format!("decisions.{d}");
+                for r in rest {
+                    out.push('.');
+                    out.push_str(r);
+                }
+                out
+            }
+            None => field.to_string(),
+        },
+        _ => field.to_string(),
     }
 }
 
 async fn record_meeting(State(state): State<AppState>, user: CurrentUser, pairs: FormPairs) -> PageResult {
     user.check_csrf(pairs.get("csrf"))?;
-    let input = meeting_input(&pairs);
+    let (input, rows) = meeting_input(&pairs);
     let p = user.principal.clone();
     match state.run(move |s| s.record_meeting(&p, &input)).await {
         Ok(id) => Ok(Redirect::to(&format!("/meetings/{id}?saved=1")).into_response()),
         Err(e) => {
+            let e = match e {
+                AppError::Invalid(mut f) => {
+                    for err in &mut f.0 {
+                        err.field = form_field(&err.field, &rows);
+                    }
+                    AppError::Invalid(f)
+                }
+                other => other,
+            };
             let (kept, status) = Kept::new("meeting", pairs).refused(e, msg::STALE_VERSION)?;
             Ok(with_status(meeting_form(&state, &user, kept).await?, status))
         }
@@ -459,6 +524,11 @@ pub struct TaskPage {
 }
 
 impl TaskPage {
+    /// Whether `code` was the status chosen in the refused form.
+    pub fn sel_status(&self, code: &str) -> bool {
+        self.kept.val("progress", "status") == code
+    }
+
     /// Whether the task still takes progress reports.
     pub fn open(&self) -> bool {
         self.t.task.status == MeetingTaskStatus::InProgress
@@ -487,7 +557,12 @@ async fn task(
     task_page(&state, &user, id, q.saved.is_some(), Kept::default()).await
 }
 
-async fn progress(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath, pairs: FormPairs) -> PageResult {
+async fn progress(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    IdPath(id): IdPath,
+    pairs: FormPairs,
+) -> PageResult {
     user.check_csrf(pairs.get("csrf"))?;
     let input = ProgressInput {
         note: pairs.get("note").unwrap_or("").to_string(),
@@ -500,5 +575,20 @@ async fn progress(State(state): State<AppState>, user: CurrentUser, IdPath(id): 
             let (kept, status) = Kept::new("progress", pairs).refused(e, msg::STALE_VERSION)?;
             Ok(with_status(task_page(&state, &user, id, false, kept).await?, status))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_name_the_rows_of_the_form() {
+        // The second decision row was left empty; the first's second task row too.
+        let rows: Rows = vec![(0, vec![0, 2]), (1, vec![1])];
+        assert_eq!(form_field("decisions.0.tasks.1.owner_user_id", &rows), "decisions.0.tasks.2.owner_user_id");
+        assert_eq!(form_field("decisions.1.tasks.0.title", &rows), "decisions.1.tasks.1.title");
+        assert_eq!(form_field("decisions.1.text", &rows), "decisions.1.text");
+        assert_eq!(form_field("held_on", &rows), "held_on");
     }
 }
