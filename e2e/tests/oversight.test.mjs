@@ -86,7 +86,7 @@ describe('the joint meeting and its tasks', () => {
     const person = await optionValue(city, '#f-decisions-0-tasks-0-owner_user_id', '梅厂镇张干事');
     await city.selectOption('#f-decisions-0-tasks-0-owner_user_id', person);
     await city.click('#meeting-save');
-    await expectPath(city, /^\/meetings\/\d+$/);
+    await expectPath(city, /^\/meetings\/\d+\?saved=1$/);
     await expectText(city.locator('main'), `核查辍学名单${mark}`, 'the task on the meeting page');
 
     await signInTo(owner, 'township');
