@@ -494,7 +494,14 @@ impl Store {
         for (i, kind) in OverdueKind::ALL.iter().enumerate() {
             let Some(tk) = rules::task_kind(*kind) else { continue };
             let Some(cols) = unit_cols(tk) else { continue };
-            if let Some(src) = self.sources_of(&q, vec![tk], true).pop() {
+            if let Some(mut src) = self.sources_of(&q, vec![tk], true).pop() {
+                // The city's overdue visits: a range on the due day (registry migration 0022),
+                // not every village's index entries (SQLite, without statistics, would take
+                // the villages' index for the city-wide range; decision 180).
+                if tk == TaskKind::VisitDue && self.pool.is_sqlite() && area.len() < Level::District.code_len() {
+                    src.body.text =
+                        src.body.text.replacen("FROM visit_due d ", "FROM visit_due d INDEXED BY visit_due_by_day ", 1);
+                }
                 out.push((i, src, cols));
             }
         }
