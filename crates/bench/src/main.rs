@@ -36,6 +36,8 @@ mod generate;
 mod http;
 mod import;
 mod notify;
+// The register of overdue work (issue 20).
+mod oversight;
 mod queries;
 mod recompute;
 mod report;
@@ -274,6 +276,24 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The register of overdue work for the city and a district (issue 20).
+    Accountability {
+        #[arg(long, default_value_t = 1_000_000)]
+        children: u64,
+        #[arg(long, default_value_t = 50_000)]
+        reports: u64,
+        #[arg(long, default_value_t = 20_000)]
+        cases: u64,
+        #[arg(long, default_value_t = 2)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 10)]
+        duration_secs: u64,
+        #[arg(long, default_value_t = 2)]
+        warmup_secs: u64,
+        /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
         #[arg(long)]
@@ -324,6 +344,9 @@ fn main() -> ExitCode {
         }
         Command::Tasks { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir } => {
             tasks::run(&tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir })
+        }
+        Command::Accountability { children, reports, cases, concurrency, duration_secs, warmup_secs, check } => {
+            oversight::run(&tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check })
         }
         Command::Documents { reps, forms, check } => documents::run(&documents::Opts { reps, forms, check }),
         Command::Notify { database_url, clients, secs, rate, check } => {

@@ -32,3 +32,5 @@ pub mod sign_in;
 pub mod task;
 pub mod validate;
 pub mod visit;
+// Oversight: the register of overdue work, accountability, the joint meeting (issue 20).
+pub mod oversight;

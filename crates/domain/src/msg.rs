@@ -392,6 +392,12 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "match_roster" => "上传并比对在校留守儿童名册",
         "issue_document" => "出具文书（PDF）",
         "set_notify_channel" => "设置单位的提醒接收方式",
+        // Oversight (issue 20).
+        "view_accountability" => "查看问责台账的逾期事项",
+        "record_measure" => "记录问责措施",
+        "record_commendation" => "记录表扬奖励",
+        "record_meeting" => "记录联席会议及交办任务",
+        "update_meeting_task" => "报告联席会议任务进展",
         _ => return None,
     })
 }
@@ -1376,3 +1382,89 @@ pub const NOTE_VISIT_SENT_BACK: &str = "您的一份走访记录被退回修改"
 pub const NOTE_IMPORT_FINISHED: &str = "您的导入已完成";
 pub const NOTE_IMPORT_FAILED: &str = "您的导入未能完成";
 pub const NOTE_DROPOUT_REPORTED: &str = "收到一份控辍保学书面报告，待采取措施";
+
+// Oversight: the register of overdue work, accountability, the joint meeting (issue 20).
+pub const ACCOUNTABILITY_TITLE: &str = "问责台账（逾期事项）";
+pub const ACCOUNTABILITY_NAV: &str = "问责台账";
+pub const OVERSIGHT_DISTRICT: &str = "区";
+pub const OVERSIGHT_UNIT: &str = "责任单位";
+pub const OVERSIGHT_KIND: &str = "事项";
+pub const OVERSIGHT_COUNT: &str = "逾期件数";
+pub const OVERSIGHT_OLDEST: &str = "最早的期限";
+pub const OVERSIGHT_TREND: &str = "每周新增逾期（由近及远）";
+pub const OVERSIGHT_ITEMS: &str = "逾期事项（最久的在前）";
+pub const OVERSIGHT_ABOUT: &str = "涉及";
+pub const OVERSIGHT_DUE: &str = "期限";
+pub const OVERSIGHT_VILLAGE: &str = "村（居）";
+pub const OVERSIGHT_NONE: &str = "没有逾期事项";
+pub const OVERSIGHT_ALL_DISTRICTS: &str = "各区逾期事项";
+pub const OVERSIGHT_UNITS: &str = "各责任单位逾期事项";
+pub const OVERSIGHT_OPEN: &str = "查看";
+pub const OVERSIGHT_BACK: &str = "返回问责台账";
+pub const OVERSIGHT_POLICE_OF: &str = "（辖区公安派出所）";
+pub const OVERSIGHT_LATE_REPORTERS: &str = "有迟报的强制报告责任单位";
+pub const OVERSIGHT_LATE_REPORTS: &str = "迟报的强制报告";
+pub const OVERSIGHT_DISCOVERED: &str = "发现时间";
+pub const OVERSIGHT_REPORTED: &str = "报告时间";
+pub const OVERSIGHT_MEASURES: &str = "问责记录";
+pub const OVERSIGHT_MEASURE_NEW: &str = "记录问责措施";
+pub const OVERSIGHT_MEASURE_KIND: &str = "措施";
+pub const OVERSIGHT_REFERENCE: &str = "文号";
+pub const OVERSIGHT_ON: &str = "日期";
+pub const OVERSIGHT_BASIS: &str = "依据";
+pub const OVERSIGHT_ITEMS_REF: &str = "所涉逾期事项";
+pub const OVERSIGHT_CORRECTS: &str = "更正的记录";
+pub const OVERSIGHT_CORRECTED_BY: &str = "已被更正";
+pub const OVERSIGHT_RECORDED_BY: &str = "记录人";
+pub const OVERSIGHT_SAVE: &str = "保存";
+pub const OVERSIGHT_SAVED: &str = "已保存";
+pub const OVERSIGHT_COMMENDATIONS: &str = "表扬奖励记录";
+pub const OVERSIGHT_COMMEND_NEW: &str = "记录表扬奖励";
+pub const OVERSIGHT_COMMEND_KIND: &str = "表扬或奖励";
+pub const OVERSIGHT_REPORTER_ORG: &str = "报告单位";
+pub const OVERSIGHT_REPORTER_NAME: &str = "报告人（个人姓名或单位名称）";
+pub const OVERSIGHT_REPORT_ID: &str = "相关强制报告编号";
+pub const OVERSIGHT_DATE_FUTURE: &str = "日期不能晚于今天";
+pub const OVERSIGHT_TEXT_TOO_LONG: &str = "内容过长";
+pub const OVERSIGHT_REFERENCE_REQUIRED: &str = "追责须填写文号";
+pub const OVERSIGHT_REPORTER_REQUIRED: &str = "请选择报告单位或填写报告人";
+pub const OVERSIGHT_UNIT_UNKNOWN: &str = "没有这个责任单位";
+pub const OVERSIGHT_CORRECTS_UNKNOWN: &str = "被更正的记录不存在";
+pub const OVERSIGHT_ITEM_UNKNOWN: &str = "事项应写作 种类:编号，例如 assessment_overdue:12";
+pub const OVERSIGHT_REPORT_UNKNOWN: &str = "没有这份强制报告";
+pub const OVERSIGHT_ORG_UNKNOWN: &str = "没有这个单位";
+pub const MEETINGS_TITLE: &str = "联席会议";
+pub const MEETING_NEW: &str = "记录联席会议";
+pub const MEETING_HELD_ON: &str = "会议日期";
+pub const MEETING_NAME: &str = "会议名称";
+pub const MEETING_ATTENDEES: &str = "参会单位";
+pub const MEETING_DECISION: &str = "议定事项";
+pub const MEETING_DECISIONS: &str = "议定事项及交办任务";
+pub const MEETING_TASK: &str = "任务";
+pub const MEETING_TASK_UNIT: &str = "责任单位";
+pub const MEETING_TASK_OWNER: &str = "责任人";
+pub const MEETING_TASK_DUE: &str = "完成期限";
+pub const MEETING_TASK_STATUS: &str = "进展状态";
+pub const MEETING_TASK_PROGRESS: &str = "进展情况";
+pub const MEETING_TASK_UPDATE: &str = "报告进展";
+pub const MEETING_TASK_UPDATES: &str = "进展记录";
+pub const MEETING_TASK_NONE_YET: &str = "尚未报告进展";
+pub const MEETING_OVERDUE_TASKS: &str = "逾期未完成的联席会议任务";
+pub const MEETING_LIST: &str = "会议记录";
+pub const MEETING_NO_OVERDUE: &str = "没有逾期未完成的任务";
+pub const MEETING_CHOOSE: &str = "请选择";
+pub const MEETING_TASK_UNIT_REQUIRED: &str = "请选择任务的责任单位";
+pub const MEETING_TASK_OWNER_REQUIRED: &str = "请选择任务的责任人（责任单位的一名工作人员）";
+pub const MEETING_TASK_OWNER_NOT_OF_UNIT: &str = "责任人须是所选责任单位的工作人员";
+pub const MEETING_ATTENDEES_REQUIRED: &str = "请选择参会单位";
+pub const MEETING_DECISIONS_REQUIRED: &str = "请至少填写一项议定事项";
+pub const MEETING_DECISION_TASKS_REQUIRED: &str = "每项议定事项至少分解为一项任务";
+pub const MEETING_TASK_DONE_ALREADY: &str = "任务已完成，不能再修改进展";
+pub const SETTING_OVERSIGHT_TREND_WEEKS: &str = "问责台账趋势显示的周数";
+pub const SETTING_OVERSIGHT_OLDEST_ITEMS: &str = "问责台账每类显示的最久逾期事项数";
+pub const SETTING_OVERSIGHT_LATE_REPORT_DAYS: &str = "问责台账列出迟报的回溯天数";
+
+/// The trend's heading: how many weeks it spans.
+pub fn oversight_trend_weeks(weeks: i64) -> String {
+    format!("近 {weeks} 周每周新增逾期（由近及远）")
+}

@@ -166,6 +166,19 @@ pub struct Settings {
     pub documents: DocumentSettings,
     /// The outbox's retries and the live notifications' polling (issue 19).
     pub notify: crate::notify::NotifySettings,
+    /// The register of overdue work (issue 20).
+    pub oversight: OversightSettings,
+}
+
+/// The register of overdue work and its trend (issue 20, decision 169).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OversightSettings {
+    /// Weeks the trend spans.
+    pub trend_weeks: i64,
+    /// The oldest items shown per kind on a unit's page.
+    pub oldest_items: i64,
+    /// Days back the register lists late reports.
+    pub late_report_days: i64,
 }
 
 impl Default for Settings {
@@ -228,6 +241,7 @@ impl Default for Settings {
                 lease: Duration::zero(),
                 poll: Duration::zero(),
             },
+            oversight: OversightSettings { trend_weeks: 0, oldest_items: 0, late_report_days: 0 },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -1143,6 +1157,51 @@ pub static SPECS: &[Spec] = &[
             default: 1000,
             get: |s| s.notify.poll.num_milliseconds(),
             set: |s, v| s.notify.poll = Duration::milliseconds(v),
+        },
+    },
+    // Oversight (issue 20): the register of overdue work. No text fixes these: decision 169.
+    Spec {
+        key: "oversight.trend_weeks",
+        label: msg::SETTING_OVERSIGHT_TREND_WEEKS,
+        unit: Unit::Count,
+        source: "[U] [S] 四(二)",
+        reason: "a quarter of weeks shows whether a unit's delays grow or shrink since the last \
+                 joint meeting, and stays readable on a phone",
+        kind: Kind::Int {
+            min: 1,
+            max: 52,
+            default: 12,
+            get: |s| s.oversight.trend_weeks,
+            set: |s, v| s.oversight.trend_weeks = v,
+        },
+    },
+    Spec {
+        key: "oversight.oldest_items",
+        label: msg::SETTING_OVERSIGHT_OLDEST_ITEMS,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "the oldest items of each kind are the ones a measure is about; a page of them per \
+                 kind, the counts give the rest",
+        kind: Kind::Int {
+            min: 1,
+            max: 500,
+            default: 20,
+            get: |s| s.oversight.oldest_items,
+            set: |s, v| s.oversight.oldest_items = v,
+        },
+    },
+    Spec {
+        key: "oversight.late_report_days",
+        label: msg::SETTING_OVERSIGHT_LATE_REPORT_DAYS,
+        unit: Unit::Days,
+        source: "[U] [S] 二(二)",
+        reason: "a year of late reports, the span of a yearly review of the units with a duty to report",
+        kind: Kind::Int {
+            min: 1,
+            max: 3660,
+            default: 365,
+            get: |s| s.oversight.late_report_days,
+            set: |s, v| s.oversight.late_report_days = v,
         },
     },
 ];

@@ -35,6 +35,8 @@ crate::codes::code_list! {
         VisitSentBack = "visit_sent_back", "退回修改的走访记录";
         // Dropout control (issue 18).
         DropoutStepDue = "dropout_step_due", "控辍保学待办事项";
+        // The joint meeting's tasks to named units and people (issue 20).
+        MeetingTaskDue = "meeting_task_due", "联席会议交办的任务";
     }
 }
 
@@ -125,6 +127,8 @@ pub fn deadline_source(kind: TaskKind) -> Option<DeadlineSource> {
         VisitDue => ("[S] 二(一)", Some("visits.*")),
         // [S] 二(一) 及时; [CE] 58 (dropout::due).
         DropoutStepDue => ("[S] 二(一)；[CE] 58", Some("dropout.*")),
+        // [S] 四(二): the meeting sets each task's due day.
+        MeetingTaskDue => ("[S] 四(一)；[S] 四(二)", None),
         ImportFinished | ImportFailed | AccountToApprove | VisitToReview | VisitSentBack => return None,
     };
     Some(DeadlineSource { article, setting })
@@ -149,6 +153,8 @@ pub fn done_by(kind: TaskKind) -> &'static [Role] {
         TaskKind::VisitDue | TaskKind::VisitSentBack => &[Role::ChildDirector],
         TaskKind::VisitToReview => &[Role::ChildSupervisor],
         TaskKind::DropoutStepDue => &[Role::Teacher, Role::SchoolAdmin, Role::EducationOfficer, Role::TownshipStaff],
+        // [S] 四(二): the meeting names the unit and the person, whatever their role.
+        TaskKind::MeetingTaskDue => Role::ALL,
     }
 }
 
@@ -239,11 +245,23 @@ mod tests {
         assert!(!kinds_for(Role::TownshipStaff).contains(&TaskKind::ReportToAccept));
         assert_eq!(
             kinds_for(Role::Police),
-            vec![TaskKind::ReportToAccept, TaskKind::ReportToDispose, TaskKind::ReferralToDecide]
+            vec![
+                TaskKind::ReportToAccept,
+                TaskKind::ReportToDispose,
+                TaskKind::ReferralToDecide,
+                TaskKind::MeetingTaskDue
+            ]
         );
-        assert_eq!(kinds_for(Role::ChildSupervisor), vec![TaskKind::ReferralToDecide, TaskKind::VisitToReview]);
-        assert_eq!(kinds_for(Role::Doctor), vec![TaskKind::ReferralToDecide], "a hospital may receive a referral");
-        assert_eq!(kinds_for(Role::Admin), vec![TaskKind::AccountToApprove]);
+        assert_eq!(
+            kinds_for(Role::ChildSupervisor),
+            vec![TaskKind::ReferralToDecide, TaskKind::VisitToReview, TaskKind::MeetingTaskDue]
+        );
+        assert_eq!(
+            kinds_for(Role::Doctor),
+            vec![TaskKind::ReferralToDecide, TaskKind::MeetingTaskDue],
+            "a hospital may receive a referral, and a meeting's task"
+        );
+        assert_eq!(kinds_for(Role::Admin), vec![TaskKind::AccountToApprove, TaskKind::MeetingTaskDue]);
         assert_eq!(counted_per(Role::DistrictOfficer), Some(Level::Township));
         assert_eq!(counted_per(Role::TownshipStaff), None);
     }

@@ -93,10 +93,17 @@ pub enum Action {
     IssueDocument,
     /// How an organisation receives its notifications set by the administrator (issue 19).
     SetNotifyChannel,
+    // Oversight (issue 20): the register's unit page (names children), measures,
+    // commendations, the joint meeting and its tasks' progress.
+    ViewAccountability,
+    RecordMeasure,
+    RecordCommendation,
+    RecordMeeting,
+    UpdateMeetingTask,
 }
 
 impl Action {
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 53] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -148,6 +155,12 @@ impl Action {
         Action::IssueDocument,
         // Notifications (issue 19).
         Action::SetNotifyChannel,
+        // Oversight (issue 20).
+        Action::ViewAccountability,
+        Action::RecordMeasure,
+        Action::RecordCommendation,
+        Action::RecordMeeting,
+        Action::UpdateMeetingTask,
     ];
 
     /// The action in words, from the message catalog.
@@ -206,6 +219,11 @@ impl Action {
             Action::MatchRoster => "match_roster",
             Action::IssueDocument => "issue_document",
             Action::SetNotifyChannel => "set_notify_channel",
+            Action::ViewAccountability => "view_accountability",
+            Action::RecordMeasure => "record_measure",
+            Action::RecordCommendation => "record_commendation",
+            Action::RecordMeeting => "record_meeting",
+            Action::UpdateMeetingTask => "update_meeting_task",
         }
     }
 }

@@ -43,6 +43,8 @@ pub mod tasks;
 pub mod turned16;
 pub mod users;
 pub mod visits;
+// Oversight: the register of overdue work, accountability, the joint meeting (issue 20).
+pub mod oversight;
 
 pub use db::{DbUrl, Pool};
 pub use error::StoreError;

@@ -88,6 +88,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0019_dropout_counts.sql"),
         include_str!("../migrations/postgres/0019_dropout_counts.sql"),
     ),
+    // Oversight: accountability, commendations, the joint meeting (issue 20, decisions 167-169).
+    (
+        22,
+        include_str!("../migrations/sqlite/0022_oversight.sql"),
+        include_str!("../migrations/postgres/0022_oversight.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

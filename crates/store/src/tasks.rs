@@ -106,7 +106,7 @@ pub struct TaskFilter {
 /// How a column gives a moment (a task's start or its deadline), and the bound on the
 /// column that says "by then" in SQL, so that counting needs no date arithmetic in SQL.
 #[derive(Debug, Clone, Copy)]
-enum Clock {
+pub(crate) enum Clock {
     /// A timestamp column, plus a span.
     At(Duration),
     /// A date column: the start (China time) of the day `k` days after it.
@@ -117,7 +117,7 @@ enum Clock {
 
 impl Clock {
     /// The bound `b` with: moment(col) <= at exactly when col <= b.
-    fn bound(self, at: DateTime<Utc>, rule: AgeRule) -> Val {
+    pub(crate) fn bound(self, at: DateTime<Utc>, rule: AgeRule) -> Val {
         match self {
             Clock::At(d) => (at - d).into(),
             Clock::DayStart(k) => (china_date(at) - Duration::days(k)).into(),
@@ -125,7 +125,7 @@ impl Clock {
         }
     }
 
-    fn moment(self, r: &dyn Row, i: usize, rule: AgeRule) -> Result<Option<DateTime<Utc>>, StoreError> {
+    pub(crate) fn moment(self, r: &dyn Row, i: usize, rule: AgeRule) -> Result<Option<DateTime<Utc>>, StoreError> {
         let plus = |d: NaiveDate, k: i64| china_day_start(d + Duration::days(k));
         Ok(match self {
             Clock::At(d) => r.opt_ts(i)?.map(|t| t + d),
@@ -136,22 +136,22 @@ impl Clock {
 }
 
 /// One kind's query: its columns and its FROM … WHERE with the scope.
-struct Source {
-    kind: TaskKind,
-    reports_db: bool,
-    id: &'static str,
-    child: Option<&'static str>,
-    name: &'static str,
-    village: Option<&'static str>,
+pub(crate) struct Source {
+    pub(crate) kind: TaskKind,
+    pub(crate) reports_db: bool,
+    pub(crate) id: &'static str,
+    pub(crate) child: Option<&'static str>,
+    pub(crate) name: &'static str,
+    pub(crate) village: Option<&'static str>,
     since: (&'static str, Clock),
-    due: Option<(&'static str, Clock)>,
-    body: Sql,
+    pub(crate) due: Option<(&'static str, Clock)>,
+    pub(crate) body: Sql,
     owner: Owner,
-    link: fn(i64, Option<i64>) -> String,
+    pub(crate) link: fn(i64, Option<i64>) -> String,
 }
 
 /// Appends `body` (its text and parameters renumbered) to `sql`.
-fn append(sql: &mut Sql, body: &Sql) {
+pub(crate) fn append(sql: &mut Sql, body: &Sql) {
     let mut rest = body.text.as_str();
     while let Some(i) = rest.find('$') {
         sql.push(&rest[..i]);
@@ -186,7 +186,12 @@ fn body(text: &str) -> Sql {
 impl Store {
     /// The queries of the kinds on the caller's list (the grounds and accounts aside).
     fn sources(&self, p: &Principal) -> Vec<Source> {
-        let kinds = rules::kinds_for(p.role);
+        self.sources_of(p, rules::kinds_for(p.role), false)
+    }
+
+    /// The queries of `kinds`. With `oversight` (the register of overdue work, issue 20), a
+    /// referral is every referral of the caller's area, not its organisation's.
+    pub(crate) fn sources_of(&self, p: &Principal, kinds: Vec<TaskKind>, oversight: bool) -> Vec<Source> {
         let s = &self.settings;
         let region = Owner::Region { code: p.region_code.clone() };
         let mut out = Vec::new();
@@ -248,11 +253,13 @@ impl Store {
                 }
                 TaskKind::ReferralToDecide => {
                     // The receiving organisation's, whatever its region (decide_referral).
-                    let mut b = body(
-                        " FROM referrals f JOIN assessments a ON a.id = f.assessment_id \
-                         WHERE f.state = 'sent' AND f.receiving_org_id = ",
-                    );
-                    b.bind(p.org_id);
+                    let mut b =
+                        body(" FROM referrals f JOIN assessments a ON a.id = f.assessment_id WHERE f.state = 'sent'");
+                    if oversight {
+                        push_scope_on(&mut b, &case_scope(p), "a.");
+                    } else {
+                        b.push(" AND f.receiving_org_id = ").bind(p.org_id);
+                    }
                     Source {
                         kind,
                         reports_db: true,
@@ -404,6 +411,24 @@ impl Store {
                         body: b,
                         owner,
                         link: |id, _| format!("/dropout/{id}"),
+                    }
+                }
+                // The joint meeting's tasks (issue 20): the named person's, until reported done.
+                TaskKind::MeetingTaskDue => {
+                    let mut b = body(" FROM meeting_tasks m WHERE m.status = 'in_progress' AND m.owner_user_id = ");
+                    b.bind(p.user_id);
+                    Source {
+                        kind,
+                        reports_db: false,
+                        id: "m.id",
+                        child: None,
+                        name: "m.title",
+                        village: None,
+                        since: ("m.assigned_at", Clock::At(Duration::zero())),
+                        due: Some(("m.due_on", Clock::DayStart(1))),
+                        body: b,
+                        owner: Owner::User { id: p.user_id },
+                        link: |id, _| format!("/meeting-tasks/{id}"),
                     }
                 }
                 TaskKind::GroundsApproaching | TaskKind::GroundsMet | TaskKind::AccountToApprove => continue,

@@ -35,3 +35,5 @@ mod settings;
 mod sign_in;
 mod tasks;
 mod visits;
+// Oversight (issue 20).
+mod oversight;

@@ -741,6 +741,51 @@ async fn every_operation_answers_as_documented() {
     let outbox = c.get(&admin, "/api/v1/notify-outbox").await;
     c.get(&admin, &format!("/api/v1/notify-outbox/{}/attempts", outbox[0]["id"])).await;
 
+    // Oversight (issue 20): the register, a measure, a commendation, a meeting and its task.
+    let unit = format!("police-{TOWNSHIP_A}");
+    c.get(&district, "/api/v1/accountability").await;
+    c.get(&district, &format!("/api/v1/accountability/units/{unit}")).await;
+    c.send(
+        Some(&city),
+        "POST",
+        "/api/v1/accountability/measures",
+        &json!({"unit_key": unit, "kind": "interview", "on": "2026-11-29", "basis": "强制报告逾期未受理"}),
+    )
+    .await;
+    c.get(&city, "/api/v1/accountability/measures").await;
+    c.send(
+        Some(&city),
+        "POST",
+        "/api/v1/commendations",
+        &json!({"kind": "praise", "reporter_name": "王大伯", "on": "2026-11-29", "basis": "发现后及时报告"}),
+    )
+    .await;
+    c.get(&district, "/api/v1/commendations").await;
+    c.get(&city, "/api/v1/meetings/people").await;
+    let me = c.get(&township, "/api/v1/me").await;
+    let meeting = c
+        .send(
+            Some(&city),
+            "POST",
+            "/api/v1/meetings",
+            &json!({"held_on": "2026-11-28", "title": "联席会议", "attendee_org_ids": [me["org_id"]],
+                "decisions": [{"text": "摸清底数", "tasks": [{"org_id": me["org_id"], "owner_user_id": township.id,
+                    "title": "核查名单", "due_on": "2026-12-31"}]}]}),
+        )
+        .await;
+    c.get(&city, "/api/v1/meetings").await;
+    c.get(&city, &format!("/api/v1/meetings/{}", meeting["id"])).await;
+    c.get(&city, "/api/v1/meeting-tasks/overdue").await;
+    let meeting_task = meeting["decisions"][0]["tasks"][0]["id"].as_i64().expect("a task");
+    c.get(&township, &format!("/api/v1/meeting-tasks/{meeting_task}")).await;
+    c.send(
+        Some(&township),
+        "POST",
+        &format!("/api/v1/meeting-tasks/{meeting_task}/progress"),
+        &json!({"note": "已开始核查", "status": "in_progress"}),
+    )
+    .await;
+
     // Every kind of attachment is served with a type the download documents.
     let served =
         &document()["paths"]["/api/v1/reports/{id}/attachments/{attachment_id}"]["get"]["responses"]["200"]["content"];

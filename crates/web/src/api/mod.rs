@@ -17,6 +17,8 @@ pub mod reports;
 pub mod tasks;
 pub mod turned16;
 pub mod visits;
+// Oversight (issue 20).
+pub mod oversight;
 
 use crate::AppState;
 use crate::auth;
@@ -176,6 +178,17 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notifications::get_channel, notifications::put_channel))
         .routes(routes!(notifications::outbox))
         .routes(routes!(notifications::attempts))
+        // Oversight (issue 20).
+        .routes(routes!(oversight::register))
+        .routes(routes!(oversight::unit))
+        .routes(routes!(oversight::measures, oversight::record_measure))
+        .routes(routes!(oversight::commendations, oversight::record_commendation))
+        .routes(routes!(oversight::meetings, oversight::record_meeting))
+        .routes(routes!(oversight::people))
+        .routes(routes!(oversight::meeting))
+        .routes(routes!(oversight::overdue_tasks))
+        .routes(routes!(oversight::task))
+        .routes(routes!(oversight::progress))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);

@@ -17,6 +17,8 @@ pub mod settings;
 pub mod turned16;
 pub mod view;
 pub mod visits;
+// Oversight (issue 20).
+pub mod oversight;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -51,6 +53,8 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(notifications::router())
         .merge(crate::rosters::router())
+        // Oversight (issue 20).
+        .merge(oversight::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
@@ -99,6 +103,10 @@ pub struct LayoutUser {
     /// The open tasks, for the nav badge (`data-task-badge`, hidden at 0); `None` where the
     /// page did not count them: the script fills the badge (decision 181).
     pub open_tasks: Option<i64>,
+    /// The register of overdue work (问责台账, issue 20): district and city civil affairs.
+    pub sees_accountability: bool,
+    /// Records the joint meeting (联席会议, issue 20): the city.
+    pub records_meetings: bool,
 }
 
 impl Layout {
@@ -125,6 +133,8 @@ impl Layout {
                 sees_dropout: dropout::sees_dropout(u),
                 has_tasks: !shouhu_domain::task::kinds_for(u.principal.role).is_empty(),
                 open_tasks: u.open_tasks,
+                sees_accountability: shouhu_domain::oversight::may_read_register(u.principal.role),
+                records_meetings: shouhu_domain::oversight::may_record_meeting(u.principal.role),
             }),
         }
     }

@@ -1,0 +1,119 @@
+//! `accountability` (issue 20): the register of overdue work (问责台账) over HTTP at 2
+//! connections, for the city (per district), the city drilled down to a district (per unit)
+//! and the district officer, with N synthetic children and the to-do benchmark's reports and
+//! assessment cases (requirement at 1,000,000 children, 50,000 reports and 20,000 cases:
+//! p99 < 100 ms). SQLite in a temporary folder; the server in-process on 127.0.0.1.
+
+use crate::http::{Load, Target, demo_token, run_load};
+use crate::report;
+use crate::stats::ms;
+use anyhow::Context;
+use shouhu_domain::clock::{Clock, SystemClock};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const P99_MS: f64 = 100.0;
+
+pub fn run(o: &crate::tasks::Opts) -> anyhow::Result<bool> {
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(run_async(o))
+}
+
+async fn run_async(o: &crate::tasks::Opts) -> anyhow::Result<bool> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("shouhu.db");
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let store = shouhu::server::open_store(&format!("sqlite://{}", db.display()), clock, crate::audit_key(&db)?)
+        .context("opening the store")?;
+    let t = Instant::now();
+    let s2 = store.clone();
+    let n = o.children;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        shouhu::seed::demo(&s2)?;
+        shouhu::seed::synthetic_children(&s2, n, 7, |done| eprint!("\rchildren {done}/{n}"))?;
+        eprintln!();
+        Ok(())
+    })
+    .await??;
+    let generated = t.elapsed();
+    let t = Instant::now();
+    crate::tasks::workflows(&store, o)?;
+    let inserted = t.elapsed();
+    let running = shouhu::server::start("127.0.0.1:0", store.clone(), shouhu_web::Config::default()).await?;
+    let addr = running.addr;
+    anyhow::ensure!(addr.ip().is_loopback(), "refusing to load a non-loopback address {addr}");
+    let city = demo_token(addr, "city").await?;
+    let district = demo_token(addr, "district").await?;
+    let sc = store.clone();
+    let p_city = store.principal_by_username("city")?;
+    let overview = tokio::task::spawn_blocking(move || sc.accountability_register(&p_city, None)).await??;
+    let overdue: i64 = overview.districts.iter().map(|d| d.total).sum();
+
+    let page = |path: &str| Target { path: path.into(), class: 0, shown: path.into() };
+    let loads = [
+        ("GET /api/v1/accountability (city)", "/api/v1/accountability", city.clone()),
+        ("GET /api/v1/accountability?district=120114 (city)", "/api/v1/accountability?district=120114", city.clone()),
+        ("GET /api/v1/accountability (district)", "/api/v1/accountability", district.clone()),
+        ("GET /accountability (city page)", "/accountability", city.clone()),
+    ]
+    .map(|(name, path, token)| Load {
+        name,
+        auth: true,
+        targets: vec![page(path)],
+        classes: vec![name.to_string()],
+        p99_target: Some(P99_MS),
+        token: Some(token),
+    });
+    let mut results = Vec::new();
+    for load in &loads {
+        let token = load.token.as_deref().unwrap_or("");
+        let w = run_load(addr, token, load, o.concurrency, Duration::from_secs(o.warmup_secs), u64::MAX).await;
+        if w.error_count > 0 {
+            eprintln!("errors during warm-up of {}: {:?}", load.name, w.errors);
+        }
+        eprintln!("measuring {} s: {}", o.duration_secs, load.name);
+        results.push(run_load(addr, token, load, o.concurrency, Duration::from_secs(o.duration_secs), u64::MAX).await);
+    }
+    let _ = running.stop.send(());
+    let _ = running.done.await;
+
+    report::header("The register of overdue work (issue 20)");
+    println!(
+        "- {} synthetic children over Tianjin plus the demo's ({:.0} s to generate); {} reports and {} assessment cases \
+         as in the `tasks` benchmark ({:.1} s to insert); {} overdue items over {} districts",
+        o.children,
+        generated.as_secs_f64(),
+        o.reports,
+        o.cases,
+        inserted.as_secs_f64(),
+        overdue,
+        overview.districts.len()
+    );
+    println!(
+        "- server in-process (SQLite, `Config::default()`), {} kept-alive connections, closed loop, {} s warm-up + {} s \
+         measured per load\n",
+        o.concurrency, o.warmup_secs, o.duration_secs
+    );
+    println!("| load | requests | errors | p50 (ms) | p99 (ms) | max (ms) | target | verdict |");
+    println!("|---|---:|---:|---:|---:|---:|---|---|");
+    let mut ok = true;
+    for (load, r) in loads.iter().zip(&results) {
+        let p99 = ms(r.all.p99);
+        let pass = p99 < P99_MS && r.error_count == 0;
+        ok &= pass;
+        println!(
+            "| {} | {} | {} | {:.2} | {:.2} | {:.2} | p99 < {P99_MS} ms | {} |",
+            load.name,
+            r.all.count,
+            r.error_count,
+            ms(r.all.p50),
+            p99,
+            ms(r.all.max),
+            if pass { "PASS" } else { "MISS" }
+        );
+    }
+    if o.check && !ok {
+        eprintln!("a requirement was missed");
+    }
+    Ok(ok || !o.check)
+}
