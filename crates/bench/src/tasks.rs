@@ -37,7 +37,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
 
 /// Reports in every step (most handed over and signed for, some waiting), and cases (a fifth
 /// open, with deadlines around now), in random villages of the city and 2% in the township.
-fn workflows(store: &shouhu_store::Store, o: &Opts) -> anyhow::Result<()> {
+pub(crate) fn workflows(store: &shouhu_store::Store, o: &Opts) -> anyhow::Result<()> {
     let all = shouhu::demo::all_villages(&store.regions);
     let ours = shouhu::demo::villages_of(&store.regions, &[TOWNSHIP]);
     let mut rng = rand::rngs::StdRng::seed_from_u64(19);

@@ -42,6 +42,8 @@ pub mod tasks;
 pub mod turned16;
 pub mod users;
 pub mod visits;
+// Statistics and member departments (issue 20).
+pub mod statistics;
 
 pub use db::{DbUrl, Pool};
 pub use error::StoreError;

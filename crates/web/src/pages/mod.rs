@@ -17,6 +17,8 @@ pub mod settings;
 pub mod turned16;
 pub mod view;
 pub mod visits;
+// Statistics (issue 20).
+pub mod statistics;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -51,6 +53,8 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(notifications::router())
         .merge(crate::rosters::router())
+        // Statistics (issue 20).
+        .merge(statistics::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
@@ -98,6 +102,8 @@ pub struct LayoutUser {
     pub has_tasks: bool,
     /// The open tasks, for the nav badge (`data-task-badge`, hidden at 0).
     pub open_tasks: i64,
+    /// The statistics page (统计分析, issue 20): civil affairs and the member departments.
+    pub sees_statistics: bool,
 }
 
 impl Layout {
@@ -124,6 +130,7 @@ impl Layout {
                 sees_dropout: dropout::sees_dropout(u),
                 has_tasks: !shouhu_domain::task::kinds_for(u.principal.role).is_empty(),
                 open_tasks: u.open_tasks.unwrap_or(0),
+                sees_statistics: shouhu_domain::statistics::may_see_statistics(u.principal.role),
             }),
         }
     }
