@@ -26,7 +26,7 @@ fn varied(name: &str, village: &str, seq: u32) -> Value {
         }
         _ => {}
     }
-    if birth == "2016-05-04" && seq % 2 == 0 {
+    if birth == "2016-05-04" && seq.is_multiple_of(2) {
         f["schooling"] = json!("primary");
     }
     f
