@@ -193,4 +193,26 @@ mod tests {
         assert!(bars("e", "空", &[]).ends_with("</svg>"));
         assert!(columns("e", "空", &[]).ends_with("</svg>"));
     }
+
+    /// The render time of a page's charts (decision 157): `cargo test -p shouhu-web --release
+    /// render_time -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn render_time() {
+        let labels: Vec<String> = (0..19).map(|i| format!("疑似遭受家庭暴力或其他情形{i}")).collect();
+        let data: Vec<Datum> =
+            labels.iter().enumerate().map(|(i, l)| Datum { label: l, value: i as i64 * 37 }).collect();
+        let reps = 1000;
+        let t = std::time::Instant::now();
+        let mut bytes = 0;
+        for _ in 0..reps {
+            // A page: eight bar charts of up to 19 bars and the months' columns.
+            for _ in 0..8 {
+                bytes += bars("c", "标题", &data).len();
+            }
+            bytes += columns("m", "按月份", &data[..12]).len();
+        }
+        let per_page = t.elapsed() / reps;
+        println!("nine charts: {per_page:?} per page, {} bytes", bytes / reps as usize);
+    }
 }
