@@ -24,7 +24,7 @@ async function expectChartsWithTables(page) {
     const table = page.locator(`#stat-${id} table#table-${id}`);
     await expectVisible(table, `the ${id} table`);
     const bars = await svg.locator('g > rect').count();
-    const rows = await table.locator('tbody tr').count();
+    const rows = await table.locator('tbody tr[data-key]').count();
     assert.equal(rows, bars, `${id}: a table row per bar`);
   }
 }

@@ -1414,3 +1414,4 @@ pub const STATISTICS_NONE: &str = "—";
 pub const STATISTICS_CHART: &str = "图表";
 pub const STATISTICS_TABLE: &str = "数据表";
 pub const STATISTICS_SHEET: &str = "统计";
+pub const STATISTICS_EMPTY: &str = "暂无数据";

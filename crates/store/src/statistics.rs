@@ -438,23 +438,28 @@ pub struct Section {
     pub title: &'static str,
     pub kind: ChartKind,
     pub bars: Vec<Bar>,
+    /// What a bar's share is of: the open files, the reports, the dropouts opened, the
+    /// files with a next visit (a warning or a situation may count twice, so shares need
+    /// not add up to 100%).
+    pub base: i64,
 }
 
 impl Statistics {
     /// The page's charts in order, each with its rows.
     pub fn sections(&self) -> Vec<Section> {
         use shouhu_domain::msg;
-        let s = |id, title, kind, bars: &Vec<Bar>| Section { id, title, kind, bars: bars.clone() };
+        let (files, reports) = (self.children, self.reports);
+        let s = |id, title, kind, bars: &Vec<Bar>, base| Section { id, title, kind, bars: bars.clone(), base };
         let d = &self.dropouts;
         let v = &self.visits;
         vec![
-            s("category", msg::STATISTICS_BY_CATEGORY, ChartKind::Bars, &self.by_category),
-            s("age", msg::STATISTICS_BY_AGE, ChartKind::Bars, &self.by_age),
-            s("guardianship", msg::STATISTICS_BY_GUARDIANSHIP, ChartKind::Bars, &self.by_guardianship),
-            s("schooling", msg::STATISTICS_BY_SCHOOLING, ChartKind::Bars, &self.by_schooling),
-            s("warnings", msg::STATISTICS_WARNINGS, ChartKind::Bars, &self.warnings),
-            s("situation", msg::STATISTICS_BY_SITUATION, ChartKind::Bars, &self.by_situation),
-            s("month", msg::STATISTICS_BY_MONTH, ChartKind::Columns, &self.by_month),
+            s("category", msg::STATISTICS_BY_CATEGORY, ChartKind::Bars, &self.by_category, files),
+            s("age", msg::STATISTICS_BY_AGE, ChartKind::Bars, &self.by_age, files),
+            s("guardianship", msg::STATISTICS_BY_GUARDIANSHIP, ChartKind::Bars, &self.by_guardianship, files),
+            s("schooling", msg::STATISTICS_BY_SCHOOLING, ChartKind::Bars, &self.by_schooling, files),
+            s("warnings", msg::STATISTICS_WARNINGS, ChartKind::Bars, &self.warnings, files),
+            s("situation", msg::STATISTICS_BY_SITUATION, ChartKind::Bars, &self.by_situation, reports),
+            s("month", msg::STATISTICS_BY_MONTH, ChartKind::Columns, &self.by_month, reports),
             Section {
                 id: "dropouts",
                 title: msg::STATISTICS_DROPOUTS,
@@ -465,6 +470,7 @@ impl Statistics {
                     bar("open", msg::STATISTICS_DROPOUT_OPEN, d.open),
                     bar("overdue", msg::STATISTICS_DROPOUT_OVERDUE, d.overdue),
                 ],
+                base: d.opened,
             },
             Section {
                 id: "visits",
@@ -475,6 +481,7 @@ impl Statistics {
                     bar("covered", msg::STATISTICS_VISIT_COVERED, v.covered),
                     bar("overdue", msg::STATISTICS_VISIT_OVERDUE, v.overdue),
                 ],
+                base: v.children,
             },
         ]
     }

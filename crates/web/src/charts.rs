@@ -8,6 +8,7 @@
 //! would leave the bars no room on a phone. A label wider than the chart is cut with "…";
 //! the full label is the bar's `<title>` and is in the table beside every chart.
 
+use shouhu_domain::msg;
 use std::fmt::Write;
 
 /// The drawing's width in user units; everything scales with the card.
@@ -84,6 +85,9 @@ pub fn bars(id: &str, title: &str, data: &[Datum<'_>]) -> String {
     let mut out = String::with_capacity(256 + data.len() * 320);
     open(&mut out, id, title, height);
     let room = WIDTH - VALUE_ROOM;
+    if data.is_empty() {
+        let _ = write!(out, "<text x=\"0\" y=\"{FONT}\" fill=\"currentColor\">{}</text>", msg::STATISTICS_EMPTY);
+    }
     for (i, d) in data.iter().enumerate() {
         let y = i as f64 * ROW;
         let w = if d.value > 0 { (d.value as f64 / max * room).max(2.0) } else { 0.0 };
@@ -190,7 +194,7 @@ mod tests {
             (1..=12).map(|m| Datum { label: if m == 3 { "2027年3月" } else { "x" }, value: m }).collect();
         let svg = columns("m", "按月份", &data);
         assert!(svg.contains(">3月</text>"));
-        assert!(bars("e", "空", &[]).ends_with("</svg>"));
+        assert!(bars("e", "空", &[]).contains(msg::STATISTICS_EMPTY));
         assert!(columns("e", "空", &[]).ends_with("</svg>"));
     }
 

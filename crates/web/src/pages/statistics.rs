@@ -29,7 +29,7 @@ pub struct Shown {
     pub title: &'static str,
     pub svg: String,
     pub rows: Vec<Bar>,
-    /// The rows' sum, for the share column (a warning or a situation may count twice).
+    /// What the share column is of ([`shouhu_store::statistics::Section::base`]).
     pub sum: i64,
 }
 
@@ -120,7 +120,7 @@ async fn page(State(state): State<AppState>, user: CurrentUser, QueryParams(q): 
                 ChartKind::Bars => charts::bars(&id, s.title, &data),
                 ChartKind::Columns => charts::columns(&id, s.title, &data),
             };
-            Shown { id: s.id, title: s.title, svg, sum: s.bars.iter().map(|b| b.count).sum(), rows: s.bars }
+            Shown { id: s.id, title: s.title, svg, sum: s.base, rows: s.bars }
         })
         .collect();
     let query = form_urlencoded::Serializer::new(String::new())
