@@ -4,7 +4,7 @@
 //! coordinates, guides and checks the work, and so needs the figures, not the files.
 
 use crate::region::Level;
-use crate::role::Role;
+use crate::role::{OrgType, Role};
 
 /// The age column for open files outside the census bands (16 and over, or no birth date),
 /// as in the census summary.
@@ -16,15 +16,21 @@ pub const NOT_STATED: &str = "未填写";
 /// role without statistics. Civil affairs of the city, a district and a township compile
 /// and oversee the ledger ([S] 三(一)); a member department of the joint meeting sees the
 /// figures of its level ([S] 四(一): the city's departments the city, a district's its
-/// district) and never a file ([`Role::may_read_children`]).
-pub fn statistics_region(role: Role, region_code: &str) -> Option<&str> {
-    matches!(role, Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff | Role::DepartmentOfficer)
-        .then_some(region_code)
+/// district) and never a file ([`Role::may_read_children`]), and only in a member
+/// department ([`OrgType::is_member_department`]): the role given by mistake in another
+/// organisation sees nothing.
+pub fn statistics_region(role: Role, org_type: OrgType, region_code: &str) -> Option<&str> {
+    let sees = match role {
+        Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff => true,
+        Role::DepartmentOfficer => org_type.is_member_department(),
+        _ => false,
+    };
+    sees.then_some(region_code)
 }
 
-/// Whether a role has the statistics page.
+/// Whether a role has the statistics page (the menu entry).
 pub fn may_see_statistics(role: Role) -> bool {
-    statistics_region(role, "").is_some()
+    matches!(role, Role::CityOfficer | Role::DistrictOfficer | Role::TownshipStaff | Role::DepartmentOfficer)
 }
 
 /// The length of the codes of a region's sub-regions: the city's districts, a district's
@@ -74,8 +80,10 @@ mod tests {
 
     #[test]
     fn who_sees_which_region() {
-        assert_eq!(statistics_region(Role::DistrictOfficer, "120114"), Some("120114"));
-        assert_eq!(statistics_region(Role::DepartmentOfficer, "12"), Some("12"));
+        let d = OrgType::DistrictCivilAffairs;
+        assert_eq!(statistics_region(Role::DistrictOfficer, d, "120114"), Some("120114"));
+        assert_eq!(statistics_region(Role::DepartmentOfficer, OrgType::WomensFederation, "12"), Some("12"));
+        assert_eq!(statistics_region(Role::DepartmentOfficer, OrgType::School, "120114101"), None);
         for r in [Role::Admin, Role::Teacher, Role::Police, Role::ChildDirector, Role::EducationOfficer] {
             assert!(!may_see_statistics(r), "{r:?}");
         }

@@ -147,7 +147,8 @@ impl Store {
     /// (default: the calendar year to today, in China). Refused (403) to roles without
     /// statistics; a sub-region outside the caller's region, or not a code, is not found.
     pub fn statistics(&self, p: &Principal, q: &StatisticsQuery) -> Result<Statistics, StoreError> {
-        let own = rules::statistics_region(p.role, &p.region_code).ok_or(StoreError::Forbidden)?.to_string();
+        let own =
+            rules::statistics_region(p.role, p.org_type, &p.region_code).ok_or(StoreError::Forbidden)?.to_string();
         let asked = q.region.as_deref().map(str::trim).filter(|r| !r.is_empty()).unwrap_or(&own).to_string();
         // Outside the caller's region looks like a region that does not exist; the query
         // bounds the rows by both regions anyway.
@@ -399,7 +400,7 @@ impl Store {
     /// The sub-regions the caller may choose on the statistics page: their region's
     /// districts, townships or villages, in code order.
     pub fn statistics_regions(&self, p: &Principal, of: &str) -> Vec<(String, String)> {
-        let Some(own) = rules::statistics_region(p.role, &p.region_code) else {
+        let Some(own) = rules::statistics_region(p.role, p.org_type, &p.region_code) else {
             return Vec::new();
         };
         if !region::within(of, own) {

@@ -283,6 +283,10 @@ async fn a_department_officer_sees_statistics_and_never_a_childs_file() {
         let res = reqwest::Client::new().get(app.url("/statistics")).bearer_auth(&dept.token).send().await.expect("s");
         assert_eq!(res.status(), 200, "statistics");
     }
+    // The role given in an organisation that is no member department sees no statistics.
+    let misplaced = app.user("cuowei", Role::DepartmentOfficer, OrgType::School, TOWNSHIP_A).await;
+    let res = reqwest::Client::new().get(app.url("/statistics")).bearer_auth(&misplaced.token).send().await.expect("s");
+    assert_eq!(res.status(), 403);
     // The city's department sees the city; a district's its district.
     assert_eq!(statistics(&app, "fulian", None).await.region, "12");
     let district = statistics(&app, "sifa", None).await;
