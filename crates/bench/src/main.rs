@@ -27,6 +27,9 @@
 //! - `notify`: a notification reaches 200 connected browsers after its cause commits
 //!   (requirement < 1 s).
 //!
+//! - `stats`: the statistics page (issue 20; requirement at 1,000,000 children, 50,000
+//!   reports and 20,000 cases, 2 connections: the city's page p99 < 100 ms).
+//!
 //! Every subcommand prints a Markdown report ready to paste into docs/benchmarks.md.
 
 mod audit;
@@ -43,6 +46,8 @@ mod recompute;
 mod report;
 mod reports;
 mod stats;
+// The statistics page (issue 20): `shouhu-bench stats`.
+mod statistics;
 mod store;
 mod tasks;
 mod visits;
@@ -293,6 +298,30 @@ enum Command {
         /// Exit non-zero when a target is missed.
         #[arg(long)]
         check: bool,
+        /// Keep the store in this folder (or reuse it: the tasks and dropout benches' folder too).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+    /// The statistics page for the city and a district (issue 20).
+    Stats {
+        #[arg(long, default_value_t = 1_000_000)]
+        children: u64,
+        #[arg(long, default_value_t = 50_000)]
+        reports: u64,
+        #[arg(long, default_value_t = 20_000)]
+        cases: u64,
+        #[arg(long, default_value_t = 2)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 10)]
+        duration_secs: u64,
+        #[arg(long, default_value_t = 2)]
+        warmup_secs: u64,
+        /// Exit non-zero when a target is missed.
+        #[arg(long)]
+        check: bool,
+        /// Keep the store in this folder (or reuse it: the tasks and dropout benches' folder too).
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
@@ -345,8 +374,29 @@ fn main() -> ExitCode {
         Command::Tasks { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir } => {
             tasks::run(&tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir })
         }
-        Command::Accountability { children, reports, cases, concurrency, duration_secs, warmup_secs, check } => {
-            oversight::run(&tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check })
+        Command::Accountability { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir } => {
+            oversight::run(&tasks::Opts {
+                children,
+                reports,
+                cases,
+                concurrency,
+                duration_secs,
+                warmup_secs,
+                check,
+                dir,
+            })
+        }
+        Command::Stats { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir } => {
+            statistics::run(&tasks::Opts {
+                children,
+                reports,
+                cases,
+                concurrency,
+                duration_secs,
+                warmup_secs,
+                check,
+                dir,
+            })
         }
         Command::Documents { reps, forms, check } => documents::run(&documents::Opts { reps, forms, check }),
         Command::Notify { database_url, clients, secs, rate, check } => {

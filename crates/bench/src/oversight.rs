@@ -7,10 +7,7 @@
 use crate::http::{Load, Target, demo_token, run_load};
 use crate::report;
 use crate::stats::ms;
-use anyhow::Context;
-use shouhu_domain::clock::{Clock, SystemClock};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const P99_MS: f64 = 100.0;
 
@@ -20,25 +17,7 @@ pub fn run(o: &crate::tasks::Opts) -> anyhow::Result<bool> {
 }
 
 async fn run_async(o: &crate::tasks::Opts) -> anyhow::Result<bool> {
-    let dir = tempfile::tempdir()?;
-    let db = dir.path().join("shouhu.db");
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let store = shouhu::server::open_store(&format!("sqlite://{}", db.display()), clock, crate::audit_key(&db)?)
-        .context("opening the store")?;
-    let t = Instant::now();
-    let s2 = store.clone();
-    let n = o.children;
-    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        shouhu::seed::demo(&s2)?;
-        shouhu::seed::synthetic_children(&s2, n, 7, |done| eprint!("\rchildren {done}/{n}"))?;
-        eprintln!();
-        Ok(())
-    })
-    .await??;
-    let generated = t.elapsed();
-    let t = Instant::now();
-    crate::tasks::workflows(&store, o)?;
-    let inserted = t.elapsed();
+    let crate::tasks::Prepared { store, _tmp, generated, inserted } = crate::tasks::prepare(o).await?;
     let running = shouhu::server::start("127.0.0.1:0", store.clone(), shouhu_web::Config::default()).await?;
     let addr = running.addr;
     anyhow::ensure!(addr.ip().is_loopback(), "refusing to load a non-loopback address {addr}");
@@ -79,13 +58,13 @@ async fn run_async(o: &crate::tasks::Opts) -> anyhow::Result<bool> {
 
     report::header("The register of overdue work (issue 20)");
     println!(
-        "- {} synthetic children over Tianjin plus the demo's ({:.0} s to generate); {} reports and {} assessment cases \
-         as in the `tasks` benchmark ({:.1} s to insert); {} overdue items over {} districts",
+        "- {} synthetic children over Tianjin plus the demo's ({}); {} reports and {} assessment cases \
+         as in the `tasks` benchmark ({}); {} overdue items over {} districts",
         o.children,
-        generated.as_secs_f64(),
+        generated,
         o.reports,
         o.cases,
-        inserted.as_secs_f64(),
+        inserted,
         overdue,
         overview.districts.len()
     );

@@ -111,7 +111,18 @@ pub(crate) fn workflows(store: &shouhu_store::Store, o: &Opts) -> anyhow::Result
     Ok(())
 }
 
-async fn run_async(o: &Opts) -> anyhow::Result<bool> {
+/// A store with the synthetic children and the workflows: made in `o.dir` (or a temporary
+/// folder), or reused from there, children and workflows each only when missing.
+pub struct Prepared {
+    pub store: shouhu_store::Store,
+    /// Removes a temporary folder when dropped.
+    pub _tmp: tempfile::TempDir,
+    /// How the children and the workflows came to be: "a kept store", "41 s to generate"…
+    pub generated: String,
+    pub inserted: String,
+}
+
+pub async fn prepare(o: &Opts) -> anyhow::Result<Prepared> {
     let tmp = tempfile::tempdir()?;
     let dir = o.dir.clone().unwrap_or_else(|| tmp.path().to_path_buf());
     std::fs::create_dir_all(&dir)?;
@@ -123,8 +134,9 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     let t = Instant::now();
     let s2 = store.clone();
     let n = o.children;
-    if reused {
+    let generated = if reused {
         eprintln!("reusing {}: no children generated", db.display());
+        "a kept store".to_string()
     } else {
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             shouhu::seed::demo(&s2)?;
@@ -133,17 +145,24 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
             Ok(())
         })
         .await??;
-    }
-    let generated = t.elapsed();
+        format!("{:.0} s to generate", t.elapsed().as_secs_f64())
+    };
     let t = Instant::now();
     let has_workflows = store
         .reports
         .read(|c| c.query_opt("SELECT 1 FROM reports WHERE receipt = 'BENCH-0'", &[], |r| r.i64(0)))?
         .is_some();
-    if !has_workflows {
+    let inserted = if has_workflows {
+        "kept".to_string()
+    } else {
         workflows(&store, o)?;
-    }
-    let inserted = t.elapsed();
+        format!("{:.1} s to insert", t.elapsed().as_secs_f64())
+    };
+    Ok(Prepared { store, _tmp: tmp, generated, inserted })
+}
+
+async fn run_async(o: &Opts) -> anyhow::Result<bool> {
+    let Prepared { store, _tmp, generated, inserted } = prepare(o).await?;
     let running = shouhu::server::start("127.0.0.1:0", store.clone(), shouhu_web::Config::default()).await?;
     let addr = running.addr;
     anyhow::ensure!(addr.ip().is_loopback(), "refusing to load a non-loopback address {addr}");
@@ -197,11 +216,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
         "- {} synthetic children over Tianjin plus the demo's ({}); {} reports and {} assessment cases \
          in random villages, 2% in 梅厂镇 ({}); reports 2% filed, 4% between acceptance and disposal, \
          94% handed over (3% of those not signed for); cases 20% open with deadlines within ±10 days",
-        o.children,
-        if reused { "a kept store".to_string() } else { format!("{:.0} s to generate", generated.as_secs_f64()) },
-        o.reports,
-        o.cases,
-        if has_workflows { "kept".to_string() } else { format!("{:.1} s to insert", inserted.as_secs_f64()) }
+        o.children, generated, o.reports, o.cases, inserted
     );
     println!(
         "- open tasks: `township` (梅厂镇) {} ({} overdue), `city` {} ({} overdue) over {} districts",

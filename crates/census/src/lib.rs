@@ -13,3 +13,5 @@ pub mod report;
 pub mod roster;
 pub mod summary;
 pub mod table;
+// Statistics (issue 20): the statistics page as a workbook.
+pub mod statistics;

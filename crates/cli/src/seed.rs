@@ -60,6 +60,8 @@ pub const DEMO_ACCOUNTS: &[(&str, &str, Role, &str, OrgType, &str)] = &[
         OrgType::DistrictEducationBureau,
         "120114",
     ),
+    // Statistics and member departments (issue 20): a member unit of the city's joint meeting.
+    ("fulian", "市妇联吴干事", Role::DepartmentOfficer, "天津市妇女联合会", OrgType::WomensFederation, "12"),
 ];
 
 pub fn demo_logins() -> Vec<DemoLogin> {

@@ -34,3 +34,5 @@ pub mod validate;
 pub mod visit;
 // Oversight: the register of overdue work, accountability, the joint meeting (issue 20).
 pub mod oversight;
+// Statistics and member departments (issue 20).
+pub mod statistics;

@@ -1468,3 +1468,46 @@ pub const SETTING_OVERSIGHT_LATE_REPORT_DAYS: &str = "问责台账列出迟报�
 pub fn oversight_trend_weeks(weeks: i64) -> String {
     format!("近 {weeks} 周每周新增逾期（由近及远）")
 }
+// Statistics and member departments (issue 20).
+pub const STATISTICS: &str = "统计分析";
+pub const STATISTICS_PERIOD_INVALID: &str = "统计期间的开始日期须不晚于结束日期";
+pub const STATISTICS_REGION: &str = "统计范围";
+pub const STATISTICS_WHOLE: &str = "全部";
+pub const STATISTICS_SHOW: &str = "查看";
+pub const STATISTICS_PERIOD_HINT: &str =
+    "强制报告和调查评估按期间统计（默认本年初至今）；儿童档案、辍学和走访为当前数。";
+pub const STATISTICS_DOWNLOAD: &str = "下载本页数据（Excel）";
+pub const STATISTICS_CHILDREN: &str = "在档儿童";
+pub const STATISTICS_BY_CATEGORY: &str = "按留守类型";
+pub const STATISTICS_BY_AGE: &str = "按年龄段";
+pub const STATISTICS_BY_GUARDIANSHIP: &str = "按监护类型";
+pub const STATISTICS_BY_SCHOOLING: &str = "按就学情况";
+pub const STATISTICS_WARNINGS: &str = "预警（同一儿童可有多项）";
+pub const STATISTICS_REPORTS: &str = "强制报告";
+pub const STATISTICS_BY_SITUATION: &str = "强制报告按情形（一份报告可有多种情形）";
+pub const STATISTICS_BY_MONTH: &str = "强制报告按月份";
+pub const STATISTICS_TIMES: &str = "处置用时";
+pub const STATISTICS_RESPONSE: &str = "接报至受理";
+pub const STATISTICS_ASSESSMENT: &str = "调查评估（开始至完成）";
+pub const STATISTICS_MEDIAN: &str = "中位数";
+pub const STATISTICS_P90: &str = "90%在此用时内";
+pub const STATISTICS_COUNTED: &str = "计入件数";
+pub const STATISTICS_DROPOUTS: &str = "控辍保学";
+pub const STATISTICS_DROPOUT_OPENED: &str = "登记辍学";
+pub const STATISTICS_DROPOUT_RETURNED: &str = "已返校";
+pub const STATISTICS_DROPOUT_OPEN: &str = "未结案";
+pub const STATISTICS_DROPOUT_OVERDUE: &str = "未结案且超期";
+pub const STATISTICS_VISITS: &str = "走访覆盖";
+pub const STATISTICS_VISIT_CHILDREN: &str = "应走访儿童";
+pub const STATISTICS_VISIT_COVERED: &str = "已按周期走访";
+pub const STATISTICS_VISIT_OVERDUE: &str = "走访逾期";
+pub const STATISTICS_AREAS: &str = "分区域";
+pub const STATISTICS_ITEM: &str = "项目";
+pub const STATISTICS_COUNT: &str = "数量";
+pub const STATISTICS_SHARE: &str = "占比";
+pub const STATISTICS_WARNED: &str = "有预警";
+pub const STATISTICS_NONE: &str = "—";
+pub const STATISTICS_CHART: &str = "图表";
+pub const STATISTICS_TABLE: &str = "数据表";
+pub const STATISTICS_SHEET: &str = "统计";
+pub const STATISTICS_EMPTY: &str = "暂无数据";

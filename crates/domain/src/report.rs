@@ -134,11 +134,17 @@ pub fn mandatory_reporter_source(org_type: OrgType) -> Option<&'static str> {
         TownshipGovernment | StreetOffice | CityCivilAffairs | DistrictCivilAffairs | PoliceStation => Some("[MR]"),
         // The county-level education bureau is a government department (issue 18).
         DistrictEducationBureau => Some("[MR]"),
+        // The joint meeting's member departments (issue 20): the government departments are
+        // state organs ([MR]); the mass organisations (unions, Youth League, Women's and
+        // Disabled Persons' Federations, 关工委) are not state organs and no text shouhu
+        // follows names them, so their people report as anyone does.
+        EducationCommission | PublicSecurityBureau | JusticeBureau | HealthCommission | HumanResourcesBureau
+        | FinanceBureau => Some("[MR]"),
+        TradeUnion | YouthLeague | WomensFederation | DisabledPersonsFederation | CareCommittee => None,
     }
 }
 
-/// Whether an organisation of this type must report ([`mandatory_reporter_source`]). Every
-/// type shouhu knows today is one the law names.
+/// Whether an organisation of this type must report ([`mandatory_reporter_source`]).
 pub fn is_mandatory_reporter(org_type: OrgType) -> bool {
     mandatory_reporter_source(org_type).is_some()
 }
@@ -631,6 +637,19 @@ mod tests {
             (DistrictCivilAffairs, Some("[MR]")),
             (PoliceStation, Some("[MR]")),
             (DistrictEducationBureau, Some("[MR]")),
+            // The joint meeting's members (issue 20): departments are state organs; the
+            // mass organisations are named by no text.
+            (EducationCommission, Some("[MR]")),
+            (PublicSecurityBureau, Some("[MR]")),
+            (JusticeBureau, Some("[MR]")),
+            (HealthCommission, Some("[MR]")),
+            (HumanResourcesBureau, Some("[MR]")),
+            (FinanceBureau, Some("[MR]")),
+            (TradeUnion, None),
+            (YouthLeague, None),
+            (WomensFederation, None),
+            (DisabledPersonsFederation, None),
+            (CareCommittee, None),
         ];
         for t in OrgType::ALL {
             let expected = law.iter().find(|(l, _)| l == t).unwrap_or_else(|| panic!("{t:?}: which law, if any?")).1;

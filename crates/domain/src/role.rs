@@ -20,6 +20,21 @@ crate::codes::code_list! {
         WelfareInstitution = "welfare_institution", "儿童福利机构";
         // Dropout control (issue 18): the county-level education bureau ([S] 二(一)).
         DistrictEducationBureau = "district_education_bureau", "区教育局";
+        // Statistics and member departments (issue 20): the joint meeting's member units
+        // ([S] 四(一): education, public security, justice, health with the mass
+        // organisations; the city's meeting adds human resources, finance and the others).
+        // Each is city-level (region "12") or district-level (a district's code).
+        EducationCommission = "education_commission", "教育委员会";
+        PublicSecurityBureau = "public_security_bureau", "公安局";
+        JusticeBureau = "justice_bureau", "司法局";
+        HealthCommission = "health_commission", "卫生健康委员会";
+        HumanResourcesBureau = "human_resources_bureau", "人力资源和社会保障局";
+        FinanceBureau = "finance_bureau", "财政局";
+        TradeUnion = "trade_union", "总工会";
+        YouthLeague = "youth_league", "共青团委员会";
+        WomensFederation = "womens_federation", "妇女联合会";
+        DisabledPersonsFederation = "disabled_persons_federation", "残疾人联合会";
+        CareCommittee = "care_committee", "关心下一代工作委员会";
     }
 }
 
@@ -40,6 +55,9 @@ crate::codes::code_list! {
         // officer ([S] 二(一)).
         SchoolAdmin = "school_admin", "学校管理员";
         EducationOfficer = "education_officer", "教育局工作人员";
+        // Statistics and member departments (issue 20): a member unit's officer, who sees
+        // statistics and its unit's tasks, never a child's file.
+        DepartmentOfficer = "department_officer", "联席会议成员单位工作人员";
     }
 }
 
@@ -47,6 +65,27 @@ impl OrgType {
     /// Schools and kindergartens see the children enrolled with them, not a region.
     pub fn scoped_by_enrolment(self) -> bool {
         matches!(self, OrgType::School | OrgType::Kindergarten)
+    }
+
+    /// The member units of the joint meeting (联席会议成员单位, [S] 四(一)) whose officers are
+    /// [`Role::DepartmentOfficer`] (issue 20). The education bureau of a district takes part
+    /// too, but its officer keeps the dropout role ([`Role::EducationOfficer`]).
+    pub fn is_member_department(self) -> bool {
+        matches!(
+            self,
+            OrgType::EducationCommission
+                | OrgType::DistrictEducationBureau
+                | OrgType::PublicSecurityBureau
+                | OrgType::JusticeBureau
+                | OrgType::HealthCommission
+                | OrgType::HumanResourcesBureau
+                | OrgType::FinanceBureau
+                | OrgType::TradeUnion
+                | OrgType::YouthLeague
+                | OrgType::WomensFederation
+                | OrgType::DisabledPersonsFederation
+                | OrgType::CareCommittee
+        )
     }
 }
 
@@ -74,8 +113,11 @@ impl Role {
     ///
     /// The education bureau's officer reads no file either: only the dropout cases of its
     /// district, and of each the little the case needs (`crate::dropout`, decision 131).
+    ///
+    /// A member department's officer (issue 20) reads statistics and its unit's tasks, never
+    /// a file ([S] 四(一): the joint meeting coordinates; the files stay with civil affairs).
     pub fn may_read_children(self) -> bool {
-        !matches!(self, Role::Admin | Role::EducationOfficer)
+        !matches!(self, Role::Admin | Role::EducationOfficer | Role::DepartmentOfficer)
     }
 
     /// Managing organisations and users, and reading the audit log.
@@ -174,8 +216,12 @@ impl Role {
     ///
     /// The education bureau's officer reads children's names and guardians' phones through
     /// the dropout cases: the same approval.
+    ///
+    /// A member department's officer reads statistics of a whole district or the city: how
+    /// many children of each township suffered violence or live alone. Aggregates of
+    /// minors' sensitive information ([PIPL] 28): the same approval (issue 20).
     pub fn needs_second_approval(self) -> bool {
-        self.may_read_children() || matches!(self, Role::EducationOfficer)
+        self.may_read_children() || matches!(self, Role::EducationOfficer | Role::DepartmentOfficer)
     }
 
     /// Who may give that approval: another administrator (a second pair of eyes on the
@@ -305,6 +351,7 @@ mod tests {
             (SocialWorker, false, false, true, false),
             (SchoolAdmin, false, true, true, false),
             (EducationOfficer, false, true, false, false),
+            (DepartmentOfficer, false, false, false, false),
         ];
         assert_eq!(table.len(), Role::ALL.len(), "every role is decided");
         for (role, id, phone, reveal, export) in table {
@@ -348,6 +395,18 @@ mod tests {
         assert!(!s.may_write_children() && !s.may_close_files() && !s.may_export() && !s.needs_second_factor());
         let scope = Scope::of(s, OrgType::TownshipGovernment, 3, "120114101");
         assert!(scope.covers("120114101204", None) && !scope.covers("120114102201", None));
+    }
+
+    /// Issue 20: a member department's officer reads no file, exports nothing and writes
+    /// nothing; their account needs a second approval, and their scope has no child.
+    #[test]
+    fn a_department_officer_reads_no_file() {
+        let d = Role::DepartmentOfficer;
+        assert!(!d.may_read_children() && !d.may_write_children() && !d.may_export() && !d.may_close_files());
+        assert!(!d.may_reveal_numbers() && !d.sees_full_phone_numbers() && !d.may_see_settings());
+        assert!(d.needs_second_approval() && !d.may_approve_accounts());
+        assert_eq!(Scope::of(d, OrgType::WomensFederation, 9, "12"), Scope::Nothing);
+        assert!(OrgType::WomensFederation.is_member_department() && !OrgType::School.is_member_department());
     }
 
     #[test]

@@ -45,6 +45,8 @@ pub mod users;
 pub mod visits;
 // Oversight: the register of overdue work, accountability, the joint meeting (issue 20).
 pub mod oversight;
+// Statistics and member departments (issue 20).
+pub mod statistics;
 
 pub use db::{DbUrl, Pool};
 pub use error::StoreError;

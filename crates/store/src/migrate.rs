@@ -88,6 +88,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0019_dropout_counts.sql"),
         include_str!("../migrations/postgres/0019_dropout_counts.sql"),
     ),
+    // Statistics (issue 20, decision 158): the covering index of the children's counts.
+    (
+        21,
+        include_str!("../migrations/sqlite/0021_statistics.sql"),
+        include_str!("../migrations/postgres/0021_statistics.sql"),
+    ),
     // Oversight: accountability, commendations, the joint meeting (issue 20, decisions 167-169).
     (
         22,

@@ -20,6 +20,8 @@ pub mod rosters;
 pub mod second_factor;
 pub mod statics;
 pub mod throttle;
+// Statistics (issue 20): server-drawn SVG charts.
+pub mod charts;
 
 use axum::Router;
 use shouhu_store::Store;

@@ -33,6 +33,8 @@ mod search;
 mod second_factor;
 mod settings;
 mod sign_in;
+// Statistics and member departments (issue 20).
+mod statistics;
 mod tasks;
 mod visits;
 // Oversight (issue 20).

@@ -19,6 +19,8 @@ pub mod view;
 pub mod visits;
 // Oversight (issue 20).
 pub mod oversight;
+// Statistics (issue 20).
+pub mod statistics;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -55,6 +57,8 @@ pub fn router() -> Router<AppState> {
         .merge(crate::rosters::router())
         // Oversight (issue 20).
         .merge(oversight::router())
+        // Statistics (issue 20).
+        .merge(statistics::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
@@ -107,6 +111,8 @@ pub struct LayoutUser {
     pub sees_accountability: bool,
     /// Records the joint meeting (联席会议, issue 20): the city.
     pub records_meetings: bool,
+    /// The statistics page (统计分析, issue 20): civil affairs and the member departments.
+    pub sees_statistics: bool,
 }
 
 impl Layout {
@@ -135,6 +141,7 @@ impl Layout {
                 open_tasks: u.open_tasks,
                 sees_accountability: shouhu_domain::oversight::may_read_register(u.principal.role),
                 records_meetings: shouhu_domain::oversight::may_record_meeting(u.principal.role),
+                sees_statistics: shouhu_domain::statistics::may_see_statistics(u.principal.role),
             }),
         }
     }

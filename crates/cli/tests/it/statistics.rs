@@ -1,0 +1,302 @@
+//! Statistics (issue 20): a district's figures are the sums of its townships' and agree with
+//! the ledger of the same scope; the member departments' officers see statistics and never a
+//! child's file.
+
+use crate::harness::*;
+use serde_json::{Value, json};
+use shouhu_domain::role::{OrgType, Role};
+use shouhu_store::statistics::{Statistics, StatisticsQuery};
+
+const DISTRICT: &str = "120114";
+
+/// A file varied by `seq`: three age bands, parents away or not, guardianship and schooling
+/// given or left empty, so every chart has more than one bar.
+fn varied(name: &str, village: &str, seq: u32) -> Value {
+    let birth = ["2016-05-04", "2022-03-01", "2011-01-10"][seq as usize % 3];
+    let mut f = child(name, village, seq);
+    f["birth_date"] = json!(birth);
+    f["id_number"] = json!(id_for(&village[..6], birth, true, seq));
+    if seq % 4 == 3 {
+        f["mother"] = json!({"name": "母亲", "away_for_work": false, "capable": true});
+    }
+    match seq % 3 {
+        0 => f["guardianship_type"] = json!("fair"),
+        1 => {
+            f.as_object_mut().expect("object").remove("guardianship_type");
+        }
+        _ => {}
+    }
+    if birth == "2016-05-04" && seq.is_multiple_of(2) {
+        f["schooling"] = json!("primary");
+    }
+    f
+}
+
+async fn statistics(app: &TestApp, username: &str, region: Option<&str>) -> Statistics {
+    let (u, r) = (username.to_string(), region.map(str::to_string));
+    app.store(move |s| {
+        let p = s.principal_by_username(&u).expect("principal");
+        s.statistics(&p, &StatisticsQuery { region: r, ..Default::default() }).expect("statistics")
+    })
+    .await
+}
+
+fn counts(bars: &[shouhu_store::statistics::Bar]) -> Vec<(String, i64)> {
+    bars.iter().map(|b| (b.key.clone(), b.count)).collect()
+}
+
+/// Adds `b`'s counts to `a`'s, bar by bar (the same bars in the same order).
+fn add(a: &mut [(String, i64)], b: &[(String, i64)]) {
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter_mut().zip(b) {
+        assert_eq!(x.0, y.0);
+        x.1 += y.1;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_districts_figures_are_its_townships_sums_and_agree_with_the_ledger() {
+    let app = TestApp::new().await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, DISTRICT).await;
+    let zhen_a = app.user("zhen_a", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let zhen_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let baodi = app.user("baodi", Role::TownshipStaff, OrgType::TownshipGovernment, "120115101").await;
+    let teacher = app.user("laoshi", Role::Teacher, OrgType::School, TOWNSHIP_A).await;
+    let police = app.user("jing", Role::Police, OrgType::PoliceStation, TOWNSHIP_A).await;
+    for seq in 0..9 {
+        let (user, village) = match seq % 3 {
+            0 => (&zhen_a, VILLAGE_A),
+            1 => (&zhen_a, VILLAGE_A2),
+            _ => (&zhen_b, VILLAGE_B),
+        };
+        app.create_child(user, &varied(&format!("儿童{seq}"), village, seq)).await;
+    }
+    // Another district's file counts nowhere in 武清区.
+    app.create_child(&baodi, &varied("宝坻儿童", "120115101201", 20)).await;
+    // A closed file is not an open one.
+    let closed = app.create_child(&zhen_b, &varied("已销档", VILLAGE_B, 30)).await;
+    let (s, r) = app
+        .post(
+            &zhen_b,
+            &format!("/api/v1/children/{}/close", closed["id"]),
+            &json!({"version": 1, "reason": "moved_out"}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+    // Reports: two in 梅厂镇 (one accepted), one in 大碱厂镇.
+    let report = |village: &str, situations: Value| {
+        json!({
+            "situations": situations,
+            "discovered_at": "2026-11-29T03:00:00Z",
+            "child_description": "男孩，约9岁",
+            "village_code": village,
+            "description": "孩子独自在家",
+        })
+    };
+    let mut ids = Vec::new();
+    for (village, sit) in [
+        (VILLAGE_A, json!(["living_alone"])),
+        (VILLAGE_A2, json!(["missing", "living_alone"])),
+        (VILLAGE_B, json!(["missing"])),
+    ] {
+        let (s, r) = app.post(&teacher, "/api/v1/reports", &report(village, sit)).await;
+        assert_eq!(s, 201, "{r}");
+        ids.push(r["id"].as_i64().expect("id"));
+    }
+    app.clock.advance(chrono::Duration::minutes(25));
+    let (_, now) = app.get(&police, &format!("/api/v1/reports/{}", ids[0])).await;
+    let (s, r) = app
+        .post(
+            &police,
+            &format!("/api/v1/reports/{}/steps", ids[0]),
+            &json!({"step": "accepted", "version": now["version"]}),
+        )
+        .await;
+    assert_eq!(s, 200, "{r}");
+
+    let whole = statistics(&app, "qu", None).await;
+    assert_eq!(whole.region, DISTRICT);
+    assert_eq!(whole.children, 9, "open files of the district only");
+    assert_eq!(whole.reports, 3);
+    assert_eq!(counts(&whole.by_situation), [("living_alone".to_string(), 2), ("missing".to_string(), 2)]);
+    assert_eq!(whole.response.count, 1);
+    assert_eq!(whole.response.median_minutes, Some(25));
+    assert_eq!(whole.by_month.iter().find(|b| b.key == "2026-11").map(|b| b.count), Some(3));
+    for group in [&whole.by_category, &whole.by_age, &whole.by_guardianship, &whole.by_schooling] {
+        assert_eq!(group.iter().map(|b| b.count).sum::<i64>(), whole.children, "every group adds up: {group:?}");
+        assert!(group.iter().filter(|b| b.count > 0).count() > 1, "varied fixtures: {group:?}");
+    }
+    assert_eq!(whole.visits.children, 9, "every open file has a next visit");
+
+    // The district's lines are its townships, and each is what the township's own page says.
+    assert_eq!(whole.areas.iter().map(|l| l.code.as_str()).collect::<Vec<_>>(), [TOWNSHIP_A, TOWNSHIP_B]);
+    assert_eq!(whole.total.children, whole.children);
+    assert_eq!(whole.total.reports, whole.reports);
+    let mut sums: Vec<Vec<(String, i64)>> = Vec::new();
+    let mut figures = [0i64; 6];
+    for line in &whole.areas {
+        let t = statistics(&app, "qu", Some(&line.code)).await;
+        assert_eq!(
+            (t.children, t.reports, t.total.warned),
+            (line.children, line.reports, line.warned),
+            "{}",
+            line.code
+        );
+        assert_eq!(t.areas.iter().map(|l| l.children).sum::<i64>(), t.children, "villages add up to the township");
+        let groups = [&t.by_category, &t.by_age, &t.by_guardianship, &t.by_schooling, &t.warnings, &t.by_month];
+        if sums.is_empty() {
+            sums = groups.iter().map(|g| counts(g)).collect();
+        } else {
+            for (s, g) in sums.iter_mut().zip(groups) {
+                add(s, &counts(g));
+            }
+        }
+        for (f, v) in figures.iter_mut().zip([
+            t.children,
+            t.reports,
+            t.dropouts.opened,
+            t.dropouts.open,
+            t.visits.children,
+            t.visits.overdue,
+        ]) {
+            *f += v;
+        }
+        // The township's own staff see the same figures.
+        let own = statistics(&app, if line.code == TOWNSHIP_A { "zhen_a" } else { "zhen_b" }, None).await;
+        assert_eq!(counts(&own.by_category), counts(&t.by_category));
+    }
+    let district_groups = [
+        &whole.by_category,
+        &whole.by_age,
+        &whole.by_guardianship,
+        &whole.by_schooling,
+        &whole.warnings,
+        &whole.by_month,
+    ];
+    for (s, g) in sums.iter().zip(district_groups) {
+        assert_eq!(*s, counts(g), "the townships' sums are the district's");
+    }
+    assert_eq!(
+        figures,
+        [
+            whole.children,
+            whole.reports,
+            whole.dropouts.opened,
+            whole.dropouts.open,
+            whole.visits.children,
+            whole.visits.overdue
+        ]
+    );
+
+    // The ledger of the same scope counts the same files, filter by filter.
+    for b in &whole.by_category {
+        let (_, page) = app.get(&district, &format!("/api/v1/children?region={DISTRICT}&category={}", b.key)).await;
+        assert_eq!(page["total"], b.count, "category {}", b.key);
+    }
+    for b in whole.by_age.iter().filter(|b| b.key != "other") {
+        let (_, page) = app.get(&district, &format!("/api/v1/children?age_band={}", b.key)).await;
+        assert_eq!(page["total"], b.count, "age band {}", b.key);
+    }
+    for b in whole.by_guardianship.iter().filter(|b| b.key != "not_stated") {
+        let (_, page) = app.get(&district, &format!("/api/v1/children?guardianship_type={}", b.key)).await;
+        assert_eq!(page["total"], b.count, "guardianship {}", b.key);
+    }
+    let (_, page) = app.get(&district, "/api/v1/children").await;
+    assert_eq!(page["total"], whole.children);
+
+    // A region outside the caller's, or not a region, is not found; a township sees no more
+    // than its own.
+    let (u, p) = ("qu".to_string(), "zhen_a".to_string());
+    let refused = app
+        .store(move |s| {
+            let qu = s.principal_by_username(&u).expect("qu");
+            let zhen = s.principal_by_username(&p).expect("zhen_a");
+            let q = |r: &str| StatisticsQuery { region: Some(r.into()), ..Default::default() };
+            [
+                s.statistics(&qu, &q("120115")).is_err(),
+                s.statistics(&qu, &q("12")).is_err(),
+                s.statistics(&qu, &q("1201' OR 1=1")).is_err(),
+                s.statistics(&zhen, &q(TOWNSHIP_B)).is_err(),
+            ]
+        })
+        .await;
+    assert_eq!(refused, [true; 4]);
+
+    // The page and its workbook; a teacher has neither.
+    let http = reqwest::Client::new();
+    let res = http.get(app.url("/statistics")).bearer_auth(&district.token).send().await.expect("page");
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.expect("html");
+    for id in ["chart-category", "table-category", "chart-month", "table-month", "table-areas"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    let res = http.get(app.url("/statistics?region=120115")).bearer_auth(&district.token).send().await.expect("page");
+    assert_eq!(res.status(), 404);
+    let res =
+        http.get(app.url("/statistics.xlsx?region=120114101")).bearer_auth(&district.token).send().await.expect("xlsx");
+    assert_eq!(res.status(), 200);
+    assert!(res.bytes().await.expect("bytes").starts_with(b"PK"));
+    let res = http.get(app.url("/statistics")).bearer_auth(&teacher.token).send().await.expect("page");
+    assert_eq!(res.status(), 403);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_department_officer_sees_statistics_and_never_a_childs_file() {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let fulian = app.user("fulian", Role::DepartmentOfficer, OrgType::WomensFederation, "12").await;
+    let sifa = app.user("sifa", Role::DepartmentOfficer, OrgType::JusticeBureau, DISTRICT).await;
+    let rec = app.create_child(&zhen, &child("甲乙", VILLAGE_A, 1)).await;
+    let id = rec["id"].as_i64().expect("id");
+    let (s, report) = app
+        .post(
+            &zhen,
+            "/api/v1/reports",
+            &json!({"situations": ["living_alone"], "discovered_at": "2026-11-29T03:00:00Z",
+                    "child_id": id, "village_code": VILLAGE_A, "description": "孩子独自在家"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{report}");
+
+    for dept in [&fulian, &sifa] {
+        let (s_missing, missing) = app.get(dept, "/api/v1/children/999999").await;
+        let (s, body) = app.get(dept, &format!("/api/v1/children/{id}")).await;
+        assert_eq!((s_missing, s), (404, 404));
+        assert_eq!(body, missing, "a file looks exactly like a missing one");
+        let (s, _) = app.get(dept, &format!("/api/v1/children/{id}/history")).await;
+        assert_eq!(s, 404);
+        let (_, ledger) = app.get(dept, "/api/v1/children").await;
+        assert_eq!(ledger["total"], 0, "no ledger");
+        let (_, found) = app.get(dept, "/api/v1/children?q=%E7%94%B2%E4%B9%99").await;
+        assert_eq!(found["total"], 0, "search finds nothing");
+        let res =
+            reqwest::Client::new().get(app.url("/api/v1/export")).bearer_auth(&dept.token).send().await.expect("x");
+        assert_eq!(res.status(), 403, "no export");
+        let (s, _) = app.get(dept, &format!("/api/v1/reports/{}", report["id"])).await;
+        assert_eq!(s, 404, "no report of another");
+        let (_, reports) = app.get(dept, "/api/v1/reports").await;
+        assert_eq!(reports, json!([]), "only its own reports, and it filed none");
+        for page in [format!("/children/{id}"), "/reports/stats".to_string()] {
+            let res = reqwest::Client::new().get(app.url(&page)).bearer_auth(&dept.token).send().await.expect("page");
+            assert!([403, 404].contains(&res.status().as_u16()), "{page}: {}", res.status());
+        }
+        let res = reqwest::Client::new().get(app.url("/statistics")).bearer_auth(&dept.token).send().await.expect("s");
+        assert_eq!(res.status(), 200, "statistics");
+    }
+    // The role given in an organisation that is no member department sees no statistics.
+    let misplaced = app.user("cuowei", Role::DepartmentOfficer, OrgType::School, TOWNSHIP_A).await;
+    let res = reqwest::Client::new().get(app.url("/statistics")).bearer_auth(&misplaced.token).send().await.expect("s");
+    assert_eq!(res.status(), 403);
+    // The city's department sees the city; a district's its district.
+    assert_eq!(statistics(&app, "fulian", None).await.region, "12");
+    let district = statistics(&app, "sifa", None).await;
+    assert_eq!((district.region.as_str(), district.children, district.reports), (DISTRICT, 1, 1));
+    let (u,) = ("sifa".to_string(),);
+    let outside = app
+        .store(move |s| {
+            let p = s.principal_by_username(&u).expect("sifa");
+            s.statistics(&p, &StatisticsQuery { region: Some("120115".into()), ..Default::default() }).is_err()
+        })
+        .await;
+    assert!(outside, "another district is not found");
+}
