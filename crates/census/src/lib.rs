@@ -11,5 +11,7 @@ pub mod import;
 pub mod read;
 pub mod report;
 pub mod roster;
+// Census rounds (issue 20).
+pub mod rounds;
 pub mod summary;
 pub mod table;

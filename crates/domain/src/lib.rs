@@ -32,3 +32,5 @@ pub mod sign_in;
 pub mod task;
 pub mod validate;
 pub mod visit;
+// Census rounds (issue 20).
+pub mod census_round;

@@ -164,6 +164,15 @@ pub struct Settings {
     pub documents: DocumentSettings,
     /// The outbox's retries and the live notifications' polling (issue 19).
     pub notify: crate::notify::NotifySettings,
+    /// Census rounds (issue 20, `crate::census_round`).
+    pub rounds: RoundSettings,
+}
+
+/// Census rounds (issue 20): the district's time after the townships' deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundSettings {
+    /// Days after a round's deadline (the townships') by which the district's return is due.
+    pub district_days: i64,
 }
 
 impl Default for Settings {
@@ -225,6 +234,7 @@ impl Default for Settings {
                 lease: Duration::zero(),
                 poll: Duration::zero(),
             },
+            rounds: RoundSettings { district_days: 0 },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -1124,6 +1134,22 @@ pub static SPECS: &[Spec] = &[
             default: 1000,
             get: |s| s.notify.poll.num_milliseconds(),
             set: |s, v| s.notify.poll = Duration::milliseconds(v),
+        },
+    },
+    // Census rounds (issue 20, decision 147).
+    Spec {
+        key: "rounds.district_days",
+        label: msg::SETTING_ROUNDS_DISTRICT_DAYS,
+        unit: Unit::Days,
+        source: "[U]",
+        reason: "the townships' returns are due on the round's deadline; the district then reviews \
+                 each (a send-back and a second sign-off included) before it signs off its own: a week",
+        kind: Kind::Int {
+            min: 0,
+            max: 90,
+            default: 7,
+            get: |s| s.rounds.district_days,
+            set: |s, v| s.rounds.district_days = v,
         },
     },
 ];

@@ -35,6 +35,9 @@ crate::codes::code_list! {
         VisitSentBack = "visit_sent_back", "退回修改的走访记录";
         // Dropout control (issue 18).
         DropoutStepDue = "dropout_step_due", "控辍保学待办事项";
+        // Census rounds (issue 20).
+        CensusReturnToSignOff = "census_return_to_sign_off", "待签报的摸底排查报表";
+        CensusReturnToReview = "census_return_to_review", "待审核的摸底排查报表";
     }
 }
 
@@ -125,7 +128,11 @@ pub fn deadline_source(kind: TaskKind) -> Option<DeadlineSource> {
         VisitDue => ("[S] 二(一)", Some("visits.*")),
         // [S] 二(一) 及时; [CE] 58 (dropout::due).
         DropoutStepDue => ("[S] 二(一)；[CE] 58", Some("dropout.*")),
-        ImportFinished | ImportFailed | AccountToApprove | VisitToReview | VisitSentBack => return None,
+        // [S] 三(一), the round's deadline (census_round::due_on).
+        CensusReturnToSignOff => ("[S] 三(一)", Some("rounds.district_days")),
+        ImportFinished | ImportFailed | AccountToApprove | VisitToReview | VisitSentBack | CensusReturnToReview => {
+            return None;
+        }
     };
     Some(DeadlineSource { article, setting })
 }
@@ -149,6 +156,10 @@ pub fn done_by(kind: TaskKind) -> &'static [Role] {
         TaskKind::VisitDue | TaskKind::VisitSentBack => &[Role::ChildDirector],
         TaskKind::VisitToReview => &[Role::ChildSupervisor],
         TaskKind::DropoutStepDue => &[Role::Teacher, Role::SchoolAdmin, Role::EducationOfficer, Role::TownshipStaff],
+        // [S] 三(一): the township signs its return off, the district its own (census_round::signs_off);
+        // the district reviews its townships', the city its districts' (census_round::reviews).
+        TaskKind::CensusReturnToSignOff => &[Role::TownshipStaff, Role::DistrictOfficer],
+        TaskKind::CensusReturnToReview => &[Role::DistrictOfficer, Role::CityOfficer],
     }
 }
 

@@ -93,10 +93,16 @@ pub enum Action {
     IssueDocument,
     /// How an organisation receives its notifications set by the administrator (issue 19).
     SetNotifyChannel,
+    /// Census rounds (issue 20): a round opened, a return (or a unit's trend) read, signed
+    /// off, accepted or sent back.
+    OpenCensusRound,
+    ViewCensusReturn,
+    SignOffCensusReturn,
+    ReviewCensusReturn,
 }
 
 impl Action {
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 52] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -148,6 +154,11 @@ impl Action {
         Action::IssueDocument,
         // Notifications (issue 19).
         Action::SetNotifyChannel,
+        // Census rounds (issue 20).
+        Action::OpenCensusRound,
+        Action::ViewCensusReturn,
+        Action::SignOffCensusReturn,
+        Action::ReviewCensusReturn,
     ];
 
     /// The action in words, from the message catalog.
@@ -206,6 +217,10 @@ impl Action {
             Action::MatchRoster => "match_roster",
             Action::IssueDocument => "issue_document",
             Action::SetNotifyChannel => "set_notify_channel",
+            Action::OpenCensusRound => "open_census_round",
+            Action::ViewCensusReturn => "view_census_return",
+            Action::SignOffCensusReturn => "sign_off_census_return",
+            Action::ReviewCensusReturn => "review_census_return",
         }
     }
 }

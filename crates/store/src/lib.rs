@@ -42,6 +42,8 @@ pub mod tasks;
 pub mod turned16;
 pub mod users;
 pub mod visits;
+// Census rounds (issue 20).
+pub mod census_rounds;
 
 pub use db::{DbUrl, Pool};
 pub use error::StoreError;

@@ -17,6 +17,8 @@ pub mod reports;
 pub mod tasks;
 pub mod turned16;
 pub mod visits;
+// Census rounds (issue 20).
+pub mod census_rounds;
 
 use crate::AppState;
 use crate::auth;
@@ -176,6 +178,13 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(notifications::get_channel, notifications::put_channel))
         .routes(routes!(notifications::outbox))
         .routes(routes!(notifications::attempts))
+        // Census rounds (issue 20).
+        .routes(routes!(census_rounds::list, census_rounds::open))
+        .routes(routes!(census_rounds::trends))
+        .routes(routes!(census_rounds::get))
+        .routes(routes!(census_rounds::get_return))
+        .routes(routes!(census_rounds::sign_off_return))
+        .routes(routes!(census_rounds::review))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);

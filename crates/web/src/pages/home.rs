@@ -71,6 +71,8 @@ pub struct HomeView {
     pub regions: Vec<RegionRow>,
     pub regions_title: &'static str,
     pub warnings: Vec<WarningRow>,
+    /// Takes part in census rounds (issue 20): a link to them.
+    pub sees_rounds: bool,
 }
 
 async fn fragment_of(state: &AppState, user: &CurrentUser) -> Result<TasksFragment, AppError> {
@@ -122,6 +124,7 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> PageResult {
         regions: f.regions,
         regions_title: f.regions_title,
         warnings,
+        sees_rounds: super::census_rounds::sees_rounds(&user),
     }))
 }
 

@@ -17,6 +17,8 @@ pub mod settings;
 pub mod turned16;
 pub mod view;
 pub mod visits;
+// Census rounds (issue 20).
+pub mod census_rounds;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -51,6 +53,8 @@ pub fn router() -> Router<AppState> {
         .merge(home::router())
         .merge(notifications::router())
         .merge(crate::rosters::router())
+        // Census rounds (issue 20).
+        .merge(census_rounds::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
