@@ -126,7 +126,7 @@ mod tests {
     use shouhu_domain::child::{ChildRecord, FileStatus};
     use shouhu_domain::region::Level;
     use shouhu_domain::rules;
-    use shouhu_store::regions::Region;
+    use shouhu_domain::region::Region;
 
     const TOWNSHIP: &str = "120114101";
     const VILLAGES: &[&str] = &["120114101001", "120114101204", "120114101205"];
@@ -154,8 +154,10 @@ mod tests {
 
     /// The store's grouped scan, done on records: the same keys as its GROUP BY.
     fn grouped(recs: &[ChildRecord]) -> Vec<FileCount> {
-        let mut m: BTreeMap<(String, Option<usize>, Option<String>, String, Option<String>, Option<String>, Option<String>), u64> =
-            BTreeMap::new();
+        let mut m: BTreeMap<
+            (String, Option<usize>, Option<String>, String, Option<String>, Option<String>, Option<String>),
+            u64,
+        > = BTreeMap::new();
         for r in recs.iter().filter(|r| r.status == FileStatus::Open) {
             let band = r.derived.age_band.and_then(|b| shouhu_domain::age::AgeBand::ALL.iter().position(|x| *x == b));
             let key = (

@@ -89,15 +89,7 @@ impl Counts {
     /// Counts one child's file (open or not: [`Summary::add`] decides what is counted).
     pub fn add(&mut self, rec: &ChildRecord) {
         let f = &rec.file;
-        self.add_many(
-            1,
-            rec.derived.age_band,
-            f.sex,
-            rec.derived.category,
-            f.guardianship_type,
-            f.schooling,
-            f.health,
-        );
+        self.add_many(1, rec.derived.age_band, f.sex, rec.derived.category, f.guardianship_type, f.schooling, f.health);
     }
 
     /// Counts `n` files that have the same value in every group (a grouped count of the

@@ -1393,7 +1393,8 @@ pub const ROUNDS_NAME_TAKEN: &str = "已有同名的轮次，请换一个名称"
 pub const ROUNDS_ALREADY_SIGNED_OFF: &str = "该报表已签报，等待上级审核；被退回后才能重新签报";
 pub const ROUNDS_ALREADY_ACCEPTED: &str = "该报表已审核通过，不能再修改";
 pub const ROUNDS_NOT_SIGNED_OFF: &str = "该报表尚未签报，不能审核或退回";
-pub const ROUNDS_DISTRICT_SUBMITTED: &str = "本区报表已上报市民政局，不能再审核或退回乡镇（街道）报表；市民政局退回后才能修改";
+pub const ROUNDS_DISTRICT_SUBMITTED: &str =
+    "本区报表已上报市民政局，不能再审核或退回乡镇（街道）报表；市民政局退回后才能修改";
 pub const ROUNDS_TOWNSHIPS_NOT_ACCEPTED: &str = "还有乡镇（街道）的报表未审核通过，区报表暂不能签报";
 pub const ROUNDS_STALE: &str = "该报表已被他人处理，您的操作未保存。请查看最新状态后重试";
 pub const ROUNDS_STATE: &str = "状态";

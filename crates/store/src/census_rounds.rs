@@ -208,7 +208,7 @@ pub struct TrendUnit {
 /// How the level above decides on a return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Review {
+pub enum ReturnReview {
     Accept,
     SendBack,
 }
@@ -345,7 +345,12 @@ impl Store {
 
     /// The state of a district's return, read by the store for its rules (no scope: the caller
     /// has been let into one of its townships).
-    fn district_state(&self, c: &mut Conn<'_, '_>, round_id: i64, unit: &str) -> Result<Option<ReturnState>, StoreError> {
+    fn district_state(
+        &self,
+        c: &mut Conn<'_, '_>,
+        round_id: i64,
+        unit: &str,
+    ) -> Result<Option<ReturnState>, StoreError> {
         let district = region::district_of(unit);
         Ok(c.query_opt(
             "SELECT state FROM census_returns WHERE round_id = $1 AND unit_code = $2",
@@ -510,13 +515,13 @@ impl Store {
         let today = self.today();
         let rule = self.settings.age_rule;
         let earliest = |b: AgeBand| b.birth_range(today, rule).0;
-        let mut sql = Sql::new("SELECT c.village_code, CASE WHEN c.birth_date IS NULL OR c.birth_date > ");
+        let mut sql = Sql::new("SELECT c.village_code, CAST(CASE WHEN c.birth_date IS NULL OR c.birth_date > ");
         sql.bind(today);
         sql.push(" THEN 3 WHEN c.birth_date >= ").bind(earliest(AgeBand::From0To5));
         sql.push(" THEN 0 WHEN c.birth_date >= ").bind(earliest(AgeBand::From6To13));
         sql.push(" THEN 1 WHEN c.birth_date >= ").bind(earliest(AgeBand::From14To16));
         sql.push(
-            " THEN 2 ELSE 3 END, c.sex, c.category, c.guardianship_type, c.schooling, c.health, count(*) \
+            " THEN 2 ELSE 3 END AS BIGINT), c.sex, c.category, c.guardianship_type, c.schooling, c.health, count(*) \
              FROM children c WHERE c.closed = FALSE",
         );
         crate::children::push_scope_on(&mut sql, &shouhu_domain::role::Scope::Region(township.to_string()), "c.");
@@ -588,7 +593,8 @@ impl Store {
                 total.into(),
             ],
         )?;
-        let action = if event == ReturnEvent::SignOff { Action::SignOffCensusReturn } else { Action::ReviewCensusReturn };
+        let action =
+            if event == ReturnEvent::SignOff { Action::SignOffCensusReturn } else { Action::ReviewCensusReturn };
         audit::record(
             c,
             &self.audit_key,
@@ -596,10 +602,16 @@ impl Store {
             actor,
             action,
             None,
-            &format!("round {} return {} {}{}", ret.round_id, ret.unit_code, event.code(), match total {
-                Some(t) => format!(" 合计 {t}"),
-                None => String::new(),
-            }),
+            &format!(
+                "round {} return {} {}{}",
+                ret.round_id,
+                ret.unit_code,
+                event.code(),
+                match total {
+                    Some(t) => format!(" 合计 {t}"),
+                    None => String::new(),
+                }
+            ),
         )
     }
 
@@ -722,7 +734,7 @@ impl Store {
         round_id: i64,
         unit: &str,
         version: i64,
-        review: Review,
+        review: ReturnReview,
         reason: &str,
     ) -> Result<ReturnLine, StoreError> {
         let region = region_of(p)?.to_string();
@@ -739,8 +751,10 @@ impl Store {
             }
             let parent = if ret.level == Level::Township { self.district_state(c, round_id, unit)? } else { None };
             let (next, event, reason) = match review {
-                Review::Accept => (rules::accept(ret.state, parent).map_err(StoreError::State)?, ReturnEvent::Accept, None),
-                Review::SendBack => {
+                ReturnReview::Accept => {
+                    (rules::accept(ret.state, parent).map_err(StoreError::State)?, ReturnEvent::Accept, None)
+                }
+                ReturnReview::SendBack => {
                     let next = rules::send_back(ret.level, ret.state, parent).map_err(StoreError::State)?;
                     let errs = rules::check_send_back_reason(&reason);
                     if !errs.is_empty() {

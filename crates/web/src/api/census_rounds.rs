@@ -15,7 +15,7 @@ use shouhu_census::summary;
 use shouhu_domain::census_round::SignOffs;
 use shouhu_store::Store;
 use shouhu_store::census_rounds::{
-    NamedRow, NewRound, Review, ReturnDetail, ReturnLine, RoundDetail, RoundLine, Trend, TrendUnit,
+    NamedRow, NewRound, ReturnDetail, ReturnLine, ReturnReview, RoundDetail, RoundLine, Trend, TrendUnit,
 };
 use shouhu_store::users::Principal;
 use utoipa::{IntoParams, ToSchema};
@@ -62,7 +62,12 @@ pub fn columns() -> Vec<String> {
 }
 
 /// A return as pages and the API show it (its view audited by the store).
-pub fn return_view(s: &Store, p: &Principal, round_id: i64, unit: &str) -> Result<ReturnView, shouhu_store::StoreError> {
+pub fn return_view(
+    s: &Store,
+    p: &Principal,
+    round_id: i64,
+    unit: &str,
+) -> Result<ReturnView, shouhu_store::StoreError> {
     let detail = s.census_return(p, round_id, unit)?;
     let live = if detail.may_sign_off && detail.ret.level == shouhu_domain::region::Level::Township {
         let counts = s.census_file_counts(p, round_id, unit)?;
@@ -193,10 +198,10 @@ pub async fn sign_off_return(
 /// The level above's decision on a return.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ReviewRequest {
+pub struct ReturnReviewRequest {
     pub version: i64,
     /// `accept` (审核通过) or `send_back` (退回, with a reason).
-    pub decision: Review,
+    pub decision: ReturnReview,
     #[serde(default)]
     pub reason: String,
 }
@@ -205,14 +210,14 @@ pub struct ReviewRequest {
 /// city a district's. A return not signed off, or a township's once its district's return is
 /// submitted: 409; no reason for a send-back: 422.
 #[utoipa::path(post, path = "/api/v1/census-rounds/{id}/returns/{unit}/review",
-    params(("id" = i64, Path), ("unit" = String, Path)), request_body = ReviewRequest,
+    params(("id" = i64, Path), ("unit" = String, Path)), request_body = ReturnReviewRequest,
     responses((status = 200, body = ReturnLine), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn review(
     State(state): State<AppState>,
     user: CurrentUser,
     RoundUnit(id, unit): RoundUnit,
-    ApiJson(req): ApiJson<ReviewRequest>,
+    ApiJson(req): ApiJson<ReturnReviewRequest>,
 ) -> ApiResult<Json<ReturnLine>> {
     let p = user.principal;
     Ok(Json(state.run(move |s| s.review_census_return(&p, id, &unit, req.version, req.decision, &req.reason)).await?))

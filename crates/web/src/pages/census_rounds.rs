@@ -23,7 +23,7 @@ use shouhu_census::summary;
 use shouhu_domain::census_round::{self as rules, SignOffs};
 use shouhu_domain::msg;
 use shouhu_domain::region::Level;
-use shouhu_store::census_rounds::{NamedRow, NewRound, ReturnLine, Review};
+use shouhu_store::census_rounds::{NamedRow, NewRound, ReturnLine, ReturnReview};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -442,7 +442,7 @@ async fn review_post(
     id: i64,
     unit: String,
     pairs: FormPairs,
-    review: Review,
+    review: ReturnReview,
 ) -> PageResult {
     user.check_csrf(pairs.get("csrf"))?;
     let version = form::version(&pairs);
@@ -450,7 +450,7 @@ async fn review_post(
     let p = user.principal.clone();
     let u = unit.clone();
     let res = state.run(move |s| s.review_census_return(&p, id, &u, version, review, &reason)).await.map(|_| ());
-    let form = if review == Review::Accept { "accept" } else { "send-back" };
+    let form = if review == ReturnReview::Accept { "accept" } else { "send-back" };
     done_or_refused(&state, &user, id, unit, res, form, pairs).await
 }
 
@@ -460,7 +460,7 @@ async fn accept_post(
     RoundUnit(id, unit): RoundUnit,
     pairs: FormPairs,
 ) -> PageResult {
-    review_post(state, user, id, unit, pairs, Review::Accept).await
+    review_post(state, user, id, unit, pairs, ReturnReview::Accept).await
 }
 
 async fn send_back_post(
@@ -469,7 +469,7 @@ async fn send_back_post(
     RoundUnit(id, unit): RoundUnit,
     pairs: FormPairs,
 ) -> PageResult {
-    review_post(state, user, id, unit, pairs, Review::SendBack).await
+    review_post(state, user, id, unit, pairs, ReturnReview::SendBack).await
 }
 
 pub struct UnitOpt {
@@ -519,7 +519,11 @@ async fn trends(State(state): State<AppState>, user: CurrentUser, QueryParams(q)
         Some(t) => (
             t.points
                 .iter()
-                .map(|p| TrendColumn { round_id: p.round_id, round_name: p.round_name.clone(), state_label: p.state.label() })
+                .map(|p| TrendColumn {
+                    round_id: p.round_id,
+                    round_name: p.round_name.clone(),
+                    state_label: p.state.label(),
+                })
                 .collect(),
             view.columns
                 .iter()
