@@ -125,8 +125,8 @@ mod tests {
     use shouhu_domain::age::AgeRule;
     use shouhu_domain::child::{ChildRecord, FileStatus};
     use shouhu_domain::region::Level;
-    use shouhu_domain::rules;
     use shouhu_domain::region::Region;
+    use shouhu_domain::rules;
 
     const TOWNSHIP: &str = "120114101";
     const VILLAGES: &[&str] = &["120114101001", "120114101204", "120114101205"];
@@ -152,12 +152,12 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, 29).expect("date")
     }
 
+    /// A grouped count's key: village, band, sex, category, guardianship, schooling, health.
+    type Key = (String, Option<usize>, Option<String>, String, Option<String>, Option<String>, Option<String>);
+
     /// The store's grouped scan, done on records: the same keys as its GROUP BY.
     fn grouped(recs: &[ChildRecord]) -> Vec<FileCount> {
-        let mut m: BTreeMap<
-            (String, Option<usize>, Option<String>, String, Option<String>, Option<String>, Option<String>),
-            u64,
-        > = BTreeMap::new();
+        let mut m: BTreeMap<Key, u64> = BTreeMap::new();
         for r in recs.iter().filter(|r| r.status == FileStatus::Open) {
             let band = r.derived.age_band.and_then(|b| shouhu_domain::age::AgeBand::ALL.iter().position(|x| *x == b));
             let key = (

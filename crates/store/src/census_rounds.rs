@@ -205,6 +205,13 @@ pub struct TrendUnit {
     pub name: String,
 }
 
+/// Compiles a township's rows from its grouped counts and checks them (the census crate's):
+/// the rows to freeze, or which check fails.
+pub type Compile = dyn Fn(&str, &[FileCount]) -> Result<Vec<FrozenRow>, String>;
+
+/// Checks a district's rows (its townships' totals and their sum) before they are frozen.
+pub type CheckSum = dyn Fn(&[FrozenRow]) -> Result<(), String>;
+
 /// How the level above decides on a return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -629,8 +636,8 @@ impl Store {
         unit: &str,
         version: i64,
         mut sign_offs: SignOffs,
-        compile: &dyn Fn(&str, &[FileCount]) -> Result<Vec<FrozenRow>, String>,
-        check: &dyn Fn(&[FrozenRow]) -> Result<(), String>,
+        compile: &Compile,
+        check: &CheckSum,
     ) -> Result<ReturnLine, StoreError> {
         let region = region_of(p)?.to_string();
         let today = self.today();
