@@ -47,7 +47,7 @@ describe('census rounds', () => {
     await city.fill('#f-reference_date', chinaToday());
     await city.fill('#f-deadline', later(30));
     await submitBy(city, city.locator('#open-round'));
-    await expectPath(city, /^\/census-rounds\/\d+$/);
+    await expectPath(city, /^\/census-rounds\/\d+\?saved=1$/);
     await expectVisible(city.locator('#saved'), 'the round is opened');
     const round = new URL(city.url()).pathname.split('/')[2];
     await expectVisible(city.locator('#return-120114'), 'the districts are listed');
