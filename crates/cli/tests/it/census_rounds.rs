@@ -420,3 +420,40 @@ async fn returns_to_sign_off_and_review_are_on_the_to_do_lists() {
         Some(format!("/census-rounds/{round}/returns/{TOWNSHIP_A}").as_str())
     );
 }
+
+/// Measures a township's sign-off over many files (issue 20's speed target is the district's,
+/// which reads no file): `cargo test -p shouhu --test it census_rounds::measure -- --ignored
+/// --nocapture`. Ignored: it writes thousands of files.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore]
+async fn measure_a_township_sign_off() {
+    let n: usize = std::env::var("ROUNDS_FILES").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let app = TestApp::new().await;
+    let city = app.user("shi", Role::CityOfficer, OrgType::CityCivilAffairs, "12").await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let p = app.store(|s| s.principal_by_username("zhen").expect("zhen")).await;
+    app.store(move |s| {
+        let villages: Vec<String> = s.regions.children(TOWNSHIP_A).map(|v| v.code.clone()).collect();
+        for chunk in (0..n).collect::<Vec<_>>().chunks(2000) {
+            let files = chunk
+                .iter()
+                .map(|i| {
+                    let mut f = child(&format!("孩子{i}"), &villages[i % villages.len()], 0);
+                    f.as_object_mut().expect("object").remove("id_number");
+                    let birth = chrono::NaiveDate::from_ymd_opt(2010, 1, 1).expect("date")
+                        + chrono::Duration::days((*i % 6000) as i64);
+                    f["birth_date"] = json!(birth.to_string());
+                    serde_json::from_value(f).expect("file")
+                })
+                .collect();
+            s.create_children(&p.actor(), files, "measure").expect("files");
+        }
+    })
+    .await;
+    let round = open_round(&app, &city, "2026年下半年").await;
+    let started = std::time::Instant::now();
+    let (s, r) = sign_off(&app, &zhen, round, TOWNSHIP_A).await;
+    let took = started.elapsed();
+    assert_eq!((s, r["total"].as_u64()), (200, Some(n as u64)), "{r}");
+    println!("a township's sign-off over {n} files: {} ms (with the page's read of its return)", took.as_millis());
+}
