@@ -11,6 +11,8 @@ pub mod import;
 pub mod read;
 pub mod report;
 pub mod roster;
+// Census rounds (issue 20).
+pub mod rounds;
 pub mod summary;
 pub mod table;
 // Statistics (issue 20): the statistics page as a workbook.

@@ -89,14 +89,51 @@ impl Counts {
     /// Counts one child's file (open or not: [`Summary::add`] decides what is counted).
     pub fn add(&mut self, rec: &ChildRecord) {
         let f = &rec.file;
-        self.total += 1;
-        self.age[index_of(AgeBand::ALL, rec.derived.age_band)] += 1;
-        self.sex[index_of(Sex::ALL, f.sex)] += 1;
+        self.add_many(1, rec.derived.age_band, f.sex, rec.derived.category, f.guardianship_type, f.schooling, f.health);
+    }
+
+    /// Counts `n` files that have the same value in every group (a grouped count of the
+    /// store's: census rounds, issue 20); [`Counts::add`] is this with one file.
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_many(
+        &mut self,
+        n: u64,
+        age_band: Option<AgeBand>,
+        sex: Option<Sex>,
+        category: Category,
+        guardianship: Option<GuardianshipType>,
+        schooling: Option<Schooling>,
+        health: Option<Health>,
+    ) {
+        self.total += n;
+        self.age[index_of(AgeBand::ALL, age_band)] += n;
+        self.sex[index_of(Sex::ALL, sex)] += n;
         // Derived, so always one of the list.
-        self.category[index_of(Category::ALL, Some(rec.derived.category)).min(CATEGORY - 1)] += 1;
-        self.guardianship[index_of(GuardianshipType::ALL, f.guardianship_type)] += 1;
-        self.schooling[index_of(Schooling::ALL, f.schooling)] += 1;
-        self.health[index_of(Health::ALL, f.health)] += 1;
+        self.category[index_of(Category::ALL, Some(category)).min(CATEGORY - 1)] += n;
+        self.guardianship[index_of(GuardianshipType::ALL, guardianship)] += n;
+        self.schooling[index_of(Schooling::ALL, schooling)] += n;
+        self.health[index_of(Health::ALL, health)] += n;
+    }
+
+    /// The counts of [`Counts::values`] read back (a frozen return's row); `None` when the
+    /// number of values is not the summary's.
+    pub fn from_values(values: &[u64]) -> Option<Counts> {
+        fn take<const N: usize>(v: &mut &[u64]) -> Option<[u64; N]> {
+            let (head, rest) = (v.get(..N)?, v.get(N..)?);
+            *v = rest;
+            head.try_into().ok()
+        }
+        let (total, mut v) = values.split_first()?;
+        let c = Counts {
+            total: *total,
+            age: take(&mut v)?,
+            sex: take(&mut v)?,
+            category: take(&mut v)?,
+            guardianship: take(&mut v)?,
+            schooling: take(&mut v)?,
+            health: take(&mut v)?,
+        };
+        v.is_empty().then_some(c)
     }
 
     /// Adds another row's counts to this one.

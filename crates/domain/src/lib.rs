@@ -36,3 +36,5 @@ pub mod visit;
 pub mod oversight;
 // Statistics and member departments (issue 20).
 pub mod statistics;
+// Census rounds (issue 20).
+pub mod census_round;

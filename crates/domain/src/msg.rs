@@ -398,6 +398,11 @@ pub fn audit_action(code: &str) -> Option<&'static str> {
         "record_commendation" => "记录表扬奖励",
         "record_meeting" => "记录联席会议及交办任务",
         "update_meeting_task" => "报告联席会议任务进展",
+        // Census rounds (issue 20).
+        "open_census_round" => "发起摸底排查轮次",
+        "view_census_return" => "查看摸底排查报表",
+        "sign_off_census_return" => "签报摸底排查报表",
+        "review_census_return" => "审核或退回摸底排查报表",
         _ => return None,
     })
 }
@@ -1511,3 +1516,83 @@ pub const STATISTICS_CHART: &str = "图表";
 pub const STATISTICS_TABLE: &str = "数据表";
 pub const STATISTICS_SHEET: &str = "统计";
 pub const STATISTICS_EMPTY: &str = "暂无数据";
+// Census rounds (摸底排查轮次, issue 20).
+pub const ROUNDS: &str = "摸底排查轮次";
+pub const ROUNDS_INTRO: &str = "市民政局发起每一轮摸底排查；乡镇（街道）按村（居）汇总本辖区档案并签报，区民政局审核各乡镇（街道）的报表后汇总上报，市民政局审核各区的报表。已签报的报表冻结，此后修改档案不改变报表。";
+pub const ROUNDS_NONE: &str = "暂无摸底排查轮次";
+pub const ROUNDS_OPEN: &str = "发起新一轮摸底排查";
+pub const ROUNDS_NAME: &str = "轮次名称";
+pub const ROUNDS_NAME_HINT: &str = "例如：2027年上半年";
+pub const ROUNDS_REFERENCE_DATE: &str = "标准时点";
+pub const ROUNDS_DEADLINE: &str = "报送截止日期";
+pub const ROUNDS_DISTRICT_DUE: &str = "区报表截止日期";
+pub const ROUNDS_OPENED: &str = "已发起新一轮摸底排查";
+pub const ROUNDS_OPENED_BY: &str = "发起人";
+pub const ROUNDS_DEADLINE_BEFORE_REFERENCE: &str = "报送截止日期不能早于标准时点";
+pub const ROUNDS_NAME_TAKEN: &str = "已有同名的轮次，请换一个名称";
+pub const ROUNDS_ALREADY_SIGNED_OFF: &str = "该报表已签报，等待上级审核；被退回后才能重新签报";
+pub const ROUNDS_ALREADY_ACCEPTED: &str = "该报表已审核通过，不能再修改";
+pub const ROUNDS_NOT_SIGNED_OFF: &str = "该报表尚未签报，不能审核或退回";
+pub const ROUNDS_DISTRICT_SUBMITTED: &str =
+    "本区报表已上报市民政局，不能再审核或退回乡镇（街道）报表；市民政局退回后才能修改";
+pub const ROUNDS_TOWNSHIPS_NOT_ACCEPTED: &str = "还有乡镇（街道）的报表未审核通过，区报表暂不能签报";
+pub const ROUNDS_STALE: &str = "该报表已被他人处理，您的操作未保存。请查看最新状态后重试";
+pub const ROUNDS_STATE: &str = "状态";
+pub const ROUNDS_UNIT: &str = "单位";
+pub const ROUNDS_TOWNSHIPS: &str = "各乡镇（街道）报表";
+pub const ROUNDS_DISTRICTS: &str = "各区报表";
+pub const ROUNDS_RETURN: &str = "报表";
+pub const ROUNDS_MY_RETURN: &str = "本单位报表";
+pub const ROUNDS_VILLAGE: &str = "村（居）";
+pub const ROUNDS_TOWNSHIP: &str = "乡镇（街道）";
+pub const ROUNDS_ROW_TOTAL: &str = "合计";
+pub const ROUNDS_LIVE: &str = "当前档案汇总（尚未签报，签报时冻结）";
+pub const ROUNDS_FROZEN: &str = "签报时冻结的报表";
+pub const ROUNDS_BALANCED: &str = "勾稽关系：各行各组之和等于合计，合计行等于各行之和";
+pub const ROUNDS_UNIT_HEAD: &str = "单位负责人";
+pub const ROUNDS_REVIEWER: &str = "审核人";
+pub const ROUNDS_FILLER: &str = "填表人";
+pub const ROUNDS_SIGNED_ON: &str = "填报日期";
+pub const ROUNDS_SIGN_OFF: &str = "签报";
+pub const ROUNDS_SIGN_OFF_DISTRICT: &str = "汇总签报本区报表";
+pub const ROUNDS_SIGNED_OFF: &str = "报表已签报";
+pub const ROUNDS_ACCEPT: &str = "审核通过";
+pub const ROUNDS_ACCEPTED: &str = "已审核通过";
+pub const ROUNDS_SEND_BACK: &str = "退回";
+pub const ROUNDS_SENT_BACK: &str = "报表已退回";
+pub const ROUNDS_SEND_BACK_REASON: &str = "退回原因";
+pub const ROUNDS_HISTORY: &str = "办理记录";
+pub const ROUNDS_SIGNED_BY: &str = "签报账号";
+pub const ROUNDS_REVIEWED_BY: &str = "审核人账号";
+pub const ROUNDS_LATE: &str = "逾期";
+pub const ROUNDS_DUE: &str = "截止";
+pub const ROUNDS_PROGRESS: &str = "进度";
+pub const ROUNDS_OPEN_ROUND: &str = "查看";
+pub const ROUNDS_TRENDS: &str = "历轮数据趋势";
+pub const ROUNDS_TRENDS_HINT: &str = "每一轮已签报的报表的各项数字；选择单位查看。";
+pub const ROUNDS_TRENDS_NONE: &str = "该单位还没有已签报的报表";
+pub const ROUNDS_TRENDS_UNIT: &str = "单位";
+pub const ROUNDS_TRENDS_SHOW: &str = "查看";
+pub const ROUNDS_ROUND: &str = "轮次";
+pub const ROUNDS_BACK: &str = "返回轮次";
+pub const ROUNDS_HOME_LINK: &str = "摸底排查报表";
+pub const ROUNDS_FIGURES: &str = "报表数字";
+pub const ROUNDS_NOT_FROZEN_YET: &str = "尚未签报";
+pub const ROUNDS_OWN_DISTRICT: &str = "本区报表";
+/// A round's progress for a district or the city: how many returns below are accepted.
+pub fn rounds_progress(accepted: i64, all: i64) -> String {
+    format!("已审核通过 {accepted} / {all}")
+}
+/// A row of a return does not balance: which row and which groups ([M16] 勾稽关系).
+pub fn rounds_unbalanced_row(row: &str, groups: &[&str]) -> String {
+    format!("勾稽关系不符：{row}的{}各列之和不等于合计，报表不能签报", groups.join("、"))
+}
+/// The total row is not the sum of the rows: which columns.
+pub fn rounds_total_mismatch(columns: &[&str]) -> String {
+    format!("勾稽关系不符：合计行与各行之和不符（{}），报表不能签报", columns.join("、"))
+}
+/// The townships whose returns are not yet accepted, by name.
+pub fn rounds_townships_waiting(names: &[String]) -> String {
+    format!("{}：{}", ROUNDS_TOWNSHIPS_NOT_ACCEPTED, names.join("、"))
+}
+pub const SETTING_ROUNDS_DISTRICT_DAYS: &str = "区报表在报送截止日期后的天数";

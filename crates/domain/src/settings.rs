@@ -168,6 +168,8 @@ pub struct Settings {
     pub notify: crate::notify::NotifySettings,
     /// The register of overdue work (issue 20).
     pub oversight: OversightSettings,
+    /// Census rounds (issue 20, `crate::census_round`).
+    pub rounds: RoundSettings,
 }
 
 /// The register of overdue work and its trend (issue 20, decision 169).
@@ -179,6 +181,13 @@ pub struct OversightSettings {
     pub oldest_items: i64,
     /// Days back the register lists late reports.
     pub late_report_days: i64,
+}
+
+/// Census rounds (issue 20): the district's time after the townships' deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundSettings {
+    /// Days after a round's deadline (the townships') by which the district's return is due.
+    pub district_days: i64,
 }
 
 impl Default for Settings {
@@ -242,6 +251,7 @@ impl Default for Settings {
                 poll: Duration::zero(),
             },
             oversight: OversightSettings { trend_weeks: 0, oldest_items: 0, late_report_days: 0 },
+            rounds: RoundSettings { district_days: 0 },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -1202,6 +1212,22 @@ pub static SPECS: &[Spec] = &[
             default: 365,
             get: |s| s.oversight.late_report_days,
             set: |s, v| s.oversight.late_report_days = v,
+        },
+    },
+    // Census rounds (issue 20, decision 147).
+    Spec {
+        key: "rounds.district_days",
+        label: msg::SETTING_ROUNDS_DISTRICT_DAYS,
+        unit: Unit::Days,
+        source: "[U]",
+        reason: "the townships' returns are due on the round's deadline; the district then reviews \
+                 each (a send-back and a second sign-off included) before it signs off its own: a week",
+        kind: Kind::Int {
+            min: 0,
+            max: 90,
+            default: 7,
+            get: |s| s.rounds.district_days,
+            set: |s, v| s.rounds.district_days = v,
         },
     },
 ];

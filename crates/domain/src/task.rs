@@ -37,6 +37,9 @@ crate::codes::code_list! {
         DropoutStepDue = "dropout_step_due", "控辍保学待办事项";
         // The joint meeting's tasks to named units and people (issue 20).
         MeetingTaskDue = "meeting_task_due", "联席会议交办的任务";
+        // Census rounds (issue 20).
+        CensusReturnToSignOff = "census_return_to_sign_off", "待签报的摸底排查报表";
+        CensusReturnToReview = "census_return_to_review", "待审核的摸底排查报表";
     }
 }
 
@@ -129,7 +132,11 @@ pub fn deadline_source(kind: TaskKind) -> Option<DeadlineSource> {
         DropoutStepDue => ("[S] 二(一)；[CE] 58", Some("dropout.*")),
         // [S] 四(二): the meeting sets each task's due day.
         MeetingTaskDue => ("[S] 四(一)；[S] 四(二)", None),
-        ImportFinished | ImportFailed | AccountToApprove | VisitToReview | VisitSentBack => return None,
+        // [S] 三(一), the round's deadline (census_round::due_on).
+        CensusReturnToSignOff => ("[S] 三(一)", Some("rounds.district_days")),
+        ImportFinished | ImportFailed | AccountToApprove | VisitToReview | VisitSentBack | CensusReturnToReview => {
+            return None;
+        }
     };
     Some(DeadlineSource { article, setting })
 }
@@ -155,6 +162,10 @@ pub fn done_by(kind: TaskKind) -> &'static [Role] {
         TaskKind::DropoutStepDue => &[Role::Teacher, Role::SchoolAdmin, Role::EducationOfficer, Role::TownshipStaff],
         // [S] 四(二): the meeting names the unit and the person, whatever their role.
         TaskKind::MeetingTaskDue => Role::ALL,
+        // [S] 三(一): the township signs its return off, the district its own (census_round::signs_off);
+        // the district reviews its townships', the city its districts' (census_round::reviews).
+        TaskKind::CensusReturnToSignOff => &[Role::TownshipStaff, Role::DistrictOfficer],
+        TaskKind::CensusReturnToReview => &[Role::DistrictOfficer, Role::CityOfficer],
     }
 }
 

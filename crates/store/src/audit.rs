@@ -100,10 +100,16 @@ pub enum Action {
     RecordCommendation,
     RecordMeeting,
     UpdateMeetingTask,
+    /// Census rounds (issue 20): a round opened, a return (or a unit's trend) read, signed
+    /// off, accepted or sent back.
+    OpenCensusRound,
+    ViewCensusReturn,
+    SignOffCensusReturn,
+    ReviewCensusReturn,
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 57] = [
         Action::ViewChild,
         Action::CreateChild,
         Action::UpdateChild,
@@ -161,6 +167,11 @@ impl Action {
         Action::RecordCommendation,
         Action::RecordMeeting,
         Action::UpdateMeetingTask,
+        // Census rounds (issue 20).
+        Action::OpenCensusRound,
+        Action::ViewCensusReturn,
+        Action::SignOffCensusReturn,
+        Action::ReviewCensusReturn,
     ];
 
     /// The action in words, from the message catalog.
@@ -224,6 +235,10 @@ impl Action {
             Action::RecordCommendation => "record_commendation",
             Action::RecordMeeting => "record_meeting",
             Action::UpdateMeetingTask => "update_meeting_task",
+            Action::OpenCensusRound => "open_census_round",
+            Action::ViewCensusReturn => "view_census_return",
+            Action::SignOffCensusReturn => "sign_off_census_return",
+            Action::ReviewCensusReturn => "review_census_return",
         }
     }
 }

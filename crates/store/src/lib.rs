@@ -47,6 +47,8 @@ pub mod visits;
 pub mod oversight;
 // Statistics and member departments (issue 20).
 pub mod statistics;
+// Census rounds (issue 20).
+pub mod census_rounds;
 
 pub use db::{DbUrl, Pool};
 pub use error::StoreError;

@@ -88,6 +88,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0019_dropout_counts.sql"),
         include_str!("../migrations/postgres/0019_dropout_counts.sql"),
     ),
+    // Census rounds (issue 20, decisions 146-149).
+    (
+        20,
+        include_str!("../migrations/sqlite/0020_census_rounds.sql"),
+        include_str!("../migrations/postgres/0020_census_rounds.sql"),
+    ),
     // Statistics (issue 20, decision 158): the covering index of the children's counts.
     (
         21,

@@ -431,6 +431,44 @@ impl Store {
                         link: |id, _| format!("/meeting-tasks/{id}"),
                     }
                 }
+                // Census rounds (issue 20): the caller's own return to sign off (a township's
+                // or a district's, due on its day), or the returns of the level below waiting for
+                // the caller's review (census_round::signs_off, reviews).
+                TaskKind::CensusReturnToSignOff | TaskKind::CensusReturnToReview => {
+                    use shouhu_domain::census_round as cr;
+                    let review = kind == TaskKind::CensusReturnToReview;
+                    let level = match (p.role, review) {
+                        (r, false) if cr::signs_off(r, Level::Township) => Level::Township,
+                        (r, false) if cr::signs_off(r, Level::District) => Level::District,
+                        (r, true) if cr::reviews(r, Level::Township) => Level::Township,
+                        (r, true) if cr::reviews(r, Level::District) => Level::District,
+                        _ => continue,
+                    };
+                    let mut b = body(&format!(
+                        " FROM census_returns r JOIN census_rounds d ON d.id = r.round_id WHERE r.level = '{}' AND r.state {}",
+                        level.as_str(),
+                        if review { "= 'signed_off'" } else { "IN ('pending', 'sent_back')" }
+                    ));
+                    if review {
+                        b.push(" AND r.unit_code >= ").bind(p.region_code.as_str());
+                        b.push(" AND r.unit_code < ").bind(shouhu_domain::region::prefix_upper_bound(&p.region_code));
+                    } else {
+                        b.push(" AND r.unit_code = ").bind(p.region_code.as_str());
+                    }
+                    Source {
+                        kind,
+                        reports_db: false,
+                        id: "r.id",
+                        child: None,
+                        name: "d.name",
+                        village: Some("r.unit_code"),
+                        since: (if review { "r.signed_at" } else { "r.updated_at" }, Clock::At(Duration::zero())),
+                        due: (!review).then_some(("r.due_on", Clock::DayStart(1))),
+                        body: b,
+                        owner: region.clone(),
+                        link: |id, _| format!("/census-rounds/returns/{id}"),
+                    }
+                }
                 TaskKind::GroundsApproaching | TaskKind::GroundsMet | TaskKind::AccountToApprove => continue,
             };
             out.push(src);

@@ -85,7 +85,7 @@ impl FormPairs {
 
 /// Answers an extractor's failure the way the request expects: JSON under `/api/`, a Chinese
 /// page elsewhere.
-fn reject(path: &str, e: AppError) -> axum::response::Response {
+pub(crate) fn reject(path: &str, e: AppError) -> axum::response::Response {
     use axum::response::IntoResponse;
     if path.starts_with("/api/") { e.into_response() } else { crate::pages::PageError(e).into_response() }
 }

@@ -11,6 +11,7 @@ mod casework;
 mod casework_pages;
 mod casework_people;
 mod census;
+mod census_rounds;
 mod children;
 mod documents;
 mod dropout;

@@ -785,6 +785,37 @@ async fn every_operation_answers_as_documented() {
         &json!({"note": "已开始核查", "status": "in_progress"}),
     )
     .await;
+    // Census rounds (issue 20): opened by the city, signed off by the township, accepted by
+    // the district.
+    let round = c
+        .send(
+            Some(&city),
+            "POST",
+            "/api/v1/census-rounds",
+            &json!({"name": "2026年下半年", "reference_date": "2026-11-01", "deadline": "2026-12-10"}),
+        )
+        .await;
+    let rid = round["round"]["id"].as_i64().expect("round");
+    c.get(&city, "/api/v1/census-rounds").await;
+    c.get(&district, &format!("/api/v1/census-rounds/{rid}")).await;
+    let ret = c.get(&township, &format!("/api/v1/census-rounds/{rid}/returns/{TOWNSHIP_A}")).await;
+    let signed = c
+        .send(
+            Some(&township),
+            "POST",
+            &format!("/api/v1/census-rounds/{rid}/returns/{TOWNSHIP_A}/sign-off"),
+            &json!({"version": ret["return"]["version"], "unit_head": "王主任", "reviewer": "李审核",
+                "filler": "张填表", "signed_on": "2026-11-29"}),
+        )
+        .await;
+    c.send(
+        Some(&district),
+        "POST",
+        &format!("/api/v1/census-rounds/{rid}/returns/{TOWNSHIP_A}/review"),
+        &json!({"version": signed["version"], "decision": "accept"}),
+    )
+    .await;
+    c.get(&district, &format!("/api/v1/census-rounds/trends?unit={TOWNSHIP_A}")).await;
 
     // Every kind of attachment is served with a type the download documents.
     let served =

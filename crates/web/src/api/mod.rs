@@ -19,6 +19,8 @@ pub mod turned16;
 pub mod visits;
 // Oversight (issue 20).
 pub mod oversight;
+// Census rounds (issue 20).
+pub mod census_rounds;
 
 use crate::AppState;
 use crate::auth;
@@ -189,6 +191,13 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(oversight::overdue_tasks))
         .routes(routes!(oversight::task))
         .routes(routes!(oversight::progress))
+        // Census rounds (issue 20).
+        .routes(routes!(census_rounds::list, census_rounds::open))
+        .routes(routes!(census_rounds::trends))
+        .routes(routes!(census_rounds::get))
+        .routes(routes!(census_rounds::get_return))
+        .routes(routes!(census_rounds::sign_off_return))
+        .routes(routes!(census_rounds::review))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);

@@ -73,6 +73,8 @@ pub struct HomeView {
     pub warnings: Vec<WarningRow>,
     /// When a district's or the city's warnings were counted (decision 187); none when live.
     pub warnings_as_of: Option<String>,
+    /// Takes part in census rounds (issue 20): a link to them.
+    pub sees_rounds: bool,
 }
 
 async fn fragment_of(state: &AppState, user: &CurrentUser) -> Result<TasksFragment, AppError> {
@@ -127,6 +129,7 @@ async fn home(State(state): State<AppState>, user: CurrentUser) -> PageResult {
         regions_title: f.regions_title,
         warnings,
         warnings_as_of,
+        sees_rounds: super::census_rounds::sees_rounds(&user),
     }))
 }
 

@@ -21,6 +21,8 @@ pub mod visits;
 pub mod oversight;
 // Statistics (issue 20).
 pub mod statistics;
+// Census rounds (issue 20).
+pub mod census_rounds;
 
 use crate::AppState;
 use crate::auth::CurrentUser;
@@ -59,6 +61,8 @@ pub fn router() -> Router<AppState> {
         .merge(oversight::router())
         // Statistics (issue 20).
         .merge(statistics::router())
+        // Census rounds (issue 20).
+        .merge(census_rounds::router())
 }
 
 /// Where a user lands after signing in, and what `/` and the brand lead to: the
