@@ -41,6 +41,12 @@ pub struct SummaryTable {
 #[error("the summary's columns are not the template's: {0}")]
 pub struct ShapeError(pub String);
 
+/// A header as the font can print it: the age bands' en dash (0–5岁) is not in the font,
+/// and a hyphen reads the same on paper.
+fn printable(label: &str) -> String {
+    if crate::font::has_glyph('\u{2013}') { label.to_string() } else { label.replace('\u{2013}', "-") }
+}
+
 /// The summary's values; the table must have the template's shape (six groups of
 /// [`GROUP_WIDTHS`] columns, 合计 and every column in each row).
 pub fn values(t: &SummaryTable) -> Result<Values, ShapeError> {
@@ -55,10 +61,10 @@ pub fn values(t: &SummaryTable) -> Result<Values, ShapeError> {
     let mut v = Values::default();
     v.set("scope_line", msg::document_summary_scope(&t.scope, &t.filter, &t.as_of));
     for (i, (title, cols)) in t.groups.iter().enumerate() {
-        v.set(&format!("g{}", i + 1), title.clone());
+        v.set(&format!("g{}", i + 1), printable(title));
         let before: usize = GROUP_WIDTHS[..i].iter().sum();
         for (j, c) in cols.iter().enumerate() {
-            v.set(&format!("h{}", before + j + 1), c.clone());
+            v.set(&format!("h{}", before + j + 1), printable(c));
         }
     }
     for r in &t.rows {
