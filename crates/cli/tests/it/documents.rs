@@ -310,6 +310,10 @@ async fn issued(app: &TestApp, u: &User, path: &str, kind: &str, pages: usize) -
     assert_eq!(n, pages, "{path}: {text}");
     assert_no_missing_glyph(&text);
     let (number, code, k) = last_issued(app).await;
+    // To look at (pdftoppm): `SHOUHU_DOCUMENTS_OUT=dir`.
+    if let Ok(dir) = std::env::var("SHOUHU_DOCUMENTS_OUT") {
+        let _ = std::fs::write(std::path::Path::new(&dir).join(format!("it-{k}-{number}.pdf")), &bytes);
+    }
     assert_eq!(k, kind);
     assert!(text.contains(&number) && text.contains(&display(&code)), "{number}: {text}");
     (text, number)
