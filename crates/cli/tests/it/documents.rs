@@ -481,6 +481,25 @@ async fn a_cases_assessment_report_plan_referral_letter_and_court_application_pr
         assert_eq!(status, 404, "{path}");
     }
     assert_eq!(count(&app, "SELECT count(*) FROM issued_documents", vec![]).await, 4);
+
+    // The case's page offers each paper, and its link downloads it.
+    let (c, _) = crate::pages::browser(&app, "qu").await;
+    let html = c.get(app.url(&format!("/assessments/{id}"))).send().await.expect("get").text().await.expect("html");
+    for link in [
+        "id=\"print-assessment-report\"".to_string(),
+        "id=\"print-assistance-plan\"".to_string(),
+        format!("id=\"print-referral-letter-{referral}\""),
+        format!("id=\"print-application-{application_id}\""),
+    ] {
+        assert!(html.contains(&link), "the case's page has {link}");
+    }
+    let res = c.get(app.url(&format!("/assessments/{id}/applications/{application_id}/application.pdf"))).send().await;
+    let res = res.expect("get");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.bytes().await.expect("body").get(..5), Some(&b"%PDF-"[..]));
+    let (c, _) = crate::pages::browser(&app, "zhen_b").await;
+    let res = c.get(app.url(&format!("/assessments/{id}/report.pdf"))).send().await.expect("get");
+    assert_eq!(res.status().as_u16(), 404, "another township's case is missing from the page's link too");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -532,4 +551,9 @@ async fn the_census_summary_of_a_scope_prints_across_a4_with_its_32_columns() {
     assert_eq!(audited, 1, "the filtered summary counts two files");
     let (status, _, _) = pdf(&app, &teacher, "/api/v1/documents/census-summary").await;
     assert_eq!(status, 403, "the summary is for those who keep the ledger");
+    let (c, _) = crate::pages::browser(&app, "zhen").await;
+    let html = c.get(app.url("/children")).send().await.expect("get").text().await.expect("html");
+    assert!(html.contains("id=\"print-census-summary\""), "the ledger offers the summary");
+    let res = c.get(app.url(&format!("/children/summary.pdf?region={VILLAGE_A}"))).send().await.expect("get");
+    assert_eq!(res.status().as_u16(), 200);
 }
