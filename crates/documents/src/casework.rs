@@ -27,6 +27,31 @@ pub struct CaseHead {
     pub village: String,
 }
 
+/// What the user calls a value of these papers, for naming it when the font lacks one of
+/// its characters (the template's keys, items' as `list.key`).
+pub fn label(key: &str) -> String {
+    let l = match key {
+        "child" => "儿童姓名",
+        "village" | "child_address" => "住址或所在村（居）",
+        "participants.name" => "参与评估人员",
+        "completed_by" | "sent_by" => "经办人",
+        "services.provider" => "服务提供方",
+        "services.outcome" => "服务成效",
+        "referrals.org" | "org" => "接收单位",
+        "referrals.note" | "note" => "转介说明",
+        "sender" => "转介单位",
+        "applicant" => "申请人",
+        "respondents" => "被申请人",
+        "evidence.evidence" => "证据",
+        "evidence.recorded_by" => "记录人",
+        "court" => "人民法院",
+        "grounds.reason" => "事实和理由",
+        "rows.name" => "乡镇（街道）",
+        _ => return key.to_string(),
+    };
+    l.to_string()
+}
+
 fn item(pairs: &[(&str, String)]) -> BTreeMap<String, String> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
 }

@@ -431,6 +431,10 @@ mod tests {
         };
         let v = casework::application_values(&a);
         assert_eq!(v.lists["evidence"].len(), 2, "only the evidence the grounds cite");
+        let mut rare = a.clone();
+        rare.evidence[0].evidence = "王𠀀的证言".into();
+        let e = check_glyphs(&[casework::application_values(&rare)], casework::label).expect_err("refused");
+        assert!(e.message().contains("证据") && e.message().contains("U+20000"), "{}", e.message());
         let out = render(DocumentKind::RevocationApplication, &[v], &sample::issue()).expect("renders");
         keep("revocation_application.pdf", &out.bytes);
         assert!(out.pages <= 2, "{} pages", out.pages);

@@ -82,7 +82,7 @@ fn assessment_report(s: &Store, p: &Principal, id: i64) -> Built {
         reasons: d.risk_reasons.clone(),
     };
     let req = case_request(DocumentKind::AssessmentReport, &d, format!("assessment {id}"));
-    issue(s, p, vec![papers::assessment_values(&f)], str::to_string, req)
+    issue(s, p, vec![papers::assessment_values(&f)], papers::label, req)
 }
 
 fn org_name(s: &Store, id: i64) -> String {
@@ -121,7 +121,7 @@ fn assistance_plan(s: &Store, p: &Principal, id: i64) -> Built {
             .collect(),
     };
     let req = case_request(DocumentKind::AssistancePlan, &d, format!("assessment {id}"));
-    issue(s, p, vec![papers::plan_values(&f)], str::to_string, req)
+    issue(s, p, vec![papers::plan_values(&f)], papers::label, req)
 }
 
 fn referral_letter(s: &Store, p: &Principal, id: i64, referral: i64) -> Built {
@@ -141,7 +141,7 @@ fn referral_letter(s: &Store, p: &Principal, id: i64, referral: i64) -> Built {
         reply_days: s.settings.tasks.referral_days,
     };
     let req = case_request(DocumentKind::ReferralLetter, &d, format!("referral {referral}"));
-    issue(s, p, vec![papers::referral_values(&f)], str::to_string, req)
+    issue(s, p, vec![papers::referral_values(&f)], papers::label, req)
 }
 
 fn revocation_application(s: &Store, p: &Principal, id: i64, application: i64) -> Built {
@@ -200,7 +200,7 @@ fn revocation_application(s: &Store, p: &Principal, id: i64, application: i64) -
         filed_on: a.filed_on,
     };
     let req = case_request(DocumentKind::RevocationApplication, &d, format!("revocation application {application}"));
-    issue(s, p, vec![papers::application_values(&f)], str::to_string, req)
+    issue(s, p, vec![papers::application_values(&f)], papers::label, req)
 }
 
 /// A census summary as the table the document prints: the township rows named (by
@@ -290,7 +290,7 @@ fn census_summary(s: &Store, p: &Principal, q: &LedgerQuery) -> Built {
         number: None,
         detail: format!("{} files", summary.total().total),
     };
-    issue(s, p, vec![v], str::to_string, req)
+    issue(s, p, vec![v], papers::label, req)
 }
 
 /// Which paper of a case.
