@@ -10,14 +10,14 @@ row | 儿童姓名 | {child} | 风险等级 | {risk}
 row | 所在村（居） | {village}*3
 gap 8
 left 一、帮扶服务
-cols 1.2 2.6 2.6 4 3.6 1.8 5
+cols 1.2 2.4 3.2 3.6 3.6 1.8 4.8
 row | 序号 | 服务内容 | 服务方式 | 服务提供方 | 开始日期 | 状态 | 服务成效
 each services
 row | {n} | {kind} | {way} | {provider} | {start} | {status} | {outcome}
 end
 gap 8
 left 二、社会救助转介
-cols 1.2 4 4 3 2 6
+cols 1.2 3.6 3.6 3.6 2 6
 row | 序号 | 救助项目 | 接收单位 | 转介日期 | 状态 | 说明
 each referrals
 row | {n} | {kind} | {org} | {sent} | {state} | {note}

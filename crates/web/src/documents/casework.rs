@@ -61,6 +61,13 @@ fn case_request(kind: DocumentKind, d: &AssessmentDetail, record: String) -> Iss
     }
 }
 
+/// A time as the papers print it: 2026年11月29日 12:00 (China time).
+fn when(at: chrono::DateTime<chrono::Utc>) -> String {
+    let t = china_time(at);
+    let hm = t.split_once(' ').map_or("", |(_, hm)| hm);
+    format!("{} {hm}", msg::date_cn(china_date(at)))
+}
+
 type Built = Result<Result<Prepared, AppError>, StoreError>;
 
 fn assessment_report(s: &Store, p: &Principal, id: i64) -> Built {
@@ -72,9 +79,9 @@ fn assessment_report(s: &Store, p: &Principal, id: i64) -> Built {
     let f = papers::AssessmentFacts {
         head: case_head(s, p, &d),
         from_report: d.summary.report_id.is_some(),
-        opened_at: china_time(d.summary.opened_at),
-        due_at: china_time(d.summary.due_at),
-        completed_at: d.completed_at.map(china_time).unwrap_or_default(),
+        opened_at: when(d.summary.opened_at),
+        due_at: when(d.summary.due_at),
+        completed_at: d.completed_at.map(when).unwrap_or_default(),
         completed_by: d.completed_by.clone().unwrap_or_default(),
         participants: d.participants.iter().map(|x| (x.party, x.name.clone())).collect(),
         answers,
