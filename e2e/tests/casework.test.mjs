@@ -146,6 +146,13 @@ describe('from a report to a new guardian', () => {
     await expectText(service, '已安排', 'its status');
     await expectNoHorizontalScroll(township, phone, 'assessment completed');
     await screenshot(township, 'phone-assessment-completed');
+    // The case's papers (issue 22): each a 44 px button, the plan downloads as a PDF.
+    for (const id of ['#print-assessment-report', '#print-assistance-plan']) {
+      const box = await township.locator(id).boundingBox();
+      assert.ok(box && box.height >= 44 - 0.5, `${id}: tap target ${box?.height}px`);
+    }
+    const [plan] = await Promise.all([township.waitForEvent('download'), township.locator('#print-assistance-plan').click()]);
+    assert.match(plan.suggestedFilename(), /帮扶计划\.pdf$/);
     assessed = true;
   });
 

@@ -3,13 +3,15 @@
 //! page, written to PDF by `pdf.rs` once the page count is known (for "第 n 页 共 N 页").
 
 use crate::font;
-use crate::template::{Align, Block, MissingValue, Values, fill};
+use crate::template::{Align, Block, Cell, MissingValue, Values, fill};
 use std::collections::BTreeMap;
 
 /// A4 in points.
 pub const PAGE_W: f32 = 595.28;
 pub const PAGE_H: f32 = 841.89;
 const MARGIN_X: f32 = 56.0;
+/// The side margins of a landscape page: a wide table needs the room.
+const MARGIN_X_LANDSCAPE: f32 = 36.0;
 const MARGIN_TOP: f32 = 44.0;
 /// Room kept at the bottom for the footer (number, code, page).
 const MARGIN_BOTTOM: f32 = 54.0;
@@ -45,9 +47,31 @@ pub enum Op {
     },
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Page {
     pub ops: Vec<Op>,
+    /// The page's size in points: A4, portrait or landscape.
+    pub w: f32,
+    pub h: f32,
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Page { ops: Vec::new(), w: PAGE_W, h: PAGE_H }
+    }
+}
+
+/// A cell that spans rows (`text^N`), drawn once its last row is laid out.
+struct Span {
+    /// The first column it covers and how many.
+    col: usize,
+    ncols: usize,
+    x: f32,
+    w: f32,
+    top: f32,
+    lines: Vec<String>,
+    /// Rows still to be laid out beside it.
+    rows_left: usize,
 }
 
 /// The pages laid out so far, and where the next block goes.
@@ -55,20 +79,29 @@ pub struct Layout {
     pub pages: Vec<Page>,
     y: f32,
     cols: Vec<f32>,
+    /// The size of the pages to come.
+    landscape: bool,
+    /// The size of the text in table cells.
+    cell: f32,
+    spans: Vec<Span>,
+    /// A table's head, laid out again at the top of every page the table continues on.
+    head: Option<(Vec<Block>, Values)>,
+    in_head: bool,
 }
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout { pages: Vec::new(), y: f32::MAX, cols: vec![1.0] }
+        Layout {
+            pages: Vec::new(),
+            y: f32::MAX,
+            cols: vec![1.0],
+            landscape: false,
+            cell: CELL,
+            spans: Vec::new(),
+            head: None,
+            in_head: false,
+        }
     }
-}
-
-fn content_w() -> f32 {
-    PAGE_W - 2.0 * MARGIN_X
-}
-
-fn bottom() -> f32 {
-    PAGE_H - MARGIN_BOTTOM
 }
 
 /// Characters that may not begin a line (避头点): they stay at the end of the line before.
@@ -114,15 +147,83 @@ pub fn wrap(text: &str, size: f32, max: f32) -> Vec<String> {
 }
 
 impl Layout {
+    fn page_w(&self) -> f32 {
+        if self.landscape { PAGE_H } else { PAGE_W }
+    }
+
+    fn page_h(&self) -> f32 {
+        if self.landscape { PAGE_W } else { PAGE_H }
+    }
+
+    fn margin_x(&self) -> f32 {
+        if self.landscape { MARGIN_X_LANDSCAPE } else { MARGIN_X }
+    }
+
+    fn content_w(&self) -> f32 {
+        self.page_w() - 2.0 * self.margin_x()
+    }
+
+    fn bottom(&self) -> f32 {
+        self.page_h() - MARGIN_BOTTOM
+    }
+
     /// Starts a new page: the next child's form in a ledger's PDF begins on its own page.
     pub fn new_page(&mut self) {
-        self.pages.push(Page::default());
+        self.flush_spans();
+        self.pages.push(Page { ops: Vec::new(), w: self.page_w(), h: self.page_h() });
         self.y = MARGIN_TOP;
     }
 
+    /// Starts a section (a child's form, a document): a new page, no table head repeated.
+    pub fn section(&mut self) {
+        self.head = None;
+        self.new_page();
+    }
+
     fn ensure(&mut self, h: f32) {
-        if self.pages.is_empty() || self.y + h > bottom() {
+        if self.pages.is_empty() || self.y + h > self.bottom() {
             self.new_page();
+            // A table that goes on to the next page takes its head along.
+            if !self.in_head
+                && let Some((blocks, values)) = self.head.clone()
+            {
+                self.in_head = true;
+                // The head was filled once already: it cannot miss a value now.
+                let _ = self.blocks(&blocks, &values, None);
+                self.in_head = false;
+            }
+        }
+    }
+
+    /// Sets the page orientation; the current page follows while nothing is on it.
+    fn orient(&mut self, landscape: bool) {
+        self.landscape = landscape;
+        let (w, h) = (self.page_w(), self.page_h());
+        if let Some(p) = self.pages.last_mut()
+            && p.ops.is_empty()
+        {
+            (p.w, p.h) = (w, h);
+        }
+    }
+
+    /// Draws the cells spanning rows that are still open, down to the current line.
+    fn flush_spans(&mut self) {
+        for s in std::mem::take(&mut self.spans) {
+            self.draw_span(&s);
+        }
+    }
+
+    fn draw_span(&mut self, s: &Span) {
+        let h = self.y - s.top;
+        let cell = self.cell;
+        let line_h = cell * 1.35;
+        self.ops().push(Op::Rect { x: s.x, y: s.top, w: s.w, h, width: 0.6 });
+        let block_h = s.lines.len() as f32 * line_h;
+        let mut baseline = s.top + (h - block_h) / 2.0 + cell * 1.05;
+        for l in s.lines.clone() {
+            let lx = s.x + (s.w - font::width(&l, cell)) / 2.0;
+            self.text(lx, baseline, cell, l, false);
+            baseline += line_h;
         }
     }
 
@@ -163,14 +264,14 @@ impl Layout {
     }
 
     fn line_at(&mut self, align: Align, size: f32, text: String, bold: bool) {
-        for l in wrap(&text, size, content_w()) {
+        for l in wrap(&text, size, self.content_w()) {
             let h = size * LINE;
             self.ensure(h);
             let w = font::width(&l, size);
             let x = match align {
-                Align::Left => MARGIN_X,
-                Align::Center => MARGIN_X + (content_w() - w) / 2.0,
-                Align::Right => PAGE_W - MARGIN_X - w,
+                Align::Left => self.margin_x(),
+                Align::Center => self.margin_x() + (self.content_w() - w) / 2.0,
+                Align::Right => self.page_w() - self.margin_x() - w,
             };
             let baseline = self.y + size * 1.1;
             self.text(x, baseline, size, l, bold);
@@ -201,8 +302,8 @@ impl Layout {
                     let h = BODY * LINE;
                     self.ensure(h);
                     let baseline = self.y + BODY * 1.1;
-                    self.text(MARGIN_X, baseline, BODY, l, false);
-                    let x = PAGE_W - MARGIN_X - font::width(&r, BODY);
+                    self.text(self.margin_x(), baseline, BODY, l, false);
+                    let x = self.page_w() - self.margin_x() - font::width(&r, BODY);
                     self.text(x, baseline, BODY, r, false);
                     self.y += h;
                 }
@@ -211,11 +312,11 @@ impl Layout {
                     for p in t.split('\n') {
                         // First-line indent of two characters, as Chinese prose is set.
                         let indented = format!("\u{3000}\u{3000}{}", p.trim_start_matches('\u{3000}'));
-                        for l in wrap(&indented, BODY, content_w()) {
+                        for l in wrap(&indented, BODY, self.content_w()) {
                             let h = BODY * 1.8;
                             self.ensure(h);
                             let baseline = self.y + BODY * 1.2;
-                            self.text(MARGIN_X, baseline, BODY, l, false);
+                            self.text(self.margin_x(), baseline, BODY, l, false);
                             self.y += h;
                         }
                     }
@@ -224,6 +325,16 @@ impl Layout {
                     self.y += g;
                 }
                 Block::Cols(c) => self.cols = c.clone(),
+                Block::Orient(landscape) => self.orient(*landscape),
+                Block::CellSize(size) => self.cell = *size,
+                Block::Head(inner) => {
+                    self.head = Some((inner.clone(), values.clone()));
+                    self.in_head = true;
+                    let res = self.blocks(inner, values, item);
+                    self.in_head = false;
+                    res?;
+                }
+                Block::EndHead => self.head = None,
                 Block::Row { min_height, cells } => self.row(*min_height, cells, values, item)?,
                 Block::Sign(labels) => {
                     let labels: Vec<String> = labels.iter().map(|l| fill(l, values, item)).collect::<Result<_, _>>()?;
@@ -248,41 +359,71 @@ impl Layout {
     fn row(
         &mut self,
         min_height: f32,
-        cells: &[(String, usize)],
+        cells: &[Cell],
         values: &Values,
         item: Option<&BTreeMap<String, String>>,
     ) -> Result<(), MissingValue> {
         let total: f32 = self.cols.iter().sum();
-        let unit = content_w() / total.max(0.001);
+        let unit = self.content_w() / total.max(0.001);
+        let x_of = |cols: &[f32], col: usize| cols.iter().take(col).sum::<f32>() * unit;
+        let covered = |spans: &[Span], col: usize| spans.iter().any(|s| col >= s.col && col < s.col + s.ncols);
+        let cell = self.cell;
         let mut col = 0;
         let mut placed = Vec::new();
-        for (text, span) in cells {
-            let w: f32 = self.cols.iter().cycle().skip(col).take(*span).sum::<f32>() * unit;
-            col += span;
-            let text = fill(text, values, item)?;
-            let lines = wrap(&text, CELL, w - 2.0 * CELL_PAD);
-            placed.push((w, lines));
+        let mut opened = Vec::new();
+        for c in cells {
+            // Columns taken by a cell above that spans down into this row are skipped.
+            while covered(&self.spans, col) {
+                col += 1;
+            }
+            let w: f32 = self.cols.iter().cycle().skip(col).take(c.span).sum::<f32>() * unit;
+            let x = self.margin_x() + x_of(&self.cols, col);
+            let text = fill(&c.text, values, item)?;
+            let room = w - 2.0 * CELL_PAD;
+            // A number too wide for its cell is set smaller rather than broken.
+            let (size, lines) = if text.is_ascii() && !text.contains(' ') && font::width(&text, cell) > room {
+                (cell * room / font::width(&text, cell), vec![text])
+            } else {
+                (cell, wrap(&text, cell, room))
+            };
+            if c.rows > 1 {
+                opened.push(Span { col, ncols: c.span, x, w, top: 0.0, lines, rows_left: c.rows });
+            } else {
+                placed.push((x, w, size, lines));
+            }
+            col += c.span;
         }
-        let line_h = CELL * 1.35;
-        let need = placed.iter().map(|(_, l)| l.len() as f32 * line_h).fold(0.0, f32::max) + 2.0 * CELL_PAD;
+        let line_h = cell * 1.35;
+        let need = placed.iter().map(|(_, _, _, l)| l.len() as f32 * line_h).fold(0.0, f32::max) + 2.0 * CELL_PAD;
         let h = need.max(if min_height > 0.0 { min_height } else { 19.0 });
         self.ensure(h);
-        let mut x = MARGIN_X;
         let top = self.y;
-        for (w, lines) in placed {
+        for s in &mut opened {
+            s.top = top;
+        }
+        self.spans.extend(opened);
+        for (x, w, size, lines) in placed {
             self.ops().push(Op::Rect { x, y: top, w, h, width: 0.6 });
             let block_h = lines.len() as f32 * line_h;
-            let mut baseline = top + (h - block_h) / 2.0 + CELL * 1.05;
+            let mut baseline = top + (h - block_h) / 2.0 + cell * 1.05;
             let one = lines.len() == 1;
             for l in lines {
                 // A single line is centred as a form's cell is; wrapped text starts at the left.
-                let lx = if one { x + (w - font::width(&l, CELL)) / 2.0 } else { x + CELL_PAD };
-                self.text(lx, baseline, CELL, l, false);
+                let lx = if one { x + (w - font::width(&l, size)) / 2.0 } else { x + CELL_PAD };
+                self.text(lx, baseline, size, l, false);
                 baseline += line_h;
             }
-            x += w;
         }
         self.y += h;
+        for s in &mut self.spans {
+            s.rows_left -= 1;
+        }
+        let (done, open): (Vec<Span>, Vec<Span>) =
+            std::mem::take(&mut self.spans).into_iter().partition(|s| s.rows_left == 0);
+        self.spans = open;
+        for s in done {
+            self.draw_span(&s);
+        }
         Ok(())
     }
 
@@ -290,10 +431,10 @@ impl Layout {
     fn sign(&mut self, labels: &[String]) {
         let h = 30.0;
         self.ensure(h);
-        let each = content_w() / labels.len().max(1) as f32;
+        let each = self.content_w() / labels.len().max(1) as f32;
         let baseline = self.y + h - 8.0;
         for (i, l) in labels.iter().enumerate() {
-            let x = MARGIN_X + i as f32 * each;
+            let x = self.margin_x() + i as f32 * each;
             let lw = font::width(l, BODY);
             self.text(x, baseline, BODY, l.clone(), false);
             let (x1, x2) = (x + lw + 2.0, x + each - 12.0);
@@ -313,7 +454,7 @@ impl Layout {
         for l in lines {
             let w = font::width(l, BODY);
             let baseline = self.y + BODY * 1.1;
-            self.text(PAGE_W - MARGIN_X - w - 24.0, baseline, BODY, l.clone(), false);
+            self.text(self.page_w() - self.margin_x() - w - 24.0, baseline, BODY, l.clone(), false);
             self.y += BODY * LINE;
         }
     }
@@ -321,15 +462,17 @@ impl Layout {
     /// The footer of every page: the number and verification code at the left, the page at
     /// the right.
     pub fn footers(&mut self, left: &str, page_label: impl Fn(usize, usize) -> String) {
+        self.flush_spans();
         let n = self.pages.len();
-        let y = PAGE_H - 34.0;
         for (i, p) in self.pages.iter_mut().enumerate() {
-            p.ops.push(Op::Line { x1: MARGIN_X, y1: y - 12.0, x2: PAGE_W - MARGIN_X, y2: y - 12.0, width: 0.3 });
-            for (j, l) in wrap(left, 8.0, content_w() * 0.84).into_iter().enumerate() {
-                p.ops.push(Op::Text { x: MARGIN_X, y: y + j as f32 * 10.0, size: 8.0, text: l, bold: false });
+            let y = p.h - 34.0;
+            let margin = if p.w > p.h { MARGIN_X_LANDSCAPE } else { MARGIN_X };
+            p.ops.push(Op::Line { x1: margin, y1: y - 12.0, x2: p.w - margin, y2: y - 12.0, width: 0.3 });
+            for (j, l) in wrap(left, 8.0, (p.w - 2.0 * margin) * 0.84).into_iter().enumerate() {
+                p.ops.push(Op::Text { x: margin, y: y + j as f32 * 10.0, size: 8.0, text: l, bold: false });
             }
             let label = page_label(i + 1, n);
-            let x = PAGE_W - MARGIN_X - font::width(&label, 8.0);
+            let x = p.w - margin - font::width(&label, 8.0);
             p.ops.push(Op::Text { x, y, size: 8.0, text: label, bold: false });
         }
     }

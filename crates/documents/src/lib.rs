@@ -5,6 +5,7 @@
 //! No I/O: the store issues the number and the verification code and records the issue;
 //! this crate makes the bytes.
 
+pub mod casework;
 pub mod census;
 pub mod dropout;
 pub mod entrusted;
@@ -12,6 +13,7 @@ pub mod font;
 pub mod layout;
 mod pdf;
 pub mod reports;
+pub mod summary;
 pub mod template;
 
 use layout::Layout;
@@ -27,6 +29,11 @@ pub fn template_source(kind: DocumentKind) -> &'static str {
         DocumentKind::ReportReceipt => include_str!("../templates/report_receipt.tpl"),
         DocumentKind::HandoverNotice => include_str!("../templates/handover_notice.tpl"),
         DocumentKind::DropoutReport => include_str!("../templates/dropout_report.tpl"),
+        DocumentKind::AssessmentReport => include_str!("../templates/assessment_report.tpl"),
+        DocumentKind::AssistancePlan => include_str!("../templates/assistance_plan.tpl"),
+        DocumentKind::ReferralLetter => include_str!("../templates/referral_letter.tpl"),
+        DocumentKind::RevocationApplication => include_str!("../templates/revocation_application.tpl"),
+        DocumentKind::CensusSummary => include_str!("../templates/census_summary.tpl"),
     }
 }
 
@@ -96,7 +103,7 @@ pub fn render(kind: DocumentKind, sections: &[Values], issue: &Issue) -> Result<
         v.set("number", issue.number.clone());
         v.set("unit", issue.unit.clone());
         v.text.entry("date".into()).or_insert_with(|| chinese_date(issue.issued_on));
-        lay.new_page();
+        lay.section();
         lay.blocks(&blocks, &v, None).map_err(|e| DocumentError::Template(e.to_string()))?;
     }
     if sections.is_empty() {
@@ -297,5 +304,171 @@ mod tests {
         assert_eq!(e, DocumentError::MissingGlyph { field: "mother_name".into(), ch: '𠀀' });
         let e = check_glyphs(&[census::values(&rec, "村")], census::label).expect_err("refused");
         assert!(e.message().contains("母亲姓名") && e.message().contains("U+20000"), "{}", e.message());
+    }
+
+    fn case_head() -> casework::CaseHead {
+        casework::CaseHead {
+            case_no: "评估第12号".into(),
+            child: "李喆堃".into(),
+            child_info: "男，2016年5月4日出生".into(),
+            village: "武清区梅厂镇王三庄村".into(),
+        }
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default()
+    }
+
+    #[test]
+    fn the_assessment_report_and_the_plan_render() {
+        use shouhu_domain::assessment::*;
+        let f = casework::AssessmentFacts {
+            head: case_head(),
+            from_report: true,
+            opened_at: "2026年11月20日 09:00".into(),
+            due_at: "2026年11月27日 09:00".into(),
+            completed_at: "2026年11月25日 16:30".into(),
+            completed_by: "张干事".into(),
+            participants: vec![
+                (Party::Township, "梅厂镇人民政府 张干事".into()),
+                (Party::CivilAffairs, "武清区民政局 王科长".into()),
+                (Party::VillageCommittee, "王三庄村儿童主任 刘芳".into()),
+            ],
+            answers: Answers {
+                safety: Safety::AtRisk,
+                guardianship: GuardianshipGrade::Poor,
+                physical: HealthFinding::Good,
+                mental: HealthFinding::Concern,
+            },
+            risk: RiskLevel::High,
+            reasons: vec![RiskReason::YoungWithPoorCare, RiskReason::AtRisk, RiskReason::PoorCare],
+        };
+        let out = render(DocumentKind::AssessmentReport, &[casework::assessment_values(&f)], &sample::issue())
+            .expect("renders");
+        keep("assessment_report.pdf", &out.bytes);
+        assert_eq!(out.pages, 1);
+        let p = casework::PlanFacts {
+            head: case_head(),
+            risk: Some(RiskLevel::High),
+            services: vec![
+                casework::PlanService {
+                    kind: ServiceKind::GuardianshipGuidance,
+                    provider: "武清区阳光社会工作服务中心".into(),
+                    start: d(2026, 11, 26),
+                    status: ServiceStatus::InProgress,
+                    outcome: None,
+                },
+                casework::PlanService {
+                    kind: ServiceKind::HomeworkHelp,
+                    provider: "梅厂镇团委".into(),
+                    start: d(2026, 11, 28),
+                    status: ServiceStatus::Completed,
+                    outcome: Some("每周二、四课后辅导，期中成绩提高".into()),
+                },
+            ],
+            referrals: Vec::new(),
+        };
+        let out =
+            render(DocumentKind::AssistancePlan, &[casework::plan_values(&p)], &sample::issue()).expect("renders");
+        keep("assistance_plan.pdf", &out.bytes);
+        assert_eq!(out.pages, 1);
+    }
+
+    #[test]
+    fn the_referral_letter_and_the_application_render() {
+        use shouhu_domain::assessment::AssistanceKind;
+        use shouhu_domain::guardianship::*;
+        let r = casework::ReferralFacts {
+            org: "武清区民政局".into(),
+            kind: AssistanceKind::MinimumLiving,
+            child: "李喆堃".into(),
+            village: "武清区梅厂镇王三庄村".into(),
+            case_no: "评估第12号".into(),
+            note: "祖母年老多病，家庭无稳定收入".into(),
+            sender: "梅厂镇人民政府".into(),
+            sent_by: "张干事".into(),
+            sent_on: d(2026, 11, 26),
+            reply_days: 15,
+        };
+        let out =
+            render(DocumentKind::ReferralLetter, &[casework::referral_values(&r)], &sample::issue()).expect("renders");
+        keep("referral_letter.pdf", &out.bytes);
+        assert_eq!(out.pages, 1);
+        let entry = |id, date, kind, conduct, evidence: &str| casework::EvidenceEntry {
+            id,
+            date,
+            kind,
+            conduct,
+            evidence: evidence.into(),
+            recorded_by: "梅厂派出所 赵警官".into(),
+        };
+        let a = casework::ApplicationFacts {
+            applicant: "武清区民政局".into(),
+            applicant_kind: Applicant::CivilAffairs,
+            respondents: vec![("李建国".into(), Some(Standing::Father))],
+            child: "李喆堃".into(),
+            child_info: "男，2016年5月4日出生".into(),
+            child_address: "天津市武清区梅厂镇王三庄村三组12号".into(),
+            grounds: vec![casework::GroundFacts {
+                ground: Ground::S1Unsupervised,
+                on: Some(d(2026, 10, 3)),
+                explanation: "2026年9月1日批评教育后，2026年10月3日再次发生".into(),
+                evidence: vec![1, 2],
+            }],
+            evidence: vec![
+                entry(
+                    1,
+                    d(2026, 9, 1),
+                    RecordKind::CriticismEducation,
+                    Conduct::Unsupervised,
+                    "批评教育记录（武公梅字〔2026〕15号）",
+                ),
+                entry(2, d(2026, 10, 3), RecordKind::Incident, Conduct::Unsupervised, "出警记录、邻居证言两份"),
+                entry(3, d(2026, 10, 9), RecordKind::Incident, Conduct::Abuse, "不在清单中"),
+            ],
+            court: "天津市武清区人民法院".into(),
+            filed_on: d(2026, 12, 1),
+        };
+        let v = casework::application_values(&a);
+        assert_eq!(v.lists["evidence"].len(), 2, "only the evidence the grounds cite");
+        let mut rare = a.clone();
+        rare.evidence[0].evidence = "王𠀀的证言".into();
+        let e = check_glyphs(&[casework::application_values(&rare)], casework::label).expect_err("refused");
+        assert!(e.message().contains("证据") && e.message().contains("U+20000"), "{}", e.message());
+        let out = render(DocumentKind::RevocationApplication, &[v], &sample::issue()).expect("renders");
+        keep("revocation_application.pdf", &out.bytes);
+        assert!(out.pages <= 2, "{} pages", out.pages);
+    }
+
+    #[test]
+    fn the_census_summary_prints_across_a4_and_refuses_another_shape() {
+        let groups: Vec<(String, Vec<String>)> = summary::GROUP_WIDTHS
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (format!("组{i}"), (0..*n).map(|j| format!("一方外出另一方无监护能力{j}")).collect()))
+            .collect();
+        let row = |name: &str, code: &str, k: u64| summary::SummaryLine {
+            name: name.into(),
+            code: code.into(),
+            counts: (0..30).map(|i| k * 1000 + i).collect(),
+        };
+        let mut rows: Vec<summary::SummaryLine> =
+            (0..40).map(|i| row(&format!("梅厂镇{i}"), &format!("120114{:03}", 100 + i), 1)).collect();
+        rows.push(row("合计", "", 40));
+        let t = summary::SummaryTable {
+            groups,
+            rows,
+            scope: "天津市武清区".into(),
+            filter: String::new(),
+            as_of: "2026年12月6日".into(),
+            closed: 3,
+        };
+        let out = render(DocumentKind::CensusSummary, &[summary::values(&t).expect("shape")], &sample::issue())
+            .expect("renders");
+        keep("census_summary.pdf", &out.bytes);
+        assert!(out.pages >= 2, "40 townships go on to a second page: {}", out.pages);
+        let mut bad = t.clone();
+        bad.rows[0].counts.pop();
+        assert!(summary::values(&bad).is_err());
     }
 }

@@ -2,7 +2,7 @@
 //! the document uses; lines and rectangles as paths.
 
 use crate::font::FONT_DATA;
-use crate::layout::{Op, PAGE_H, PAGE_W, Page};
+use crate::layout::{Op, Page};
 use krilla::Document;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::metadata::Metadata;
@@ -14,9 +14,9 @@ pub(crate) fn write(pages: &[Page], title: &str) -> Result<Vec<u8>, String> {
     let font = Font::new(FONT_DATA.into(), 0).ok_or("the embedded font cannot be read")?;
     let mut doc = Document::new();
     doc.set_metadata(Metadata::new().title(title.to_string()).language("zh-CN".into()).creator("shouhu".into()));
-    let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or("page size")?;
     for p in pages {
-        let mut page = doc.start_page_with(settings.clone());
+        let settings = PageSettings::from_wh(p.w, p.h).ok_or("page size")?;
+        let mut page = doc.start_page_with(settings);
         let mut s = page.surface();
         for op in &p.ops {
             match op {

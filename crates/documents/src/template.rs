@@ -8,8 +8,12 @@
 //! para 正文 {field} …                  a paragraph, wrapped, first line indented
 //! gap 12                               vertical space, pt
 //! cols 3 5 2 2                         the columns of the rows below (relative widths)
-//! row | 姓名 | {name}*3 | …            a table row; `*N` spans N columns; `row 40 | …` sets
-//!                                       its least height in pt
+//! row | 姓名 | {name}*3 | …            a table row; `*N` spans N columns, `^N` N rows (`合计*1^2`);
+//!                                       `row 40 | …` sets its least height in pt
+//! cellsize 7                           the text size in the table cells below (9.5 by default)
+//! page landscape                       A4 across (`page portrait` back), for a wide table
+//! head … end                           a table's head: laid out again at the top of each page the
+//!                                       table continues on, until `endhead`
 //! sign 委托人签字|日期                  signature blanks on one line
 //! seal {unit}|{date}                   the seal blank, at the right: unit, （盖章）, date
 //! each LIST … end                      the blocks between, once per item of LIST
@@ -34,11 +38,46 @@ pub enum Block {
     Para(String),
     Gap(f32),
     Cols(Vec<f32>),
-    Row { min_height: f32, cells: Vec<(String, usize)> },
+    Row {
+        min_height: f32,
+        cells: Vec<Cell>,
+    },
+    CellSize(f32),
+    /// `true` for landscape.
+    Orient(bool),
+    Head(Vec<Block>),
+    EndHead,
     Sign(Vec<String>),
     Seal(Vec<String>),
     Each(String, Vec<Block>),
 }
+
+/// A table cell: its text, the columns it spans and the rows it spans.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub text: String,
+    pub span: usize,
+    pub rows: usize,
+}
+
+impl Cell {
+    /// `text`, `text*cols`, `text^rows` or `text*cols^rows`.
+    fn parse(c: &str) -> Cell {
+        let c = c.trim();
+        let (c, rows) = match c.rsplit_once('^') {
+            Some((t, n)) if n.parse::<usize>().is_ok() => (t, n.parse::<usize>().unwrap_or(1).max(1)),
+            _ => (c, 1),
+        };
+        let (text, span) = match c.rsplit_once('*') {
+            Some((t, n)) if n.parse::<usize>().is_ok() => (t.trim(), n.parse::<usize>().unwrap_or(1).max(1)),
+            _ => (c, 1),
+        };
+        Cell { text: text.to_string(), span, rows }
+    }
+}
+
+/// The stack name of a `head` block (a list is never named so).
+const HEAD: &str = "\u{0}head";
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("template line {line}: {what}")]
@@ -80,20 +119,20 @@ pub fn parse(src: &str) -> Result<Vec<Block>, TemplateError> {
                 let (h, cells) = rest.split_once('|').ok_or_else(|| err("row needs cells"))?;
                 let min_height =
                     if h.trim().is_empty() { 0.0 } else { h.trim().parse().map_err(|_| err("row height"))? };
-                let cells = cells
-                    .split('|')
-                    .map(|c| {
-                        let c = c.trim();
-                        match c.rsplit_once('*') {
-                            Some((t, n)) if n.parse::<usize>().is_ok() => {
-                                (t.trim().to_string(), n.parse::<usize>().unwrap_or(1).max(1))
-                            }
-                            _ => (c.to_string(), 1),
-                        }
-                    })
-                    .collect();
+                let cells = cells.split('|').map(Cell::parse).collect();
                 Block::Row { min_height, cells }
             }
+            "cellsize" => Block::CellSize(rest.parse().map_err(|_| err("cellsize needs a number"))?),
+            "page" => match rest {
+                "landscape" => Block::Orient(true),
+                "portrait" => Block::Orient(false),
+                _ => return Err(err("page needs landscape or portrait")),
+            },
+            "head" => {
+                stack.push((HEAD.to_string(), Vec::new()));
+                continue;
+            }
+            "endhead" => Block::EndHead,
             "sign" => Block::Sign(rest.split('|').map(|s| s.trim().to_string()).collect()),
             "seal" => Block::Seal(rest.split('|').map(|s| s.trim().to_string()).collect()),
             "each" => {
@@ -105,7 +144,7 @@ pub fn parse(src: &str) -> Result<Vec<Block>, TemplateError> {
                     return Err(err("end without each"));
                 }
                 let (name, blocks) = stack.pop().ok_or_else(|| err("end without each"))?;
-                Block::Each(name, blocks)
+                if name == HEAD { Block::Head(blocks) } else { Block::Each(name, blocks) }
             }
             _ => return Err(err(&format!("unknown directive {word}"))),
         };
@@ -185,11 +224,18 @@ mod tests {
         )
         .expect("parses");
         assert_eq!(t[0], Block::Title("表".into()));
-        assert_eq!(t[2], Block::Row { min_height: 30.0, cells: vec![("姓名".into(), 1), ("{name}".into(), 2)] });
+        let cell = |t: &str, span, rows| Cell { text: t.into(), span, rows };
+        assert_eq!(t[2], Block::Row { min_height: 30.0, cells: vec![cell("姓名", 1, 1), cell("{name}", 2, 1)] });
         assert!(matches!(&t[4], Block::Each(n, b) if n == "items" && b.len() == 1));
         assert!(parse("each x\npara y\n").is_err());
         assert!(parse("end\n").is_err());
         assert!(parse("bogus x\n").is_err());
+        let h = parse("page landscape\ncellsize 7\nhead\nrow | 合计^2 | 年龄段*3\nend\nendhead\n").expect("parses");
+        assert_eq!(h[0], Block::Orient(true));
+        assert_eq!(h[1], Block::CellSize(7.0));
+        assert!(matches!(&h[2], Block::Head(b) if matches!(&b[0], Block::Row { cells, .. }
+            if cells[0] == cell("合计", 1, 2) && cells[1] == cell("年龄段", 3, 1))));
+        assert_eq!(h[3], Block::EndHead);
     }
 
     #[test]

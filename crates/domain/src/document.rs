@@ -22,16 +22,33 @@ pub enum DocumentKind {
     HandoverNotice,
     /// 辍学书面报告: the school's written report when persuasion failed [S] 二(一).
     DropoutReport,
+    // Issue 22, the casework's papers and the census summary (decisions 183–186).
+    /// 调查评估报告: the township's assessment with its risk level and reasons [S] 二(四).
+    AssessmentReport,
+    /// 帮扶计划: the assessment's plan, its services and referrals [S] 二(四).
+    AssistancePlan,
+    /// 转介函: a referral letter to the receiving organisation, only what a referral
+    /// discloses (`assessment::referral_discloses`).
+    ReferralLetter,
+    /// 撤销监护人资格申请书: the application to the court [S] 二(五), [G14] 35.
+    RevocationApplication,
+    /// 农村留守儿童摸底排查汇总表: the 32-column summary of a scope [M16].
+    CensusSummary,
 }
 
 impl DocumentKind {
-    pub const ALL: [DocumentKind; 6] = [
+    pub const ALL: [DocumentKind; 11] = [
         DocumentKind::CensusForm,
         DocumentKind::CensusForms,
         DocumentKind::EntrustedConfirmation,
         DocumentKind::ReportReceipt,
         DocumentKind::HandoverNotice,
         DocumentKind::DropoutReport,
+        DocumentKind::AssessmentReport,
+        DocumentKind::AssistancePlan,
+        DocumentKind::ReferralLetter,
+        DocumentKind::RevocationApplication,
+        DocumentKind::CensusSummary,
     ];
 
     pub fn code(self) -> &'static str {
@@ -42,6 +59,11 @@ impl DocumentKind {
             DocumentKind::ReportReceipt => "report_receipt",
             DocumentKind::HandoverNotice => "handover_notice",
             DocumentKind::DropoutReport => "dropout_report",
+            DocumentKind::AssessmentReport => "assessment_report",
+            DocumentKind::AssistancePlan => "assistance_plan",
+            DocumentKind::ReferralLetter => "referral_letter",
+            DocumentKind::RevocationApplication => "revocation_application",
+            DocumentKind::CensusSummary => "census_summary",
         }
     }
 

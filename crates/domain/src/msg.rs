@@ -1245,6 +1245,7 @@ pub fn document_title(kind: crate::document::DocumentKind) -> &'static str {
         K::ReportReceipt => "强制报告回执",
         K::HandoverNotice => "移交通知书",
         K::DropoutReport => "辍学书面报告",
+        k => document_title_casework(k),
     }
 }
 /// The first characters of a document's number (文号).
@@ -1256,6 +1257,7 @@ pub fn document_number_prefix(kind: crate::document::DocumentKind) -> &'static s
         K::ReportReceipt => "报执",
         K::HandoverNotice => "移通",
         K::DropoutReport => "辍报",
+        k => document_number_prefix_casework(k),
     }
 }
 /// A document refused because the font has no glyph for a character of it.
@@ -1596,3 +1598,84 @@ pub fn rounds_townships_waiting(names: &[String]) -> String {
     format!("{}：{}", ROUNDS_TOWNSHIPS_NOT_ACCEPTED, names.join("、"))
 }
 pub const SETTING_ROUNDS_DISTRICT_DAYS: &str = "区报表在报送截止日期后的天数";
+// Printable documents of the casework and the census summary (issue 22, decisions 183–186).
+/// The titles of the documents added for the casework and the summary.
+pub fn document_title_casework(kind: crate::document::DocumentKind) -> &'static str {
+    use crate::document::DocumentKind as K;
+    match kind {
+        K::AssessmentReport => "调查评估报告",
+        K::AssistancePlan => "帮扶计划",
+        K::ReferralLetter => "转介函",
+        K::RevocationApplication => "撤销监护人资格申请书",
+        K::CensusSummary => "农村留守儿童摸底排查汇总表",
+        _ => "",
+    }
+}
+/// Their numbers' prefixes.
+pub fn document_number_prefix_casework(kind: crate::document::DocumentKind) -> &'static str {
+    use crate::document::DocumentKind as K;
+    match kind {
+        K::AssessmentReport => "评估",
+        K::AssistancePlan => "帮扶",
+        K::ReferralLetter => "转介",
+        K::RevocationApplication => "撤监",
+        K::CensusSummary => "留汇",
+        _ => "",
+    }
+}
+pub const DOCUMENT_PRINT_ASSESSMENT_REPORT: &str = "打印调查评估报告（PDF）";
+pub const DOCUMENT_PRINT_ASSISTANCE_PLAN: &str = "打印帮扶计划（PDF）";
+pub const DOCUMENT_PRINT_REFERRAL_LETTER: &str = "打印转介函（PDF）";
+pub const DOCUMENT_PRINT_REVOCATION_APPLICATION: &str = "打印申请书（PDF）";
+pub const DOCUMENT_PRINT_CENSUS_SUMMARY: &str = "打印汇总表（PDF）";
+pub const DOCUMENT_ASSESSMENT_NOT_DONE: &str = "调查评估尚未完成，不能打印调查评估报告。";
+pub const DOCUMENT_PLAN_EMPTY: &str = "帮扶计划还没有服务或转介，不能打印。请先添加服务或转介。";
+/// Where a case came from, as the assessment report says it.
+pub const DOCUMENT_CASE_FROM_REPORT: &str = "公安机关处置强制报告后移交";
+pub const DOCUMENT_CASE_FROM_TOWNSHIP: &str = "乡镇（街道）在排查、走访中发现";
+/// A case's number as printed (the case's id in the register of assessments).
+pub fn document_case_number(id: i64) -> String {
+    format!("评估第{id}号")
+}
+pub const DOCUMENT_NONE_YET: &str = "（无）";
+pub const DOCUMENT_NOT_DISCLOSED: &str = "（依法不随函提供）";
+pub const DOCUMENT_NOT_REGISTERED: &str = "（未建档）";
+/// The request of a revocation application.
+pub fn document_revocation_request(respondents: &str, child: &str) -> String {
+    format!("一、依法撤销被申请人{respondents}对{child}的监护人资格；二、依法为{child}另行指定监护人。")
+}
+/// One ground of a revocation application, as its reasons state it.
+pub fn document_ground_reason(n: usize, label: &str, source: &str, explanation: &str, on: &str) -> String {
+    let when = if on.is_empty() { String::new() } else { format!("该情形于{on}成立。") };
+    format!("（{n}）{label}（{source}）：{explanation}。{when}")
+}
+/// A referral letter's request, with the days within which an answer is expected.
+pub fn document_referral_request(kind: &str, days: i64) -> String {
+    format!(
+        "现将下列儿童的家庭转介你单位，申请{kind}。请依照《天津市农村留守儿童关爱保护工作实施意见》的规定及时核实情况，符合条件的依法纳入保障范围，并于收到本函之日起{days}日内将受理情况告知我单位（也可在守护系统中直接答复）。"
+    )
+}
+pub const DOCUMENT_REFERRAL_CONFIDENTIAL: &str =
+    "本函仅载明转介所需的信息。儿童档案、调查评估结果、监护人行为记录和强制报告内容依法保密，不随函提供。";
+/// The census summary's scope line.
+pub fn document_summary_scope(scope: &str, filter: &str, as_of: &str) -> String {
+    if filter.is_empty() {
+        format!("统计范围：{scope}　　统计日期：{as_of}")
+    } else {
+        format!("统计范围：{scope}（{filter}）　　统计日期：{as_of}")
+    }
+}
+/// The census summary's notes, as the ledger export's summary sheet has them.
+pub fn document_summary_notes(closed: u64) -> Vec<String> {
+    vec![
+        format!("说明：1. 统计{STATUS_OPEN}的儿童档案；{STATUS_CLOSED}档案 {closed} 份不计入本表。"),
+        "2. 年龄段“其他”为已满16周岁（或出生日期不详）仍在档的儿童；留守类型“非留守儿童”为仍在档但已不符合留守儿童条件的儿童。".to_string(),
+        "3. 各分组之和等于合计；合计行等于各乡镇（街道）之和。".to_string(),
+    ]
+}
+pub const DOCUMENT_SUMMARY_FILTERED: &str = "按台账筛选条件";
+/// The evidence a ground of an application rests on, by its numbers in the evidence list.
+pub fn document_ground_evidence(numbers: &str) -> String {
+    format!("（见证据清单第{numbers}项）")
+}
+pub const DOCUMENT_SUMMARY_UNBALANCED: &str = "汇总表的勾稽关系不符，不能打印：";

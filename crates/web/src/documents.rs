@@ -34,6 +34,9 @@ use shouhu_store::users::Principal;
 use shouhu_store::{Store, StoreError};
 use utoipa::ToSchema;
 
+// The casework's papers and the census summary (issue 22, decisions 183–186).
+pub mod casework;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/children/{id}/census-form.pdf", get(census_form_page))
@@ -44,6 +47,64 @@ pub fn router() -> Router<AppState> {
         .route("/dropout/{id}/report.pdf", get(dropout_page))
         .route("/verify", get(verify_form))
         .route("/verify/{code}", get(verify_page))
+        // The casework's papers and the census summary (issue 22, decisions 183–186).
+        .route("/assessments/{id}/report.pdf", get(assessment_report_page))
+        .route("/assessments/{id}/plan.pdf", get(assistance_plan_page))
+        .route("/assessments/{id}/referrals/{item}/letter.pdf", get(referral_letter_page))
+        .route("/assessments/{id}/applications/{item}/application.pdf", get(application_page))
+        .route("/children/summary.pdf", get(census_summary_page))
+}
+
+/// A path's two ids; anything but numbers names nothing, like a missing record.
+fn two_ids(id: &str, item: &str) -> Result<(i64, i64), AppError> {
+    Ok((id.parse().map_err(|_| AppError::NotFound)?, item.parse().map_err(|_| AppError::NotFound)?))
+}
+
+async fn assessment_report_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+) -> PageResult {
+    Ok(casework::case_paper(&state, &user, &headers, id, casework::CasePaper::AssessmentReport).await?)
+}
+
+async fn assistance_plan_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+) -> PageResult {
+    Ok(casework::case_paper(&state, &user, &headers, id, casework::CasePaper::AssistancePlan).await?)
+}
+
+async fn referral_letter_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((id, item)): Path<(String, String)>,
+) -> PageResult {
+    let (id, item) = two_ids(&id, &item)?;
+    Ok(casework::case_paper(&state, &user, &headers, id, casework::CasePaper::ReferralLetter(item)).await?)
+}
+
+async fn application_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((id, item)): Path<(String, String)>,
+) -> PageResult {
+    let (id, item) = two_ids(&id, &item)?;
+    Ok(casework::case_paper(&state, &user, &headers, id, casework::CasePaper::RevocationApplication(item)).await?)
+}
+
+async fn census_summary_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    QueryParams(q): QueryParams<LedgerQuery>,
+) -> PageResult {
+    Ok(casework::census_summary_pdf(&state, &user, &headers, &q).await?)
 }
 
 /// What a download needs once the record is read and the document issued.

@@ -297,3 +297,263 @@ async fn a_reports_receipt_and_the_polices_handover_notice_print_with_the_dispos
         assert!(text.contains(s), "{s}: {text}");
     }
 }
+
+// The casework's papers and the census summary (issue 22, decisions 183–186).
+
+/// Reads back a document fetched as `path`: 200, a PDF of `pages` pages without a missing
+/// glyph, of `kind` in the register; its text (whitespace removed) and number.
+async fn issued(app: &TestApp, u: &User, path: &str, kind: &str, pages: usize) -> (String, String) {
+    let (status, ct, bytes) = pdf(app, u, path).await;
+    assert_eq!(status, 200, "{path}: {}", String::from_utf8_lossy(&bytes));
+    assert_eq!(ct, "application/pdf");
+    let (text, n) = read(&bytes);
+    assert_eq!(n, pages, "{path}: {text}");
+    assert_no_missing_glyph(&text);
+    let (number, code, k) = last_issued(app).await;
+    // To look at (pdftoppm): `SHOUHU_DOCUMENTS_OUT=dir`.
+    if let Ok(dir) = std::env::var("SHOUHU_DOCUMENTS_OUT") {
+        let _ = std::fs::write(std::path::Path::new(&dir).join(format!("it-{k}-{number}.pdf")), &bytes);
+    }
+    assert_eq!(k, kind);
+    assert!(text.contains(&number) && text.contains(&display(&code)), "{number}: {text}");
+    (text, number)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cases_assessment_report_plan_referral_letter_and_court_application_print() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let police = app.user("paichusuo", Role::Police, OrgType::PoliceStation, TOWNSHIP_A).await;
+    let other = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let mut f = child("李喆堃", VILLAGE_A, 1);
+    f["sex"] = json!("male");
+    let child_id = app.create_child(&township, &f).await["id"].as_i64().expect("id");
+    let (s, d) = app.post(&township, "/api/v1/assessments", &json!({"child_id": child_id})).await;
+    assert_eq!(s, 201, "{d}");
+    let id = d["id"].as_i64().expect("id");
+    let case = format!("/api/v1/assessments/{id}");
+
+    let (status, _, _) = pdf(&app, &township, &format!("{case}/documents/report")).await;
+    assert_eq!(status, 409, "no report before the assessment is done");
+    let (status, _, _) = pdf(&app, &township, &format!("{case}/documents/plan")).await;
+    assert_eq!(status, 409, "no plan with nothing in it");
+    assert_eq!(count(&app, "SELECT count(*) FROM issued_documents", vec![]).await, 0);
+
+    let answers = json!({"safety": "at_risk", "guardianship": "poor", "physical": "good", "mental": "concern"});
+    let participants =
+        json!([{"party": "township", "name": "梅厂镇 王某"}, {"party": "police", "name": "梅厂派出所 李某"}]);
+    let (s, d) = app
+        .post(
+            &township,
+            &format!("{case}/complete"),
+            &json!({"version": 1, "answers": answers, "participants": participants}),
+        )
+        .await;
+    assert_eq!(s, 200, "{d}");
+    let (text, number) = issued(&app, &township, &format!("{case}/documents/report"), "assessment_report", 1).await;
+    assert!(number.starts_with("评估〔"), "{number}");
+    for s in [
+        "调查评估报告",
+        "李喆堃",
+        "男",
+        "郭罗庄村",
+        "梅厂镇王某",
+        "梅厂派出所李某",
+        "存在安全隐患",
+        "中风险",
+        "监护情况差",
+        "身体或心理健康需要关注",
+        "评估人员签字",
+        &format!("评估第{id}号"),
+    ] {
+        assert!(text.contains(s), "the report has {s}: {text}");
+    }
+
+    // The plan: a service and a referral to the district's civil affairs.
+    let (s, d) = app
+        .post(
+            &township,
+            &format!("{case}/services"),
+            &json!({"kind": "guardianship_guidance", "provider": "阳光社工服务中心", "start_date": "2026-11-29"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let orgs = app.store(|s| s.list_orgs().expect("orgs")).await;
+    let receiver = orgs.iter().find(|o| o.name == "qu的单位").map(|o| o.id).expect("org");
+    let (s, d) = app
+        .post(
+            &township,
+            &format!("{case}/referrals"),
+            &json!({"kind": "minimum_living", "receiving_org_id": receiver, "note": "父亲无固定收入"}),
+        )
+        .await;
+    assert_eq!(s, 201, "{d}");
+    let referral = d["referrals"][0]["id"].as_i64().expect("id");
+    let (text, _) = issued(&app, &township, &format!("{case}/documents/plan"), "assistance_plan", 1).await;
+    for s in [
+        "帮扶计划",
+        "李喆堃",
+        "监护指导",
+        "政府购买服务",
+        "阳光社工服务中心",
+        "最低生活保障",
+        "qu的单位",
+        "儿童主任签字",
+    ] {
+        assert!(text.contains(s), "the plan has {s}: {text}");
+    }
+
+    // The referral letter says only what a referral discloses.
+    let (text, number) =
+        issued(&app, &township, &format!("{case}/referrals/{referral}/documents/letter"), "referral_letter", 1).await;
+    assert!(number.starts_with("转介〔"), "{number}");
+    for s in ["转介函", "qu的单位：", "最低生活保障", "李喆堃", "郭罗庄村", "父亲无固定收入", "依法保密"]
+    {
+        assert!(text.contains(s), "the letter has {s}: {text}");
+    }
+    for s in ["中风险", "存在安全隐患", "监护指导"] {
+        assert!(!text.contains(s), "the letter leaves out {s}: {text}");
+    }
+    let (status, _, _) = pdf(&app, &township, &format!("{case}/referrals/999999/documents/letter")).await;
+    assert_eq!(status, 404);
+
+    // The court application: the ground met, its day and evidence.
+    let mut abuse = json!({"guardian": "李建国", "standing": "father", "date": "2026-11-29", "kind": "incident",
+        "conduct": "abuse", "evidence": "派出所询问笔录、伤情鉴定意见书", "serious_harm": true});
+    let (s, r) = app.post(&police, &format!("{case}/conduct"), &abuse).await;
+    assert_eq!(s, 201, "{r}");
+    abuse["guardian"] = json!("外婆 王某");
+    abuse["standing"] = json!("entrusted_carer");
+    abuse["evidence"] = json!("外婆的记录不作为证据");
+    let (s, r) = app.post(&police, &format!("{case}/conduct"), &abuse).await;
+    assert_eq!(s, 201, "{r}");
+    let application = json!({"applicant": "civil_affairs", "applicant_name": "武清区民政局",
+        "grounds": ["s3_violence_abuse_abandonment"], "court": "天津市武清区人民法院", "filed_on": "2026-11-29"});
+    let (s, d) = app.post(&district, &format!("{case}/applications"), &application).await;
+    assert_eq!(s, 201, "{d}");
+    let application_id = d["applications"][0]["id"].as_i64().expect("id");
+    let (text, number) = issued(
+        &app,
+        &district,
+        &format!("{case}/applications/{application_id}/documents/application"),
+        "revocation_application",
+        1,
+    )
+    .await;
+    assert!(number.starts_with("撤监〔"), "{number}");
+    for s in [
+        "撤销监护人资格申请书",
+        "武清区民政局",
+        "民政部门",
+        "李建国（父亲）",
+        "李喆堃",
+        "实施家庭暴力、虐待或遗弃导致身心健康严重受损",
+        "天津市实施意见二(五)(3)",
+        "2026年11月29日成立",
+        "证据清单",
+        "派出所询问笔录、伤情鉴定意见书",
+        "天津市武清区人民法院",
+        "申请人（签名或盖章）",
+        "二〇二六年十一月二十九日",
+    ] {
+        assert!(text.contains(s), "the application has {s}: {text}");
+    }
+    assert!(!text.contains("外婆"), "a carer is neither respondent nor evidence: {text}");
+
+    // Every paper was audited with the case's child.
+    let audited = count(
+        &app,
+        "SELECT count(*) FROM audit_log WHERE action = 'issue_document' AND child_id = $1",
+        vec![child_id.into()],
+    )
+    .await;
+    assert_eq!(audited, 4);
+
+    // Another township's user finds none of it.
+    for path in [
+        format!("{case}/documents/report"),
+        format!("{case}/documents/plan"),
+        format!("{case}/referrals/{referral}/documents/letter"),
+        format!("{case}/applications/{application_id}/documents/application"),
+    ] {
+        let (status, _, _) = pdf(&app, &other, &path).await;
+        assert_eq!(status, 404, "{path}");
+    }
+    assert_eq!(count(&app, "SELECT count(*) FROM issued_documents", vec![]).await, 4);
+
+    // The case's page offers each paper, and its link downloads it.
+    let (c, _) = crate::pages::browser(&app, "qu").await;
+    let html = c.get(app.url(&format!("/assessments/{id}"))).send().await.expect("get").text().await.expect("html");
+    for link in [
+        "id=\"print-assessment-report\"".to_string(),
+        "id=\"print-assistance-plan\"".to_string(),
+        format!("id=\"print-referral-letter-{referral}\""),
+        format!("id=\"print-application-{application_id}\""),
+    ] {
+        assert!(html.contains(&link), "the case's page has {link}");
+    }
+    let res = c.get(app.url(&format!("/assessments/{id}/applications/{application_id}/application.pdf"))).send().await;
+    let res = res.expect("get");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.bytes().await.expect("body").get(..5), Some(&b"%PDF-"[..]));
+    let (c, _) = crate::pages::browser(&app, "zhen_b").await;
+    let res = c.get(app.url(&format!("/assessments/{id}/report.pdf"))).send().await.expect("get");
+    assert_eq!(res.status().as_u16(), 404, "another township's case is missing from the page's link too");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_census_summary_of_a_scope_prints_across_a4_with_its_32_columns() {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let zhen_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let teacher = app.user("laoshi", Role::Teacher, OrgType::School, TOWNSHIP_A).await;
+    for (i, n) in ["赵一", "钱二"].iter().enumerate() {
+        app.create_child(&zhen, &child(n, VILLAGE_A, i as u32 + 1)).await;
+    }
+    app.create_child(&zhen, &child("孙三", VILLAGE_A2, 3)).await;
+    app.create_child(&zhen_b, &child("周四", VILLAGE_B, 4)).await;
+
+    let (text, number) = issued(&app, &district, "/api/v1/documents/census-summary", "census_summary", 1).await;
+    assert!(number.starts_with("留汇〔"), "{number}");
+    let mut want = vec![
+        "农村留守儿童摸底排查汇总表",
+        "武清区",
+        "梅厂镇",
+        "120114101",
+        "大碱厂镇",
+        "120114102",
+        "乡镇（街道）",
+        "区划代码",
+    ];
+    let headers = shouhu_census::summary::headers();
+    let printed: Vec<String> = headers.iter().map(|h| h.replace('\u{2013}', "-")).collect();
+    want.extend(printed.iter().map(String::as_str));
+    let groups = shouhu_census::summary::groups();
+    want.extend(groups.iter().map(|(g, _)| *g));
+    for s in want {
+        assert!(text.contains(s), "the summary has {s}: {text}");
+    }
+    assert!(!text.contains("赵一"), "counts, not names");
+
+    // The township's own scope, and the ledger's filter.
+    let (text, _) =
+        issued(&app, &zhen, &format!("/api/v1/documents/census-summary?region={VILLAGE_A}"), "census_summary", 1).await;
+    assert!(text.contains("梅厂镇") && !text.contains("大碱厂镇"), "{text}");
+    assert!(text.contains("按台账筛选条件"), "{text}");
+    let audited = count(
+        &app,
+        "SELECT count(*) FROM audit_log WHERE action = 'issue_document' AND detail LIKE 'census_summary%2 files'",
+        vec![],
+    )
+    .await;
+    assert_eq!(audited, 1, "the filtered summary counts two files");
+    let (status, _, _) = pdf(&app, &teacher, "/api/v1/documents/census-summary").await;
+    assert_eq!(status, 403, "the summary is for those who keep the ledger");
+    let (c, _) = crate::pages::browser(&app, "zhen").await;
+    let html = c.get(app.url("/children")).send().await.expect("get").text().await.expect("html");
+    assert!(html.contains("id=\"print-census-summary\""), "the ledger offers the summary");
+    let res = c.get(app.url(&format!("/children/summary.pdf?region={VILLAGE_A}"))).send().await.expect("get");
+    assert_eq!(res.status().as_u16(), 200);
+}

@@ -602,6 +602,12 @@ async fn every_operation_answers_as_documented() {
     )
     .await;
     c.send(Some(&district), "POST", &format!("/api/v1/assessments/{}/placements", other["id"]), &json!({"kind": "temporary_state", "ground": "guardian_missing", "placed_with": "武清区儿童福利院", "start_date": "2026-11-29"})).await;
+    // The casework's papers and the census summary (issue 22).
+    c.get(&township, &format!("{a}/documents/report")).await;
+    c.get(&township, &format!("{a}/documents/plan")).await;
+    c.get(&township, &format!("{a}/referrals/{}/documents/letter", d["referrals"][0]["id"])).await;
+    c.get(&district, &format!("{a}/applications/{}/documents/application", d["applications"][0]["id"])).await;
+    c.get(&district, "/api/v1/documents/census-summary").await;
 
     // Visits (issue 17): a director's visit, its correction and versions, the due list, the
     // supervisor's review and page, and what the director sees of the cases.

@@ -5,7 +5,7 @@ use crate::auth::CurrentUser;
 use crate::body::{IdPath, QueryParams};
 use crate::error::{ApiErrorBody, ApiResult};
 use crate::filters::LedgerQuery;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use shouhu_domain::document::DocumentKind;
@@ -95,4 +95,84 @@ pub async fn dropout_report(
     IdPath(id): IdPath,
 ) -> ApiResult<Response> {
     crate::documents::dropout_report(&state, &user, &headers, id).await
+}
+
+// The casework's papers and the census summary (issue 22, decisions 183–186).
+
+/// The assessment report (调查评估报告) of a completed assessment: the child, who took part,
+/// the answers, the risk level and its reasons, signature lines. 404 for a case the caller may
+/// not see; 409 before the assessment is completed.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/documents/report", params(("id" = i64, Path)),
+    responses((status = 200, description = "the report", content((Vec<u8> = "application/pdf"))), (status = 404, body = ApiErrorBody),
+        (status = 409, body = ApiErrorBody)))]
+pub async fn assessment_report(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+) -> ApiResult<Response> {
+    use crate::documents::casework::{CasePaper, case_paper};
+    case_paper(&state, &user, &headers, id, CasePaper::AssessmentReport).await
+}
+
+/// The plan (帮扶计划) of a case: its services and referrals with their state. 404 for a case
+/// the caller may not see; 409 while the plan has neither.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/documents/plan", params(("id" = i64, Path)),
+    responses((status = 200, description = "the plan", content((Vec<u8> = "application/pdf"))), (status = 404, body = ApiErrorBody),
+        (status = 409, body = ApiErrorBody)))]
+pub async fn assistance_plan(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    IdPath(id): IdPath,
+) -> ApiResult<Response> {
+    use crate::documents::casework::{CasePaper, case_paper};
+    case_paper(&state, &user, &headers, id, CasePaper::AssistancePlan).await
+}
+
+/// The letter (转介函) of a referral of a case, to the receiving organisation: only what a
+/// referral discloses (the child's name, the village, the case's number, the sender), the
+/// kind of assistance and the sender's note. 404 for a case or referral the caller may not see.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/referrals/{referral_id}/documents/letter",
+    params(("id" = i64, Path), ("referral_id" = i64, Path)),
+    responses((status = 200, description = "the letter", content((Vec<u8> = "application/pdf"))), (status = 404, body = ApiErrorBody)))]
+pub async fn referral_letter(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((id, referral_id)): Path<(i64, i64)>,
+) -> ApiResult<Response> {
+    use crate::documents::casework::{CasePaper, case_paper};
+    case_paper(&state, &user, &headers, id, CasePaper::ReferralLetter(referral_id)).await
+}
+
+/// The application to the court (撤销监护人资格申请书) of a revocation application: the
+/// applicant, the respondents, the child, the grounds with the day each was met, the evidence
+/// list, the applicant's signature lines. 404 for a case or application the caller may not see.
+#[utoipa::path(get, path = "/api/v1/assessments/{id}/applications/{application_id}/documents/application",
+    params(("id" = i64, Path), ("application_id" = i64, Path)),
+    responses((status = 200, description = "the application", content((Vec<u8> = "application/pdf"))), (status = 404, body = ApiErrorBody)))]
+pub async fn revocation_application(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path((id, application_id)): Path<(i64, i64)>,
+) -> ApiResult<Response> {
+    use crate::documents::casework::{CasePaper, case_paper};
+    case_paper(&state, &user, &headers, id, CasePaper::RevocationApplication(application_id)).await
+}
+
+/// The census summary (摸底排查汇总表) of the caller's scope as an A4-landscape PDF: a row per
+/// township and the total, the 32 columns of the ledger export's summary sheet; the same
+/// query as `GET /api/v1/children` narrows the files counted. For the roles that keep the
+/// ledger (others 403).
+#[utoipa::path(get, path = "/api/v1/documents/census-summary", params(LedgerQuery),
+    responses((status = 200, description = "the summary", content((Vec<u8> = "application/pdf"))), (status = 403, body = ApiErrorBody)))]
+pub async fn census_summary(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    QueryParams(q): QueryParams<LedgerQuery>,
+) -> ApiResult<Response> {
+    crate::documents::casework::census_summary_pdf(&state, &user, &headers, &q).await
 }

@@ -198,6 +198,12 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(census_rounds::get_return))
         .routes(routes!(census_rounds::sign_off_return))
         .routes(routes!(census_rounds::review))
+        // The casework's papers and the census summary (issue 22).
+        .routes(routes!(documents::assessment_report))
+        .routes(routes!(documents::assistance_plan))
+        .routes(routes!(documents::referral_letter))
+        .routes(routes!(documents::revocation_application))
+        .routes(routes!(documents::census_summary))
         .split_for_parts();
     let mut api = api;
     add_error_default(&mut api);

@@ -66,6 +66,8 @@ pub struct LedgerView {
     pub export_link: String,
     /// The same selection as one PDF of census forms (shown with the export link).
     pub forms_link: String,
+    /// The census summary of the same selection (issue 22).
+    pub summary_link: String,
     pub page: u32,
     pub prev_link: String,
     pub next_link: String,
@@ -173,6 +175,7 @@ pub(super) async fn ledger(
             String::new()
         },
         forms_link: format!("/children/census-forms.pdf?{}", q.export_query()).trim_end_matches('?').to_string(),
+        summary_link: format!("/children/summary.pdf?{}", q.export_query()).trim_end_matches('?').to_string(),
         page: page_no,
         prev_link: if page_no > 1 { format!("/children?{}", q.with_page(page_no - 1)) } else { String::new() },
         next_link: if has_next { format!("/children?{}", q.with_page(page_no + 1)) } else { String::new() },
