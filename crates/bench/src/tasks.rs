@@ -136,6 +136,9 @@ pub async fn prepare(o: &Opts) -> anyhow::Result<Prepared> {
     let n = o.children;
     let generated = if reused {
         eprintln!("reusing {}: no children generated", db.display());
+        // Another bench's store may have no accounts yet: the demo's sign in (once; a no-op
+        // when the store has users).
+        tokio::task::spawn_blocking(move || shouhu::seed::demo(&s2)).await??;
         "a kept store".to_string()
     } else {
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
