@@ -508,10 +508,31 @@ impl Store {
         out
     }
 
-    /// The census returns not signed off by their round's deadline, as register groups
-    /// (issue 20's census rounds fill this slot; none until they exist).
-    fn census_overdue_groups(&self, _p: &Principal, _area: &str) -> Result<Vec<Group>, StoreError> {
-        Ok(Vec::new())
+    /// The census returns still not signed off after their due day (`late_census_returns`),
+    /// as register groups: the township's or the district's own, one item each, its deadline
+    /// the end of the due day in China.
+    fn census_overdue_groups(&self, p: &Principal, area: &str, weeks: i64) -> Result<Vec<Group>, StoreError> {
+        let Some(i) = OverdueKind::ALL.iter().position(|k| *k == OverdueKind::CensusReturnUnsigned) else {
+            return Ok(Vec::new());
+        };
+        let now = self.now();
+        let spans = rules::trend_weeks(now, weeks);
+        let late = match self.late_census_returns(p, china_date(now)) {
+            Ok(late) => late,
+            // A role that takes no part in census rounds has none to list.
+            Err(StoreError::Forbidden) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        Ok(late
+            .into_iter()
+            .filter(|l| l.signed_on.is_none() && region::within(&l.unit_code, area))
+            .map(|l| {
+                let deadline = day_deadline(l.due_on);
+                let trend = spans.iter().map(|(from, to)| i64::from(deadline > *from && deadline <= *to)).collect();
+                let district = l.unit_code.chars().take(Level::District.code_len()).collect();
+                (district, UnitRef::Region(l.unit_code), i, 1, Some(deadline), trend)
+            })
+            .collect())
     }
 
     /// Every overdue group of `area`: per district, unit and kind, the count, the oldest
@@ -555,7 +576,7 @@ impl Store {
             };
             out.extend(if src.reports_db { self.reports.read(read)? } else { self.pool.read(read)? });
         }
-        out.extend(self.census_overdue_groups(p, area)?);
+        out.extend(self.census_overdue_groups(p, area, weeks)?);
         Ok(out)
     }
 

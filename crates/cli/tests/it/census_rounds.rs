@@ -457,3 +457,35 @@ async fn measure_a_township_sign_off() {
     assert_eq!((s, r["total"].as_u64()), (200, Some(n as u64)), "{r}");
     println!("a township's sign-off over {n} files: {} ms (with the page's read of its return)", took.as_millis());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_return_not_signed_off_by_its_day_is_on_the_register_of_overdue_work() {
+    let app = TestApp::new().await;
+    let city = app.user("shi", Role::CityOfficer, OrgType::CityCivilAffairs, "12").await;
+    let district = app.user("wuqing", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let round = open_round(&app, &city, "2026年下半年").await;
+    let key = format!("region-{TOWNSHIP_A}");
+    let listed = |reg: &Value| {
+        reg["units"]
+            .as_array()
+            .and_then(|u| u.iter().find(|u| u["key"] == key.as_str()))
+            .and_then(|u| u["kinds"].as_array())
+            .and_then(|k| k.iter().find(|k| k["kind"] == "census_return_unsigned"))
+            .and_then(|k| k["count"].as_i64())
+    };
+    let (s, reg) = app.get(&district, "/api/v1/accountability").await;
+    assert_eq!(s, 200, "{reg}");
+    assert_eq!(listed(&reg), None, "not due yet: {reg}");
+    // The deadline (2026-12-10) passes at midnight in China.
+    app.clock.set(chrono::DateTime::parse_from_rfc3339("2026-12-10T16:00:01Z").expect("time").to_utc());
+    let (_, reg) = app.get(&district, "/api/v1/accountability").await;
+    assert_eq!(listed(&reg), Some(1), "the township's return is late: {reg}");
+    let (s, u) = app.get(&district, &format!("/api/v1/accountability/units/{key}")).await;
+    assert_eq!(s, 200, "the unit's page opens: {u}");
+    // Signed off, late: no longer open work.
+    let (s, r) = sign_off(&app, &zhen, round, TOWNSHIP_A).await;
+    assert_eq!(s, 200, "{r}");
+    let (_, reg) = app.get(&district, "/api/v1/accountability").await;
+    assert_eq!(listed(&reg), None, "{reg}");
+}
