@@ -11,10 +11,16 @@ use shouhu_domain::child::Warning;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+/// Warning counts, each with its warning.
+pub type WarningCounts = Vec<(Warning, i64)>;
+
+/// A scope (its `Debug` form) and the warnings' bits asked for.
+type Key = (String, Vec<i64>);
+
 /// The last figures per scope and warning list, with when they were counted.
 #[derive(Default)]
 pub struct OverviewCache {
-    warnings: Mutex<HashMap<(String, Vec<i64>), (DateTime<Utc>, Vec<(Warning, i64)>)>>,
+    warnings: Mutex<HashMap<Key, (DateTime<Utc>, WarningCounts)>>,
 }
 
 impl Store {
@@ -26,7 +32,7 @@ impl Store {
         &self,
         p: &Principal,
         which: &[Warning],
-    ) -> Result<(Vec<(Warning, i64)>, Option<DateTime<Utc>>), StoreError> {
+    ) -> Result<(WarningCounts, Option<DateTime<Utc>>), StoreError> {
         let refresh = Duration::seconds(self.settings.tasks.overview_refresh_seconds);
         if shouhu_domain::task::counted_per(p.role).is_none() || refresh <= Duration::zero() {
             return Ok((self.warning_counts(p, which)?, None));
