@@ -265,7 +265,7 @@ enum Command {
         /// Exit non-zero when a target is missed.
         #[arg(long)]
         check: bool,
-        /// Keep the store in this folder (or reuse it: the dropout bench's folder too).
+        /// Keep the store in this folder, or reuse it (made by `tasks`, `stats` or `accountability`).
         #[arg(long)]
         dir: Option<PathBuf>,
     },
@@ -298,7 +298,7 @@ enum Command {
         /// Exit non-zero when a target is missed.
         #[arg(long)]
         check: bool,
-        /// Keep the store in this folder (or reuse it: the tasks and dropout benches' folder too).
+        /// Keep the store in this folder, or reuse it (made by `tasks`, `stats` or `accountability`).
         #[arg(long)]
         dir: Option<PathBuf>,
     },
@@ -319,7 +319,7 @@ enum Command {
         /// Exit non-zero when a target is missed.
         #[arg(long)]
         check: bool,
-        /// Keep the store in this folder (or reuse it: the tasks and dropout benches' folder too).
+        /// Keep the store in this folder, or reuse it (made by `tasks`, `stats` or `accountability`).
         #[arg(long)]
         dir: Option<PathBuf>,
     },

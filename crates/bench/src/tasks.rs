@@ -22,9 +22,8 @@ pub struct Opts {
     pub duration_secs: u64,
     pub warmup_secs: u64,
     pub check: bool,
-    /// Keep the store here; a later run reuses its children (and its workflows, when they
-    /// were inserted), so that a 1,000,000-file store is generated once. The dropout bench's
-    /// folder may be given: its children are reused and the workflows added.
+    /// Keep the store here; a later run reuses its children and workflows, so that a
+    /// 1,000,000-file store is generated once for `tasks`, `stats` and `accountability`.
     pub dir: Option<std::path::PathBuf>,
 }
 
@@ -136,9 +135,11 @@ pub async fn prepare(o: &Opts) -> anyhow::Result<Prepared> {
     let n = o.children;
     let generated = if reused {
         eprintln!("reusing {}: no children generated", db.display());
-        // Another bench's store may have no accounts yet: the demo's sign in (once; a no-op
-        // when the store has users).
-        tokio::task::spawn_blocking(move || shouhu::seed::demo(&s2)).await??;
+        anyhow::ensure!(
+            s2.count_users()? > 0,
+            "{} has no demo accounts to sign in with: give a folder made by `tasks`, `stats` or `accountability`",
+            db.display()
+        );
         "a kept store".to_string()
     } else {
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
