@@ -4,10 +4,8 @@
 //! assessment cases (requirement at 1,000,000 children, 50,000 reports and 20,000 cases:
 //! p99 < 100 ms). SQLite in a temporary folder; the server in-process on 127.0.0.1.
 
-use crate::http::{Load, Target, demo_token, run_load};
+use crate::http::{Load, Target, demo_token};
 use crate::report;
-use crate::stats::ms;
-use std::time::Duration;
 
 const P99_MS: f64 = 100.0;
 
@@ -43,16 +41,7 @@ async fn run_async(o: &crate::tasks::Opts) -> anyhow::Result<bool> {
         p99_target: Some(P99_MS),
         token: Some(token),
     });
-    let mut results = Vec::new();
-    for load in &loads {
-        let token = load.token.as_deref().unwrap_or("");
-        let w = run_load(addr, token, load, o.concurrency, Duration::from_secs(o.warmup_secs), u64::MAX).await;
-        if w.error_count > 0 {
-            eprintln!("errors during warm-up of {}: {:?}", load.name, w.errors);
-        }
-        eprintln!("measuring {} s: {}", o.duration_secs, load.name);
-        results.push(run_load(addr, token, load, o.concurrency, Duration::from_secs(o.duration_secs), u64::MAX).await);
-    }
+    let results = crate::tasks::measure(addr, &loads, o).await;
     let _ = running.stop.send(());
     let _ = running.done.await;
 
@@ -73,24 +62,7 @@ async fn run_async(o: &crate::tasks::Opts) -> anyhow::Result<bool> {
          measured per load\n",
         o.concurrency, o.warmup_secs, o.duration_secs
     );
-    println!("| load | requests | errors | p50 (ms) | p99 (ms) | max (ms) | target | verdict |");
-    println!("|---|---:|---:|---:|---:|---:|---|---|");
-    let mut ok = true;
-    for (load, r) in loads.iter().zip(&results) {
-        let p99 = ms(r.all.p99);
-        let pass = p99 < P99_MS && r.error_count == 0;
-        ok &= pass;
-        println!(
-            "| {} | {} | {} | {:.2} | {:.2} | {:.2} | p99 < {P99_MS} ms | {} |",
-            load.name,
-            r.all.count,
-            r.error_count,
-            ms(r.all.p50),
-            p99,
-            ms(r.all.max),
-            if pass { "PASS" } else { "MISS" }
-        );
-    }
+    let ok = crate::tasks::print_results(&loads, &results);
     if o.check && !ok {
         eprintln!("a requirement was missed");
     }

@@ -4,10 +4,9 @@
 //! page p99 < 100 ms). SQLite in a temporary folder; the server in-process on 127.0.0.1.
 //! The same workflows as `tasks` (`tasks::workflows`).
 
-use crate::http::{Load, Target, demo_token, run_load};
+use crate::http::{Load, Target, demo_token};
 use crate::report;
-use crate::stats::ms;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 const CITY_P99_MS: f64 = 100.0;
 
@@ -44,16 +43,7 @@ async fn run_async(o: &crate::tasks::Opts) -> anyhow::Result<bool> {
         p99_target: target,
         token: Some(token),
     });
-    let mut results = Vec::new();
-    for load in &loads {
-        let token = load.token.as_deref().unwrap_or("");
-        let w = run_load(addr, token, load, o.concurrency, Duration::from_secs(o.warmup_secs), u64::MAX).await;
-        if w.error_count > 0 {
-            eprintln!("errors during warm-up of {}: {:?}", load.name, w.errors);
-        }
-        eprintln!("measuring {} s: {}", o.duration_secs, load.name);
-        results.push(run_load(addr, token, load, o.concurrency, Duration::from_secs(o.duration_secs), u64::MAX).await);
-    }
+    let results = crate::tasks::measure(addr, &loads, o).await;
     let _ = running.stop.send(());
     let _ = running.done.await;
 
@@ -75,25 +65,7 @@ async fn run_async(o: &crate::tasks::Opts) -> anyhow::Result<bool> {
          measured per load; the page draws 9 SVG charts and their tables\n",
         o.concurrency, o.warmup_secs, o.duration_secs
     );
-    println!("| load | requests | errors | p50 (ms) | p99 (ms) | max (ms) | target | verdict |");
-    println!("|---|---:|---:|---:|---:|---:|---|---|");
-    let mut ok = true;
-    for (load, r) in loads.iter().zip(&results) {
-        let p99 = ms(r.all.p99);
-        let pass = load.p99_target.is_none_or(|t| p99 < t) && r.error_count == 0;
-        ok &= pass;
-        println!(
-            "| {} | {} | {} | {:.2} | {:.2} | {:.2} | {} | {} |",
-            load.name,
-            r.all.count,
-            r.error_count,
-            ms(r.all.p50),
-            p99,
-            ms(r.all.max),
-            load.p99_target.map_or("—".to_string(), |t| format!("p99 < {t} ms")),
-            if pass { "PASS" } else { "MISS" }
-        );
-    }
+    let ok = crate::tasks::print_results(&loads, &results);
     if o.check && !ok {
         eprintln!("a requirement was missed");
     }

@@ -110,6 +110,46 @@ pub(crate) fn workflows(store: &shouhu_store::Store, o: &Opts) -> anyhow::Result
     Ok(())
 }
 
+/// Each load warmed up, then measured, one after the other.
+pub(crate) async fn measure(addr: std::net::SocketAddr, loads: &[Load], o: &Opts) -> Vec<crate::http::LoadResult> {
+    let mut results = Vec::new();
+    for load in loads {
+        let token = load.token.as_deref().unwrap_or("");
+        let w = run_load(addr, token, load, o.concurrency, Duration::from_secs(o.warmup_secs), u64::MAX).await;
+        if w.error_count > 0 {
+            eprintln!("errors during warm-up of {}: {:?}", load.name, w.errors);
+        }
+        eprintln!("measuring {} s: {}", o.duration_secs, load.name);
+        results.push(run_load(addr, token, load, o.concurrency, Duration::from_secs(o.duration_secs), u64::MAX).await);
+    }
+    results
+}
+
+/// The results as a table, each with its target (a load without one passes unless it
+/// failed requests); whether every load passed.
+pub(crate) fn print_results(loads: &[Load], results: &[crate::http::LoadResult]) -> bool {
+    println!("| load | requests | errors | p50 (ms) | p99 (ms) | max (ms) | target | verdict |");
+    println!("|---|---:|---:|---:|---:|---:|---|---|");
+    let mut ok = true;
+    for (load, r) in loads.iter().zip(results) {
+        let p99 = ms(r.all.p99);
+        let pass = load.p99_target.is_none_or(|t| p99 < t) && r.error_count == 0;
+        ok &= pass;
+        println!(
+            "| {} | {} | {} | {:.2} | {:.2} | {:.2} | {} | {} |",
+            load.name,
+            r.all.count,
+            r.error_count,
+            ms(r.all.p50),
+            p99,
+            ms(r.all.max),
+            load.p99_target.map_or("—".to_string(), |t| format!("p99 < {t} ms")),
+            if pass { "PASS" } else { "MISS" }
+        );
+    }
+    ok
+}
+
 /// A store with the synthetic children and the workflows: made in `o.dir` (or a temporary
 /// folder), or reused from there, children and workflows each only when missing.
 pub struct Prepared {
@@ -202,16 +242,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
         p99_target: Some(target),
         token,
     });
-    let mut results = Vec::new();
-    for load in &loads {
-        let token = load.token.as_deref().unwrap_or("");
-        let w = run_load(addr, token, load, o.concurrency, Duration::from_secs(o.warmup_secs), u64::MAX).await;
-        if w.error_count > 0 {
-            eprintln!("errors during warm-up of {}: {:?}", load.name, w.errors);
-        }
-        eprintln!("measuring {} s: {}", o.duration_secs, load.name);
-        results.push(run_load(addr, token, load, o.concurrency, Duration::from_secs(o.duration_secs), u64::MAX).await);
-    }
+    let results = crate::tasks::measure(addr, &loads, o).await;
     let _ = running.stop.send(());
     let _ = running.done.await;
 
@@ -236,25 +267,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
          \"seen\" mark (a write) each time\n",
         o.concurrency, o.warmup_secs, o.duration_secs
     );
-    println!("| load | requests | errors | p50 (ms) | p99 (ms) | max (ms) | target | verdict |");
-    println!("|---|---:|---:|---:|---:|---:|---|---|");
-    let mut ok = true;
-    for (load, r) in loads.iter().zip(&results) {
-        let p99 = ms(r.all.p99);
-        let target = load.p99_target.unwrap_or(f64::MAX);
-        let pass = p99 < target && r.error_count == 0;
-        ok &= pass;
-        println!(
-            "| {} | {} | {} | {:.2} | {:.2} | {:.2} | p99 < {target} ms | {} |",
-            load.name,
-            r.all.count,
-            r.error_count,
-            ms(r.all.p50),
-            p99,
-            ms(r.all.max),
-            if pass { "PASS" } else { "MISS" }
-        );
-    }
+    let ok = crate::tasks::print_results(&loads, &results);
     if o.check && !ok {
         eprintln!("a requirement was missed");
     }
