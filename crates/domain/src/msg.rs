@@ -1388,6 +1388,7 @@ pub const NOTE_VISIT_SUBMITTED: &str = "有一份走访记录待审核";
 pub const NOTE_VISIT_SENT_BACK: &str = "您的一份走访记录被退回修改";
 pub const NOTE_IMPORT_FINISHED: &str = "您的导入已完成";
 pub const NOTE_IMPORT_FAILED: &str = "您的导入未能完成";
+pub const NOTE_MEETING_TASK: &str = "联席会议向您交办了一项任务";
 pub const NOTE_DROPOUT_REPORTED: &str = "收到一份控辍保学书面报告，待采取措施";
 
 // Oversight: the register of overdue work, accountability, the joint meeting (issue 20).

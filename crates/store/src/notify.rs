@@ -817,6 +817,19 @@ fn texts(params: &[crate::db::Val]) -> Vec<String> {
         .collect()
 }
 
+/// A joint meeting's task given to its owner (issue 20): the named person hears of it.
+pub fn meeting_task_assigned(task_id: i64, owner: i64) -> Notice {
+    use shouhu_domain::msg;
+    Notice {
+        kind: TaskKind::MeetingTaskDue,
+        critical: false,
+        cause: format!("meeting_task:{task_id}:assigned"),
+        owner: Owner::User { id: owner },
+        text: msg::NOTE_MEETING_TASK.to_string(),
+        link: format!("/meeting-tasks/{task_id}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1289,20 +1289,25 @@ impl Store {
                     )?
                     .ok_or_else(|| StoreError::Backend("no id returned".into()))?;
                 for (org, owner, title, due) in ts {
-                    c.exec(
-                        "INSERT INTO meeting_tasks (meeting_id, decision_id, org_id, owner_user_id, title, due_on, status, \
-                         assigned_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1)",
-                        &[
-                            id.into(),
-                            did.into(),
-                            org.into(),
-                            owner.into(),
-                            title.into(),
-                            due.into(),
-                            MeetingTaskStatus::InProgress.code().into(),
-                            now.into(),
-                        ],
-                    )?;
+                    let task = c
+                        .query_opt(
+                            "INSERT INTO meeting_tasks (meeting_id, decision_id, org_id, owner_user_id, title, due_on, status, \
+                             assigned_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, 1) RETURNING id",
+                            &[
+                                id.into(),
+                                did.into(),
+                                org.into(),
+                                owner.into(),
+                                title.into(),
+                                due.into(),
+                                MeetingTaskStatus::InProgress.code().into(),
+                                now.into(),
+                            ],
+                            |r| r.i64(0),
+                        )?
+                        .ok_or_else(|| StoreError::Backend("no id returned".into()))?;
+                    // Its owner hears of it in the same transaction (decision 151).
+                    crate::notify::announce(c, &crate::notify::meeting_task_assigned(task, owner), now)?;
                     n += 1;
                 }
             }
@@ -1317,6 +1322,7 @@ impl Store {
             )?;
             Ok(id)
         })
+        .inspect(|_| self.wake_notifier())
     }
 
     fn task_from_row(&self, r: &dyn crate::db::Row) -> Result<MeetingTask, StoreError> {

@@ -248,6 +248,12 @@ async fn a_meeting_task_reaches_its_owner_and_the_citys_overdue_page() {
     assert_eq!(line["overdue"], false);
     let (_, theirs) = app.get(&stranger, "/api/v1/tasks").await;
     assert!(!theirs.to_string().contains("meeting_task_due"), "{theirs}");
+    // The owner is told, with a link to the task; nobody else is.
+    let (_, notes) = app.get(&owner, "/api/v1/notifications").await;
+    assert_eq!(notes["notifications"][0]["kind"], "meeting_task_due", "{notes}");
+    assert_eq!(notes["notifications"][0]["link"], format!("/meeting-tasks/{task}"));
+    let (_, notes) = app.get(&stranger, "/api/v1/notifications").await;
+    assert!(!notes.to_string().contains("meeting_task_due"), "{notes}");
     let (s, _) = app.get(&stranger, &format!("/api/v1/meeting-tasks/{task}")).await;
     assert_eq!(s, 404);
     let (_, c) = app.get(&owner, "/api/v1/tasks/counts").await;
