@@ -614,21 +614,6 @@ impl Store {
         }
     }
 
-    /// How many tasks the caller has open: the nav badge on every page, so one plain count per
-    /// kind and nothing more.
-    pub fn open_task_count(&self, p: &Principal) -> Result<i64, StoreError> {
-        let mut n = 0;
-        for src in self.sources(p) {
-            let mut sql = Sql::new("SELECT count(*)");
-            append(&mut sql, &src.body);
-            let read = |c: &mut Conn<'_, '_>| c.query_opt(&sql.text, &sql.params, |r| r.i64(0));
-            n += if src.reports_db { self.reports.read(read)? } else { self.pool.read(read)? }.unwrap_or(0);
-        }
-        n += self.grounds_tasks(p, None)?.len() as i64;
-        n += self.account_tasks(p, None)?.len() as i64;
-        Ok(n)
-    }
-
     /// The counts of the caller's home page and nav badge; names no child, so not audited.
     pub fn task_counts(&self, p: &Principal) -> Result<TaskCounts, StoreError> {
         let seen = self.tasks_seen(p)?;
