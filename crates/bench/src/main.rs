@@ -63,6 +63,36 @@ struct Cli {
     command: Command,
 }
 
+/// The city-scale workload of the `tasks`, `accountability` and `stats` benches.
+#[derive(clap::Args, Debug)]
+struct Workload {
+    #[arg(long, default_value_t = 1_000_000)]
+    children: u64,
+    #[arg(long, default_value_t = 50_000)]
+    reports: u64,
+    #[arg(long, default_value_t = 20_000)]
+    cases: u64,
+    #[arg(long, default_value_t = 2)]
+    concurrency: usize,
+    #[arg(long, default_value_t = 10)]
+    duration_secs: u64,
+    #[arg(long, default_value_t = 2)]
+    warmup_secs: u64,
+    /// Exit non-zero when a target is missed.
+    #[arg(long)]
+    check: bool,
+    /// Keep the store in this folder, or reuse it (made by `tasks`, `stats` or `accountability`).
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+impl Workload {
+    fn opts(self) -> tasks::Opts {
+        let Workload { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir } = self;
+        tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir }
+    }
+}
+
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Store::get_child against a direct rusqlite point read of the same row.
@@ -249,26 +279,7 @@ enum Command {
         dir: Option<PathBuf>,
     },
     /// The home page, its task counts and the to-do list for a township and the city (issue 19).
-    Tasks {
-        #[arg(long, default_value_t = 1_000_000)]
-        children: u64,
-        #[arg(long, default_value_t = 50_000)]
-        reports: u64,
-        #[arg(long, default_value_t = 20_000)]
-        cases: u64,
-        #[arg(long, default_value_t = 2)]
-        concurrency: usize,
-        #[arg(long, default_value_t = 10)]
-        duration_secs: u64,
-        #[arg(long, default_value_t = 2)]
-        warmup_secs: u64,
-        /// Exit non-zero when a target is missed.
-        #[arg(long)]
-        check: bool,
-        /// Keep the store in this folder, or reuse it (made by `tasks`, `stats` or `accountability`).
-        #[arg(long)]
-        dir: Option<PathBuf>,
-    },
+    Tasks(Workload),
     /// Printable documents: one census form, and 1,000 forms in one PDF (issue 22).
     Documents {
         /// Timed renders of one form.
@@ -282,47 +293,9 @@ enum Command {
         check: bool,
     },
     /// The register of overdue work for the city and a district (issue 20).
-    Accountability {
-        #[arg(long, default_value_t = 1_000_000)]
-        children: u64,
-        #[arg(long, default_value_t = 50_000)]
-        reports: u64,
-        #[arg(long, default_value_t = 20_000)]
-        cases: u64,
-        #[arg(long, default_value_t = 2)]
-        concurrency: usize,
-        #[arg(long, default_value_t = 10)]
-        duration_secs: u64,
-        #[arg(long, default_value_t = 2)]
-        warmup_secs: u64,
-        /// Exit non-zero when a target is missed.
-        #[arg(long)]
-        check: bool,
-        /// Keep the store in this folder, or reuse it (made by `tasks`, `stats` or `accountability`).
-        #[arg(long)]
-        dir: Option<PathBuf>,
-    },
+    Accountability(Workload),
     /// The statistics page for the city and a district (issue 20).
-    Stats {
-        #[arg(long, default_value_t = 1_000_000)]
-        children: u64,
-        #[arg(long, default_value_t = 50_000)]
-        reports: u64,
-        #[arg(long, default_value_t = 20_000)]
-        cases: u64,
-        #[arg(long, default_value_t = 2)]
-        concurrency: usize,
-        #[arg(long, default_value_t = 10)]
-        duration_secs: u64,
-        #[arg(long, default_value_t = 2)]
-        warmup_secs: u64,
-        /// Exit non-zero when a target is missed.
-        #[arg(long)]
-        check: bool,
-        /// Keep the store in this folder, or reuse it (made by `tasks`, `stats` or `accountability`).
-        #[arg(long)]
-        dir: Option<PathBuf>,
-    },
+    Stats(Workload),
     /// Demo accounts plus N synthetic children, with the rate.
     Generate {
         #[arg(long)]
@@ -371,33 +344,9 @@ fn main() -> ExitCode {
         Command::Dropout { children, cases, roster_rows, reads, check, dir } => {
             dropout::run(&dropout::Opts { children, cases, roster_rows, reads, check, dir })
         }
-        Command::Tasks { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir } => {
-            tasks::run(&tasks::Opts { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir })
-        }
-        Command::Accountability { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir } => {
-            oversight::run(&tasks::Opts {
-                children,
-                reports,
-                cases,
-                concurrency,
-                duration_secs,
-                warmup_secs,
-                check,
-                dir,
-            })
-        }
-        Command::Stats { children, reports, cases, concurrency, duration_secs, warmup_secs, check, dir } => {
-            statistics::run(&tasks::Opts {
-                children,
-                reports,
-                cases,
-                concurrency,
-                duration_secs,
-                warmup_secs,
-                check,
-                dir,
-            })
-        }
+        Command::Tasks(w) => tasks::run(&w.opts()),
+        Command::Accountability(w) => oversight::run(&w.opts()),
+        Command::Stats(w) => statistics::run(&w.opts()),
         Command::Documents { reps, forms, check } => documents::run(&documents::Opts { reps, forms, check }),
         Command::Notify { database_url, clients, secs, rate, check } => {
             notify::run(&notify::Opts { database_url, clients, secs, rate, check })
