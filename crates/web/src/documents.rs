@@ -147,6 +147,19 @@ fn issue(
 }
 
 /// Writes the PDF on a blocking thread and answers it as a download.
+/// The shape of every document's handler: `make` reads the record as the user (in their
+/// scope, 404 outside it) and issues the paper on a database thread; the PDF is then sent.
+async fn produce(
+    state: &AppState,
+    user: &CurrentUser,
+    headers: &HeaderMap,
+    make: impl FnOnce(&Store, &Principal) -> Result<Result<Prepared, AppError>, StoreError> + Send + 'static,
+) -> Result<Response, AppError> {
+    let p = user.principal.clone();
+    let prepared = state.run(move |s| make(s, &p)).await??;
+    deliver(state, headers, prepared).await
+}
+
 async fn deliver(state: &AppState, headers: &HeaderMap, prepared: Prepared) -> Result<Response, AppError> {
     let issue = Issue {
         number: prepared.issued.number.clone(),
@@ -202,16 +215,13 @@ pub async fn census_form(
     headers: &HeaderMap,
     id: i64,
 ) -> Result<Response, AppError> {
-    let p = user.principal.clone();
-    let prepared = state
-        .run(move |s| {
-            let rec = s.get_child(&p, id)?;
-            let v = census::values(&rec, &village_of(s, &rec.file.village_code));
-            let req = IssueRequest::for_child(DocumentKind::CensusForm, rec.id, &rec.district_code);
-            issue(s, &p, vec![v], census::label, req)
-        })
-        .await??;
-    deliver(state, headers, prepared).await
+    produce(state, user, headers, move |s, p| {
+        let rec = s.get_child(p, id)?;
+        let v = census::values(&rec, &village_of(s, &rec.file.village_code));
+        let req = IssueRequest::for_child(DocumentKind::CensusForm, rec.id, &rec.district_code);
+        issue(s, p, vec![v], census::label, req)
+    })
+    .await
 }
 
 /// The entrusted-guardianship confirmation of a child's file that names a carer.
@@ -221,18 +231,15 @@ pub async fn entrusted_confirmation(
     headers: &HeaderMap,
     id: i64,
 ) -> Result<Response, AppError> {
-    let p = user.principal.clone();
-    let prepared = state
-        .run(move |s| {
-            let rec = s.get_child(&p, id)?;
-            let Some(v) = entrusted::values(&rec, &village_of(s, &rec.file.village_code)) else {
-                return Ok(Err(AppError::NotFound));
-            };
-            let req = IssueRequest::for_child(DocumentKind::EntrustedConfirmation, rec.id, &rec.district_code);
-            issue(s, &p, vec![v], census::label, req)
-        })
-        .await??;
-    deliver(state, headers, prepared).await
+    produce(state, user, headers, move |s, p| {
+        let rec = s.get_child(p, id)?;
+        let Some(v) = entrusted::values(&rec, &village_of(s, &rec.file.village_code)) else {
+            return Ok(Err(AppError::NotFound));
+        };
+        let req = IssueRequest::for_child(DocumentKind::EntrustedConfirmation, rec.id, &rec.district_code);
+        issue(s, p, vec![v], census::label, req)
+    })
+    .await
 }
 
 /// The ledger's selection (its filters or a search's matches) as one PDF, a form per child,
@@ -244,57 +251,54 @@ pub async fn census_forms(
     q: &LedgerQuery,
 ) -> Result<Response, AppError> {
     user.require(Role::may_export)?;
-    let p = user.principal.clone();
     let q = q.clone();
     let max = state.store.settings.documents.batch_max_files;
-    let prepared = state
-        .run(move |s| {
-            let filter = q.selection(s, &p)?;
-            let limit = u32::try_from(max + 1).unwrap_or(u32::MAX);
-            let mut recs = Vec::new();
-            let mut after: Option<(bool, String, i64)> = None;
-            loop {
-                let key = after.as_ref().map(|(c, v, i)| (*c, v.as_str(), *i));
-                let batch = s.children_batch(&p.scope(), &filter, key, limit.min(1_000))?;
-                let done = batch.len() < limit.min(1_000) as usize;
-                if let Some(last) = batch.last() {
-                    after = Some((
-                        !matches!(last.status, shouhu_domain::child::FileStatus::Open),
-                        last.file.village_code.clone(),
-                        last.id,
-                    ));
-                }
-                recs.extend(batch);
-                if done || recs.len() as i64 > max {
-                    break;
-                }
+    produce(state, user, headers, move |s, p| {
+        let filter = q.selection(s, p)?;
+        let limit = u32::try_from(max + 1).unwrap_or(u32::MAX);
+        let mut recs = Vec::new();
+        let mut after: Option<(bool, String, i64)> = None;
+        loop {
+            let key = after.as_ref().map(|(c, v, i)| (*c, v.as_str(), *i));
+            let batch = s.children_batch(&p.scope(), &filter, key, limit.min(1_000))?;
+            let done = batch.len() < limit.min(1_000) as usize;
+            if let Some(last) = batch.last() {
+                after = Some((
+                    !matches!(last.status, shouhu_domain::child::FileStatus::Open),
+                    last.file.village_code.clone(),
+                    last.id,
+                ));
             }
-            if recs.is_empty() {
-                return Ok(Err(AppError::BadRequest(msg::DOCUMENT_NONE_SELECTED.into(), Vec::new())));
+            recs.extend(batch);
+            if done || recs.len() as i64 > max {
+                break;
             }
-            if recs.len() as i64 > max {
-                return Ok(Err(AppError::BadRequest(msg::DOCUMENT_TOO_MANY.into(), Vec::new())));
-            }
-            let sections: Vec<Values> = recs
-                .into_iter()
-                .map(|mut rec| {
-                    masking::mask_file(&mut rec.file, p.role);
-                    census::values(&rec, &village_of(s, &rec.file.village_code))
-                })
-                .collect();
-            let district = ledger_district(&p);
-            let req = IssueRequest {
-                kind: DocumentKind::CensusForms,
-                child: None,
-                district,
-                record: Some(format!("ledger {}", q.export_query())),
-                number: None,
-                detail: format!("{} files", sections.len()),
-            };
-            issue(s, &p, sections, census::label, req)
-        })
-        .await??;
-    deliver(state, headers, prepared).await
+        }
+        if recs.is_empty() {
+            return Ok(Err(AppError::BadRequest(msg::DOCUMENT_NONE_SELECTED.into(), Vec::new())));
+        }
+        if recs.len() as i64 > max {
+            return Ok(Err(AppError::BadRequest(msg::DOCUMENT_TOO_MANY.into(), Vec::new())));
+        }
+        let sections: Vec<Values> = recs
+            .into_iter()
+            .map(|mut rec| {
+                masking::mask_file(&mut rec.file, p.role);
+                census::values(&rec, &village_of(s, &rec.file.village_code))
+            })
+            .collect();
+        let district = ledger_district(p);
+        let req = IssueRequest {
+            kind: DocumentKind::CensusForms,
+            child: None,
+            district,
+            record: Some(format!("ledger {}", q.export_query())),
+            number: None,
+            detail: format!("{} files", sections.len()),
+        };
+        issue(s, p, sections, census::label, req)
+    })
+    .await
 }
 
 /// A report's receipt (强制报告回执) or, once handed over, the police's hand-over notice
@@ -307,55 +311,52 @@ pub async fn report_document(
     kind: DocumentKind,
 ) -> Result<Response, AppError> {
     use shouhu_domain::report::DisposalAction;
-    let p = user.principal.clone();
-    let prepared = state
-        .run(move |s| {
-            let d = s.report_detail(&p, id)?;
-            if kind == DocumentKind::HandoverNotice && d.handed_over_at.is_none() {
-                return Ok(Err(AppError::State(msg::DOCUMENT_NOT_HANDED_OVER)));
-            }
-            let village = d.summary.village_code.clone();
-            let district = shouhu_domain::region::district_of(&village).to_string();
-            let actions = d
-                .events
-                .iter()
-                .filter(|e| e.kind == "action")
-                .map(|e| {
-                    let action = e.detail.get("action").and_then(|a| a.as_str()).and_then(DisposalAction::parse);
-                    let note = e.detail.get("note").and_then(|n| n.as_str()).unwrap_or("");
-                    (
-                        shouhu_domain::clock::china_time(e.at),
-                        action.map(|a| a.label()).unwrap_or_default().to_string(),
-                        note.to_string(),
-                    )
-                })
-                .collect();
-            let facts = reports::ReportFacts {
-                receipt: d.summary.receipt.clone(),
-                received_at: shouhu_domain::clock::china_time(d.summary.reported_at),
-                place: village_of(s, &village),
-                child: d.summary.child_name.clone().or_else(|| d.child_description.clone()).unwrap_or_default(),
-                situations: d.summary.situations.iter().map(|x| x.label()).collect::<Vec<_>>().join("、"),
-                township: msg::document_township(s.regions.name(village.get(..9).unwrap_or(""))),
-                actions,
-            };
-            let v = if kind == DocumentKind::HandoverNotice {
-                reports::handover_values(&facts)
-            } else {
-                reports::receipt_values(&facts)
-            };
-            let req = IssueRequest {
-                kind,
-                child: d.summary.child_id.map(|c| (c, district.clone())),
-                district,
-                record: Some(format!("report {id}")),
-                number: None,
-                detail: String::new(),
-            };
-            issue(s, &p, vec![v], str::to_string, req)
-        })
-        .await??;
-    deliver(state, headers, prepared).await
+    produce(state, user, headers, move |s, p| {
+        let d = s.report_detail(p, id)?;
+        if kind == DocumentKind::HandoverNotice && d.handed_over_at.is_none() {
+            return Ok(Err(AppError::State(msg::DOCUMENT_NOT_HANDED_OVER)));
+        }
+        let village = d.summary.village_code.clone();
+        let district = shouhu_domain::region::district_of(&village).to_string();
+        let actions = d
+            .events
+            .iter()
+            .filter(|e| e.kind == "action")
+            .map(|e| {
+                let action = e.detail.get("action").and_then(|a| a.as_str()).and_then(DisposalAction::parse);
+                let note = e.detail.get("note").and_then(|n| n.as_str()).unwrap_or("");
+                (
+                    shouhu_domain::clock::china_time(e.at),
+                    action.map(|a| a.label()).unwrap_or_default().to_string(),
+                    note.to_string(),
+                )
+            })
+            .collect();
+        let facts = reports::ReportFacts {
+            receipt: d.summary.receipt.clone(),
+            received_at: shouhu_domain::clock::china_time(d.summary.reported_at),
+            place: village_of(s, &village),
+            child: d.summary.child_name.clone().or_else(|| d.child_description.clone()).unwrap_or_default(),
+            situations: d.summary.situations.iter().map(|x| x.label()).collect::<Vec<_>>().join("、"),
+            township: msg::document_township(s.regions.name(village.get(..9).unwrap_or(""))),
+            actions,
+        };
+        let v = if kind == DocumentKind::HandoverNotice {
+            reports::handover_values(&facts)
+        } else {
+            reports::receipt_values(&facts)
+        };
+        let req = IssueRequest {
+            kind,
+            child: d.summary.child_id.map(|c| (c, district.clone())),
+            district,
+            record: Some(format!("report {id}")),
+            number: None,
+            detail: String::new(),
+        };
+        issue(s, p, vec![v], str::to_string, req)
+    })
+    .await
 }
 
 /// The school's written dropout report (辍学书面报告) of a case, once sent, under its own
@@ -366,28 +367,25 @@ pub async fn dropout_report(
     headers: &HeaderMap,
     id: i64,
 ) -> Result<Response, AppError> {
-    let p = user.principal.clone();
-    let prepared = state
-        .run(move |s| {
-            let d = s.dropout_case(&p, id)?;
-            let no = d.summary.report_no.clone().unwrap_or_default();
-            let Some(v) = dropout::values(d.report_text.as_deref(), &no, &d.summary.school_name, d.summary.reported_on)
-            else {
-                return Ok(Err(AppError::NotFound));
-            };
-            let district = shouhu_domain::region::district_of(&d.summary.village_code).to_string();
-            let req = IssueRequest {
-                kind: DocumentKind::DropoutReport,
-                child: Some((d.summary.child_id, district.clone())),
-                district,
-                record: Some(format!("dropout case {id}")),
-                number: Some(no),
-                detail: String::new(),
-            };
-            issue(s, &p, vec![v], str::to_string, req)
-        })
-        .await??;
-    deliver(state, headers, prepared).await
+    produce(state, user, headers, move |s, p| {
+        let d = s.dropout_case(p, id)?;
+        let no = d.summary.report_no.clone().unwrap_or_default();
+        let Some(v) = dropout::values(d.report_text.as_deref(), &no, &d.summary.school_name, d.summary.reported_on)
+        else {
+            return Ok(Err(AppError::NotFound));
+        };
+        let district = shouhu_domain::region::district_of(&d.summary.village_code).to_string();
+        let req = IssueRequest {
+            kind: DocumentKind::DropoutReport,
+            child: Some((d.summary.child_id, district.clone())),
+            district,
+            record: Some(format!("dropout case {id}")),
+            number: Some(no),
+            detail: String::new(),
+        };
+        issue(s, p, vec![v], str::to_string, req)
+    })
+    .await
 }
 
 async fn dropout_page(

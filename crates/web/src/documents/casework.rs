@@ -7,7 +7,7 @@
 //! missing, 404) or the files within the user's scope, then issues and writes as the other
 //! documents do (`issue`, `deliver`).
 
-use super::{Prepared, deliver, issue, village_of};
+use super::{Prepared, issue, produce, village_of};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::AppError;
@@ -320,16 +320,13 @@ pub async fn case_paper(
     id: i64,
     paper: CasePaper,
 ) -> Result<Response, AppError> {
-    let p = user.principal.clone();
-    let prepared = state
-        .run(move |s| match paper {
-            CasePaper::AssessmentReport => assessment_report(s, &p, id),
-            CasePaper::AssistancePlan => assistance_plan(s, &p, id),
-            CasePaper::ReferralLetter(r) => referral_letter(s, &p, id, r),
-            CasePaper::RevocationApplication(a) => revocation_application(s, &p, id, a),
-        })
-        .await??;
-    deliver(state, headers, prepared).await
+    produce(state, user, headers, move |s, p| match paper {
+        CasePaper::AssessmentReport => assessment_report(s, p, id),
+        CasePaper::AssistancePlan => assistance_plan(s, p, id),
+        CasePaper::ReferralLetter(r) => referral_letter(s, p, id, r),
+        CasePaper::RevocationApplication(a) => revocation_application(s, p, id, a),
+    })
+    .await
 }
 
 /// The census summary of the user's scope, the ledger's filters (or search) applied, for the
@@ -341,8 +338,6 @@ pub async fn census_summary_pdf(
     q: &LedgerQuery,
 ) -> Result<Response, AppError> {
     user.require(Role::may_export)?;
-    let p = user.principal.clone();
     let q = q.clone();
-    let prepared = state.run(move |s| census_summary(s, &p, &q)).await??;
-    deliver(state, headers, prepared).await
+    produce(state, user, headers, move |s, p| census_summary(s, p, &q)).await
 }
