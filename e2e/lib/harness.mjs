@@ -69,9 +69,10 @@ export async function launchBrowser() {
   });
 }
 
-export async function newContext(browser, viewport) {
+export async function newContext(browser, viewport, storageState = undefined) {
   const context = await browser.newContext({
     ...viewport.options,
+    ...(storageState ? { storageState } : {}),
     baseURL: BASE_URL,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
@@ -343,6 +344,10 @@ export function signedInAccounts(prefix) {
   let browser;
   const contexts = [];
   const pages = {};
+  // One sign-in per account and file: a second page of the same account (another viewport)
+  // starts from the first's session. Each sign-in of a role with a second factor spends a
+  // TOTP step, and a step is accepted once.
+  const sessions = {};
   before(async () => {
     browser = await launchBrowser();
   });
@@ -361,11 +366,16 @@ export function signedInAccounts(prefix) {
     pages,
     /** Signs `username` in on a new page; it lands on `home` (the ledger unless said). */
     async open(name, viewport, username, home = /^\/children/) {
-      const context = await newContext(browser, viewport);
+      const context = await newContext(browser, viewport, sessions[username]);
       contexts.push(context);
       const page = await context.newPage();
       pages[name] = page;
-      await signInTo(page, username);
+      if (sessions[username]) {
+        await page.goto('/home');
+      } else {
+        await signInTo(page, username);
+        sessions[username] = await context.storageState();
+      }
       // Every role but the administrator lands on its home page (工作台, issue 19); the
       // tests written before it start from the page they name.
       const start = { '^\\/children': '/children', '^\\/dropout$': '/dropout' }[home.source];
