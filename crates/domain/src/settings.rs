@@ -1048,13 +1048,13 @@ pub static SPECS: &[Spec] = &[
         label: msg::SETTING_TASKS_OVERVIEW_REFRESH,
         unit: Unit::Seconds,
         source: "[U]",
-        reason: "a district's or the city's warning counts on the home page read every warned file of the scope \
-                 (most files of a city); they inform oversight, and the ledger's filter they link to is exact, \
-                 so a figure a minute old serves as well; 0 counts at every visit (decision 187)",
+        reason: "0: a district's or the city's warning counts on the home page are read at every visit from \
+                 the counts every write keeps (decision 188), exact and a few hundred rows; a number of seconds \
+                 reuses them that long (decision 187), for a deployment that would rather spare the reads",
         kind: Kind::Int {
             min: 0,
             max: 3600,
-            default: 60,
+            default: 0,
             get: |s| s.tasks.overview_refresh_seconds,
             set: |s, v| s.tasks.overview_refresh_seconds = v,
         },

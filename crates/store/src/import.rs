@@ -165,9 +165,18 @@ impl Store {
             let mut counts = ImportCounts::default();
             let mut batch: Vec<NewRow> = Vec::with_capacity(BATCH_FILES);
             let mut next_id: Option<i64> = None;
+            // The statistics' counts are made again for the districts written, once, instead
+            // of by a trigger per file (decision 188).
+            crate::stat_counts::pause(c)?;
+            let mut districts = std::collections::BTreeSet::new();
             for (n, item) in items.enumerate() {
                 match item? {
                     ImportItem::New(row) => {
+                        if let Some(Val::Text(village)) = row.0.get(1)
+                            && !districts.contains(crate::stat_counts::district_of(village))
+                        {
+                            districts.insert(crate::stat_counts::district_of(village).to_string());
+                        }
                         batch.push(row);
                         if batch.len() == BATCH_FILES {
                             self.insert_batch(c, now, actor, source, &mut batch, &mut next_id)?;
@@ -180,6 +189,8 @@ impl Store {
                         if matches!(current.status, FileStatus::Closed { .. }) {
                             return Err(StoreError::State(msg::ALREADY_CLOSED));
                         }
+                        districts.insert(current.district_code.clone());
+                        districts.insert(crate::stat_counts::district_of(&file.0.village_code).to_string());
                         match self.update_in(c, now, actor, &current, &file.0, source)? {
                             Some(_) => counts.updated += 1,
                             None => counts.unchanged += 1,
@@ -191,6 +202,7 @@ impl Store {
                 }
             }
             self.insert_batch(c, now, actor, source, &mut batch, &mut next_id)?;
+            crate::stat_counts::resume_and_recount(c, &districts)?;
             audit::record(
                 c,
                 &self.audit_key,

@@ -39,6 +39,7 @@ pub mod search_terms;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;
+mod stat_counts;
 pub mod tasks;
 pub mod turned16;
 pub mod users;
@@ -171,6 +172,7 @@ impl Store {
         };
         store.seal_backlog()?;
         store.visit_due_backlog()?;
+        store.stat_counts_backlog()?;
         Ok(store)
     }
 

@@ -106,6 +106,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0022_oversight.sql"),
         include_str!("../migrations/postgres/0022_oversight.sql"),
     ),
+    // Counts of the open files kept by triggers, for the statistics of a district or the
+    // city (issue 20, decision 188).
+    (
+        23,
+        include_str!("../migrations/sqlite/0023_stat_counts.sql"),
+        include_str!("../migrations/postgres/0023_stat_counts.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

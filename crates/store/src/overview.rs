@@ -1,7 +1,7 @@
 //! Figures over a whole district or the city that inform oversight rather than the next
-//! step (the home page's warnings): kept per scope for `tasks.overview_refresh_seconds`
-//! (decision 187). A district's or the city's warned files are hundreds of thousands; the
-//! ledger's filter the figures link to is always exact.
+//! step (the home page's warnings): read from the kept counts at every visit by default
+//! (decision 188), or reused per scope for `tasks.overview_refresh_seconds` when a
+//! deployment sets it (decision 187).
 
 use crate::Store;
 use crate::error::StoreError;

@@ -165,86 +165,26 @@ impl Store {
         let len = rules::area_len(&asked);
         let mut areas: BTreeMap<String, AreaLine> = BTreeMap::new();
 
-        // Open files: one scan of the covering index (registry migration 0021), grouped in
-        // the index's own order (village, category, guardianship, schooling) so no sort is
-        // needed, the age bands summed per group as birth-date ranges (the ledger's filter,
-        // `AgeBand::birth_range`); then the warned files from their partial index
-        // (registry migration 0016). Summed here per sub-region (decision 158).
-        let bands: Vec<(NaiveDate, NaiveDate)> =
-            AgeBand::ALL.iter().map(|b| b.birth_range(today, self.settings.age_rule)).collect();
-        let sqlite = self.pool.is_sqlite();
-        let mut sql = Sql::new("SELECT c.village_code, c.category, c.guardianship_type, c.schooling, count(*)");
-        for (lo, hi) in &bands {
-            sql.push(", sum(CASE WHEN c.birth_date >= ").bind(*lo).push(" AND c.birth_date <= ").bind(*hi);
-            sql.push(" THEN 1 ELSE 0 END)");
-        }
-        sql.push(if sqlite {
-            " FROM children c INDEXED BY children_statistics WHERE c.closed = "
-        } else {
-            " FROM children c WHERE c.closed = "
-        });
-        sql.bind(false);
-        push_regions(&mut sql, &own, &asked, "c.");
-        sql.push(" GROUP BY c.village_code, c.category, c.guardianship_type, c.schooling");
-        let mut wsql = Sql::new(if sqlite {
-            "SELECT c.village_code, c.warnings, count(*) FROM children c INDEXED BY children_warned \
-             WHERE c.closed = FALSE AND c.warnings <> 0"
-        } else {
-            "SELECT c.village_code, c.warnings, count(*) FROM children c WHERE c.closed = FALSE AND c.warnings <> 0"
-        });
-        push_regions(&mut wsql, &own, &asked, "c.");
-        wsql.push(" GROUP BY c.village_code, c.warnings");
-        let nbands = bands.len();
-        let (groups, warned_rows) = self.pool.read(|c| {
-            let groups = c.query(&sql.text, &sql.params, |r| {
-                let bands =
-                    (0..nbands).map(|i| r.opt_i64(5 + i).map(|v| v.unwrap_or(0))).collect::<Result<Vec<_>, _>>()?;
-                Ok((r.text(0)?, r.text(1)?, r.opt_text(2)?, r.opt_text(3)?, r.i64(4)?, bands))
-            })?;
-            let warned = c.query(&wsql.text, &wsql.params, |r| Ok((r.text(0)?, r.i64(1)?, r.i64(2)?)))?;
-            Ok((groups, warned))
-        })?;
-        let mut category = vec![0i64; Category::ALL.len()];
-        let mut age = vec![0i64; AgeBand::ALL.len() + 1];
-        let mut guardianship = vec![0i64; GuardianshipType::ALL.len() + 1];
-        let mut schooling = vec![0i64; Schooling::ALL.len() + 1];
+        // Open files: a district's or the city's from the counts every write keeps (registry
+        // migration 0023, decision 188), a township's or a village's from one scan of its
+        // files' covering index (migration 0021, decision 158).
         let stored: Vec<Warning> =
             Warning::ALL.iter().copied().filter(|w| *w != Warning::ParentsContactLapsed).collect();
-        let mut warnings = vec![0i64; stored.len()];
-        let mut children = 0;
-        fn index_of<T: Copy + PartialEq>(all: &[T], v: Option<T>) -> usize {
-            v.and_then(|v| all.iter().position(|x| *x == v)).unwrap_or(all.len())
-        }
-        for (village, cat, g, s, n, in_bands) in groups {
-            children += n;
-            category[index_of(Category::ALL, Category::parse(&cat)).min(Category::ALL.len() - 1)] += n;
-            for (a, b) in age.iter_mut().zip(&in_bands) {
-                *a += b;
-            }
-            // Outside every band: 16 and over, or no birth date (as the census summary).
-            age[AgeBand::ALL.len()] += n - in_bands.iter().sum::<i64>();
-            guardianship[index_of(GuardianshipType::ALL, g.as_deref().and_then(GuardianshipType::parse))] += n;
-            schooling[index_of(Schooling::ALL, s.as_deref().and_then(Schooling::parse))] += n;
-            let area = area_of(&village, len);
-            areas
+        let bands: Vec<(NaiveDate, NaiveDate)> =
+            AgeBand::ALL.iter().map(|b| b.birth_range(today, self.settings.age_rule)).collect();
+        let files = if asked.len() <= 6 {
+            self.file_figures_counted(&own, &asked, &bands, &stored)?
+        } else {
+            self.file_figures_scanned(&own, &asked, &bands, &stored)?
+        };
+        let FileFigures { children, category, age, guardianship, schooling, warnings, by_area } = files;
+        for (code, (n, warned)) in by_area {
+            let area = area_of(&code, len);
+            let line = areas
                 .entry(area.to_string())
-                .or_insert_with(|| AreaLine { code: area.to_string(), ..AreaLine::default() })
-                .children += n;
-        }
-        let stored_bits = stored.iter().map(|w| w.bit()).fold(0, |a, b| a | b);
-        for (village, bits, n) in warned_rows {
-            for (i, w) in stored.iter().enumerate() {
-                if bits & w.bit() != 0 {
-                    warnings[i] += n;
-                }
-            }
-            if bits & stored_bits != 0 {
-                let area = area_of(&village, len);
-                areas
-                    .entry(area.to_string())
-                    .or_insert_with(|| AreaLine { code: area.to_string(), ..AreaLine::default() })
-                    .warned += n;
-            }
+                .or_insert_with(|| AreaLine { code: area.to_string(), ..AreaLine::default() });
+            line.children += n;
+            line.warned += warned;
         }
         let not_stated = rules::NOT_STATED;
         let by_category =
@@ -327,17 +267,42 @@ impl Store {
                     r.opt_i64(4)?.unwrap_or(0),
                 ))
             })?;
-            let mut sql = Sql::new(
-                "SELECT d.village_code, count(*), \
-                 sum(CASE WHEN d.last_visit_on IS NOT NULL AND d.due_on >= ",
-            );
-            sql.bind(today).push(" THEN 1 ELSE 0 END), sum(CASE WHEN d.due_on < ").bind(today);
-            sql.push(" THEN 1 ELSE 0 END) FROM visit_due d WHERE 1 = 1");
-            push_regions(&mut sql, &own, &asked, "d.");
-            sql.push(" GROUP BY d.village_code");
-            let visits = c.query(&sql.text, &sql.params, |r| {
-                Ok((r.text(0)?, r.i64(1)?, r.opt_i64(2)?.unwrap_or(0), r.opt_i64(3)?.unwrap_or(0)))
-            })?;
+            let visits = if asked.len() <= 6 {
+                // A district's or the city's from the counts by due day (decision 188).
+                let (all, visited) = if len <= 6 { ("v6", "V6") } else { ("v9", "V9") };
+                let mut sql = Sql::new("SELECT area, dim, val, n FROM stat_counts WHERE dim IN (");
+                sql.bind(all).push(", ").bind(visited).push(") AND n <> 0");
+                for r in [own.as_str(), asked.as_str()] {
+                    sql.push(" AND area >= ").bind(r).push(" AND area < ").bind(region::prefix_upper_bound(r));
+                }
+                let rows = c.query(&sql.text, &sql.params, |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?, r.i64(3)?)))?;
+                let today = today.format("%Y-%m-%d").to_string();
+                let mut by_area: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+                for (area, dim, day, n) in rows {
+                    let line = by_area.entry(area).or_default();
+                    if dim == all {
+                        line.0 += n;
+                        if day < today {
+                            line.2 += n;
+                        }
+                    } else if day >= today {
+                        line.1 += n;
+                    }
+                }
+                by_area.into_iter().map(|(a, (n, covered, overdue))| (a, n, covered, overdue)).collect()
+            } else {
+                let mut sql = Sql::new(
+                    "SELECT d.village_code, count(*), \
+                     sum(CASE WHEN d.last_visit_on IS NOT NULL AND d.due_on >= ",
+                );
+                sql.bind(today).push(" THEN 1 ELSE 0 END), sum(CASE WHEN d.due_on < ").bind(today);
+                sql.push(" THEN 1 ELSE 0 END) FROM visit_due d WHERE 1 = 1");
+                push_regions(&mut sql, &own, &asked, "d.");
+                sql.push(" GROUP BY d.village_code");
+                c.query(&sql.text, &sql.params, |r| {
+                    Ok((r.text(0)?, r.i64(1)?, r.opt_i64(2)?.unwrap_or(0), r.opt_i64(3)?.unwrap_or(0)))
+                })?
+            };
             Ok((dropouts, visits))
         })?;
         let mut dropouts = DropoutFigures::default();
@@ -409,6 +374,184 @@ impl Store {
         let list: Vec<_> =
             if of.len() <= 2 { self.regions.roots().collect() } else { self.regions.children(of).collect() };
         list.into_iter().map(|r| (r.code.clone(), r.name.clone())).collect()
+    }
+}
+
+/// The open files' figures of a region: totals by category, age band (one more for 16 and
+/// over or no birth date), guardianship and schooling (one more each for not stated), each
+/// stored warning, and per township or village (files, warned files).
+struct FileFigures {
+    children: i64,
+    category: Vec<i64>,
+    age: Vec<i64>,
+    guardianship: Vec<i64>,
+    schooling: Vec<i64>,
+    warnings: Vec<i64>,
+    by_area: BTreeMap<String, (i64, i64)>,
+}
+
+impl FileFigures {
+    fn new(stored: &[Warning]) -> FileFigures {
+        FileFigures {
+            children: 0,
+            category: vec![0; Category::ALL.len()],
+            age: vec![0; AgeBand::ALL.len() + 1],
+            guardianship: vec![0; GuardianshipType::ALL.len() + 1],
+            schooling: vec![0; Schooling::ALL.len() + 1],
+            warnings: vec![0; stored.len()],
+            by_area: BTreeMap::new(),
+        }
+    }
+
+    /// Counts `n` files of a warnings mask under each stored warning, and the area's warned.
+    fn add_warnings(&mut self, stored: &[Warning], area: &str, bits: i64, n: i64) {
+        for (i, w) in stored.iter().enumerate() {
+            if bits & w.bit() != 0 {
+                self.warnings[i] += n;
+            }
+        }
+        if stored.iter().any(|w| bits & w.bit() != 0) {
+            self.by_area.entry(area.to_string()).or_default().1 += n;
+        }
+    }
+}
+
+/// The position of a value in its list, or the list's length (not stated, unknown).
+fn index_of<T: Copy + PartialEq>(all: &[T], v: Option<T>) -> usize {
+    v.and_then(|v| all.iter().position(|x| *x == v)).unwrap_or(all.len())
+}
+
+impl Store {
+    /// A township's or a village's open files: one grouped scan of its files' covering index,
+    /// in the index's own order (village, category, guardianship, schooling) so no sort is
+    /// needed, the age bands summed per group as the ledger's birth-date ranges; the warned
+    /// files from their partial index (registry migration 0016).
+    fn file_figures_scanned(
+        &self,
+        own: &str,
+        asked: &str,
+        bands: &[(NaiveDate, NaiveDate)],
+        stored: &[Warning],
+    ) -> Result<FileFigures, StoreError> {
+        let sqlite = self.pool.is_sqlite();
+        let mut sql = Sql::new("SELECT c.village_code, c.category, c.guardianship_type, c.schooling, count(*)");
+        for (lo, hi) in bands {
+            sql.push(", sum(CASE WHEN c.birth_date >= ").bind(*lo).push(" AND c.birth_date <= ").bind(*hi);
+            sql.push(" THEN 1 ELSE 0 END)");
+        }
+        sql.push(if sqlite {
+            " FROM children c INDEXED BY children_statistics WHERE c.closed = "
+        } else {
+            " FROM children c WHERE c.closed = "
+        });
+        sql.bind(false);
+        push_regions(&mut sql, own, asked, "c.");
+        sql.push(" GROUP BY c.village_code, c.category, c.guardianship_type, c.schooling");
+        let mut wsql = Sql::new(if sqlite {
+            "SELECT c.village_code, c.warnings, count(*) FROM children c INDEXED BY children_warned \
+             WHERE c.closed = FALSE AND c.warnings <> 0"
+        } else {
+            "SELECT c.village_code, c.warnings, count(*) FROM children c WHERE c.closed = FALSE AND c.warnings <> 0"
+        });
+        push_regions(&mut wsql, own, asked, "c.");
+        wsql.push(" GROUP BY c.village_code, c.warnings");
+        let nbands = bands.len();
+        let (groups, warned_rows) = self.pool.read(|c| {
+            let groups = c.query(&sql.text, &sql.params, |r| {
+                let bands =
+                    (0..nbands).map(|i| r.opt_i64(5 + i).map(|v| v.unwrap_or(0))).collect::<Result<Vec<_>, _>>()?;
+                Ok((r.text(0)?, r.text(1)?, r.opt_text(2)?, r.opt_text(3)?, r.i64(4)?, bands))
+            })?;
+            let warned = c.query(&wsql.text, &wsql.params, |r| Ok((r.text(0)?, r.i64(1)?, r.i64(2)?)))?;
+            Ok((groups, warned))
+        })?;
+        let mut f = FileFigures::new(stored);
+        for (village, cat, g, s, n, in_bands) in groups {
+            f.children += n;
+            f.category[index_of(Category::ALL, Category::parse(&cat)).min(Category::ALL.len() - 1)] += n;
+            for (a, b) in f.age.iter_mut().zip(&in_bands) {
+                *a += b;
+            }
+            // Outside every band: 16 and over, or no birth date (as the census summary).
+            f.age[AgeBand::ALL.len()] += n - in_bands.iter().sum::<i64>();
+            f.guardianship[index_of(GuardianshipType::ALL, g.as_deref().and_then(GuardianshipType::parse))] += n;
+            f.schooling[index_of(Schooling::ALL, s.as_deref().and_then(Schooling::parse))] += n;
+            f.by_area.entry(village).or_default().0 += n;
+        }
+        for (village, bits, n) in warned_rows {
+            f.add_warnings(stored, &village, bits, n);
+        }
+        Ok(f)
+    }
+
+    /// A district's or the city's open files from the kept counts (decision 188): a few
+    /// thousand rows per township and per district's birth month. An age band's whole months
+    /// come from the counts; the month holding a band's first or last birth date is counted
+    /// exactly from the open files' birth-date index (registry migration 0016), a few
+    /// thousand entries at most.
+    fn file_figures_counted(
+        &self,
+        own: &str,
+        asked: &str,
+        bands: &[(NaiveDate, NaiveDate)],
+        stored: &[Warning],
+    ) -> Result<FileFigures, StoreError> {
+        let mut sql =
+            Sql::new("SELECT area, dim, val, n FROM stat_counts WHERE dim IN ('c', 'g', 'm', 's', 'w') AND n <> 0");
+        for r in [own, asked] {
+            sql.push(" AND area >= ").bind(r).push(" AND area < ").bind(region::prefix_upper_bound(r));
+        }
+        let sqlite = self.pool.is_sqlite();
+        let mut f = FileFigures::new(stored);
+        self.pool.read(|c| {
+            let rows = c.query(&sql.text, &sql.params, |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?, r.i64(3)?)))?;
+            let mut months: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+            for (area, dim, val, n) in rows {
+                match dim.as_str() {
+                    "c" => {
+                        f.children += n;
+                        f.category[index_of(Category::ALL, Category::parse(&val)).min(Category::ALL.len() - 1)] += n;
+                        f.by_area.entry(area).or_default().0 += n;
+                    }
+                    "g" => f.guardianship[index_of(GuardianshipType::ALL, GuardianshipType::parse(&val))] += n,
+                    "s" => f.schooling[index_of(Schooling::ALL, Schooling::parse(&val))] += n,
+                    "w" => f.add_warnings(stored, &area, val.parse().unwrap_or(0), n),
+                    "m" => {
+                        if let Ok(first) = NaiveDate::parse_from_str(&format!("{val}-01"), "%Y-%m-%d") {
+                            *months.entry(first).or_default() += n;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            // Each band: its whole months from the counts, its partial months from the files.
+            for (i, (lo, hi)) in bands.iter().enumerate() {
+                for (first, n) in &months {
+                    let last =
+                        first.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(*first);
+                    if last < *lo || first > hi {
+                        continue;
+                    }
+                    if first >= lo && last <= *hi {
+                        f.age[i] += n;
+                        continue;
+                    }
+                    let mut sql = Sql::new(if sqlite {
+                        "SELECT count(*) FROM children INDEXED BY children_open_birth WHERE closed = FALSE"
+                    } else {
+                        "SELECT count(*) FROM children WHERE closed = FALSE"
+                    });
+                    sql.push(" AND birth_date >= ").bind((*first).max(*lo));
+                    sql.push(" AND birth_date <= ").bind(last.min(*hi));
+                    push_regions(&mut sql, own, asked, "");
+                    f.age[i] += c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0);
+                }
+            }
+            Ok(())
+        })?;
+        // Outside every band: 16 and over, or no birth date (as the census summary).
+        f.age[AgeBand::ALL.len()] = f.children - f.age[..AgeBand::ALL.len()].iter().sum::<i64>();
+        Ok(f)
     }
 }
 

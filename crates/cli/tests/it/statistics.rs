@@ -133,7 +133,7 @@ async fn a_districts_figures_are_its_townships_sums_and_agree_with_the_ledger() 
     assert_eq!(whole.total.children, whole.children);
     assert_eq!(whole.total.reports, whole.reports);
     let mut sums: Vec<Vec<(String, i64)>> = Vec::new();
-    let mut figures = [0i64; 6];
+    let mut figures = [0i64; 7];
     for line in &whole.areas {
         let t = statistics(&app, "qu", Some(&line.code)).await;
         assert_eq!(
@@ -158,6 +158,7 @@ async fn a_districts_figures_are_its_townships_sums_and_agree_with_the_ledger() 
             t.dropouts.open,
             t.visits.children,
             t.visits.overdue,
+            t.visits.covered,
         ]) {
             *f += v;
         }
@@ -184,7 +185,8 @@ async fn a_districts_figures_are_its_townships_sums_and_agree_with_the_ledger() 
             whole.dropouts.opened,
             whole.dropouts.open,
             whole.visits.children,
-            whole.visits.overdue
+            whole.visits.overdue,
+            whole.visits.covered
         ]
     );
 
@@ -299,4 +301,187 @@ async fn a_department_officer_sees_statistics_and_never_a_childs_file() {
         })
         .await;
     assert!(outside, "another district is not found");
+}
+
+/// The kept counts (decision 188), read row by row, and the same counts made afresh from the
+/// open files by a query of the test's own: they must be equal after every kind of write.
+async fn assert_counts_are_the_files(app: &TestApp, after: &str) {
+    let (kept, fresh) = app
+        .store(|s| {
+            let (month, day) = if s.pool.is_sqlite() {
+                ("coalesce(substr(birth_date, 1, 7), '')", "due_on")
+            } else {
+                ("coalesce(to_char(birth_date, 'YYYY-MM'), '')", "to_char(due_on, 'YYYY-MM-DD')")
+            };
+            s.pool
+                .read(|c| {
+                    let row = |r: &dyn shouhu_store::db::Row| Ok((r.text(0)?, r.text(1)?, r.text(2)?, r.i64(3)?));
+                    let kept = c.query(
+                        "SELECT area, dim, val, n FROM stat_counts WHERE n <> 0 ORDER BY area, dim, val",
+                        &[],
+                        row,
+                    )?;
+                    let fresh = c.query(
+                        &format!(
+                            "SELECT area, dim, val, n FROM ( \
+                             SELECT substr(village_code, 1, 9) AS area, 'c' AS dim, category AS val, count(*) AS n \
+                             FROM children WHERE NOT closed GROUP BY 1, 3 \
+                             UNION ALL SELECT substr(village_code, 1, 9), 'g', coalesce(guardianship_type, ''), count(*) \
+                             FROM children WHERE NOT closed GROUP BY 1, 3 \
+                             UNION ALL SELECT substr(village_code, 1, 9), 's', coalesce(schooling, ''), count(*) \
+                             FROM children WHERE NOT closed GROUP BY 1, 3 \
+                             UNION ALL SELECT substr(village_code, 1, 9), 'w', CAST(warnings AS TEXT), count(*) \
+                             FROM children WHERE NOT closed GROUP BY 1, 3 \
+                             UNION ALL SELECT substr(village_code, 1, 6), 'm', {month}, count(*) \
+                             FROM children WHERE NOT closed GROUP BY 1, 3 \
+                             UNION ALL SELECT substr(village_code, 1, 6), 'v6', {day}, count(*) \
+                             FROM visit_due GROUP BY 1, 3 \
+                             UNION ALL SELECT substr(village_code, 1, 9), 'v9', {day}, count(*) \
+                             FROM visit_due GROUP BY 1, 3 \
+                             UNION ALL SELECT substr(village_code, 1, 6), 'V6', {day}, count(*) \
+                             FROM visit_due WHERE last_visit_on IS NOT NULL GROUP BY 1, 3 \
+                             UNION ALL SELECT substr(village_code, 1, 9), 'V9', {day}, count(*) \
+                             FROM visit_due WHERE last_visit_on IS NOT NULL GROUP BY 1, 3) x"
+                        ),
+                        &[],
+                        row,
+                    )?;
+                    Ok((kept, fresh))
+                })
+                .expect("counts")
+        })
+        .await;
+    // Sorted here: the databases' collations order the codes differently.
+    let (mut kept, mut fresh) = (kept, fresh);
+    kept.sort();
+    fresh.sort();
+    assert!(!fresh.is_empty(), "{after}: there are open files");
+    assert_eq!(kept, fresh, "after {after}, the kept counts are the files'");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kept_counts_follow_every_write_and_the_age_bands_are_exact_at_their_boundaries() {
+    let app = TestApp::new().await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, DISTRICT).await;
+    let zhen_a = app.user("zhen_a", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let zhen_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    // Today is 2026-11-29: a child born on 2020-11-29 is six, one born a day later five; one
+    // born on 2012-11-29 is fourteen. Each boundary month is split between two bands.
+    let births = ["2020-11-29", "2020-11-30", "2020-11-01", "2012-11-29", "2012-11-30", "2010-11-30", "2018-06-15"];
+    let mut ids = Vec::new();
+    for (seq, birth) in births.iter().enumerate() {
+        let seq = seq as u32 + 1;
+        let mut f = varied(&format!("儿童{seq}"), if seq % 2 == 0 { VILLAGE_A } else { VILLAGE_B }, seq);
+        f["birth_date"] = json!(birth);
+        f["id_number"] = json!(id_for(DISTRICT, birth, true, seq));
+        let user = if seq % 2 == 0 { &zhen_a } else { &zhen_b };
+        let rec = app.create_child(user, &f).await;
+        ids.push((rec["id"].as_i64().expect("id"), user.clone()));
+    }
+    assert_counts_are_the_files(&app, "creating files").await;
+    // A visit moves the file's next visit and marks it visited.
+    let director = app.user("zhuren", Role::ChildDirector, OrgType::VillageCommittee, VILLAGE_B).await;
+    let visit = json!({"visited_on": "2026-11-29", "kind": "home", "child_seen": true, "lives_with": "entrusted_carer",
+        "carer_state": "capable", "safety": "safe", "health": "good", "schooling": "attending", "mood": "good",
+        "notes": "孩子在写作业", "guidance": "提醒注意用电安全",
+        "parents_last_contact_on": "2026-11-29", "parents_contact_channel": "video"});
+    let (s, r) = app.post(&director, &format!("/api/v1/children/{}/visits", ids[0].0), &visit).await;
+    assert_eq!(s, 201, "{r}");
+    assert_counts_are_the_files(&app, "a visit").await;
+
+    // An edit that changes every counted column, moving the file to the other township.
+    // (The district moves it: a township may not write into another.)
+    let (id, user) = (ids[1].0, district.clone());
+    let (_, rec) = app.get(&user, &format!("/api/v1/children/{id}")).await;
+    let mut file = rec["file"].clone();
+    file["village_code"] = json!(VILLAGE_B);
+    file["birth_date"] = json!("2019-02-03");
+    file["id_number"] = json!(id_for(DISTRICT, "2019-02-03", true, 41));
+    file["guardianship_type"] = json!("good");
+    file["schooling"] = json!("primary");
+    file["mother"] = json!({"name": "母亲", "away_for_work": false, "capable": true});
+    let (s, r) =
+        app.put(&user, &format!("/api/v1/children/{id}"), &json!({"version": rec["version"], "file": file})).await;
+    assert_eq!(s, 200, "{r}");
+    assert_counts_are_the_files(&app, "an edit").await;
+
+    // Closing takes a file out of every count; reopening puts it back.
+    let (id, user) = ids[0].clone();
+    let (_, rec) = app.get(&user, &format!("/api/v1/children/{id}")).await;
+    let version = rec["version"].as_i64().expect("version");
+    let (s, r) = app
+        .post(&user, &format!("/api/v1/children/{id}/close"), &json!({"version": version, "reason": "moved_out"}))
+        .await;
+    assert_eq!(s, 200, "{r}");
+    assert_counts_are_the_files(&app, "closing").await;
+    let (s, r) = app.post(&user, &format!("/api/v1/children/{id}/reopen"), &json!({"version": version + 1})).await;
+    assert_eq!(s, 200, "{r}");
+    let (s, r) = app
+        .post(&user, &format!("/api/v1/children/{}/close", ids[2].0), &json!({"version": 1, "reason": "moved_out"}))
+        .await;
+    assert_eq!(s, 200, "{r}");
+    assert_counts_are_the_files(&app, "reopening").await;
+
+    // A census import writes many files at once with the triggers paused, then counts its
+    // districts again: a new file and an update of an existing one.
+    let csv = format!(
+        "姓名,性别,出生日期,身份证号码,现居住地址,所在村（居）,父亲外出务工,母亲外出务工,单独居住生活,监护类型\n\
+         王五,男,2016-05-04,{},一组,{VILLAGE_A},是,是,是,监护情况较好\n\
+         儿童4,男,2012-11-29,{},一组,{VILLAGE_A2},是,是,否,监护情况一般\n",
+        id_for(DISTRICT, "2016-05-04", true, 77),
+        id_for(DISTRICT, "2012-11-29", true, 4),
+    );
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("普查.csv"))
+        .text("on_existing", "update");
+    let res = reqwest::Client::new()
+        .post(app.url("/api/v1/imports"))
+        .bearer_auth(&zhen_a.token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let job: Value = res.json().await.expect("job");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (_, j) = app.get(&zhen_a, &format!("/api/v1/imports/{}", job["id"])).await;
+        if j["state"] != "running" {
+            assert_eq!(j["state"], "done", "{j}");
+            assert_eq!((&j["outcome"]["created"], &j["outcome"]["updated"]), (&json!(1), &json!(1)), "{j}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the import did not end");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_counts_are_the_files(&app, "an import").await;
+
+    // The district's age bands, read from the counts and the boundary months, are the
+    // ledger's, band by band, as are its categories.
+    let whole = statistics(&app, "qu", None).await;
+    for b in whole.by_age.iter().filter(|b| b.key != "other") {
+        let (_, page) = app.get(&district, &format!("/api/v1/children?age_band={}", b.key)).await;
+        assert_eq!(page["total"], b.count, "age band {}", b.key);
+    }
+    assert!(whole.by_age.iter().filter(|b| b.key != "other" && b.count > 0).count() >= 2, "{:?}", whole.by_age);
+    let (_, page) = app.get(&district, "/api/v1/children").await;
+    assert_eq!(page["total"], whole.children);
+    let mut by_township = 0;
+    for line in &whole.areas {
+        by_township += statistics(&app, "qu", Some(&line.code)).await.children;
+    }
+    assert_eq!(by_township, whole.children);
+    // The daily recompute rewrites category and warnings where they changed.
+    app.clock.advance(chrono::Duration::days(400));
+    app.store(|s| {
+        s.recompute(&shouhu_store::recompute::Options { server: "t".into(), full: true, ..Default::default() })
+            .expect("recompute")
+    })
+    .await;
+    assert_counts_are_the_files(&app, "the daily recompute").await;
+    // A year on (other boundary days), the district's bands from the counts are still its
+    // townships' sums from their files.
+    let later = statistics(&app, "qu", None).await;
+    let mut sums = counts(&statistics(&app, "qu", Some(TOWNSHIP_A)).await.by_age);
+    add(&mut sums, &counts(&statistics(&app, "qu", Some(TOWNSHIP_B)).await.by_age));
+    assert_eq!(counts(&later.by_age), sums, "a year on");
 }

@@ -523,8 +523,8 @@ fn warning_count(html: &str, code: &str) -> i64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_districts_warnings_are_counted_once_a_minute_and_a_townships_at_every_visit() {
-    let app = TestApp::new().await;
+async fn a_districts_warnings_are_counted_once_a_minute_when_set_and_a_townships_at_every_visit() {
+    let app = TestApp::with_settings("[tasks]\noverview_refresh_seconds = 60\n").await;
     let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
     let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
     let mut alone = child("独居娃", VILLAGE_A, 3);
@@ -550,4 +550,29 @@ async fn a_districts_warnings_are_counted_once_a_minute_and_a_townships_at_every
     app.clock.advance(Duration::seconds(61));
     let d = page(&app, &district, "/home").await;
     assert_eq!(warning_count(&d, code), 2, "counted again after `tasks.overview_refresh_seconds`");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn by_default_a_districts_warnings_are_exact_at_every_visit() {
+    let app = TestApp::new().await;
+    let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let district = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let code = "under16_living_alone";
+    let mut ids = Vec::new();
+    for (seq, name) in [(3, "独居娃"), (4, "又独居")] {
+        let mut alone = child(name, VILLAGE_A, seq);
+        alone["lives_alone"] = json!(true);
+        ids.push(app.create_child(&township, &alone).await["id"].clone());
+        let d = page(&app, &district, "/home").await;
+        assert_eq!(warning_count(&d, code), ids.len() as i64, "the district's figure follows each new file");
+        assert!(!d.contains("home-warnings-as-of"), "a live figure needs no time");
+    }
+    let (s, r) = app
+        .post(&township, &format!("/api/v1/children/{}/close", ids[0]), &json!({"version": 1, "reason": "moved_out"}))
+        .await;
+    assert_eq!(s, 200, "{r}");
+    let d = page(&app, &district, "/home").await;
+    assert_eq!(warning_count(&d, code), 1, "a closed file leaves the figure at once");
+    let (_, ledger) = app.get(&district, &format!("/api/v1/children?warning={code}")).await;
+    assert_eq!(ledger["total"], 1, "{ledger}");
 }
