@@ -6,10 +6,10 @@
 //! touched again before it commits (`recount`).
 
 use crate::Store;
-use crate::db::{Conn, Val};
+use crate::db::{Conn, Sql, Val};
 use crate::error::StoreError;
 use shouhu_domain::region;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The district (6-digit code) a village code counts under for birth months.
 pub(crate) fn district_of(village_code: &str) -> &str {
@@ -45,7 +45,10 @@ pub(crate) fn resume_and_recount(c: &mut Conn<'_, '_>, districts: &BTreeSet<Stri
     Ok(())
 }
 
-/// Makes the counts of a region (a district's code, or "" for all) again from its open files.
+/// Makes the counts of a region (a district's code, or "" for all) again from its open files
+/// and next visits: one pass over each table's covering index (registry migrations 0021 and
+/// 0012), summed here, as the triggers of migration 0023 would have summed them. Grouping in
+/// SQL by a township or a month would sort every row once per dimension.
 pub(crate) fn recount(c: &mut Conn<'_, '_>, prefix: &str) -> Result<(), StoreError> {
     let (lo, hi): (Val, Val) = (prefix.into(), region::prefix_upper_bound(prefix).into());
     c.exec(
@@ -54,31 +57,51 @@ pub(crate) fn recount(c: &mut Conn<'_, '_>, prefix: &str) -> Result<(), StoreErr
         &[lo.clone(), hi.clone()],
     )?;
     let sqlite = c.is_sqlite();
-    let month =
-        if sqlite { "coalesce(substr(birth_date, 1, 7), '')" } else { "coalesce(to_char(birth_date, 'YYYY-MM'), '')" };
-    let day = if sqlite { "due_on" } else { "to_char(due_on, 'YYYY-MM-DD')" };
-    // (table, condition, area length, dimension, value): as the triggers of migration 0023.
-    let dims: [(&str, &str, &str, &str, &str); 9] = [
-        ("children", "closed = FALSE", "9", "c", "category"),
-        ("children", "closed = FALSE", "9", "g", "coalesce(guardianship_type, '')"),
-        ("children", "closed = FALSE", "9", "s", "coalesce(schooling, '')"),
-        ("children", "closed = FALSE", "9", "w", "CAST(warnings AS TEXT)"),
-        ("children", "closed = FALSE", "6", "m", month),
-        ("visit_due", "TRUE", "6", "v6", day),
-        ("visit_due", "TRUE", "9", "v9", day),
-        ("visit_due", "last_visit_on IS NOT NULL", "6", "V6", day),
-        ("visit_due", "last_visit_on IS NOT NULL", "9", "V9", day),
-    ];
-    for (table, cond, len, dim, val) in dims {
-        c.exec(
-            &format!(
-                "INSERT INTO stat_counts (area, dim, val, n) \
-                 SELECT substr(village_code, 1, {len}), '{dim}', {val}, count(*) FROM {table} \
-                 WHERE {cond} AND village_code >= $1 AND village_code < $2 \
-                 GROUP BY substr(village_code, 1, {len}), {val}"
-            ),
-            &[lo.clone(), hi.clone()],
-        )?;
+    let mut counts: HashMap<(&'static str, String, String), i64> = HashMap::new();
+    let mut add =
+        |dim: &'static str, area: &str, val: String| *counts.entry((dim, area.to_string(), val)).or_default() += 1;
+    let files = if sqlite {
+        "SELECT village_code, category, guardianship_type, schooling, birth_date, warnings \
+         FROM children INDEXED BY children_statistics WHERE closed = FALSE AND village_code >= $1 AND village_code < $2"
+    } else {
+        "SELECT village_code, category, guardianship_type, schooling, birth_date, warnings \
+         FROM children WHERE closed = FALSE AND village_code >= $1 AND village_code < $2"
+    };
+    c.query(files, &[lo.clone(), hi.clone()], |r| {
+        let village = r.text(0)?;
+        let (township, district) = (village.get(..9).unwrap_or(&village), village.get(..6).unwrap_or(&village));
+        add("c", township, r.text(1)?);
+        add("g", township, r.opt_text(2)?.unwrap_or_default());
+        add("s", township, r.opt_text(3)?.unwrap_or_default());
+        add("m", district, r.opt_date(4)?.map(|d| d.format("%Y-%m").to_string()).unwrap_or_default());
+        add("w", township, r.i64(5)?.to_string());
+        Ok(())
+    })?;
+    c.query(
+        "SELECT village_code, due_on, last_visit_on IS NOT NULL FROM visit_due \
+         WHERE village_code >= $1 AND village_code < $2",
+        &[lo, hi],
+        |r| {
+            let village = r.text(0)?;
+            let (township, district) = (village.get(..9).unwrap_or(&village), village.get(..6).unwrap_or(&village));
+            let day = r.opt_date(1)?.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+            add("v6", district, day.clone());
+            add("v9", township, day.clone());
+            if r.bool(2)? {
+                add("V6", district, day.clone());
+                add("V9", township, day);
+            }
+            Ok(())
+        },
+    )?;
+    let rows: Vec<_> = counts.into_iter().collect();
+    for chunk in rows.chunks(500) {
+        let mut sql = Sql::new("INSERT INTO stat_counts (dim, area, val, n) VALUES ");
+        for (i, ((dim, area, val), n)) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(*dim).push(", ").bind(area.as_str()).push(", ").bind(val.as_str()).push(", ").bind(*n).push(")");
+        }
+        c.exec(&sql.text, &sql.params)?;
     }
     Ok(())
 }
