@@ -121,4 +121,10 @@ impl Store {
             c.exec("DELETE FROM stat_counts_backlog", &[]).map(|_| ())
         })
     }
+
+    /// Counts every region afresh from the files in one transaction: what a census import
+    /// that wrote into every district adds before it commits (`shouhu-bench stats` times it).
+    pub fn recount_statistics(&self) -> Result<(), StoreError> {
+        self.pool.write(|c| resume_and_recount(c, &BTreeSet::from([String::new()])))
+    }
 }
