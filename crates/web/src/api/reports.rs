@@ -309,9 +309,10 @@ pub async fn events(
 
 /// The duty desk's live feed (server-sent events): `report` events carry a report summary
 /// as JSON when a report of the caller's area is filed or changes; `reload` means events
-/// were missed and the queue should be fetched again. Each event's id is the report event's
-/// (`hello`'s the latest at connecting): a client that reconnects, to this server or any
-/// other on the same database, with `Last-Event-ID` gets every change after it first.
+/// were missed (and could not be read again) and the queue should be fetched again. Each
+/// event's id is the report event's (`hello`'s the latest at connecting): a client that
+/// reconnects, to this server or any other on the same database, with `Last-Event-ID` gets
+/// every change after it first.
 #[utoipa::path(get, path = "/api/v1/reports/stream",
     params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event")),
     responses((status = 200, content_type = "text/event-stream", description = "Server-sent events"),
@@ -343,7 +344,7 @@ pub async fn stream(
         })
         .await?;
     let last = resume.unwrap_or(latest);
-    let st = DeskStream { rx, p, last, backlog: backlog.into(), hello: Some(last) };
+    let st = DeskStream { state, rx, p, last, backlog: backlog.into(), hello: Some(last) };
     let s = futures_util::stream::unfold(st, |mut st| async move {
         if let Some(id) = st.hello.take() {
             return Some((Ok(Event::default().event("hello").id(id.to_string()).data("{}")), st));
@@ -362,7 +363,15 @@ pub async fn stream(
                     return Some((Ok(desk_event(&e)), st));
                 }
                 Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => return Some((Ok(Event::default().event("reload").data("")), st)),
+                // Too slow to follow: read what was missed from the database, or, failing
+                // that, have the queue fetched again.
+                Err(RecvError::Lagged(_)) => {
+                    let (p, after) = (st.p.clone(), st.last);
+                    match st.state.run(move |s| s.desk_events_after(&p, after)).await {
+                        Ok(missed) => st.backlog.extend(missed),
+                        Err(_) => return Some((Ok(Event::default().event("reload").data("")), st)),
+                    }
+                }
                 Err(RecvError::Closed) => return None,
             }
         }
@@ -372,6 +381,7 @@ pub async fn stream(
 
 /// A desk's stream: what it has sent up to, and what it must send first.
 struct DeskStream {
+    state: AppState,
     rx: tokio::sync::broadcast::Receiver<std::sync::Arc<reports::DeskEvent>>,
     p: shouhu_store::users::Principal,
     last: i64,
