@@ -436,3 +436,44 @@ async fn an_import_on_a_killed_server_is_failed_cleanly_by_another_after_its_lea
     assert_eq!(message.as_deref(), Some(shouhu_store::leases::STOPPED_SERVER));
     assert_eq!(told, 1);
 }
+
+/// A public report to `base` with a question from `asked`, answered right.
+async fn public_report(asked: &str, base: &str, n: usize) -> (u16, Value) {
+    let ch: Value =
+        reqwest::get(format!("{asked}/api/v1/public/challenge")).await.expect("get").json().await.expect("json");
+    let question = ch["question"].as_str().unwrap_or("");
+    let answer: u32 = question.split(|c: char| !c.is_ascii_digit()).filter_map(|s| s.parse::<u32>().ok()).sum();
+    let mut body = report("living_alone", VILLAGE_A);
+    body["description"] = json!(format!("第{n}个孩子独自在家"));
+    body["challenge_token"] = ch["token"].clone();
+    body["challenge_answer"] = json!(answer.to_string());
+    let res =
+        reqwest::Client::new().post(format!("{base}/api/v1/public/reports")).json(&body).send().await.expect("send");
+    let status = res.status().as_u16();
+    let mut r: Value = res.json().await.unwrap_or(Value::Null);
+    r["sent"] = body;
+    (status, r)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_question_from_one_server_is_answered_on_another_once_and_the_address_limit_is_shared() {
+    let app = TestApp::new().await;
+    let (_b, running_b, base_b) = second_server(&app).await;
+    let (s, r) = public_report(&app.base, &base_b, 0).await;
+    assert_eq!(s, 201, "A's question is answered on B: {r}");
+    // The same question again, on A: used up.
+    let mut again = r["sent"].clone();
+    again["description"] = json!("另一个孩子也独自在家");
+    let res = reqwest::Client::new().post(app.url("/api/v1/public/reports")).json(&again).send().await.expect("send");
+    assert_eq!(res.status(), 422, "one question, one report, whichever server");
+    // The address's allowance is one, whichever server counts it.
+    let limit = app.store.settings.public_reports.per_address_per_hour as usize;
+    for n in 1..limit {
+        let (asked, base) = if n % 2 == 0 { (&app.base, &base_b) } else { (&base_b, &app.base) };
+        let (s, r) = public_report(asked, base, n).await;
+        assert_eq!(s, 201, "report {n}: {r}");
+    }
+    let (s, _) = public_report(&app.base, &app.base, limit).await;
+    assert_eq!(s, 429, "the address used its allowance on the two servers together");
+    let _ = running_b.stop.send(());
+}
