@@ -50,6 +50,8 @@ pub struct Running {
     pub done: tokio::task::JoinHandle<std::io::Result<()>>,
     /// Dropped with the server, which ends the search indexer.
     _indexer: std::sync::mpsc::Sender<()>,
+    /// Dropped with the server, which ends the import leases' keeper.
+    _leases: std::sync::mpsc::Sender<()>,
     /// Dropped with the server, which ends the recompute's scheduler (if it runs).
     _recompute: Option<std::sync::mpsc::Sender<()>>,
     /// Dropped with the server, which ends the notifier, its PostgreSQL listener and the
@@ -93,10 +95,31 @@ fn start_indexer(store: Store, work_dir: std::path::PathBuf) -> std::io::Result<
             if removed > 0 {
                 tracing::info!(removed, "deleted work files past their age");
             }
-            if let Err(e) = store.index_all(|_| {}) {
+            // One server at a time sweeps (decision 197); the others find the lease taken.
+            if let Err(e) = store.under_work_lease("search_indexer", || store.index_all(|_| {})) {
                 tracing::warn!(error = %e, "indexing imported files; trying again later");
             }
             if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) = stop.recv_timeout(INDEX_EVERY) {
+                return;
+            }
+        }
+    })?;
+    Ok(tx)
+}
+
+/// Renews the leases of this server's running imports every quarter of `servers.lease_seconds`,
+/// and fails the imports of servers that stopped (decision 196), until `stop` is dropped.
+fn start_lease_keeper(store: Store) -> std::io::Result<std::sync::mpsc::Sender<()>> {
+    let (tx, stop) = std::sync::mpsc::channel::<()>();
+    let every = (store.settings.servers.lease / 4).to_std().unwrap_or(std::time::Duration::from_secs(15));
+    std::thread::Builder::new().name("shouhu-leases".into()).spawn(move || {
+        loop {
+            match store.keep_import_leases() {
+                Ok(k) if k.failed > 0 => tracing::info!(failed = k.failed, "failed the imports of a stopped server"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "renewing import leases; trying again"),
+            }
+            if let Err(std::sync::mpsc::RecvTimeoutError::Disconnected) = stop.recv_timeout(every) {
                 return;
             }
         }
@@ -144,6 +167,7 @@ pub async fn start(bind: &str, store: Store, config: Config) -> anyhow::Result<R
     let addr = listener.local_addr()?;
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let indexer = start_indexer(store.clone(), config.work_dir.clone())?;
+    let leases = start_lease_keeper(store.clone())?;
     let recompute = if config.schedule_recompute { Some(start_recompute_scheduler(store.clone())?) } else { None };
     let notifier = start_notifier(store.clone())?;
     let delivery = config.delivery.clone().map(|cfg| {
@@ -157,5 +181,14 @@ pub async fn start(bind: &str, store: Store, config: Config) -> anyhow::Result<R
     let done = tokio::spawn(shouhu_web::serve(listener, state, async move {
         let _ = stopped.await;
     }));
-    Ok(Running { addr, stop, done, _indexer: indexer, _recompute: recompute, _notifier: notifier, _delivery: delivery })
+    Ok(Running {
+        addr,
+        stop,
+        done,
+        _indexer: indexer,
+        _leases: leases,
+        _recompute: recompute,
+        _notifier: notifier,
+        _delivery: delivery,
+    })
 }

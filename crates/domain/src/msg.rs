@@ -1680,3 +1680,5 @@ pub fn document_ground_evidence(numbers: &str) -> String {
     format!("（见证据清单第{numbers}项）")
 }
 pub const DOCUMENT_SUMMARY_UNBALANCED: &str = "汇总表的勾稽关系不符，不能打印：";
+// Several servers on one database (issue 23).
+pub const SETTING_SERVERS_LEASE_SECONDS: &str = "多台服务器：运行导入等后台工作的服务器停止响应多久后视为已停止";

@@ -170,6 +170,16 @@ pub struct Settings {
     pub oversight: OversightSettings,
     /// Census rounds (issue 20, `crate::census_round`).
     pub rounds: RoundSettings,
+    /// Several servers on one database (issue 23).
+    pub servers: ServerSettings,
+}
+
+/// Several servers on one database (issue 23, decision 196).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerSettings {
+    /// How long a server's claim on background work (a running import, the indexer's sweep)
+    /// lasts without its renewal.
+    pub lease: Duration,
 }
 
 /// The register of overdue work and its trend (issue 20, decision 169).
@@ -252,6 +262,7 @@ impl Default for Settings {
             },
             oversight: OversightSettings { trend_weeks: 0, oldest_items: 0, late_report_days: 0 },
             rounds: RoundSettings { district_days: 0 },
+            servers: ServerSettings { lease: Duration::zero() },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -1228,6 +1239,23 @@ pub static SPECS: &[Spec] = &[
             default: 7,
             get: |s| s.rounds.district_days,
             set: |s, v| s.rounds.district_days = v,
+        },
+    },
+    // Several servers on one database (issue 23, decision 196).
+    Spec {
+        key: "servers.lease_seconds",
+        label: msg::SETTING_SERVERS_LEASE_SECONDS,
+        unit: Unit::Seconds,
+        source: "[U]",
+        reason: "a live server renews its claims every quarter of this; a minute without renewal \
+                 means it stopped, and another server fails its import (nothing was written) or \
+                 takes the work over",
+        kind: Kind::Int {
+            min: 10,
+            max: 3600,
+            default: 60,
+            get: |s| s.servers.lease.num_seconds(),
+            set: |s, v| s.servers.lease = Duration::seconds(v),
         },
     },
 ];

@@ -81,6 +81,18 @@ impl AuditKey {
         hex::encode(m.finalize().into_bytes())
     }
 
+    /// A key for another purpose, derived from this one (the MAC of a label): every server of
+    /// one database holds the audit key, so each derives the same one (the public report
+    /// question's, decision 198), and it reveals nothing of the audit key.
+    pub fn derive(&self, label: &str) -> [u8; 32] {
+        let mut m = self.keyed.clone();
+        m.update(b"shouhu-derive\0");
+        m.update(label.as_bytes());
+        let mut out = [0u8; 32];
+        out.copy_from_slice(&m.finalize().into_bytes()[..32]);
+        out
+    }
+
     /// The mac of `e` following `prev` (empty: the first entry of a chain).
     pub fn mac(&self, prev: &[u8], e: &Entry<'_>) -> Vec<u8> {
         let mut m = self.keyed.clone();

@@ -1,5 +1,7 @@
 //! Import jobs: who started which import, and how it ended. Progress while running is kept
-//! in memory by the web server (the import holds SQLite's write lock for its whole write).
+//! in memory by the web server (the import holds SQLite's write lock for its whole write),
+//! and on PostgreSQL also in the job's row for the other servers (decision 196). A running
+//! job is claimed by its server with a lease (`crate::leases`).
 
 use crate::Store;
 use crate::db::Row;
@@ -22,9 +24,12 @@ pub struct ImportJob {
     pub message: Option<String>,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
+    /// While running, on PostgreSQL: the progress as its server last recorded it (JSON).
+    #[serde(skip)]
+    pub progress: Option<String>,
 }
 
-const JOB_COLUMNS: &str = "id, user_id, file_name, options, state, outcome, message, created_at, finished_at";
+const JOB_COLUMNS: &str = "id, user_id, file_name, options, state, outcome, message, created_at, finished_at, progress";
 
 fn job(r: &dyn Row) -> Result<ImportJob, StoreError> {
     Ok(ImportJob {
@@ -37,16 +42,26 @@ fn job(r: &dyn Row) -> Result<ImportJob, StoreError> {
         message: r.opt_text(6)?,
         created_at: r.ts(7)?,
         finished_at: r.opt_ts(8)?,
+        progress: r.opt_text(9)?,
     })
 }
 
 impl Store {
     pub fn create_import_job(&self, user_id: i64, file_name: &str, options: &str) -> Result<i64, StoreError> {
-        let now = self.now();
+        let (now, until, me) = (self.now(), self.lease_until(), self.instance.to_string());
         self.pool.write(|c| {
             c.query_opt(
-                "INSERT INTO import_jobs (user_id, file_name, options, state, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                &[user_id.into(), file_name.into(), options.into(), "running".into(), now.into()],
+                "INSERT INTO import_jobs (user_id, file_name, options, state, created_at, owner, lease_until) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                &[
+                    user_id.into(),
+                    file_name.into(),
+                    options.into(),
+                    "running".into(),
+                    now.into(),
+                    me.as_str().into(),
+                    until.into(),
+                ],
                 |r| r.i64(0),
             )?
             .ok_or_else(|| StoreError::Backend("insert returned no id".into()))
@@ -63,7 +78,8 @@ impl Store {
         let now = self.now();
         self.pool.write(|c| {
             c.exec(
-                "UPDATE import_jobs SET state = $1, outcome = $2, message = $3, finished_at = $4 WHERE id = $5",
+                "UPDATE import_jobs SET state = $1, outcome = $2, message = $3, finished_at = $4, progress = NULL \
+                 WHERE id = $5",
                 &[state.into(), outcome.into(), message.into(), now.into(), id.into()],
             )?;
             // Its user hears that it ended, in the same transaction (decision 151).
@@ -98,28 +114,5 @@ impl Store {
                 job,
             )
         })
-    }
-
-    /// Jobs left running by a stopped server ended with it; their transaction never
-    /// committed, so the registry is as it was.
-    pub fn fail_interrupted_jobs(&self, message: &str) -> Result<u64, StoreError> {
-        let now = self.now();
-        let n = self.pool.write(|c| {
-            let stopped =
-                c.query("SELECT id, user_id FROM import_jobs WHERE state = $1", &["running".into()], |r| {
-                    Ok((r.i64(0)?, r.i64(1)?))
-                })?;
-            let n = c.exec(
-                "UPDATE import_jobs SET state = $1, message = $2, finished_at = $3 WHERE state = $4",
-                &["failed".into(), message.into(), now.into(), "running".into()],
-            )?;
-            // Each user hears that their import ended, as when it fails while running.
-            for (id, user) in stopped {
-                crate::notify::announce(c, &crate::notify::import_ended(id, user, false), now)?;
-            }
-            Ok(n)
-        })?;
-        self.wake_notifier();
-        Ok(n)
     }
 }

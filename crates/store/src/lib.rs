@@ -50,6 +50,10 @@ pub mod oversight;
 pub mod statistics;
 // Census rounds (issue 20).
 pub mod census_rounds;
+// Several servers on one database: leases of background work, the public guards (issue 23).
+pub mod desk_feed;
+pub mod leases;
+pub mod public_guard;
 
 pub use db::{DbUrl, Pool};
 pub use error::StoreError;
@@ -95,6 +99,9 @@ pub struct Store {
     pub cipher: Arc<crypto::FieldCipher>,
     /// District- and city-wide figures of the home page, kept for a minute (decision 187).
     pub overview: Arc<overview::OverviewCache>,
+    /// This server's name in the leases it holds (host, process, a random part): two stores
+    /// opened in one process are two servers (issue 23).
+    pub instance: Arc<str>,
 }
 
 impl Store {
@@ -123,6 +130,22 @@ impl Store {
         audit_key: audit_chain::AuditKey,
     ) -> Result<Store, StoreError> {
         let pool = Pool::open(url, pool_size)?;
+        // Several servers starting together on one database do this once (decision 195).
+        migrate::with_startup_lock(&pool.clone(), || {
+            Store::start_up(url, pool, pool_size, clock, settings, keys, audit_key)
+        })
+    }
+
+    /// [`Store::open_keyed`]'s work once its pool is open, under the start-up lock.
+    fn start_up(
+        url: &DbUrl,
+        pool: Pool,
+        pool_size: u32,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+        keys: crypto::KeySource,
+        audit_key: audit_chain::AuditKey,
+    ) -> Result<Store, StoreError> {
         migrate::run(&pool)?;
         audit_chain::begin(&pool, &audit_key, clock.now())?;
         regions::seed(&pool, regions::TIANJIN_CSV)?;
@@ -169,6 +192,7 @@ impl Store {
             settings: Arc::new(settings),
             cipher,
             overview: Arc::default(),
+            instance: leases::new_instance().into(),
         };
         store.seal_backlog()?;
         store.visit_due_backlog()?;

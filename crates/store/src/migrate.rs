@@ -113,6 +113,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0023_stat_counts.sql"),
         include_str!("../migrations/postgres/0023_stat_counts.sql"),
     ),
+    // Several servers on one database: import leases, work leases, the public guards (issue 23).
+    (
+        25,
+        include_str!("../migrations/sqlite/0025_servers.sql"),
+        include_str!("../migrations/postgres/0025_servers.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.
@@ -196,9 +202,47 @@ pub fn run_reports(pool: &Pool) -> Result<(), StoreError> {
     apply(pool, "report_schema_migrations", REPORT_MIGRATIONS)
 }
 
+/// The session lock (PostgreSQL) that several servers starting together on one database
+/// queue on, so that migrating, seeding and the start-up's one-time work run once (decision 195).
+const STARTUP_LOCK: i64 = 7_243_195;
+
+/// Runs `f` (a server's start-up work on the database) holding the start-up lock: on
+/// PostgreSQL a session advisory lock held by a connection of its own for the while, so a
+/// second server starting at the same time waits and then finds the work done. SQLite's
+/// writers queue on its write lock, and each step checks inside its write transaction.
+pub fn with_startup_lock<T>(pool: &Pool, f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+    let Pool::Postgres(pg) = pool else { return f() };
+    let mut holder = pg.get()?;
+    holder.batch_execute(&format!("SELECT pg_advisory_lock({STARTUP_LOCK})"))?;
+    let out = f();
+    // Ending the session would release it too; unlocking hands the connection back clean.
+    let _ = holder.batch_execute(&format!("SELECT pg_advisory_unlock({STARTUP_LOCK})"));
+    out
+}
+
+/// Refuses a database whose schema has a version this build does not know: a newer shouhu
+/// migrated it, and this one would misread it (decision 195).
+fn refuse_newer(
+    c: &mut crate::db::Conn<'_, '_>,
+    table: &str,
+    migrations: &[(i64, &str, &str)],
+) -> Result<(), StoreError> {
+    let known = migrations.iter().map(|m| m.0).max().unwrap_or(0);
+    let found =
+        c.query_opt(&format!("SELECT max(version) FROM {table}"), &[], |r| r.opt_i64(0))?.flatten().unwrap_or(0);
+    if found > known {
+        return Err(StoreError::Config(format!(
+            "the database's schema ({table}) is at version {found}, newer than this build of shouhu knows (up to \
+             {known}): a newer shouhu has migrated it. Start the newer version here too; nothing was changed"
+        )));
+    }
+    Ok(())
+}
+
 fn apply(pool: &Pool, table: &str, migrations: &[(i64, &str, &str)]) -> Result<(), StoreError> {
     pool.write(|c| {
-        c.batch(&format!("CREATE TABLE IF NOT EXISTS {table} (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)"))
+        c.batch(&format!("CREATE TABLE IF NOT EXISTS {table} (version BIGINT PRIMARY KEY, applied_at TEXT NOT NULL)"))?;
+        refuse_newer(c, table, migrations)
     })?;
     for (version, sqlite, pg) in migrations {
         pool.write(|c| {

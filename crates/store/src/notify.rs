@@ -359,10 +359,15 @@ impl Store {
     /// `notify.poll_ms` (the fallback if a wake-up is lost).
     pub fn run_notifier(&self, stop: &std::sync::mpsc::Receiver<()>) {
         let mut high = self.latest_notification_id().unwrap_or(0);
+        // The duty desks' feed follows the reports' events the same way (decision 199).
+        let mut desk_high = self.latest_desk_event_id().unwrap_or(0);
         let poll = self.settings.notify.poll.to_std().unwrap_or(std::time::Duration::from_secs(1));
         loop {
             if let Err(e) = self.dispatch_new(&mut high) {
                 tracing::warn!(error = %e, "reading new notifications; trying again");
+            }
+            if let Err(e) = self.dispatch_desk(&mut desk_high) {
+                tracing::warn!(error = %e, "reading new report events; trying again");
             }
             self.notify_wake.wait(poll);
             if let Err(std::sync::mpsc::TryRecvError::Disconnected) = stop.try_recv() {

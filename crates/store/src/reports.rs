@@ -123,9 +123,12 @@ pub struct ReportStatus {
     pub step_at: DateTime<Utc>,
 }
 
-/// A change a connected duty desk should show, sent after its commit.
+/// A change a connected duty desk should show, sent after its commit (`crate::desk_feed`).
 #[derive(Debug, Clone, Serialize)]
 pub struct DeskEvent {
+    /// The timeline event's id: the stream's event id, to resume after.
+    #[serde(skip)]
+    pub id: i64,
     /// `filed` or `changed`.
     pub kind: &'static str,
     pub report: ReportSummary,
@@ -362,10 +365,10 @@ impl Store {
         Ok(receipt)
     }
 
-    /// Tells connected desks about a committed change. Best effort: a desk that misses it
-    /// hears `reload` and fetches its queue again.
-    pub(crate) fn publish(&self, kind: &'static str, report: ReportSummary) {
-        let _ = self.report_bus.send(Arc::new(DeskEvent { kind, report }));
+    /// Tells connected desks about a committed change: this server's notifier reads its
+    /// event by position and broadcasts it, as every other server's does (`crate::desk_feed`).
+    pub(crate) fn publish(&self, _kind: &'static str, _report: ReportSummary) {
+        self.wake_notifier();
     }
 
     pub(crate) fn load_summary(
@@ -885,7 +888,11 @@ fn record_access(
 /// a consumer of the outbox that resumes after id N must never find N-1 committed later.
 pub fn lock_for_order(c: &mut Conn<'_, '_>) -> Result<(), StoreError> {
     if !c.is_sqlite() {
-        c.batch("SELECT pg_advisory_xact_lock(7243001)")?;
+        // And wakes every server's notifier at commit: desks connected anywhere hear it.
+        c.batch(&format!(
+            "SELECT pg_advisory_xact_lock(7243001); SELECT pg_notify('{}', '')",
+            crate::notify::PG_CHANNEL
+        ))?;
     }
     Ok(())
 }

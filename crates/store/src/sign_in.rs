@@ -15,6 +15,10 @@ use std::sync::Mutex;
 /// PostgreSQL's default isolation would let two attempts read the same count).
 static ADMIT: Mutex<()> = Mutex::new(());
 
+/// The same across servers on PostgreSQL: an advisory lock taken by the transaction
+/// (decision 198). SQLite's write transaction is the lock there.
+const ADMIT_LOCK: i64 = 7_243_198;
+
 /// A key sign-in failures are counted under, with the failures it has for free.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThrottleKey {
@@ -40,6 +44,9 @@ impl Store {
         let since = now - s.failure_memory;
         let _one_at_a_time = ADMIT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         self.pool.write(|c| {
+            if !c.is_sqlite() {
+                c.batch(&format!("SELECT pg_advisory_xact_lock({ADMIT_LOCK})"))?;
+            }
             c.exec("DELETE FROM sign_in_failures WHERE at <= $1", &[Val::Ts(since)])?;
             let mut until: Option<DateTime<Utc>> = None;
             for k in keys {

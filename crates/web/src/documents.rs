@@ -462,7 +462,12 @@ pub struct Verification {
 
 async fn verification(state: &AppState, addr: std::net::IpAddr, code: String) -> Result<Verification, AppError> {
     let limit = state.store.settings.documents.verify_per_address_per_hour;
-    if !state.public_guard.admit_verification(limited(addr), state.store.now(), limit) {
+    let st = state.clone();
+    let admitted =
+        tokio::task::spawn_blocking(move || st.public_guard.admit_verification(&st.store, limited(addr), limit))
+            .await
+            .unwrap_or(true);
+    if !admitted {
         return Err(AppError::Throttled(msg::VERIFY_THROTTLED));
     }
     let found = state.run(move |s| s.verify_document(&code)).await?;

@@ -26,6 +26,15 @@ impl Jobs {
         self.progress.lock().ok().and_then(|m| m.get(&id).copied())
     }
 
+    /// A job's progress: this server's own if it runs the job, else as its server last
+    /// recorded it in the database (PostgreSQL, decision 196), so any server answers.
+    pub fn progress_of(&self, job: &shouhu_store::jobs::ImportJob) -> Option<Progress> {
+        if job.state != "running" {
+            return None;
+        }
+        self.progress(job.id).or_else(|| job.progress.as_deref().and_then(progress_from_json))
+    }
+
     fn set(&self, id: i64, p: Progress) {
         if let Ok(mut m) = self.progress.lock() {
             m.insert(id, p);
@@ -38,6 +47,22 @@ impl Jobs {
         }
     }
 }
+
+/// A progress as [`Progress`] serialises it (the census crate only writes it).
+fn progress_from_json(text: &str) -> Option<Progress> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let phase = match v["phase"].as_str()? {
+        "checking" => import::Phase::Checking,
+        "importing" => import::Phase::Importing,
+        "indexing" => import::Phase::Indexing,
+        _ => return None,
+    };
+    let n = |k: &str| v[k].as_u64().and_then(|n| usize::try_from(n).ok());
+    Some(Progress { phase, checked: n("checked")?, imported: n("imported")?, indexed: n("indexed")? })
+}
+
+/// How often a running import's progress is written for the other servers (PostgreSQL).
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 /// Where a job's files live: the upload, and the error report.
 pub fn upload_path(work_dir: &Path, job: i64) -> PathBuf {
@@ -108,7 +133,17 @@ pub fn spawn(state: &AppState, principal: Principal, job: i64, opts: ImportOptio
         let actor = principal.clone();
         let upload = upload_path(&state.config.work_dir, job);
         let jobs = state.jobs.clone();
-        let result = import::run(store, &actor, &FileSource(upload.clone()), &opts, &mut |p| jobs.set(job, p));
+        let mut recorded: Option<std::time::Instant> = None;
+        let result = import::run(store, &actor, &FileSource(upload.clone()), &opts, &mut |p| {
+            jobs.set(job, p);
+            if recorded.is_none_or(|t| t.elapsed() >= PROGRESS_EVERY) {
+                recorded = Some(std::time::Instant::now());
+                let json = serde_json::to_string(&p).unwrap_or_default();
+                if let Err(e) = store.record_import_progress(job, &json) {
+                    tracing::debug!(job, error = %e, "recording an import's progress");
+                }
+            }
+        });
         let finished = match result {
             Ok(outcome) => {
                 let report = if outcome.errors.is_empty() {

@@ -98,7 +98,10 @@ impl AppState {
         }
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         AppState {
-            public_guard: Arc::new(public_guard::PublicGuard::new(store.settings.public_reports)),
+            public_guard: Arc::new(public_guard::PublicGuard::new(
+                store.settings.public_reports,
+                store.audit_key.derive("public-report-question"),
+            )),
             store,
             config: Arc::new(config),
             setup_token,

@@ -184,12 +184,16 @@ async fn an_import_cut_off_by_a_restart_is_reported_failed() {
     let app = TestApp::new().await;
     let u = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
     let uid = u.id;
-    let job = app.store(move |s| s.create_import_job(uid, "a.csv", "{}").expect("job")).await;
-    let n = app.store(|s| s.fail_interrupted_jobs("服务器重启").expect("marked")).await;
-    assert_eq!(n, 1);
+    // The server that ran it stopped (a store of its own that renews nothing); once its
+    // lease expired, the restarted server fails it (decision 196).
+    let stopped = app.reopen().await.expect("the stopped server");
+    let job = blocking(move || stopped.create_import_job(uid, "a.csv", "{}").expect("job")).await;
+    app.clock.advance(app.store.settings.servers.lease + chrono::Duration::seconds(1));
+    // (The server's own keeper may have done it first.)
+    app.store(|s| s.keep_import_leases().expect("marked")).await;
     let (_, status) = app.get(&u, &format!("/api/v1/imports/{job}")).await;
     assert_eq!(status["state"], "failed");
-    assert_eq!(status["message"], "服务器重启");
+    assert_eq!(status["message"], shouhu_store::leases::STOPPED_SERVER);
     let (_, notes) = app.get(&u, "/api/v1/notifications").await;
     assert_eq!(notes["notifications"][0]["kind"], "import_failed", "its user hears of it: {notes}");
 }

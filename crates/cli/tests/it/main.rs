@@ -40,3 +40,5 @@ mod tasks;
 mod visits;
 // Oversight (issue 20).
 mod oversight;
+// Several servers on one database (issue 23).
+mod servers;

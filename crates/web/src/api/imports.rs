@@ -64,7 +64,7 @@ pub async fn status(
     let job = state.run(move |s| s.import_job(uid, id)).await?;
     Ok(Json(JobStatus {
         id,
-        progress: state.jobs.progress(id),
+        progress: state.jobs.progress_of(&job),
         outcome: job.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok()),
         file_name: job.file_name,
         state: job.state,

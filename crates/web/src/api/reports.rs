@@ -100,8 +100,14 @@ pub async fn challenge(State(state): State<AppState>) -> Json<Challenge> {
 /// The human check and the per-address limit of the public page, in that order: a wrong
 /// answer does not use up the address's allowance.
 /// The human check's verdict on a public report, as the field error the form shows.
-pub fn check_human(state: &AppState, token: &str, answer: &str, key: Option<&str>) -> Result<(), FieldErrors> {
-    state.public_guard.check(token, answer, key, state.store.now()).map_err(|e| {
+pub async fn check_human(state: &AppState, token: &str, answer: &str, key: Option<&str>) -> Result<(), FieldErrors> {
+    let (st, token, answer, key) = (state.clone(), token.to_string(), answer.to_string(), key.map(str::to_string));
+    let verdict = tokio::task::spawn_blocking(move || {
+        st.public_guard.check(&st.store, &token, &answer, key.as_deref(), st.store.now())
+    })
+    .await
+    .unwrap_or(Ok(()));
+    verdict.map_err(|e| {
         let mut errs = FieldErrors::default();
         errs.add(
             "challenge_answer",
@@ -116,12 +122,20 @@ pub fn check_human(state: &AppState, token: &str, answer: &str, key: Option<&str
 
 /// Lets a checked public report in: counts it against its address's allowance (only
 /// reports that are let in count, issue 21) and uses up its question.
-pub fn admit_public(state: &AppState, addr: IpAddr, token: &str, key: Option<&str>) -> Result<(), AppError> {
-    let now = state.store.now();
-    if !state.public_guard.admit(limited(addr), now) {
+pub async fn admit_public(state: &AppState, addr: IpAddr, token: &str, key: Option<&str>) -> Result<(), AppError> {
+    let (st, token, key) = (state.clone(), token.to_string(), key.map(str::to_string));
+    let admitted = tokio::task::spawn_blocking(move || {
+        let admitted = st.public_guard.admit(&st.store, limited(addr));
+        if admitted {
+            st.public_guard.redeem(&st.store, &token, key.as_deref());
+        }
+        admitted
+    })
+    .await
+    .unwrap_or(true);
+    if !admitted {
         return Err(AppError::Throttled(msg::REPORT_THROTTLED));
     }
-    state.public_guard.redeem(token, key, now);
     Ok(())
 }
 
@@ -141,10 +155,10 @@ pub async fn file_public(
     let key = idem_key(&headers);
     // The question first (a wrong guess uses it up), then the report, and only a report let
     // in counts against the address.
-    check_human(&state, &token, &answer, key.as_deref()).map_err(AppError::Invalid)?;
+    check_human(&state, &token, &answer, key.as_deref()).await.map_err(AppError::Invalid)?;
     let k = key.clone();
     let checked = state.run(move |s| s.check_report(intake, Reporter::Public, k.as_deref())).await?;
-    admit_public(&state, addr, &token, key.as_deref())?;
+    admit_public(&state, addr, &token, key.as_deref()).await?;
     Ok(receipt_response(state.run_queued(move |s| s.file_report(checked)).await?))
 }
 
@@ -295,31 +309,89 @@ pub async fn events(
 
 /// The duty desk's live feed (server-sent events): `report` events carry a report summary
 /// as JSON when a report of the caller's area is filed or changes; `reload` means events
-/// were missed and the queue should be fetched again.
+/// were missed (and could not be read again) and the queue should be fetched again. Each
+/// event's id is the report event's (`hello`'s the latest at connecting): a client that
+/// reconnects, to this server or any other on the same database, with `Last-Event-ID` gets
+/// every change after it first.
 #[utoipa::path(get, path = "/api/v1/reports/stream",
+    params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event")),
     responses((status = 200, content_type = "text/event-stream", description = "Server-sent events"),
         (status = 403, body = ApiErrorBody)))]
 pub async fn stream(
     State(state): State<AppState>,
     user: CurrentUser,
+    headers: HeaderMap,
 ) -> ApiResult<Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>>> {
     user.require(shouhu_domain::report::may_see_area_reports)?;
+    let resume = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|a| *a >= 0);
+    // Subscribe before reading, so that nothing committed in between is lost (the ids tell
+    // the copies apart).
     let rx = state.store.desk_events();
     let p = user.principal;
-    let s = futures_util::stream::unfold((rx, p), |(mut rx, p)| async move {
+    let p2 = p.clone();
+    let (latest, backlog) = state
+        .run(move |s| {
+            let latest = s.latest_desk_event_id()?;
+            let backlog = match resume {
+                Some(after) => s.desk_events_after(&p2, after)?,
+                None => Vec::new(),
+            };
+            Ok((latest, backlog))
+        })
+        .await?;
+    let last = resume.unwrap_or(latest);
+    let st = DeskStream { state, rx, p, last, backlog: backlog.into(), hello: Some(last) };
+    let s = futures_util::stream::unfold(st, |mut st| async move {
+        if let Some(id) = st.hello.take() {
+            return Some((Ok(Event::default().event("hello").id(id.to_string()).data("{}")), st));
+        }
         loop {
-            match rx.recv().await {
-                Ok(e) if reports::desk_sees(&p, &e) => {
-                    let data = serde_json::to_string(&*e).unwrap_or_default();
-                    return Some((Ok(Event::default().event("report").data(data)), (rx, p)));
+            if let Some(e) = st.backlog.pop_front() {
+                if e.id > st.last {
+                    st.last = e.id;
+                    return Some((Ok(desk_event(&e)), st));
+                }
+                continue;
+            }
+            match st.rx.recv().await {
+                Ok(e) if e.id > st.last && reports::desk_sees(&st.p, &e) => {
+                    st.last = e.id;
+                    return Some((Ok(desk_event(&e)), st));
                 }
                 Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => return Some((Ok(Event::default().event("reload").data("")), (rx, p))),
+                // Too slow to follow: read what was missed from the database, or, failing
+                // that, have the queue fetched again.
+                Err(RecvError::Lagged(_)) => {
+                    let (p, after) = (st.p.clone(), st.last);
+                    match st.state.run(move |s| s.desk_events_after(&p, after)).await {
+                        Ok(missed) => st.backlog.extend(missed),
+                        Err(_) => return Some((Ok(Event::default().event("reload").data("")), st)),
+                    }
+                }
                 Err(RecvError::Closed) => return None,
             }
         }
     });
     Ok(Sse::new(s).keep_alive(KeepAlive::default()))
+}
+
+/// A desk's stream: what it has sent up to, and what it must send first.
+struct DeskStream {
+    state: AppState,
+    rx: tokio::sync::broadcast::Receiver<std::sync::Arc<reports::DeskEvent>>,
+    p: shouhu_store::users::Principal,
+    last: i64,
+    backlog: std::collections::VecDeque<reports::DeskEvent>,
+    hello: Option<i64>,
+}
+
+fn desk_event(e: &reports::DeskEvent) -> Event {
+    let data = serde_json::to_string(e).unwrap_or_default();
+    Event::default().event("report").id(e.id.to_string()).data(data)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

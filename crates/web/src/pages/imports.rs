@@ -167,7 +167,7 @@ pub struct JobPage {
 async fn show(State(state): State<AppState>, user: CurrentUser, IdPath(id): IdPath) -> PageResult {
     let uid = user.principal.user_id;
     let job: ImportJob = state.run(move |s| s.import_job(uid, id)).await?;
-    let progress = state.jobs.progress(id);
+    let progress = state.jobs.progress_of(&job);
     let mut outcome: Option<JobOutcome> = job.outcome.as_deref().and_then(|o| serde_json::from_str(o).ok());
     // A report deleted after its download is no longer offered.
     let report_gone = outcome.as_mut().is_some_and(|o| {

@@ -358,14 +358,14 @@ pub(super) async fn file_public(
     // The question's verdict (a wrong guess uses it up) joins the report's own errors; a
     // report with mistakes uses up neither its question nor the address's allowance, which
     // only a report let in counts.
-    let human = check_human(&state, &input.challenge_token, &input.challenge_answer, key.as_deref());
+    let human = check_human(&state, &input.challenge_token, &input.challenge_answer, key.as_deref()).await;
     let k = key.clone();
     let checked = match read_intake(&state.store, &input, false) {
         Ok(intake) => state.run(move |s| s.check_report(intake, Reporter::Public, k.as_deref())).await,
         Err(errs) => Err(AppError::Invalid(errs)),
     };
     let result = match (checked, human) {
-        (Ok(checked), Ok(())) => match admit_public(&state, addr, &input.challenge_token, key.as_deref()) {
+        (Ok(checked), Ok(())) => match admit_public(&state, addr, &input.challenge_token, key.as_deref()).await {
             Ok(()) => state.run_queued(move |s| s.file_report(checked)).await,
             Err(e) => Err(e),
         },

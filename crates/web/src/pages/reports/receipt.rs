@@ -159,7 +159,10 @@ pub(super) async fn public_upload(
         repeated: None,
         uploaded: uploaded.then(|| "1".to_string()),
     };
-    if !state.public_guard.admit(limited(addr), state.store.now()) {
+    let st = state.clone();
+    let admitted =
+        tokio::task::spawn_blocking(move || st.public_guard.admit(&st.store, limited(addr))).await.unwrap_or(true);
+    if !admitted {
         let page = receipt_page_with(&state, None, q(false), msg::REPORT_THROTTLED.to_string()).await?;
         return Ok(with_status(page, StatusCode::TOO_MANY_REQUESTS));
     }
