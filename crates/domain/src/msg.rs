@@ -1680,3 +1680,9 @@ pub fn document_ground_evidence(numbers: &str) -> String {
     format!("（见证据清单第{numbers}项）")
 }
 pub const DOCUMENT_SUMMARY_UNBALANCED: &str = "汇总表的勾稽关系不符，不能打印：";
+// Name search that pages (issue 24).
+pub const SEARCH_AFTER_INVALID: &str = "翻页位置无效，请从第一页重新查找";
+pub const FIRST_PAGE: &str = "第一页";
+pub const SEARCH_REGION: &str = "查找范围";
+pub const PAGE_PREFIX: &str = "第";
+pub const PAGE_SUFFIX: &str = "页";

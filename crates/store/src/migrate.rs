@@ -106,6 +106,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0022_oversight.sql"),
         include_str!("../migrations/postgres/0022_oversight.sql"),
     ),
+    // Name search that pages, narrows by region and builds in order (issue 24, decisions 190-192).
+    (
+        24,
+        include_str!("../migrations/sqlite/0024_search_paging.sql"),
+        include_str!("../migrations/postgres/0024_search_paging.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.
