@@ -386,7 +386,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let url = format!("sqlite://{}", db.display());
     let store = shouhu::server::open_store(&url, clock, crate::audit_key(&db)?).context("opening the store")?;
-    let (search_targets, search_classes) = search_queries(&db, o.sample_children, &store.cipher)?;
+    let (mut search_targets, mut search_classes) = search_queries(&db, o.sample_children, &store.cipher)?;
     let running = shouhu::server::start("127.0.0.1:0", store, shouhu_web::Config::default()).await?;
     let addr = running.addr;
     ensure!(addr.ip().is_loopback(), "refusing to load a non-loopback address {addr}");
@@ -396,6 +396,23 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     let director = demo_token(addr, "director").await?;
     let supervisor = demo_token(addr, "supervisor").await?;
 
+    // Issue 24: the next pages of common names and pinyin, and common names narrowed to a
+    // township (the demo's 梅厂镇), each a kind of its own.
+    let mut extra = Vec::new();
+    for t in search_targets.iter().filter(|t| t.class <= 1 || t.class == 3 || t.class == 4) {
+        let (status, body) = one(addr, Method::GET, &t.path, Some(&token), None).await?;
+        ensure!(status.is_success(), "search {:?} answered {status}", t.shown);
+        let v: serde_json::Value = serde_json::from_slice(&body)?;
+        if let Some(next) = v["next"].as_str() {
+            extra.push(Target { path: format!("{}&after={next}&page=2", t.path), class: 7, shown: t.shown.clone() });
+        }
+        if t.class <= 1 {
+            extra.push(Target { path: format!("{}&region=120114101", t.path), class: 8, shown: t.shown.clone() });
+        }
+    }
+    search_classes.push("next page (names and pinyin, after=…)".into());
+    search_classes.push("narrowed to a township (names, region=120114101)".into());
+    search_targets.extend(extra);
     // What each search query finds (one unmeasured request each), and a check that all answer 200.
     let mut found: Vec<usize> = Vec::with_capacity(search_targets.len());
     for t in &search_targets {

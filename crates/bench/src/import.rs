@@ -109,10 +109,22 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
             Arc::new(SystemClock),
             crate::audit_key(&a.join("shouhu.db"))?,
         )?;
+        let wal = a.join("shouhu.db-wal");
+        let wal_before = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        let written_before = write_bytes();
         let started = Instant::now();
         let indexed = store.index_all(|_| {})?;
         let index_secs = started.elapsed().as_secs_f64();
-        Some((indexed, index_secs, count(&a, "child_search")?))
+        let written = write_bytes().saturating_sub(written_before);
+        let wal_after = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        eprintln!(
+            "indexing: {indexed} files in {index_secs:.1} s, {:.2} GB written by the process (write_bytes), \
+             WAL {:.1} MB -> {:.1} MB",
+            written as f64 / 1e9,
+            wal_before as f64 / 1e6,
+            wal_after as f64 / 1e6
+        );
+        Some((indexed, index_secs, count(&a, "child_search")?, written, wal_before, wal_after))
     } else {
         None
     };
@@ -144,11 +156,18 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     println!(
         "| bare insert of the same {total_rows} rows (children, history, search backlog), prepared, one transaction | {written} | {bare_secs:.1} s | {bare_rate:.0} |"
     );
-    if let Some((indexed, index_secs, terms)) = index {
+    if let Some((indexed, index_secs, terms, written, wal_before, wal_after)) = &index {
         println!(
-            "| search terms written after the commit ({terms} terms, slices of {} files) | {indexed} | {index_secs:.1} s | {:.0} |",
+            "| search terms written after the commit ({terms} terms, slices of {} rows) | {indexed} | {index_secs:.1} s | {:.0} |",
             shouhu_store::import::INDEX_SLICE,
-            indexed as f64 / index_secs
+            *indexed as f64 / index_secs
+        );
+        println!();
+        println!(
+            "Indexing wrote **{:.2} GB** (the process's `write_bytes`, /proc/self/io); the WAL went from {:.1} MB to {:.1} MB.",
+            *written as f64 / 1e9,
+            *wal_before as f64 / 1e6,
+            *wal_after as f64 / 1e6
         );
     }
     println!();
@@ -157,6 +176,15 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
         ratio * 100.0
     );
     Ok(!o.check || (ratio >= 0.5 && projected < 20.0))
+}
+
+/// Bytes this process has caused to be written to storage so far (`write_bytes` of
+/// /proc/self/io; 0 where there is none).
+fn write_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()
+        .and_then(|s| s.lines().find_map(|l| l.strip_prefix("write_bytes: ").and_then(|v| v.trim().parse().ok())))
+        .unwrap_or(0)
 }
 
 fn count(dir: &std::path::Path, table: &str) -> anyhow::Result<i64> {

@@ -1682,3 +1682,9 @@ pub fn document_ground_evidence(numbers: &str) -> String {
 pub const DOCUMENT_SUMMARY_UNBALANCED: &str = "汇总表的勾稽关系不符，不能打印：";
 // Several servers on one database (issue 23).
 pub const SETTING_SERVERS_LEASE_SECONDS: &str = "多台服务器：运行导入等后台工作的服务器停止响应多久后视为已停止";
+// Name search that pages (issue 24).
+pub const SEARCH_AFTER_INVALID: &str = "翻页位置无效，请从第一页重新查找";
+pub const FIRST_PAGE: &str = "第一页";
+pub const SEARCH_REGION: &str = "查找范围";
+pub const PAGE_PREFIX: &str = "第";
+pub const PAGE_SUFFIX: &str = "页";

@@ -7,7 +7,7 @@ use crate::db::{Conn, Row, Sql, Val};
 use crate::error::StoreError;
 use crate::file_data;
 use crate::history::{self, HistoryEntry};
-use crate::search_terms::{self, Query};
+use crate::search_terms;
 use crate::users::Principal;
 use crate::{Actor, Store};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -16,7 +16,6 @@ use shouhu_domain::age::AgeBand;
 use shouhu_domain::child::{ChildFile, ChildRecord, FileStatus, Warning};
 use shouhu_domain::codes::{Category, CloseReason, GuardianshipType, Schooling, Sex};
 use shouhu_domain::error::FieldErrors;
-use shouhu_domain::id_number;
 use shouhu_domain::masking;
 use shouhu_domain::region::{self, Level};
 use shouhu_domain::role::{OrgType, Role, Scope};
@@ -121,29 +120,22 @@ pub struct LedgerPage {
     pub rows: Vec<LedgerRow>,
     pub page: u32,
     pub per_page: u32,
-    /// Number of matching files, counted up to `COUNT_CAP`; for a search, the number of
-    /// rows given.
+    /// Number of matching files, counted up to `COUNT_CAP` (for a search,
+    /// `search::SEARCH_COUNT_CAP`, or the rows shown so far when counting would cost more than
+    /// the search).
     pub total: i64,
-    /// True when more files match than `total` (the count stopped at the cap, or a search
-    /// at the page's size).
+    /// True when more files match than `total`.
     pub total_capped: bool,
+    /// A search's next page: pass it as `after` (with `page` one more). Absent on the last
+    /// page and for the ledger, which pages by number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
 }
-
-/// Search results: at most the rows asked for, and whether more files match.
-#[derive(Debug, Clone)]
-pub struct SearchPage {
-    pub rows: Vec<LedgerRow>,
-    /// More files match than `rows` holds.
-    pub more: bool,
-}
-
-/// A prefix search (pinyin, last digits) considers at most this many matching terms.
-pub const PREFIX_CANDIDATES: i64 = 200;
 
 /// Counting stops here: a ledger page must stay fast at a million files.
 pub const COUNT_CAP: i64 = 10_000;
 
-const LEDGER_COLUMNS: &str = "c.id, c.version, c.name, c.sex, c.birth_date, c.village_code, c.category, \
+pub(crate) const LEDGER_COLUMNS: &str = "c.id, c.version, c.name, c.sex, c.birth_date, c.village_code, c.category, \
      c.guardianship_type, c.schooling, c.warnings, c.id_number, c.closed, c.parents_contact_on";
 
 /// The columns of a new file's `children` row: the values that come from the file
@@ -156,6 +148,7 @@ pub(crate) const NEW_ROW_COLUMNS: &str = "district_code, village_code, name, sex
 pub(crate) const NEW_ROW_VALUES: usize = 14;
 
 /// A file as its search-term rows describe it: what the term index sorts and scopes by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct TermOwner<'a> {
     pub id: i64,
     pub closed: bool,
@@ -171,23 +164,81 @@ const TERM_ROWS: usize = 4000;
 /// Inserts search-term rows, a few thousand per statement. A row already there is left as
 /// it is: an edit may have written a file's terms before the indexer came to that file.
 pub(crate) fn insert_terms(c: &mut Conn<'_, '_>, rows: &[(&str, &TermOwner<'_>)]) -> Result<(), StoreError> {
+    // On SQLite `OR IGNORE` rather than `ON CONFLICT DO NOTHING`: an upsert leaves NOT NULL to
+    // abort the statement, so SQLite keeps a journal of every page each statement touches, to
+    // undo that statement alone (perf: a fifth of the indexer's time in copying pages to it).
+    let insert = if c.is_sqlite() { "INSERT OR IGNORE INTO" } else { "INSERT INTO" };
+    let tail = if c.is_sqlite() { "" } else { " ON CONFLICT DO NOTHING" };
     for chunk in rows.chunks(TERM_ROWS) {
-        let mut sql = Sql::new(
-            "INSERT INTO child_search (term, closed, name, child_id, district_code, village_code, school_org_id) VALUES ",
-        );
+        let mut sql = Sql::new(&format!(
+            "{insert} child_search (term, closed, village_code, name, child_id, district_code, school_org_id) VALUES "
+        ));
         for (j, (term, f)) in chunk.iter().enumerate() {
             sql.push(if j == 0 { "(" } else { ", (" });
-            sql.bind(*term).push(", ").bind(f.closed).push(", ").bind(f.name).push(", ").bind(f.id);
-            sql.push(", ").bind(f.district).push(", ").bind(f.village).push(", ").bind(f.school).push(")");
+            sql.bind(*term).push(", ").bind(f.closed).push(", ").bind(f.village).push(", ").bind(f.name);
+            sql.push(", ").bind(f.id).push(", ").bind(f.district).push(", ").bind(f.school).push(")");
         }
-        sql.push(" ON CONFLICT DO NOTHING");
+        sql.push(tail);
         c.exec(&sql.text, &sql.params)?;
     }
     Ok(())
 }
 
+/// A file's search terms where they are, or are to be: its term rows' keys.
+pub(crate) struct Terms<'a> {
+    pub owner: TermOwner<'a>,
+    pub terms: Vec<String>,
+}
+
+/// Replaces a file's term rows `old` (as the file was stored: found by their keys, there is no
+/// index by child) with `new`, inside the caller's transaction. A file the indexer has yet to
+/// reach is noted in `search_edited`, so that the indexer leaves it to this write (decision 191).
+pub(crate) fn replace_terms(
+    c: &mut Conn<'_, '_>,
+    id: i64,
+    old: Option<&Terms<'_>>,
+    new: Option<&Terms<'_>>,
+) -> Result<(), StoreError> {
+    if let (Some(o), Some(n)) = (old, new)
+        && o.owner == n.owner
+        && o.terms == n.terms
+    {
+        return Ok(());
+    }
+    // On PostgreSQL the backlog's row is locked (shared) first: the indexer locks it to write
+    // a slice, so either it sees this file noted or this delete sees its rows.
+    let lock = if c.is_sqlite() { "" } else { " FOR SHARE" };
+    let in_backlog = c
+        .query_opt(
+            &format!("SELECT end_id FROM search_backlog WHERE first_id <= $1 ORDER BY first_id DESC LIMIT 1{lock}"),
+            &[id.into()],
+            |r| r.i64(0),
+        )?
+        .is_some_and(|end| end > id);
+    if let Some(o) = old {
+        for chunk in o.terms.chunks(500) {
+            let mut sql = Sql::new("DELETE FROM child_search WHERE term IN (");
+            for (i, t) in chunk.iter().enumerate() {
+                sql.push(if i == 0 { "" } else { ", " }).bind(t.as_str());
+            }
+            sql.push(") AND closed = ").bind(o.owner.closed);
+            sql.push(" AND village_code = ").bind(o.owner.village);
+            sql.push(" AND name = ").bind(o.owner.name);
+            sql.push(" AND child_id = ").bind(id);
+            c.exec(&sql.text, &sql.params)?;
+        }
+    }
+    if let Some(n) = new {
+        insert_terms(c, &n.terms.iter().map(|t| (t.as_str(), &n.owner)).collect::<Vec<_>>())?;
+    }
+    if in_backlog {
+        c.exec("INSERT INTO search_edited (child_id) VALUES ($1) ON CONFLICT DO NOTHING", &[id.into()])?;
+    }
+    Ok(())
+}
+
 impl Store {
-    fn ledger_row(&self, r: &dyn Row) -> Result<LedgerRow, StoreError> {
+    pub(crate) fn ledger_row(&self, r: &dyn Row) -> Result<LedgerRow, StoreError> {
         let birth_date = r.opt_date(4)?;
         let village_code = r.text(5)?;
         let category = Category::parse(&r.text(6)?).unwrap_or(Category::NotLeftBehind);
@@ -396,56 +447,40 @@ impl Store {
         }
     }
 
-    /// Writes a file's search terms; `fresh` when the file is new and has none yet.
-    fn write_terms(
-        &self,
-        c: &mut Conn<'_, '_>,
-        id: i64,
-        district: &str,
-        file: &ChildFile,
-        fresh: bool,
-    ) -> Result<(), StoreError> {
-        if !fresh {
-            c.exec("DELETE FROM child_search WHERE child_id = $1", &[id.into()])?;
+    /// A file's term rows as stored in `rec` (closed or not), their ID term under every key
+    /// version in force: the rows to delete, whichever key wrote its term.
+    pub(crate) fn stored_terms<'a>(&self, rec: &'a ChildRecord) -> Terms<'a> {
+        let ring = self.cipher.ring();
+        let mut terms = search_terms::terms(&rec.file.name, None);
+        if let Some(n) = rec.file.id_number.as_deref() {
+            terms.extend(ring.suffix_terms(n));
         }
-        // New files are open; a closed file's terms are marked by `set_closed`.
-        let owner = TermOwner {
-            id,
-            closed: false,
-            name: &file.name,
-            district,
-            village: &file.village_code,
-            school: file.school_org_id,
-        };
-        let terms = self.search_terms_of(&self.cipher.ring(), file);
-        insert_terms(c, &terms.iter().map(|t| (t.as_str(), &owner)).collect::<Vec<_>>())
+        Terms {
+            owner: TermOwner {
+                id: rec.id,
+                closed: matches!(rec.status, FileStatus::Closed { .. }),
+                name: &rec.file.name,
+                district: &rec.district_code,
+                village: &rec.file.village_code,
+                school: rec.file.school_org_id,
+            },
+            terms,
+        }
     }
 
-    /// Search terms for an edit that kept the name and the ID number: the terms are the same,
-    /// only where the file is (district, village, school) may have moved with it. A file the
-    /// indexer has not reached yet has no terms to move and gets them whole.
-    fn move_terms(
-        &self,
-        c: &mut Conn<'_, '_>,
-        id: i64,
-        district: &str,
-        file: &ChildFile,
-        current: &ChildRecord,
-    ) -> Result<(), StoreError> {
-        if district == current.district_code
-            && file.village_code == current.file.village_code
-            && file.school_org_id == current.file.school_org_id
-        {
-            return Ok(());
+    /// A file's term rows to write: its terms under the newest key.
+    pub(crate) fn new_terms<'a>(&self, id: i64, closed: bool, district: &'a str, file: &'a ChildFile) -> Terms<'a> {
+        Terms {
+            owner: TermOwner {
+                id,
+                closed,
+                name: &file.name,
+                district,
+                village: &file.village_code,
+                school: file.school_org_id,
+            },
+            terms: self.search_terms_of(&self.cipher.ring(), file),
         }
-        let moved = c.exec(
-            "UPDATE child_search SET district_code = $1, village_code = $2, school_org_id = $3 WHERE child_id = $4",
-            &[district.into(), file.village_code.as_str().into(), file.school_org_id.into(), id.into()],
-        )?;
-        if moved == 0 {
-            self.write_terms(c, id, district, file, true)?;
-        }
-        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -556,7 +591,7 @@ impl Store {
             shouhu_domain::clock::china_date(now),
         );
         crate::visits::upsert_due(c, id, &file.village_code, due, why, None)?;
-        self.write_terms(c, id, &district, file, true)?;
+        replace_terms(c, id, None, Some(&self.new_terms(id, false, &district, file)))?;
         self.write_history(c, now, actor, source, id, &district, 1, &[("*".into(), None, Some("建档".into()))])?;
         Ok((id, district))
     }
@@ -728,10 +763,14 @@ impl Store {
         if c.exec(&sql.text, &sql.params)? == 0 {
             return Err(StoreError::Stale { current: current.version });
         }
-        if file.name == current.file.name && file.id_number == current.file.id_number {
-            self.move_terms(c, id, &district, file, current)?;
-        } else {
-            self.write_terms(c, id, &district, file, false)?;
+        // Only what the rows hold: a file whose name, number, village and school stayed keeps them.
+        if file.name != current.file.name
+            || file.id_number != current.file.id_number
+            || file.village_code != current.file.village_code
+            || file.school_org_id != current.file.school_org_id
+        {
+            let old = self.stored_terms(current);
+            replace_terms(c, id, Some(&old), Some(&self.new_terms(id, false, &district, file)))?;
         }
         self.write_history(c, now, actor, source, id, &district, current.version + 1, &changes)?;
         if current.file.village_code != file.village_code {
@@ -836,7 +875,9 @@ impl Store {
             if c.exec(&sql.text, &sql.params)? == 0 {
                 return Err(StoreError::Stale { current: self.load(c, &actor.scope, id)?.version });
             }
-            c.exec("UPDATE child_search SET closed = $1 WHERE child_id = $2", &[close.is_some().into(), id.into()])?;
+            let old = self.stored_terms(&current);
+            let new = self.new_terms(id, close.is_some(), &current.district_code, &current.file);
+            replace_terms(c, id, Some(&old), Some(&new))?;
             // A closed file is visited no more; a reopened one is due again.
             self.refresh_visit_due(c, id, self.today())?;
             let (old, new) = match &close {
@@ -926,7 +967,7 @@ impl Store {
             };
             cnt.push(" LIMIT ").bind(COUNT_CAP + 1).push(") AS capped");
             let n = c.query_opt(&cnt.text, &cnt.params, |r| r.i64(0))?.unwrap_or(0);
-            Ok(LedgerPage { rows, page, per_page, total: n.min(COUNT_CAP), total_capped: n > COUNT_CAP })
+            Ok(LedgerPage { rows, page, per_page, total: n.min(COUNT_CAP), total_capped: n > COUNT_CAP, next: None })
         })
     }
 
@@ -1009,115 +1050,6 @@ impl Store {
         }
         sql.push(" ORDER BY c.closed, c.village_code, c.id LIMIT ").bind(i64::from(limit.clamp(1, 10_000)));
         self.pool.read(|c| c.query(&sql.text, &sql.params, |r| self.record_from_row(r)))
-    }
-
-    /// The search box: a name or part of it, pinyin or initials, an ID number or its last
-    /// digits. Open and closed files alike, inside `scope`, at most `limit`.
-    pub fn search(&self, p: &Principal, q: &str, limit: u32) -> Result<Vec<LedgerRow>, StoreError> {
-        Ok(self.search_page(p, q, limit)?.rows)
-    }
-
-    /// [`Store::search`], and whether more files match than the `limit` given: one more
-    /// row than asked for is read to know it, and a prefix search whose candidate terms
-    /// reached [`PREFIX_CANDIDATES`] may have left matches out, so it says there may be more.
-    pub fn search_page(&self, p: &Principal, q: &str, limit: u32) -> Result<SearchPage, StoreError> {
-        let scope = &p.scope();
-        let Some(query) = search_terms::parse_query(q) else {
-            return Ok(SearchPage { rows: Vec::new(), more: false });
-        };
-        // The last digits of an ID number are a question anyone may ask only of the numbers
-        // they see: for a reader who sees them masked, each answer would tell one more digit.
-        if matches!(&query, Query::IdSuffix(_)) && !p.role.sees_full_id_numbers() {
-            return Err(StoreError::invalid("q", msg::SEARCH_ID_WHOLE));
-        }
-        let shown = limit.clamp(1, 100) as usize;
-        // One more than is shown, to know whether there are more.
-        let limit = shown as i64 + 1;
-        let mut candidates_capped: Option<Sql> = None;
-        // Last digits longer than a suffix term: the term's matches, those whose number ends so.
-        let mut ends_with: Option<&str> = None;
-        let mut sql;
-        match &query {
-            Query::IdNumber(raw) => {
-                // A 15-digit number is stored upgraded to 18.
-                let normalised =
-                    id_number::parse(raw, self.today()).map(|i| i.as_str().to_string()).unwrap_or_else(|_| raw.clone());
-                sql = Sql::new(&format!("SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id_blind"));
-                push_blinds(&mut sql, &self.cipher.ring(), &normalised);
-                push_scope(&mut sql, scope);
-                sql.push(" ORDER BY c.closed, c.name, c.id LIMIT ").bind(limit);
-            }
-            Query::IdSuffix(digits) => {
-                sql = Sql::new(&format!(
-                    "SELECT {LEDGER_COLUMNS} FROM child_search s JOIN children c ON c.id = s.child_id WHERE s.term IN ("
-                ));
-                for (i, t) in self.cipher.ring().suffix_terms(digits).into_iter().enumerate() {
-                    sql.push(if i == 0 { "" } else { ", " }).bind(t);
-                }
-                sql.push(")");
-                push_scope_on(&mut sql, scope, "s.");
-                sql.push(" ORDER BY s.closed, s.name, s.child_id LIMIT ");
-                if digits.len() > crate::crypto::SUFFIX_DIGITS {
-                    // The term stands for the last four: read its candidates, keep those that
-                    // end with every digit typed.
-                    ends_with = Some(digits);
-                    sql.bind(PREFIX_CANDIDATES);
-                } else {
-                    sql.bind(limit);
-                }
-            }
-            Query::Exact(term) => {
-                // The term's index is in (closed, name, id) order: the first rows in scope
-                // are the answer, however common the term.
-                sql = Sql::new(&format!(
-                    "SELECT {LEDGER_COLUMNS} FROM child_search s JOIN children c ON c.id = s.child_id WHERE s.term = "
-                ));
-                sql.bind(term.as_str());
-                push_scope_on(&mut sql, scope, "s.");
-                sql.push(" ORDER BY s.closed, s.name, s.child_id LIMIT ").bind(limit);
-            }
-            Query::Prefix(term) => {
-                // Terms sharing a prefix are many: take the first candidates in index order,
-                // then sort those. A child matches by several terms, hence DISTINCT.
-                sql = Sql::new(&format!(
-                    "SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id IN (SELECT DISTINCT p.child_id FROM \
-                     (SELECT s.child_id FROM child_search s WHERE s.term >= "
-                ));
-                sql.bind(term.as_str()).push(" AND s.term < ").bind(format!("{term}~"));
-                push_scope_on(&mut sql, scope, "s.");
-                sql.push(" LIMIT ").bind(PREFIX_CANDIDATES).push(") AS p)");
-                sql.push(" ORDER BY c.closed, c.name, c.id LIMIT ").bind(limit);
-                let mut cap = Sql::new("SELECT count(*) FROM (SELECT 1 FROM child_search s WHERE s.term >= ");
-                cap.bind(term.as_str()).push(" AND s.term < ").bind(format!("{term}~"));
-                push_scope_on(&mut cap, scope, "s.");
-                cap.push(" LIMIT ").bind(PREFIX_CANDIDATES).push(") AS n");
-                candidates_capped = Some(cap);
-            }
-        }
-        self.pool.read(|c| {
-            let mut rows = match ends_with {
-                None => c.query(&sql.text, &sql.params, |r| self.ledger_row(r))?,
-                Some(digits) => {
-                    let mut kept = Vec::new();
-                    let candidates = c.query(&sql.text, &sql.params, |r| {
-                        let idn = self.cipher.open_opt_text(field::CHILD_ID_NUMBER, r.opt_text(10)?)?;
-                        Ok((self.ledger_row(r)?, idn))
-                    })?;
-                    for (row, idn) in candidates {
-                        if idn.is_some_and(|n| n.ends_with(digits)) && kept.len() < limit as usize {
-                            kept.push(row);
-                        }
-                    }
-                    kept
-                }
-            };
-            let mut more = rows.len() > shown;
-            rows.truncate(shown);
-            if let Some(cap) = candidates_capped.as_ref().filter(|_| !more) {
-                more = c.query_opt(&cap.text, &cap.params, |r| r.i64(0))?.unwrap_or(0) >= PREFIX_CANDIDATES;
-            }
-            Ok(SearchPage { rows, more })
-        })
     }
 }
 

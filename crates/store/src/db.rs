@@ -69,6 +69,36 @@ impl<T: Into<Val>> From<Option<T>> for Val {
 }
 
 /// Timestamps in SQLite: fixed-width UTC text, so that text order is time order.
+/// The digits of `s[from..to]` as a number; `None` for anything else.
+fn digits(s: &[u8], from: usize, to: usize) -> Option<u32> {
+    s.get(from..to)?.iter().try_fold(0u32, |n, b| b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0')))
+}
+
+/// `YYYY-MM-DD` read without chrono's format parser (every ledger row and file has dates).
+pub fn fast_date(s: &str) -> Option<NaiveDate> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(digits(b, 0, 4)? as i32, digits(b, 5, 7)?, digits(b, 8, 10)?)
+}
+
+/// The form [`ts_text`] writes (`2026-12-06T18:00:00.123456Z`) read without the RFC 3339
+/// parser (a point read has three); anything else is left to it.
+pub fn fast_ts(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    if b.len() != 27 || b[10] != b'T' || b[13] != b':' || b[16] != b':' || b[19] != b'.' || b[26] != b'Z' {
+        return None;
+    }
+    let time = chrono::NaiveTime::from_hms_micro_opt(
+        digits(b, 11, 13)?,
+        digits(b, 14, 16)?,
+        digits(b, 17, 19)?,
+        digits(b, 20, 26)?,
+    )?;
+    Some(fast_date(s.get(..10)?)?.and_time(time).and_utc())
+}
+
 pub fn ts_text(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Micros, true)
 }
@@ -145,9 +175,14 @@ impl Row for rusqlite::Row<'_> {
         Ok(self.get::<_, i64>(i)? != 0)
     }
     fn opt_date(&self, i: usize) -> Result<Option<NaiveDate>, StoreError> {
-        self.get::<_, Option<String>>(i)?
+        // Read in place: the text is not copied to be parsed.
+        self.get_ref(i)?
+            .as_str_or_null()
+            .map_err(|e| StoreError::Backend(format!("bad date in column {i}: {e}")))?
             .map(|s| {
-                NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                fast_date(s)
+                    .map(Ok)
+                    .unwrap_or_else(|| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
                     .map_err(|e| StoreError::Backend(format!("bad date in column {i}: {e}")))
             })
             .transpose()
@@ -156,10 +191,13 @@ impl Row for rusqlite::Row<'_> {
         self.opt_ts(i)?.ok_or_else(|| StoreError::Backend(format!("null timestamp in column {i}")))
     }
     fn opt_ts(&self, i: usize) -> Result<Option<DateTime<Utc>>, StoreError> {
-        self.get::<_, Option<String>>(i)?
+        self.get_ref(i)?
+            .as_str_or_null()
+            .map_err(|e| StoreError::Backend(format!("bad timestamp in column {i}: {e}")))?
             .map(|s| {
-                DateTime::parse_from_rfc3339(&s)
-                    .map(|t| t.with_timezone(&Utc))
+                fast_ts(s)
+                    .map(Ok)
+                    .unwrap_or_else(|| DateTime::parse_from_rfc3339(s).map(|t| t.with_timezone(&Utc)))
                     .map_err(|e| StoreError::Backend(format!("bad timestamp in column {i}: {e}")))
             })
             .transpose()
@@ -627,6 +665,17 @@ fn owner_only(db: &std::path::Path) -> Result<(), StoreError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn timestamps_and_dates_read_fast_as_chrono_reads_them() {
+        use super::{fast_date, fast_ts, ts_text};
+        let t = chrono::DateTime::parse_from_rfc3339("2026-12-06T18:00:01.000123Z").expect("ts").to_utc();
+        assert_eq!(fast_ts(&ts_text(&t)), Some(t));
+        assert_eq!(fast_ts("2026-12-06T18:00:01+08:00"), None, "left to chrono");
+        assert_eq!(fast_ts("2026-13-06T18:00:01.000123Z"), None);
+        assert_eq!(fast_date("2016-05-04"), chrono::NaiveDate::from_ymd_opt(2016, 5, 4));
+        assert_eq!(fast_date("2016-5-04"), None);
+    }
+
     use super::*;
 
     fn settings(pool: &Pool) -> (i64, i64, i64) {

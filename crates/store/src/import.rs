@@ -87,9 +87,12 @@ const CHILD_ROWS: usize = 200;
 /// The import's page cache: holds the indexes that grow at random places (ID numbers and
 /// the ledger's village order, about 60 MB per million files) with room to spare.
 const IMPORT_CACHE_MIB: u32 = 256;
-/// Files whose search terms one indexing transaction writes: short enough that other
-/// writers wait well under a second.
-pub const INDEX_SLICE: usize = 5000;
+/// Files whose terms one indexing window makes and sorts at once: a million files' terms, sorted
+/// in memory, take about 300 MB (decision 191).
+pub const INDEX_WINDOW: usize = 1_000_000;
+/// Term rows one indexing transaction writes (one stretch of the term index): short enough that
+/// other writers wait well under a second.
+pub const INDEX_SLICE: usize = 20_000;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ImportCounts {
@@ -379,74 +382,231 @@ impl Store {
         Ok(IndexBacklog { files })
     }
 
-    /// Writes the search terms of up to `max_files` imported files, the lowest ids first, in
-    /// one transaction; answers how many files it indexed (0: nothing is left). Terms are
-    /// made from each file as it is now, and a term a later change already wrote is left as
-    /// it is, so indexing and editing may interleave in any order.
-    pub fn index_some(&self, max_files: usize) -> Result<usize, StoreError> {
-        self.pool.write(|c| {
-            let Some((first, end)) =
-                c.query_opt("SELECT first_id, end_id FROM search_backlog ORDER BY first_id LIMIT 1", &[], |r| {
-                    Ok((r.i64(0)?, r.i64(1)?))
-                })?
-            else {
-                return Ok(0);
-            };
-            let stop = end.min(first.saturating_add(max_files.max(1) as i64));
-            let files = c.query(
-                "SELECT id, district_code, village_code, school_org_id, closed, name, id_number FROM children \
-                 WHERE id >= $1 AND id < $2",
-                &[first.into(), stop.into()],
-                |r| {
-                    Ok(TermSource {
-                        id: r.i64(0)?,
-                        district: r.text(1)?,
-                        village: r.text(2)?,
-                        school: r.opt_i64(3)?,
-                        closed: r.bool(4)?,
-                        name: r.text(5)?,
-                        id_number: r.opt_text(6)?,
-                    })
-                },
-            )?;
-            let owners: Vec<TermOwner<'_>> = files.iter().map(TermSource::owner).collect();
-            let ring = self.cipher.ring();
-            let mut terms: Vec<Vec<String>> = Vec::with_capacity(files.len());
-            for f in &files {
-                // The number's last digits get a term keyed like the rest (decision 96).
-                let idn = self.cipher.open_opt_text(crate::crypto::field::CHILD_ID_NUMBER, f.id_number.clone())?;
-                let id_term = idn.as_deref().and_then(|n| ring.suffix_term(n));
-                terms.push(crate::search_terms::terms(&f.name, id_term.as_deref()));
+    /// Writes the search terms of the imported files of up to `max_files` (whole import
+    /// batches, the lowest ids first); answers how many files it indexed (0: nothing is left).
+    ///
+    /// The window's files are read once, their terms made on every core and sorted in the
+    /// index's own order, then written [`INDEX_SLICE`] rows a transaction: each transaction
+    /// writes one stretch of the term index, once, instead of a few rows on every page of it
+    /// (decision 191). A file an edit wrote the terms of meanwhile (`search_edited`) is left
+    /// out of every slice after that edit; the edit removed the rows earlier slices wrote, so
+    /// edits and indexing interleave in any order and the terms stay those of the file as it is.
+    /// `progress` hears the files done, in proportion to the rows written.
+    pub fn index_some(&self, max_files: usize, progress: &mut dyn FnMut(usize)) -> Result<usize, StoreError> {
+        let ranges: Vec<(i64, i64)> = self.pool.read(|c| {
+            c.query("SELECT first_id, end_id FROM search_backlog ORDER BY first_id", &[], |r| {
+                Ok((r.i64(0)?, r.i64(1)?))
+            })
+        })?;
+        let mut window = Vec::new();
+        let mut files_in = 0i64;
+        for r in ranges {
+            if files_in > 0 && files_in + (r.1 - r.0) > max_files.max(1) as i64 {
+                break;
             }
-            let mut rows: Vec<(&str, &TermOwner<'_>)> =
-                terms.iter().zip(&owners).flat_map(|(ts, o)| ts.iter().map(move |t| (t.as_str(), o))).collect();
-            // In the index's own order (term, closed, name, id): it grows in runs.
-            rows.sort_unstable_by(|(ta, a), (tb, b)| (ta, a.closed, a.name, a.id).cmp(&(tb, b.closed, b.name, b.id)));
-            insert_terms(c, &rows)?;
-            if stop >= end {
-                c.exec("DELETE FROM search_backlog WHERE first_id = $1", &[first.into()])?;
-            } else {
-                c.exec("UPDATE search_backlog SET first_id = $1 WHERE first_id = $2", &[stop.into(), first.into()])?;
+            files_in += r.1 - r.0;
+            window.push(r);
+        }
+        let (Some(first), Some(last)) = (window.first().map(|r| r.0), window.last().map(|r| r.0)) else {
+            return Ok(0);
+        };
+        let files = self.pool.read(|c| {
+            let mut out = Vec::with_capacity(files_in as usize);
+            for (from, end) in &window {
+                out.extend(c.query(
+                    "SELECT id, district_code, village_code, school_org_id, closed, name, id_number FROM children \
+                     WHERE id >= $1 AND id < $2",
+                    &[(*from).into(), (*end).into()],
+                    |r| {
+                        Ok(TermSource {
+                            id: r.i64(0)?,
+                            district: r.text(1)?,
+                            village: r.text(2)?,
+                            school: r.opt_i64(3)?,
+                            closed: r.bool(4)?,
+                            name: r.text(5)?,
+                            id_number: r.opt_text(6)?,
+                        })
+                    },
+                )?);
             }
-            Ok(files.len())
-        })
+            Ok(out)
+        })?;
+        let sorted = self.sorted_terms(&files)?;
+        let owners: Vec<TermOwner<'_>> = files.iter().map(TermSource::owner).collect();
+        let total = sorted.entries.len();
+        let slices = total.div_ceil(INDEX_SLICE).max(1);
+        for k in 0..slices {
+            let part = &sorted.entries[(k * INDEX_SLICE).min(total)..((k + 1) * INDEX_SLICE).min(total)];
+            let last_slice = k + 1 == slices;
+            self.pool.write(|c| {
+                if !c.is_sqlite() {
+                    // Edits of these files wait for this slice, or this slice for them (`replace_terms`).
+                    c.query(
+                        "SELECT first_id FROM search_backlog WHERE first_id >= $1 AND first_id <= $2 FOR UPDATE",
+                        &[first.into(), last.into()],
+                        |r| r.i64(0),
+                    )?;
+                }
+                let edited: std::collections::HashSet<i64> =
+                    c.query("SELECT child_id FROM search_edited", &[], |r| r.i64(0))?.into_iter().collect();
+                let rows: Vec<(&str, &TermOwner<'_>)> = part
+                    .iter()
+                    .map(|e| (sorted.term(e), &owners[e.file as usize]))
+                    .filter(|(_, o)| !edited.contains(&o.id))
+                    .collect();
+                insert_terms(c, &rows)?;
+                if last_slice {
+                    for chunk in window.chunks(500) {
+                        let mut sql = Sql::new("DELETE FROM search_backlog WHERE first_id IN (");
+                        for (i, (from, _)) in chunk.iter().enumerate() {
+                            sql.push(if i == 0 { "" } else { ", " }).bind(*from);
+                        }
+                        c.exec(&format!("{})", sql.text), &sql.params)?;
+                    }
+                    for id in edited.iter().filter(|id| in_ranges(&window, **id)) {
+                        c.exec("DELETE FROM search_edited WHERE child_id = $1", &[(*id).into()])?;
+                    }
+                }
+                Ok(())
+            })?;
+            progress((files.len() * (k + 1)) / slices);
+        }
+        Ok(files.len())
     }
 
-    /// Indexes the whole backlog, a slice per transaction; `progress` hears the files done.
+    /// The terms of `files`, made on every core, in the term index's order.
+    fn sorted_terms(&self, files: &[TermSource]) -> Result<SortedTerms, StoreError> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let per = files.len().div_ceil(threads).max(1);
+        let parts: Vec<Result<SortedTerms, StoreError>> = std::thread::scope(|sc| {
+            let handles: Vec<_> = files
+                .chunks(per)
+                .enumerate()
+                .map(|(n, chunk)| {
+                    sc.spawn(move || {
+                        let ring = self.cipher.ring();
+                        let mut out = SortedTerms::default();
+                        for (i, f) in chunk.iter().enumerate() {
+                            // The number's last digits get a term keyed like the rest (decision 96).
+                            let idn = self
+                                .cipher
+                                .open_opt_text(crate::crypto::field::CHILD_ID_NUMBER, f.id_number.clone())?;
+                            let id_term = idn.as_deref().and_then(|n| ring.suffix_term(n));
+                            for t in crate::search_terms::terms(&f.name, id_term.as_deref()) {
+                                out.push(&t, (n * per + i) as u32);
+                            }
+                        }
+                        out.sort(files);
+                        Ok(out)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|_| Err(StoreError::Backend("the indexer's thread panicked".into()))))
+                .collect()
+        });
+        let mut all = SortedTerms::default();
+        for p in parts {
+            all = all.merge(p?, files);
+        }
+        Ok(all)
+    }
+
+    /// Indexes the whole backlog, a window at a time; `progress` hears the files done.
     pub fn index_all(&self, mut progress: impl FnMut(usize)) -> Result<usize, StoreError> {
         let mut done = 0;
         loop {
-            match self.index_some(INDEX_SLICE)? {
+            let before = done;
+            match self.index_some(INDEX_WINDOW, &mut |n| progress(before + n))? {
                 0 => return Ok(done),
-                n => {
-                    done += n;
-                    progress(done);
-                }
+                n => done += n,
             }
         }
     }
 }
 
+fn in_ranges(ranges: &[(i64, i64)], id: i64) -> bool {
+    ranges.iter().any(|(from, end)| id >= *from && id < *end)
+}
+
+/// One term row to write: its term's bytes in the arena and its file.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    at: u32,
+    len: u16,
+    file: u32,
+}
+
+/// Terms of many files, their text in one arena (a million files bring twelve million terms:
+/// a `String` each would double the memory).
+#[derive(Default)]
+struct SortedTerms {
+    arena: Vec<u8>,
+    entries: Vec<Entry>,
+}
+
+impl SortedTerms {
+    fn push(&mut self, term: &str, file: u32) {
+        self.entries.push(Entry { at: self.arena.len() as u32, len: term.len() as u16, file });
+        self.arena.extend_from_slice(term.as_bytes());
+    }
+
+    fn bytes(&self, e: &Entry) -> &[u8] {
+        &self.arena[e.at as usize..e.at as usize + e.len as usize]
+    }
+
+    fn term(&self, e: &Entry) -> &str {
+        std::str::from_utf8(self.bytes(e)).unwrap_or_default()
+    }
+
+    /// The index's order: (term, closed, village, name, id).
+    fn cmp(&self, a: &Entry, other: &SortedTerms, b: &Entry, files: &[TermSource]) -> std::cmp::Ordering {
+        let (fa, fb) = (&files[a.file as usize], &files[b.file as usize]);
+        self.bytes(a)
+            .cmp(other.bytes(b))
+            .then(fa.closed.cmp(&fb.closed))
+            .then_with(|| fa.village.cmp(&fb.village))
+            .then_with(|| fa.name.cmp(&fb.name))
+            .then(fa.id.cmp(&fb.id))
+    }
+
+    fn sort(&mut self, files: &[TermSource]) {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.sort_unstable_by(|a, b| self.cmp(a, self, b, files));
+        self.entries = entries;
+    }
+
+    /// Two sorted lists as one.
+    fn merge(self, other: SortedTerms, files: &[TermSource]) -> SortedTerms {
+        if self.entries.is_empty() {
+            return other;
+        }
+        let shift = self.arena.len() as u32;
+        let mut out = SortedTerms {
+            arena: Vec::with_capacity(self.arena.len() + other.arena.len()),
+            entries: Vec::with_capacity(self.entries.len() + other.entries.len()),
+        };
+        out.arena.extend_from_slice(&self.arena);
+        out.arena.extend_from_slice(&other.arena);
+        let (mut i, mut j) = (0, 0);
+        while i < self.entries.len() || j < other.entries.len() {
+            let take_self = j == other.entries.len()
+                || (i < self.entries.len()
+                    && self.cmp(&self.entries[i], &other, &other.entries[j], files) != std::cmp::Ordering::Greater);
+            if take_self {
+                out.entries.push(self.entries[i]);
+                i += 1;
+            } else {
+                let e = other.entries[j];
+                out.entries.push(Entry { at: e.at + shift, ..e });
+                j += 1;
+            }
+        }
+        out
+    }
+}
 /// What a file's search terms are made from.
 struct TermSource {
     id: i64,

@@ -36,6 +36,8 @@ pub mod reports;
 pub mod retention;
 pub mod roster;
 pub mod search_terms;
+// Name search that pages and narrows by region (issue 24).
+pub mod search;
 pub mod second_factor;
 pub mod sessions;
 pub mod sign_in;

@@ -113,6 +113,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0023_stat_counts.sql"),
         include_str!("../migrations/postgres/0023_stat_counts.sql"),
     ),
+    // Name search that pages, narrows by region and builds in order (issue 24, decisions 190-192).
+    (
+        24,
+        include_str!("../migrations/sqlite/0024_search_paging.sql"),
+        include_str!("../migrations/postgres/0024_search_paging.sql"),
+    ),
     // Several servers on one database: import leases, work leases, the public guards (issue 23).
     (
         25,

@@ -332,13 +332,9 @@ impl Store {
             }
             step.rows += 1;
             step.values += 1 + usize::from(idn.is_some());
-            // The last digits' term is keyed too; the number reversed was the term before encryption.
-            c.exec(
-                "DELETE FROM child_search WHERE child_id = $1 AND ((term >= 's:' AND term < 's;') \
-                 OR (term >= 'r:' AND term < 'r;'))",
-                &[row.id.into()],
-            )?;
-            if let Some(term) = idn.as_deref().and_then(|n| ring.suffix_term(n)) {
+            // The last digits' term is keyed too: the term under any version in force goes, and
+            // the number reversed (the term before encryption), the newest's comes.
+            if let Some(n) = idn.as_deref() {
                 let owner = crate::children::TermOwner {
                     id: row.id,
                     closed: row.closed,
@@ -347,7 +343,11 @@ impl Store {
                     village: &row.village,
                     school: row.school,
                 };
-                crate::children::insert_terms(c, &[(term.as_str(), &owner)])?;
+                let mut old_terms = ring.suffix_terms(n);
+                old_terms.push(format!("r:{}", n.chars().rev().collect::<String>()));
+                let old = crate::children::Terms { owner, terms: old_terms };
+                let new = crate::children::Terms { owner, terms: ring.suffix_term(n).into_iter().collect() };
+                crate::children::replace_terms(c, row.id, Some(&old), Some(&new))?;
             }
         }
         Ok(step)

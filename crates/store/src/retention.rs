@@ -214,7 +214,8 @@ impl Store {
         else {
             return Ok(false);
         };
-        let file = rules::anonymise(&self.read_file_data(data)?);
+        let before = self.read_file_data(data)?;
+        let file = rules::anonymise(&before);
         let compact = c.is_sqlite();
         c.exec(
             "UPDATE children SET name = $1, id_number = NULL, id_blind = NULL, close_note = NULL, data = $2, \
@@ -268,7 +269,21 @@ impl Store {
                 "销档：已按保存期限匿名化".into(),
             ],
         )?;
-        c.exec("DELETE FROM child_search WHERE child_id = $1", &[id.into()])?;
+        // Its search terms go: the rows of the file as it was (closed), found by their keys.
+        let ring = self.cipher.ring();
+        let mut terms = crate::search_terms::terms(&before.name, None);
+        if let Some(n) = before.id_number.as_deref() {
+            terms.extend(ring.suffix_terms(n));
+        }
+        let owner = crate::children::TermOwner {
+            id,
+            closed: true,
+            name: &before.name,
+            district: &district,
+            village: &before.village_code,
+            school: before.school_org_id,
+        };
+        crate::children::replace_terms(c, id, Some(&crate::children::Terms { owner, terms }), None)?;
         // Its visits keep their dates and code lists; what names or describes people goes.
         let empty = self.cipher.ring().seal_text(crate::visits::DETAIL_FIELD, "{}");
         c.exec(

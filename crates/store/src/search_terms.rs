@@ -29,13 +29,34 @@ pub enum Query {
 /// Every search term of a child, without duplicates; `id_term` is its ID number's keyed
 /// suffix term, made by the store's keys.
 pub fn terms(name: &str, id_term: Option<&str>) -> Vec<String> {
-    let chars: Vec<char> = name.chars().filter(|c| !c.is_whitespace()).take(12).collect();
+    let chars = name_chars(name);
     let mut out = Vec::new();
     for i in 0..chars.len() {
         for j in i + 1..=chars.len() {
             out.push(format!("{NAME}{}", chars[i..j].iter().collect::<String>()));
         }
     }
+    push_pinyin(&chars, &mut out);
+    if let Some(t) = id_term {
+        out.push(t.to_string());
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A name's pinyin terms only (those of [`terms`] a prefix search matches).
+pub fn pinyin_terms(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    push_pinyin(&name_chars(name), &mut out);
+    out
+}
+
+fn name_chars(name: &str) -> Vec<char> {
+    name.chars().filter(|c| !c.is_whitespace()).take(12).collect()
+}
+
+fn push_pinyin(chars: &[char], out: &mut Vec<String>) {
     let syllables: Vec<(String, char)> = chars
         .iter()
         .map(|c| match c.to_pinyin() {
@@ -49,12 +70,6 @@ pub fn terms(name: &str, id_term: Option<&str>) -> Vec<String> {
         out.push(format!("{PINYIN}{full}"));
         out.push(format!("{PINYIN}{initials}"));
     }
-    if let Some(t) = id_term {
-        out.push(t.to_string());
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// Reads the search box: digits (and X) are an ID number or its last digits, Latin letters

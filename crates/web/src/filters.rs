@@ -17,9 +17,12 @@ pub const SEARCH_ROWS: u32 = 50;
 #[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
     /// Search box: a name or part of it, pinyin or initials, an ID number or its last digits.
-    /// When given, the filters are ignored.
+    /// When given, the filters other than `region` are ignored; `region` narrows the search.
     #[serde(default)]
     pub q: String,
+    /// A search's next page: the `next` of the page before (give `page` one more too).
+    #[serde(default)]
+    pub after: String,
     /// Region code prefix (district 6, township 9, village 12 digits).
     #[serde(default)]
     pub region: String,
@@ -77,12 +80,43 @@ impl LedgerQuery {
         if q.is_empty() {
             return Ok(self.filter());
         }
-        let found = store.search_page(p, q, self.per_page.unwrap_or(SEARCH_ROWS))?;
+        let found = store.search_page(p, &self.search(q, self.per_page.unwrap_or(SEARCH_ROWS)))?;
         Ok(LedgerFilter {
             ids: Some(found.rows.iter().map(|r| r.id).collect()),
             status: StatusFilter::All,
             ..Default::default()
         })
+    }
+
+    /// The search this query asks for: `q`, narrowed to `region`, the page after `after`.
+    pub fn search<'a>(&'a self, q: &'a str, per_page: u32) -> shouhu_store::search::SearchQuery<'a> {
+        shouhu_store::search::SearchQuery {
+            q,
+            region: Some(self.region.trim()).filter(|r| !r.is_empty()),
+            after: Some(self.after.trim()).filter(|a| !a.is_empty()),
+            page: self.page.unwrap_or(1).max(1),
+            per_page,
+        }
+    }
+
+    /// The next page of a search: the same query after the key `after`.
+    pub fn search_next(&self, after: &str, page: u32) -> String {
+        let mut s = vec![("q".to_string(), self.q.trim().to_string())];
+        if !self.region.trim().is_empty() {
+            s.push(("region".into(), self.region.trim().to_string()));
+        }
+        s.push(("after".into(), after.to_string()));
+        s.push(("page".into(), page.to_string()));
+        serde_urlencoded::to_string(s).unwrap_or_default()
+    }
+
+    /// The first page of a search.
+    pub fn search_first(&self) -> String {
+        let mut s = vec![("q".to_string(), self.q.trim().to_string())];
+        if !self.region.trim().is_empty() {
+            s.push(("region".into(), self.region.trim().to_string()));
+        }
+        serde_urlencoded::to_string(s).unwrap_or_default()
     }
 
     /// A query string (`status=all&region=120114`, as the ledger's address has it).

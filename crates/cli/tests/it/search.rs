@@ -96,7 +96,7 @@ async fn many_li(app: &TestApp, user: &User, n: u32) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_search_that_stops_at_its_page_says_there_are_more() {
+async fn a_search_that_stops_at_its_page_counts_them_all_and_says_where_the_next_starts() {
     let app = TestApp::new().await;
     let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
     many_li(&app, &zhen, 3).await;
@@ -104,22 +104,180 @@ async fn a_search_that_stops_at_its_page_says_there_are_more() {
     for q in ["李", "li"] {
         let (s, p) = app.get(&zhen, &format!("/api/v1/children?q={q}&per_page=2")).await;
         assert_eq!(s, 200, "{p}");
-        assert_eq!((p["rows"].as_array().map(Vec::len), p["total"].as_i64()), (Some(2), Some(2)), "{q}: {p}");
-        assert_eq!(p["total_capped"], true, "{q}: three match, two were given: {p}");
+        assert_eq!((p["rows"].as_array().map(Vec::len), p["total"].as_i64()), (Some(2), Some(3)), "{q}: {p}");
+        assert_eq!(p["total_capped"], false, "{q}: three match, counted: {p}");
+        let next = p["next"].as_str().expect("a next page");
+        let (_, p2) = app.get(&zhen, &format!("/api/v1/children?q={q}&per_page=2&after={next}&page=2")).await;
+        assert_eq!(p2["rows"].as_array().map(Vec::len), Some(1), "{q}: the third on the second page: {p2}");
+        assert!(p2.get("next").is_none(), "{q}: the last page: {p2}");
         let (_, p) = app.get(&zhen, &format!("/api/v1/children?q={q}&per_page=3")).await;
         assert_eq!((p["total"].as_i64(), p["total_capped"].as_bool()), (Some(3), Some(false)), "{q}: {p}");
+        assert!(p.get("next").is_none(), "{q}: {p}");
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_ledger_page_says_more_than_fifty_when_its_search_stops_at_fifty() {
+async fn the_ledger_page_counts_a_search_past_fifty_and_links_its_next_page() {
     let app = TestApp::new().await;
     let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
     many_li(&app, &zhen, 51).await;
     let (client, _) = crate::pages::browser(&app, "zhen").await;
     let html = client.get(app.url("/children?q=李")).send().await.expect("page").text().await.expect("html");
     let count = html.split("id=\"result-count\">").nth(1).and_then(|s| s.split('<').next()).unwrap_or("");
-    assert_eq!(count, format!("{}50{}", shouhu_domain::msg::MORE_THAN, shouhu_domain::msg::TOTAL_SUFFIX), "{count}");
+    assert_eq!(count, format!("{}51{}", shouhu_domain::msg::TOTAL_PREFIX, shouhu_domain::msg::TOTAL_SUFFIX), "{count}");
+    assert!(html.contains("id=\"next-page\""), "a link to the 51st");
     let (_, p) = app.get(&zhen, "/api/v1/children?q=李&per_page=50").await;
-    assert_eq!((p["total"].as_i64(), p["total_capped"].as_bool()), (Some(50), Some(true)));
+    assert_eq!((p["total"].as_i64(), p["total_capped"].as_bool()), (Some(51), Some(false)));
+}
+
+/// `n` files named `name` in `villages` in turn, written in one transaction by `username`;
+/// their ids.
+async fn many_named(app: &TestApp, username: &str, name: &str, villages: &[&str], n: usize, seq0: usize) -> Vec<i64> {
+    let p = {
+        let u = username.to_string();
+        app.store(move |s| s.principal_by_username(&u).expect("user")).await
+    };
+    let (name, villages): (String, Vec<String>) = (name.to_string(), villages.iter().map(|v| v.to_string()).collect());
+    app.store(move |s| {
+        let files = (seq0..seq0 + n)
+            .map(|i| {
+                let village = &villages[i % villages.len()];
+                let mut f = child(&name, village, 0);
+                // 400 numbers a birth date, so that every file has its own.
+                let birth = chrono::NaiveDate::from_ymd_opt(2012, 1, 1).expect("date")
+                    + chrono::Duration::days((i / 400) as i64);
+                f["birth_date"] = serde_json::json!(birth.to_string());
+                f["id_number"] = serde_json::json!(id_for(&village[..6], &birth.to_string(), true, (i % 400) as u32));
+                serde_json::from_value(f).expect("file")
+            })
+            .collect();
+        s.create_children(&p.actor(), files, "test").expect("files")
+    })
+    .await
+}
+
+/// Every page of `/api/v1/children?{query}`, following `next`: the ids in order, and each
+/// page's (total, total_capped).
+async fn all_pages(app: &TestApp, user: &User, query: &str) -> (Vec<i64>, Vec<(i64, bool)>) {
+    let (mut ids, mut counts) = (Vec::new(), Vec::new());
+    let mut path = format!("/api/v1/children?{query}");
+    for page in 2.. {
+        let (s, p) = app.get(user, &path).await;
+        assert_eq!(s, 200, "{path}: {p}");
+        ids.extend(p["rows"].as_array().expect("rows").iter().map(|r| r["id"].as_i64().expect("id")));
+        counts.push((p["total"].as_i64().expect("total"), p["total_capped"].as_bool().expect("capped")));
+        match p["next"].as_str() {
+            Some(next) => path = format!("/api/v1/children?{query}&after={next}&page={page}"),
+            None => break,
+        }
+        assert!(page < 100, "paging does not end");
+    }
+    (ids, counts)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_shared_by_500_children_pages_through_every_one_in_a_stable_order() {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let mut mine = many_named(&app, "zhen", "王芳", &[VILLAGE_A, VILLAGE_A2], 500, 0).await;
+    // The same name in the next township, and one more 王芳 closed.
+    many_named(&app, "zhen_b", "王芳", &[VILLAGE_B], 30, 500).await;
+    mine.sort_unstable();
+    for query in ["q=王芳&per_page=45", "q=wangfang&per_page=45", "q=wf&per_page=100", "q=芳&per_page=45"] {
+        let (ids, counts) = all_pages(&app, &zhen, query).await;
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), ids.len(), "{query}: a child shown twice");
+        assert_eq!(sorted, mine, "{query}: every file of the township's 500, none of the next township's");
+        assert!(counts.iter().all(|c| *c == (500, false)), "{query}: counted exactly on every page: {counts:?}");
+        // The same pages again: the same order.
+        assert_eq!(all_pages(&app, &zhen, query).await.0, ids, "{query}: a stable order");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_narrows_to_a_village_and_never_leaves_the_scope_on_any_page() {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let zhen_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    let qu = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
+    let in_a = many_named(&app, "zhen", "李娜", &[VILLAGE_A, VILLAGE_A2], 60, 0).await;
+    let mut in_b = many_named(&app, "zhen_b", "李娜", &[VILLAGE_B], 25, 60).await;
+    in_b.sort_unstable();
+
+    // The district narrows to one village of 梅厂镇, then to 大碱厂镇.
+    let (ids, counts) = all_pages(&app, &qu, &format!("q=李娜&region={VILLAGE_A2}&per_page=7")).await;
+    assert_eq!(ids.len(), 30);
+    assert!(counts.iter().all(|c| *c == (30, false)), "{counts:?}");
+    let a2: Vec<i64> = in_a.iter().enumerate().filter(|(i, _)| i % 2 == 1).map(|(_, id)| *id).collect();
+    let mut got = ids.clone();
+    got.sort_unstable();
+    let mut want = a2.clone();
+    want.sort_unstable();
+    assert_eq!(got, want, "only the village's files");
+    for q in ["李娜", "lina", "ln"] {
+        let (mut ids, _) = all_pages(&app, &qu, &format!("q={q}&region={TOWNSHIP_B}&per_page=10")).await;
+        ids.sort_unstable();
+        assert_eq!(ids, in_b, "{q} narrowed to 大碱厂镇");
+        let (all, _) = all_pages(&app, &qu, &format!("q={q}&per_page=10")).await;
+        assert_eq!(all.len(), 85, "{q}: the whole district");
+    }
+
+    // 大碱厂镇's officer: its own 25 on every page, whatever the region or page key says.
+    let (mut ids, counts) = all_pages(&app, &zhen_b, "q=李娜&per_page=4").await;
+    ids.sort_unstable();
+    assert_eq!(ids, in_b);
+    assert!(counts.iter().all(|c| *c == (25, false)), "{counts:?}");
+    let (s, p) = app.get(&zhen_b, &format!("/api/v1/children?q=李娜&region={TOWNSHIP_A}")).await;
+    assert_eq!(s, 200);
+    assert!(p["rows"].as_array().expect("rows").is_empty(), "another township narrowed to is nothing: {p}");
+    assert_eq!(p["total"], 0);
+    // A page key taken from 梅厂镇's pages reads on from there, inside 大碱厂镇 only.
+    let (_, first) = app.get(&zhen, "/api/v1/children?q=李娜&per_page=5").await;
+    let key = first["next"].as_str().expect("a next page").to_string();
+    let (s, p) = app.get(&zhen_b, &format!("/api/v1/children?q=李娜&per_page=100&after={key}")).await;
+    assert_eq!(s, 200);
+    assert!(p["rows"].as_array().expect("rows").iter().all(|r| in_b.contains(&r["id"].as_i64().expect("id"))), "{p}");
+    // A key that is not one is refused, naming the field.
+    let (s, p) = app.get(&zhen_b, "/api/v1/children?q=李娜&after=xyz").await;
+    assert_eq!(s, 422, "{p}");
+    assert!(p.to_string().contains("after"), "{p}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_page_pages_through_a_search_narrowed_to_a_village() {
+    let app = TestApp::new().await;
+    app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let ids = many_named(&app, "zhen", "赵磊", &[VILLAGE_A, VILLAGE_A2], 120, 0).await;
+    let (client, _) = crate::pages::browser(&app, "zhen").await;
+    let count = |html: &str| {
+        html.split("id=\"result-count\">").nth(1).and_then(|s| s.split('<').next()).unwrap_or("").to_string()
+    };
+    // The next page's link as a browser reads it (the page escapes its `&`).
+    let next = |html: &str| {
+        let link = html.split("id=\"next-page\"").next().and_then(|s| s.rsplit("href=\"").next())?;
+        Some(link[..link.find('"')?].replace("&amp;", "&").replace("&#38;", "&"))
+    };
+    let mut url = format!("/children?q=赵磊&region={VILLAGE_A}");
+    let mut seen = Vec::new();
+    for page in 1.. {
+        let html = client.get(app.url(&url)).send().await.expect("page").text().await.expect("html");
+        assert_eq!(count(&html), format!("{}60{}", shouhu_domain::msg::TOTAL_PREFIX, shouhu_domain::msg::TOTAL_SUFFIX));
+        assert!(html.contains("id=\"search-region\""), "the region is chosen beside the box");
+        seen.extend(ids.iter().filter(|id| html.contains(&format!("href=\"/children/{id}\""))).copied());
+        if page > 1 {
+            assert!(html.contains("id=\"first-page\""), "back to the first page");
+        }
+        if !html.contains("id=\"next-page\"") {
+            break;
+        }
+        url = next(&html).expect("next link");
+        assert!(url.contains(&format!("region={VILLAGE_A}")), "the next page keeps the region: {url}");
+        assert!(page < 10);
+    }
+    seen.sort_unstable();
+    seen.dedup();
+    assert_eq!(seen.len(), 60, "every file of the village, over two pages of 50");
 }

@@ -18,8 +18,10 @@ use shouhu_store::children::LedgerPage;
 use shouhu_store::history::HistoryEntry;
 use utoipa::ToSchema;
 
-/// The ledger of the caller's scope, one page; or search results when `q` is given. ID
-/// numbers are masked in lists. Searching by the last digits of an ID number is for roles
+/// The ledger of the caller's scope, one page; or search results when `q` is given, narrowed
+/// to `region` if given, a page at a time: `next` is where the following page starts (pass it
+/// as `after`, with `page` one more), and `total` counts the matches (up to 1,000; with
+/// `total_capped`, more match). ID numbers are masked in lists. Searching by the last digits of an ID number is for roles
 /// that see ID numbers in full (others 422, field `q`); a whole ID number finds its file for
 /// every reader.
 #[utoipa::path(get, path = "/api/v1/children", params(LedgerQuery),
@@ -41,17 +43,15 @@ pub async fn list(
                 s.audit(&actor, Action::ViewLedger, None, &format!("api page {page}"))?;
                 Ok(pg)
             } else {
-                let found = s.search_page(&actor, &q, per_page)?;
+                let found = s.search_page(&actor, &p.search(&q, per_page))?;
                 s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&q))?;
-                // Search results are one page: `total` counts them, and `total_capped` says
-                // that more files match than were given.
-                let n = found.rows.len() as i64;
                 Ok(LedgerPage {
                     rows: found.rows,
-                    page: 1,
+                    page,
                     per_page: per_page.clamp(1, 100),
-                    total: n,
-                    total_capped: found.more,
+                    total: found.total,
+                    total_capped: found.total_capped,
+                    next: found.next,
                 })
             }
         })

@@ -124,28 +124,30 @@ pub(super) async fn ledger(
     let page_no = q.page.unwrap_or(1).max(1);
     let query_text = q.q.trim().to_string();
     let searching = !query_text.is_empty();
-    let (rows, total_text, has_next) = {
+    let (rows, total_text, has_next, next_key) = {
         let filter = filter.clone();
         let qt = query_text.clone();
+        let query = q.clone();
         state
             .run(move |s| {
                 if !qt.is_empty() {
-                    let found = match s.search_page(&actor, &qt, crate::filters::SEARCH_ROWS) {
+                    let found = match s.search_page(&actor, &query.search(&qt, crate::filters::SEARCH_ROWS)) {
                         // A question this reader may not ask (the last digits of an ID
-                        // number, for a role that sees them masked): the page says why.
+                        // number, for a role that sees them masked), or a page key that is
+                        // not one: the page says why.
                         Err(StoreError::Invalid(f)) => {
-                            return Ok((Vec::new(), f.get("q").unwrap_or(msg::FORM_HAS_ERRORS).to_string(), false));
+                            let why = f.get("q").or_else(|| f.get("after")).unwrap_or(msg::FORM_HAS_ERRORS);
+                            return Ok((Vec::new(), why.to_string(), false, None));
                         }
                         other => other?,
                     };
                     s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&qt))?;
-                    let n = found.rows.len();
-                    let text = if found.more {
-                        format!("{}{n}{}", msg::MORE_THAN, msg::TOTAL_SUFFIX)
+                    let text = if found.total_capped {
+                        format!("{}{}{}", msg::MORE_THAN, found.total, msg::TOTAL_SUFFIX)
                     } else {
-                        format!("{}{n}{}", msg::TOTAL_PREFIX, msg::TOTAL_SUFFIX)
+                        format!("{}{}{}", msg::TOTAL_PREFIX, found.total, msg::TOTAL_SUFFIX)
                     };
-                    Ok((found.rows, text, false))
+                    Ok((found.rows, text, found.more, found.next))
                 } else {
                     let p: LedgerPage = s.ledger(&actor, &filter, page_no, 20)?;
                     s.audit(&actor, Action::ViewLedger, None, &format!("page {page_no}"))?;
@@ -155,10 +157,23 @@ pub(super) async fn ledger(
                     } else {
                         format!("{}{}{}", msg::TOTAL_PREFIX, p.total, msg::TOTAL_SUFFIX)
                     };
-                    Ok((p.rows, text, more))
+                    Ok((p.rows, text, more, None))
                 }
             })
             .await?
+    };
+    // A search pages by the key of its last row (the next page) and goes back to its first;
+    // the ledger pages by number.
+    let (prev_link, next_link) = if searching {
+        (
+            if page_no > 1 { format!("/children?{}", q.search_first()) } else { String::new() },
+            next_key.map(|k| format!("/children?{}", q.search_next(&k, page_no + 1))).unwrap_or_default(),
+        )
+    } else {
+        (
+            if page_no > 1 { format!("/children?{}", q.with_page(page_no - 1)) } else { String::new() },
+            if has_next { format!("/children?{}", q.with_page(page_no + 1)) } else { String::new() },
+        )
     };
     let view = LedgerView {
         layout: Layout::new(msg::LEDGER, Some(&user)),
@@ -177,8 +192,8 @@ pub(super) async fn ledger(
         forms_link: format!("/children/census-forms.pdf?{}", q.export_query()).trim_end_matches('?').to_string(),
         summary_link: format!("/children/summary.pdf?{}", q.export_query()).trim_end_matches('?').to_string(),
         page: page_no,
-        prev_link: if page_no > 1 { format!("/children?{}", q.with_page(page_no - 1)) } else { String::new() },
-        next_link: if has_next { format!("/children?{}", q.with_page(page_no + 1)) } else { String::new() },
+        prev_link,
+        next_link,
         regions: region_options(&state.store, &scope, &q.region),
         categories: opts(Category::options(), &q.category),
         age_bands: AgeBand::ALL

@@ -1,0 +1,476 @@
+//! The search box's answer (issue 24, decisions 190-192): a page of matches in a stable order,
+//! the key the next page starts after, how many match, narrowed to a region in the same query
+//! and always inside the caller's scope.
+//!
+//! Term rows are keyed `(term, closed, village_code, name, child_id)`. An exact term (a part of
+//! a Chinese name) pages through its rows in key order, open files first, then by village and
+//! name; the region is a range of the key, so a page and its count in one township cost what
+//! they cost city-wide. A prefix (pinyin, initials) pages in key order over its range of terms,
+//! a child shown under the first of its own terms the prefix matches. The last digits of an ID
+//! number and a whole ID number match few files: they are sorted in memory.
+
+use crate::Store;
+use crate::children::{LEDGER_COLUMNS, LedgerRow, push_blinds, push_scope};
+use crate::crypto::field;
+use crate::db::{Conn, Sql};
+use crate::error::StoreError;
+use crate::search_terms::{self, Query};
+use crate::users::Principal;
+use shouhu_domain::id_number;
+use shouhu_domain::msg;
+use shouhu_domain::region;
+use shouhu_domain::role::Scope;
+
+/// Counting stops here: "more than 1,000" says enough to ask for a narrower search.
+pub const SEARCH_COUNT_CAP: i64 = 1000;
+/// Term rows a count may read when the scope is not a range of the key (a prefix, a school):
+/// beyond them the count would cost more than the page, and the answer says "more than the
+/// rows shown so far" instead.
+pub const COUNT_BUDGET: i64 = 5000;
+/// The last digits of an ID number: the files whose last four match, at most this many in
+/// scope (a city of a million files has about 90 per four digits).
+pub const SUFFIX_CANDIDATES: i64 = 2000;
+
+/// A search: the text typed, a region to narrow to, and which page.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery<'a> {
+    pub q: &'a str,
+    /// A region code (district, township or village) inside the caller's scope; one outside
+    /// it finds nothing.
+    pub region: Option<&'a str>,
+    /// The `next` of the previous page; none for the first page.
+    pub after: Option<&'a str>,
+    /// This page's number (1 for the first), to count the rows shown so far.
+    pub page: u32,
+    pub per_page: u32,
+}
+
+/// One page of search results.
+#[derive(Debug, Clone, Default)]
+pub struct SearchPage {
+    pub rows: Vec<LedgerRow>,
+    /// More files match after these.
+    pub more: bool,
+    /// Where the next page starts (opaque); `None` on the last page.
+    pub next: Option<String>,
+    /// Files that match; when `total_capped`, more files than this match.
+    pub total: i64,
+    pub total_capped: bool,
+}
+
+/// Where the matches may be: the caller's scope narrowed to the region asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Area {
+    /// Village codes in `[lo, hi)`: a range of the term key.
+    Range(String, String),
+    /// A school's pupils, in a region's range if one was asked for.
+    School(i64, Option<(String, String)>),
+    Nothing,
+}
+
+impl Area {
+    fn of(scope: &Scope, region: Option<&str>) -> Area {
+        let narrow = region.map(str::trim).filter(|r| !r.is_empty());
+        let range = |r: &str| (r.to_string(), region::prefix_upper_bound(r));
+        match (scope, narrow) {
+            (Scope::Region(r), None) => Area::Range(r.clone(), region::prefix_upper_bound(r)),
+            (Scope::Region(r), Some(n)) if n.starts_with(r.as_str()) => {
+                let (lo, hi) = range(n);
+                Area::Range(lo, hi)
+            }
+            (Scope::Region(r), Some(n)) if r.starts_with(n) => Area::Range(r.clone(), region::prefix_upper_bound(r)),
+            (Scope::Region(_), Some(_)) => Area::Nothing,
+            (Scope::School(org), n) => Area::School(*org, n.map(range)),
+            (Scope::Nothing, _) => Area::Nothing,
+        }
+    }
+
+    /// Appends the area to a WHERE clause on a table whose columns start with `prefix`.
+    fn push(&self, sql: &mut Sql, prefix: &str) {
+        let mut range = |lo: &str, hi: &str| {
+            sql.push(&format!(" AND {prefix}village_code >= ")).bind(lo);
+            sql.push(&format!(" AND {prefix}village_code < ")).bind(hi);
+        };
+        match self {
+            Area::Range(lo, hi) => range(lo, hi),
+            Area::School(org, r) => {
+                if let Some((lo, hi)) = r {
+                    range(lo, hi);
+                }
+                sql.push(&format!(" AND {prefix}school_org_id = ")).bind(*org);
+            }
+            Area::Nothing => {
+                sql.push(" AND 1 = 0");
+            }
+        }
+    }
+
+    fn covers(&self, village: &str, school: Option<i64>) -> bool {
+        let within = |lo: &str, hi: &str| village >= lo && village < hi;
+        match self {
+            Area::Range(lo, hi) => within(lo, hi),
+            Area::School(org, r) => school == Some(*org) && r.as_ref().is_none_or(|(lo, hi)| within(lo, hi)),
+            Area::Nothing => false,
+        }
+    }
+}
+
+/// A row's place in the order results are shown (the term only for a prefix search).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Key {
+    term: String,
+    closed: bool,
+    village: String,
+    name: String,
+    id: i64,
+}
+
+impl Key {
+    fn of(row: &LedgerRow, term: String) -> Key {
+        Key { term, closed: row.closed, village: row.village_code.clone(), name: row.name.clone(), id: row.id }
+    }
+
+    /// The page cursor: the key as hex, so that it passes any URL as it is.
+    fn encode(&self) -> String {
+        let text = format!(
+            "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            self.term,
+            u8::from(self.closed),
+            self.village,
+            self.name,
+            self.id
+        );
+        hex::encode(text.as_bytes())
+    }
+
+    fn decode(s: &str) -> Result<Key, StoreError> {
+        let bad = || StoreError::invalid("after", msg::SEARCH_AFTER_INVALID);
+        let text = String::from_utf8(hex::decode(s.trim()).map_err(|_| bad())?).map_err(|_| bad())?;
+        let parts: Vec<&str> = text.split('\u{1f}').collect();
+        let [term, closed, village, name, id] = parts.as_slice() else {
+            return Err(bad());
+        };
+        Ok(Key {
+            term: (*term).to_string(),
+            closed: match *closed {
+                "0" => false,
+                "1" => true,
+                _ => return Err(bad()),
+            },
+            village: (*village).to_string(),
+            name: (*name).to_string(),
+            id: id.parse().map_err(|_| bad())?,
+        })
+    }
+}
+
+/// A term row whose file no longer carries it (which the writes never leave) is not a match:
+/// the row must say what the file says.
+const SAME_FILE: &str = " AND c.name = s.name AND c.village_code = s.village_code AND c.closed = s.closed";
+
+impl Store {
+    /// The search box: a name or part of it, pinyin or initials, an ID number or its last
+    /// digits. Open and closed files alike, inside the caller's scope: the first `limit`.
+    pub fn search(&self, p: &Principal, q: &str, limit: u32) -> Result<Vec<LedgerRow>, StoreError> {
+        Ok(self.search_page(p, &SearchQuery { q, per_page: limit, page: 1, ..SearchQuery::default() })?.rows)
+    }
+
+    /// One page of a search (see the module's comment for the order), with the key of the next
+    /// page and the number of matches.
+    pub fn search_page(&self, p: &Principal, s: &SearchQuery<'_>) -> Result<SearchPage, StoreError> {
+        let Some(query) = search_terms::parse_query(s.q) else {
+            return Ok(SearchPage::default());
+        };
+        // The last digits of an ID number are a question anyone may ask only of the numbers
+        // they see: for a reader who sees them masked, each answer would tell one more digit.
+        if matches!(&query, Query::IdSuffix(_)) && !p.role.sees_full_id_numbers() {
+            return Err(StoreError::invalid("q", msg::SEARCH_ID_WHOLE));
+        }
+        let after = s.after.map(str::trim).filter(|a| !a.is_empty()).map(Key::decode).transpose()?;
+        let scope = p.scope();
+        let area = Area::of(&scope, s.region);
+        let shown = s.per_page.clamp(1, 100) as usize;
+        // One more than is shown, to know whether there are more.
+        let want = shown + 1;
+        self.pool.read(|c| {
+            let (mut found, counted) = match &query {
+                Query::IdNumber(raw) => (self.by_id_number(c, &scope, &area, raw)?, None),
+                Query::IdSuffix(digits) => {
+                    let (all, capped) = self.by_suffix(c, &area, digits)?;
+                    let n = all.len() as i64;
+                    (all, Some((n, capped)))
+                }
+                Query::Exact(term) => {
+                    let rows = self.exact_page(c, term, &area, after.as_ref(), want)?;
+                    (rows, self.count_exact(c, term, &area)?)
+                }
+                Query::Prefix(term) => {
+                    let rows = self.prefix_page(c, term, &area, after.as_ref(), want)?;
+                    (rows, self.count_prefix(c, term, &area)?)
+                }
+            };
+            if matches!(query, Query::IdNumber(_) | Query::IdSuffix(_)) {
+                // Few matches: sorted here, the page cut after the cursor.
+                found.sort_by(|a, b| a.1.cmp(&b.1));
+                if let Some(k) = &after {
+                    found.retain(|(_, key)| key > k);
+                }
+                found.truncate(want);
+            }
+            let more = found.len() > shown;
+            found.truncate(shown);
+            let next = if more { found.last().map(|(_, k)| k.encode()) } else { None };
+            let rows: Vec<LedgerRow> = found.into_iter().map(|(r, _)| r).collect();
+            // Without a count within its cost: the rows shown so far, and more if there are.
+            let through = i64::from(s.page.max(1) - 1) * shown as i64 + rows.len() as i64;
+            let (total, total_capped) = match counted {
+                Some((n, _)) if n > SEARCH_COUNT_CAP => (SEARCH_COUNT_CAP, true),
+                Some((n, false)) => (n, false),
+                _ => (through, more),
+            };
+            Ok(SearchPage { rows, more, next, total, total_capped })
+        })
+    }
+
+    fn by_id_number(
+        &self,
+        c: &mut Conn<'_, '_>,
+        scope: &Scope,
+        area: &Area,
+        raw: &str,
+    ) -> Result<Vec<(LedgerRow, Key)>, StoreError> {
+        // A 15-digit number is stored upgraded to 18.
+        let normalised =
+            id_number::parse(raw, self.today()).map(|i| i.as_str().to_string()).unwrap_or_else(|_| raw.to_string());
+        let mut sql = Sql::new(&format!("SELECT {LEDGER_COLUMNS} FROM children c WHERE c.id_blind"));
+        push_blinds(&mut sql, &self.cipher.ring(), &normalised);
+        push_scope(&mut sql, scope);
+        area.push(&mut sql, "c.");
+        c.query(&sql.text, &sql.params, |r| {
+            let row = self.ledger_row(r)?;
+            let key = Key::of(&row, String::new());
+            Ok((row, key))
+        })
+    }
+
+    /// Files whose ID number ends with `digits`: the term of their last four, then (for more
+    /// digits) those whose number ends with every digit typed. Also says whether the
+    /// candidates were cut at [`SUFFIX_CANDIDATES`].
+    fn by_suffix(
+        &self,
+        c: &mut Conn<'_, '_>,
+        area: &Area,
+        digits: &str,
+    ) -> Result<(Vec<(LedgerRow, Key)>, bool), StoreError> {
+        let mut sql = Sql::new(&format!(
+            "SELECT {LEDGER_COLUMNS} FROM child_search s JOIN children c ON c.id = s.child_id WHERE s.term IN ("
+        ));
+        for (i, t) in self.cipher.ring().suffix_terms(digits).into_iter().enumerate() {
+            sql.push(if i == 0 { "" } else { ", " }).bind(t);
+        }
+        sql.push(")");
+        area.push(&mut sql, "s.");
+        sql.push(SAME_FILE);
+        sql.push(" LIMIT ").bind(SUFFIX_CANDIDATES + 1);
+        let longer = digits.len() > crate::crypto::SUFFIX_DIGITS;
+        let mut candidates = c.query(&sql.text, &sql.params, |r| {
+            let idn = if longer { self.cipher.open_opt_text(field::CHILD_ID_NUMBER, r.opt_text(10)?)? } else { None };
+            let row = self.ledger_row(r)?;
+            let key = Key::of(&row, String::new());
+            Ok((row, key, idn))
+        })?;
+        let capped = candidates.len() as i64 > SUFFIX_CANDIDATES;
+        candidates.truncate(SUFFIX_CANDIDATES as usize);
+        // The term stands for the last four: keep those that end with every digit typed.
+        let kept = candidates
+            .into_iter()
+            .filter(|(_, _, idn)| !longer || idn.as_deref().is_some_and(|n| n.ends_with(digits)))
+            .map(|(r, k, _)| (r, k))
+            .collect();
+        Ok((kept, capped))
+    }
+
+    /// An exact term's page: open files, then closed ones, each by village, name and id, after `after`.
+    fn exact_page(
+        &self,
+        c: &mut Conn<'_, '_>,
+        term: &str,
+        area: &Area,
+        after: Option<&Key>,
+        want: usize,
+    ) -> Result<Vec<(LedgerRow, Key)>, StoreError> {
+        let mut out = Vec::with_capacity(want);
+        for closed in [false, true] {
+            if after.is_some_and(|k| k.closed && !closed) || out.len() >= want {
+                continue;
+            }
+            let mut sql = Sql::new(&format!(
+                "SELECT {LEDGER_COLUMNS} FROM child_search s JOIN children c ON c.id = s.child_id WHERE s.term = "
+            ));
+            sql.bind(term).push(" AND s.closed = ").bind(closed);
+            let from = after.filter(|k| k.closed == closed);
+            match (area, from) {
+                // The page's first village as the range's lower bound, which the index is read from.
+                (Area::Range(lo, hi), Some(k)) if k.village > *lo => {
+                    Area::Range(k.village.clone(), hi.clone()).push(&mut sql, "s.")
+                }
+                _ => area.push(&mut sql, "s."),
+            }
+            if let Some(k) = from {
+                sql.push(" AND (s.village_code, s.name, s.child_id) > (").bind(k.village.as_str());
+                sql.push(", ").bind(k.name.as_str()).push(", ").bind(k.id).push(")");
+            }
+            sql.push(SAME_FILE);
+            sql.push(" ORDER BY s.village_code, s.name, s.child_id LIMIT ").bind((want - out.len()) as i64);
+            out.extend(c.query(&sql.text, &sql.params, |r| {
+                let row = self.ledger_row(r)?;
+                let key = Key::of(&row, String::new());
+                Ok((row, key))
+            })?);
+        }
+        Ok(out)
+    }
+
+    /// A prefix's page: in term order, each child once (under the first of its terms the
+    /// prefix matches), after `after`.
+    fn prefix_page(
+        &self,
+        c: &mut Conn<'_, '_>,
+        prefix: &str,
+        area: &Area,
+        after: Option<&Key>,
+        want: usize,
+    ) -> Result<Vec<(LedgerRow, Key)>, StoreError> {
+        let hi = format!("{prefix}~");
+        let batch = (want * 2).max(32);
+        let mut out = Vec::with_capacity(want);
+        let mut from = after.cloned();
+        loop {
+            let mut sql = Sql::new(&format!(
+                "SELECT {LEDGER_COLUMNS}, s.term FROM child_search s JOIN children c ON c.id = s.child_id WHERE s.term >= "
+            ));
+            // One lower bound on the term, where the page starts: the range the index is read from.
+            let lo = from.as_ref().map_or(prefix, |k| k.term.as_str().max(prefix));
+            sql.bind(lo).push(" AND s.term < ").bind(hi.as_str());
+            if let Some(k) = &from {
+                sql.push(" AND (s.term, s.closed, s.village_code, s.name, s.child_id) > (").bind(k.term.as_str());
+                sql.push(", ").bind(k.closed).push(", ").bind(k.village.as_str());
+                sql.push(", ").bind(k.name.as_str()).push(", ").bind(k.id).push(")");
+            }
+            area.push(&mut sql, "s.");
+            sql.push(SAME_FILE);
+            sql.push(" ORDER BY s.term, s.closed, s.village_code, s.name, s.child_id LIMIT ").bind(batch as i64);
+            let rows = c.query(&sql.text, &sql.params, |r| {
+                let row = self.ledger_row(r)?;
+                let key = Key::of(&row, r.text(13)?);
+                Ok((row, key))
+            })?;
+            let ended = rows.len() < batch;
+            for (row, key) in rows {
+                from = Some(key.clone());
+                if !first_match(&key.name, &key.term, prefix, &hi) {
+                    continue;
+                }
+                out.push((row, key));
+                if out.len() == want {
+                    return Ok(out);
+                }
+            }
+            if ended {
+                return Ok(out);
+            }
+        }
+    }
+
+    /// An exact term's matches in a range of the key, up to the cap; `None` where the scope is
+    /// not a range (a school), counted then within [`COUNT_BUDGET`].
+    fn count_exact(&self, c: &mut Conn<'_, '_>, term: &str, area: &Area) -> Result<Option<(i64, bool)>, StoreError> {
+        if !matches!(area, Area::Range(..)) {
+            return self.count_scan(c, term, None, area);
+        }
+        let mut n = 0;
+        for closed in [false, true] {
+            let mut sql = Sql::new("SELECT count(*) FROM (SELECT 1 FROM child_search s WHERE s.term = ");
+            sql.bind(term).push(" AND s.closed = ").bind(closed);
+            area.push(&mut sql, "s.");
+            sql.push(" LIMIT ").bind(SEARCH_COUNT_CAP + 1 - n).push(") AS x");
+            n += c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0);
+            if n > SEARCH_COUNT_CAP {
+                break;
+            }
+        }
+        Ok(Some((n, false)))
+    }
+
+    fn count_prefix(&self, c: &mut Conn<'_, '_>, prefix: &str, area: &Area) -> Result<Option<(i64, bool)>, StoreError> {
+        self.count_scan(c, prefix, Some(format!("{prefix}~")), area)
+    }
+
+    /// Reads at most [`COUNT_BUDGET`] term rows (a term, or the range `[term, hi)`) and counts
+    /// the files among them in the area. `None` when the rows read were not all there are and
+    /// fewer than the cap were found.
+    fn count_scan(
+        &self,
+        c: &mut Conn<'_, '_>,
+        term: &str,
+        hi: Option<String>,
+        area: &Area,
+    ) -> Result<Option<(i64, bool)>, StoreError> {
+        let mut sql = Sql::new("SELECT child_id, village_code, school_org_id FROM child_search WHERE ");
+        match &hi {
+            Some(hi) => sql.push("term >= ").bind(term).push(" AND term < ").bind(hi.as_str()),
+            None => sql.push("term = ").bind(term),
+        };
+        sql.push(" LIMIT ").bind(COUNT_BUDGET + 1);
+        let rows = c.query(&sql.text, &sql.params, |r| Ok((r.i64(0)?, r.text(1)?, r.opt_i64(2)?)))?;
+        let complete = rows.len() as i64 <= COUNT_BUDGET;
+        // A child matching by several terms is counted once.
+        let n = rows
+            .iter()
+            .filter(|(_, village, school)| area.covers(village, *school))
+            .map(|(id, _, _)| *id)
+            .collect::<std::collections::HashSet<i64>>()
+            .len() as i64;
+        Ok(if complete || n > SEARCH_COUNT_CAP { Some((n, false)) } else { None })
+    }
+}
+
+/// Whether `term` is the first of the name's own pinyin terms in `[prefix, hi)`: a child that
+/// matches a prefix by several terms is shown and counted under the first.
+fn first_match(name: &str, term: &str, prefix: &str, hi: &str) -> bool {
+    !search_terms::pinyin_terms(name).iter().any(|t| t.as_str() >= prefix && t.as_str() < term && t.as_str() < hi)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_key_reads_back_as_written() {
+        let k =
+            Key {
+                term: "p:zhang".into(), closed: true, village: "120114101001".into(), name: "张 三".into(), id: 42
+            };
+        assert_eq!(Key::decode(&k.encode()).expect("key"), k);
+        assert!(Key::decode("zz").is_err());
+        assert!(Key::decode(&hex::encode("a\u{1f}2\u{1f}v\u{1f}n\u{1f}1")).is_err());
+    }
+
+    #[test]
+    fn a_region_narrows_the_scope_and_never_widens_it() {
+        let town = Scope::Region("120114101".into());
+        assert_eq!(Area::of(&town, Some("120114101001")), Area::Range("120114101001".into(), "120114101001~".into()));
+        assert_eq!(Area::of(&town, Some("120114")), Area::Range("120114101".into(), "120114101~".into()));
+        assert_eq!(Area::of(&town, Some("120114102")), Area::Nothing);
+        assert_eq!(Area::of(&town, Some(" ")), Area::Range("120114101".into(), "120114101~".into()));
+    }
+
+    #[test]
+    fn a_child_matching_a_prefix_twice_counts_under_its_first_term() {
+        // 张张: p:zhangzhang and p:zhang both start with "zh".
+        assert!(first_match("张张", "p:zhang", "p:zh", "p:zh~"));
+        assert!(!first_match("张张", "p:zhangzhang", "p:zh", "p:zh~"));
+        assert!(!first_match("张小明", "p:zxm", "p:z", "p:z~"));
+        assert!(first_match("张小明", "p:zhangxiaoming", "p:z", "p:z~"));
+    }
+}
