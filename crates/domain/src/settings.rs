@@ -172,6 +172,20 @@ pub struct Settings {
     pub rounds: RoundSettings,
     /// Several servers on one database (issue 23).
     pub servers: ServerSettings,
+    /// Name search (issue 24).
+    pub search: SearchSettings,
+}
+
+/// Name search (issue 24, decision 190).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchSettings {
+    /// Matches counted at most; beyond, the page says "more than" this many.
+    pub count_limit: i64,
+    /// Term rows a count may read where the scope is not a range of the index (a prefix, a
+    /// school); beyond, the page counts only the rows shown so far.
+    pub count_budget_rows: i64,
+    /// Files at most whose ID number ends in the digits searched for.
+    pub id_tail_candidates: i64,
 }
 
 /// Several servers on one database (issue 23, decision 196).
@@ -263,6 +277,7 @@ impl Default for Settings {
             oversight: OversightSettings { trend_weeks: 0, oldest_items: 0, late_report_days: 0 },
             rounds: RoundSettings { district_days: 0 },
             servers: ServerSettings { lease: Duration::zero() },
+            search: SearchSettings { count_limit: 0, count_budget_rows: 0, id_tail_candidates: 0 },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -1256,6 +1271,53 @@ pub static SPECS: &[Spec] = &[
             default: 60,
             get: |s| s.servers.lease.num_seconds(),
             set: |s, v| s.servers.lease = Duration::seconds(v),
+        },
+    },
+    // Name search (issue 24, decision 190).
+    Spec {
+        key: "search.count_limit",
+        label: msg::SETTING_SEARCH_COUNT_LIMIT,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "a search that matches more than a thousand files is narrowed by region or by more of the \
+                 name rather than read through; \"more than 1,000\" says so, and counting further would cost \
+                 more than the page",
+        kind: Kind::Int {
+            min: 50,
+            max: 100_000,
+            default: 1_000,
+            get: |s| s.search.count_limit,
+            set: |s, v| s.search.count_limit = v,
+        },
+    },
+    Spec {
+        key: "search.count_budget_rows",
+        label: msg::SETTING_SEARCH_COUNT_BUDGET,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "a pinyin prefix or a school's scope is counted by reading term rows one by one; five \
+                 thousand take a few milliseconds, about what the page itself costs",
+        kind: Kind::Int {
+            min: 100,
+            max: 1_000_000,
+            default: 5_000,
+            get: |s| s.search.count_budget_rows,
+            set: |s, v| s.search.count_budget_rows = v,
+        },
+    },
+    Spec {
+        key: "search.id_tail_candidates",
+        label: msg::SETTING_SEARCH_ID_TAIL,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "the last four digits of an ID number match about 90 files in a city of a million; two \
+                 thousand leaves room for a province while bounding what one search sorts in memory",
+        kind: Kind::Int {
+            min: 100,
+            max: 100_000,
+            default: 2_000,
+            get: |s| s.search.id_tail_candidates,
+            set: |s, v| s.search.id_tail_candidates = v,
         },
     },
 ];

@@ -121,7 +121,7 @@ pub struct LedgerPage {
     pub page: u32,
     pub per_page: u32,
     /// Number of matching files, counted up to `COUNT_CAP` (for a search,
-    /// `search::SEARCH_COUNT_CAP`, or the rows shown so far when counting would cost more than
+    /// the setting `search.count_limit`, or the rows shown so far when counting would cost more than
     /// the search).
     pub total: i64,
     /// True when more files match than `total`.

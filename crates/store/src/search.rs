@@ -21,16 +21,6 @@ use shouhu_domain::msg;
 use shouhu_domain::region;
 use shouhu_domain::role::Scope;
 
-/// Counting stops here: "more than 1,000" says enough to ask for a narrower search.
-pub const SEARCH_COUNT_CAP: i64 = 1000;
-/// Term rows a count may read when the scope is not a range of the key (a prefix, a school):
-/// beyond them the count would cost more than the page, and the answer says "more than the
-/// rows shown so far" instead.
-pub const COUNT_BUDGET: i64 = 5000;
-/// The last digits of an ID number: the files whose last four match, at most this many in
-/// scope (a city of a million files has about 90 per four digits).
-pub const SUFFIX_CANDIDATES: i64 = 2000;
-
 /// A search: the text typed, a region to narrow to, and which page.
 #[derive(Debug, Clone, Default)]
 pub struct SearchQuery<'a> {
@@ -224,7 +214,7 @@ impl Store {
             // Without a count within its cost: the rows shown so far, and more if there are.
             let through = i64::from(s.page.max(1) - 1) * shown as i64 + rows.len() as i64;
             let (total, total_capped) = match counted {
-                Some((n, _)) if n > SEARCH_COUNT_CAP => (SEARCH_COUNT_CAP, true),
+                Some((n, _)) if n > self.settings.search.count_limit => (self.settings.search.count_limit, true),
                 Some((n, false)) => (n, false),
                 _ => (through, more),
             };
@@ -255,7 +245,7 @@ impl Store {
 
     /// Files whose ID number ends with `digits`: the term of their last four, then (for more
     /// digits) those whose number ends with every digit typed. Also says whether the
-    /// candidates were cut at [`SUFFIX_CANDIDATES`].
+    /// candidates were cut at `search.id_tail_candidates`.
     fn by_suffix(
         &self,
         c: &mut Conn<'_, '_>,
@@ -271,7 +261,7 @@ impl Store {
         sql.push(")");
         area.push(&mut sql, "s.");
         sql.push(SAME_FILE);
-        sql.push(" LIMIT ").bind(SUFFIX_CANDIDATES + 1);
+        sql.push(" LIMIT ").bind(self.settings.search.id_tail_candidates + 1);
         let longer = digits.len() > crate::crypto::SUFFIX_DIGITS;
         let mut candidates = c.query(&sql.text, &sql.params, |r| {
             let idn = if longer { self.cipher.open_opt_text(field::CHILD_ID_NUMBER, r.opt_text(10)?)? } else { None };
@@ -279,8 +269,8 @@ impl Store {
             let key = Key::of(&row, String::new());
             Ok((row, key, idn))
         })?;
-        let capped = candidates.len() as i64 > SUFFIX_CANDIDATES;
-        candidates.truncate(SUFFIX_CANDIDATES as usize);
+        let capped = candidates.len() as i64 > self.settings.search.id_tail_candidates;
+        candidates.truncate(self.settings.search.id_tail_candidates as usize);
         // The term stands for the last four: keep those that end with every digit typed.
         let kept = candidates
             .into_iter()
@@ -383,7 +373,7 @@ impl Store {
     }
 
     /// An exact term's matches in a range of the key, up to the cap; `None` where the scope is
-    /// not a range (a school), counted then within [`COUNT_BUDGET`].
+    /// not a range (a school), counted then within `search.count_budget_rows`.
     fn count_exact(&self, c: &mut Conn<'_, '_>, term: &str, area: &Area) -> Result<Option<(i64, bool)>, StoreError> {
         if !matches!(area, Area::Range(..)) {
             return self.count_scan(c, term, None, area);
@@ -393,9 +383,9 @@ impl Store {
             let mut sql = Sql::new("SELECT count(*) FROM (SELECT 1 FROM child_search s WHERE s.term = ");
             sql.bind(term).push(" AND s.closed = ").bind(closed);
             area.push(&mut sql, "s.");
-            sql.push(" LIMIT ").bind(SEARCH_COUNT_CAP + 1 - n).push(") AS x");
+            sql.push(" LIMIT ").bind(self.settings.search.count_limit + 1 - n).push(") AS x");
             n += c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0);
-            if n > SEARCH_COUNT_CAP {
+            if n > self.settings.search.count_limit {
                 break;
             }
         }
@@ -406,7 +396,7 @@ impl Store {
         self.count_scan(c, prefix, Some(format!("{prefix}~")), area)
     }
 
-    /// Reads at most [`COUNT_BUDGET`] term rows (a term, or the range `[term, hi)`) and counts
+    /// Reads at most `search.count_budget_rows` term rows (a term, or the range `[term, hi)`) and counts
     /// the files among them in the area. `None` when the rows read were not all there are and
     /// fewer than the cap were found.
     fn count_scan(
@@ -421,9 +411,9 @@ impl Store {
             Some(hi) => sql.push("term >= ").bind(term).push(" AND term < ").bind(hi.as_str()),
             None => sql.push("term = ").bind(term),
         };
-        sql.push(" LIMIT ").bind(COUNT_BUDGET + 1);
+        sql.push(" LIMIT ").bind(self.settings.search.count_budget_rows + 1);
         let rows = c.query(&sql.text, &sql.params, |r| Ok((r.i64(0)?, r.text(1)?, r.opt_i64(2)?)))?;
-        let complete = rows.len() as i64 <= COUNT_BUDGET;
+        let complete = rows.len() as i64 <= self.settings.search.count_budget_rows;
         // A child matching by several terms is counted once.
         let n = rows
             .iter()
@@ -431,7 +421,7 @@ impl Store {
             .map(|(id, _, _)| *id)
             .collect::<std::collections::HashSet<i64>>()
             .len() as i64;
-        Ok(if complete || n > SEARCH_COUNT_CAP { Some((n, false)) } else { None })
+        Ok(if complete || n > self.settings.search.count_limit { Some((n, false)) } else { None })
     }
 }
 
