@@ -371,10 +371,10 @@ async fn the_kept_counts_follow_every_write_and_the_age_bands_are_exact_at_their
     let mut ids = Vec::new();
     for (seq, birth) in births.iter().enumerate() {
         let seq = seq as u32 + 1;
-        let mut f = varied(&format!("儿童{seq}"), if seq % 2 == 0 { VILLAGE_A } else { VILLAGE_B }, seq);
+        let mut f = varied(&format!("儿童{seq}"), if seq.is_multiple_of(2) { VILLAGE_A } else { VILLAGE_B }, seq);
         f["birth_date"] = json!(birth);
         f["id_number"] = json!(id_for(DISTRICT, birth, true, seq));
-        let user = if seq % 2 == 0 { &zhen_a } else { &zhen_b };
+        let user = if seq.is_multiple_of(2) { &zhen_a } else { &zhen_b };
         let rec = app.create_child(user, &f).await;
         ids.push((rec["id"].as_i64().expect("id"), user.clone()));
     }
