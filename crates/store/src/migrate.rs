@@ -186,6 +186,12 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/reports/0012_notify_causes.sql"),
         include_str!("../migrations/postgres/reports/0012_notify_causes.sql"),
     ),
+    // The statistics page's reports and assessments by period, from the indexes alone.
+    (
+        13,
+        include_str!("../migrations/sqlite/reports/0013_statistics_period.sql"),
+        include_str!("../migrations/postgres/reports/0013_statistics_period.sql"),
+    ),
 ];
 
 /// The registry's schema versions this build knows.
