@@ -264,6 +264,33 @@ impl TestApp {
         body
     }
 
+    /// Uploads a census sheet through the API with the given form fields and waits, within a
+    /// deadline, for its import to end; returns the finished job.
+    pub async fn import_sheet(&self, user: &User, file_name: &str, bytes: Vec<u8>, fields: &[(&str, &str)]) -> Value {
+        let mut form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()));
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        let res = reqwest::Client::new()
+            .post(self.url("/api/v1/imports"))
+            .bearer_auth(&user.token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        let job: Value = res.json().await.expect("job");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let (_, j) = self.get(user, &format!("/api/v1/imports/{}", job["id"])).await;
+            if j["state"] != "running" {
+                return j;
+            }
+            assert!(std::time::Instant::now() < deadline, "the import did not end");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn count_children(&self) -> i64 {
         self.store(|s| {
             s.pool

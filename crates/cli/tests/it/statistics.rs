@@ -431,28 +431,9 @@ async fn the_kept_counts_follow_every_write_and_the_age_bands_are_exact_at_their
         id_for(DISTRICT, "2016-05-04", true, 77),
         id_for(DISTRICT, "2012-11-29", true, 4),
     );
-    let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("普查.csv"))
-        .text("on_existing", "update");
-    let res = reqwest::Client::new()
-        .post(app.url("/api/v1/imports"))
-        .bearer_auth(&zhen_a.token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let job: Value = res.json().await.expect("job");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let (_, j) = app.get(&zhen_a, &format!("/api/v1/imports/{}", job["id"])).await;
-        if j["state"] != "running" {
-            assert_eq!(j["state"], "done", "{j}");
-            assert_eq!((&j["outcome"]["created"], &j["outcome"]["updated"]), (&json!(1), &json!(1)), "{j}");
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "the import did not end");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let j = app.import_sheet(&zhen_a, "普查.csv", csv.into_bytes(), &[("on_existing", "update")]).await;
+    assert_eq!(j["state"], "done", "{j}");
+    assert_eq!((&j["outcome"]["created"], &j["outcome"]["updated"]), (&json!(1), &json!(1)), "{j}");
     assert_counts_are_the_files(&app, "an import").await;
 
     // The district's age bands, read from the counts and the boundary months, are the

@@ -482,26 +482,8 @@ async fn imported_files_are_due_and_the_batch_recompute_restores_every_due_date(
         id_for("120114", "2016-05-04", true, 7),
         id_for("120114", "2016-05-04", true, 8)
     );
-    let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("郭罗庄村.csv"));
-    let res = reqwest::Client::new()
-        .post(app.url("/api/v1/imports"))
-        .bearer_auth(&township.token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let job: Value = res.json().await.expect("job");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    loop {
-        let (_, j) = app.get(&township, &format!("/api/v1/imports/{}", job["id"])).await;
-        if j["state"] != "running" {
-            assert_eq!(j["state"], "done", "{j}");
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "the import did not end");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    let j = app.import_sheet(&township, "郭罗庄村.csv", csv.into_bytes(), &[]).await;
+    assert_eq!(j["state"], "done", "{j}");
     let rows = || async {
         app.store(|s| {
             s.pool
