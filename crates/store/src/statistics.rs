@@ -133,12 +133,13 @@ fn area_of(code: &str, len: usize) -> &str {
     code.get(..len).unwrap_or(code)
 }
 
-/// Appends the region to a WHERE clause: the caller's region and the region asked for, both
-/// as bounds in the query, so a sub-region outside the caller's region counts nothing.
-fn push_regions(sql: &mut Sql, own: &str, asked: &str, prefix: &str) {
+/// Appends the region to a WHERE clause on `column` (a village code, or a count's area): the
+/// caller's region and the region asked for, both as bounds in the query, so a sub-region
+/// outside the caller's region counts nothing.
+fn push_regions(sql: &mut Sql, own: &str, asked: &str, column: &str) {
     for r in [own, asked] {
-        sql.push(&format!(" AND {prefix}village_code >= ")).bind(r);
-        sql.push(&format!(" AND {prefix}village_code < ")).bind(region::prefix_upper_bound(r));
+        sql.push(&format!(" AND {column} >= ")).bind(r);
+        sql.push(&format!(" AND {column} < ")).bind(region::prefix_upper_bound(r));
     }
 }
 
@@ -206,11 +207,11 @@ impl Store {
                 "SELECT r.village_code, r.situations, r.reported_at, r.accepted_at FROM reports r WHERE r.reported_at >= ",
             );
             sql.bind(start).push(" AND r.reported_at < ").bind(end);
-            push_regions(&mut sql, &own, &asked, "r.");
+            push_regions(&mut sql, &own, &asked, "r.village_code");
             let reports = c.query(&sql.text, &sql.params, |r| Ok((r.text(0)?, r.text(1)?, r.ts(2)?, r.opt_ts(3)?)))?;
             let mut sql = Sql::new("SELECT a.opened_at, a.completed_at FROM assessments a WHERE a.opened_at >= ");
             sql.bind(start).push(" AND a.opened_at < ").bind(end);
-            push_regions(&mut sql, &own, &asked, "a.");
+            push_regions(&mut sql, &own, &asked, "a.village_code");
             let assessments = c.query(&sql.text, &sql.params, |r| Ok((r.ts(0)?, r.opt_ts(1)?)))?;
             Ok((reports, assessments))
         })?;
@@ -256,7 +257,7 @@ impl Store {
                  sum(CASE WHEN d.state <> 'closed' AND d.next_due < ",
             );
             sql.bind(today).push(" THEN 1 ELSE 0 END) FROM dropout_cases d WHERE 1 = 1");
-            push_regions(&mut sql, &own, &asked, "d.");
+            push_regions(&mut sql, &own, &asked, "d.village_code");
             sql.push(" GROUP BY d.village_code");
             let dropouts = c.query(&sql.text, &sql.params, |r| {
                 Ok((
@@ -272,9 +273,7 @@ impl Store {
                 let (all, visited) = if len <= 6 { ("v6", "V6") } else { ("v9", "V9") };
                 let mut sql = Sql::new("SELECT area, dim, val, n FROM stat_counts WHERE dim IN (");
                 sql.bind(all).push(", ").bind(visited).push(") AND n <> 0");
-                for r in [own.as_str(), asked.as_str()] {
-                    sql.push(" AND area >= ").bind(r).push(" AND area < ").bind(region::prefix_upper_bound(r));
-                }
+                push_regions(&mut sql, &own, &asked, "area");
                 let rows = c.query(&sql.text, &sql.params, |r| Ok((r.text(0)?, r.text(1)?, r.text(2)?, r.i64(3)?)))?;
                 let today = today.format("%Y-%m-%d").to_string();
                 let mut by_area: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
@@ -297,7 +296,7 @@ impl Store {
                 );
                 sql.bind(today).push(" THEN 1 ELSE 0 END), sum(CASE WHEN d.due_on < ").bind(today);
                 sql.push(" THEN 1 ELSE 0 END) FROM visit_due d WHERE 1 = 1");
-                push_regions(&mut sql, &own, &asked, "d.");
+                push_regions(&mut sql, &own, &asked, "d.village_code");
                 sql.push(" GROUP BY d.village_code");
                 c.query(&sql.text, &sql.params, |r| {
                     Ok((r.text(0)?, r.i64(1)?, r.opt_i64(2)?.unwrap_or(0), r.opt_i64(3)?.unwrap_or(0)))
@@ -445,7 +444,7 @@ impl Store {
             " FROM children c WHERE c.closed = "
         });
         sql.bind(false);
-        push_regions(&mut sql, own, asked, "c.");
+        push_regions(&mut sql, own, asked, "c.village_code");
         sql.push(" GROUP BY c.village_code, c.category, c.guardianship_type, c.schooling");
         let mut wsql = Sql::new(if sqlite {
             "SELECT c.village_code, c.warnings, count(*) FROM children c INDEXED BY children_warned \
@@ -453,7 +452,7 @@ impl Store {
         } else {
             "SELECT c.village_code, c.warnings, count(*) FROM children c WHERE c.closed = FALSE AND c.warnings <> 0"
         });
-        push_regions(&mut wsql, own, asked, "c.");
+        push_regions(&mut wsql, own, asked, "c.village_code");
         wsql.push(" GROUP BY c.village_code, c.warnings");
         let nbands = bands.len();
         let (groups, warned_rows) = self.pool.read(|c| {
@@ -498,9 +497,7 @@ impl Store {
     ) -> Result<FileFigures, StoreError> {
         let mut sql =
             Sql::new("SELECT area, dim, val, n FROM stat_counts WHERE dim IN ('c', 'g', 'm', 's', 'w') AND n <> 0");
-        for r in [own, asked] {
-            sql.push(" AND area >= ").bind(r).push(" AND area < ").bind(region::prefix_upper_bound(r));
-        }
+        push_regions(&mut sql, own, asked, "area");
         let sqlite = self.pool.is_sqlite();
         let mut f = FileFigures::new(stored);
         self.pool.read(|c| {
@@ -543,7 +540,7 @@ impl Store {
                     });
                     sql.push(" AND birth_date >= ").bind((*first).max(*lo));
                     sql.push(" AND birth_date <= ").bind(last.min(*hi));
-                    push_regions(&mut sql, own, asked, "");
+                    push_regions(&mut sql, own, asked, "village_code");
                     f.age[i] += c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0);
                 }
             }
