@@ -315,6 +315,30 @@ impl Conn<'_, '_> {
         Ok(self.query(sql, params, f)?.into_iter().next())
     }
 
+    /// Writes rows into `table`'s `columns` (PostgreSQL's binary `COPY`, which the server
+    /// reads a row at a time without planning a statement for each few hundred). Each row
+    /// holds one value per column; the column types are the table's own.
+    pub fn copy_rows<'r>(
+        &mut self,
+        table: &str,
+        columns: &str,
+        rows: impl Iterator<Item = &'r [Val]>,
+    ) -> Result<u64, StoreError> {
+        use postgres::binary_copy::BinaryCopyInWriter;
+        let probe = format!("SELECT {columns} FROM {table} LIMIT 0");
+        let copy = format!("COPY {table} ({columns}) FROM STDIN (FORMAT binary)");
+        let t = match self {
+            Conn::Pg(t) => t,
+            _ => return Err(StoreError::Backend("COPY is PostgreSQL's".into())),
+        };
+        let types: Vec<Type> = t.prepare(&probe)?.columns().iter().map(|c| c.type_().clone()).collect();
+        let mut w = BinaryCopyInWriter::new(t.copy_in(&copy)?, &types);
+        for row in rows {
+            w.write(&pg_params(row))?;
+        }
+        Ok(w.finish()?)
+    }
+
     /// Runs a batch of statements without parameters (migrations).
     pub fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
         match self {
@@ -516,7 +540,10 @@ impl r2d2::ManageConnection for PgManager {
     }
 }
 
-/// The connection pools of one database.
+/// The connection pools of one database. A connection is not tested when it is taken
+/// (decision 189): r2d2's test is a round trip to PostgreSQL before every read. One that
+/// broke (a restarted server) fails its query like any database error and is dropped when
+/// it comes back (`has_broken`).
 #[derive(Clone)]
 pub enum Pool {
     /// SQLite has one writer at a time; writers queue on the lock here, in order, rather
@@ -544,6 +571,7 @@ impl Pool {
                 let pool = r2d2::Pool::builder()
                     .max_size(size)
                     .connection_timeout(Duration::from_secs(10))
+                    .test_on_check_out(false)
                     .build(SqliteManager { path: path.clone(), durability })?;
                 owner_only(path)?;
                 Ok(Pool::Sqlite(pool, Arc::default()))
@@ -554,6 +582,7 @@ impl Pool {
                 let pool = r2d2::Pool::builder()
                     .max_size(size)
                     .connection_timeout(Duration::from_secs(10))
+                    .test_on_check_out(false)
                     .build(PgManager { config })?;
                 Ok(Pool::Postgres(pool))
             }

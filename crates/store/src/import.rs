@@ -5,8 +5,10 @@ use crate::children::{NEW_ROW_VALUES, TermOwner, insert_terms};
 use crate::db::{Sql, Val};
 use crate::error::StoreError;
 use crate::{Actor, Store};
+use chrono::NaiveDate;
 use shouhu_domain::child::{ChildFile, FileStatus};
 use shouhu_domain::msg;
+use shouhu_domain::visit::DueReason;
 use std::collections::HashMap;
 
 /// A file found by its ID number: its id, village and school, to decide whether the caller
@@ -81,12 +83,15 @@ pub enum ImportItem {
 }
 
 /// New files written together, with consecutive ids.
-const BATCH_FILES: usize = 2000;
+const BATCH_FILES: usize = 20_000;
 /// Rows per statement (14 and 2 parameters a row; SQLite allows 32,766 per statement).
 const CHILD_ROWS: usize = 200;
-/// The import's page cache: holds the indexes that grow at random places (ID numbers and
-/// the ledger's village order, about 60 MB per million files) with room to spare.
-const IMPORT_CACHE_MIB: u32 = 256;
+/// The import's page cache: holds the indexes that grow at random places (ID numbers, the
+/// ledger's and the statistics' village order, birth dates, the next visits: about 350 MB
+/// per million files) with room to spare. A cache smaller than them made each insert spill
+/// and read back pages: 1,000,000 rows took 57 s at 256 MiB (docs/benchmarks.md). It is a
+/// ceiling: SQLite takes the pages only as the import touches them.
+const IMPORT_CACHE_MIB: u32 = 1024;
 /// Files whose terms one indexing window makes and sorts at once: a million files' terms, sorted
 /// in memory, take about 300 MB (decision 191).
 pub const INDEX_WINDOW: usize = 1_000_000;
@@ -170,7 +175,7 @@ impl Store {
             let mut next_id: Option<i64> = None;
             // The statistics' counts are made again for the districts written, once, instead
             // of by a trigger per file (decision 188).
-            crate::stat_counts::pause(c)?;
+            let paused = crate::stat_counts::pause(c)?;
             let mut districts = std::collections::BTreeSet::new();
             for (n, item) in items.enumerate() {
                 match item? {
@@ -205,7 +210,7 @@ impl Store {
                 }
             }
             self.insert_batch(c, now, actor, source, &mut batch, &mut next_id)?;
-            crate::stat_counts::resume_and_recount(c, &districts)?;
+            crate::stat_counts::resume_and_recount(c, paused, &districts)?;
             audit::record(
                 c,
                 &self.audit_key,
@@ -267,35 +272,19 @@ impl Store {
         if files.is_empty() {
             return Ok(());
         }
+        // In village order, the indexes that lead with the village (the ledger's, the
+        // statistics', the warnings', the next visits') grow at neighbouring places.
+        files.sort_unstable_by(|a, b| match (a.0.get(1), b.0.get(1)) {
+            (Some(Val::Text(x)), Some(Val::Text(y))) => x.cmp(y),
+            _ => std::cmp::Ordering::Equal,
+        });
         let first_id = self.id_range(c, files.len(), *next_id)?;
         *next_id = Some(first_id + files.len() as i64);
-        let mut id = first_id;
-        for chunk in files.chunks_mut(CHILD_ROWS) {
-            let mut child_params: Vec<Val> = Vec::with_capacity(1 + chunk.len() * (NEW_ROW_VALUES + 1));
-            child_params.push(now.into());
-            let mut history_params: Vec<Val> =
-                vec![now.into(), actor.user_id.into(), actor.user_name.as_str().into(), source.into()];
-            let mut due = Vec::with_capacity(chunk.len());
-            let opened = shouhu_domain::clock::china_date(now);
-            for row in chunk.iter_mut() {
-                let values = std::mem::take(&mut row.0);
-                // The first visit of a new file (visits.rs): from its village, category, warnings.
-                if let (Some(Val::Text(village)), Some(Val::Text(category)), Some(Val::I64(warnings))) =
-                    (values.get(1), values.get(7), values.get(11))
-                {
-                    let (on, why) = self.due_of_new(*warnings, category, opened);
-                    due.push((id, village.clone(), on, why));
-                }
-                history_params.push(values.first().cloned().unwrap_or(Val::Null));
-                history_params.push(id.into());
-                child_params.extend(values);
-                child_params.push(id.into());
-                id += 1;
-            }
-            let sql = BatchSql::get(c.is_sqlite(), chunk.len());
-            c.exec(&sql.children, &child_params)?;
-            c.exec(&sql.history, &history_params)?;
-            crate::visits::insert_due_rows(c, &due)?;
+        let opened = shouhu_domain::clock::china_date(now);
+        if c.is_sqlite() {
+            self.insert_statements(c, now, actor, source, files, first_id, opened)?;
+        } else {
+            self.copy_files(c, now, actor, source, files, first_id, opened)?;
         }
         // The search terms are written after the import commits (`index_some`): a million
         // files bring eleven million terms, which alone take several times the 20 s a
@@ -306,9 +295,103 @@ impl Store {
         )?;
         Ok(())
     }
+
+    /// The first visit of a new file (visits.rs): from its village, category and warnings.
+    fn first_due(&self, values: &[Val], id: i64, opened: NaiveDate) -> Option<(i64, String, NaiveDate, DueReason)> {
+        if let (Some(Val::Text(village)), Some(Val::Text(category)), Some(Val::I64(warnings))) =
+            (values.get(1), values.get(7), values.get(11))
+        {
+            let (on, why) = self.due_of_new(*warnings, category, opened);
+            return Some((id, village.clone(), on, why));
+        }
+        None
+    }
+
+    /// SQLite: a few statements of `CHILD_ROWS` rows per table.
+    #[allow(clippy::too_many_arguments)]
+    fn insert_statements(
+        &self,
+        c: &mut crate::db::Conn<'_, '_>,
+        now: chrono::DateTime<chrono::Utc>,
+        actor: &Actor,
+        source: &str,
+        files: &mut [NewRow],
+        first_id: i64,
+        opened: NaiveDate,
+    ) -> Result<(), StoreError> {
+        let mut id = first_id;
+        for chunk in files.chunks_mut(CHILD_ROWS) {
+            let mut child_params: Vec<Val> = Vec::with_capacity(1 + chunk.len() * (NEW_ROW_VALUES + 1));
+            child_params.push(now.into());
+            let mut history_params: Vec<Val> =
+                vec![now.into(), actor.user_id.into(), actor.user_name.as_str().into(), source.into()];
+            let mut due = Vec::with_capacity(chunk.len());
+            for row in chunk.iter_mut() {
+                let values = std::mem::take(&mut row.0);
+                due.extend(self.first_due(&values, id, opened));
+                history_params.push(values.first().cloned().unwrap_or(Val::Null));
+                history_params.push(id.into());
+                child_params.extend(values);
+                child_params.push(id.into());
+                id += 1;
+            }
+            let sql = BatchSql::get(chunk.len());
+            c.exec(&sql.children, &child_params)?;
+            c.exec(&sql.history, &history_params)?;
+            crate::visits::insert_due_rows(c, &due)?;
+        }
+        Ok(())
+    }
+
+    /// PostgreSQL: each table's rows in one binary `COPY` (decision 193).
+    #[allow(clippy::too_many_arguments)]
+    fn copy_files(
+        &self,
+        c: &mut crate::db::Conn<'_, '_>,
+        now: chrono::DateTime<chrono::Utc>,
+        actor: &Actor,
+        source: &str,
+        files: &mut [NewRow],
+        first_id: i64,
+        opened: NaiveDate,
+    ) -> Result<(), StoreError> {
+        let mut children = Vec::with_capacity(files.len());
+        let mut history = Vec::with_capacity(files.len());
+        let mut due = Vec::with_capacity(files.len());
+        for (id, row) in (first_id..).zip(files.iter_mut()) {
+            let mut values = std::mem::take(&mut row.0);
+            if let Some((id, village, on, why)) = self.first_due(&values, id, opened) {
+                due.push(vec![id.into(), village.into(), on.into(), why.code().into()]);
+            }
+            history.push(vec![
+                values.first().cloned().unwrap_or(Val::Null),
+                id.into(),
+                1_i64.into(),
+                0_i64.into(),
+                now.into(),
+                actor.user_id.into(),
+                actor.user_name.as_str().into(),
+                source.into(),
+                "*".into(),
+                Val::Null,
+                "建档".into(),
+            ]);
+            // Made now (twice), version 1, open.
+            values.extend([id.into(), now.into(), now.into(), 1_i64.into(), false.into()]);
+            children.push(values);
+        }
+        c.copy_rows("children", crate::children::NEW_ROW_COLUMNS, children.iter().map(Vec::as_slice))?;
+        c.copy_rows("child_history", HISTORY_COLUMNS, history.iter().map(Vec::as_slice))?;
+        c.copy_rows("visit_due", "child_id, village_code, due_on, why", due.iter().map(Vec::as_slice))?;
+        Ok(())
+    }
 }
 
-/// The statements that insert a chunk of new files and their first history rows. Parameters:
+/// The columns of a new file's first history row.
+const HISTORY_COLUMNS: &str =
+    "district_code, child_id, version, seq, changed_at, user_id, user_name, source, field, old_value, new_value";
+
+/// SQLite: the statements that insert a chunk of new files and their first history rows. Parameters:
 /// `children` takes $1 = the time, then per row its values and its id; `child_history` takes
 /// $1..$4 = time, user id, user name, source, then per row its district and id.
 #[derive(Clone)]
@@ -318,17 +401,14 @@ struct BatchSql {
 }
 
 impl BatchSql {
-    fn new(sqlite: bool, rows: usize) -> BatchSql {
+    fn new(rows: usize) -> BatchSql {
         use std::fmt::Write;
         // A broken unique key (an ID number another writer took, which the import's checks
         // cannot see) fails the whole import anyway; saying so up front spares SQLite a
         // journal of every page each statement touches, kept to undo that statement alone.
-        let insert = if sqlite { "INSERT OR ROLLBACK INTO" } else { "INSERT INTO" };
+        let insert = "INSERT OR ROLLBACK INTO";
         let mut children = format!("{insert} children ({}) VALUES ", crate::children::NEW_ROW_COLUMNS);
-        let mut history = format!(
-            "{insert} child_history (district_code, child_id, version, seq, changed_at, user_id, user_name, \
-             source, field, old_value, new_value) VALUES "
-        );
+        let mut history = format!("{insert} child_history ({HISTORY_COLUMNS}) VALUES ");
         let per_row = NEW_ROW_VALUES + 1;
         for i in 0..rows {
             let sep = if i == 0 { "" } else { ", " };
@@ -344,16 +424,13 @@ impl BatchSql {
         BatchSql { children, history }
     }
 
-    /// The statements for `rows` rows; those for a full chunk are made once per backend.
-    fn get(sqlite: bool, rows: usize) -> std::borrow::Cow<'static, BatchSql> {
-        static FULL: [std::sync::LazyLock<BatchSql>; 2] = [
-            std::sync::LazyLock::new(|| BatchSql::new(false, CHILD_ROWS)),
-            std::sync::LazyLock::new(|| BatchSql::new(true, CHILD_ROWS)),
-        ];
+    /// The statements for `rows` rows; those for a full chunk are made once.
+    fn get(rows: usize) -> std::borrow::Cow<'static, BatchSql> {
+        static FULL: std::sync::LazyLock<BatchSql> = std::sync::LazyLock::new(|| BatchSql::new(CHILD_ROWS));
         if rows == CHILD_ROWS {
-            std::borrow::Cow::Borrowed(&FULL[usize::from(sqlite)])
+            std::borrow::Cow::Borrowed(&FULL)
         } else {
-            std::borrow::Cow::Owned(BatchSql::new(sqlite, rows))
+            std::borrow::Cow::Owned(BatchSql::new(rows))
         }
     }
 }

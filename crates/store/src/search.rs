@@ -94,15 +94,6 @@ impl Area {
             }
         }
     }
-
-    fn covers(&self, village: &str, school: Option<i64>) -> bool {
-        let within = |lo: &str, hi: &str| village >= lo && village < hi;
-        match self {
-            Area::Range(lo, hi) => within(lo, hi),
-            Area::School(org, r) => school == Some(*org) && r.as_ref().is_none_or(|(lo, hi)| within(lo, hi)),
-            Area::Nothing => false,
-        }
-    }
 }
 
 /// A row's place in the order results are shown (the term only for a prefix search).
@@ -397,8 +388,8 @@ impl Store {
     }
 
     /// Reads at most `search.count_budget_rows` term rows (a term, or the range `[term, hi)`) and counts
-    /// the files among them in the area. `None` when the rows read were not all there are and
-    /// fewer than the cap were found.
+    /// the files among them in the area, stopping once there are more than `search.count_limit`.
+    /// `None` when the rows read were not all there are and fewer than the cap were found.
     fn count_scan(
         &self,
         c: &mut Conn<'_, '_>,
@@ -406,22 +397,33 @@ impl Store {
         hi: Option<String>,
         area: &Area,
     ) -> Result<Option<(i64, bool)>, StoreError> {
-        let mut sql = Sql::new("SELECT child_id, village_code, school_org_id FROM child_search WHERE ");
-        match &hi {
-            Some(hi) => sql.push("term >= ").bind(term).push(" AND term < ").bind(hi.as_str()),
-            None => sql.push("term = ").bind(term),
+        let (limit, budget) = (self.settings.search.count_limit, self.settings.search.count_budget_rows);
+        let push_rows = |sql: &mut Sql| {
+            match &hi {
+                Some(hi) => sql.push("term >= ").bind(term).push(" AND term < ").bind(hi.as_str()),
+                None => sql.push("term = ").bind(term),
+            };
+            sql.push(" LIMIT ").bind(budget + 1);
         };
-        sql.push(" LIMIT ").bind(self.settings.search.count_budget_rows + 1);
-        let rows = c.query(&sql.text, &sql.params, |r| Ok((r.i64(0)?, r.text(1)?, r.opt_i64(2)?)))?;
-        let complete = rows.len() as i64 <= self.settings.search.count_budget_rows;
-        // A child matching by several terms is counted once.
-        let n = rows
-            .iter()
-            .filter(|(_, village, school)| area.covers(village, *school))
-            .map(|(id, _, _)| *id)
-            .collect::<std::collections::HashSet<i64>>()
-            .len() as i64;
-        Ok(if complete || n > self.settings.search.count_limit { Some((n, false)) } else { None })
+        // A child matching by several terms is counted once; a common prefix stops at the cap
+        // instead of reading the whole budget.
+        let mut sql = Sql::new(
+            "SELECT count(*) FROM (SELECT DISTINCT s.child_id FROM \
+             (SELECT child_id, village_code, school_org_id FROM child_search WHERE ",
+        );
+        push_rows(&mut sql);
+        sql.push(") AS s WHERE 1 = 1");
+        area.push(&mut sql, "s.");
+        sql.push(" LIMIT ").bind(limit + 1).push(") AS x");
+        let n = c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0);
+        if n > limit {
+            return Ok(Some((n, false)));
+        }
+        let mut sql = Sql::new("SELECT count(*) FROM (SELECT 1 FROM child_search WHERE ");
+        push_rows(&mut sql);
+        sql.push(") AS x");
+        let read = c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0);
+        Ok((read <= budget).then_some((n, false)))
     }
 }
 

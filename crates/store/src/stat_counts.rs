@@ -16,22 +16,45 @@ pub(crate) fn district_of(village_code: &str) -> &str {
     village_code.get(..6).unwrap_or(village_code)
 }
 
-/// Stops the count triggers for the rest of this transaction (SQLite: a row never committed,
-/// since [`resume_and_recount`] deletes it; PostgreSQL: a transaction-local setting).
-pub(crate) fn pause(c: &mut Conn<'_, '_>) -> Result<(), StoreError> {
-    if c.is_sqlite() {
-        c.exec("INSERT INTO stat_counts_paused (paused) VALUES (1)", &[])?;
-    } else {
+/// The count triggers a bulk write took away (SQLite), to be made again before it commits.
+#[must_use = "resume_and_recount puts the triggers back"]
+pub(crate) struct Paused(Vec<String>);
+
+/// Stops the count triggers for the rest of this transaction. SQLite: the triggers are
+/// dropped inside the transaction and made again by [`resume_and_recount`] from their own
+/// text, so other connections never see them gone (a rolled-back import restores them too);
+/// merely skipping them (`WHEN NOT EXISTS`) still ran each trigger's program and its
+/// statement journal for every row, a sixth of a million-row import. PostgreSQL: a
+/// transaction-local setting the trigger functions read (dropping a trigger there would lock
+/// every reader of `children` out until the commit).
+pub(crate) fn pause(c: &mut Conn<'_, '_>) -> Result<Paused, StoreError> {
+    if !c.is_sqlite() {
         c.query_opt("SELECT set_config('shouhu.counts_paused', 'on', true)", &[], |_| Ok(()))?;
+        return Ok(Paused(Vec::new()));
     }
-    Ok(())
+    let triggers: Vec<(String, String)> = c.query(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('children', 'visit_due') \
+         AND (name LIKE 'stat_counts_%' OR name LIKE 'visit_counts_%') ORDER BY name",
+        &[],
+        |r| Ok((r.text(0)?, r.text(1)?)),
+    )?;
+    for (name, _) in &triggers {
+        c.exec(&format!("DROP TRIGGER {name}"), &[])?;
+    }
+    Ok(Paused(triggers.into_iter().map(|(_, sql)| sql).collect()))
 }
 
 /// Starts the triggers again and counts the given districts afresh from their files, in the
 /// same transaction, so the bulk write commits with exact counts.
-pub(crate) fn resume_and_recount(c: &mut Conn<'_, '_>, districts: &BTreeSet<String>) -> Result<(), StoreError> {
+pub(crate) fn resume_and_recount(
+    c: &mut Conn<'_, '_>,
+    paused: Paused,
+    districts: &BTreeSet<String>,
+) -> Result<(), StoreError> {
     if c.is_sqlite() {
-        c.exec("DELETE FROM stat_counts_paused", &[])?;
+        for sql in &paused.0 {
+            c.exec(sql, &[])?;
+        }
     } else {
         c.query_opt("SELECT set_config('shouhu.counts_paused', 'off', true)", &[], |_| Ok(()))?;
         // Other writers' triggers wait here until this transaction commits, and add their
@@ -125,6 +148,9 @@ impl Store {
     /// Counts every region afresh from the files in one transaction: what a census import
     /// that wrote into every district adds before it commits (`shouhu-bench stats` times it).
     pub fn recount_statistics(&self) -> Result<(), StoreError> {
-        self.pool.write(|c| resume_and_recount(c, &BTreeSet::from([String::new()])))
+        self.pool.write(|c| {
+            let paused = pause(c)?;
+            resume_and_recount(c, paused, &BTreeSet::from([String::new()]))
+        })
     }
 }

@@ -435,6 +435,17 @@ async fn the_kept_counts_follow_every_write_and_the_age_bands_are_exact_at_their
     assert_eq!(j["state"], "done", "{j}");
     assert_eq!((&j["outcome"]["created"], &j["outcome"]["updated"]), (&json!(1), &json!(1)), "{j}");
     assert_counts_are_the_files(&app, "an import").await;
+    // The import's pause ended with it: a file closed after it leaves the counts at once.
+    let (id, user) = ids[5].clone();
+    let (_, rec) = app.get(&user, &format!("/api/v1/children/{id}")).await;
+    let version = rec["version"].as_i64().expect("version");
+    let before = statistics(&app, "qu", None).await.children;
+    let (s, r) = app
+        .post(&user, &format!("/api/v1/children/{id}/close"), &json!({"version": version, "reason": "moved_out"}))
+        .await;
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(statistics(&app, "qu", None).await.children, before - 1);
+    assert_counts_are_the_files(&app, "closing after an import").await;
 
     // The district's age bands, read from the counts and the boundary months, are the
     // ledger's, band by band, as are its categories.
