@@ -42,7 +42,12 @@ pub struct Replica {
 }
 
 impl Replica {
-    fn open(url: &str, size: u32, wait: std::time::Duration, retry: std::time::Duration) -> Result<Replica, StoreError> {
+    fn open(
+        url: &str,
+        size: u32,
+        wait: std::time::Duration,
+        retry: std::time::Duration,
+    ) -> Result<Replica, StoreError> {
         let DbUrl::Postgres(url) = DbUrl::parse(url)? else {
             return Err(StoreError::Config("the replica's URL must be postgres://…".into()));
         };
@@ -84,7 +89,9 @@ impl Replica {
                 self.replayed.load(Ordering::Acquire) >= needed
             }
             Ok(None) => {
-                self.failed("it is not a standby replaying the primary (pg_last_wal_replay_lsn is NULL or recovery ended)");
+                self.failed(
+                    "it is not a standby replaying the primary (pg_last_wal_replay_lsn is NULL or recovery ended)",
+                );
                 false
             }
             Err(e) => {
@@ -97,9 +104,7 @@ impl Replica {
     /// The replica's replay position, `None` if it is not (or no longer) a standby.
     fn ask(&self) -> Result<Option<i64>, StoreError> {
         let row = self.pool.read(|c| {
-            c.query_opt(&format!("SELECT pg_is_in_recovery(), {REPLAY_LSN}"), &[], |r| {
-                Ok((r.bool(0)?, r.opt_i64(1)?))
-            })
+            c.query_opt(&format!("SELECT pg_is_in_recovery(), {REPLAY_LSN}"), &[], |r| Ok((r.bool(0)?, r.opt_i64(1)?)))
         })?;
         Ok(row.and_then(|(recovering, at)| if recovering { at } else { None }))
     }
@@ -223,7 +228,9 @@ impl Store {
         }
         self.pool.write(|c| {
             c.exec(
-                &format!("UPDATE users SET written_lsn = GREATEST(COALESCE(written_lsn, 0), {CURRENT_LSN}) WHERE id = $1"),
+                &format!(
+                    "UPDATE users SET written_lsn = GREATEST(COALESCE(written_lsn, 0), {CURRENT_LSN}) WHERE id = $1"
+                ),
                 &[user.into()],
             )
             .map(|_| ())

@@ -593,9 +593,9 @@ impl Drop for ResumeReplay {
 }
 
 fn names(page: &Value) -> Vec<String> {
-    page["rows"].as_array().map_or_else(Vec::new, |rows| {
-        rows.iter().filter_map(|r| r["name"].as_str().map(str::to_string)).collect()
-    })
+    page["rows"]
+        .as_array()
+        .map_or_else(Vec::new, |rows| rows.iter().filter_map(|r| r["name"].as_str().map(str::to_string)).collect())
 }
 
 async fn page_of(base: &str, user: &User, path: &str) -> String {
@@ -609,8 +609,7 @@ async fn lists_are_read_from_a_lagging_replica_only_once_it_has_the_reader_s_own
     if pg_url().is_none() {
         // SQLite has no replica: a server given one refuses to start, saying why.
         let app = TestApp::new().await;
-        let refused =
-            app.store(|s| s.clone().with_replica("postgres://postgres@127.0.0.1:5433/postgres").err()).await;
+        let refused = app.store(|s| s.clone().with_replica("postgres://postgres@127.0.0.1:5433/postgres").err()).await;
         let message = refused.expect("refused").to_string();
         assert!(message.contains("is for PostgreSQL") && message.contains("SQLite"), "{message}");
         return;
