@@ -87,6 +87,11 @@ pub enum Command {
         #[arg(long = "trusted-proxy", env = "SHOUHU_TRUSTED_PROXIES", value_delimiter = ',',
               value_parser = shouhu_web::client_addr::parse_trusted_proxy)]
         trusted_proxies: Vec<shouhu_web::client_addr::IpNet>,
+        /// A streaming replica of the PostgreSQL database (postgres://USER@HOST/DB, the same
+        /// database name): lists, search and statistics are read from it once it has replayed
+        /// the reader's own last write, else from the primary (decision 201).
+        #[arg(long, env = "SHOUHU_REPLICA_URL")]
+        replica_url: Option<String>,
         #[command(flatten)]
         outbox: OutboxArgs,
     },
@@ -341,8 +346,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     match cli.command {
-        Command::Serve { bind, demo, secure_cookies, trusted_proxies, outbox } => {
+        Command::Serve { bind, demo, secure_cookies, trusted_proxies, replica_url, outbox } => {
             let store = open_store(&url, clock).context("opening the database")?;
+            let store = match replica_url.filter(|r| !r.is_empty()) {
+                Some(r) => store.with_replica(&r).context("the replica")?,
+                None => store,
+            };
             let work_dir = std::path::Path::new(&cli.data_dir).join("work");
             let mut config = shouhu_web::Config {
                 secure_cookies,

@@ -1682,6 +1682,8 @@ pub fn document_ground_evidence(numbers: &str) -> String {
 pub const DOCUMENT_SUMMARY_UNBALANCED: &str = "汇总表的勾稽关系不符，不能打印：";
 // Several servers on one database (issue 23).
 pub const SETTING_SERVERS_LEASE_SECONDS: &str = "多台服务器：运行导入等后台工作的服务器停止响应多久后视为已停止";
+pub const SETTING_SERVERS_REPLICA_WAIT_MS: &str = "只读副本：读取等待副本连接的最长时间，超过即由主库应答";
+pub const SETTING_SERVERS_REPLICA_RETRY_SECONDS: &str = "只读副本：副本出错后，所有读取改由主库应答多久再重试副本";
 // Name search that pages (issue 24).
 pub const SEARCH_AFTER_INVALID: &str = "翻页位置无效，请从第一页重新查找";
 pub const FIRST_PAGE: &str = "第一页";

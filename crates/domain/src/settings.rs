@@ -194,6 +194,12 @@ pub struct ServerSettings {
     /// How long a server's claim on background work (a running import, the indexer's sweep)
     /// lasts without its renewal.
     pub lease: Duration,
+    /// How long a read waits for a connection to the replica before the primary answers it
+    /// (decision 201).
+    pub replica_wait: Duration,
+    /// After the replica failed, how long every read goes to the primary before the replica
+    /// is tried again (decision 201).
+    pub replica_retry: Duration,
 }
 
 /// The register of overdue work and its trend (issue 20, decision 169).
@@ -276,7 +282,11 @@ impl Default for Settings {
             },
             oversight: OversightSettings { trend_weeks: 0, oldest_items: 0, late_report_days: 0 },
             rounds: RoundSettings { district_days: 0 },
-            servers: ServerSettings { lease: Duration::zero() },
+            servers: ServerSettings {
+                lease: Duration::zero(),
+                replica_wait: Duration::zero(),
+                replica_retry: Duration::zero(),
+            },
             search: SearchSettings { count_limit: 0, count_budget_rows: 0, id_tail_candidates: 0 },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
@@ -1271,6 +1281,38 @@ pub static SPECS: &[Spec] = &[
             default: 60,
             get: |s| s.servers.lease.num_seconds(),
             set: |s, v| s.servers.lease = Duration::seconds(v),
+        },
+    },
+    // Reads from a replica (issue 23, decision 201).
+    Spec {
+        key: "servers.replica_wait_ms",
+        label: msg::SETTING_SERVERS_REPLICA_WAIT_MS,
+        unit: Unit::Milliseconds,
+        source: "[U]",
+        reason: "a replica on the same network gives a connection in a few milliseconds; one that has not \
+                 in half a second is down or overloaded, and the primary answers the read instead of the \
+                 user waiting",
+        kind: Kind::Int {
+            min: 50,
+            max: 10_000,
+            default: 500,
+            get: |s| s.servers.replica_wait.num_milliseconds(),
+            set: |s, v| s.servers.replica_wait = Duration::milliseconds(v),
+        },
+    },
+    Spec {
+        key: "servers.replica_retry_seconds",
+        label: msg::SETTING_SERVERS_REPLICA_RETRY_SECONDS,
+        unit: Unit::Seconds,
+        source: "[U]",
+        reason: "a failed replica costs each server one wait per period instead of one per read; ten \
+                 seconds brings reads back to a restarted replica soon after it is up",
+        kind: Kind::Int {
+            min: 1,
+            max: 3600,
+            default: 10,
+            get: |s| s.servers.replica_retry.num_seconds(),
+            set: |s, v| s.servers.replica_retry = Duration::seconds(v),
         },
     },
     // Name search (issue 24, decision 190).

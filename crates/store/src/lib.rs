@@ -56,6 +56,9 @@ pub mod census_rounds;
 pub mod desk_feed;
 pub mod leases;
 pub mod public_guard;
+// Refusals audited per user across servers; reads from a replica (issue 23).
+pub mod refusals;
+pub mod replica;
 
 pub use db::{DbUrl, Pool};
 pub use error::StoreError;
@@ -104,6 +107,8 @@ pub struct Store {
     /// This server's name in the leases it holds (host, process, a random part): two stores
     /// opened in one process are two servers (issue 23).
     pub instance: Arc<str>,
+    /// A streaming replica that lists and statistics may be read from (decision 201).
+    pub replica: Option<Arc<replica::Replica>>,
 }
 
 impl Store {
@@ -195,6 +200,7 @@ impl Store {
             cipher,
             overview: Arc::default(),
             instance: leases::new_instance().into(),
+            replica: None,
         };
         store.seal_backlog()?;
         store.visit_due_backlog()?;

@@ -125,6 +125,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0025_servers.sql"),
         include_str!("../migrations/postgres/0025_servers.sql"),
     ),
+    // Refusals audited per user across servers; each user's last write position, for reads
+    // from a replica (issue 23, decisions 200-201).
+    (
+        26,
+        include_str!("../migrations/sqlite/0026_refusals_replica.sql"),
+        include_str!("../migrations/postgres/0026_refusals_replica.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

@@ -27,28 +27,30 @@ impl Store {
     }
 
     /// The user and CSRF token of a live session of an active user: neither expired nor
-    /// unused for the idle setting's minutes (issue 21; its last use is noted here).
-    pub fn session(&self, token_hash: &str) -> Result<Option<(Principal, String)>, StoreError> {
+    /// unused for the idle setting's minutes (issue 21; its last use is noted here); and the
+    /// WAL position of the user's last write, for reads from a replica (decision 201).
+    pub fn session(&self, token_hash: &str) -> Result<Option<(Principal, String, Option<i64>)>, StoreError> {
         let now = self.now();
         let idle_since = now - self.settings.sign_in.idle_timeout;
         let found = self.pool.read(|c| {
             c.query_opt(
                 &format!(
-                    "SELECT {PRINCIPAL_COLUMNS}, s.csrf_token, COALESCE(s.last_seen_at, s.created_at) FROM sessions s \
+                    "SELECT {PRINCIPAL_COLUMNS}, s.csrf_token, COALESCE(s.last_seen_at, s.created_at), u.written_lsn \
+                     FROM sessions s \
                      JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.org_id \
                      WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = $3 \
                      AND COALESCE(s.last_seen_at, s.created_at) > $4"
                 ),
                 &[token_hash.into(), now.into(), true.into(), idle_since.into()],
-                |r| Ok((principal_from_row(r)?, r.text(8)?, r.ts(9)?)),
+                |r| Ok((principal_from_row(r)?, r.text(8)?, r.ts(9)?, r.opt_i64(10)?)),
             )
         })?;
         Ok(match found {
-            Some((p, csrf, seen)) => {
+            Some((p, csrf, seen, written)) => {
                 if crate::accounts::seen_long_ago(seen, now) {
                     self.touch_session(token_hash)?;
                 }
-                Some((p, csrf))
+                Some((p, csrf, written))
             }
             None => None,
         })
@@ -58,20 +60,21 @@ impl Store {
         self.pool.write(|c| c.exec("DELETE FROM sessions WHERE token_hash = $1", &[token_hash.into()]).map(|_| ()))
     }
 
-    /// The user of a live API token (not revoked, not expired: `accounts::live_token`).
-    pub fn api_token(&self, token_hash: &str) -> Result<Option<Principal>, StoreError> {
+    /// The user of a live API token (not revoked, not expired: `accounts::live_token`), and
+    /// the WAL position of the user's last write (decision 201).
+    pub fn api_token(&self, token_hash: &str) -> Result<Option<(Principal, Option<i64>)>, StoreError> {
         let now = self.now();
         let oldest = now - self.settings.accounts.api_token_ttl;
         self.pool.read(|c| {
             c.query_opt(
                 &format!(
-                    "SELECT {PRINCIPAL_COLUMNS} FROM api_tokens t \
+                    "SELECT {PRINCIPAL_COLUMNS}, u.written_lsn FROM api_tokens t \
                      JOIN users u ON u.id = t.user_id JOIN organisations o ON o.id = u.org_id \
                      WHERE t.token_hash = $1 AND u.active = $2 AND {}",
                     crate::accounts::live_token(3)
                 ),
                 &[token_hash.into(), true.into(), now.into(), oldest.into()],
-                principal_from_row,
+                |r| Ok((principal_from_row(r)?, r.opt_i64(8)?)),
             )
         })
     }

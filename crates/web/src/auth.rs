@@ -110,6 +110,9 @@ pub enum Via {
 pub struct CurrentUser {
     pub principal: Principal,
     pub via: Via,
+    /// The primary's WAL position after the user's last write: a read from the replica waits
+    /// for it (decision 201).
+    pub written_lsn: Option<i64>,
     /// The open tasks for the nav badge (待办), where the page counted them anyway (the home
     /// page); elsewhere the badge is filled by the page's script (decision 181).
     pub open_tasks: Option<i64>,
@@ -147,11 +150,16 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
     {
         let h = token_hash(bearer.trim());
         let store = state.store.clone();
-        let p =
-            tokio::task::spawn_blocking(move || crate::second_factor::complete(&store, store.api_token(&h)?)).await??;
+        let found = tokio::task::spawn_blocking(move || match store.api_token(&h)? {
+            Some((p, written)) => Ok(crate::second_factor::complete(&store, Some(p))?.map(|p| (p, written))),
+            None => Ok::<_, shouhu_store::StoreError>(None),
+        })
+        .await??;
         // A wrong token is a failed sign-in, not an anonymous request.
-        return p
-            .map(|principal| Some(CurrentUser { principal, via: Via::Token, open_tasks: None }))
+        return found
+            .map(|(principal, written_lsn)| {
+                Some(CurrentUser { principal, via: Via::Token, written_lsn, open_tasks: None })
+            })
             .ok_or(AppError::Unauthenticated);
     }
     let Some(token) = cookie(headers, SESSION_COOKIE) else {
@@ -162,13 +170,14 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
     let h2 = h.clone();
     let found = tokio::task::spawn_blocking(move || match store.session(&h2)? {
         // A role that needs a second factor is nobody without one (decision 83).
-        Some((p, csrf)) => Ok(crate::second_factor::complete(&store, Some(p))?.map(|p| (p, csrf))),
+        Some((p, csrf, written)) => Ok(crate::second_factor::complete(&store, Some(p))?.map(|p| (p, csrf, written))),
         None => Ok::<_, shouhu_store::StoreError>(None),
     })
     .await??;
-    Ok(found.map(|(principal, csrf)| CurrentUser {
+    Ok(found.map(|(principal, csrf, written_lsn)| CurrentUser {
         principal,
         via: Via::Session { token_hash: h, csrf },
+        written_lsn,
         open_tasks: None,
     }))
 }

@@ -156,6 +156,11 @@ pub fn spawn(state: &AppState, principal: Principal, job: i64, opts: ImportOptio
                 let detail =
                     format!("job {job}: {} created, {} updated, {} rows wrong", o.created, o.updated, o.error_rows);
                 let _ = store.audit(&actor, Action::Import, None, &detail);
+                // The import committed after its request was answered: its user's reads from
+                // the replica wait for it from here (decision 201), before the job says done.
+                if let Err(e) = store.note_write(actor.user_id) {
+                    tracing::warn!(job, error = %e, "recording an import's position for reads from the replica");
+                }
                 store.finish_import_job(job, "done", Some(&json), None)
             }
             Err(e) => {

@@ -16,6 +16,7 @@ pub mod middleware;
 pub mod pages;
 pub mod public_guard;
 pub mod refusals;
+pub mod replica;
 pub mod rosters;
 pub mod second_factor;
 pub mod statics;
@@ -86,8 +87,6 @@ pub struct AppState {
     pub db_slots: Arc<tokio::sync::Semaphore>,
     /// The public report page's human check and per-address limit.
     pub public_guard: Arc<public_guard::PublicGuard>,
-    /// Refused requests audited per user (at most a setting an hour).
-    pub refusals: Arc<refusals::Refusals>,
 }
 
 impl AppState {
@@ -107,7 +106,6 @@ impl AppState {
             setup_token,
             jobs: Arc::default(),
             db_slots: Arc::new(tokio::sync::Semaphore::new(cores * 2)),
-            refusals: Arc::default(),
         }
     }
 
@@ -120,6 +118,33 @@ impl AppState {
         let store = self.store.clone();
         let _slot = self.db_slots.acquire().await.map_err(|e| error::AppError::Internal(e.to_string()))?;
         Ok(tokio::task::spawn_blocking(move || f(&store)).await??)
+    }
+
+    /// Runs a read that the replica may answer (decision 201): the ledger, the search, the
+    /// statistics. On the replica's store when it has replayed `user`'s last write, else on
+    /// the primary's; a read that fails on the replica is answered by the primary. `read`
+    /// only reads (the replica refuses writes): its audit entry is written after it, on the
+    /// primary, by the caller.
+    pub async fn run_read<T: Send + 'static>(
+        &self,
+        user: &auth::CurrentUser,
+        read: impl Fn(&Store) -> Result<T, shouhu_store::StoreError> + Send + 'static,
+    ) -> Result<T, error::AppError> {
+        let written = user.written_lsn;
+        self.run(move |s| {
+            let Some(on_replica) = s.for_read(written) else { return read(s) };
+            match read(&on_replica) {
+                Err(e @ shouhu_store::StoreError::Backend(_)) => {
+                    s.replica_failed(&e);
+                    read(s)
+                }
+                other => {
+                    s.replica_served();
+                    other
+                }
+            }
+        })
+        .await
     }
 
     /// Runs store work that ends in a group commit (reports, casework, their audit rows) on a
@@ -154,6 +179,7 @@ pub fn app(state: AppState) -> Router {
         .merge(statics::router())
         .merge(documents::router())
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), replica::note_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), refusals::audit_refusals))
         .with_state(state.clone());
     middleware::apply(router, state.store.settings.limits, state.config.secure_cookies)

@@ -20,6 +20,14 @@ pub fn pg_url() -> Option<String> {
     std::env::var("SHOUHU_TEST_PG_URL").ok().filter(|s| !s.is_empty())
 }
 
+/// A streaming replica of the PostgreSQL server of `SHOUHU_TEST_PG_URL`, in
+/// `SHOUHU_TEST_PG_REPLICA_URL` (any database name: each test's is put in), for the test of
+/// reads from a replica (`servers.rs`); `skip` leaves that test out, saying so. .ci/run sets
+/// one up (`pg_basebackup -R`, port 5433).
+pub fn pg_replica_url() -> Option<String> {
+    std::env::var("SHOUHU_TEST_PG_REPLICA_URL").ok().filter(|s| !s.is_empty())
+}
+
 /// A database for one test, removed when dropped.
 pub enum Db {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
@@ -102,7 +110,25 @@ impl TestApp {
         TestApp::with(shouhu_web::Config::default(), settings).await
     }
 
-    pub async fn with(mut config: shouhu_web::Config, settings: shouhu_domain::settings::Settings) -> TestApp {
+    pub async fn with(config: shouhu_web::Config, settings: shouhu_domain::settings::Settings) -> TestApp {
+        TestApp::with_options(config, settings, None).await
+    }
+
+    /// An app on PostgreSQL whose server reads lists and statistics from the streaming
+    /// replica `replica` (its URL with any database name) once the database has reached it.
+    /// Returns the app and the URL of its database on the replica.
+    pub async fn with_replica(replica: &str) -> (TestApp, String) {
+        let app = TestApp::with_options(shouhu_web::Config::default(), Default::default(), Some(replica)).await;
+        let Db::Postgres { name, .. } = &app._db else { panic!("a replica needs PostgreSQL") };
+        let url = with_database(replica, name);
+        (app, url)
+    }
+
+    async fn with_options(
+        mut config: shouhu_web::Config,
+        settings: shouhu_domain::settings::Settings,
+        replica: Option<&str>,
+    ) -> TestApp {
         let work = tempfile::tempdir().expect("work dir");
         config.work_dir = work.path().to_path_buf();
         // Noon in China on 2026-11-29.
@@ -113,9 +139,33 @@ impl TestApp {
         let key = shouhu_store::audit_chain::AuditKey::random_bytes();
         let (db_url, audit_key) = (url.clone(), hex::encode(key));
         let (u2, source) = (url.clone(), key_source(keys.path()));
+        // The new database reaches the replica by replication: wait (with a deadline) until
+        // it is there, so that the server finds the replica answering.
+        let replica = match (replica, &db) {
+            (Some(r), Db::Postgres { name, .. }) => {
+                let on_replica = with_database(r, name);
+                let u = on_replica.clone();
+                blocking(move || {
+                    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+                    while postgres::Client::connect(&u, postgres::NoTls).is_err() {
+                        assert!(std::time::Instant::now() < deadline, "the test database never reached the replica");
+                        std::thread::sleep(std::time::Duration::from_millis(50));
+                    }
+                })
+                .await;
+                Some(on_replica)
+            }
+            (Some(_), Db::Sqlite(_)) => panic!("a replica needs PostgreSQL"),
+            (None, _) => None,
+        };
         let store = blocking(move || {
-            server::open_store_keyed(&u2, c2, settings, source, shouhu_store::audit_chain::AuditKey::new(&key))
-                .expect("open store")
+            let store =
+                server::open_store_keyed(&u2, c2, settings, source, shouhu_store::audit_chain::AuditKey::new(&key))
+                    .expect("open store");
+            match replica {
+                Some(r) => store.with_replica(&r).expect("the replica"),
+                None => store,
+            }
         })
         .await;
         let running = server::start("127.0.0.1:0", store.clone(), config).await.expect("start server");

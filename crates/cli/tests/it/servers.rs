@@ -477,3 +477,243 @@ async fn a_public_question_from_one_server_is_answered_on_another_once_and_the_a
     assert_eq!(s, 429, "the address used its allowance on the two servers together");
     let _ = running_b.stop.send(());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_s_refusals_are_written_up_to_the_limit_an_hour_and_the_rest_counted() {
+    let app = TestApp::with_settings("[audit]\nrefusals_per_user_per_hour = 2\n").await;
+    let note = |user: i64| app.store(move |s| s.note_refusal(user).expect("counted"));
+    assert_eq!(note(1).await, Some(0));
+    assert_eq!(note(1).await, Some(0));
+    assert_eq!(note(1).await, None);
+    assert_eq!(note(1).await, None);
+    assert_eq!(note(2).await, Some(0), "another user is not affected");
+    app.clock.advance(chrono::Duration::minutes(59));
+    assert_eq!(note(1).await, None);
+    app.clock.advance(chrono::Duration::minutes(1));
+    assert_eq!(note(1).await, Some(3), "the next hour tells how many were left out");
+    assert_eq!(note(1).await, Some(0));
+}
+
+async fn refusals_of(app: &TestApp, user: i64) -> Vec<String> {
+    app.store(move |s| {
+        s.pool
+            .read(|c| {
+                c.query(
+                    "SELECT detail FROM audit_log WHERE user_id = $1 AND action = 'refused' ORDER BY id",
+                    &[user.into()],
+                    |r| r.text(0),
+                )
+            })
+            .expect("read")
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_servers_audit_a_user_s_refusals_up_to_one_limit_together() {
+    let app = TestApp::new().await;
+    let u = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let (_b, running_b, base_b) = second_server(&app).await;
+    let limit = app.store.settings.audit.refusals_per_user_per_hour;
+    // Probes for a file that is not there, to both servers at once, more than the limit.
+    let probe = |base: String, token: String| async move {
+        reqwest::Client::new()
+            .get(format!("{base}/api/v1/children/4242"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("probe")
+            .status()
+            .as_u16()
+    };
+    let mut probes = Vec::new();
+    for i in 0..limit + 10 {
+        let base = if i % 2 == 0 { app.base.clone() } else { base_b.clone() };
+        probes.push(tokio::spawn(probe(base, u.token.clone())));
+    }
+    for p in probes {
+        assert_eq!(p.await.expect("probe"), 404);
+    }
+    let written = refusals_of(&app, u.id).await;
+    assert_eq!(written.len() as i64, limit, "one limit for both servers, not one each");
+    // The next hour's first entry, on the other server, tells how many were left out.
+    app.clock.advance(chrono::Duration::hours(1));
+    assert_eq!(probe(base_b.clone(), u.token.clone()).await, 404);
+    let written = refusals_of(&app, u.id).await;
+    let last = written.last().expect("an entry");
+    assert!(last.ends_with(&format!("{}10", shouhu_domain::msg::REFUSALS_NOT_RECORDED)), "{last}");
+    let _ = running_b.stop.send(());
+}
+
+/// The first column of the first row of `sql` on the server at `url`, as text.
+async fn pg_text(url: &str, sql: &str) -> Option<String> {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    blocking(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+        c.query_opt(&sql, &[]).expect("query").and_then(|r| r.get::<_, Option<String>>(0))
+    })
+    .await
+}
+
+/// Runs `sql` (no result) on the server at `url`.
+async fn pg_exec(url: &str, sql: &str) {
+    let (url, sql) = (url.to_string(), sql.to_string());
+    blocking(move || {
+        let mut c = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+        c.batch_execute(&sql).expect("run");
+    })
+    .await
+}
+
+/// Waits (polling, with a deadline) until the replica has replayed what the primary has written.
+async fn replica_catches_up(primary: &str, replica: &str) {
+    let at = pg_text(primary, "SELECT pg_current_wal_lsn()::text").await.expect("a position");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while pg_text(replica, &format!("SELECT (pg_last_wal_replay_lsn() >= '{at}'::pg_lsn)::text")).await.as_deref()
+        != Some("true")
+    {
+        assert!(std::time::Instant::now() < deadline, "the replica never replayed {at}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+/// Resumes the replica's replay when dropped, so that a failing test leaves it replaying.
+struct ResumeReplay(String);
+
+impl Drop for ResumeReplay {
+    fn drop(&mut self) {
+        let url = self.0.clone();
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut c) = postgres::Client::connect(&url, postgres::NoTls) {
+                let _ = c.batch_execute("SELECT pg_wal_replay_resume()");
+            }
+        })
+        .join();
+    }
+}
+
+fn names(page: &Value) -> Vec<String> {
+    page["rows"]
+        .as_array()
+        .map_or_else(Vec::new, |rows| rows.iter().filter_map(|r| r["name"].as_str().map(str::to_string)).collect())
+}
+
+async fn page_of(base: &str, user: &User, path: &str) -> String {
+    let res = reqwest::Client::new().get(format!("{base}{path}")).bearer_auth(&user.token).send().await.expect("page");
+    assert_eq!(res.status(), 200, "{path}");
+    res.text().await.expect("html")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_are_read_from_a_lagging_replica_only_once_it_has_the_reader_s_own_writes() {
+    if pg_url().is_none() {
+        // SQLite has no replica: a server given one refuses to start, saying why.
+        let app = TestApp::new().await;
+        let refused = app.store(|s| s.clone().with_replica("postgres://postgres@127.0.0.1:5433/postgres").err()).await;
+        let message = refused.expect("refused").to_string();
+        assert!(message.contains("is for PostgreSQL") && message.contains("SQLite"), "{message}");
+        return;
+    }
+    let replica = match pg_replica_url() {
+        Some(r) if r == "skip" => {
+            eprintln!("SHOUHU_TEST_PG_REPLICA_URL=skip: reads from a replica are not tested in this run");
+            return;
+        }
+        Some(r) => r,
+        None => panic!(
+            "the PostgreSQL run tests reads from a replica: set SHOUHU_TEST_PG_REPLICA_URL to a streaming replica of \
+             SHOUHU_TEST_PG_URL's server (.ci/run makes one on port 5433), or to `skip` to leave this test out"
+        ),
+    };
+    let primary = pg_url().expect("PostgreSQL");
+    let (app, on_replica) = TestApp::with_replica(&replica).await;
+    let a = app.user("zhen_a", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let other = app.user("zhen_c", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    app.create_child(&a, &child("王早", VILLAGE_A, 1)).await;
+    app.create_child(&other, &child("王外", VILLAGE_B, 2)).await;
+    replica_catches_up(&primary, &on_replica).await;
+
+    // The replica stops replaying: it lags from here, deterministically.
+    let _resume = ResumeReplay(replica.clone());
+    pg_exec(&replica, "SELECT pg_wal_replay_pause()").await;
+    app.create_child(&a, &child("王新", VILLAGE_A2, 3)).await;
+    let written = |id: i64| {
+        app.store(move |s| {
+            s.pool
+                .read(|c| c.query_opt("SELECT written_lsn FROM users WHERE id = $1", &[id.into()], |r| r.opt_i64(0)))
+                .expect("read")
+                .flatten()
+        })
+    };
+    assert!(written(a.id).await.is_some(), "A's write is recorded with the primary's position");
+    assert_eq!(written(b.id).await, None, "B wrote nothing");
+
+    // A sees A's own new file at once: the replica has not replayed it, so the primary answers.
+    let (_, mine) = app.get(&a, "/api/v1/children").await;
+    assert_eq!(names(&mine).len(), 2, "{mine}");
+    assert!(names(&mine).contains(&"王新".to_string()), "{mine}");
+    let (_, found) = app.get(&a, "/api/v1/children?q=王新").await;
+    assert_eq!(found["total"], 1, "{found}");
+    let served = app.store.replica().expect("a replica").served.load(std::sync::atomic::Ordering::Relaxed);
+
+    // B, of the same township, with no write of their own, is answered by the paused replica:
+    // not yet the new file, and never the other township's.
+    let (_, theirs) = app.get(&b, "/api/v1/children").await;
+    assert_eq!(names(&theirs), ["王早"], "{theirs}");
+    let (_, found) = app.get(&b, "/api/v1/children?q=王新").await;
+    assert_eq!(found["total"], 0, "{found}");
+    let (_, found) = app.get(&b, "/api/v1/children?q=王外").await;
+    assert_eq!(found["total"], 0, "out of scope on the replica too: {found}");
+    let ledger = page_of(&app.base, &b, "/children").await;
+    assert!(ledger.contains("王早") && !ledger.contains("王新") && !ledger.contains("王外"));
+    page_of(&app.base, &b, "/statistics").await;
+    let r = app.store.replica().expect("a replica");
+    assert_eq!(r.served.load(std::sync::atomic::Ordering::Relaxed), served + 5, "the replica answered B's reads");
+    assert_eq!(r.fell_back.load(std::sync::atomic::Ordering::Relaxed), 0);
+    // B's reads are in the audit log all the same (written on the primary).
+    let bid = b.id;
+    let audited = app
+        .store(move |s| {
+            s.pool
+                .read(|c| {
+                    c.query_opt(
+                        "SELECT count(*) FROM audit_log WHERE user_id = $1 AND action IN ('view_ledger', 'search')",
+                        &[bid.into()],
+                        |r| r.i64(0),
+                    )
+                })
+                .expect("count")
+        })
+        .await;
+    assert_eq!(audited, Some(4), "B's two lists and two searches");
+
+    // Replay resumes: once the replica passes A's write, B sees the file (polling, with a deadline).
+    pg_exec(&replica, "SELECT pg_wal_replay_resume()").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let (_, theirs) = app.get(&b, "/api/v1/children").await;
+        if names(&theirs).len() == 2 {
+            assert!(names(&theirs).contains(&"王新".to_string()) && !names(&theirs).contains(&"王外".to_string()));
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the replica never showed B the new file: {theirs}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+
+    // A server whose replica does not answer starts, and the primary answers its reads.
+    let down = app.reopen().await.expect("server");
+    let down = blocking(move || down.with_replica("postgres://postgres@127.0.0.1:1/x"))
+        .await
+        .expect("a replica that does not answer does not stop the server");
+    let running = server::start("127.0.0.1:0", down, shouhu_web::Config::default()).await.expect("start");
+    let res = reqwest::Client::new()
+        .get(format!("http://{}/api/v1/children", running.addr))
+        .bearer_auth(&b.token)
+        .send()
+        .await
+        .expect("list");
+    assert_eq!(res.status(), 200);
+    assert_eq!(names(&res.json::<Value>().await.expect("json")).len(), 2);
+    let _ = running.stop.send(());
+}

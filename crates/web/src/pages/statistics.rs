@@ -101,7 +101,8 @@ fn parse(q: &Query) -> (StatisticsQuery, String) {
 async fn figures(state: &AppState, user: &CurrentUser, q: StatisticsQuery) -> Result<Statistics, PageError> {
     user.require(rules::may_see_statistics)?;
     let p = user.principal.clone();
-    Ok(state.run(move |s| s.statistics(&p, &q)).await?)
+    // The replica may answer (decision 201).
+    Ok(state.run_read(user, move |s| s.statistics(&p, &q)).await?)
 }
 
 async fn page(State(state): State<AppState>, user: CurrentUser, QueryParams(q): QueryParams<Query>) -> PageResult {
