@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Action};
 use crate::children::{NEW_ROW_VALUES, TermOwner, insert_terms};
-use crate::db::{Sql, Val};
+use crate::db::{Conn, Sql, Val};
 use crate::error::StoreError;
 use crate::{Actor, Store};
 use chrono::NaiveDate;
@@ -280,11 +280,11 @@ impl Store {
         });
         let first_id = self.id_range(c, files.len(), *next_id)?;
         *next_id = Some(first_id + files.len() as i64);
-        let opened = shouhu_domain::clock::china_date(now);
+        let b = Batch { now, actor, source, first_id, opened: shouhu_domain::clock::china_date(now) };
         if c.is_sqlite() {
-            self.insert_statements(c, now, actor, source, files, first_id, opened)?;
+            self.insert_statements(c, &b, files)?;
         } else {
-            self.copy_files(c, now, actor, source, files, first_id, opened)?;
+            self.copy_files(c, &b, files)?;
         }
         // The search terms are written after the import commits (`index_some`): a million
         // files bring eleven million terms, which alone take several times the 20 s a
@@ -308,23 +308,14 @@ impl Store {
     }
 
     /// SQLite: a few statements of `CHILD_ROWS` rows per table.
-    #[allow(clippy::too_many_arguments)]
-    fn insert_statements(
-        &self,
-        c: &mut crate::db::Conn<'_, '_>,
-        now: chrono::DateTime<chrono::Utc>,
-        actor: &Actor,
-        source: &str,
-        files: &mut [NewRow],
-        first_id: i64,
-        opened: NaiveDate,
-    ) -> Result<(), StoreError> {
-        let mut id = first_id;
+    fn insert_statements(&self, c: &mut Conn<'_, '_>, b: &Batch<'_>, files: &mut [NewRow]) -> Result<(), StoreError> {
+        let (now, actor, opened) = (b.now, b.actor, b.opened);
+        let mut id = b.first_id;
         for chunk in files.chunks_mut(CHILD_ROWS) {
             let mut child_params: Vec<Val> = Vec::with_capacity(1 + chunk.len() * (NEW_ROW_VALUES + 1));
             child_params.push(now.into());
             let mut history_params: Vec<Val> =
-                vec![now.into(), actor.user_id.into(), actor.user_name.as_str().into(), source.into()];
+                vec![now.into(), actor.user_id.into(), actor.user_name.as_str().into(), b.source.into()];
             let mut due = Vec::with_capacity(chunk.len());
             for row in chunk.iter_mut() {
                 let values = std::mem::take(&mut row.0);
@@ -344,21 +335,12 @@ impl Store {
     }
 
     /// PostgreSQL: each table's rows in one binary `COPY` (decision 193).
-    #[allow(clippy::too_many_arguments)]
-    fn copy_files(
-        &self,
-        c: &mut crate::db::Conn<'_, '_>,
-        now: chrono::DateTime<chrono::Utc>,
-        actor: &Actor,
-        source: &str,
-        files: &mut [NewRow],
-        first_id: i64,
-        opened: NaiveDate,
-    ) -> Result<(), StoreError> {
+    fn copy_files(&self, c: &mut Conn<'_, '_>, b: &Batch<'_>, files: &mut [NewRow]) -> Result<(), StoreError> {
+        let (now, actor, source, opened) = (b.now, b.actor, b.source, b.opened);
         let mut children = Vec::with_capacity(files.len());
         let mut history = Vec::with_capacity(files.len());
         let mut due = Vec::with_capacity(files.len());
-        for (id, row) in (first_id..).zip(files.iter_mut()) {
+        for (id, row) in (b.first_id..).zip(files.iter_mut()) {
             let mut values = std::mem::take(&mut row.0);
             if let Some((id, village, on, why)) = self.first_due(&values, id, opened) {
                 due.push(vec![id.into(), village.into(), on.into(), why.code().into()]);
@@ -385,6 +367,16 @@ impl Store {
         c.copy_rows("visit_due", "child_id, village_code, due_on, why", due.iter().map(Vec::as_slice))?;
         Ok(())
     }
+}
+
+/// What the rows of one batch of new files share.
+struct Batch<'a> {
+    now: chrono::DateTime<chrono::Utc>,
+    actor: &'a Actor,
+    source: &'a str,
+    first_id: i64,
+    /// The day the files are opened (China time), from which their first visits are due.
+    opened: NaiveDate,
 }
 
 /// The columns of a new file's first history row.
