@@ -593,6 +593,14 @@ impl Pool {
         matches!(self, Pool::Sqlite(..))
     }
 
+    /// The most connections the pool holds.
+    pub fn max_size(&self) -> u32 {
+        match self {
+            Pool::Sqlite(p, _) => p.max_size(),
+            Pool::Postgres(p) => p.max_size(),
+        }
+    }
+
     /// Runs `f` on a connection outside any explicit transaction (single reads).
     pub fn read<T>(&self, f: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
         match self {

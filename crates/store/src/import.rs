@@ -88,9 +88,10 @@ const BATCH_FILES: usize = 20_000;
 const CHILD_ROWS: usize = 200;
 /// The import's page cache: holds the indexes that grow at random places (ID numbers, the
 /// ledger's and the statistics' village order, birth dates, the next visits: about 350 MB
-/// per million files) with room to spare. A cache smaller than them made each insert spill
-/// and read back pages: 1,000,000 rows took 57 s at 256 MiB (docs/benchmarks.md). It is a
-/// ceiling: SQLite takes the pages only as the import touches them.
+/// per million files) with room to spare; at 256 MiB they no longer fit. Raising it alone
+/// took a 1,000,000-row import from 58 to 54 s (docs/benchmarks.md): the village order and
+/// the paused triggers did the rest. It is a ceiling: SQLite takes pages only as the import
+/// touches them.
 const IMPORT_CACHE_MIB: u32 = 1024;
 /// Files whose terms one indexing window makes and sorts at once: a million files' terms, sorted
 /// in memory, take about 300 MB (decision 191).

@@ -58,6 +58,8 @@ impl Replica {
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(0))
+            // As the primary's (decision 189): a read that fails here falls back anyway.
+            .test_on_check_out(false)
             .connection_timeout(wait)
             .error_handler(Box::new(r2d2::NopErrorHandler))
             .build_unchecked(PgManager { config });
@@ -147,7 +149,7 @@ impl Store {
         let s = &self.settings.servers;
         let wait = s.replica_wait.to_std().unwrap_or(std::time::Duration::from_millis(500));
         let retry = s.replica_retry.to_std().unwrap_or(std::time::Duration::from_secs(10));
-        let replica = Replica::open(url, 16, wait, retry)?;
+        let replica = Replica::open(url, self.pool.max_size(), wait, retry)?;
         let ours = self.pool.read(|c| c.query_opt(IDENTITY, &[], |r| Ok((r.text(0)?, r.text(1)?))))?;
         let theirs = replica.pool.read(|c| {
             c.query_opt(&format!("{IDENTITY}, pg_is_in_recovery(), {REPLAY_LSN}"), &[], |r| {

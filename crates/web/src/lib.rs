@@ -123,8 +123,8 @@ impl AppState {
     /// Runs a read that the replica may answer (decision 201): the ledger, the search, the
     /// statistics. On the replica's store when it has replayed `user`'s last write, else on
     /// the primary's; a read that fails on the replica is answered by the primary. `read`
-    /// only reads (the replica refuses writes): its audit entry is written after it, on the
-    /// primary, by the caller.
+    /// writes nothing but its audit entry, which the store's audit writer (the primary's,
+    /// whichever store it is called on) commits in the same task.
     pub async fn run_read<T: Send + 'static>(
         &self,
         user: &auth::CurrentUser,

@@ -36,15 +36,16 @@ pub async fn list(
     let page = p.page.unwrap_or(1);
     let per_page = p.per_page.unwrap_or(20);
     let q = p.q.trim().to_string();
-    let reader = actor.clone();
-    let searched = q.clone();
-    // The replica may answer the list (decision 201); its audit entry goes to the primary.
+    // The replica may answer the list (decision 201); the audit writer is the primary's.
     let out = state
         .run_read(&user, move |s| {
             if q.is_empty() {
-                s.ledger(&reader, &filter, page, per_page)
+                let pg = s.ledger(&actor, &filter, page, per_page)?;
+                s.audit(&actor, Action::ViewLedger, None, &format!("api page {page}"))?;
+                Ok(pg)
             } else {
-                let found = s.search_page(&reader, &p.search(&q, per_page))?;
+                let found = s.search_page(&actor, &p.search(&q, per_page))?;
+                s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&q))?;
                 Ok(LedgerPage {
                     rows: found.rows,
                     page,
@@ -53,15 +54,6 @@ pub async fn list(
                     total_capped: found.total_capped,
                     next: found.next,
                 })
-            }
-        })
-        .await?;
-    state
-        .run(move |s| {
-            if searched.is_empty() {
-                s.audit(&actor, Action::ViewLedger, None, &format!("api page {page}"))
-            } else {
-                s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&searched))
             }
         })
         .await?;

@@ -128,44 +128,40 @@ pub(super) async fn ledger(
         let filter = filter.clone();
         let qt = query_text.clone();
         let query = q.clone();
-        let reader = actor.clone();
-        // The replica may answer the list (decision 201); its audit entry goes to the primary.
-        let (shown, audit) = state
+        // The replica may answer the list (decision 201); the audit writer is the primary's.
+        state
             .run_read(&user, move |s| {
                 if !qt.is_empty() {
-                    let found = match s.search_page(&reader, &query.search(&qt, crate::filters::SEARCH_ROWS)) {
+                    let found = match s.search_page(&actor, &query.search(&qt, crate::filters::SEARCH_ROWS)) {
                         // A question this reader may not ask (the last digits of an ID
                         // number, for a role that sees them masked), or a page key that is
                         // not one: the page says why.
                         Err(StoreError::Invalid(f)) => {
                             let why = f.get("q").or_else(|| f.get("after")).unwrap_or(msg::FORM_HAS_ERRORS);
-                            return Ok(((Vec::new(), why.to_string(), false, None), None));
+                            return Ok((Vec::new(), why.to_string(), false, None));
                         }
                         other => other?,
                     };
+                    s.audit(&actor, Action::Search, None, &shouhu_domain::id_number::mask_id(&qt))?;
                     let text = if found.total_capped {
                         format!("{}{}{}", msg::MORE_THAN, found.total, msg::TOTAL_SUFFIX)
                     } else {
                         format!("{}{}{}", msg::TOTAL_PREFIX, found.total, msg::TOTAL_SUFFIX)
                     };
-                    let audit = (Action::Search, shouhu_domain::id_number::mask_id(&qt));
-                    Ok(((found.rows, text, found.more, found.next), Some(audit)))
+                    Ok((found.rows, text, found.more, found.next))
                 } else {
-                    let p: LedgerPage = s.ledger(&reader, &filter, page_no, 20)?;
+                    let p: LedgerPage = s.ledger(&actor, &filter, page_no, 20)?;
+                    s.audit(&actor, Action::ViewLedger, None, &format!("page {page_no}"))?;
                     let more = p.total_capped || i64::from(p.page * p.per_page) < p.total;
                     let text = if p.total_capped {
                         format!("{}{}{}{}", msg::MORE_THAN, p.total, "", msg::TOTAL_SUFFIX)
                     } else {
                         format!("{}{}{}", msg::TOTAL_PREFIX, p.total, msg::TOTAL_SUFFIX)
                     };
-                    Ok(((p.rows, text, more, None), Some((Action::ViewLedger, format!("page {page_no}")))))
+                    Ok((p.rows, text, more, None))
                 }
             })
-            .await?;
-        if let Some((action, detail)) = audit {
-            state.run(move |s| s.audit(&actor, action, None, &detail)).await?;
-        }
-        shown
+            .await?
     };
     // A search pages by the key of its last row (the next page) and goes back to its first;
     // the ledger pages by number.
