@@ -9,6 +9,10 @@
 //!
 //! Requirements at 1,000,000 children: search p99 < 10 ms, ledger first page p99 < 20 ms;
 //! every answer 2xx.
+//!
+//! With `--database-url postgres://…` the data directory holds only the keys, and `--servers N`
+//! starts N servers, each with its own store on the one database; worker `w` talks to server
+//! `w mod N` (issue 23: several servers behind a load balancer).
 
 use crate::report;
 use crate::stats::{Samples, Summary, ms};
@@ -28,6 +32,10 @@ use std::time::{Duration, Instant};
 
 pub struct Opts {
     pub db_dir: PathBuf,
+    /// PostgreSQL instead of `db_dir/shouhu.db`; the keys stay in `db_dir`.
+    pub database_url: Option<String>,
+    /// Servers started on the one database (PostgreSQL only for more than one).
+    pub servers: usize,
     pub concurrency: usize,
     pub duration_secs: u64,
     pub warmup_secs: u64,
@@ -99,20 +107,18 @@ fn encode(q: &str) -> String {
 /// Realistic search-box queries: common surnames, given names, pinyin initials and full pinyin,
 /// plus names and ID numbers of random children from the database.
 /// ID numbers are stored sealed (decision 96): `cipher` opens them.
-pub(crate) fn search_queries(
-    db: &std::path::Path,
-    sample: usize,
-    cipher: &shouhu_store::crypto::FieldCipher,
-) -> anyhow::Result<(Vec<Target>, Vec<String>)> {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+pub(crate) fn search_queries(store: &shouhu_store::Store, sample: usize) -> anyhow::Result<(Vec<Target>, Vec<String>)> {
     let picked: Vec<(String, Option<String>)> = {
-        let mut st =
-            conn.prepare("SELECT name, id_number FROM children WHERE closed = 0 ORDER BY random() LIMIT ?1")?;
-        let rows: Vec<(String, Option<String>)> =
-            st.query_map([sample as i64], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        let rows: Vec<(String, Option<String>)> = store.pool.read(|c| {
+            c.query(
+                "SELECT name, id_number FROM children WHERE closed = FALSE ORDER BY random() LIMIT $1",
+                &[(sample as i64).into()],
+                |r| Ok((r.text(0)?, r.opt_text(1)?)),
+            )
+        })?;
         let field = shouhu_store::crypto::field::CHILD_ID_NUMBER;
         rows.into_iter()
-            .map(|(name, idn)| Ok((name, cipher.open_opt_text(field, idn)?)))
+            .map(|(name, idn)| Ok((name, store.cipher.open_opt_text(field, idn)?)))
             .collect::<anyhow::Result<_>>()?
     };
     let classes: Vec<String> = [
@@ -294,7 +300,7 @@ async fn worker(
 }
 
 pub(crate) async fn run_load(
-    addr: SocketAddr,
+    addrs: &[SocketAddr],
     token: &str,
     load: &Load,
     concurrency: usize,
@@ -309,7 +315,7 @@ pub(crate) async fn run_load(
     let handles: Vec<_> = (0..concurrency)
         .map(|w| {
             tokio::spawn(worker(
-                addr,
+                addrs[w % addrs.len()],
                 auth.clone(),
                 targets.clone(),
                 load.classes.len(),
@@ -371,25 +377,47 @@ pub(crate) async fn demo_token(addr: SocketAddr, username: &str) -> anyhow::Resu
 
 async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     let db = o.db_dir.join("shouhu.db");
-    ensure!(
-        db.is_file(),
-        "{} does not exist: make it with `shouhu --data-dir D demo seed` and `shouhu --data-dir D demo children --children N`",
-        db.display()
-    );
-    let (children, audit_before): (i64, i64) = {
-        let c = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        (
-            c.query_row("SELECT count(*) FROM children", [], |r| r.get(0))?,
-            c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?,
-        )
+    let url = match &o.database_url {
+        Some(url) => url.clone(),
+        None => {
+            ensure!(
+                db.is_file(),
+                "{} does not exist: make it with `shouhu --data-dir D demo seed` and `shouhu --data-dir D demo children --children N`",
+                db.display()
+            );
+            format!("sqlite://{}", db.display())
+        }
     };
-    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let url = format!("sqlite://{}", db.display());
-    let store = shouhu::server::open_store(&url, clock, crate::audit_key(&db)?).context("opening the store")?;
-    let (mut search_targets, mut search_classes) = search_queries(&db, o.sample_children, &store.cipher)?;
-    let running = shouhu::server::start("127.0.0.1:0", store, shouhu_web::Config::default()).await?;
-    let addr = running.addr;
-    ensure!(addr.ip().is_loopback(), "refusing to load a non-loopback address {addr}");
+    ensure!(o.servers >= 1, "--servers must be at least 1");
+    ensure!(o.servers == 1 || o.database_url.is_some(), "several servers need --database-url postgres://…");
+    // Each server its own store (pool, indexer, leases) on the one database, as N processes
+    // would be. The store's calls block (PostgreSQL's driver too): off the async threads.
+    let mut stores = Vec::with_capacity(o.servers);
+    for _ in 0..o.servers {
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let keys = shouhu_store::crypto::KeySource::resolve(None, &o.db_dir);
+        let audit_key = crate::audit_key(&db)?;
+        let settings = shouhu_domain::settings::Settings::default();
+        stores.push(
+            tokio::task::block_in_place(|| shouhu::server::open_store_keyed(&url, clock, settings, keys, audit_key))
+                .context("opening the store")?,
+        );
+    }
+    let count = |store: &shouhu_store::Store, table: &str| -> anyhow::Result<i64> {
+        let sql = format!("SELECT count(*) FROM {table}");
+        Ok(tokio::task::block_in_place(|| store.pool.read(|c| c.query_opt(&sql, &[], |r| r.i64(0))))?.unwrap_or(0))
+    };
+    let (children, audit_before) = (count(&stores[0], "children")?, count(&stores[0], "audit_log")?);
+    let (mut search_targets, mut search_classes) =
+        tokio::task::block_in_place(|| search_queries(&stores[0], o.sample_children))?;
+    let reader = stores[0].clone();
+    let mut running = Vec::with_capacity(o.servers);
+    for store in stores {
+        running.push(shouhu::server::start("127.0.0.1:0", store, shouhu_web::Config::default()).await?);
+    }
+    let addrs: Vec<SocketAddr> = running.iter().map(|r| r.addr).collect();
+    let addr = addrs[0];
+    ensure!(addrs.iter().all(|a| a.ip().is_loopback()), "refusing to load a non-loopback address {addr}");
 
     let token = demo_token(addr, "city").await?;
     // Issue 17's pages: the demo village's director and the demo township's supervisor.
@@ -473,33 +501,42 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
     for load in &loads {
         let token = load.token.as_deref().unwrap_or(&token);
         eprintln!("warm-up {} s: {}", o.warmup_secs, load.name);
-        let w = run_load(addr, token, load, o.concurrency, Duration::from_secs(o.warmup_secs), o.max_requests).await;
+        let w = run_load(&addrs, token, load, o.concurrency, Duration::from_secs(o.warmup_secs), o.max_requests).await;
         if w.error_count > 0 {
             eprintln!("errors during warm-up: {} {:?}", w.error_count, w.errors);
         }
         eprintln!("measuring {} s: {}", o.duration_secs, load.name);
-        let r = run_load(addr, token, load, o.concurrency, Duration::from_secs(o.duration_secs), o.max_requests).await;
+        let r =
+            run_load(&addrs, token, load, o.concurrency, Duration::from_secs(o.duration_secs), o.max_requests).await;
         results.push(r);
     }
-    let _ = running.stop.send(());
-    let _ = running.done.await;
-    let audit_after: i64 = {
-        let c = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?
-    };
+    let audit_after = count(&reader, "audit_log")?;
+    for r in running {
+        let _ = r.stop.send(());
+        let _ = r.done.await;
+    }
 
     report::header("HTTP load: healthz, search, ledger first page, due list, coverage");
     println!(
         "- database: `{}`, {} children; user `city` (scope: city-wide, region 12), API token; the due list as \
          `director` (郭罗庄村), the coverage as `supervisor` (梅厂镇)",
-        db.display(),
+        if o.database_url.is_some() { "PostgreSQL".to_string() } else { db.display().to_string() },
         children
     );
+    let addr_list: Vec<String> = addrs.iter().map(SocketAddr::to_string).collect();
     println!(
-        "- server in-process on {addr} (`shouhu::server::start`, `Config::default()`, no log subscriber, so request logs are not written), \
-         SQLite pool of 8; load generator: {} workers × 1 kept-alive HTTP/1.1 connection (hyper), closed loop, \
+        "- {} server(s) in-process on {} (`shouhu::server::start`, `Config::default()`, no log subscriber, so request logs are not written), \
+         {} pool of {} each; load generator: {} workers × 1 kept-alive HTTP/1.1 connection (hyper), worker w on server w mod {}, closed loop, \
          {} s warm-up + {} s measured per load, at most {} requests per load",
-        o.concurrency, o.warmup_secs, o.duration_secs, o.max_requests
+        addrs.len(),
+        addr_list.join(", "),
+        if o.database_url.is_some() { "PostgreSQL" } else { "SQLite" },
+        reader.pool.max_size(),
+        o.concurrency,
+        addrs.len(),
+        o.warmup_secs,
+        o.duration_secs,
+        o.max_requests
     );
     println!(
         "- **the load generator runs in the same process and on the same {} cores as the server**: \

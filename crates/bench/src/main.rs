@@ -115,9 +115,17 @@ enum Command {
     },
     /// HTTP load on the server started in-process on 127.0.0.1.
     Http {
-        /// The data directory holding shouhu.db (made by `shouhu demo seed` + `demo children`).
+        /// The data directory holding shouhu.db (made by `shouhu demo seed` + `demo children`),
+        /// or with `--database-url` the keys (audit.key, shouhu-data.key) of that database.
         #[arg(long)]
         db_dir: PathBuf,
+        /// A PostgreSQL database (`shouhu --database-url … demo seed` and an import) instead
+        /// of `db_dir/shouhu.db`.
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Servers started in-process on the one database, the workers spread over them.
+        #[arg(long, default_value_t = 1)]
+        servers: usize,
         /// Concurrent workers, each with one kept-alive connection.
         #[arg(long, default_value_t = 8)]
         concurrency: usize,
@@ -316,17 +324,27 @@ fn main() -> ExitCode {
     report::note_start();
     let res = match cli.command {
         Command::Store { db, reads, ids, rounds, check } => store::run(&store::Opts { db, reads, ids, rounds, check }),
-        Command::Http { db_dir, concurrency, duration_secs, warmup_secs, max_requests, sample_children, check } => {
-            http::run(&http::Opts {
-                db_dir,
-                concurrency,
-                duration_secs,
-                warmup_secs,
-                max_requests,
-                sample_children,
-                check,
-            })
-        }
+        Command::Http {
+            db_dir,
+            database_url,
+            servers,
+            concurrency,
+            duration_secs,
+            warmup_secs,
+            max_requests,
+            sample_children,
+            check,
+        } => http::run(&http::Opts {
+            db_dir,
+            database_url,
+            servers,
+            concurrency,
+            duration_secs,
+            warmup_secs,
+            max_requests,
+            sample_children,
+            check,
+        }),
         Command::Queries { db, reps, sample_children, threads, secs } => {
             queries::run(&queries::Opts { db, reps, sample_children, threads, secs })
         }

@@ -80,7 +80,7 @@ pub fn run(o: &Opts) -> anyhow::Result<bool> {
     let url = format!("sqlite://{}", o.db.display());
     let store: Store =
         shouhu::server::open_store(&url, clock, crate::audit_key(&o.db)?).context("opening the store")?;
-    let (targets, classes) = search_queries(&o.db, o.sample_children, &store.cipher)?;
+    let (targets, classes) = search_queries(&store, o.sample_children)?;
     let children: i64 =
         store.pool.read(|c| c.query_opt("SELECT count(*) FROM children", &[], |r| r.i64(0)))?.unwrap_or(0);
 

@@ -115,12 +115,13 @@ pub(crate) async fn measure(addr: std::net::SocketAddr, loads: &[Load], o: &Opts
     let mut results = Vec::new();
     for load in loads {
         let token = load.token.as_deref().unwrap_or("");
-        let w = run_load(addr, token, load, o.concurrency, Duration::from_secs(o.warmup_secs), u64::MAX).await;
+        let w = run_load(&[addr], token, load, o.concurrency, Duration::from_secs(o.warmup_secs), u64::MAX).await;
         if w.error_count > 0 {
             eprintln!("errors during warm-up of {}: {:?}", load.name, w.errors);
         }
         eprintln!("measuring {} s: {}", o.duration_secs, load.name);
-        results.push(run_load(addr, token, load, o.concurrency, Duration::from_secs(o.duration_secs), u64::MAX).await);
+        results
+            .push(run_load(&[addr], token, load, o.concurrency, Duration::from_secs(o.duration_secs), u64::MAX).await);
     }
     results
 }

@@ -527,10 +527,14 @@ impl Store {
     }
 
     /// The values of a new file's `children` row that come from the file, in
-    /// [`NEW_ROW_COLUMNS`]'s order; its data in the binary form when `compact` (SQLite). The
-    /// file and its ID number are sealed, and the number's blind index made, with the keys in
-    /// force.
-    pub(crate) fn new_row_values(&self, file: &ChildFile, compact: bool) -> Result<[Val; NEW_ROW_VALUES], StoreError> {
+    /// [`NEW_ROW_COLUMNS`]'s order; the sealed file as bytes when `bytes_column` (SQLite's
+    /// BLOB), else as text. The file and its ID number are sealed, and the number's blind index
+    /// made, with the keys in force.
+    pub(crate) fn new_row_values(
+        &self,
+        file: &ChildFile,
+        bytes_column: bool,
+    ) -> Result<[Val; NEW_ROW_VALUES], StoreError> {
         let derived = rules::derive(file, self.today(), self.settings.age_rule);
         let ring = self.cipher.ring();
         Ok([
@@ -547,7 +551,7 @@ impl Store {
             file.health.map(|h| h.code()).into(),
             Warning::to_bits(&derived.warnings).into(),
             file.school_org_id.into(),
-            seal_file_data(&ring, file, compact)?,
+            seal_file_data(&ring, file, bytes_column),
         ])
     }
 
@@ -754,7 +758,7 @@ impl Store {
         sql.push(", health = ").bind(file.health.map(|h| h.code()));
         sql.push(", warnings = ").bind(Warning::to_bits(&derived.warnings));
         sql.push(", school_org_id = ").bind(file.school_org_id);
-        sql.push(", data = ").bind(seal_file_data(&ring, file, c.is_sqlite())?);
+        sql.push(", data = ").bind(seal_file_data(&ring, file, c.is_sqlite()));
         sql.push(", updated_at = ").bind(now);
         sql.push(" WHERE id = ").bind(id);
         sql.push(" AND version = ").bind(current.version);
@@ -1068,13 +1072,15 @@ pub(crate) fn push_blinds(sql: &mut Sql, ring: &Ring, id_number: &str) {
     sql.push(")");
 }
 
-/// A file's data as stored: its plain form ([`file_data::encode`]) sealed for `children.data`.
-pub(crate) fn seal_file_data(ring: &Ring, file: &ChildFile, compact: bool) -> Result<Val, StoreError> {
-    Ok(match file_data::encode(file, compact)? {
-        Val::Bytes(b) => Val::Bytes(ring.seal(field::CHILD_FILE, &b)),
-        Val::Text(t) => Val::Text(ring.seal_text(field::CHILD_FILE, &t)),
-        other => other,
-    })
+/// A file's data as stored: its binary form ([`file_data::encode_binary`]) sealed for
+/// `children.data`, as bytes in SQLite's BLOB or as base64 in PostgreSQL's TEXT (decision 204).
+pub(crate) fn seal_file_data(ring: &Ring, file: &ChildFile, bytes_column: bool) -> Val {
+    let plain = file_data::encode_binary(file);
+    if bytes_column {
+        Val::Bytes(ring.seal(field::CHILD_FILE, &plain))
+    } else {
+        Val::Text(ring.seal_into_text(field::CHILD_FILE, &plain))
+    }
 }
 
 /// A new child id: random below 2^53, so that it is exact in JavaScript and says nothing

@@ -222,7 +222,13 @@ impl Ring {
 
     /// [`Ring::seal`] for a text column.
     pub fn seal_text(&self, field: &str, plain: &str) -> String {
-        let sealed = self.seal(field, plain.as_bytes());
+        self.seal_into_text(field, plain.as_bytes())
+    }
+
+    /// [`Ring::seal`] of any bytes for a text column: base64 after [`TEXT_MARK`]. Opened with
+    /// [`Ring::open_vec`], which gives the bytes back.
+    pub fn seal_into_text(&self, field: &str, plain: &[u8]) -> String {
+        let sealed = self.seal(field, plain);
         let mut out = String::with_capacity(1 + sealed.len().div_ceil(3) * 4);
         out.push(TEXT_MARK);
         base64::engine::general_purpose::STANDARD_NO_PAD.encode_string(&sealed, &mut out);

@@ -1,4 +1,4 @@
-//! A child's file in shouhu's own compact binary form, as SQLite keeps it (decision 51).
+//! A child's file in shouhu's own compact binary form, as the registry keeps it (decisions 51, 204).
 //!
 //! The form is a list of the fields that differ from their defaults, each as its field
 //! number and its value. It is about as small as the file's JSON compressed with zstd, and

@@ -1,8 +1,8 @@
-//! How a child's file is kept in `children.data`. On SQLite it is written in shouhu's own
-//! binary form (`file_binary`, decision 51), about as small as compressed JSON and far
-//! cheaper to write and read. Two older forms are still read: JSON compressed with zstd
-//! against a fixed dictionary (decision 41), and JSON text, which rows written before
-//! either hold and PostgreSQL keeps.
+//! How a child's file is kept in `children.data`. It is written in shouhu's own binary form
+//! (`file_binary`, decision 51), about as small as compressed JSON and far cheaper to write
+//! and read, on PostgreSQL too since decision 204. Two older forms are still read: JSON
+//! compressed with zstd against a fixed dictionary (decision 41), and JSON text, which rows
+//! written before either hold, and PostgreSQL's rows written before decision 204.
 
 use crate::db::Val;
 use crate::error::StoreError;
@@ -27,16 +27,22 @@ fn zstd_error(e: std::io::Error) -> StoreError {
     StoreError::Backend(format!("child file data: {e}"))
 }
 
-/// The value to store for `file`: the binary form when `compact` (SQLite), JSON text otherwise.
+/// A file's plain value in a given form: the binary form when `compact`, JSON text
+/// otherwise (as PostgreSQL kept files before decision 204, and still reads them).
 pub fn encode(file: &ChildFile, compact: bool) -> Result<Val, StoreError> {
     if !compact {
         return Ok(Val::Text(serde_json::to_string(file)?));
     }
+    Ok(Val::Bytes(encode_binary(file)))
+}
+
+/// The binary form, which every file is written in before it is sealed (decisions 51, 204).
+pub fn encode_binary(file: &ChildFile) -> Vec<u8> {
     // Files take 240-520 bytes (docs/benchmarks.md): one allocation, rarely grown.
     let mut out = Vec::with_capacity(512);
     out.push(TAG_BINARY_V1);
     file_binary::write(file, &mut out);
-    Ok(Val::Bytes(out))
+    out
 }
 
 /// Reads a stored file, in whichever form the row holds.

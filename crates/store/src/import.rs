@@ -223,6 +223,9 @@ impl Store {
             )?;
             Ok(counts)
         });
+        if res.as_ref().is_ok_and(|n| n.created > 0) {
+            self.analyze_after_bulk("children, child_history, visit_due");
+        }
         match res {
             Err(StoreError::UniqueViolation) => Err(StoreError::Duplicate {
                 field: "id_number",
@@ -542,7 +545,22 @@ impl Store {
             })?;
             progress((files.len() * (k + 1)) / slices);
         }
+        self.analyze_after_bulk("child_search");
         Ok(files.len())
+    }
+
+    /// PostgreSQL: the planner's statistics of tables a bulk write has just grown, made again
+    /// at once (decision 205). Until autovacuum's next analyze, minutes away or never when it
+    /// is off, the planner takes a million imported files for the empty table it last saw and
+    /// plans every search and ledger page as a scan (seconds each). A failure is only logged:
+    /// the write has committed, and the next analyze mends it.
+    fn analyze_after_bulk(&self, tables: &str) {
+        if self.pool.is_sqlite() {
+            return;
+        }
+        if let Err(e) = self.pool.write(|c| c.exec(&format!("ANALYZE {tables}"), &[])) {
+            tracing::warn!(error = %e, tables, "refreshing the planner's statistics after a bulk write");
+        }
     }
 
     /// The terms of `files`, made on every core, in the term index's order.

@@ -132,6 +132,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0026_refusals_replica.sql"),
         include_str!("../migrations/postgres/0026_refusals_replica.sql"),
     ),
+    // The count triggers' pause read in their WHEN (issue 23, decision 203).
+    (
+        27,
+        include_str!("../migrations/sqlite/0027_counts_pause_in_when.sql"),
+        include_str!("../migrations/postgres/0027_counts_pause_in_when.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

@@ -306,7 +306,7 @@ impl Store {
             })
         })?;
         let mut step = Step { seen: rows.len(), last: rows.last().map(|r| Cursor::id(r.id)), ..Step::default() };
-        let compact = c.is_sqlite();
+        let bytes_column = c.is_sqlite();
         for row in rows {
             let id_stale = row.id_number.as_deref().is_some_and(|n| stale(ring, n.as_bytes()));
             if !stale(ring, &row.data) && !id_stale {
@@ -314,7 +314,7 @@ impl Store {
             }
             let plain = ring.open_vec(field::CHILD_FILE, row.data).map_err(|e| open_failed("children.data", e))?;
             let file = file_data::decode(&plain)?;
-            let data = crate::children::seal_file_data(ring, &file, compact)?;
+            let data = crate::children::seal_file_data(ring, &file, bytes_column);
             let idn = row
                 .id_number
                 .map(|n| ring.open_text(field::CHILD_ID_NUMBER, n))

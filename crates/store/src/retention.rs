@@ -216,13 +216,13 @@ impl Store {
         };
         let before = self.read_file_data(data)?;
         let file = rules::anonymise(&before);
-        let compact = c.is_sqlite();
+        let bytes_column = c.is_sqlite();
         c.exec(
             "UPDATE children SET name = $1, id_number = NULL, id_blind = NULL, close_note = NULL, data = $2, \
              anonymised_at = $3, version = version + 1, updated_at = $3 WHERE id = $4",
             &[
                 ANONYMISED.into(),
-                crate::children::seal_file_data(&self.cipher.ring(), &file, compact)?,
+                crate::children::seal_file_data(&self.cipher.ring(), &file, bytes_column),
                 now.into(),
                 id.into(),
             ],

@@ -9,6 +9,7 @@ use shouhu::keys_cli::{RotateOpts, retire, rotate};
 use shouhu_domain::role::{OrgType, Role};
 use shouhu_store::Store;
 use shouhu_store::crypto::{self, Stored};
+use shouhu_store::db::Val;
 use std::time::Duration;
 
 const CSV_HEADER: &str =
@@ -421,4 +422,56 @@ async fn values_written_before_encryption_are_sealed_at_start_up() {
     all_read(&app, &zhen, &files).await;
     let (_, p) = app.get(&zhen, &format!("/api/v1/children?q={}", &files[0].1[14..])).await;
     assert_eq!(p["rows"][0]["id"], files[0].0, "the last digits' keyed term was made");
+}
+
+/// The first byte of a file's stored value once opened: 2 for the binary form, `{` for JSON.
+fn stored_form(s: &Store, id: i64) -> u8 {
+    let raw = s
+        .pool
+        .read(|c| c.query_opt("SELECT data FROM children WHERE id = $1", &[id.into()], |r| r.text_or_bytes(0)))
+        .expect("row")
+        .expect("file");
+    s.cipher.open_vec(crypto::field::CHILD_FILE, raw).expect("opens")[0]
+}
+
+/// Files are sealed in the binary form on both databases (decision 204); a file sealed as
+/// JSON, as PostgreSQL kept every file before, still reads, and its next edit writes it in
+/// the binary form.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_are_sealed_in_the_binary_form_and_those_sealed_as_json_still_read() {
+    let (app, zhen, files) = app_with_files().await;
+    let (id, idn) = files[0].clone();
+    let s = app.store.clone();
+    let forms = blocking(move || {
+        let written = stored_form(&s, id);
+        let rec = s.get_child(&city(), id).expect("file");
+        let json = serde_json::to_string(&rec.file).expect("json");
+        let ring = s.cipher.ring();
+        let field = crypto::field::CHILD_FILE;
+        // In the column's own type: bytes in SQLite's BLOB, base64 in PostgreSQL's TEXT.
+        let sealed = if s.pool.is_sqlite() {
+            Val::Bytes(ring.seal(field, json.as_bytes()))
+        } else {
+            Val::Text(ring.seal_text(field, &json))
+        };
+        s.pool.write(|c| c.exec("UPDATE children SET data = $1 WHERE id = $2", &[sealed, id.into()])).expect("json");
+        (written, stored_form(&s, id))
+    })
+    .await;
+    assert_eq!(forms, (2, b'{'), "written in the binary form, then put back as JSON");
+
+    let (st, got) = app.get(&zhen, &format!("/api/v1/children/{id}")).await;
+    assert_eq!(st, 200, "{got}");
+    assert_eq!(got["file"]["id_number"], idn.as_str());
+    assert_eq!(got["file"]["mother"]["phone"], "13611110001", "the whole file reads from its JSON");
+    let mut file = got["file"].clone();
+    file["notes"] = json!("母亲春节返乡");
+    let (st, body) =
+        app.put(&zhen, &format!("/api/v1/children/{id}"), &json!({"version": got["version"], "file": file})).await;
+    assert_eq!(st, 200, "{body}");
+    let s = app.store.clone();
+    assert_eq!(blocking(move || stored_form(&s, id)).await, 2, "the edit wrote the binary form");
+    let (_, again) = app.get(&zhen, &format!("/api/v1/children/{id}")).await;
+    assert_eq!(again["file"]["notes"], "母亲春节返乡");
+    assert_eq!(again["file"]["mother"]["phone"], "13611110001");
 }

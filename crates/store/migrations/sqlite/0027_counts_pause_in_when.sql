@@ -1,0 +1,2 @@
+-- PostgreSQL only (decision 203): SQLite's bulk writes drop the count triggers inside their
+-- transaction instead (stat_counts::pause). The version is kept in step with PostgreSQL's.
