@@ -30,17 +30,37 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+// The `http` command's options (its help is the command's own, in main.rs).
+#[derive(clap::Args, Debug)]
 pub struct Opts {
+    /// The data directory holding shouhu.db (made by `shouhu demo seed` + `demo children`),
+    /// or with `--database-url` the keys (audit.key, shouhu-data.key) of that database.
+    #[arg(long)]
     pub db_dir: PathBuf,
-    /// PostgreSQL instead of `db_dir/shouhu.db`; the keys stay in `db_dir`.
+    /// A PostgreSQL database (`shouhu --database-url … demo seed` and an import) instead
+    /// of `db_dir/shouhu.db`.
+    #[arg(long)]
     pub database_url: Option<String>,
-    /// Servers started on the one database (PostgreSQL only for more than one).
+    /// Servers started in-process on the one database, the workers spread over them.
+    #[arg(long, default_value_t = 1)]
     pub servers: usize,
+    /// Concurrent workers, each with one kept-alive connection.
+    #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
+    /// Measured time of each load.
+    #[arg(long, default_value_t = 10)]
     pub duration_secs: u64,
+    /// Unmeasured time before each load.
+    #[arg(long, default_value_t = 2)]
     pub warmup_secs: u64,
+    /// Upper bound on the measured requests of each load.
+    #[arg(long, default_value_t = 2_000_000)]
     pub max_requests: u64,
+    /// Random children from the database whose names and ID numbers become search queries.
+    #[arg(long, default_value_t = 40)]
     pub sample_children: usize,
+    /// Exit non-zero when a latency target is missed (non-2xx answers always fail).
+    #[arg(long)]
     pub check: bool,
 }
 

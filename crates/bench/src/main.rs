@@ -114,37 +114,7 @@ enum Command {
         check: bool,
     },
     /// HTTP load on the server started in-process on 127.0.0.1.
-    Http {
-        /// The data directory holding shouhu.db (made by `shouhu demo seed` + `demo children`),
-        /// or with `--database-url` the keys (audit.key, shouhu-data.key) of that database.
-        #[arg(long)]
-        db_dir: PathBuf,
-        /// A PostgreSQL database (`shouhu --database-url … demo seed` and an import) instead
-        /// of `db_dir/shouhu.db`.
-        #[arg(long)]
-        database_url: Option<String>,
-        /// Servers started in-process on the one database, the workers spread over them.
-        #[arg(long, default_value_t = 1)]
-        servers: usize,
-        /// Concurrent workers, each with one kept-alive connection.
-        #[arg(long, default_value_t = 8)]
-        concurrency: usize,
-        /// Measured time of each load.
-        #[arg(long, default_value_t = 10)]
-        duration_secs: u64,
-        /// Unmeasured time before each load.
-        #[arg(long, default_value_t = 2)]
-        warmup_secs: u64,
-        /// Upper bound on the measured requests of each load.
-        #[arg(long, default_value_t = 2_000_000)]
-        max_requests: u64,
-        /// Random children from the database whose names and ID numbers become search queries.
-        #[arg(long, default_value_t = 40)]
-        sample_children: usize,
-        /// Exit non-zero when a latency target is missed (non-2xx answers always fail).
-        #[arg(long)]
-        check: bool,
-    },
+    Http(http::Opts),
     /// Diagnostic: the store calls behind search and the ledger, one at a time, without HTTP.
     Queries {
         /// An existing SQLite database.
@@ -324,27 +294,7 @@ fn main() -> ExitCode {
     report::note_start();
     let res = match cli.command {
         Command::Store { db, reads, ids, rounds, check } => store::run(&store::Opts { db, reads, ids, rounds, check }),
-        Command::Http {
-            db_dir,
-            database_url,
-            servers,
-            concurrency,
-            duration_secs,
-            warmup_secs,
-            max_requests,
-            sample_children,
-            check,
-        } => http::run(&http::Opts {
-            db_dir,
-            database_url,
-            servers,
-            concurrency,
-            duration_secs,
-            warmup_secs,
-            max_requests,
-            sample_children,
-            check,
-        }),
+        Command::Http(o) => http::run(&o),
         Command::Queries { db, reps, sample_children, threads, secs } => {
             queries::run(&queries::Opts { db, reps, sample_children, threads, secs })
         }

@@ -223,8 +223,8 @@ impl Store {
             )?;
             Ok(counts)
         });
-        if res.as_ref().is_ok_and(|n| n.created > 0) {
-            self.analyze_after_bulk("children, child_history, visit_due");
+        if let Ok(n) = &res {
+            self.analyze_after_bulk("children", "children, child_history, visit_due", n.created);
         }
         match res {
             Err(StoreError::UniqueViolation) => Err(StoreError::Duplicate {
@@ -545,20 +545,38 @@ impl Store {
             })?;
             progress((files.len() * (k + 1)) / slices);
         }
-        self.analyze_after_bulk("child_search");
+        self.analyze_after_bulk("child_search", "child_search", total);
         Ok(files.len())
     }
 
-    /// PostgreSQL: the planner's statistics of tables a bulk write has just grown, made again
-    /// at once (decision 205). Until autovacuum's next analyze, minutes away or never when it
-    /// is off, the planner takes a million imported files for the empty table it last saw and
-    /// plans every search and ledger page as a scan (seconds each). A failure is only logged:
-    /// the write has committed, and the next analyze mends it.
-    fn analyze_after_bulk(&self, tables: &str) {
-        if self.pool.is_sqlite() {
+    /// PostgreSQL: the planner's statistics of `tables`, made again at once after a bulk write
+    /// added `rows` to `grown` (decision 205), when that is as many as would make autovacuum
+    /// analyze it (the server's own `autovacuum_analyze_threshold` and `_scale_factor`
+    /// against its rows as last counted), or it was never analyzed. Until autovacuum's next
+    /// analyze, minutes away or never when it is off, the planner takes a million imported
+    /// files for the empty table it last saw and plans every search and ledger page as a scan
+    /// (seconds each); a township's few rows in a large table change no plan and cost no
+    /// analyze. A failure is only logged: the write has committed, and the next analyze mends it.
+    fn analyze_after_bulk(&self, grown: &str, tables: &str, rows: usize) {
+        if self.pool.is_sqlite() || rows == 0 {
             return;
         }
-        if let Err(e) = self.pool.write(|c| c.exec(&format!("ANALYZE {tables}"), &[])) {
+        let analyzed = self.pool.write(|c| {
+            let due = c.query_opt(
+                &format!(
+                    "SELECT reltuples < 0 OR CAST($1 AS BIGINT) > current_setting('autovacuum_analyze_threshold')::float8 \
+                     + current_setting('autovacuum_analyze_scale_factor')::float8 * reltuples \
+                     FROM pg_class WHERE oid = '{grown}'::regclass"
+                ),
+                &[(rows as i64).into()],
+                |r| r.bool(0),
+            )?;
+            if due == Some(true) {
+                c.exec(&format!("ANALYZE {tables}"), &[])?;
+            }
+            Ok(())
+        });
+        if let Err(e) = analyzed {
             tracing::warn!(error = %e, tables, "refreshing the planner's statistics after a bulk write");
         }
     }

@@ -25,8 +25,8 @@ pub(crate) struct Paused(Vec<String>);
 /// text, so other connections never see them gone (a rolled-back import restores them too);
 /// merely skipping them (`WHEN NOT EXISTS`) still ran each trigger's program and its
 /// statement journal for every row, a sixth of a million-row import. PostgreSQL: a
-/// transaction-local setting the trigger functions read (dropping a trigger there would lock
-/// every reader of `children` out until the commit).
+/// transaction-local setting the triggers' `WHEN` reads (decision 203; dropping a trigger
+/// there would lock every reader of `children` out until the commit).
 pub(crate) fn pause(c: &mut Conn<'_, '_>) -> Result<Paused, StoreError> {
     if !c.is_sqlite() {
         c.query_opt("SELECT set_config('shouhu.counts_paused', 'on', true)", &[], |_| Ok(()))?;
