@@ -68,6 +68,8 @@ const SEARCH_P99_MS: f64 = 10.0;
 const LEDGER_P99_MS: f64 = 20.0;
 /// Issue 17: the director's due list and the supervisor's coverage page.
 const VISITS_P99_MS: f64 = 20.0;
+/// Issue 23: the city's statistics page under 1 s.
+const STATISTICS_P99_MS: f64 = 1000.0;
 
 /// One request of a load: its path and the class it is reported under.
 #[derive(Clone)]
@@ -515,6 +517,14 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
             p99_target: Some(VISITS_P99_MS),
             token: Some(supervisor),
         },
+        Load {
+            name: "GET /statistics (the city's statistics page)",
+            auth: true,
+            targets: vec![Target { path: "/statistics".into(), class: 0, shown: "statistics".into() }],
+            classes: vec!["statistics".into()],
+            p99_target: Some(STATISTICS_P99_MS),
+            token: None,
+        },
     ];
 
     let mut results = Vec::new();
@@ -536,7 +546,7 @@ async fn run_async(o: &Opts) -> anyhow::Result<bool> {
         let _ = r.done.await;
     }
 
-    report::header("HTTP load: healthz, search, ledger first page, due list, coverage");
+    report::header("HTTP load: healthz, search, ledger first page, due list, coverage, statistics");
     println!(
         "- database: `{}`, {} children; user `city` (scope: city-wide, region 12), API token; the due list as \
          `director` (郭罗庄村), the coverage as `supervisor` (梅厂镇)",

@@ -184,7 +184,8 @@ pub struct SearchSettings {
     /// Term rows a count may read where the scope is not a range of the index (a prefix, a
     /// school); beyond, the page counts only the rows shown so far.
     pub count_budget_rows: i64,
-    /// Files at most whose ID number ends in the digits searched for.
+    /// Files at most read for a search by more than four last digits: those whose ID
+    /// number ends in the last four, each then compared with every digit typed.
     pub id_tail_candidates: i64,
 }
 
@@ -1352,8 +1353,9 @@ pub static SPECS: &[Spec] = &[
         label: msg::SETTING_SEARCH_ID_TAIL,
         unit: Unit::Count,
         source: "[U]",
-        reason: "the last four digits of an ID number match about 90 files in a city of a million; two \
-                 thousand leaves room for a province while bounding what one search sorts in memory",
+        reason: "a search by five or more last digits reads the files whose number ends in the last four \
+                 (about 90 in a city of a million) and opens each; two thousand leaves room for a province \
+                 while bounding what one search opens and sorts in memory (four digits are paged as names are)",
         kind: Kind::Int {
             min: 100,
             max: 100_000,

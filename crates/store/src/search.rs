@@ -96,6 +96,10 @@ impl Area {
     }
 }
 
+/// A search's count: how many match (up to the limit), and whether that stopped short;
+/// `None` when it was not counted within its cost.
+type Counted = Option<(i64, bool)>;
+
 /// A row's place in the order results are shown (the term only for a prefix search).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
@@ -193,6 +197,9 @@ impl Store {
         self.pool.read(|c| {
             let (mut found, counted) = match &query {
                 Query::IdNumber(raw) => (self.by_id_number(c, &scope, &area, raw)?, None),
+                Query::IdSuffix(digits) if digits.len() == crate::crypto::SUFFIX_DIGITS => {
+                    self.by_last_four(c, digits, &area, after.as_ref(), want)?
+                }
                 Query::IdSuffix(digits) => {
                     let (all, capped) = self.by_suffix(c, &area, digits)?;
                     let n = all.len() as i64;
@@ -251,8 +258,38 @@ impl Store {
         })
     }
 
-    /// Files whose ID number ends with `digits`: the term of their last four, then (for more
-    /// digits) those whose number ends with every digit typed. Also says whether the
+    /// Files whose ID number ends with these four characters: a page of their term's rows in
+    /// the index's order, and their count, as for a name. Reading every match to sort it here
+    /// cost a search 30 ms at 10,000,000 files, where the four match about 900 (issue 23).
+    /// While the data key is being rotated a file may have a term under each key version:
+    /// the pages of all the terms are merged, each file once.
+    fn by_last_four(
+        &self,
+        c: &mut Conn<'_, '_>,
+        digits: &str,
+        area: &Area,
+        after: Option<&Key>,
+        want: usize,
+    ) -> Result<(Vec<(LedgerRow, Key)>, Counted), StoreError> {
+        let terms = self.cipher.ring().suffix_terms(digits);
+        let (mut rows, mut total) = (Vec::with_capacity(want), Some((0, false)));
+        for term in &terms {
+            rows.extend(self.exact_page(c, term, area, after, want)?);
+            total = match (total, self.count_exact(c, term, area)?) {
+                (Some((n, a)), Some((m, b))) => Some((n + m, a || b)),
+                _ => None,
+            };
+        }
+        if terms.len() > 1 {
+            rows.sort_by(|a, b| a.1.cmp(&b.1));
+            rows.dedup_by_key(|(r, _)| r.id);
+            rows.truncate(want);
+        }
+        Ok((rows, total))
+    }
+
+    /// Files whose ID number ends with `digits` (more than four): the term of their last
+    /// four, then those whose number ends with every digit typed. Also says whether the
     /// candidates were cut at `search.id_tail_candidates`.
     fn by_suffix(
         &self,

@@ -150,11 +150,9 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
     {
         let h = token_hash(bearer.trim());
         let store = state.store.clone();
-        let found = tokio::task::spawn_blocking(move || match store.api_token(&h)? {
-            Some((p, written)) => Ok(crate::second_factor::complete(&store, Some(p))?.map(|p| (p, written))),
-            None => Ok::<_, shouhu_store::StoreError>(None),
-        })
-        .await??;
+        // A role that needs a second factor is nobody without one (decision 83): the store
+        // checks it in the same query.
+        let found = tokio::task::spawn_blocking(move || store.api_token(&h)).await??;
         // A wrong token is a failed sign-in, not an anonymous request.
         return found
             .map(|(principal, written_lsn)| {
@@ -168,12 +166,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Optio
     let h = token_hash(token);
     let store = state.store.clone();
     let h2 = h.clone();
-    let found = tokio::task::spawn_blocking(move || match store.session(&h2)? {
-        // A role that needs a second factor is nobody without one (decision 83).
-        Some((p, csrf, written)) => Ok(crate::second_factor::complete(&store, Some(p))?.map(|p| (p, csrf, written))),
-        None => Ok::<_, shouhu_store::StoreError>(None),
-    })
-    .await??;
+    let found = tokio::task::spawn_blocking(move || store.session(&h2)).await??;
     Ok(found.map(|(principal, csrf, written_lsn)| CurrentUser {
         principal,
         via: Via::Session { token_hash: h, csrf },

@@ -4,7 +4,6 @@
 
 use crate::auth::token_hash;
 use rand::RngCore;
-use shouhu_store::users::Principal;
 use shouhu_store::{Store, StoreError};
 use totp_rs::{Algorithm, Builder, Secret, Totp};
 
@@ -129,16 +128,6 @@ pub fn check_and_use(store: &Store, user_id: i64, code: &str) -> Result<Option<P
     match matching_step(&f.secret, code, store.now())? {
         Some(step) if store.use_code_step(user_id, step)? => Ok(Some(Passed::Code)),
         _ => Ok(None),
-    }
-}
-
-/// Whether a signed-in principal may act: a role that needs a second factor
-/// (`Role::needs_second_factor`) is nobody without a confirmed one, whatever session or
-/// token it holds (one made before the rule, or by any other path).
-pub fn complete(store: &Store, p: Option<Principal>) -> Result<Option<Principal>, StoreError> {
-    match p {
-        Some(p) if p.role.needs_second_factor() && !store.has_second_factor(p.user_id)? => Ok(None),
-        other => Ok(other),
     }
 }
 

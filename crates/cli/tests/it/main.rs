@@ -19,6 +19,7 @@ mod durability;
 mod encryption;
 mod entrusted;
 mod files;
+mod group_commit;
 mod logs;
 mod masking;
 mod notifications;

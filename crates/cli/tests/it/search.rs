@@ -133,21 +133,40 @@ async fn the_ledger_page_counts_a_search_past_fifty_and_links_its_next_page() {
 /// `n` files named `name` in `villages` in turn, written in one transaction by `username`;
 /// their ids.
 async fn many_named(app: &TestApp, username: &str, name: &str, villages: &[&str], n: usize, seq0: usize) -> Vec<i64> {
+    let numbers = (seq0..seq0 + n)
+        .map(|i| {
+            // 400 numbers a birth date, so that every file has its own.
+            let birth =
+                chrono::NaiveDate::from_ymd_opt(2012, 1, 1).expect("date") + chrono::Duration::days((i / 400) as i64);
+            let village = villages[i % villages.len()];
+            (birth, id_for(&village[..6], &birth.to_string(), true, (i % 400) as u32))
+        })
+        .collect();
+    with_numbers(app, username, name, villages, numbers).await
+}
+
+/// Files named `name`, one for each (birth date, ID number), in `villages` in turn, written
+/// in one transaction by `username`; their ids.
+async fn with_numbers(
+    app: &TestApp,
+    username: &str,
+    name: &str,
+    villages: &[&str],
+    numbers: Vec<(chrono::NaiveDate, String)>,
+) -> Vec<i64> {
     let p = {
         let u = username.to_string();
         app.store(move |s| s.principal_by_username(&u).expect("user")).await
     };
     let (name, villages): (String, Vec<String>) = (name.to_string(), villages.iter().map(|v| v.to_string()).collect());
     app.store(move |s| {
-        let files = (seq0..seq0 + n)
-            .map(|i| {
-                let village = &villages[i % villages.len()];
-                let mut f = child(&name, village, 0);
-                // 400 numbers a birth date, so that every file has its own.
-                let birth = chrono::NaiveDate::from_ymd_opt(2012, 1, 1).expect("date")
-                    + chrono::Duration::days((i / 400) as i64);
+        let files = numbers
+            .into_iter()
+            .enumerate()
+            .map(|(i, (birth, idn))| {
+                let mut f = child(&name, &villages[i % villages.len()], 0);
                 f["birth_date"] = serde_json::json!(birth.to_string());
-                f["id_number"] = serde_json::json!(id_for(&village[..6], &birth.to_string(), true, (i % 400) as u32));
+                f["id_number"] = serde_json::json!(idn);
                 serde_json::from_value(f).expect("file")
             })
             .collect();
@@ -195,6 +214,43 @@ async fn a_name_shared_by_500_children_pages_through_every_one_in_a_stable_order
         // The same pages again: the same order.
         assert_eq!(all_pages(&app, &zhen, query).await.0, ids, "{query}: a stable order");
     }
+}
+
+/// Many files whose ID numbers end in the same four characters (a city of millions has
+/// about 900 for each ending) page through like a shared name: every one once, in a stable
+/// order, counted on every page, none outside the reader's township.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_four_digits_shared_by_many_page_through_every_one() {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
+    // One sequence number on many birth dates: the check character makes about one in
+    // eleven end alike.
+    let first = chrono::NaiveDate::from_ymd_opt(2012, 1, 1).expect("date");
+    let mut numbers: Vec<(chrono::NaiveDate, String)> = (0..2000)
+        .map(|d| first + chrono::Duration::days(d))
+        .map(|birth| (birth, id_for("120114", &birth.to_string(), true, 123)))
+        .collect();
+    let tail = numbers[0].1[14..].to_string();
+    numbers.retain(|(_, idn)| idn.ends_with(&tail));
+    assert!(numbers.len() >= 70, "enough numbers end in {tail}: {}", numbers.len());
+    let theirs = numbers.split_off(62);
+    let mut mine = with_numbers(&app, "zhen", "赵丽", &[VILLAGE_A, VILLAGE_A2], numbers).await;
+    with_numbers(&app, "zhen_b", "钱丽", &[VILLAGE_B], theirs).await;
+    mine.sort_unstable();
+
+    for query in [format!("q={tail}&per_page=25"), format!("q={}&per_page=7", tail.to_lowercase())] {
+        let (ids, counts) = all_pages(&app, &zhen, &query).await;
+        assert_eq!(ids.len(), 62, "{query}: {counts:?}");
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, mine, "{query}: every file of the township once, none of the next one's");
+        assert!(counts.iter().all(|c| *c == (62, false)), "{query}: counted on every page: {counts:?}");
+        assert_eq!(all_pages(&app, &zhen, &query).await.0, ids, "{query}: a stable order");
+    }
+    // Narrowed to one village: half of them.
+    let (ids, counts) = all_pages(&app, &zhen, &format!("q={tail}&region={VILLAGE_A2}&per_page=10")).await;
+    assert_eq!((ids.len(), counts[0]), (31, (31, false)));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
