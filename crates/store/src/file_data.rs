@@ -28,7 +28,8 @@ fn zstd_error(e: std::io::Error) -> StoreError {
 }
 
 /// A file's plain value in a given form: the binary form when `compact`, JSON text
-/// otherwise (as PostgreSQL kept files before decision 204, and still reads them).
+/// otherwise. shouhu writes only the binary form now ([`encode_binary`]); the JSON form is
+/// what PostgreSQL kept before decision 204, made here for the tests of rows written then.
 pub fn encode(file: &ChildFile, compact: bool) -> Result<Val, StoreError> {
     if !compact {
         return Ok(Val::Text(serde_json::to_string(file)?));

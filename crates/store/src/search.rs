@@ -412,7 +412,7 @@ impl Store {
 
     /// An exact term's matches in a range of the key, up to the cap; `None` where the scope is
     /// not a range (a school), counted then within `search.count_budget_rows`.
-    fn count_exact(&self, c: &mut Conn<'_, '_>, term: &str, area: &Area) -> Result<Option<(i64, bool)>, StoreError> {
+    fn count_exact(&self, c: &mut Conn<'_, '_>, term: &str, area: &Area) -> Result<Counted, StoreError> {
         if !matches!(area, Area::Range(..)) {
             return self.count_scan(c, term, None, area);
         }
@@ -425,7 +425,7 @@ impl Store {
         Ok(Some((c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0), false)))
     }
 
-    fn count_prefix(&self, c: &mut Conn<'_, '_>, prefix: &str, area: &Area) -> Result<Option<(i64, bool)>, StoreError> {
+    fn count_prefix(&self, c: &mut Conn<'_, '_>, prefix: &str, area: &Area) -> Result<Counted, StoreError> {
         self.count_scan(c, prefix, Some(format!("{prefix}~")), area)
     }
 
@@ -438,7 +438,7 @@ impl Store {
         term: &str,
         hi: Option<String>,
         area: &Area,
-    ) -> Result<Option<(i64, bool)>, StoreError> {
+    ) -> Result<Counted, StoreError> {
         let (limit, budget) = (self.settings.search.count_limit, self.settings.search.count_budget_rows);
         let push_rows = |sql: &mut Sql| {
             match &hi {

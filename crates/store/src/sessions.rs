@@ -11,6 +11,12 @@ use chrono::{DateTime, Utc};
 const HAS_SECOND_FACTOR: &str =
     "EXISTS (SELECT 1 FROM second_factors f WHERE f.user_id = u.id AND f.confirmed_at IS NOT NULL)";
 
+/// Whether the holder of a session or token may act: a role that needs a second factor is
+/// nobody without a confirmed one (decision 83).
+fn may_act(p: &Principal, has_second_factor: bool) -> bool {
+    has_second_factor || !p.role.needs_second_factor()
+}
+
 impl Store {
     pub fn create_session(
         &self,
@@ -52,14 +58,13 @@ impl Store {
             )
         })?;
         Ok(match found {
-            Some((p, _, _, _, false)) if p.role.needs_second_factor() => None,
-            Some((p, csrf, seen, written, _)) => {
+            Some((p, csrf, seen, written, second)) if may_act(&p, second) => {
                 if crate::accounts::seen_long_ago(seen, now) {
                     self.touch_session(token_hash)?;
                 }
                 Some((p, csrf, written))
             }
-            None => None,
+            _ => None,
         })
     }
 
@@ -85,6 +90,6 @@ impl Store {
                 |r| Ok((principal_from_row(r)?, r.opt_i64(8)?, r.bool(9)?)),
             )
         })?;
-        Ok(found.and_then(|(p, written, second)| (second || !p.role.needs_second_factor()).then_some((p, written))))
+        Ok(found.filter(|(p, _, second)| may_act(p, *second)).map(|(p, written, _)| (p, written)))
     }
 }
