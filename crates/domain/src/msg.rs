@@ -777,7 +777,13 @@ pub const SETTING_UPLOAD_LIMIT: &str = "上传摸底排查表的大小上限";
 pub const SETTING_WORK_FILE_HOURS: &str = "导入错误说明等临时文件未下载时的保留时间";
 pub const REPORT_DELETED: &str = "错误说明已下载，为保护儿童信息已从服务器删除；如需再次查看，请改正后重新导入。";
 pub const SETTING_REFUSALS_AUDITED: &str = "同一用户每小时记入审计日志的被拒绝访问次数";
+pub const SETTING_REVEALS_PER_DAY: &str = "同一用户24小时内可显示完整号码的次数";
+pub const SETTING_ID_SEARCHES_PER_DAY: &str = "看不到完整身份证号码的用户24小时内可按完整身份证号码查找的次数";
 pub const REFUSALS_NOT_RECORDED: &str = "此前一小时内另有被拒绝的访问未逐条记录，次数：";
+/// The audit entry of a reveal refused because the user's 24 hours are used up (decision 212).
+pub const REVEAL_REFUSED_AT_LIMIT: &str = "显示完整号码已达24小时上限，未显示";
+/// The same for a search by a whole ID number by a reader who sees ID numbers masked.
+pub const ID_SEARCH_REFUSED_AT_LIMIT: &str = "按完整身份证号码查找已达24小时上限，未查找";
 pub const PASSWORD_HAS_NAME: &str = "密码不能包含用户名或姓名";
 pub const PASSWORD_GUESSABLE: &str =
     "这个密码太常见或太容易猜到（例如 1234567890、password12），请换一个更长、更不规则的密码";
@@ -844,6 +850,31 @@ pub const SERVICE_TOKEN_SHOWN_ONCE: &str = "系统对接账号的令牌只显示
 pub const REQUEST_OPEN: &str = "该账号已有待审核的申请，请等审核后再操作";
 pub const ROLE_CHANGED: &str = "角色和单位已变更";
 pub const SERVICE_NOT_ADMIN: &str = "系统对接账号不能是系统管理员";
+
+/// The numbers a user may show in full in 24 hours are used up (decision 212): until when,
+/// and who sees them in full when it cannot wait.
+pub fn reveals_used_up(limit: i64, until: &str) -> String {
+    format!(
+        "您24小时内显示完整号码已达{limit}次上限，{until}后可再显示。情况紧急时，请联系乡镇（街道）工作人员或公安机关，他们可查看完整号码。"
+    )
+}
+
+/// A reader who sees ID numbers masked has used up their searches by a whole ID number
+/// (decision 212).
+pub fn id_searches_used_up(limit: i64, until: &str) -> String {
+    format!("您24小时内按完整身份证号码查找已达{limit}次上限，{until}后可再查找；现在可按姓名或拼音查找。")
+}
+
+/// A role given in a kind of organisation it does not belong in (decision 211), with the
+/// kinds it belongs in.
+pub fn role_not_in_org(role: &str, kinds: &[&str]) -> String {
+    format!("{role}只能设在这些单位：{}", kinds.join("、"))
+}
+
+/// An organisation placed at a level of division its kind does not stand at (decision 211).
+pub fn org_not_at_level(org_type: &str, levels: &[&str]) -> String {
+    format!("{org_type}只能设在{}一级，请选择这一级的地区", levels.join("、"))
+}
 pub const ACCOUNT_ENDED: &str = "该账号的登录和接口令牌已全部失效。";
 pub const ROLE_CHANGE_NOTE: &str =
     "变更为可查看儿童档案的角色须经第二人批准；批准前仍按原角色使用。如需立即收回权限，请停用账号。";

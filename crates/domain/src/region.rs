@@ -35,6 +35,16 @@ impl Level {
         }
     }
 
+    /// The level's name in the UI.
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::City => "市",
+            Level::District => "区",
+            Level::Township => "乡镇（街道）",
+            Level::Village => "村（社区）",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Level::City => "city",

@@ -2,6 +2,8 @@
 //! their organisation (or, for a school, the children enrolled there); what they may do is
 //! their role.
 
+use crate::region::Level;
+
 crate::codes::code_list! {
     /// Kinds of organisation ([S], [MR], docs/domain.md §2.2 and §3).
     OrgType {
@@ -86,6 +88,67 @@ impl OrgType {
                 | OrgType::DisabledPersonsFederation
                 | OrgType::CareCommittee
         )
+    }
+}
+
+impl OrgType {
+    /// The levels of division an organisation of this kind stands at (decision 211). Its
+    /// region is where its staff act ([`Scope::of`]), so a kind set above where it exists
+    /// would open more files than its staff serve: a township government at the city's code
+    /// would read every child of the city. Civil affairs and the governments stand at their
+    /// own level ([S] 三(一): the city and districts oversee, the townships and street
+    /// offices keep the ledger, [M19] the village and residents' committees hold the child
+    /// directors). The joint meeting's member units are the city's or a district's ([S]
+    /// 四(一)); relief and welfare institutions are run by civil affairs of the city or a
+    /// district. A school, kindergarten or hospital stands in a district, a township or a
+    /// village (a village school, a village clinic); a police station and a social-work
+    /// agency serve a district or a township.
+    pub fn levels(self) -> &'static [Level] {
+        use Level::{City, District, Township, Village};
+        match self {
+            OrgType::CityCivilAffairs => &[City],
+            OrgType::DistrictCivilAffairs | OrgType::DistrictEducationBureau => &[District],
+            OrgType::TownshipGovernment | OrgType::StreetOffice => &[Township],
+            OrgType::VillageCommittee | OrgType::ResidentsCommittee => &[Village],
+            OrgType::School | OrgType::Kindergarten | OrgType::Hospital => &[District, Township, Village],
+            OrgType::PoliceStation | OrgType::SocialWorkAgency => &[District, Township],
+            OrgType::ReliefAgency | OrgType::WelfareInstitution => &[City, District],
+            // The rest are the member units; a kind added later that is none of them fails
+            // `each_kind_of_organisation_stands_at_its_level` until it is placed here.
+            _ => &[City, District],
+        }
+    }
+}
+
+impl Role {
+    /// The kinds of organisation a role belongs in (decision 211): what a user may do is
+    /// their role and where is their organisation's ([`Scope::of`]), so a role in the wrong
+    /// kind of unit mixes the two: a teacher of the city's civil affairs would read every
+    /// child of the city. [S] 三(一) gives the ledger to the townships' staff and the
+    /// oversight to civil affairs of the districts and the city; [M19] [UPL] 43 put the child
+    /// director in the village (residents') committee and the supervisor in the township
+    /// government or street office; [S] [13] names the reporters by their units (schools and
+    /// kindergartens, medical institutions, the police station that answers, social-work,
+    /// relief and welfare agencies); [S] 二(一) the district education bureau follows
+    /// dropouts; [S] 四(一) the member units' officers. The administrator runs the city's
+    /// system for the city's civil affairs, who lead it ([S] 四(一)).
+    pub fn belongs_in(self, org: OrgType) -> bool {
+        match self {
+            Role::Admin | Role::CityOfficer => org == OrgType::CityCivilAffairs,
+            Role::DistrictOfficer => org == OrgType::DistrictCivilAffairs,
+            Role::TownshipStaff | Role::ChildSupervisor => {
+                matches!(org, OrgType::TownshipGovernment | OrgType::StreetOffice)
+            }
+            Role::ChildDirector => matches!(org, OrgType::VillageCommittee | OrgType::ResidentsCommittee),
+            Role::Teacher | Role::SchoolAdmin => org.scoped_by_enrolment(),
+            Role::Doctor => org == OrgType::Hospital,
+            Role::Police => org == OrgType::PoliceStation,
+            Role::SocialWorker => {
+                matches!(org, OrgType::SocialWorkAgency | OrgType::ReliefAgency | OrgType::WelfareInstitution)
+            }
+            Role::EducationOfficer => org == OrgType::DistrictEducationBureau,
+            Role::DepartmentOfficer => org.is_member_department(),
+        }
     }
 }
 
@@ -429,6 +492,43 @@ mod tests {
         assert!(d.needs_second_approval() && !d.may_approve_accounts());
         assert_eq!(Scope::of(d, OrgType::WomensFederation, 9, "12"), Scope::Nothing);
         assert!(OrgType::WomensFederation.is_member_department() && !OrgType::School.is_member_department());
+    }
+
+    /// Decision 211: every role belongs in at least one kind of organisation, and the wide
+    /// scopes only in the units the law gives them.
+    #[test]
+    fn each_role_belongs_in_its_kind_of_organisation() {
+        for &role in Role::ALL {
+            assert!(OrgType::ALL.iter().any(|t| role.belongs_in(*t)), "{role:?} has a home");
+        }
+        assert!(Role::Teacher.belongs_in(OrgType::Kindergarten));
+        assert!(!Role::Teacher.belongs_in(OrgType::CityCivilAffairs), "a teacher reads no city");
+        assert!(!Role::Police.belongs_in(OrgType::VillageCommittee));
+        assert!(!Role::CityOfficer.belongs_in(OrgType::DistrictCivilAffairs));
+        assert!(!Role::DepartmentOfficer.belongs_in(OrgType::School));
+        assert!(Role::DepartmentOfficer.belongs_in(OrgType::WomensFederation));
+        assert!(Role::ChildDirector.belongs_in(OrgType::ResidentsCommittee));
+    }
+
+    /// Decision 211: a region-scoped unit never stands above its level; only the units that
+    /// answer for the whole city stand at its code.
+    #[test]
+    fn each_kind_of_organisation_stands_at_its_level() {
+        for &t in OrgType::ALL {
+            assert!(!t.levels().is_empty(), "{t:?}");
+        }
+        let at_city: Vec<OrgType> =
+            OrgType::ALL.iter().copied().filter(|t| t.levels().contains(&Level::City)).collect();
+        for t in &at_city {
+            let city_wide = *t == OrgType::CityCivilAffairs
+                || t.is_member_department()
+                || matches!(t, OrgType::ReliefAgency | OrgType::WelfareInstitution);
+            assert!(city_wide, "{t:?} at the city's code");
+        }
+        assert_eq!(OrgType::TownshipGovernment.levels(), [Level::Township]);
+        assert_eq!(OrgType::VillageCommittee.levels(), [Level::Village]);
+        assert!(!OrgType::PoliceStation.levels().contains(&Level::City));
+        assert!(!OrgType::DistrictEducationBureau.levels().contains(&Level::City));
     }
 
     #[test]

@@ -67,6 +67,11 @@ pub struct LimitSettings {
     pub upload_bytes: usize,
     /// How long an error report or other work file is kept if nobody downloads it.
     pub work_file_age: Duration,
+    /// Numbers one user may show in full ("显示完整号码") in 24 hours (decision 212).
+    pub reveals_per_user_per_day: i64,
+    /// Searches by a whole ID number one user who sees ID numbers masked may make in 24
+    /// hours (decision 212).
+    pub id_searches_per_user_per_day: i64,
 }
 
 /// The audit log.
@@ -245,7 +250,13 @@ impl Default for Settings {
                 second_step: Duration::zero(),
                 recovery_codes: 0,
             },
-            limits: LimitSettings { body_bytes: 0, upload_bytes: 0, work_file_age: Duration::zero() },
+            limits: LimitSettings {
+                body_bytes: 0,
+                upload_bytes: 0,
+                work_file_age: Duration::zero(),
+                reveals_per_user_per_day: 0,
+                id_searches_per_user_per_day: 0,
+            },
             audit: AuditSettings { refusals_per_user_per_hour: 0 },
             retention: RetentionSettings { years_after_adulthood: 0 },
             accounts: AccountSettings {
@@ -717,6 +728,38 @@ pub static SPECS: &[Spec] = &[
             default: 24,
             get: |s| hours(s.limits.work_file_age),
             set: |s, v| s.limits.work_file_age = Duration::hours(v),
+        },
+    },
+    Spec {
+        key: "limits.reveals_per_user_per_day",
+        label: msg::SETTING_REVEALS_PER_DAY,
+        unit: Unit::Count,
+        source: "[U] PIPL 28, 51",
+        reason: "a doctor or social worker shows a number now and then, for one child, and a supervisor \
+                 checking work a few; thirty in a day is more than a busy day needs and far fewer than \
+                 collecting a village's numbers, which masking is there to stop",
+        kind: Kind::Int {
+            min: 1,
+            max: 10_000,
+            default: 30,
+            get: |s| s.limits.reveals_per_user_per_day,
+            set: |s, v| s.limits.reveals_per_user_per_day = v,
+        },
+    },
+    Spec {
+        key: "limits.id_searches_per_user_per_day",
+        label: msg::SETTING_ID_SEARCHES_PER_DAY,
+        unit: Unit::Count,
+        source: "[U] PIPL 28, 51",
+        reason: "a doctor or teacher finds a child by ID number a few times a day; a masked number's \
+                 unknown digits leave about 500 candidates, each confirmed or ruled out by one search, so \
+                 fifty a day makes guessing one number take days, every try in the audit log",
+        kind: Kind::Int {
+            min: 1,
+            max: 100_000,
+            default: 50,
+            get: |s| s.limits.id_searches_per_user_per_day,
+            set: |s, v| s.limits.id_searches_per_user_per_day = v,
         },
     },
     Spec {

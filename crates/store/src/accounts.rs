@@ -10,7 +10,7 @@ use crate::Store;
 use crate::audit::{self, Action};
 use crate::db::Conn;
 use crate::error::StoreError;
-use crate::users::{PRINCIPAL_COLUMNS, Principal, principal_from_row};
+use crate::users::{PRINCIPAL_COLUMNS, Principal, org_takes, principal_from_row};
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
 use shouhu_domain::error::FieldErrors;
@@ -129,7 +129,7 @@ impl Store {
         }
         let now = self.now();
         let res = self.pool.write(|c| {
-            org_exists(c, new.org_id)?;
+            org_takes(c, new.org_id, new.role)?;
             let id = c
                 .query_opt(
                     "INSERT INTO users (username, display_name, password_hash, org_id, role, active, created_at, kind) \
@@ -215,7 +215,7 @@ impl Store {
             if !kind.may_have(role) {
                 return Err(StoreError::invalid("role", msg::SERVICE_NOT_ADMIN));
             }
-            org_exists(c, org_id)?;
+            org_takes(c, org_id, role)?;
             no_open_request(c, user_id)?;
             let issued = if role.needs_second_approval() {
                 request(c, user_id, Awaiting::RoleChange, by.user_id, now, Some((role, org_id)))?;
@@ -506,13 +506,6 @@ impl Store {
 
 fn waits(issued: Issued) -> &'static str {
     if issued == Issued::AwaitingApproval { ", awaiting approval" } else { "" }
-}
-
-fn org_exists(c: &mut Conn<'_, '_>, org_id: i64) -> Result<(), StoreError> {
-    match c.query_opt("SELECT id FROM organisations WHERE id = $1", &[org_id.into()], |r| r.i64(0))? {
-        Some(_) => Ok(()),
-        None => Err(StoreError::invalid("org_id", msg::NOT_FOUND)),
-    }
 }
 
 /// An account's kind and role.

@@ -1,6 +1,7 @@
 //! Children's files: create, read, change, close, reopen, list and search, always inside
 //! the caller's scope, with every change kept in the file's history.
 
+use crate::allowances::Allowance;
 use crate::audit::{self, Action};
 use crate::crypto::{Ring, field};
 use crate::db::{Conn, Row, Sql, Val};
@@ -365,8 +366,9 @@ impl Store {
         }
         let actor = p.actor();
         let rec = self.pool.read(|c| self.load(c, &actor.scope, id))?;
-        let detail = format!("{}；理由：{reason}", msg::field_full_label(field));
-        self.audit_as(&actor, Action::RevealNumber, Some((rec.id, &rec.district_code)), &detail)?;
+        let (child, label) = (Some((rec.id, rec.district_code.as_str())), msg::field_full_label(field));
+        self.spend(p, Allowance::Reveal, child, &label)?;
+        self.audit_as(&actor, Action::RevealNumber, child, &format!("{label}；理由：{reason}"))?;
         Ok(masking::number_of(&rec.file, field).map(str::to_string))
     }
 

@@ -27,6 +27,10 @@ pub enum StoreError {
     /// own check inside the transaction could not see.
     #[error("unique violation")]
     UniqueViolation,
+    /// A user's allowance of something (numbers shown in full) is used up for now; the
+    /// message says until when and what to do meanwhile.
+    #[error("limited")]
+    Limited(String),
     /// Another long write (an import) holds the database; try again shortly.
     #[error("busy")]
     Busy,

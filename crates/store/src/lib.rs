@@ -5,6 +5,7 @@
 //! that does not exist.
 
 pub mod accounts;
+pub mod allowances;
 pub mod audit;
 pub mod audit_chain;
 pub mod audit_sink;

@@ -138,6 +138,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0027_counts_pause_in_when.sql"),
         include_str!("../migrations/postgres/0027_counts_pause_in_when.sql"),
     ),
+    // Each user's numbers shown in full and masked ID searches in 24 hours (decision 212).
+    (
+        28,
+        include_str!("../migrations/sqlite/0028_allowances.sql"),
+        include_str!("../migrations/postgres/0028_allowances.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

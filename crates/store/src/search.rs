@@ -10,6 +10,7 @@
 //! number and a whole ID number match few files: they are sorted in memory.
 
 use crate::Store;
+use crate::allowances::Allowance;
 use crate::children::{LEDGER_COLUMNS, LedgerRow, push_blinds, push_scope};
 use crate::crypto::field;
 use crate::db::{Conn, Sql};
@@ -170,7 +171,20 @@ fn terms_with_files(c: &Conn<'_, '_>, columns: &str) -> String {
     }
 }
 
+/// Whether a search for `q` spends one of `p`'s searches by a whole ID number (decision
+/// 212): a reader who sees ID numbers masked confirms or rules out a guess at a masked
+/// number with each. Asked before the search, whose read a replica may answer.
+pub fn spends_id_search(p: &Principal, q: &str) -> bool {
+    !p.role.sees_full_id_numbers() && matches!(search_terms::parse_query(q), Some(Query::IdNumber(_)))
+}
+
 impl Store {
+    /// Spends one of `p`'s searches by a whole ID number ([`spends_id_search`]), on the
+    /// primary, or refuses with until when (`StoreError::Limited`).
+    pub fn take_id_search(&self, p: &Principal, q: &str) -> Result<(), StoreError> {
+        self.spend(p, Allowance::MaskedIdSearch, None, &id_number::mask_id(q))
+    }
+
     /// The search box: a name or part of it, pinyin or initials, an ID number or its last
     /// digits. Open and closed files alike, inside the caller's scope: the first `limit`.
     pub fn search(&self, p: &Principal, q: &str, limit: u32) -> Result<Vec<LedgerRow>, StoreError> {

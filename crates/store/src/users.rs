@@ -1,6 +1,6 @@
 //! Organisations and user accounts.
 
-use crate::db::{Row, Val};
+use crate::db::{Conn, Row, Val};
 use crate::error::StoreError;
 use crate::{Actor, Store};
 use serde::Serialize;
@@ -61,6 +61,21 @@ pub(crate) fn principal_from_row(r: &dyn Row) -> Result<Principal, StoreError> {
     })
 }
 
+/// The organisation exists and the role belongs in its kind (decision 211,
+/// [`Role::belongs_in`]); otherwise the role is refused with the kinds it belongs in.
+pub(crate) fn org_takes(c: &mut Conn<'_, '_>, org_id: i64, role: Role) -> Result<(), StoreError> {
+    let org_type = c.query_opt("SELECT org_type FROM organisations WHERE id = $1", &[org_id.into()], |r| r.text(0))?;
+    let Some(org_type) = org_type else {
+        return Err(StoreError::invalid("org_id", msg::NOT_FOUND));
+    };
+    let org_type = OrgType::parse(&org_type).ok_or_else(|| StoreError::Backend("unknown org_type".into()))?;
+    if role.belongs_in(org_type) {
+        return Ok(());
+    }
+    let kinds: Vec<&str> = OrgType::ALL.iter().filter(|t| role.belongs_in(**t)).map(|t| t.label()).collect();
+    Err(StoreError::invalid("role", msg::role_not_in_org(role.label(), &kinds)))
+}
+
 fn org_from_row(r: &dyn Row) -> Result<Organisation, StoreError> {
     Ok(Organisation {
         id: r.i64(0)?,
@@ -96,8 +111,13 @@ impl Store {
         } else if name.chars().count() > 100 {
             errs.add("name", msg::too_long(100));
         }
-        if self.regions.get(region_code).is_none() {
-            errs.add("region_code", msg::VILLAGE_UNKNOWN);
+        match self.regions.get(region_code) {
+            None => errs.add("region_code", msg::VILLAGE_UNKNOWN),
+            Some(r) if !org_type.levels().contains(&r.level) => {
+                let levels: Vec<&str> = org_type.levels().iter().map(|l| l.label()).collect();
+                errs.add("region_code", msg::org_not_at_level(org_type.label(), &levels));
+            }
+            Some(_) => {}
         }
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));
@@ -146,10 +166,7 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let now = self.now();
         let res = self.pool.write(|c| {
-            let org = c.query_opt("SELECT id FROM organisations WHERE id = $1", &[org_id.into()], |r| r.i64(0))?;
-            if org.is_none() {
-                return Err(StoreError::invalid("org_id", msg::NOT_FOUND));
-            }
+            org_takes(c, org_id, role)?;
             c.query_opt(
                 "INSERT INTO users (username, display_name, password_hash, org_id, role, active, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",

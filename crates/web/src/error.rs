@@ -47,6 +47,8 @@ pub enum AppError {
     State(&'static str),
     /// Too many attempts; the message says of what.
     Throttled(&'static str),
+    /// An allowance used up for now (`StoreError::Limited`): 429 with the store's message.
+    Limited(String),
     TooLarge,
     Busy,
     Internal(String),
@@ -69,6 +71,7 @@ impl From<StoreError> for AppError {
             StoreError::Duplicate { field, message, existing } => AppError::Duplicate { field, message, existing },
             StoreError::State(m) => AppError::State(m),
             StoreError::Busy => AppError::Busy,
+            StoreError::Limited(m) => AppError::Limited(m),
             StoreError::UniqueViolation => AppError::Internal("unique violation not mapped".into()),
             StoreError::Abandoned => AppError::Internal("an abandoned write reached a handler".into()),
             StoreError::Config(m) | StoreError::Backend(m) => AppError::Internal(m),
@@ -93,7 +96,9 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Stale { .. } | AppError::Duplicate { .. } | AppError::State(_) => StatusCode::CONFLICT,
-            AppError::Throttled(_) | AppError::SignInWait { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Throttled(_) | AppError::Limited(_) | AppError::SignInWait { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -112,7 +117,7 @@ impl AppError {
             AppError::Stale { .. } => "stale",
             AppError::Duplicate { .. } => "duplicate",
             AppError::State(_) => "state",
-            AppError::Throttled(_) | AppError::SignInWait { .. } => "throttled",
+            AppError::Throttled(_) | AppError::Limited(_) | AppError::SignInWait { .. } => "throttled",
             AppError::SecondFactor(_) => "second_factor_required",
             AppError::TooLarge => "too_large",
             AppError::Busy => "busy",
@@ -134,6 +139,7 @@ impl AppError {
             AppError::Duplicate { message, .. } => message.clone(),
             AppError::State(m) => (*m).into(),
             AppError::Throttled(m) => (*m).into(),
+            AppError::Limited(m) => m.clone(),
             AppError::TooLarge => msg::BODY_TOO_LARGE.into(),
             AppError::Busy => msg::BUSY.into(),
             AppError::Internal(_) => msg::INTERNAL.into(),

@@ -92,10 +92,10 @@ async fn the_administrator_never_holds_a_credential_of_a_person_who_reads_childr
     let html = c.get(app.url("/admin/users")).send().await.expect("users").text().await.expect("html");
     let form = [
         ("csrf", csrf_of(&html)),
-        ("username", "yisheng".to_string()),
-        ("display_name", "医生".to_string()),
+        ("username", "jing3".to_string()),
+        ("display_name", "民警".to_string()),
         ("kind", "person".to_string()),
-        ("role", "doctor".to_string()),
+        ("role", "police".to_string()),
         ("org_id", org.to_string()),
     ];
     let res = c.post(app.url("/admin/users")).form(&form).send().await.expect("create on the page");

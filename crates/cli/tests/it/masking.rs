@@ -23,7 +23,10 @@ struct Setup {
 }
 
 async fn setup() -> Setup {
-    let app = TestApp::new().await;
+    setup_in(TestApp::new().await).await
+}
+
+async fn setup_in(app: TestApp) -> Setup {
     let school = app.org("梅厂镇中心小学", OrgType::School, TOWNSHIP_A).await;
     let township = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
     let mut readers = vec![("zhen", Role::TownshipStaff, township.clone())];
@@ -269,6 +272,86 @@ async fn show_full_number_needs_a_reason_and_is_audited_without_the_number() {
     let admin = app.user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12").await;
     let (st, _) = app.post(&admin, &path, &json!({"field": "father.phone", "reason": "急诊"})).await;
     assert_eq!(st, 403);
+}
+
+/// Decision 212: numbers shown in full are counted per user over 24 hours, on the API and
+/// the page together; past the setting the reader is told until when and whom to call, the
+/// refusal is audited without a number, and the next day's allowance starts afresh.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn numbers_shown_in_full_are_limited_per_user_per_day() {
+    let s = setup_in(TestApp::with_settings("[limits]\nreveals_per_user_per_day = 2\n").await).await;
+    let (app, id) = (&s.app, s.id);
+    let doctor = s.readers.iter().find(|r| r.1 == Role::Doctor).expect("doctor").2.clone();
+    let worker = s.readers.iter().find(|r| r.1 == Role::SocialWorker).expect("social worker").2.clone();
+    let path = format!("/api/v1/children/{id}/reveal");
+    let ask = json!({"field": "father.phone", "reason": "急诊需联系监护人"});
+    let (st, _) = app.post(&doctor, &path, &ask).await;
+    assert_eq!(st, 200);
+    let (c, csrf) = browser(app, "yisheng").await;
+    let form = [("csrf", csrf.as_str()), ("field", "entrusted_guardian.phone"), ("reason", "孩子受伤需联系监护人")];
+    let res = c.post(app.url(&format!("/children/{id}/reveal"))).form(&form).send().await.expect("page");
+    assert_eq!(res.status(), 200, "the second, on the page");
+
+    // The third within the day: refused with until when, and no number.
+    let (st, err) = app.post(&doctor, &path, &ask).await;
+    assert_eq!(st, 429, "{err}");
+    assert!(!err.to_string().contains(FATHER_PHONE), "{err}");
+    let message = err["message"].as_str().expect("message");
+    assert!(message.contains("2次") && message.contains("公安机关"), "{message}");
+    let res = c.post(app.url(&format!("/children/{id}/reveal"))).form(&form).send().await.expect("page");
+    assert_eq!(res.status(), 429);
+    let html = res.text().await.expect("html");
+    assert!(html.contains("id=\"reveal-error\"") && html.contains(message), "told on the page");
+    assert!(!html.contains(GUARDIAN_PHONE) && html.contains("137****2222"), "still masked");
+    let rows = audit_rows(app).await;
+    assert_eq!(rows.iter().filter(|r| r.0 == "reveal_number").count(), 2, "two shown");
+    let refused: Vec<_> = rows.iter().filter(|r| r.0 == "refused" && r.3.contains("显示完整号码")).collect();
+    assert_eq!(refused.len(), 2, "each refusal audited: {rows:?}");
+    assert!(refused.iter().all(|r| r.2 == Some(id) && !r.3.contains(FATHER_PHONE) && !r.3.contains(GUARDIAN_PHONE)));
+
+    // Another reader has their own allowance.
+    let (st, _) = app.post(&worker, &path, &ask).await;
+    assert_eq!(st, 200, "the social worker's own");
+    // A day after the first, the doctor's allowance starts again.
+    app.clock.advance(chrono::Duration::hours(24));
+    let (st, shown) = app.post(&doctor, &path, &ask).await;
+    assert_eq!((st, shown["value"].as_str()), (200, Some(FATHER_PHONE)));
+}
+
+/// Decision 212: a reader who sees ID numbers masked has a daily number of searches by a
+/// whole ID number (each confirms or rules out a guess at a masked number); past it the
+/// search is refused with until when, on the API and the page, and audited. A search by name
+/// spends nothing, and a role that sees the numbers in full has no such limit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_masked_readers_searches_by_whole_id_number_are_limited_per_day() {
+    let s = setup_in(TestApp::with_settings("[limits]\nid_searches_per_user_per_day = 2\n").await).await;
+    let (app, id) = (&s.app, s.id);
+    let doctor = s.readers.iter().find(|r| r.1 == Role::Doctor).expect("doctor").2.clone();
+    let township = s.readers.iter().find(|r| r.1 == Role::TownshipStaff).expect("township").2.clone();
+    let by_id = format!("/api/v1/children?q={}", s.ids[0]);
+    for _ in 0..2 {
+        let (st, found) = app.get(&doctor, &by_id).await;
+        assert_eq!((st, found["total"].as_i64()), (200, Some(1)), "{found}");
+    }
+    let (st, err) = app.get(&doctor, &by_id).await;
+    assert_eq!(st, 429, "{err}");
+    let message = err["message"].as_str().expect("message").to_string();
+    assert!(message.contains("2次") && message.contains("姓名"), "{message}");
+    let (st, found) = app.get(&doctor, "/api/v1/children?q=%E5%BC%A0%E5%B0%8F%E6%98%8E").await;
+    assert_eq!((st, found["total"].as_i64()), (200, Some(1)), "by name: {found}");
+    let (c, _) = browser(app, "yisheng").await;
+    let (st, html) = page(&c, app, &format!("/children?q={}", s.ids[0])).await;
+    assert_eq!(st, 200);
+    assert!(html.contains(&message) && !html.contains("张小明"), "told on the page, nothing found");
+    let rows = audit_rows(app).await;
+    let refused: Vec<_> = rows.iter().filter(|r| r.0 == "refused" && r.3.contains("身份证号码查找")).collect();
+    assert_eq!(refused.len(), 2, "{rows:?}");
+    assert!(refused.iter().all(|r| !r.3.contains(&s.ids[0]) && r.1.contains("yisheng")), "{refused:?}");
+    // The township sees ID numbers in full: no limit.
+    for _ in 0..3 {
+        let (st, found) = app.get(&township, &by_id).await;
+        assert_eq!((st, found["total"].as_i64(), found["rows"][0]["id"].as_i64()), (200, Some(1), Some(id)));
+    }
 }
 
 /// The parts of an .xlsx (a zip) as text, by name.

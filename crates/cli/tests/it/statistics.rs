@@ -285,8 +285,16 @@ async fn a_department_officer_sees_statistics_and_never_a_childs_file() {
         let res = reqwest::Client::new().get(app.url("/statistics")).bearer_auth(&dept.token).send().await.expect("s");
         assert_eq!(res.status(), 200, "statistics");
     }
-    // The role given in an organisation that is no member department sees no statistics.
-    let misplaced = app.user("cuowei", Role::DepartmentOfficer, OrgType::School, TOWNSHIP_A).await;
+    // The role in an organisation that is no member department sees no statistics: an
+    // account moved there before decision 211 refused such a move.
+    let misplaced = app.user("cuowei", Role::DepartmentOfficer, OrgType::JusticeBureau, DISTRICT).await;
+    let school = app.org("梅厂镇中心小学", OrgType::School, TOWNSHIP_A).await;
+    let moved = app
+        .store(move |s| {
+            s.pool.write(|c| c.exec("UPDATE users SET org_id = $1 WHERE username = 'cuowei'", &[school.into()]))
+        })
+        .await;
+    assert_eq!(moved.expect("moved"), 1);
     let res = reqwest::Client::new().get(app.url("/statistics")).bearer_auth(&misplaced.token).send().await.expect("s");
     assert_eq!(res.status(), 403);
     // The city's department sees the city; a district's its district.

@@ -23,9 +23,11 @@ use utoipa::ToSchema;
 /// as `after`, with `page` one more), and `total` counts the matches (up to 1,000; with
 /// `total_capped`, more match). ID numbers are masked in lists. Searching by the last digits of an ID number is for roles
 /// that see ID numbers in full (others 422, field `q`); a whole ID number finds its file for
-/// every reader.
+/// every reader, and a reader who sees ID numbers masked has
+/// `limits.id_searches_per_user_per_day` such searches in 24 hours (then 429, decision 212).
 #[utoipa::path(get, path = "/api/v1/children", params(LedgerQuery),
-    responses((status = 200, body = LedgerPage), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 200, body = LedgerPage), (status = 401, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+        (status = 429, body = ApiErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -36,6 +38,10 @@ pub async fn list(
     let page = p.page.unwrap_or(1);
     let per_page = p.per_page.unwrap_or(20);
     let q = p.q.trim().to_string();
+    if shouhu_store::search::spends_id_search(&actor, &q) {
+        let (a, q) = (actor.clone(), q.clone());
+        state.run(move |s| s.take_id_search(&a, &q)).await?;
+    }
     // The replica may answer the list (decision 201); the audit writer is the primary's.
     let out = state
         .run_read(&user, move |s| {
@@ -108,9 +114,11 @@ pub struct RevealedNumber {
 /// One ID or phone number of a file in full ("显示完整号码"), for a reader who sees it
 /// masked: the reveal is in the audit log, with the field and the reason (never the
 /// number), before the number is answered. Without a reason, or for a field that holds no
-/// number: 422 and nothing recorded. Outside the caller's scope: 404.
+/// number: 422 and nothing recorded. Outside the caller's scope: 404. Past
+/// `limits.reveals_per_user_per_day` numbers in 24 hours: 429, saying until when (decision 212).
 #[utoipa::path(post, path = "/api/v1/children/{id}/reveal", params(("id" = i64, Path)), request_body = RevealRequest,
-    responses((status = 200, body = RevealedNumber), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
+    responses((status = 200, body = RevealedNumber), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+        (status = 429, body = ApiErrorBody)))]
 pub async fn reveal(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -272,6 +272,13 @@ pub(super) async fn reveal(
     let revealed = match state.run(move |s| s.reveal_number(&p, id, &f, &r)).await {
         Ok(v) => Ok(v),
         Err(AppError::Invalid(errs)) => Err(errs),
+        Err(AppError::Limited(m)) => {
+            // The reader's numbers for the day are used up (decision 212): the file as it
+            // was, with until when and whom to call.
+            let mut page = page_with(&state, &user, id, &Kept::default()).await?;
+            page.reveal_error = m;
+            return form::refused_page(&page, StatusCode::TOO_MANY_REQUESTS);
+        }
         Err(e) => return Err(PageError(e)),
     };
     let mut page = page_with(&state, &user, id, &Kept::default()).await?;

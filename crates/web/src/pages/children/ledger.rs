@@ -3,9 +3,10 @@
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::body::QueryParams;
+use crate::error::AppError;
 pub use crate::filters::LedgerQuery;
 use crate::pages::view::{Opt, opts};
-use crate::pages::{Layout, PageResult, render};
+use crate::pages::{Layout, PageError, PageResult, render};
 use askama::Template;
 use axum::extract::State;
 use shouhu_domain::age::AgeBand;
@@ -124,6 +125,19 @@ pub(super) async fn ledger(
     let page_no = q.page.unwrap_or(1).max(1);
     let query_text = q.q.trim().to_string();
     let searching = !query_text.is_empty();
+    // A masked reader's searches by whole ID numbers are counted first, on the primary
+    // (decision 212); when used up, the page says until when, as it says why a question
+    // may not be asked.
+    let used_up = if shouhu_store::search::spends_id_search(&actor, &query_text) {
+        let (a, qt) = (actor.clone(), query_text.clone());
+        match state.run(move |s| s.take_id_search(&a, &qt)).await {
+            Ok(()) => None,
+            Err(AppError::Limited(m)) => Some(m),
+            Err(e) => return Err(PageError(e)),
+        }
+    } else {
+        None
+    };
     let (rows, total_text, has_next, next_key) = {
         let filter = filter.clone();
         let qt = query_text.clone();
@@ -131,6 +145,9 @@ pub(super) async fn ledger(
         // The replica may answer the list (decision 201); the audit writer is the primary's.
         state
             .run_read(&user, move |s| {
+                if let Some(m) = &used_up {
+                    return Ok((Vec::new(), m.clone(), false, None));
+                }
                 if !qt.is_empty() {
                     let found = match s.search_page(&actor, &query.search(&qt, crate::filters::SEARCH_ROWS)) {
                         // A question this reader may not ask (the last digits of an ID
