@@ -65,6 +65,8 @@ pub mod field {
     pub const REPORT_CONTACT_PHONE: &str = "reports.contact_phone";
     /// The court's new guardian, with their phone number.
     pub const NEW_GUARDIAN: &str = "revocation_applications.new_guardian";
+    /// A user's TOTP secret (decision 213): whoever reads it makes their codes.
+    pub const TOTP_SECRET: &str = "second_factors.secret";
 
     /// A history row's old or new value of `path` (`father.phone`).
     pub fn history(path: &str, new: bool) -> String {

@@ -144,6 +144,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0028_allowances.sql"),
         include_str!("../migrations/postgres/0028_allowances.sql"),
     ),
+    // TOTP secrets sealed at the next start (decision 213).
+    (
+        29,
+        include_str!("../migrations/sqlite/0029_totp_sealed.sql"),
+        include_str!("../migrations/postgres/0029_totp_sealed.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

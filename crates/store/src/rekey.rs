@@ -176,7 +176,7 @@ fn stale(ring: &Ring, v: &[u8]) -> bool {
 }
 
 /// The tables of each database that hold sealed values, in the pass's order.
-const REGISTRY_TABLES: [&str; 3] = ["children", "child_history", "visits"];
+const REGISTRY_TABLES: [&str; 4] = ["children", "child_history", "visits", "second_factors"];
 const REPORT_TABLES: [&str; 2] = ["reports", "revocation_applications"];
 
 impl Store {
@@ -187,12 +187,23 @@ impl Store {
         &self,
         batch: usize,
         max_batches: Option<usize>,
+        progress: impl FnMut(&str, usize),
+    ) -> Result<Resealed, StoreError> {
+        self.reseal_tables(|_| true, batch, max_batches, progress)
+    }
+
+    /// [`Store::reseal`] of the tables `which` takes.
+    fn reseal_tables(
+        &self,
+        which: impl Fn(&str) -> bool,
+        batch: usize,
+        max_batches: Option<usize>,
         mut progress: impl FnMut(&str, usize),
     ) -> Result<Resealed, StoreError> {
         let ring = self.cipher.ring();
         let batch = batch.max(1);
         let mut total = Resealed::default();
-        for table in REGISTRY_TABLES.into_iter().chain(REPORT_TABLES) {
+        for table in REGISTRY_TABLES.into_iter().chain(REPORT_TABLES).filter(|t| which(t)) {
             let left = max_batches.map(|m| m.saturating_sub(total.batches));
             if left == Some(0) {
                 return Ok(total);
@@ -227,6 +238,7 @@ impl Store {
                 "children" => self.reseal_children(c, ring, after.as_ref(), batch),
                 "child_history" => reseal_history(c, ring, after.as_ref(), batch),
                 "visits" => reseal_visits(c, ring, after.as_ref(), batch),
+                "second_factors" => reseal_second_factors(c, ring, after.as_ref(), batch),
                 "reports" => reseal_reports(c, ring, after.as_ref(), batch),
                 _ => reseal_applications(c, ring, after.as_ref(), batch),
             })?;
@@ -243,8 +255,9 @@ impl Store {
     }
 
     /// Seals, at start-up, what was written before encryption: once, for the tables the
-    /// migrations listed (decision 99). On SQLite the databases are then rewritten
-    /// (`VACUUM`) so that no old page keeps a plain value.
+    /// migrations listed (decision 99), and only those (a table listed later, as the TOTP
+    /// secrets were by decision 213, does not walk every child's file again). On SQLite the
+    /// databases are then rewritten (`VACUUM`) so that no old page keeps a plain value.
     pub(crate) fn seal_backlog(&self) -> Result<(), StoreError> {
         let pending = |pool: &Pool, table: &str| {
             pool.read(|c| c.query(&format!("SELECT table_name FROM {table}"), &[], |r| r.text(0)))
@@ -255,7 +268,8 @@ impl Store {
             return Ok(());
         }
         let started = std::time::Instant::now();
-        let done = self.reseal(BATCH, None, |table, n| {
+        let listed = |t: &str| registry.iter().chain(&reports).any(|l| l == t);
+        let done = self.reseal_tables(listed, BATCH, None, |table, n| {
             if n > 0 && n % 100_000 < BATCH {
                 tracing::info!(table, rows = n, "sealing values written before encryption");
             }
@@ -267,7 +281,7 @@ impl Store {
                 rows = done.rows,
                 values = done.values,
                 secs = started.elapsed().as_secs_f64(),
-                "sealed the ID and phone numbers written before encryption"
+                "sealed the values written before encryption"
             );
             for pool in [&self.pool, &self.reports] {
                 if pool.is_sqlite() {
@@ -545,6 +559,33 @@ fn reseal_reports(c: &mut Conn<'_, '_>, ring: &Ring, after: Option<&Cursor>, bat
         if changed > 0 {
             step.rows += 1;
             step.values += values;
+        }
+    }
+    Ok(step)
+}
+
+/// The TOTP secrets (decision 213), a user's row at a time.
+fn reseal_second_factors(
+    c: &mut Conn<'_, '_>,
+    ring: &Ring,
+    after: Option<&Cursor>,
+    batch: usize,
+) -> Result<Step, StoreError> {
+    let rows = c.query(
+        "SELECT user_id, secret FROM second_factors WHERE user_id > $1 ORDER BY user_id LIMIT $2",
+        &[after.map_or(i64::MIN, |a| a.id).into(), (batch as i64).into()],
+        |r| Ok((r.i64(0)?, r.text(1)?)),
+    )?;
+    let mut step = Step { seen: rows.len(), last: rows.last().map(|r| Cursor::id(r.0)), ..Step::default() };
+    for (user, secret) in rows {
+        let Some(sealed) = reseal_text(ring, field::TOTP_SECRET, &Some(secret.clone()))? else { continue };
+        let changed = c.exec(
+            "UPDATE second_factors SET secret = $1 WHERE user_id = $2 AND secret = $3",
+            &[sealed.into(), user.into(), secret.into()],
+        )?;
+        if changed > 0 {
+            step.rows += 1;
+            step.values += 1;
         }
     }
     Ok(step)

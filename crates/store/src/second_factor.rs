@@ -1,9 +1,12 @@
 //! Second factors (TOTP, RFC 6238), recovery codes and half-done sign-ins (decision 83).
 //!
-//! The TOTP secret is stored as it is (the server must compute codes from it); recovery
-//! codes and the half-done sign-in's token only as their SHA-256.
+//! The TOTP secret is sealed with the data key (decision 213: the server must compute codes
+//! from it, so it cannot be hashed, and a copy of the database must not give an attacker
+//! the second factor of every officer); recovery codes and the half-done sign-in's token are
+//! stored only as their SHA-256.
 
 use crate::Store;
+use crate::crypto::field;
 use crate::error::StoreError;
 use crate::users::{PRINCIPAL_COLUMNS, Principal, principal_from_row};
 use chrono::{DateTime, Utc};
@@ -26,7 +29,13 @@ impl Store {
             c.query_opt(
                 "SELECT secret, confirmed_at, last_step FROM second_factors WHERE user_id = $1",
                 &[user_id.into()],
-                |r| Ok(SecondFactor { secret: r.text(0)?, confirmed: r.opt_ts(1)?.is_some(), last_step: r.i64(2)? }),
+                |r| {
+                    Ok(SecondFactor {
+                        secret: self.cipher.open_text(field::TOTP_SECRET, r.text(0)?)?,
+                        confirmed: r.opt_ts(1)?.is_some(),
+                        last_step: r.i64(2)?,
+                    })
+                },
             )
         })
     }
@@ -40,11 +49,12 @@ impl Store {
     /// already started (so that a reload shows the same code to scan). Refused once confirmed.
     pub fn start_enrolment(&self, user_id: i64, secret: &str) -> Result<String, StoreError> {
         let now = self.now();
+        let sealed = self.cipher.ring().seal_text(field::TOTP_SECRET, secret);
         self.pool.write(|c| {
             c.exec(
                 "INSERT INTO second_factors (user_id, secret, confirmed_at, last_step, created_at) \
                  VALUES ($1, $2, NULL, 0, $3) ON CONFLICT (user_id) DO NOTHING",
-                &[user_id.into(), secret.into(), now.into()],
+                &[user_id.into(), sealed.into(), now.into()],
             )?;
             let (secret, confirmed) = c
                 .query_opt(
@@ -56,7 +66,7 @@ impl Store {
             if confirmed {
                 return Err(StoreError::State(shouhu_domain::msg::SECOND_FACTOR_ALREADY));
             }
-            Ok(secret)
+            self.cipher.open_text(field::TOTP_SECRET, secret)
         })
     }
 

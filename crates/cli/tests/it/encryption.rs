@@ -109,6 +109,8 @@ async fn no_id_or_phone_number_is_stored_in_the_clear_and_the_blind_index_finds_
     let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
     let zhen_b = app.user("zhen_b", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_B).await;
     let teacher = app.user("laoshi", Role::Teacher, OrgType::School, TOWNSHIP_A).await;
+    // A district officer, whose role needs a second factor: its TOTP secret is sealed too.
+    let qu = app.user("qu", Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
 
     // A child with an entrusted guardian, then edited: the old numbers go into the history.
     let (id1, id2) = (id_for("120114", "2016-05-04", true, 1), id_for("120114", "2016-05-04", true, 2));
@@ -166,6 +168,8 @@ async fn no_id_or_phone_number_is_stored_in_the_clear_and_the_blind_index_finds_
         // No part that the old search terms kept either.
         &id2.chars().rev().collect::<String>(),
         &id2[..14],
+        // Whoever reads a TOTP secret makes the officer's codes (decision 213).
+        qu.totp.as_deref().expect("a second factor"),
     ] {
         assert!(!holds(&stored, plain), "{plain} is stored in the clear");
     }
@@ -239,6 +243,11 @@ async fn stored_versions(store: &Store) -> Vec<(String, Stored)> {
                 out.push((format!("history {f}"), crypto::stored(v.as_bytes())));
             }
         }
+        let secrets =
+            s.pool.read(|c| c.query("SELECT secret FROM second_factors", &[], |r| r.text(0))).expect("secrets");
+        for v in secrets {
+            out.push(("second_factors.secret".to_string(), crypto::stored(v.as_bytes())));
+        }
         let contacts =
             s.reports.read(|c| c.query("SELECT contact_phone FROM reports", &[], |r| r.opt_text(0))).expect("reports");
         for v in contacts.into_iter().flatten() {
@@ -254,6 +263,8 @@ async fn app_with_files() -> (TestApp, User, Vec<(i64, String)>) {
     let app = TestApp::new().await;
     let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
     let teacher = app.user("laoshi", Role::Teacher, OrgType::School, TOWNSHIP_A).await;
+    // With a second factor (decision 213): signs in with it after every change of keys.
+    app.user(DISTRICT_OFFICER, Role::DistrictOfficer, OrgType::DistrictCivilAffairs, "120114").await;
     let mut files = Vec::new();
     for seq in 1..=7 {
         let rec = app.create_child(&zhen, &child(&format!("孩子{seq}"), VILLAGE_A, seq)).await;
@@ -267,6 +278,30 @@ async fn app_with_files() -> (TestApp, User, Vec<(i64, String)>) {
     let (s, _) = app.post(&teacher, "/api/v1/reports", &alone_report("13312345678")).await;
     assert_eq!(s, 201);
     (app, zhen, files)
+}
+
+/// The district officer of [`app_with_files`], who signs in with a second factor.
+const DISTRICT_OFFICER: &str = "qu";
+
+/// The district officer signs in with their password and a code from their authenticator,
+/// whose secret the server opens with the keys in force.
+async fn officer_signs_in(app: &TestApp, secret: &str) {
+    use shouhu_web::second_factor::{STEP_SECONDS, code_at};
+    // A step after any code already used.
+    app.clock.advance(chrono::Duration::seconds(2 * STEP_SECONDS));
+    let code = code_at(secret, shouhu_domain::clock::Clock::now(&*app.clock)).expect("code");
+    let body = json!({"username": DISTRICT_OFFICER, "password": PASSWORD, "code": code});
+    let res = reqwest::Client::new().post(app.url("/api/v1/tokens")).json(&body).send().await.expect("token");
+    assert_eq!(res.status(), 201, "signed in with the second factor");
+}
+
+/// The district officer's TOTP secret, opened through the store (as it is now stored).
+async fn officer_secret(app: &TestApp) -> String {
+    app.store(|s| {
+        let p = s.principal_by_username(DISTRICT_OFFICER).expect("officer");
+        s.second_factor(p.user_id).expect("read").expect("a second factor").secret
+    })
+    .await
 }
 
 /// Every file reads, by id and by its whole ID number, with its history.
@@ -286,6 +321,7 @@ async fn all_read(app: &TestApp, u: &User, files: &[(i64, String)]) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rotation_re_encrypts_everything_in_resumable_batches_while_reads_go_on() {
     let (app, zhen, files) = app_with_files().await;
+    let secret = officer_secret(&app).await;
     // The running server looks at its key file at every use here (every 2 s in production;
     // a rotation waits longer before re-encrypting).
     app.store.cipher.look_every(Duration::ZERO);
@@ -333,6 +369,7 @@ async fn a_rotation_re_encrypts_everything_in_resumable_batches_while_reads_go_o
     let rec = blocking(move || again.get_child(&city, id).expect("reads")).await;
     assert_eq!(rec.file.id_number.as_deref(), Some(idn.as_str()));
     all_read(&app, &zhen, &files).await;
+    officer_signs_in(&app, &secret).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -363,6 +400,7 @@ async fn a_wrong_or_missing_key_stops_start_up_and_nothing_is_written_with_it() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn values_written_before_encryption_are_sealed_at_start_up() {
     let (app, zhen, files) = app_with_files().await;
+    let secret = officer_secret(&app).await;
     // Rows as a database from before encryption holds them: plain values, no blind index,
     // the old search term, and the migrations' note that they are still to be sealed.
     let plain: Vec<(i64, String)> = files.clone();
@@ -394,7 +432,17 @@ async fn values_written_before_encryption_are_sealed_at_start_up() {
                 })
                 .expect("plain");
         }
-        s.pool.write(|c| c.exec("INSERT INTO sealing_backlog (table_name) VALUES ('children')", &[])).expect("note");
+        // A TOTP secret stored as it was before decision 213.
+        let officer = s.principal_by_username(DISTRICT_OFFICER).expect("officer").user_id;
+        let plain_secret = s.second_factor(officer).expect("read").expect("a second factor").secret;
+        s.pool
+            .write(|c| {
+                c.exec("UPDATE second_factors SET secret = $1 WHERE user_id = $2", &[plain_secret.into(), officer.into()])
+            })
+            .expect("plain secret");
+        s.pool
+            .write(|c| c.exec("INSERT INTO sealing_backlog (table_name) VALUES ('children'), ('child_history'), ('second_factors')", &[]))
+            .expect("note");
         s.reports
             .write(|c| {
                 c.exec("UPDATE reports SET contact_phone = '13312345678'", &[])?;
@@ -418,8 +466,11 @@ async fn values_written_before_encryption_are_sealed_at_start_up() {
     for phone in ["13312345678", "13812345678", "13611110009"] {
         assert!(!holds(&stored, phone), "{phone} is still in the clear");
     }
-    // And everything reads and is found as before.
+    assert!(!holds(&stored, &secret), "the TOTP secret is still in the clear");
+    // And everything reads and is found as before; the officer signs in with the same
+    // authenticator.
     all_read(&app, &zhen, &files).await;
+    officer_signs_in(&app, &secret).await;
     let (_, p) = app.get(&zhen, &format!("/api/v1/children?q={}", &files[0].1[14..])).await;
     assert_eq!(p["rows"][0]["id"], files[0].0, "the last digits' keyed term was made");
 }
