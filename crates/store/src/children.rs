@@ -965,7 +965,7 @@ impl Store {
             let mut q =
                 Sql { text: format!("SELECT {LEDGER_COLUMNS} FROM children c{}", wh.text), params: wh.params.clone() };
             q.push(" ORDER BY c.village_code, c.id LIMIT ").bind(i64::from(per_page));
-            q.push(" OFFSET ").bind(i64::from((page - 1) * per_page));
+            q.push(" OFFSET ").bind(i64::from(page - 1) * i64::from(per_page));
             let rows = c.query(&q.text, &q.params, |r| self.ledger_row(r))?;
             let mut cnt = Sql {
                 text: format!("SELECT count(*) FROM (SELECT 1 FROM children c{}", wh.text),

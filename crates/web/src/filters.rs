@@ -246,3 +246,9 @@ impl AuditQuery {
         [&self.user, &self.child, &self.action, &self.from, &self.to].iter().any(|v| !v.trim().is_empty())
     }
 }
+
+/// The rows before page `page` (from 1) of `per_page` rows: pages past the end are empty,
+/// never an overflow (a page number typed into an address can be any number).
+pub fn page_offset(page: i64, per_page: i64) -> i64 {
+    (page.max(1) - 1).saturating_mul(per_page)
+}

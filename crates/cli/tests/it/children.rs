@@ -562,3 +562,29 @@ async fn names_with_direction_overrides_or_controls_are_refused_by_field() {
     }
     assert_eq!(app.count_children().await, 0);
 }
+
+/// A page number typed into an address can be any number: past the end it is an empty
+/// page, on the API and the pages, never a server error (an overflow found by fuzzing the
+/// API with schemathesis).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_page_number_past_the_end_is_an_empty_page() {
+    let (app, zhen) = township_app().await;
+    app.create_child(&zhen, &child("张小明", VILLAGE_A, 1)).await;
+    let admin = app.user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12").await;
+    for page in ["2", "4294967295"] {
+        let (s, body) = app.get(&zhen, &format!("/api/v1/children?page={page}")).await;
+        assert_eq!((s, body["rows"].as_array().map(Vec::len)), (200, Some(0)), "{page}: {body}");
+        let (s, body) = app.get(&zhen, &format!("/api/v1/reports?page={page}")).await;
+        assert_eq!((s, body), (200, serde_json::json!([])), "{page}");
+    }
+    let (s, body) = app.get(&admin, "/api/v1/audit?page=9223372036854775807").await;
+    assert_eq!((s, body), (200, serde_json::json!([])));
+    let (c, _) = crate::pages::browser(&app, "zhen").await;
+    for path in ["/children?page=4294967295", "/reports?view=all&page=9223372036854775807"] {
+        let res = c.get(app.url(path)).send().await.expect("page");
+        assert_eq!(res.status(), 200, "{path}");
+    }
+    let (c, _) = crate::pages::browser(&app, "guanli").await;
+    let res = c.get(app.url("/admin/audit?page=9223372036854775807")).send().await.expect("page");
+    assert_eq!(res.status(), 200);
+}

@@ -181,5 +181,5 @@ pub async fn audit(
     let filter = q.filter().map_err(AppError::Invalid)?;
     let page = q.page.unwrap_or(1).max(1);
     let p = user.principal.clone();
-    Ok(Json(state.run(move |s| s.audit_entries(&p, &filter, 100, (page - 1) * 100)).await?))
+    Ok(Json(state.run(move |s| s.audit_entries(&p, &filter, 100, crate::filters::page_offset(page, 100))).await?))
 }

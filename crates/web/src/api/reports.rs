@@ -201,7 +201,7 @@ pub async fn list(
             .run(move |s| match view.as_str() {
                 "queue" => s.report_queue(&p),
                 "unregistered" => s.unregistered_reports(&p),
-                _ => s.list_reports(&p, 50, (page - 1) * 50),
+                _ => s.list_reports(&p, 50, crate::filters::page_offset(page, 50)),
             })
             .await?,
     ))

@@ -486,8 +486,11 @@ async fn audit(
     let (entries, errs) = match q.filter() {
         Ok(filter) => {
             let p = user.principal.clone();
-            let entries: Vec<AuditEntry> =
-                state.run(move |s| s.audit_entries(&p, &filter, AUDIT_ROWS + 1, (page - 1) * AUDIT_ROWS)).await?;
+            let entries: Vec<AuditEntry> = state
+                .run(move |s| {
+                    s.audit_entries(&p, &filter, AUDIT_ROWS + 1, crate::filters::page_offset(page, AUDIT_ROWS))
+                })
+                .await?;
             (entries, FieldErrors::default())
         }
         Err(errs) => (Vec::new(), errs),

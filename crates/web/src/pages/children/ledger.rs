@@ -169,7 +169,7 @@ pub(super) async fn ledger(
                 } else {
                     let p: LedgerPage = s.ledger(&actor, &filter, page_no, 20)?;
                     s.audit(&actor, Action::ViewLedger, None, &format!("page {page_no}"))?;
-                    let more = p.total_capped || i64::from(p.page * p.per_page) < p.total;
+                    let more = p.total_capped || i64::from(p.page) * i64::from(p.per_page) < p.total;
                     let text = if p.total_capped {
                         format!("{}{}{}{}", msg::MORE_THAN, p.total, "", msg::TOTAL_SUFFIX)
                     } else {
@@ -185,12 +185,12 @@ pub(super) async fn ledger(
     let (prev_link, next_link) = if searching {
         (
             if page_no > 1 { format!("/children?{}", q.search_first()) } else { String::new() },
-            next_key.map(|k| format!("/children?{}", q.search_next(&k, page_no + 1))).unwrap_or_default(),
+            next_key.map(|k| format!("/children?{}", q.search_next(&k, page_no.saturating_add(1)))).unwrap_or_default(),
         )
     } else {
         (
             if page_no > 1 { format!("/children?{}", q.with_page(page_no - 1)) } else { String::new() },
-            if has_next { format!("/children?{}", q.with_page(page_no + 1)) } else { String::new() },
+            if has_next { format!("/children?{}", q.with_page(page_no.saturating_add(1))) } else { String::new() },
         )
     };
     let view = LedgerView {

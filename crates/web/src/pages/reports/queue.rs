@@ -118,7 +118,13 @@ pub(super) async fn list(
     let page = q.page.unwrap_or(1).max(1);
     let p = user.principal.clone();
     let rows = state
-        .run(move |s| if queue { s.report_queue(&p) } else { s.list_reports(&p, PER_PAGE + 1, (page - 1) * PER_PAGE) })
+        .run(move |s| {
+            if queue {
+                s.report_queue(&p)
+            } else {
+                s.list_reports(&p, PER_PAGE + 1, crate::filters::page_offset(page, PER_PAGE))
+            }
+        })
         .await?;
     let now = state.store.now();
     let more = !queue && rows.len() as i64 > PER_PAGE;
