@@ -13,24 +13,33 @@ pub trait Clock: Send + Sync + 'static {
     }
 }
 
+/// China standard time (UTC+8, no daylight saving) of an instant. At the very ends of what
+/// chrono can hold (a date typed as year -262143 or +262142) the instant as it is: a day
+/// off there is harmless, an overflow would fail the request.
+fn in_china(at: DateTime<Utc>) -> chrono::NaiveDateTime {
+    let local = at.naive_utc();
+    local.checked_add_signed(chrono::Duration::hours(8)).unwrap_or(local)
+}
+
 /// The date in China standard time (UTC+8, no daylight saving) of an instant.
 pub fn china_date(at: DateTime<Utc>) -> NaiveDate {
-    (at + chrono::Duration::hours(8)).date_naive()
+    in_china(at).date()
 }
 
 /// An instant as people in China read it, to the minute (2026-11-29 12:00, UTC+8).
 pub fn china_time(at: DateTime<Utc>) -> String {
-    (at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M").to_string()
+    in_china(at).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// The same to the second (the audit log).
 pub fn china_time_seconds(at: DateTime<Utc>) -> String {
-    (at + chrono::Duration::hours(8)).format("%Y-%m-%d %H:%M:%S").to_string()
+    in_china(at).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-/// The instant a day begins in China (00:00 UTC+8).
+/// The instant a day begins in China (00:00 UTC+8); as [`china_date`] at chrono's ends.
 pub fn china_day_start(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(chrono::NaiveTime::MIN).and_utc() - chrono::Duration::hours(8)
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    midnight.checked_sub_signed(chrono::Duration::hours(8)).unwrap_or(midnight).and_utc()
 }
 
 /// The real clock.
@@ -70,6 +79,17 @@ impl Clock for FixedClock {
 
 #[cfg(test)]
 mod tests {
+    /// Dates typed into a query at the ends of what chrono holds do not overflow.
+    #[test]
+    fn the_ends_of_the_calendar_do_not_overflow() {
+        assert_eq!(china_date(china_day_start(NaiveDate::MIN)), NaiveDate::MIN);
+        assert_eq!(china_date(china_day_start(NaiveDate::MAX)), NaiveDate::MAX);
+        assert!(!china_time(DateTime::<Utc>::MAX_UTC).is_empty());
+        let day = NaiveDate::from_ymd_opt(2026, 12, 7).expect("day");
+        assert_eq!(china_day_start(day).to_rfc3339(), "2026-12-06T16:00:00+00:00");
+        assert_eq!(china_date(china_day_start(day)), day);
+    }
+
     use super::*;
     use chrono::TimeZone;
 

@@ -10,6 +10,7 @@ pub const CELL_UNREADABLE: &str = "有无法识别的文字（文件中的字节
      或“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 后再上传";
 pub const NAME_CHARS: &str = "姓名中有不可见的控制字符或改变文字方向的字符（常见于从网页或聊天软件复制的文字），或有无法识别的字符“�”，请删除后重新输入";
 pub const DATE_INVALID: &str = "日期格式应为 年-月-日，例如 2015-03-08";
+pub const DATE_OUT_OF_RANGE: &str = "日期应在1900年至2100年之间";
 pub const DATE_IN_FUTURE: &str = "日期不能晚于今天";
 pub const CONTACT_BEFORE_BIRTH: &str = "联系日期不能早于儿童出生日期";
 pub const NOT_A_MINOR: &str = "出生日期表明已年满十八周岁，不属于未成年人";

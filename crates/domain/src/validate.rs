@@ -219,6 +219,26 @@ fn care(errs: &mut FieldErrors, g: &mut EntrustedGuardian, today: NaiveDate) {
     }
 }
 
+/// A day asked of a list or a count (a period, a "since"): within 1900–2100. The law's
+/// records begin in this century; a year far outside is a typing slip, and chrono's whole
+/// range (years ±262,143) is more than PostgreSQL stores.
+pub fn plausible_day(d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    (1900..=2100).contains(&d.year())
+}
+
+/// A day typed into a filter as YYYY-MM-DD: none when left empty, or what is wrong with it.
+pub fn filter_day(s: &str) -> Result<Option<NaiveDate>, &'static str> {
+    match s.trim() {
+        "" => Ok(None),
+        t => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            Ok(d) if plausible_day(d) => Ok(Some(d)),
+            Ok(_) => Err(msg::DATE_OUT_OF_RANGE),
+            Err(_) => Err(msg::DATE_INVALID),
+        },
+    }
+}
+
 /// Checks a child's file and returns it normalised (trimmed texts, 18-digit upper-case ID
 /// numbers, bare phone numbers), or every field that is wrong.
 ///

@@ -71,6 +71,10 @@ impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> Self {
         if e.code() == Some(&postgres::error::SqlState::UNIQUE_VIOLATION) {
             StoreError::UniqueViolation
+        } else if e.code() == Some(&postgres::error::SqlState::DATETIME_FIELD_OVERFLOW) {
+            // A date typed beyond what PostgreSQL stores (a year past 5874897, or before
+            // 4713 BC): the user's to fix, and the transaction is rolled back.
+            StoreError::invalid("date", shouhu_domain::msg::DATE_OUT_OF_RANGE)
         } else {
             StoreError::Backend(e.to_string())
         }

@@ -205,11 +205,10 @@ impl AuditQuery {
             errs.add("action", msg::UNKNOWN_OPTION);
         }
         let mut day = |name: &str, s: &str| {
-            let d = text(s).map(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d"));
-            if let Some(Err(_)) = d {
-                errs.add(name, msg::DATE_INVALID);
-            }
-            d.and_then(Result::ok)
+            shouhu_domain::validate::filter_day(s).unwrap_or_else(|m| {
+                errs.add(name, m);
+                None
+            })
         };
         let (from, to) = (day("from", &self.from), day("to", &self.to));
         if let (Some(f), Some(t)) = (from, to)
@@ -251,4 +250,16 @@ impl AuditQuery {
 /// never an overflow (a page number typed into an address can be any number).
 pub fn page_offset(page: i64, per_page: i64) -> i64 {
     (page.max(1) - 1).saturating_mul(per_page)
+}
+
+/// Days given to a list or a count as query parameters, each within
+/// [`shouhu_domain::validate::plausible_day`]; otherwise 422 naming each.
+pub fn check_days(days: &[(&str, Option<chrono::NaiveDate>)]) -> Result<(), crate::error::AppError> {
+    let mut errs = shouhu_domain::error::FieldErrors::default();
+    for (name, d) in days {
+        if d.is_some_and(|d| !shouhu_domain::validate::plausible_day(d)) {
+            errs.add(*name, shouhu_domain::msg::DATE_OUT_OF_RANGE);
+        }
+    }
+    if errs.is_empty() { Ok(()) } else { Err(crate::error::AppError::Invalid(errs)) }
 }

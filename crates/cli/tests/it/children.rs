@@ -588,3 +588,38 @@ async fn any_page_number_past_the_end_is_an_empty_page() {
     let res = c.get(app.url("/admin/audit?page=9223372036854775807")).send().await.expect("page");
     assert_eq!(res.status(), 200);
 }
+
+/// A day far outside the calendar (chrono reads years up to ±262,143) asked of a count or a
+/// list is refused with what is wrong, on the API and the pages, never a server error (found
+/// by probing the API).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_day_far_outside_the_calendar_is_refused_with_what_is_wrong() {
+    let (app, zhen) = township_app().await;
+    let admin = app.user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12").await;
+    for day in ["-262143-01-01", "+262142-12-31", "1066-10-14"] {
+        for (u, path, field) in [
+            (&zhen, format!("/api/v1/reports/stats?from={day}"), "from"),
+            (&zhen, format!("/api/v1/reports/stats?to={day}"), "to"),
+            (&zhen, format!("/api/v1/dropout-table?since={day}"), "since"),
+            (&admin, format!("/api/v1/audit?from={day}&to={day}"), "from"),
+        ] {
+            let (s, body) = app.get(u, &path.replace('+', "%2B")).await;
+            assert_eq!(s, 422, "{path}: {body}");
+            assert_eq!(body["fields"][0]["field"], field, "{path}: {body}");
+            assert_eq!(body["fields"][0]["message"], shouhu_domain::msg::DATE_OUT_OF_RANGE, "{path}");
+        }
+    }
+    let (c, _) = crate::pages::browser(&app, "zhen").await;
+    for path in ["/statistics?from=-262143-01-01", "/reports/stats?from=1066-10-14&to=2026-12-01"] {
+        let res = c.get(app.url(path)).send().await.expect("page");
+        assert_eq!(res.status(), 200, "{path}");
+        let html = res.text().await.expect("html");
+        assert!(html.contains(shouhu_domain::msg::DATE_OUT_OF_RANGE), "{path}: told what is wrong");
+    }
+    let (c, _) = crate::pages::browser(&app, "guanli").await;
+    let res = c.get(app.url("/admin/audit?from=-262143-01-01")).send().await.expect("page");
+    let status = res.status();
+    let html = res.text().await.expect("html");
+    assert!(status.is_success() || status == 422, "{status}");
+    assert!(html.contains(shouhu_domain::msg::DATE_OUT_OF_RANGE), "the audit page says what is wrong");
+}

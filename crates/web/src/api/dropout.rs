@@ -155,12 +155,13 @@ pub struct TableQuery {
 /// Dropouts opened, returned to school, open, and open past their deadline, per township and
 /// per school of the caller's region (education bureau, township, civil affairs). Counts only.
 #[utoipa::path(get, path = "/api/v1/dropout-table", params(TableQuery),
-    responses((status = 200, body = DropoutTable), (status = 403, body = ApiErrorBody)))]
+    responses((status = 200, body = DropoutTable), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn table(
     State(state): State<AppState>,
     user: CurrentUser,
     QueryParams(q): QueryParams<TableQuery>,
 ) -> ApiResult<Json<DropoutTable>> {
+    crate::filters::check_days(&[("since", q.since)])?;
     let p = user.principal;
     Ok(Json(state.run(move |s| s.dropout_table(&p, q.since)).await?))
 }

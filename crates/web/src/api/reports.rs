@@ -409,12 +409,13 @@ pub struct StatsQuery {
 /// accepted and late-accepted reports per station, unaccepted reports, public reports and
 /// commendations.
 #[utoipa::path(get, path = "/api/v1/reports/stats", params(StatsQuery),
-    responses((status = 200, body = ReportStats), (status = 403, body = ApiErrorBody)))]
+    responses((status = 200, body = ReportStats), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
 pub async fn stats(
     State(state): State<AppState>,
     user: CurrentUser,
     QueryParams(q): QueryParams<StatsQuery>,
 ) -> ApiResult<Json<ReportStats>> {
+    crate::filters::check_days(&[("from", q.from), ("to", q.to)])?;
     let p = user.principal;
     let from = q.from.map(shouhu_domain::clock::china_day_start);
     let to = q.to.and_then(|d| d.succ_opt()).map(shouhu_domain::clock::china_day_start);

@@ -9,10 +9,10 @@ use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
-use chrono::NaiveDate;
 use serde::Deserialize;
 use shouhu_domain::msg;
 use shouhu_domain::report as rules;
+use shouhu_domain::validate::filter_day;
 use shouhu_store::report_oversight::ReportStats;
 
 pub fn router() -> Router<AppState> {
@@ -42,19 +42,11 @@ struct Period {
     to: String,
 }
 
-/// A day typed as YYYY-MM-DD, or none when left empty.
-fn day(s: &str) -> Result<Option<NaiveDate>, ()> {
-    match s.trim() {
-        "" => Ok(None),
-        t => NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| ()),
-    }
-}
-
 async fn page(State(state): State<AppState>, user: CurrentUser, QueryParams(q): QueryParams<Period>) -> PageResult {
     user.require(rules::may_see_area_reports)?;
-    let (from, to, error) = match (day(&q.from), day(&q.to)) {
+    let (from, to, error) = match (filter_day(&q.from), filter_day(&q.to)) {
         (Ok(f), Ok(t)) => (f, t, String::new()),
-        _ => (None, None, msg::DATE_INVALID.to_string()),
+        (Err(m), _) | (_, Err(m)) => (None, None, m.to_string()),
     };
     let p = user.principal.clone();
     let start = from.map(shouhu_domain::clock::china_day_start);

@@ -13,10 +13,10 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use chrono::NaiveDate;
 use serde::Deserialize;
 use shouhu_domain::msg;
 use shouhu_domain::statistics::{self as rules, duration_label};
+use shouhu_domain::validate::filter_day;
 use shouhu_store::statistics::{AreaLine, Bar, ChartKind, Statistics, StatisticsQuery, Times};
 
 pub fn router() -> Router<AppState> {
@@ -75,26 +75,18 @@ struct Query {
     to: String,
 }
 
-/// A day typed as YYYY-MM-DD, or none when left empty.
-fn day(s: &str) -> Result<Option<NaiveDate>, ()> {
-    match s.trim() {
-        "" => Ok(None),
-        t => NaiveDate::parse_from_str(t, "%Y-%m-%d").map(Some).map_err(|_| ()),
-    }
-}
-
 /// The store's query from the page's, and the error to show (the period then falls back to
 /// the default, the region is kept).
 fn parse(q: &Query) -> (StatisticsQuery, String) {
     let region = Some(q.region.trim().to_string()).filter(|r| !r.is_empty());
-    match (day(&q.from), day(&q.to)) {
+    match (filter_day(&q.from), filter_day(&q.to)) {
         (Ok(from), Ok(to)) if from.zip(to).is_none_or(|(f, t)| f <= t) => {
             (StatisticsQuery { region, from, to }, String::new())
         }
         (Ok(_), Ok(_)) => {
             (StatisticsQuery { region, ..Default::default() }, msg::STATISTICS_PERIOD_INVALID.to_string())
         }
-        _ => (StatisticsQuery { region, ..Default::default() }, msg::DATE_INVALID.to_string()),
+        (Err(m), _) | (_, Err(m)) => (StatisticsQuery { region, ..Default::default() }, m.to_string()),
     }
 }
 
