@@ -65,7 +65,8 @@ pub fn parse(input: &str, today: NaiveDate) -> Result<IdNumber, IdNumberError> {
     }
     let number = match s.chars().count() {
         18 => {
-            let (first17, last) = s.split_at(17);
+            // At the 17th character, not byte: any other letter may stand anywhere.
+            let (first17, last) = s.split_at(s.char_indices().nth(17).map_or(s.len(), |(i, _)| i));
             let last_ok = last.chars().all(|c| c.is_ascii_digit() || c == 'X');
             if !is_ascii_digits(first17) || !last_ok {
                 return Err(IdNumberError::Characters);
@@ -287,6 +288,17 @@ fn mask_middle(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// 18 characters with a letter of several bytes among them: refused, never a panic on
+    /// a byte that is not a character's start (found by a probe of the API).
+    #[test]
+    fn a_wide_character_anywhere_is_refused_as_a_character() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 7).expect("day");
+        for s in ["123456789012345一12", "12345678901234567一", "一23456789012345678", "1234567890123456é7"] {
+            assert_eq!(s.chars().count(), 18, "{s}");
+            assert_eq!(parse(s, today), Err(IdNumberError::Characters), "{s}");
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
