@@ -778,6 +778,7 @@ pub const SETTING_UPLOAD_LIMIT: &str = "上传摸底排查表的大小上限";
 pub const SETTING_WORK_FILE_HOURS: &str = "导入错误说明等临时文件未下载时的保留时间";
 pub const REPORT_DELETED: &str = "错误说明已下载，为保护儿童信息已从服务器删除；如需再次查看，请改正后重新导入。";
 pub const SETTING_REFUSALS_AUDITED: &str = "同一用户每小时记入审计日志的被拒绝访问次数";
+pub const SETTING_NOTIFY_LATE_CHECK: &str = "检查超时未受理强制报告的间隔";
 pub const SETTING_REVEALS_PER_DAY: &str = "同一用户24小时内可显示完整号码的次数";
 pub const SETTING_ID_SEARCHES_PER_DAY: &str = "看不到完整身份证号码的用户24小时内可按完整身份证号码查找的次数";
 pub const REFUSALS_NOT_RECORDED: &str = "此前一小时内另有被拒绝的访问未逐条记录，次数：";
@@ -1414,6 +1415,8 @@ pub const SETTING_NOTIFY_LEASE: &str = "服务器认领一条待发提醒的时�
 pub const SETTING_NOTIFY_POLL_MS: &str = "未被唤醒时查看新提醒的间隔";
 pub const NOTE_REPORT_FILED: &str = "辖区内有新的强制报告待受理";
 pub const NOTE_REPORT_FILED_CRITICAL: &str = "紧急：辖区内有新的强制报告待受理";
+/// A report still unaccepted past `reports.late_response_minutes` (decision 215).
+pub const NOTE_REPORT_LATE: &str = "紧急：辖区内有强制报告已超过受理时限仍未受理，请立即受理";
 pub const NOTE_HAND_OVER: &str = "公安机关移交了一份强制报告，待乡镇签收并开展调查评估";
 pub const NOTE_REFERRAL: &str = "收到一份新的转介，待答复";
 pub const NOTE_VISIT_SUBMITTED: &str = "有一份走访记录待审核";

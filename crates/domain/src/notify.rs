@@ -40,6 +40,9 @@ pub struct NotifySettings {
     pub lease: Duration,
     /// How often a server looks for new notifications when nothing woke it.
     pub poll: Duration,
+    /// How often a server looks for mandatory reports left unaccepted past
+    /// `reports.late_response_minutes`, to announce each again (decision 215).
+    pub late_check: Duration,
 }
 
 /// The wait before the next attempt after `failed` failed attempts (1 after the first):
@@ -107,6 +110,7 @@ mod tests {
             batch: 10,
             lease: Duration::seconds(60),
             poll: Duration::milliseconds(500),
+            late_check: Duration::seconds(60),
         }
     }
 

@@ -291,6 +291,7 @@ impl Default for Settings {
                 batch: 0,
                 lease: Duration::zero(),
                 poll: Duration::zero(),
+                late_check: Duration::zero(),
             },
             oversight: OversightSettings { trend_weeks: 0, oldest_items: 0, late_report_days: 0 },
             rounds: RoundSettings { district_days: 0 },
@@ -1247,6 +1248,21 @@ pub static SPECS: &[Spec] = &[
             default: 1000,
             get: |s| s.notify.poll.num_milliseconds(),
             set: |s, v| s.notify.poll = Duration::milliseconds(v),
+        },
+    },
+    Spec {
+        key: "notify.late_check_seconds",
+        label: msg::SETTING_NOTIFY_LATE_CHECK,
+        unit: Unit::Seconds,
+        source: "[S] 二(三) (at once); [U]",
+        reason: "a report no duty desk has accepted by its deadline is announced again, critical, within \
+                 this many seconds of the deadline; a check reads only the open reports",
+        kind: Kind::Int {
+            min: 5,
+            max: 3600,
+            default: 60,
+            get: |s| s.notify.late_check.num_seconds(),
+            set: |s, v| s.notify.late_check = Duration::seconds(v),
         },
     },
     // Oversight (issue 20): the register of overdue work. No text fixes these: decision 169.

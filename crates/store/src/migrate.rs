@@ -217,6 +217,12 @@ const REPORT_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/reports/0013_statistics_period.sql"),
         include_str!("../migrations/postgres/reports/0013_statistics_period.sql"),
     ),
+    // Reports past their deadline announced again, once each (decision 215).
+    (
+        14,
+        include_str!("../migrations/sqlite/reports/0014_late_causes.sql"),
+        include_str!("../migrations/postgres/reports/0014_late_causes.sql"),
+    ),
 ];
 
 /// The registry's schema versions this build knows.

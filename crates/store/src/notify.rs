@@ -362,7 +362,15 @@ impl Store {
         // The duty desks' feed follows the reports' events the same way (decision 199).
         let mut desk_high = self.latest_desk_event_id().unwrap_or(0);
         let poll = self.settings.notify.poll.to_std().unwrap_or(std::time::Duration::from_secs(1));
+        let late_every = self.settings.notify.late_check.to_std().unwrap_or(std::time::Duration::from_secs(60));
+        let mut late_due = std::time::Instant::now();
         loop {
+            if std::time::Instant::now() >= late_due {
+                late_due = std::time::Instant::now() + late_every;
+                if let Err(e) = self.announce_late_reports() {
+                    tracing::warn!(error = %e, "announcing reports past their deadline; trying again");
+                }
+            }
             if let Err(e) = self.dispatch_new(&mut high) {
                 tracing::warn!(error = %e, "reading new notifications; trying again");
             }
@@ -733,6 +741,56 @@ pub fn report_filed(report_id: i64, village_code: &str, critical: bool) -> Notic
         owner: Owner::Region { code: village_code.to_string() },
         text: if critical { msg::NOTE_REPORT_FILED_CRITICAL } else { msg::NOTE_REPORT_FILED }.to_string(),
         link: format!("/reports/{report_id}"),
+    }
+}
+
+/// The notice of a report no duty desk accepted by `reports.late_response_minutes`
+/// (decision 215): the area's desk again, critical, so that its alarm sounds again.
+pub fn report_late(report_id: i64, village_code: &str) -> Notice {
+    Notice {
+        kind: TaskKind::ReportToAccept,
+        critical: true,
+        cause: late_cause(report_id),
+        owner: Owner::Region { code: village_code.to_string() },
+        text: shouhu_domain::msg::NOTE_REPORT_LATE.to_string(),
+        link: format!("/reports/{report_id}"),
+    }
+}
+
+/// The cause of [`report_late`]: one per report, whichever server sees it first.
+fn late_cause(report_id: i64) -> String {
+    format!("report:{report_id}:late")
+}
+
+impl Store {
+    /// Announces again, once each, the mandatory reports filed more than
+    /// `reports.late_response_minutes` ago that no duty desk has accepted ([S] 二(三): the
+    /// police act at once; decision 215). Returns how many. Every server runs it; the cause
+    /// is written only where none is, in the reports' writer's transaction.
+    pub fn announce_late_reports(&self) -> Result<usize, StoreError> {
+        let now = self.now();
+        let cutoff = now - self.settings.reports.late_response_limit;
+        // `step <> 'handed_over'` spelled out so that SQLite reads the partial index of open reports.
+        let find = "SELECT r.id, r.village_code FROM reports r WHERE r.step <> 'handed_over' AND r.step = 'filed' \
+                    AND r.reported_at <= $1 AND NOT EXISTS (SELECT 1 FROM notify_causes n \
+                    WHERE n.cause = 'report:' || r.id || ':late')";
+        let late = self.reports.read(|c| c.query(find, &[cutoff.into()], |r| Ok((r.i64(0)?, r.text(1)?))))?;
+        if late.is_empty() {
+            return Ok(0);
+        }
+        let rx = self.report_writer.submit(move |c| {
+            // Again in the writer's transaction: another server may have written them since.
+            let late = c.query(find, &[cutoff.into()], |r| Ok((r.i64(0)?, r.text(1)?)))?;
+            for (id, village) in &late {
+                announce_in_reports(c, &report_late(*id, village), now)?;
+            }
+            Ok(late.len())
+        });
+        let n = rx.blocking_recv().unwrap_or_else(|_| Err(crate::group_commit::writer_stopped()))?;
+        if n > 0 {
+            self.wake_notifier();
+        }
+        Ok(n)
     }
 }
 

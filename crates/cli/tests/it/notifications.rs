@@ -609,3 +609,34 @@ async fn the_pages_list_mark_read_set_the_sound_and_the_channel() {
         .await;
     assert!(audit.to_string().contains("set_notify_channel"), "audited: {audit}");
 }
+
+/// Decision 215: a report no duty desk has accepted by `reports.late_response_minutes` is
+/// announced again to its area's desk, critical (the alarm sounds again), once; an accepted
+/// report is not, and no other desk or township hears of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_report_left_unaccepted_past_its_deadline_is_announced_again_once() {
+    // The server's own check waits an hour here: the test runs it by hand.
+    let app = TestApp::with_settings("[notify]\nlate_check_seconds = 3600\n").await;
+    let Area { app, teacher, police, police_b, township, .. } = area_with(app).await;
+    let late = file(&app, &teacher, &alone_report(VILLAGE_A)).await;
+    let taken = file(&app, &teacher, &alone_report(VILLAGE_A)).await;
+    step(&app, &police, taken, "accepted", json!({})).await;
+    let check = || app.store(|s| s.announce_late_reports().expect("check"));
+
+    app.clock.advance(Duration::minutes(29));
+    assert_eq!(check().await, 0, "before the deadline (30 minutes)");
+    app.clock.advance(Duration::minutes(2));
+    assert_eq!(check().await, 1, "the unaccepted one");
+    assert_eq!(check().await, 0, "once");
+    app.store(|s| s.relay_causes().expect("relay")).await;
+
+    let mine = notes(&app, &police).await;
+    assert_eq!(kinds(&mine), ["report_to_accept"; 3], "two filed, one late: {mine:?}");
+    assert_eq!(mine[0]["link"], format!("/reports/{late}"), "newest first");
+    assert_eq!(mine[0]["critical"], true);
+    assert_eq!(mine[0]["text"], shouhu_domain::msg::NOTE_REPORT_LATE);
+    for other in [&police_b, &township] {
+        let heard = notes(&app, other).await;
+        assert!(heard.iter().all(|n| n["text"] != shouhu_domain::msg::NOTE_REPORT_LATE), "{heard:?}");
+    }
+}
