@@ -238,9 +238,9 @@ impl Store {
                 "children" => self.reseal_children(c, ring, after.as_ref(), batch),
                 "child_history" => reseal_history(c, ring, after.as_ref(), batch),
                 "visits" => reseal_visits(c, ring, after.as_ref(), batch),
-                "second_factors" => reseal_second_factors(c, ring, after.as_ref(), batch),
+                "second_factors" => reseal_column(c, ring, &TOTP_SECRETS, after.as_ref(), batch),
                 "reports" => reseal_reports(c, ring, after.as_ref(), batch),
-                _ => reseal_applications(c, ring, after.as_ref(), batch),
+                _ => reseal_column(c, ring, &NEW_GUARDIANS, after.as_ref(), batch),
             })?;
             done.batches += 1;
             done.rows += step.rows;
@@ -564,51 +564,43 @@ fn reseal_reports(c: &mut Conn<'_, '_>, ring: &Ring, after: Option<&Cursor>, bat
     Ok(step)
 }
 
-/// The TOTP secrets (decision 213), a user's row at a time.
-fn reseal_second_factors(
-    c: &mut Conn<'_, '_>,
-    ring: &Ring,
-    after: Option<&Cursor>,
-    batch: usize,
-) -> Result<Step, StoreError> {
-    let rows = c.query(
-        "SELECT user_id, secret FROM second_factors WHERE user_id > $1 ORDER BY user_id LIMIT $2",
-        &[after.map_or(i64::MIN, |a| a.id).into(), (batch as i64).into()],
-        |r| Ok((r.i64(0)?, r.text(1)?)),
-    )?;
-    let mut step = Step { seen: rows.len(), last: rows.last().map(|r| Cursor::id(r.0)), ..Step::default() };
-    for (user, secret) in rows {
-        let Some(sealed) = reseal_text(ring, field::TOTP_SECRET, &Some(secret.clone()))? else { continue };
-        let changed = c.exec(
-            "UPDATE second_factors SET secret = $1 WHERE user_id = $2 AND secret = $3",
-            &[sealed.into(), user.into(), secret.into()],
-        )?;
-        if changed > 0 {
-            step.rows += 1;
-            step.values += 1;
-        }
-    }
-    Ok(step)
+/// A table whose one sealed text column is resealed a row at a time by its integer key.
+struct SealedColumn {
+    table: &'static str,
+    key: &'static str,
+    column: &'static str,
+    field: &'static str,
 }
 
-fn reseal_applications(
+/// The court's new guardian of a revocation application.
+const NEW_GUARDIANS: SealedColumn =
+    SealedColumn { table: "revocation_applications", key: "id", column: "new_guardian", field: field::NEW_GUARDIAN };
+
+/// The TOTP secrets (decision 213).
+const TOTP_SECRETS: SealedColumn =
+    SealedColumn { table: "second_factors", key: "user_id", column: "secret", field: field::TOTP_SECRET };
+
+fn reseal_column(
     c: &mut Conn<'_, '_>,
     ring: &Ring,
+    t: &SealedColumn,
     after: Option<&Cursor>,
     batch: usize,
 ) -> Result<Step, StoreError> {
+    let SealedColumn { table, key, column, field } = t;
     let rows = c.query(
-        "SELECT id, new_guardian FROM revocation_applications WHERE id > $1 AND new_guardian IS NOT NULL \
-         ORDER BY id LIMIT $2",
+        &format!(
+            "SELECT {key}, {column} FROM {table} WHERE {key} > $1 AND {column} IS NOT NULL ORDER BY {key} LIMIT $2"
+        ),
         &[after.map_or(i64::MIN, |a| a.id).into(), (batch as i64).into()],
         |r| Ok((r.i64(0)?, r.opt_text(1)?)),
     )?;
     let mut step = Step { seen: rows.len(), last: rows.last().map(|r| Cursor::id(r.0)), ..Step::default() };
-    for (id, ng) in rows {
-        let Some(sealed) = reseal_text(ring, field::NEW_GUARDIAN, &ng)? else { continue };
+    for (id, value) in rows {
+        let Some(sealed) = reseal_text(ring, field, &value)? else { continue };
         let changed = c.exec(
-            "UPDATE revocation_applications SET new_guardian = $1 WHERE id = $2 AND new_guardian = $3",
-            &[sealed.into(), id.into(), ng.into()],
+            &format!("UPDATE {table} SET {column} = $1 WHERE {key} = $2 AND {column} = $3"),
+            &[sealed.into(), id.into(), value.into()],
         )?;
         if changed > 0 {
             step.rows += 1;
