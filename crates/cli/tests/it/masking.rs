@@ -302,6 +302,11 @@ async fn numbers_shown_in_full_are_limited_per_user_per_day() {
     assert_eq!(res.status(), 429);
     let html = res.text().await.expect("html");
     assert!(html.contains("id=\"reveal-error\"") && html.contains(message), "told on the page");
+    assert!(
+        html.contains("id=\"e-reason-entrusted_guardian.phone\""),
+        "and beside the field, where the form scrolls to"
+    );
+    assert!(html.contains("/reveal#v-entrusted_guardian.phone\""), "the form's address ends at its field");
     assert!(!html.contains(GUARDIAN_PHONE) && html.contains("137****2222"), "still masked");
     let rows = audit_rows(app).await;
     assert_eq!(rows.iter().filter(|r| r.0 == "reveal_number").count(), 2, "two shown");

@@ -274,8 +274,14 @@ pub(super) async fn reveal(
         Err(AppError::Invalid(errs)) => Err(errs),
         Err(AppError::Limited(m)) => {
             // The reader's numbers for the day are used up (decision 212): the file as it
-            // was, with until when and whom to call.
+            // was, with until when and whom to call beside the field (where the form's
+            // address scrolls to) and at the top.
             let mut page = page_with(&state, &user, id, &Kept::default()).await?;
+            let row = page.sections.iter_mut().flat_map(|s| s.rows.iter_mut()).find(|r| r.path == field);
+            if let Some(row) = row {
+                row.reason = reason;
+                row.reason_error = m.clone();
+            }
             page.reveal_error = m;
             return form::refused_page(&page, StatusCode::TOO_MANY_REQUESTS);
         }
