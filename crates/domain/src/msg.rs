@@ -873,6 +873,14 @@ pub fn role_not_in_org(role: &str, kinds: &[&str]) -> String {
     format!("{role}只能设在这些单位：{}", kinds.join("、"))
 }
 
+/// The administrator's list of accounts: how many have a role their unit's kind does not
+/// take (accounts made before decision 211).
+pub fn misfit_accounts(n: usize) -> String {
+    format!(
+        "有{n}个账号的角色与所在单位的类型不符（在此规则之前建立）。请在账号页把它们变更为合适的角色或单位，或停用。"
+    )
+}
+
 /// An organisation placed at a level of division its kind does not stand at (decision 211).
 pub fn org_not_at_level(org_type: &str, levels: &[&str]) -> String {
     format!("{org_type}只能设在{}一级，请选择这一级的地区", levels.join("、"))

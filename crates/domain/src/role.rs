@@ -150,6 +150,28 @@ impl Role {
             Role::DepartmentOfficer => org.is_member_department(),
         }
     }
+
+    /// Why this role may not be given in a unit of this kind ([`Role::belongs_in`]), naming
+    /// the kinds it belongs in; `None` when it may.
+    pub fn misfit_in(self, org: OrgType) -> Option<String> {
+        if self.belongs_in(org) {
+            return None;
+        }
+        let kinds: Vec<&str> = OrgType::ALL.iter().filter(|t| self.belongs_in(**t)).map(|t| t.label()).collect();
+        Some(crate::msg::role_not_in_org(self.label(), &kinds))
+    }
+}
+
+impl OrgType {
+    /// Why a unit of this kind may not stand at `level` ([`OrgType::levels`]), naming the
+    /// levels it stands at; `None` when it may.
+    pub fn misfit_at(self, level: Level) -> Option<String> {
+        if self.levels().contains(&level) {
+            return None;
+        }
+        let levels: Vec<&str> = self.levels().iter().map(|l| l.label()).collect();
+        Some(crate::msg::org_not_at_level(self.label(), &levels))
+    }
 }
 
 impl Role {

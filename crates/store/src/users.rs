@@ -69,11 +69,10 @@ pub(crate) fn org_takes(c: &mut Conn<'_, '_>, org_id: i64, role: Role) -> Result
         return Err(StoreError::invalid("org_id", msg::NOT_FOUND));
     };
     let org_type = OrgType::parse(&org_type).ok_or_else(|| StoreError::Backend("unknown org_type".into()))?;
-    if role.belongs_in(org_type) {
-        return Ok(());
+    match role.misfit_in(org_type) {
+        None => Ok(()),
+        Some(why) => Err(StoreError::invalid("role", why)),
     }
-    let kinds: Vec<&str> = OrgType::ALL.iter().filter(|t| role.belongs_in(**t)).map(|t| t.label()).collect();
-    Err(StoreError::invalid("role", msg::role_not_in_org(role.label(), &kinds)))
 }
 
 fn org_from_row(r: &dyn Row) -> Result<Organisation, StoreError> {
@@ -113,11 +112,11 @@ impl Store {
         }
         match self.regions.get(region_code) {
             None => errs.add("region_code", msg::VILLAGE_UNKNOWN),
-            Some(r) if !org_type.levels().contains(&r.level) => {
-                let levels: Vec<&str> = org_type.levels().iter().map(|l| l.label()).collect();
-                errs.add("region_code", msg::org_not_at_level(org_type.label(), &levels));
+            Some(r) => {
+                if let Some(why) = org_type.misfit_at(r.level) {
+                    errs.add("region_code", why);
+                }
             }
-            Some(_) => {}
         }
         if !errs.is_empty() {
             return Err(StoreError::Invalid(errs));

@@ -473,3 +473,95 @@ async fn a_session_unused_for_the_idle_minutes_ends() {
     app.clock.advance(chrono::Duration::minutes(6));
     assert_eq!(c.get(app.url("/children")).send().await.expect("page").status(), 303);
 }
+
+/// Decision 211: a role goes only into the kind of organisation it belongs in, and an
+/// organisation only at its level, or a teacher of the city's civil affairs would read every
+/// child of the city. Refused with what fits, on the API and on the page, and nothing is
+/// made; an account and a unit made before the rule are pointed out to the administrator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_goes_only_into_its_kind_of_organisation_at_its_level() {
+    let app = TestApp::new().await;
+    let admin = app.user("guanli", Role::Admin, OrgType::CityCivilAffairs, "12").await;
+    let city_org = app.org("天津市民政局", OrgType::CityCivilAffairs, "12").await;
+    let school = app.org("梅厂镇中心小学", OrgType::School, TOWNSHIP_A).await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+
+    let teacher = json!({"username": "laoshi", "display_name": "教师", "org_id": city_org, "role": "teacher"});
+    let (s, body) = app.post(&admin, "/api/v1/users", &teacher).await;
+    assert_eq!(s, 422, "{body}");
+    assert_eq!(body["fields"][0]["field"], "role", "{body}");
+    assert_eq!(body["fields"][0]["message"], msg::role_not_in_org("教师", &["学校", "幼儿园"]), "{body}");
+    let teacher = json!({"username": "laoshi", "display_name": "教师", "org_id": school, "role": "teacher"});
+    let (s, body) = app.post(&admin, "/api/v1/users", &teacher).await;
+    assert_eq!(s, 201, "in a school: {body}");
+
+    // A role change into the wrong kind of unit is refused and changes nothing.
+    let change = json!({"role": "township_staff", "org_id": school});
+    let (s, body) = app.post(&admin, &format!("/api/v1/users/{}/role", zhen.id), &change).await;
+    assert_eq!(s, 422, "{body}");
+    let (s, me) = app.get(&zhen, "/api/v1/me").await;
+    assert_eq!((s, me["role"].as_str(), me["org_id"].as_i64() == Some(school)), (200, Some("township_staff"), false));
+    let (_, approvals) = app.get(&admin, "/api/v1/approvals").await;
+    assert!(!approvals.to_string().contains("\"zhen\""), "nothing waits for approval: {approvals}");
+
+    // A township government at the city's code or a village's: refused, with its level.
+    for region in ["12", VILLAGE_A] {
+        let org = json!({"name": "梅厂镇人民政府", "org_type": "township_government", "region_code": region});
+        let (s, body) = app.post(&admin, "/api/v1/orgs", &org).await;
+        assert_eq!(s, 422, "{region}: {body}");
+        assert_eq!(body["fields"][0]["field"], "region_code", "{body}");
+        assert_eq!(body["fields"][0]["message"], msg::org_not_at_level("乡镇人民政府", &["乡镇（街道）"]), "{body}");
+    }
+    let (_, orgs) = app.get(&admin, "/api/v1/orgs").await;
+    assert_eq!(orgs.as_array().map(Vec::len), Some(4), "nothing was made: {orgs}");
+
+    // The pages say the same, in the user's words.
+    let (c, csrf) = browser(&app, "guanli").await;
+    let form = [
+        ("csrf", csrf.clone()),
+        ("name", "梅厂派出所".to_string()),
+        ("org_type", "police_station".to_string()),
+        ("region_code", "12".to_string()),
+    ];
+    let res = c.post(app.url("/admin/orgs")).form(&form).send().await.expect("org on the page");
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("html");
+    assert!(html.contains(&msg::org_not_at_level("公安派出所", &["区", "乡镇（街道）"])), "{html}");
+    let form = [
+        ("csrf", csrf),
+        ("username", "jingcha".to_string()),
+        ("display_name", "民警".to_string()),
+        ("kind", "person".to_string()),
+        ("role", "police".to_string()),
+        ("org_id", school.to_string()),
+    ];
+    let res = c.post(app.url("/admin/users")).form(&form).send().await.expect("user on the page");
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.expect("html");
+    assert!(html.contains(&msg::role_not_in_org("民警", &["公安派出所"])), "{html}");
+    let (_, users) = app.get(&admin, "/api/v1/users").await;
+    assert!(!users.to_string().contains("jingcha"), "{users}");
+    assert!(!html.contains("id=\"misfits\""), "no account is out of place yet");
+
+    // An account and a unit as made before the rule: the administrator's pages point them out.
+    let station = app.org("梅厂派出所", OrgType::PoliceStation, TOWNSHIP_A).await;
+    let jing = app.user_in("jing", Role::Police, station).await;
+    let moved = app
+        .store(move |s| {
+            s.pool.write(|c| {
+                c.exec("UPDATE users SET org_id = $1 WHERE id = $2", &[school.into(), jing.id.into()])?;
+                c.exec("UPDATE organisations SET region_code = '12' WHERE id = $1", &[station.into()])
+            })
+        })
+        .await;
+    assert_eq!(moved.expect("as made before the rule"), 1);
+    let html = c.get(app.url("/admin/users")).send().await.expect("users").text().await.expect("html");
+    assert!(html.contains(&msg::misfit_accounts(1)), "the count: {html}");
+    assert!(html.contains(&format!("id=\"misfit-{}\"", jing.id)), "the row");
+    let page = c.get(app.url(&format!("/admin/users/{}", jing.id))).send().await.expect("user");
+    let html = page.text().await.expect("html");
+    assert!(html.contains(&msg::role_not_in_org("民警", &["公安派出所"])), "the account's page says why");
+    let html = c.get(app.url("/admin/orgs")).send().await.expect("orgs").text().await.expect("html");
+    assert!(html.contains(&format!("id=\"org-misfit-{station}\"")), "the unit at the city's code");
+    assert!(html.contains(&msg::org_not_at_level("公安派出所", &["区", "乡镇（街道）"])));
+}

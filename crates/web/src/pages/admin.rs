@@ -44,9 +44,19 @@ pub struct Choice {
 pub struct UserRow {
     pub user: UserSummary,
     pub status: String,
+    /// Why the account's role does not belong in its unit (an account made before decision
+    /// 211 refused that); empty when it does.
+    pub misfit: String,
 }
 
 impl UserRow {
+    /// The row, with `misfit` said when `orgs` shows its unit to be of the wrong kind.
+    fn in_orgs(user: UserSummary, orgs: &[Organisation]) -> UserRow {
+        let org = orgs.iter().find(|o| o.id == user.org_id);
+        let misfit = org.and_then(|o| user.role.misfit_in(o.org_type)).unwrap_or_default();
+        UserRow { misfit, ..UserRow::of(user) }
+    }
+
     fn of(user: UserSummary) -> UserRow {
         let status = if !user.active {
             msg::STATUS_DISABLED.to_string()
@@ -57,7 +67,7 @@ impl UserRow {
         } else {
             msg::STATUS_READY.to_string()
         };
-        UserRow { user, status }
+        UserRow { user, status, misfit: String::new() }
     }
 }
 
@@ -66,6 +76,8 @@ impl UserRow {
 pub struct UsersPage {
     pub layout: Layout,
     pub users: Vec<UserRow>,
+    /// How many accounts have a role their unit does not take (decision 211); empty for none.
+    pub misfits: String,
     pub orgs: Vec<Organisation>,
     pub roles: Vec<Choice>,
     pub kinds: Vec<Choice>,
@@ -79,9 +91,14 @@ fn roles() -> Vec<Choice> {
 
 async fn users_page(state: &AppState, user: &CurrentUser, errors: Vec<String>, handover: Handover) -> PageResult {
     let (users, orgs) = state.run(|s| Ok((s.list_users()?, s.list_orgs()?))).await?;
+    let rows: Vec<UserRow> = users.into_iter().map(|u| UserRow::in_orgs(u, &orgs)).collect();
     Ok(render(&UsersPage {
         layout: Layout::new(msg::USERS, Some(user)),
-        users: users.into_iter().map(UserRow::of).collect(),
+        misfits: match rows.iter().filter(|r| !r.misfit.is_empty()).count() {
+            0 => String::new(),
+            n => msg::misfit_accounts(n),
+        },
+        users: rows,
         orgs,
         roles: roles(),
         kinds: AccountKind::ALL.iter().map(|k| Choice { code: k.code().into(), label: k.label().into() }).collect(),
@@ -174,7 +191,7 @@ async fn one_user_page(
     let row = users.into_iter().find(|u| u.id == id).ok_or(PageError(AppError::NotFound))?;
     Ok(render(&UserPage {
         layout: Layout::new(format!("{} · {}", msg::USERS, row.username), Some(user)),
-        row: UserRow::of(row),
+        row: UserRow::in_orgs(row, &orgs),
         orgs,
         roles: roles(),
         errors,
@@ -285,6 +302,9 @@ pub struct OrgRow {
     pub name: String,
     pub org_type: &'static str,
     pub region: String,
+    /// Why the unit's kind does not stand at its region's level (a unit made before decision
+    /// 211 refused that); empty when it does.
+    pub misfit: String,
     /// The notification channel's code ("" for none) and address, as saved or as typed.
     pub channel: String,
     pub address: String,
@@ -355,6 +375,12 @@ async fn orgs_page_typed(
                     id: o.id,
                     name: o.name,
                     org_type: o.org_type.label(),
+                    misfit: state
+                        .store
+                        .regions
+                        .get(&o.region_code)
+                        .and_then(|r| o.org_type.misfit_at(r.level))
+                        .unwrap_or_default(),
                     region: state.store.regions.path_name(&o.region_code),
                     channel,
                     address,
