@@ -139,14 +139,21 @@ fn start_recompute_scheduler(store: Store) -> std::io::Result<std::sync::mpsc::S
     std::thread::Builder::new().name("shouhu-recompute".into()).spawn(move || {
         loop {
             match store.recompute_if_due(&server) {
-                Ok(Some(shouhu_store::recompute::Outcome::Finished { run, changes, .. })) => tracing::info!(
-                    day = %run.day,
-                    files = run.files_seen,
-                    changed = run.changed,
-                    turned_16 = changes.turned_16,
-                    longest_batch_ms = run.longest_batch_ms,
-                    "daily recompute finished"
-                ),
+                Ok(Some(shouhu_store::recompute::Outcome::Finished { run, changes, .. })) => {
+                    tracing::info!(
+                        day = %run.day,
+                        files = run.files_seen,
+                        changed = run.changed,
+                        turned_16 = changes.turned_16,
+                        longest_batch_ms = run.longest_batch_ms,
+                        "daily recompute finished"
+                    );
+                    // The day's other housekeeping, by the server that ran it (decision 216).
+                    match store.prune_notifications() {
+                        Ok((n, m)) => tracing::info!(notifications = n, messages = m, "pruned what has served"),
+                        Err(e) => tracing::warn!(error = %e, "pruning notifications; again tomorrow"),
+                    }
+                }
                 Ok(Some(shouhu_store::recompute::Outcome::Busy { holder })) => {
                     tracing::debug!(holder, "daily recompute: another server runs it")
                 }

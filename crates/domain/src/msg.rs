@@ -779,6 +779,7 @@ pub const SETTING_WORK_FILE_HOURS: &str = "导入错误说明等临时文件未�
 pub const REPORT_DELETED: &str = "错误说明已下载，为保护儿童信息已从服务器删除；如需再次查看，请改正后重新导入。";
 pub const SETTING_REFUSALS_AUDITED: &str = "同一用户每小时记入审计日志的被拒绝访问次数";
 pub const SETTING_NOTIFY_LATE_CHECK: &str = "检查超时未受理强制报告的间隔";
+pub const SETTING_NOTIFY_KEEP_DAYS: &str = "已读提醒和已发送（或放弃发送）的推送消息的保留天数";
 pub const SETTING_REVEALS_PER_DAY: &str = "同一用户24小时内可显示完整号码的次数";
 pub const SETTING_ID_SEARCHES_PER_DAY: &str = "看不到完整身份证号码的用户24小时内可按完整身份证号码查找的次数";
 pub const REFUSALS_NOT_RECORDED: &str = "此前一小时内另有被拒绝的访问未逐条记录，次数：";

@@ -40,6 +40,9 @@ pub struct NotifySettings {
     pub lease: Duration,
     /// How often a server looks for new notifications when nothing woke it.
     pub poll: Duration,
+    /// How long a read notification, and an outbox message that was sent or given up (with
+    /// its attempts), are kept (decision 216).
+    pub keep: Duration,
     /// How often a server looks for mandatory reports left unaccepted past
     /// `reports.late_response_minutes`, to announce each again (decision 215).
     pub late_check: Duration,
@@ -111,6 +114,7 @@ mod tests {
             lease: Duration::seconds(60),
             poll: Duration::milliseconds(500),
             late_check: Duration::seconds(60),
+            keep: Duration::days(90),
         }
     }
 

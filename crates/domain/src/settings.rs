@@ -292,6 +292,7 @@ impl Default for Settings {
                 lease: Duration::zero(),
                 poll: Duration::zero(),
                 late_check: Duration::zero(),
+                keep: Duration::zero(),
             },
             oversight: OversightSettings { trend_weeks: 0, oldest_items: 0, late_report_days: 0 },
             rounds: RoundSettings { district_days: 0 },
@@ -1263,6 +1264,22 @@ pub static SPECS: &[Spec] = &[
             default: 60,
             get: |s| s.notify.late_check.num_seconds(),
             set: |s, v| s.notify.late_check = Duration::seconds(v),
+        },
+    },
+    Spec {
+        key: "notify.keep_days",
+        label: msg::SETTING_NOTIFY_KEEP_DAYS,
+        unit: Unit::Days,
+        source: "[U] PIPL 19",
+        reason: "a notification read, or a message sent or given up, has served: the record it points to \
+                 keeps its own history and audit; a quarter lets a user and the administrator look back, \
+                 and the tables of a province's servers do not grow without end",
+        kind: Kind::Int {
+            min: 7,
+            max: 3650,
+            default: 90,
+            get: |s| s.notify.keep.num_days(),
+            set: |s, v| s.notify.keep = Duration::days(v),
         },
     },
     // Oversight (issue 20): the register of overdue work. No text fixes these: decision 169.

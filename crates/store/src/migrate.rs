@@ -150,6 +150,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0029_totp_sealed.sql"),
         include_str!("../migrations/postgres/0029_totp_sealed.sql"),
     ),
+    // What has served is pruned daily (decision 216).
+    (
+        30,
+        include_str!("../migrations/sqlite/0030_prune_notifications.sql"),
+        include_str!("../migrations/postgres/0030_prune_notifications.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

@@ -794,6 +794,44 @@ impl Store {
     }
 }
 
+/// Rows one pruning transaction deletes at most: a day's backlog of a province goes in
+/// short transactions that never hold the writers for long.
+const PRUNE_BATCH: i64 = 5_000;
+
+impl Store {
+    /// Deletes what has served (decision 216): notifications read more than `notify.keep_days`
+    /// ago, and outbox messages sent, given up or without a channel that long ago, with their
+    /// attempts. Unread notifications and messages still to be sent stay. Run after the daily
+    /// recompute, by the one server that ran it. Returns (notifications, messages) deleted.
+    pub fn prune_notifications(&self) -> Result<(u64, u64), StoreError> {
+        let before = self.now() - self.settings.notify.keep;
+        let mut gone = (0, 0);
+        loop {
+            let (n, m) = self.pool.write(|c| {
+                let n = c.exec(
+                    "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications \
+                     WHERE read_at IS NOT NULL AND read_at < $1 LIMIT $2)",
+                    &[before.into(), PRUNE_BATCH.into()],
+                )?;
+                let done = "SELECT id FROM notify_outbox WHERE done_at IS NOT NULL AND done_at < $1 LIMIT $2";
+                c.exec(
+                    &format!("DELETE FROM notify_attempts WHERE outbox_id IN ({done})"),
+                    &[before.into(), PRUNE_BATCH.into()],
+                )?;
+                let m = c.exec(
+                    &format!("DELETE FROM notify_outbox WHERE id IN ({done})"),
+                    &[before.into(), PRUNE_BATCH.into()],
+                )?;
+                Ok((n, m))
+            })?;
+            gone = (gone.0 + n, gone.1 + m);
+            if n < PRUNE_BATCH as u64 && m < PRUNE_BATCH as u64 {
+                return Ok(gone);
+            }
+        }
+    }
+}
+
 /// The notice of a hand-over: the child's township acknowledges it and assesses ([S] 二(三)).
 pub fn report_handed_over(report_id: i64, village_code: &str) -> Notice {
     Notice {

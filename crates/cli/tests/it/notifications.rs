@@ -640,3 +640,53 @@ async fn a_report_left_unaccepted_past_its_deadline_is_announced_again_once() {
         assert!(heard.iter().all(|n| n["text"] != shouhu_domain::msg::NOTE_REPORT_LATE), "{heard:?}");
     }
 }
+
+/// Decision 216: a notification read more than `notify.keep_days` ago, and an outbox message
+/// sent that long ago with its attempts, are deleted after the daily recompute; an unread
+/// notification and a message still to be sent stay, however old.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_has_served_is_pruned_after_the_setting_and_the_rest_stays() {
+    // The server's check of late reports waits an hour: the reports here stay unaccepted.
+    let app = TestApp::with_settings("[notify]\nlate_check_seconds = 3600\n").await;
+    let Area { app, teacher, police, .. } = area_with(app).await;
+    file(&app, &teacher, &alone_report(VILLAGE_A)).await;
+    let read = notes(&app, &police).await[0]["id"].as_i64().expect("id");
+    let (s, _) = app.post(&police, &format!("/api/v1/notifications/{read}/read"), &json!({})).await;
+    assert_eq!(s, 204);
+    file(&app, &teacher, &alone_report(VILLAGE_A)).await;
+    // One of the two messages to the station was sent, with its attempt.
+    let now = shouhu_domain::clock::Clock::now(&*app.clock);
+    app.store(move |s| {
+        s.pool.write(|c| {
+            let id = c.query_opt("SELECT min(id) FROM notify_outbox", &[], |r| r.i64(0))?.expect("a message");
+            c.exec("UPDATE notify_outbox SET state = 'sent', done_at = $1 WHERE id = $2", &[now.into(), id.into()])?;
+            c.exec(
+                "INSERT INTO notify_attempts (outbox_id, at, channel, address, outcome) \
+                 VALUES ($1, $2, 'webhook', 'http://127.0.0.1:9/x', 'sent')",
+                &[id.into(), now.into()],
+            )
+        })
+    })
+    .await
+    .expect("sent");
+    let counts = || {
+        app.store(|s| {
+            s.pool
+                .read(|c| {
+                    let mut n = |t: &str| c.query_opt(&format!("SELECT count(*) FROM {t}"), &[], |r| r.i64(0));
+                    Ok((n("notifications")?, n("notify_outbox")?, n("notify_attempts")?))
+                })
+                .expect("counts")
+        })
+    };
+    assert_eq!(counts().await, (Some(2), Some(2), Some(1)));
+    let prune = || app.store(|s| s.prune_notifications().expect("prune"));
+
+    app.clock.advance(Duration::days(89));
+    assert_eq!(prune().await, (0, 0), "kept for the setting's 90 days");
+    app.clock.advance(Duration::days(2));
+    assert_eq!(prune().await, (1, 1), "the read notification and the sent message");
+    assert_eq!(counts().await, (Some(1), Some(1), Some(0)), "the unread and the unsent stay");
+    app.clock.advance(Duration::days(400));
+    assert_eq!(prune().await, (0, 0), "however old");
+}
