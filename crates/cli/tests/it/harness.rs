@@ -126,9 +126,13 @@ impl TestApp {
 
     async fn with_options(
         mut config: shouhu_web::Config,
-        settings: shouhu_domain::settings::Settings,
+        mut settings: shouhu_domain::settings::Settings,
         replica: Option<&str>,
     ) -> TestApp {
+        // The server looks for late reports on the real clock (decision 215), while tests move
+        // an injected one: its look waits an hour here, and a test that wants one runs
+        // `announce_late_reports` itself, so no late notice lands in another test's counts.
+        settings.notify.late_check = chrono::Duration::hours(1);
         let work = tempfile::tempdir().expect("work dir");
         config.work_dir = work.path().to_path_buf();
         // Noon in China on 2026-11-29.

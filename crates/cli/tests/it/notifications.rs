@@ -615,9 +615,8 @@ async fn the_pages_list_mark_read_set_the_sound_and_the_channel() {
 /// report is not, and no other desk or township hears of it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_report_left_unaccepted_past_its_deadline_is_announced_again_once() {
-    // The server's own check waits an hour here: the test runs it by hand.
-    let app = TestApp::with_settings("[notify]\nlate_check_seconds = 3600\n").await;
-    let Area { app, teacher, police, police_b, township, .. } = area_with(app).await;
+    // The server's own look waits an hour in tests (the harness): the test looks by hand.
+    let Area { app, teacher, police, police_b, township, .. } = area().await;
     let late = file(&app, &teacher, &alone_report(VILLAGE_A)).await;
     let taken = file(&app, &teacher, &alone_report(VILLAGE_A)).await;
     step(&app, &police, taken, "accepted", json!({})).await;
@@ -646,9 +645,7 @@ async fn a_report_left_unaccepted_past_its_deadline_is_announced_again_once() {
 /// notification and a message still to be sent stay, however old.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn what_has_served_is_pruned_after_the_setting_and_the_rest_stays() {
-    // The server's check of late reports waits an hour: the reports here stay unaccepted.
-    let app = TestApp::with_settings("[notify]\nlate_check_seconds = 3600\n").await;
-    let Area { app, teacher, police, .. } = area_with(app).await;
+    let Area { app, teacher, police, .. } = area().await;
     file(&app, &teacher, &alone_report(VILLAGE_A)).await;
     let read = notes(&app, &police).await[0]["id"].as_i64().expect("id");
     let (s, _) = app.post(&police, &format!("/api/v1/notifications/{read}/read"), &json!({})).await;
