@@ -79,6 +79,9 @@ impl Clock for FixedClock {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
     /// Dates typed into a query at the ends of what chrono holds do not overflow.
     #[test]
     fn the_ends_of_the_calendar_do_not_overflow() {
@@ -89,9 +92,6 @@ mod tests {
         assert_eq!(china_day_start(day).to_rfc3339(), "2026-12-06T16:00:00+00:00");
         assert_eq!(china_date(china_day_start(day)), day);
     }
-
-    use super::*;
-    use chrono::TimeZone;
 
     #[test]
     fn china_date_rolls_over_at_16_utc() {

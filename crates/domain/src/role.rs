@@ -89,9 +89,7 @@ impl OrgType {
                 | OrgType::CareCommittee
         )
     }
-}
 
-impl OrgType {
     /// The levels of division an organisation of this kind stands at (decision 211). Its
     /// region is where its staff act ([`Scope::of`]), so a kind set above where it exists
     /// would open more files than its staff serve: a township government at the city's code
@@ -117,6 +115,16 @@ impl OrgType {
             // `each_kind_of_organisation_stands_at_its_level` until it is placed here.
             _ => &[City, District],
         }
+    }
+
+    /// Why a unit of this kind may not stand at `level` ([`OrgType::levels`]), naming the
+    /// levels it stands at; `None` when it may.
+    pub fn misfit_at(self, level: Level) -> Option<String> {
+        if self.levels().contains(&level) {
+            return None;
+        }
+        let levels: Vec<&str> = self.levels().iter().map(|l| l.label()).collect();
+        Some(crate::msg::org_not_at_level(self.label(), &levels))
     }
 }
 
@@ -159,18 +167,6 @@ impl Role {
         }
         let kinds: Vec<&str> = OrgType::ALL.iter().filter(|t| self.belongs_in(**t)).map(|t| t.label()).collect();
         Some(crate::msg::role_not_in_org(self.label(), &kinds))
-    }
-}
-
-impl OrgType {
-    /// Why a unit of this kind may not stand at `level` ([`OrgType::levels`]), naming the
-    /// levels it stands at; `None` when it may.
-    pub fn misfit_at(self, level: Level) -> Option<String> {
-        if self.levels().contains(&level) {
-            return None;
-        }
-        let levels: Vec<&str> = self.levels().iter().map(|l| l.label()).collect();
-        Some(crate::msg::org_not_at_level(self.label(), &levels))
     }
 }
 

@@ -27,6 +27,7 @@ pub mod jobs;
 pub mod keyfile;
 pub mod migrate;
 pub mod notify;
+pub mod notify_upkeep;
 pub mod overview;
 pub mod recompute;
 pub mod regions;

@@ -263,3 +263,14 @@ pub fn check_days(days: &[(&str, Option<chrono::NaiveDate>)]) -> Result<(), crat
     }
     if errs.is_empty() { Ok(()) } else { Err(crate::error::AppError::Invalid(errs)) }
 }
+
+/// Spends one of `p`'s searches by a whole ID number when the search `q` is one that a
+/// reader who sees ID numbers masked makes (decision 212), on the primary before the
+/// search's read, which a replica may answer; `AppError::Limited` when they are used up.
+pub async fn spend_id_search(state: &crate::AppState, p: &Principal, q: &str) -> Result<(), crate::error::AppError> {
+    if !shouhu_store::search::spends_id_search(p, q) {
+        return Ok(());
+    }
+    let (p, q) = (p.clone(), q.to_string());
+    state.run(move |s| s.take_id_search(&p, &q)).await
+}

@@ -38,10 +38,7 @@ pub async fn list(
     let page = p.page.unwrap_or(1);
     let per_page = p.per_page.unwrap_or(20);
     let q = p.q.trim().to_string();
-    if shouhu_store::search::spends_id_search(&actor, &q) {
-        let (a, q) = (actor.clone(), q.clone());
-        state.run(move |s| s.take_id_search(&a, &q)).await?;
-    }
+    crate::filters::spend_id_search(&state, &actor, &q).await?;
     // The replica may answer the list (decision 201); the audit writer is the primary's.
     let out = state
         .run_read(&user, move |s| {

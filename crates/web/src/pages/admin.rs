@@ -22,6 +22,7 @@ use shouhu_store::accounts::NewAccount;
 use shouhu_store::audit::{Action, AuditEntry};
 use shouhu_store::regions::Unresolved;
 use shouhu_store::users::{Organisation, UserSummary};
+use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -50,10 +51,10 @@ pub struct UserRow {
 }
 
 impl UserRow {
-    /// The row, with `misfit` said when `orgs` shows its unit to be of the wrong kind.
-    fn in_orgs(user: UserSummary, orgs: &[Organisation]) -> UserRow {
-        let org = orgs.iter().find(|o| o.id == user.org_id);
-        let misfit = org.and_then(|o| user.role.misfit_in(o.org_type)).unwrap_or_default();
+    /// The row, with `misfit` said when its unit (`kinds`: each unit's kind by id) is of the
+    /// wrong kind.
+    fn in_orgs(user: UserSummary, kinds: &HashMap<i64, OrgType>) -> UserRow {
+        let misfit = kinds.get(&user.org_id).and_then(|t| user.role.misfit_in(*t)).unwrap_or_default();
         UserRow { misfit, ..UserRow::of(user) }
     }
 
@@ -85,13 +86,19 @@ pub struct UsersPage {
     pub handover: Handover,
 }
 
+/// Each unit's kind by its id: one look-up per account on a list of thousands.
+fn kinds_of(orgs: &[Organisation]) -> HashMap<i64, OrgType> {
+    orgs.iter().map(|o| (o.id, o.org_type)).collect()
+}
+
 fn roles() -> Vec<Choice> {
     Role::ALL.iter().map(|r| Choice { code: r.code().into(), label: r.label().into() }).collect()
 }
 
 async fn users_page(state: &AppState, user: &CurrentUser, errors: Vec<String>, handover: Handover) -> PageResult {
     let (users, orgs) = state.run(|s| Ok((s.list_users()?, s.list_orgs()?))).await?;
-    let rows: Vec<UserRow> = users.into_iter().map(|u| UserRow::in_orgs(u, &orgs)).collect();
+    let kinds = kinds_of(&orgs);
+    let rows: Vec<UserRow> = users.into_iter().map(|u| UserRow::in_orgs(u, &kinds)).collect();
     Ok(render(&UsersPage {
         layout: Layout::new(msg::USERS, Some(user)),
         misfits: match rows.iter().filter(|r| !r.misfit.is_empty()).count() {
@@ -191,7 +198,7 @@ async fn one_user_page(
     let row = users.into_iter().find(|u| u.id == id).ok_or(PageError(AppError::NotFound))?;
     Ok(render(&UserPage {
         layout: Layout::new(format!("{} · {}", msg::USERS, row.username), Some(user)),
-        row: UserRow::in_orgs(row, &orgs),
+        row: UserRow::in_orgs(row, &kinds_of(&orgs)),
         orgs,
         roles: roles(),
         errors,

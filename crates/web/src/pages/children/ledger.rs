@@ -128,15 +128,10 @@ pub(super) async fn ledger(
     // A masked reader's searches by whole ID numbers are counted first, on the primary
     // (decision 212); when used up, the page says until when, as it says why a question
     // may not be asked.
-    let used_up = if shouhu_store::search::spends_id_search(&actor, &query_text) {
-        let (a, qt) = (actor.clone(), query_text.clone());
-        match state.run(move |s| s.take_id_search(&a, &qt)).await {
-            Ok(()) => None,
-            Err(AppError::Limited(m)) => Some(m),
-            Err(e) => return Err(PageError(e)),
-        }
-    } else {
-        None
+    let used_up = match crate::filters::spend_id_search(&state, &actor, &query_text).await {
+        Ok(()) => None,
+        Err(AppError::Limited(m)) => Some(m),
+        Err(e) => return Err(PageError(e)),
     };
     let (rows, total_text, has_next, next_key) = {
         let filter = filter.clone();
