@@ -62,6 +62,9 @@ pub struct LedgerView {
     pub filtering: bool,
     pub rows: Vec<RowView>,
     pub total_text: String,
+    /// The search was not made (a question this reader may not ask, or their searches by
+    /// whole ID number used up): `total_text` says why, as an error, and no "nothing found".
+    pub refused: bool,
     /// The export link: what this page shows, as .xlsx; empty for a role that may not
     /// export (`Role::may_export`).
     pub export_link: String,
@@ -133,7 +136,7 @@ pub(super) async fn ledger(
         Err(AppError::Limited(m)) => Some(m),
         Err(e) => return Err(PageError(e)),
     };
-    let (rows, total_text, has_next, next_key) = {
+    let (rows, total_text, has_next, next_key, refused) = {
         let filter = filter.clone();
         let qt = query_text.clone();
         let query = q.clone();
@@ -141,7 +144,7 @@ pub(super) async fn ledger(
         state
             .run_read(&user, move |s| {
                 if let Some(m) = &used_up {
-                    return Ok((Vec::new(), m.clone(), false, None));
+                    return Ok((Vec::new(), m.clone(), false, None, true));
                 }
                 if !qt.is_empty() {
                     let found = match s.search_page(&actor, &query.search(&qt, crate::filters::SEARCH_ROWS)) {
@@ -150,7 +153,7 @@ pub(super) async fn ledger(
                         // not one: the page says why.
                         Err(StoreError::Invalid(f)) => {
                             let why = f.get("q").or_else(|| f.get("after")).unwrap_or(msg::FORM_HAS_ERRORS);
-                            return Ok((Vec::new(), why.to_string(), false, None));
+                            return Ok((Vec::new(), why.to_string(), false, None, true));
                         }
                         other => other?,
                     };
@@ -160,7 +163,7 @@ pub(super) async fn ledger(
                     } else {
                         format!("{}{}{}", msg::TOTAL_PREFIX, found.total, msg::TOTAL_SUFFIX)
                     };
-                    Ok((found.rows, text, found.more, found.next))
+                    Ok((found.rows, text, found.more, found.next, false))
                 } else {
                     let p: LedgerPage = s.ledger(&actor, &filter, page_no, 20)?;
                     s.audit(&actor, Action::ViewLedger, None, &format!("page {page_no}"))?;
@@ -170,7 +173,7 @@ pub(super) async fn ledger(
                     } else {
                         format!("{}{}{}", msg::TOTAL_PREFIX, p.total, msg::TOTAL_SUFFIX)
                     };
-                    Ok((p.rows, text, more, None))
+                    Ok((p.rows, text, more, None, false))
                 }
             })
             .await?
@@ -197,6 +200,7 @@ pub(super) async fn ledger(
             .any(|v| !v.is_empty()),
         rows: rows.iter().map(RowView::of).collect(),
         total_text,
+        refused,
         export_link: if user.principal.role.may_export() {
             format!("/export.xlsx?{}", q.export_query()).trim_end_matches('?').to_string()
         } else {
