@@ -1735,5 +1735,6 @@ pub const SEARCH_REGION: &str = "查找范围";
 pub const PAGE_PREFIX: &str = "第";
 pub const PAGE_SUFFIX: &str = "页";
 pub const SETTING_SEARCH_COUNT_LIMIT: &str = "查找：统计匹配档案数的上限（超过时显示“超过……份”）";
+pub const SETTING_LEDGER_COUNT_LIMIT: &str = "台账：统计档案数的上限（超过时显示“超过……份档案”）";
 pub const SETTING_SEARCH_COUNT_BUDGET: &str = "查找：按拼音或学校范围统计时最多读取的索引行数";
 pub const SETTING_SEARCH_ID_TAIL: &str = "查找：按身份证号码末几位查找时最多比对的档案数";

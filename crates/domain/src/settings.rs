@@ -186,6 +186,8 @@ pub struct Settings {
 pub struct SearchSettings {
     /// Matches counted at most; beyond, the page says "more than" this many.
     pub count_limit: i64,
+    /// The ledger's files (its list, filtered) counted at most; the same for the ledger.
+    pub ledger_count_limit: i64,
     /// Term rows a count may read where the scope is not a range of the index (a prefix, a
     /// school); beyond, the page counts only the rows shown so far.
     pub count_budget_rows: i64,
@@ -301,7 +303,12 @@ impl Default for Settings {
                 replica_wait: Duration::zero(),
                 replica_retry: Duration::zero(),
             },
-            search: SearchSettings { count_limit: 0, count_budget_rows: 0, id_tail_candidates: 0 },
+            search: SearchSettings {
+                count_limit: 0,
+                ledger_count_limit: 0,
+                count_budget_rows: 0,
+                id_tail_candidates: 0,
+            },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -1438,6 +1445,24 @@ pub static SPECS: &[Spec] = &[
             default: 2_000,
             get: |s| s.search.id_tail_candidates,
             set: |s, v| s.search.id_tail_candidates = v,
+        },
+    },
+    // The ledger (issue 23).
+    Spec {
+        key: "ledger.count_limit",
+        label: msg::SETTING_LEDGER_COUNT_LIMIT,
+        unit: Unit::Count,
+        source: "[U]",
+        reason: "a ledger of more than a thousand files is narrowed by its filters rather than paged through, \
+                 and the statistics page gives a district's or the city's exact figures; every page of the \
+                 ledger counts its files again, and counting ten thousand cost a city's page three times what \
+                 its rows did on PostgreSQL (issue 23)",
+        kind: Kind::Int {
+            min: 50,
+            max: 100_000,
+            default: 1_000,
+            get: |s| s.search.ledger_count_limit,
+            set: |s, v| s.search.ledger_count_limit = v,
         },
     },
 ];

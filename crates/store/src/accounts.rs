@@ -255,6 +255,9 @@ impl Store {
                 return Err(StoreError::Forbidden);
             }
             if let (Some(role), Some(org)) = (new_role, new_org) {
+                // Asked for before decision 211, a change may put a role where it does not
+                // belong: it is checked again when it takes effect.
+                org_takes(c, org, Role::parse(&role).ok_or_else(|| bad("role"))?)?;
                 c.exec(
                     "UPDATE users SET role = $1, org_id = $2 WHERE id = $3",
                     &[role.into(), org.into(), user_id.into()],

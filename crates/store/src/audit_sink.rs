@@ -1,13 +1,13 @@
 //! Group commit for the audit log. Every view writes an audit row; written one transaction
 //! each, views queue behind each other for SQLite's single writer. Here the rows go through
 //! a [`GroupCommit`] writer: each caller returns only once its row is committed, so no view
-//! goes unrecorded, and a hundred views cost about one commit. Within a batch the chain's
-//! head is read (and on PostgreSQL locked) by the first entry, carried on from entry to entry
-//! and written once, before the commit.
+//! goes unrecorded, and a hundred views cost about one commit. A caller's work only queues
+//! its entry; as the batch ends, the chain's head is read (and on PostgreSQL locked) once and
+//! the batch's entries are written in a few statements (`audit_chain::append_all`).
 
 use crate::Actor;
 use crate::audit::{self, Action};
-use crate::audit_chain::AuditKey;
+use crate::audit_chain::{AuditKey, Pending};
 use crate::db::Pool;
 use crate::error::StoreError;
 use crate::group_commit::GroupCommit;
@@ -15,34 +15,30 @@ use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 
 thread_local! {
-    /// The chain's head as the audit writer's open transaction left it (the writer thread's
-    /// own); cleared as every batch begins.
-    static HEAD: RefCell<crate::audit_chain::Known> = const { RefCell::new(None) };
+    /// The entries of the audit writer's open batch, in the order they came (the writer
+    /// thread's own); cleared as every batch begins.
+    static PENDING: RefCell<Vec<Pending>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Runs as each batch's transaction begins.
 fn new_batch(_: &mut crate::db::Conn<'_, '_>) -> Result<(), StoreError> {
-    HEAD.with(|h| *h.borrow_mut() = None);
+    PENDING.with(|p| p.borrow_mut().clear());
     Ok(())
-}
-
-/// Runs before each batch's commit.
-fn end_batch(c: &mut crate::db::Conn<'_, '_>) -> Result<(), StoreError> {
-    HEAD.with(|h| crate::audit_chain::write_head(c, &h.borrow()))
 }
 
 pub struct AuditSink {
     writer: GroupCommit,
-    key: AuditKey,
 }
 
 impl AuditSink {
     /// Starts the writer thread; it ends when the sink is dropped.
     pub fn start(pool: Pool, key: AuditKey) -> Result<AuditSink, StoreError> {
-        Ok(AuditSink {
-            writer: GroupCommit::start_with_end(pool, "audit-writer", Some(new_batch), Some(end_batch))?,
-            key,
-        })
+        // Before each batch's commit: the entries its work queued, written in their order.
+        let end_batch = move |c: &mut crate::db::Conn<'_, '_>| {
+            let entries = PENDING.with(|p| std::mem::take(&mut *p.borrow_mut()));
+            crate::audit_chain::append_all(c, &key, &entries)
+        };
+        Ok(AuditSink { writer: GroupCommit::start_queued(pool, "audit-writer", new_batch, Box::new(end_batch))? })
     }
 
     /// Records a row and returns once it is committed.
@@ -54,12 +50,19 @@ impl AuditSink {
         child: Option<(i64, &str)>,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let (actor, child, detail) = (actor.clone(), child.map(|(id, d)| (id, d.to_string())), detail.to_string());
-        let key = self.key.clone();
-        self.writer.run(move |c| {
-            let child = child.as_ref().map(|(id, d)| (*id, d.as_str()));
-            let entry = audit::entry(at, &actor, action, child, &detail);
-            HEAD.with(|h| crate::audit_chain::append_known(c, &key, entry, &mut h.borrow_mut())).map(|_| ())
+        let e = audit::entry(at, actor, action, child, detail);
+        let pending = Pending {
+            at: e.at,
+            user_id: e.user_id,
+            user_name: e.user_name.to_string(),
+            action: action.code(),
+            child_id: e.child_id,
+            district_code: e.district_code.map(str::to_string),
+            detail: e.detail.to_string(),
+        };
+        self.writer.run(move |_| {
+            PENDING.with(|p| p.borrow_mut().push(pending));
+            Ok(())
         })
     }
 }

@@ -33,32 +33,47 @@ const BATCH: usize = 512;
 pub type BatchStart = fn(&mut Conn<'_, '_>) -> Result<(), StoreError>;
 
 /// Runs after a batch's work, before its commit, inside its transaction (the audit writer
-/// writes the chain's head there, once a batch); an error fails the whole batch.
-pub type BatchEnd = fn(&mut Conn<'_, '_>) -> Result<(), StoreError>;
+/// writes the batch's entries there); an error fails the whole batch.
+pub type BatchEnd = Box<dyn Fn(&mut Conn<'_, '_>) -> Result<(), StoreError> + Send>;
 
 pub struct GroupCommit {
     queue: Mutex<Sender<Job>>,
+    /// Each job in a savepoint of its own when its batch has others; without, for work that
+    /// only queues what the batch's end writes.
+    savepoints: bool,
 }
 
 impl GroupCommit {
     /// Starts the writer thread; it ends when the `GroupCommit` is dropped.
     pub fn start(pool: Pool, name: &str, on_batch: Option<BatchStart>) -> Result<GroupCommit, StoreError> {
-        GroupCommit::start_with_end(pool, name, on_batch, None)
+        GroupCommit::start_with(pool, name, on_batch, None, true)
     }
 
-    /// [`GroupCommit::start`] with work to do at the end of every batch too.
-    pub fn start_with_end(
+    /// A writer whose jobs write nothing themselves: each queues what `on_end` writes for the
+    /// whole batch before its commit (the audit writer's entries), so no job needs a
+    /// savepoint, and an error fails the batch.
+    pub fn start_queued(
+        pool: Pool,
+        name: &str,
+        on_batch: BatchStart,
+        on_end: BatchEnd,
+    ) -> Result<GroupCommit, StoreError> {
+        GroupCommit::start_with(pool, name, Some(on_batch), Some(on_end), false)
+    }
+
+    fn start_with(
         pool: Pool,
         name: &str,
         on_batch: Option<BatchStart>,
         on_end: Option<BatchEnd>,
+        savepoints: bool,
     ) -> Result<GroupCommit, StoreError> {
         let (tx, rx) = mpsc::channel::<Job>();
         std::thread::Builder::new()
             .name(name.into())
             .spawn(move || write_loop(pool, rx, on_batch, on_end))
             .map_err(|e| StoreError::Backend(format!("{e}")))?;
-        Ok(GroupCommit { queue: Mutex::new(tx) })
+        Ok(GroupCommit { queue: Mutex::new(tx), savepoints })
     }
 
     /// Queues `work`; the receiver answers once it is committed (or failed); callers wait
@@ -68,11 +83,11 @@ impl GroupCommit {
         work: impl FnOnce(&mut Conn<'_, '_>) -> Result<T, StoreError> + Send + 'static,
     ) -> oneshot::Receiver<Result<T, StoreError>> {
         let (tx, rx) = oneshot::channel();
+        let savepoints = self.savepoints;
         let job: Job = Box::new(move |c, alone| {
             // Alone in its batch, a job needs no savepoint: if it fails, the batch's
-            // transaction is rolled back instead (two statements fewer for each lone write,
-            // which is every audit entry of a quiet server).
-            let result = if alone { work(c) } else { in_savepoint(c, work) };
+            // transaction is rolled back instead (two statements fewer for each lone write).
+            let result = if alone || !savepoints { work(c) } else { in_savepoint(c, work) };
             let ok = result.is_ok();
             let finish: Finish = Box::new(move |outcome: &CommitOutcome| {
                 let _ = tx.send(match (result, outcome) {
@@ -153,7 +168,7 @@ fn write_loop(pool: Pool, rx: Receiver<Job>, on_batch: Option<BatchStart>, on_en
                     return Err(StoreError::State("the batch's only job failed"));
                 }
             }
-            if let Some(end) = on_end {
+            if let Some(end) = &on_end {
                 end(c)?;
             }
             Ok(())

@@ -11,7 +11,7 @@
 
 use crate::Store;
 use crate::allowances::Allowance;
-use crate::children::{LEDGER_COLUMNS, LedgerRow, push_blinds, push_scope};
+use crate::children::{LEDGER_COLUMNS, LEDGER_WIDTH, LedgerRow, push_blinds, push_scope};
 use crate::crypto::field;
 use crate::db::{Conn, Sql};
 use crate::error::StoreError;
@@ -157,14 +157,18 @@ impl Key {
 /// a million, hashed every file and sorted the matches, 2.3 s where the term index's own order
 /// and a lookup per row take 0.4 ms (decision 205). SQLite walks the term index either way.
 fn terms_with_files(c: &Conn<'_, '_>, columns: &str) -> String {
+    format!("SELECT {columns}{}", from_terms_with_files(c))
+}
+
+/// [`terms_with_files`] from its `FROM`.
+fn from_terms_with_files(c: &Conn<'_, '_>) -> String {
     if c.is_sqlite() {
-        format!(
-            "SELECT {columns} FROM child_search s JOIN children c ON c.id = s.child_id \
-             AND c.name = s.name AND c.village_code = s.village_code AND c.closed = s.closed WHERE "
-        )
+        " FROM child_search s JOIN children c ON c.id = s.child_id \
+         AND c.name = s.name AND c.village_code = s.village_code AND c.closed = s.closed WHERE "
+            .to_string()
     } else {
         format!(
-            "SELECT {columns} FROM child_search s CROSS JOIN LATERAL (SELECT {LEDGER_COLUMNS} FROM children c \
+            " FROM child_search s CROSS JOIN LATERAL (SELECT {LEDGER_COLUMNS} FROM children c \
              WHERE c.id = s.child_id AND c.name = s.name AND c.village_code = s.village_code \
              AND c.closed = s.closed OFFSET 0) c WHERE "
         )
@@ -219,10 +223,7 @@ impl Store {
                     let n = all.len() as i64;
                     (all, Some((n, capped)))
                 }
-                Query::Exact(term) => {
-                    let rows = self.exact_page(c, term, &area, after.as_ref(), want)?;
-                    (rows, self.count_exact(c, term, &area)?)
-                }
+                Query::Exact(term) => self.exact_counted(c, term, &area, after.as_ref(), want)?,
                 Query::Prefix(term) => {
                     let rows = self.prefix_page(c, term, &area, after.as_ref(), want)?;
                     (rows, self.count_prefix(c, term, &area)?)
@@ -288,8 +289,9 @@ impl Store {
         let terms = self.cipher.ring().suffix_terms(digits);
         let (mut rows, mut total) = (Vec::with_capacity(want), Some((0, false)));
         for term in &terms {
-            rows.extend(self.exact_page(c, term, area, after, want)?);
-            total = match (total, self.count_exact(c, term, area)?) {
+            let (page, counted) = self.exact_counted(c, term, area, after, want)?;
+            rows.extend(page);
+            total = match (total, counted) {
                 (Some((n, a)), Some((m, b))) => Some((n + m, a || b)),
                 _ => None,
             };
@@ -337,7 +339,28 @@ impl Store {
         Ok((kept, capped))
     }
 
-    /// An exact term's page: open files, then closed ones, each by village, name and id, after `after`.
+    /// An exact term's page and its count. Where the area is a range, the page's first
+    /// statement carries the count as one more column (a round trip fewer on PostgreSQL,
+    /// issue 23); a first statement with no rows, or a school's scope, is counted alone.
+    fn exact_counted(
+        &self,
+        c: &mut Conn<'_, '_>,
+        term: &str,
+        area: &Area,
+        after: Option<&Key>,
+        want: usize,
+    ) -> Result<(Vec<(LedgerRow, Key)>, Counted), StoreError> {
+        let mut carried = None;
+        let rows = self.exact_page(c, term, area, after, want, &mut carried)?;
+        let counted = match carried {
+            Some(n) => Some((n, false)),
+            None => self.count_exact(c, term, area)?,
+        };
+        Ok((rows, counted))
+    }
+
+    /// An exact term's page: open files, then closed ones, each by village, name and id, after
+    /// `after`; the count in `carried` where the first statement could carry it.
     fn exact_page(
         &self,
         c: &mut Conn<'_, '_>,
@@ -345,13 +368,23 @@ impl Store {
         area: &Area,
         after: Option<&Key>,
         want: usize,
+        carried: &mut Option<i64>,
     ) -> Result<Vec<(LedgerRow, Key)>, StoreError> {
         let mut out = Vec::with_capacity(want);
+        let mut first = true;
         for closed in [false, true] {
             if after.is_some_and(|k| k.closed && !closed) || out.len() >= want {
                 continue;
             }
-            let mut sql = Sql::new(&terms_with_files(c, LEDGER_COLUMNS));
+            let carry = std::mem::take(&mut first) && matches!(area, Area::Range(..));
+            let mut sql = if carry {
+                let mut sql = Sql::new(&format!("SELECT {LEDGER_COLUMNS}, ("));
+                push_exact_count(&mut sql, term, area, self.settings.search.count_limit);
+                sql.push(")").push(&from_terms_with_files(c));
+                sql
+            } else {
+                Sql::new(&terms_with_files(c, LEDGER_COLUMNS))
+            };
             sql.push("s.term = ").bind(term).push(" AND s.closed = ").bind(closed);
             let from = after.filter(|k| k.closed == closed);
             match (area, from) {
@@ -367,6 +400,9 @@ impl Store {
             }
             sql.push(" ORDER BY s.village_code, s.name, s.child_id LIMIT ").bind((want - out.len()) as i64);
             out.extend(c.query(&sql.text, &sql.params, |r| {
+                if carry {
+                    *carried = Some(r.i64(LEDGER_WIDTH)?);
+                }
                 let row = self.ledger_row(r)?;
                 let key = Key::of(&row, String::new());
                 Ok((row, key))
@@ -430,12 +466,8 @@ impl Store {
         if !matches!(area, Area::Range(..)) {
             return self.count_scan(c, term, None, area);
         }
-        // Open and closed files in one statement: the index is read at each of the term's two
-        // `closed` values from the range's start (one round trip where there were two).
-        let mut sql = Sql::new("SELECT count(*) FROM (SELECT 1 FROM child_search s WHERE s.term = ");
-        sql.bind(term).push(" AND s.closed IN (").bind(false).push(", ").bind(true).push(")");
-        area.push(&mut sql, "s.");
-        sql.push(" LIMIT ").bind(self.settings.search.count_limit + 1).push(") AS x");
+        let mut sql = Sql::new("");
+        push_exact_count(&mut sql, term, area, self.settings.search.count_limit);
         Ok(Some((c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0), false)))
     }
 
@@ -481,6 +513,16 @@ impl Store {
         let read = c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0);
         Ok((read <= budget).then_some((n, false)))
     }
+}
+
+/// The count of an exact term's matches in an area, up to one more than `limit`. Open and
+/// closed files in one statement: the index is read at each of the term's two `closed`
+/// values from the range's start.
+fn push_exact_count(sql: &mut Sql, term: &str, area: &Area, limit: i64) {
+    sql.push("SELECT count(*) FROM (SELECT 1 FROM child_search s WHERE s.term = ");
+    sql.bind(term).push(" AND s.closed IN (").bind(false).push(", ").bind(true).push(")");
+    area.push(sql, "s.");
+    sql.push(" LIMIT ").bind(limit + 1).push(") AS x");
 }
 
 /// Whether `term` is the first of the name's own pinyin terms in `[prefix, hi)`: a child that

@@ -564,4 +564,25 @@ async fn a_role_goes_only_into_its_kind_of_organisation_at_its_level() {
     let html = c.get(app.url("/admin/orgs")).send().await.expect("orgs").text().await.expect("html");
     assert!(html.contains(&format!("id=\"org-misfit-{station}\"")), "the unit at the city's code");
     assert!(html.contains(&msg::org_not_at_level("公安派出所", &["区", "乡镇（街道）"])));
+
+    // A role change asked for before the rule is checked again when it would take effect.
+    let city = app.user("shi", Role::CityOfficer, OrgType::CityCivilAffairs, "12").await;
+    let (zhen_id, admin_id, now) = (zhen.id, admin.id, shouhu_domain::clock::Clock::now(app.clock.as_ref()));
+    let asked = app
+        .store(move |s| {
+            s.pool.write(|c| {
+                c.exec(
+                    "INSERT INTO account_requests (user_id, what, requested_by, requested_at, role, org_id) \
+                     VALUES ($1, 'role', $2, $3, 'district_officer', $4)",
+                    &[zhen_id.into(), admin_id.into(), now.into(), school.into()],
+                )
+            })
+        })
+        .await;
+    assert_eq!(asked.expect("a request as made before the rule"), 1);
+    let (s, body) = app.post(&city, &format!("/api/v1/users/{zhen_id}/approve"), &Value::Null).await;
+    assert_eq!(s, 422, "{body}");
+    assert_eq!(body["fields"][0]["field"], "role", "{body}");
+    let (_, me) = app.get(&zhen, "/api/v1/me").await;
+    assert_eq!(me["role"], "township_staff", "the old role stays: {me}");
 }

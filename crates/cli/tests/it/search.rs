@@ -337,3 +337,29 @@ async fn the_ledger_page_pages_through_a_search_narrowed_to_a_village() {
     seen.dedup();
     assert_eq!(seen.len(), 60, "every file of the village, over two pages of 50");
 }
+
+/// The ledger counts its files up to `ledger.count_limit` and then says "more than", on every
+/// page, a page past the end included; a search counts its own way (`search.count_limit`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_ledger_counts_up_to_its_limit_on_every_page() {
+    let app = TestApp::with_settings("[ledger]\ncount_limit = 50\n").await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let mine = many_named(&app, "zhen", "王芳", &[VILLAGE_A, VILLAGE_A2], 60, 0).await;
+    let mut shown = Vec::new();
+    for page in 1..=4 {
+        let (s, p) = app.get(&zhen, &format!("/api/v1/children?per_page=25&page={page}")).await;
+        assert_eq!(s, 200, "{p}");
+        assert_eq!((p["total"].as_i64(), p["total_capped"].as_bool()), (Some(50), Some(true)), "page {page}: {p}");
+        shown.extend(p["rows"].as_array().expect("rows").iter().map(|r| r["id"].as_i64().expect("id")));
+    }
+    shown.sort_unstable();
+    let mut mine = mine;
+    mine.sort_unstable();
+    assert_eq!(shown, mine, "every file once, in three pages and an empty fourth");
+    let (_, p) = app.get(&zhen, "/api/v1/children?per_page=25&region=999").await;
+    assert_eq!((p["total"].as_i64(), p["total_capped"].as_bool()), (Some(0), Some(false)), "nothing: {p}");
+    let (_, p) = app.get(&zhen, &format!("/api/v1/children?per_page=25&region={VILLAGE_A}")).await;
+    assert_eq!((p["total"].as_i64(), p["total_capped"].as_bool()), (Some(30), Some(false)), "a village's: {p}");
+    let (_, p) = app.get(&zhen, "/api/v1/children?q=王芳&per_page=25").await;
+    assert_eq!((p["total"].as_i64(), p["total_capped"].as_bool()), (Some(60), Some(false)), "a search: {p}");
+}
