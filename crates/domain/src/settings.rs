@@ -1455,8 +1455,7 @@ pub static SPECS: &[Spec] = &[
         source: "[U]",
         reason: "a ledger of more than a thousand files is narrowed by its filters rather than paged through, \
                  and the statistics page gives a district's or the city's exact figures; every page of the \
-                 ledger counts its files again, and counting ten thousand cost a city's page three times what \
-                 its rows did on PostgreSQL (issue 23)",
+                 ledger counts its files again, reading an index entry for each file it counts",
         kind: Kind::Int {
             min: 50,
             max: 100_000,

@@ -505,6 +505,18 @@ impl r2d2::ManageConnection for SqliteManager {
 /// Opens PostgreSQL connections (pure Rust driver; no libpq).
 pub struct PgManager {
     pub config: postgres::Config,
+    pub plans: Plans,
+}
+
+/// How a connection's prepared statements are planned (decision 217).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plans {
+    /// For each call's values (decision 206): a range of village codes or birth dates may
+    /// need a lookup for one value and a scan for another.
+    PerCall,
+    /// Once, for any values: for statements whose plan never depends on them (a lookup by a
+    /// unique key), where planning each call cost more than running it.
+    Once,
 }
 
 /// A PostgreSQL client that may be dropped anywhere. The synchronous driver closes its
@@ -580,7 +592,10 @@ impl r2d2::ManageConnection for PgManager {
         // Every statement here is short; JIT-compiling one that the planner costs high (a
         // search's plan at 1,000,000 files) took 200 ms of a 0.3 ms query (decision 205).
         // Prepared statements are planned for each call's values (decision 206).
-        c.batch_execute("SET jit = off; SET plan_cache_mode = force_custom_plan")?;
+        c.batch_execute(match self.plans {
+            Plans::PerCall => "SET jit = off; SET plan_cache_mode = force_custom_plan",
+            Plans::Once => "SET jit = off; SET plan_cache_mode = force_generic_plan",
+        })?;
         Ok(PgConn(Some(c), Statements::default()))
     }
 
@@ -614,6 +629,22 @@ impl Pool {
         Pool::open_with(url, size, Durability::Normal)
     }
 
+    /// A pool of PostgreSQL connections whose statements are planned once ([`Plans::Once`]).
+    pub fn open_planned_once(url: &str, size: u32) -> Result<Pool, StoreError> {
+        Pool::open_pg(url, size, Plans::Once)
+    }
+
+    fn open_pg(url: &str, size: u32, plans: Plans) -> Result<Pool, StoreError> {
+        let config: postgres::Config =
+            url.parse().map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
+        let pool = r2d2::Pool::builder()
+            .max_size(size)
+            .connection_timeout(Duration::from_secs(10))
+            .test_on_check_out(false)
+            .build(PgManager { config, plans })?;
+        Ok(Pool::Postgres(pool))
+    }
+
     pub fn open_with(url: &DbUrl, size: u32, durability: Durability) -> Result<Pool, StoreError> {
         match url {
             DbUrl::Sqlite(path) => {
@@ -629,16 +660,7 @@ impl Pool {
                 owner_only(path)?;
                 Ok(Pool::Sqlite(pool, Arc::default()))
             }
-            DbUrl::Postgres(url) => {
-                let config: postgres::Config =
-                    url.parse().map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
-                let pool = r2d2::Pool::builder()
-                    .max_size(size)
-                    .connection_timeout(Duration::from_secs(10))
-                    .test_on_check_out(false)
-                    .build(PgManager { config })?;
-                Ok(Pool::Postgres(pool))
-            }
+            DbUrl::Postgres(url) => Pool::open_pg(url, size, Plans::PerCall),
         }
     }
 

@@ -83,6 +83,10 @@ pub struct Actor {
 #[derive(Clone)]
 pub struct Store {
     pub pool: Pool,
+    /// Who holds a session or an API token, asked at every request: on PostgreSQL a quarter
+    /// of the connections, whose statements are planned once (decision 217); on SQLite the
+    /// registry's pool.
+    pub lookups: Pool,
     pub clock: Arc<dyn Clock>,
     pub regions: Arc<regions::RegionIndex>,
     /// Writes audit rows in group commits.
@@ -138,17 +142,27 @@ impl Store {
         keys: crypto::KeySource,
         audit_key: audit_chain::AuditKey,
     ) -> Result<Store, StoreError> {
-        let pool = Pool::open(url, pool_size)?;
+        // On PostgreSQL a quarter of the connections answer who holds a session or token.
+        let (pool, lookups) = match url {
+            DbUrl::Postgres(u) => {
+                let lookups = (pool_size / 4).max(1);
+                (Pool::open(url, pool_size.saturating_sub(lookups).max(1))?, Pool::open_planned_once(u, lookups)?)
+            }
+            DbUrl::Sqlite(_) => {
+                let pool = Pool::open(url, pool_size)?;
+                (pool.clone(), pool)
+            }
+        };
         // Several servers starting together on one database do this once (decision 195).
         migrate::with_startup_lock(&pool.clone(), || {
-            Store::start_up(url, pool, pool_size, clock, settings, keys, audit_key)
+            Store::start_up(url, (pool, lookups), pool_size, clock, settings, keys, audit_key)
         })
     }
 
     /// [`Store::open_keyed`]'s work once its pool is open, under the start-up lock.
     fn start_up(
         url: &DbUrl,
-        pool: Pool,
+        (pool, lookups): (Pool, Pool),
         pool_size: u32,
         clock: Arc<dyn Clock>,
         settings: Settings,
@@ -189,6 +203,7 @@ impl Store {
         let (report_bus, _) = tokio::sync::broadcast::channel(1024);
         let store = Store {
             pool,
+            lookups,
             clock,
             regions,
             audit_sink,

@@ -62,7 +62,7 @@ impl Replica {
             .test_on_check_out(false)
             .connection_timeout(wait)
             .error_handler(Box::new(r2d2::NopErrorHandler))
-            .build_unchecked(PgManager { config });
+            .build_unchecked(PgManager { config, plans: crate::db::Plans::PerCall });
         Ok(Replica {
             pool: Pool::Postgres(pool),
             replayed: AtomicI64::new(-1),

@@ -44,7 +44,7 @@ impl Store {
     pub fn session(&self, token_hash: &str) -> Result<Option<(Principal, String, Option<i64>)>, StoreError> {
         let now = self.now();
         let idle_since = now - self.settings.sign_in.idle_timeout;
-        let found = self.pool.read(|c| {
+        let found = self.lookups.read(|c| {
             c.query_opt(
                 &format!(
                     "SELECT {PRINCIPAL_COLUMNS}, s.csrf_token, COALESCE(s.last_seen_at, s.created_at), u.written_lsn, \
@@ -78,7 +78,7 @@ impl Store {
     pub fn api_token(&self, token_hash: &str) -> Result<Option<(Principal, Option<i64>)>, StoreError> {
         let now = self.now();
         let oldest = now - self.settings.accounts.api_token_ttl;
-        let found = self.pool.read(|c| {
+        let found = self.lookups.read(|c| {
             c.query_opt(
                 &format!(
                     "SELECT {PRINCIPAL_COLUMNS}, u.written_lsn, {HAS_SECOND_FACTOR} FROM api_tokens t \

@@ -717,3 +717,44 @@ async fn lists_are_read_from_a_lagging_replica_only_once_it_has_the_reader_s_own
     assert_eq!(names(&res.json::<Value>().await.expect("json")).len(), 2);
     let _ = running.stop.send(());
 }
+
+/// On PostgreSQL, who holds a session or token is asked on connections whose statements are
+/// planned once, and everything else on connections that plan each call for its values
+/// (decisions 206, 217); a token revoked on one server opens nothing on another at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lookups_are_planned_once_and_a_revoked_token_is_refused_by_every_server() {
+    let app = TestApp::new().await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    let (second, running, base) = second_server(&app).await;
+    let modes = blocking(move || {
+        let mode = |p: &shouhu_store::Pool| {
+            p.read(|c| c.query_opt("SELECT current_setting('plan_cache_mode')", &[], |r| r.text(0)))
+        };
+        (second.pool.is_sqlite(), mode(&second.lookups), mode(&second.pool))
+    })
+    .await;
+    if let (false, lookups, others) = modes {
+        assert_eq!(lookups.expect("lookups").as_deref(), Some("force_generic_plan"));
+        assert_eq!(others.expect("others").as_deref(), Some("force_custom_plan"));
+    }
+    let me = |token: String| {
+        let url = format!("{base}/api/v1/me");
+        async move { reqwest::Client::new().get(url).bearer_auth(token).send().await.expect("me").status() }
+    };
+    // The same request twice before, so that the lookup's plan is cached on the second server.
+    for _ in 0..2 {
+        assert_eq!(me(zhen.token.clone()).await, 200);
+    }
+    let (s, tokens) = app.get(&zhen, "/api/v1/tokens").await;
+    assert_eq!(s, 200, "{tokens}");
+    let id = tokens[0]["id"].as_i64().expect("the token's id");
+    let revoked = reqwest::Client::new()
+        .delete(app.url(&format!("/api/v1/tokens/{id}")))
+        .bearer_auth(&zhen.token)
+        .send()
+        .await
+        .expect("revoke");
+    assert_eq!(revoked.status(), 204);
+    assert_eq!(me(zhen.token.clone()).await, 401, "revoked on the first server, refused on the second");
+    let _ = running.stop.send(());
+}
