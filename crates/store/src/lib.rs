@@ -83,9 +83,10 @@ pub struct Actor {
 #[derive(Clone)]
 pub struct Store {
     pub pool: Pool,
-    /// Who holds a session or an API token, asked at every request: on PostgreSQL a quarter
-    /// of the connections, whose statements are planned once (decision 217); on SQLite the
-    /// registry's pool.
+    /// Statements whose plan never depends on their values: who holds a session or an API
+    /// token, asked at every request, and the name search's reads of its term index. On
+    /// PostgreSQL half the connections, whose statements are planned once (decision 217); on
+    /// SQLite the registry's pool.
     pub lookups: Pool,
     pub clock: Arc<dyn Clock>,
     pub regions: Arc<regions::RegionIndex>,
@@ -142,10 +143,10 @@ impl Store {
         keys: crypto::KeySource,
         audit_key: audit_chain::AuditKey,
     ) -> Result<Store, StoreError> {
-        // On PostgreSQL a quarter of the connections answer who holds a session or token.
+        // On PostgreSQL half the connections plan their statements once.
         let (pool, lookups) = match url {
             DbUrl::Postgres(u) => {
-                let lookups = (pool_size / 4).max(1);
+                let lookups = (pool_size / 2).max(1);
                 (Pool::open(url, pool_size.saturating_sub(lookups).max(1))?, Pool::open_planned_once(u, lookups)?)
             }
             DbUrl::Sqlite(_) => {

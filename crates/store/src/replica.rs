@@ -201,6 +201,7 @@ impl Store {
         }
         let mut on_replica = self.clone();
         on_replica.pool = r.pool.clone();
+        on_replica.lookups = r.pool.clone();
         on_replica.reports = r.pool.clone();
         Some(on_replica)
     }

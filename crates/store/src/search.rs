@@ -212,7 +212,9 @@ impl Store {
         let shown = s.per_page.clamp(1, 100) as usize;
         // One more than is shown, to know whether there are more.
         let want = shown + 1;
-        self.pool.read(|c| {
+        // On the connections whose statements are planned once (decision 217): every
+        // statement here reads the term index in its own order, whatever its values.
+        self.lookups.read(|c| {
             let (mut found, counted) = match &query {
                 Query::IdNumber(raw) => (self.by_id_number(c, &scope, &area, raw)?, None),
                 Query::IdSuffix(digits) if digits.len() == crate::crypto::SUFFIX_DIGITS => {
