@@ -480,6 +480,10 @@ impl Store {
     /// Reads at most `search.count_budget_rows` term rows (a term, or the range `[term, hi)`) and counts
     /// the files among them in the area, stopping once there are more than `search.count_limit`.
     /// `None` when the rows read were not all there are and fewer than the cap were found.
+    ///
+    /// PostgreSQL hashes every row a `DISTINCT` reads before it counts any: a common prefix
+    /// read the whole budget to say "more than the cap". Twice the cap's rows come first; only
+    /// where they hold no more files than the cap is the rest of the budget read (issue 23).
     fn count_scan(
         &self,
         c: &mut Conn<'_, '_>,
@@ -488,32 +492,41 @@ impl Store {
         area: &Area,
     ) -> Result<Counted, StoreError> {
         let (limit, budget) = (self.settings.search.count_limit, self.settings.search.count_budget_rows);
-        let push_rows = |sql: &mut Sql| {
+        let push_rows = |sql: &mut Sql, rows: i64| {
             match &hi {
                 Some(hi) => sql.push("term >= ").bind(term).push(" AND term < ").bind(hi.as_str()),
                 None => sql.push("term = ").bind(term),
             };
-            sql.push(" LIMIT ").bind(budget + 1);
+            sql.push(" LIMIT ").bind(rows + 1);
         };
-        // A child matching by several terms is counted once; a common prefix stops at the cap
-        // instead of reading the whole budget.
-        let mut sql = Sql::new(
-            "SELECT count(*) FROM (SELECT DISTINCT s.child_id FROM \
-             (SELECT child_id, village_code, school_org_id FROM child_search WHERE ",
-        );
-        push_rows(&mut sql);
-        sql.push(") AS s WHERE 1 = 1");
-        area.push(&mut sql, "s.");
-        sql.push(" LIMIT ").bind(limit + 1).push(") AS x");
-        let n = c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0);
+        // The files among the first `rows` + 1 term rows, up to one more than the cap. A child
+        // matching by several terms is counted once.
+        let files_within = |c: &mut Conn<'_, '_>, rows: i64| -> Result<i64, StoreError> {
+            let mut sql = Sql::new(
+                "SELECT count(*) FROM (SELECT DISTINCT s.child_id FROM \
+                 (SELECT child_id, village_code, school_org_id FROM child_search WHERE ",
+            );
+            push_rows(&mut sql, rows);
+            sql.push(") AS s WHERE 1 = 1");
+            area.push(&mut sql, "s.");
+            sql.push(" LIMIT ").bind(limit + 1).push(") AS x");
+            Ok(c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0))
+        };
+        let first = budget.min(2 * limit);
+        let n = files_within(c, first)?;
         if n > limit {
             return Ok(Some((n, false)));
         }
         let mut sql = Sql::new("SELECT count(*) FROM (SELECT 1 FROM child_search WHERE ");
-        push_rows(&mut sql);
+        push_rows(&mut sql, budget);
         sql.push(") AS x");
         let read = c.query_opt(&sql.text, &sql.params, |r| r.i64(0))?.unwrap_or(0);
-        Ok((read <= budget).then_some((n, false)))
+        if read <= first {
+            // The first reading saw every row.
+            return Ok(Some((n, false)));
+        }
+        let n = if first < budget { files_within(c, budget)? } else { n };
+        Ok((n > limit || read <= budget).then_some((n, false)))
     }
 }
 

@@ -363,3 +363,25 @@ async fn the_ledger_counts_up_to_its_limit_on_every_page() {
     let (_, p) = app.get(&zhen, "/api/v1/children?q=王芳&per_page=25").await;
     assert_eq!((p["total"].as_i64(), p["total_capped"].as_bool()), (Some(60), Some(false)), "a search: {p}");
 }
+
+/// A pinyin prefix is counted in files, not in the term rows that match it: 张张 matches `zh`
+/// twice (p:zhangzhang, p:zhang). Twice the cap's rows are read first, then the budget.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prefix_matching_each_file_twice_is_counted_in_files() {
+    let app = TestApp::with_settings("[search]\ncount_limit = 50\ncount_budget_rows = 400\n").await;
+    let zhen = app.user("zhen", Role::TownshipStaff, OrgType::TownshipGovernment, TOWNSHIP_A).await;
+    many_named(&app, "zhen", "张张", &[VILLAGE_A, VILLAGE_A2], 60, 0).await;
+    let counted = |query: String| {
+        let (app, zhen) = (&app, &zhen);
+        async move {
+            let (s, p) = app.get(zhen, &format!("/api/v1/children?{query}")).await;
+            assert_eq!(s, 200, "{p}");
+            (p["total"].as_i64().expect("total"), p["total_capped"].as_bool().expect("capped"))
+        }
+    };
+    // 120 rows, the first 100 of which hold 50 files: the budget's 400 find the 60.
+    assert_eq!(counted("q=zh".into()).await, (50, true), "more files than the cap");
+    // Narrowed to a village: 30 files, counted exactly though their rows pass the first 100.
+    assert_eq!(counted(format!("q=zh&region={VILLAGE_A}")).await, (30, false));
+    assert_eq!(counted("q=zhangzhang".into()).await, (50, true), "one row a file: the cap");
+}
