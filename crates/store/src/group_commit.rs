@@ -3,7 +3,8 @@
 //! commit (one fsync), which is what lets durable writes keep up with many at once.
 //!
 //! Each piece of work runs inside its own savepoint, so one that fails (a bad row, a lost
-//! race) is rolled back alone and told why, while the rest of the batch commits.
+//! race) is rolled back alone and told why, while the rest of the batch commits. A queued
+//! writer's work writes nothing itself (`GroupCommit::start_queued`): it needs none.
 
 use crate::db::{Conn, Pool};
 use crate::error::StoreError;
