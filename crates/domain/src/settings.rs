@@ -179,6 +179,15 @@ pub struct Settings {
     pub servers: ServerSettings,
     /// Name search (issue 24).
     pub search: SearchSettings,
+    /// The ledger's pages (decision 219).
+    pub ledger: LedgerSettings,
+}
+
+/// The ledger's pages (decision 219).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LedgerSettings {
+    /// Files (the ledger's list, filtered) counted at most; beyond, the page says "more than".
+    pub count_limit: i64,
 }
 
 /// Name search (issue 24, decision 190).
@@ -186,8 +195,6 @@ pub struct Settings {
 pub struct SearchSettings {
     /// Matches counted at most; beyond, the page says "more than" this many.
     pub count_limit: i64,
-    /// The ledger's files (its list, filtered) counted at most; the same for the ledger.
-    pub ledger_count_limit: i64,
     /// Term rows a count may read where the scope is not a range of the index (a prefix, a
     /// school); beyond, the page counts only the rows shown so far.
     pub count_budget_rows: i64,
@@ -303,12 +310,8 @@ impl Default for Settings {
                 replica_wait: Duration::zero(),
                 replica_retry: Duration::zero(),
             },
-            search: SearchSettings {
-                count_limit: 0,
-                ledger_count_limit: 0,
-                count_budget_rows: 0,
-                id_tail_candidates: 0,
-            },
+            search: SearchSettings { count_limit: 0, count_budget_rows: 0, id_tail_candidates: 0 },
+            ledger: LedgerSettings { count_limit: 0 },
         };
         // The defaults are written once, in SPECS, so the document and the code cannot disagree.
         for spec in SPECS {
@@ -1460,8 +1463,8 @@ pub static SPECS: &[Spec] = &[
             min: 50,
             max: 100_000,
             default: 1_000,
-            get: |s| s.search.ledger_count_limit,
-            set: |s, v| s.search.ledger_count_limit = v,
+            get: |s| s.ledger.count_limit,
+            set: |s, v| s.ledger.count_limit = v,
         },
     },
 ];

@@ -254,8 +254,7 @@ pub fn record(
     child: Option<(i64, &str)>,
     detail: &str,
 ) -> Result<(), StoreError> {
-    audit_chain::append(c, key, entry(at, actor, action, child, detail))?;
-    Ok(())
+    audit_chain::append_all(c, key, &[entry(at, actor, action, child, detail).into()])
 }
 
 /// An entry's fields as `record` writes them (its `seq` is the chain's to give).

@@ -194,33 +194,30 @@ const HEAD: &str = "SELECT seq, mac, key_check, began_at, chained_at_start, key_
 const HEAD_FOR_UPDATE: &str = "SELECT seq, mac, key_check, began_at, chained_at_start, key_since_seq, key_since \
                                FROM audit_chain WHERE id = 1 FOR UPDATE";
 
-/// Appends an entry (its `seq` is ignored: the next place is taken) inside the caller's
-/// transaction, and moves the head to it.
-pub fn append(c: &mut Conn<'_, '_>, key: &AuditKey, e: Entry<'_>) -> Result<i64, StoreError> {
-    let sqlite = c.is_sqlite();
-    let (last, prev) = read_last(c)?;
-    let e = Entry { seq: last + 1, ..e };
-    let params = params(&e, key.mac(&prev, &e));
-    if sqlite {
-        c.exec(INSERT, &params)?;
-        c.exec("UPDATE audit_chain SET seq = $1, mac = $2 WHERE id = 1", &params[..2])?;
-    } else {
-        // One statement for both (each statement is a round trip or two).
-        c.exec(INSERT_AND_ADVANCE, &params)?;
-    }
-    Ok(e.seq)
-}
-
 /// An entry waiting for its place in the chain: [`Entry`] with owned fields.
 #[derive(Debug, Clone)]
 pub struct Pending {
     pub at: DateTime<Utc>,
     pub user_id: Option<i64>,
     pub user_name: String,
-    pub action: &'static str,
+    pub action: String,
     pub child_id: Option<i64>,
     pub district_code: Option<String>,
     pub detail: String,
+}
+
+impl From<Entry<'_>> for Pending {
+    fn from(e: Entry<'_>) -> Pending {
+        Pending {
+            at: e.at,
+            user_id: e.user_id,
+            user_name: e.user_name.to_string(),
+            action: e.action.to_string(),
+            child_id: e.child_id,
+            district_code: e.district_code.map(str::to_string),
+            detail: e.detail.to_string(),
+        }
+    }
 }
 
 impl Pending {
@@ -230,7 +227,7 @@ impl Pending {
             at: self.at,
             user_id: self.user_id,
             user_name: &self.user_name,
-            action: self.action,
+            action: &self.action,
             child_id: self.child_id,
             district_code: self.district_code.as_deref(),
             detail: &self.detail,
@@ -242,11 +239,12 @@ impl Pending {
 /// a writer's connection keeps a bounded set.
 const ROWS_PER_INSERT: usize = 32;
 
-/// [`append`] for many entries in one transaction (the audit writer's group commits): the head
-/// is read (and on PostgreSQL locked) once, the entries are written with one `INSERT` per
-/// [`ROWS_PER_INSERT`], and the head moves once, with the last of them on PostgreSQL. One
-/// statement per entry (each in a savepoint) was three round trips an entry, and the head
-/// stayed locked meanwhile against the other servers' writers (issue 23).
+/// Appends entries (their `seq` is the chain's to give) inside the caller's transaction: the
+/// head is read (and on PostgreSQL locked) once, the entries are written with one `INSERT`
+/// per [`ROWS_PER_INSERT`], and the head moves once, with the last of them on PostgreSQL. The
+/// audit writer's batches (issue 23): one statement per entry, each in a savepoint, was three
+/// round trips an entry, and the head stayed locked meanwhile against the other servers'
+/// writers.
 pub fn append_all(c: &mut Conn<'_, '_>, key: &AuditKey, entries: &[Pending]) -> Result<(), StoreError> {
     if entries.is_empty() {
         return Ok(());
@@ -263,7 +261,7 @@ pub fn append_all(c: &mut Conn<'_, '_>, key: &AuditKey, entries: &[Pending]) -> 
             values.extend(params(&e, prev.clone()));
         }
         let advance = i + 1 == chunks && !sqlite;
-        c.exec(&insert_rows(chunk.len(), advance), &values)?;
+        c.exec(insert_rows(chunk.len(), advance), &values)?;
     }
     if sqlite {
         c.exec("UPDATE audit_chain SET seq = $1, mac = $2 WHERE id = 1", &[Val::I64(seq), Val::Bytes(prev)])?;
@@ -271,23 +269,32 @@ pub fn append_all(c: &mut Conn<'_, '_>, key: &AuditKey, entries: &[Pending]) -> 
     Ok(())
 }
 
-/// `INSERT` of `rows` entries; with `advance`, a statement that also moves the head to the last.
-fn insert_rows(rows: usize, advance: bool) -> String {
-    let mut sql = String::from(
-        "INSERT INTO audit_log (seq, mac, at, user_id, user_name, action, child_id, district_code, detail) VALUES ",
-    );
-    for r in 0..rows {
-        let n = r * 9;
-        sql.push_str(if r == 0 { "(" } else { ", (" });
-        let list: Vec<String> = (1..=9).map(|k| format!("${}", n + k)).collect();
-        sql.push_str(&list.join(", "));
-        sql.push(')');
-    }
-    if advance {
-        let last = (rows - 1) * 9;
-        sql = format!("WITH e AS ({sql}) UPDATE audit_chain SET seq = ${}, mac = ${} WHERE id = 1", last + 1, last + 2);
-    }
-    sql
+/// `INSERT` of `rows` entries (1 to [`ROWS_PER_INSERT`]); with `advance`, a statement that also
+/// moves the head to the last. Made once for each size.
+fn insert_rows(rows: usize, advance: bool) -> &'static str {
+    static TEXTS: std::sync::OnceLock<Vec<[String; 2]>> = std::sync::OnceLock::new();
+    let texts = TEXTS.get_or_init(|| {
+        (1..=ROWS_PER_INSERT)
+            .map(|rows| {
+                let values: Vec<String> = (0..rows)
+                    .map(|r| format!("({})", (1..=9).map(|k| format!("${}", r * 9 + k)).collect::<Vec<_>>().join(", ")))
+                    .collect();
+                let insert = format!(
+                    "INSERT INTO audit_log (seq, mac, at, user_id, user_name, action, child_id, district_code, detail) \
+                     VALUES {}",
+                    values.join(", ")
+                );
+                let last = (rows - 1) * 9;
+                let advance = format!(
+                    "WITH e AS ({insert}) UPDATE audit_chain SET seq = ${}, mac = ${} WHERE id = 1",
+                    last + 1,
+                    last + 2
+                );
+                [insert, advance]
+            })
+            .collect()
+    });
+    &texts[rows - 1][usize::from(advance)]
 }
 
 /// Reads the head's last seq and mac, locking it on PostgreSQL (SQLite's writer holds the
@@ -313,13 +320,6 @@ fn params(e: &Entry<'_>, mac: Vec<u8>) -> [Val; 9] {
 }
 
 const LAST_FOR_UPDATE: &str = "SELECT seq, mac FROM audit_chain WHERE id = 1 FOR UPDATE";
-const INSERT: &str = "INSERT INTO audit_log (seq, mac, at, user_id, user_name, action, child_id, district_code, detail) \
-                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-const INSERT_AND_ADVANCE: &str = "WITH e AS (INSERT INTO audit_log \
-                                  (seq, mac, at, user_id, user_name, action, child_id, district_code, detail) \
-                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)) \
-                                  UPDATE audit_chain SET seq = $1, mac = $2 WHERE id = 1";
-
 /// What start-up says when the key is not the chain's.
 pub const WRONG_KEY: &str = "the audit key (audit.key or SHOUHU_AUDIT_KEY) is not the key the audit log was chained \
      with: restore the original key. If it is lost, `shouhu audit new-chain` begins a new chain with this key; \
@@ -670,7 +670,7 @@ mod tests {
             at: entry(0).at,
             user_id: Some(1),
             user_name: "u".into(),
-            action: "login",
+            action: "login".into(),
             child_id: None,
             district_code: None,
             detail: format!("entry {i}"),

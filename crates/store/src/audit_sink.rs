@@ -50,16 +50,7 @@ impl AuditSink {
         child: Option<(i64, &str)>,
         detail: &str,
     ) -> Result<(), StoreError> {
-        let e = audit::entry(at, actor, action, child, detail);
-        let pending = Pending {
-            at: e.at,
-            user_id: e.user_id,
-            user_name: e.user_name.to_string(),
-            action: action.code(),
-            child_id: e.child_id,
-            district_code: e.district_code.map(str::to_string),
-            detail: e.detail.to_string(),
-        };
+        let pending = Pending::from(audit::entry(at, actor, action, child, detail));
         self.writer.run(move |_| {
             PENDING.with(|p| p.borrow_mut().push(pending));
             Ok(())

@@ -957,7 +957,7 @@ impl Store {
         let scope = &p.scope();
         let page = page.max(1);
         let per_page = per_page.clamp(1, 100);
-        let limit = self.settings.search.ledger_count_limit;
+        let limit = self.settings.ledger.count_limit;
         // How many files the filter selects, up to one more than the limit.
         let count = |sql: &mut Sql| {
             sql.push("SELECT count(*) FROM (SELECT 1 FROM children c WHERE 1 = 1");
