@@ -4,6 +4,7 @@ use crate::audit::{self, Action};
 use crate::children::{NEW_ROW_VALUES, TermOwner, insert_terms};
 use crate::db::{Conn, Sql, Val};
 use crate::error::StoreError;
+use crate::stat_counts::Tally;
 use crate::{Actor, Store};
 use chrono::NaiveDate;
 use shouhu_domain::child::{ChildFile, FileStatus};
@@ -173,22 +174,24 @@ impl Store {
         let res = self.pool.write_bulk(IMPORT_CACHE_MIB, |c| {
             let mut counts = ImportCounts::default();
             let mut batch: Vec<NewRow> = Vec::with_capacity(BATCH_FILES);
-            let mut next_id: Option<i64> = None;
-            // The statistics' counts are made again for the districts written, once, instead
-            // of by a trigger per file (decision 188).
+            // The statistics' counts are kept by the import itself instead of by a trigger per
+            // file (decision 188): what its new files add is summed as they are written, and
+            // the districts of the files it changes are counted again (decision 223).
             let paused = crate::stat_counts::pause(c)?;
+            if !c.is_sqlite() {
+                // Every row's village was checked against the regions (`check_import_file`):
+                // the trigger that checks each file's village is skipped for this transaction
+                // (decision 222), as SQLite's bulk mode skips its foreign keys (decision 43).
+                c.query_opt("SELECT set_config('shouhu.villages_checked', 'on', true)", &[], |_| Ok(()))?;
+            }
+            let mut carried = Carried::default();
             let mut districts = std::collections::BTreeSet::new();
             for (n, item) in items.enumerate() {
                 match item? {
                     ImportItem::New(row) => {
-                        if let Some(Val::Text(village)) = row.0.get(1)
-                            && !districts.contains(crate::stat_counts::district_of(village))
-                        {
-                            districts.insert(crate::stat_counts::district_of(village).to_string());
-                        }
                         batch.push(row);
                         if batch.len() == BATCH_FILES {
-                            self.insert_batch(c, now, actor, source, &mut batch, &mut next_id)?;
+                            self.insert_batch(c, now, actor, source, &mut batch, &mut carried)?;
                             batch.clear();
                         }
                         counts.created += 1;
@@ -210,8 +213,8 @@ impl Store {
                     progress(n + 1);
                 }
             }
-            self.insert_batch(c, now, actor, source, &mut batch, &mut next_id)?;
-            crate::stat_counts::resume_and_recount(c, paused, &districts)?;
+            self.insert_batch(c, now, actor, source, &mut batch, &mut carried)?;
+            crate::stat_counts::resume_and_recount(c, paused, &districts, carried.added)?;
             audit::record(
                 c,
                 &self.audit_key,
@@ -271,7 +274,7 @@ impl Store {
         actor: &Actor,
         source: &str,
         files: &mut [NewRow],
-        next_id: &mut Option<i64>,
+        carried: &mut Carried,
     ) -> Result<(), StoreError> {
         if files.is_empty() {
             return Ok(());
@@ -282,13 +285,13 @@ impl Store {
             (Some(Val::Text(x)), Some(Val::Text(y))) => x.cmp(y),
             _ => std::cmp::Ordering::Equal,
         });
-        let first_id = self.id_range(c, files.len(), *next_id)?;
-        *next_id = Some(first_id + files.len() as i64);
+        let first_id = self.id_range(c, files.len(), carried.next_id)?;
+        carried.next_id = Some(first_id + files.len() as i64);
         let b = Batch { now, actor, source, first_id, opened: shouhu_domain::clock::china_date(now) };
         if c.is_sqlite() {
-            self.insert_statements(c, &b, files)?;
+            self.insert_statements(c, &b, files, &mut carried.added)?;
         } else {
-            self.copy_files(c, &b, files)?;
+            self.copy_files(c, &b, files, &mut carried.added)?;
         }
         // The search terms are written after the import commits (`index_some`): a million
         // files bring eleven million terms, which alone take several times the 20 s a
@@ -312,7 +315,13 @@ impl Store {
     }
 
     /// SQLite: a few statements of `CHILD_ROWS` rows per table.
-    fn insert_statements(&self, c: &mut Conn<'_, '_>, b: &Batch<'_>, files: &mut [NewRow]) -> Result<(), StoreError> {
+    fn insert_statements(
+        &self,
+        c: &mut Conn<'_, '_>,
+        b: &Batch<'_>,
+        files: &mut [NewRow],
+        added: &mut Tally,
+    ) -> Result<(), StoreError> {
         let (now, actor, opened) = (b.now, b.actor, b.opened);
         let mut id = b.first_id;
         for chunk in files.chunks_mut(CHILD_ROWS) {
@@ -323,7 +332,9 @@ impl Store {
             let mut due = Vec::with_capacity(chunk.len());
             for row in chunk.iter_mut() {
                 let values = std::mem::take(&mut row.0);
-                due.extend(self.first_due(&values, id, opened));
+                let first = self.first_due(&values, id, opened);
+                tally_new(added, &values, first.as_ref().map(|f| f.2));
+                due.extend(first);
                 history_params.push(values.first().cloned().unwrap_or(Val::Null));
                 history_params.push(id.into());
                 child_params.extend(values);
@@ -339,14 +350,22 @@ impl Store {
     }
 
     /// PostgreSQL: each table's rows in one binary `COPY` (decision 193).
-    fn copy_files(&self, c: &mut Conn<'_, '_>, b: &Batch<'_>, files: &mut [NewRow]) -> Result<(), StoreError> {
+    fn copy_files(
+        &self,
+        c: &mut Conn<'_, '_>,
+        b: &Batch<'_>,
+        files: &mut [NewRow],
+        added: &mut Tally,
+    ) -> Result<(), StoreError> {
         let (now, actor, source, opened) = (b.now, b.actor, b.source, b.opened);
         let mut children = Vec::with_capacity(files.len());
         let mut history = Vec::with_capacity(files.len());
         let mut due = Vec::with_capacity(files.len());
         for (id, row) in (b.first_id..).zip(files.iter_mut()) {
             let mut values = std::mem::take(&mut row.0);
-            if let Some((id, village, on, why)) = self.first_due(&values, id, opened) {
+            let first = self.first_due(&values, id, opened);
+            tally_new(added, &values, first.as_ref().map(|f| f.2));
+            if let Some((id, village, on, why)) = first {
                 due.push(vec![id.into(), village.into(), on.into(), why.code().into()]);
             }
             history.push(vec![
@@ -371,6 +390,34 @@ impl Store {
         c.copy_rows("visit_due", "child_id, village_code, due_on, why", due.iter().map(Vec::as_slice))?;
         Ok(())
     }
+}
+
+/// Adds a new file (its row's values, [`crate::children::NEW_ROW_COLUMNS`]' order) and its
+/// first visit to the statistics' counts.
+fn tally_new(added: &mut Tally, values: &[Val], due_on: Option<NaiveDate>) {
+    let text = |i: usize| match values.get(i) {
+        Some(Val::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    if let (Some(village), Some(category), Some(Val::I64(warnings))) = (text(1), text(7), values.get(11)) {
+        let birth = match values.get(4) {
+            Some(Val::Date(d)) => Some(*d),
+            _ => None,
+        };
+        added.file(&village, category, text(8), text(9), birth, *warnings);
+        if due_on.is_some() {
+            added.due(&village, due_on, false);
+        }
+    }
+}
+
+/// What an import's batches of new files carry from one to the next.
+#[derive(Default)]
+struct Carried {
+    /// Where the next batch's ids begin.
+    next_id: Option<i64>,
+    /// What the new files add to the statistics' counts.
+    added: Tally,
 }
 
 /// What the rows of one batch of new files share.

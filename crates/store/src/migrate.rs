@@ -156,6 +156,12 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0030_prune_notifications.sql"),
         include_str!("../migrations/postgres/0030_prune_notifications.sql"),
     ),
+    // A file's village checked by a trigger the import skips, not a foreign key (decision 222).
+    (
+        31,
+        include_str!("../migrations/sqlite/0031_villages_checked.sql"),
+        include_str!("../migrations/postgres/0031_villages_checked.sql"),
+    ),
 ];
 
 /// The reports' schema: its own list, because on SQLite reports are a database of their own.

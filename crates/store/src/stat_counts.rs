@@ -2,12 +2,14 @@
 //! per township by category, guardianship type, schooling and warnings mask, per district by
 //! birth month, and next visits by due day per district and per township. Triggers on
 //! `children` and `visit_due` keep them inside the writing transaction, so a count never
-//! disagrees with the ledger; a bulk write pauses the triggers and counts the districts it
-//! touched again before it commits (`recount`).
+//! disagrees with the ledger; a bulk write pauses the triggers and, before it commits, counts
+//! again the districts of the files it changed (`recount`) and adds what its new files add
+//! (`Tally`).
 
 use crate::Store;
 use crate::db::{Conn, Sql, Val};
 use crate::error::StoreError;
+use chrono::NaiveDate;
 use shouhu_domain::region;
 use std::collections::{BTreeSet, HashMap};
 
@@ -44,12 +46,14 @@ pub(crate) fn pause(c: &mut Conn<'_, '_>) -> Result<Paused, StoreError> {
     Ok(Paused(triggers.into_iter().map(|(_, sql)| sql).collect()))
 }
 
-/// Starts the triggers again and counts the given districts afresh from their files, in the
-/// same transaction, so the bulk write commits with exact counts.
+/// Starts the triggers again, counts the given districts afresh from their files and adds
+/// what the bulk write's new files add elsewhere, in the same transaction, so the bulk write
+/// commits with exact counts.
 pub(crate) fn resume_and_recount(
     c: &mut Conn<'_, '_>,
     paused: Paused,
     districts: &BTreeSet<String>,
+    added: Tally,
 ) -> Result<(), StoreError> {
     if c.is_sqlite() {
         for sql in &paused.0 {
@@ -64,6 +68,72 @@ pub(crate) fn resume_and_recount(
     }
     for d in districts {
         recount(c, d)?;
+    }
+    // A recounted district already holds its new files.
+    let recounted = |area: &str| districts.iter().any(|d| area.starts_with(d.as_str()));
+    let rows: Vec<_> = added.0.into_iter().filter(|((_, area, _), n)| *n != 0 && !recounted(area)).collect();
+    write_rows(c, rows, " ON CONFLICT (dim, area, val) DO UPDATE SET n = stat_counts.n + excluded.n")
+}
+
+/// Count rows summed in memory: what a recount reads, or what a bulk write's new files add
+/// (`(dim, area, value)` to a number), made by the same rules as the triggers of migration 0023.
+#[derive(Debug, Default)]
+pub(crate) struct Tally(HashMap<(&'static str, String, String), i64>);
+
+impl Tally {
+    fn add(&mut self, dim: &'static str, area: &str, val: String) {
+        *self.0.entry((dim, area.to_string(), val)).or_default() += 1;
+    }
+
+    /// An open file: by category, guardianship, schooling and warnings in its township, by
+    /// birth month in its district.
+    pub(crate) fn file(
+        &mut self,
+        village: &str,
+        category: String,
+        guardianship: Option<String>,
+        schooling: Option<String>,
+        birth: Option<NaiveDate>,
+        warnings: i64,
+    ) {
+        let (township, district) = (village.get(..9).unwrap_or(village), district_of(village));
+        self.add("c", township, category);
+        self.add("g", township, guardianship.unwrap_or_default());
+        self.add("s", township, schooling.unwrap_or_default());
+        self.add("m", district, birth.map(|d| d.format("%Y-%m").to_string()).unwrap_or_default());
+        self.add("w", township, warnings.to_string());
+    }
+
+    /// A next visit, by due day in its district and township, and among the visited ones
+    /// when `visited`.
+    pub(crate) fn due(&mut self, village: &str, due_on: Option<NaiveDate>, visited: bool) {
+        let (township, district) = (village.get(..9).unwrap_or(village), district_of(village));
+        let day = due_on.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
+        self.add("v6", district, day.clone());
+        self.add("v9", township, day.clone());
+        if visited {
+            self.add("V6", district, day.clone());
+            self.add("V9", township, day);
+        }
+    }
+}
+
+/// Writes count rows 500 to a statement, in key order (so two writers never wait on each
+/// other in turn), each statement ending with `tail`.
+fn write_rows(
+    c: &mut Conn<'_, '_>,
+    mut rows: Vec<((&'static str, String, String), i64)>,
+    tail: &str,
+) -> Result<(), StoreError> {
+    rows.sort_unstable();
+    for chunk in rows.chunks(500) {
+        let mut sql = Sql::new("INSERT INTO stat_counts (dim, area, val, n) VALUES ");
+        for (i, ((dim, area, val), n)) in chunk.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" });
+            sql.bind(*dim).push(", ").bind(area.as_str()).push(", ").bind(val.as_str()).push(", ").bind(*n).push(")");
+        }
+        sql.push(tail);
+        c.exec(&sql.text, &sql.params)?;
     }
     Ok(())
 }
@@ -80,9 +150,7 @@ pub(crate) fn recount(c: &mut Conn<'_, '_>, prefix: &str) -> Result<(), StoreErr
         &[lo.clone(), hi.clone()],
     )?;
     let sqlite = c.is_sqlite();
-    let mut counts: HashMap<(&'static str, String, String), i64> = HashMap::new();
-    let mut add =
-        |dim: &'static str, area: &str, val: String| *counts.entry((dim, area.to_string(), val)).or_default() += 1;
+    let mut counts = Tally::default();
     let files = if sqlite {
         "SELECT village_code, category, guardianship_type, schooling, birth_date, warnings \
          FROM children INDEXED BY children_statistics WHERE closed = FALSE AND village_code >= $1 AND village_code < $2"
@@ -91,13 +159,7 @@ pub(crate) fn recount(c: &mut Conn<'_, '_>, prefix: &str) -> Result<(), StoreErr
          FROM children WHERE closed = FALSE AND village_code >= $1 AND village_code < $2"
     };
     c.query(files, &[lo.clone(), hi.clone()], |r| {
-        let village = r.text(0)?;
-        let (township, district) = (village.get(..9).unwrap_or(&village), village.get(..6).unwrap_or(&village));
-        add("c", township, r.text(1)?);
-        add("g", township, r.opt_text(2)?.unwrap_or_default());
-        add("s", township, r.opt_text(3)?.unwrap_or_default());
-        add("m", district, r.opt_date(4)?.map(|d| d.format("%Y-%m").to_string()).unwrap_or_default());
-        add("w", township, r.i64(5)?.to_string());
+        counts.file(&r.text(0)?, r.text(1)?, r.opt_text(2)?, r.opt_text(3)?, r.opt_date(4)?, r.i64(5)?);
         Ok(())
     })?;
     c.query(
@@ -105,28 +167,11 @@ pub(crate) fn recount(c: &mut Conn<'_, '_>, prefix: &str) -> Result<(), StoreErr
          WHERE village_code >= $1 AND village_code < $2",
         &[lo, hi],
         |r| {
-            let village = r.text(0)?;
-            let (township, district) = (village.get(..9).unwrap_or(&village), village.get(..6).unwrap_or(&village));
-            let day = r.opt_date(1)?.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default();
-            add("v6", district, day.clone());
-            add("v9", township, day.clone());
-            if r.bool(2)? {
-                add("V6", district, day.clone());
-                add("V9", township, day);
-            }
+            counts.due(&r.text(0)?, r.opt_date(1)?, r.bool(2)?);
             Ok(())
         },
     )?;
-    let rows: Vec<_> = counts.into_iter().collect();
-    for chunk in rows.chunks(500) {
-        let mut sql = Sql::new("INSERT INTO stat_counts (dim, area, val, n) VALUES ");
-        for (i, ((dim, area, val), n)) in chunk.iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" });
-            sql.bind(*dim).push(", ").bind(area.as_str()).push(", ").bind(val.as_str()).push(", ").bind(*n).push(")");
-        }
-        c.exec(&sql.text, &sql.params)?;
-    }
-    Ok(())
+    write_rows(c, counts.0.into_iter().collect(), "")
 }
 
 impl Store {
@@ -150,7 +195,7 @@ impl Store {
     pub fn recount_statistics(&self) -> Result<(), StoreError> {
         self.pool.write(|c| {
             let paused = pause(c)?;
-            resume_and_recount(c, paused, &BTreeSet::from([String::new()]))
+            resume_and_recount(c, paused, &BTreeSet::from([String::new()]), Tally::default())
         })
     }
 }

@@ -26,6 +26,41 @@ async fn a_created_file_derives_age_category_and_keeps_a_creation_entry() {
     assert_eq!(hist[0]["version"], 1);
 }
 
+/// A file's village is always a region (decision 222): whatever writes it, the database
+/// refuses a file written into or moved to a code that is no region, and a region is never
+/// deleted or given another code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_is_never_in_a_village_that_is_no_region() {
+    let (app, u) = township_app().await;
+    let rec = app.create_child(&u, &child("李村", VILLAGE_A, 3)).await;
+    let id = rec["id"].as_i64().expect("id");
+    const NO_REGION: &str = "120114101999";
+    let refused = app
+        .store(move |s| {
+            let moved = s.pool.write(|c| {
+                c.exec("UPDATE children SET village_code = $1 WHERE id = $2", &[NO_REGION.into(), id.into()])
+            });
+            let written = s.pool.write(|c| {
+                c.exec(
+                    "INSERT INTO children (district_code, id, version, village_code, name, category, warnings, closed, \
+                     data, created_at, updated_at) SELECT district_code, id + 1, version, $1, name, category, warnings, \
+                     closed, data, created_at, updated_at FROM children WHERE id = $2",
+                    &[NO_REGION.into(), id.into()],
+                )
+            });
+            let deleted = s.pool.write(|c| c.exec("DELETE FROM regions WHERE code = $1", &[VILLAGE_B.into()]));
+            let recoded =
+                s.pool.write(|c| c.exec("UPDATE regions SET code = $1 WHERE code = $2", &[NO_REGION.into(), VILLAGE_B.into()]));
+            [moved.is_err(), written.is_err(), deleted.is_err(), recoded.is_err()]
+        })
+        .await;
+    assert_eq!(refused, [true; 4], "moved, written, region deleted, region re-coded");
+    // The same village written the ordinary way still is one.
+    let (status, body) = app.get(&u, &format!("/api/v1/children/{id}")).await;
+    assert_eq!((status, body["file"]["village_code"].as_str()), (200, Some(VILLAGE_A)));
+    assert_eq!(app.count_children().await, 1);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_id_number_twice_names_the_existing_file() {
     let (app, u) = township_app().await;

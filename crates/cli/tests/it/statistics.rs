@@ -454,6 +454,20 @@ async fn the_kept_counts_follow_every_write_and_the_age_bands_are_exact_at_their
     assert_eq!(s, 200, "{r}");
     assert_eq!(statistics(&app, "qu", None).await.children, before - 1);
     assert_counts_are_the_files(&app, "closing after an import").await;
+    // An import of new files only adds what they count, without counting their district
+    // again (decision 223).
+    let csv = format!(
+        "姓名,性别,出生日期,身份证号码,现居住地址,所在村（居）,父亲外出务工,母亲外出务工,单独居住生活,监护类型\n\
+         赵六,女,2019-02-03,{},二组,{VILLAGE_A},是,否,否,监护情况较好\n\
+         孙七,男,2010-08-30,{},三组,{VILLAGE_A2},是,是,否,监护情况一般\n",
+        id_for(DISTRICT, "2019-02-03", false, 78),
+        id_for(DISTRICT, "2010-08-30", true, 79),
+    );
+    let j = app.import_sheet(&zhen_a, "普查二.csv", csv.into_bytes(), &[]).await;
+    assert_eq!(j["state"], "done", "{j}");
+    assert_eq!((&j["outcome"]["created"], &j["outcome"]["updated"]), (&json!(2), &json!(0)), "{j}");
+    assert_eq!(statistics(&app, "qu", None).await.children, before + 1);
+    assert_counts_are_the_files(&app, "an import of new files").await;
 
     // The district's age bands, read from the counts and the boundary months, are the
     // ledger's, band by band, as are its categories.
