@@ -700,6 +700,9 @@ impl Pool {
     ///   against the same tables;
     /// - leaves the WAL to be copied into the database by the next ordinary commit (the
     ///   search indexer's, right after an import) instead of at its own.
+    ///
+    /// On PostgreSQL, the trigger that checks each file's village against the regions is
+    /// skipped for the transaction, for the same reason (decision 222).
     pub fn write_bulk<T>(
         &self,
         cache_mib: u32,
@@ -746,6 +749,9 @@ impl Pool {
                 let mut c = p.get()?;
                 let (client, statements) = c.parts();
                 let mut tx = client.transaction()?;
+                if bulk_cache_mib.is_some() {
+                    tx.execute("SELECT set_config('shouhu.villages_checked', 'on', true)", &[])?;
+                }
                 let out = f(&mut Conn::Pg(&mut tx, statements))?;
                 tx.commit()?;
                 Ok(out)

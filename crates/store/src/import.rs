@@ -178,12 +178,6 @@ impl Store {
             // file (decision 188): what its new files add is summed as they are written, and
             // the districts of the files it changes are counted again (decision 223).
             let paused = crate::stat_counts::pause(c)?;
-            if !c.is_sqlite() {
-                // Every row's village was checked against the regions (`check_import_file`):
-                // the trigger that checks each file's village is skipped for this transaction
-                // (decision 222), as SQLite's bulk mode skips its foreign keys (decision 43).
-                c.query_opt("SELECT set_config('shouhu.villages_checked', 'on', true)", &[], |_| Ok(()))?;
-            }
             let mut carried = Carried::default();
             let mut districts = std::collections::BTreeSet::new();
             for (n, item) in items.enumerate() {
